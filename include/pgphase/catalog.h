@@ -1,0 +1,97 @@
+// CatalogSnapshot: the part of a live schema the planner needs, read once, read-only.
+//
+// The types are plain values so the planner (which never touches a connection) can
+// take them; tests build them by hand. ReadCatalog is the only function here that
+// talks to PostgreSQL and is implemented in src/catalog with libpqxx.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pgphase/status.h"
+
+namespace pqxx {
+class connection_base;
+}
+
+namespace pgphase {
+
+struct ColumnInfo {
+  std::string name;
+  std::string type;  // format_type(atttypid, atttypmod): "character varying(255)"
+  bool not_null = false;
+  std::optional<std::string> default_expr;  // pg_get_expr(adbin), if any
+  bool generated = false;                   // GENERATED ALWAYS AS (...) STORED
+  bool identity = false;
+};
+
+struct IndexInfo {
+  std::string name;
+  bool unique = false;
+  bool primary = false;
+  bool valid = true;
+  bool partial = false;              // has a predicate
+  std::vector<std::string> columns;  // key columns by name; empty entry for an expression
+  std::string definition;            // pg_get_indexdef
+};
+
+struct ConstraintInfo {
+  std::string name;
+  char type = '?';  // pg_constraint.contype: c, f, p, u, x
+  bool validated = true;
+  std::string definition;  // pg_get_constraintdef
+};
+
+struct TableInfo {
+  std::string schema;
+  std::string name;
+  std::vector<ColumnInfo> columns;  // in attnum order, dropped columns excluded
+  std::vector<IndexInfo> indexes;   // by name
+  std::vector<ConstraintInfo> constraints;  // by name
+  std::vector<std::string> triggers;        // user triggers, by name
+  std::vector<std::string> primary_key;     // column names in key order; empty if none
+  int64_t estimated_rows = 0;               // pg_class.reltuples, 0 when never analyzed
+
+  const ColumnInfo* FindColumn(const std::string& column) const {
+    for (const auto& c : columns)
+      if (c.name == column) return &c;
+    return nullptr;
+  }
+  const IndexInfo* FindIndex(const std::string& index) const {
+    for (const auto& i : indexes)
+      if (i.name == index) return &i;
+    return nullptr;
+  }
+  const ConstraintInfo* FindConstraint(const std::string& constraint) const {
+    for (const auto& c : constraints)
+      if (c.name == constraint) return &c;
+    return nullptr;
+  }
+};
+
+struct CatalogSnapshot {
+  std::vector<TableInfo> tables;           // ordinary and partitioned tables, by schema, name
+  std::vector<std::string> relation_names;  // every relation name in the schemas read
+                                            // (tables, indexes, sequences, views), "schema.name"
+
+  const TableInfo* FindTable(const std::string& schema, const std::string& table) const {
+    for (const auto& t : tables)
+      if (t.schema == schema && t.name == table) return &t;
+    return nullptr;
+  }
+  bool HasRelation(const std::string& schema, const std::string& name) const {
+    const std::string key = schema + "." + name;
+    for (const auto& r : relation_names)
+      if (r == key) return true;
+    return false;
+  }
+};
+
+// Reads every table of `schemas` (read-only; runs in its own read-only transaction).
+// Errors: ExitCode::kFailure with the SQLSTATE when the catalog cannot be read.
+Result<CatalogSnapshot> ReadCatalog(pqxx::connection_base& conn,
+                                    const std::vector<std::string>& schemas);
+
+}  // namespace pgphase
