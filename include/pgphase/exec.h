@@ -1,0 +1,85 @@
+// The executor: runs stored plans against a database and keeps state in schema
+// `pgphase` of that database (DESIGN "State", "Locks", "Backfill").
+//
+// Every entry point opens its own connection from `conninfo` (a libpq URL or
+// key=value string; empty means the libpq PG* environment), returns a Status whose
+// code is the process exit code, and never lets a libpqxx exception escape.
+// Passwords never appear in messages: connection strings are redacted before use in text.
+// Not thread-safe; one call at a time per process.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "pgphase/duration.h"
+#include "pgphase/plan.h"
+#include "pgphase/spec.h"
+#include "pgphase/status.h"
+
+namespace pgphase {
+
+// Timeouts and retry policy for DDL steps; unset fields fall back to the spec's
+// settings, then to the defaults (lock_timeout 1s, statement_timeout 1min, 5 retries).
+struct LockPolicy {
+  std::optional<Millis> lock_timeout;
+  std::optional<Millis> statement_timeout;
+  std::optional<int> lock_retries;
+};
+
+// Backfill pacing and safe-stop windows (DESIGN "Backfill").
+struct Throttle {
+  std::optional<Millis> target_batch_time;  // default 200ms
+  std::optional<int64_t> batch_size_min;    // default 100
+  std::optional<int64_t> batch_size_max;    // default 50000
+  std::optional<Millis> batch_delay;        // sleep between batches
+  std::optional<Millis> max_runtime;        // stop cleanly (exit 5) after this long
+  std::optional<std::string> until;         // "HH:MM" local time: stop cleanly then
+};
+
+struct ApplyOptions {
+  std::string conninfo;
+  Phase through = Phase::kSwap;  // contract only when asked for by name
+  LockPolicy locks;
+  Throttle throttle;
+};
+
+struct ReverseOptions {
+  std::string conninfo;
+  // Leave the migration as `apply --through *to` would: phases after it are reversed.
+  // Unset: reverse every phase; the migration ends `reversed`.
+  std::optional<Phase> to;
+  LockPolicy locks;
+};
+
+// Runs (or resumes) a migration through options.through. Exit codes per DESIGN.
+Status Apply(const ChangeSpec& spec, const ApplyOptions& options, std::ostream& out);
+
+// Undoes finished (or partly finished) phases in reverse order. Contract cannot be undone.
+Status Reverse(const std::string& migration, const ReverseOptions& options, std::ostream& out);
+
+// The plan pgphase would run: the stored plan when the migration was already applied
+// with this exact spec, else a fresh plan from the live catalog. Read-only.
+Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conninfo);
+
+// Text or JSON (DESIGN "status --json") report of one or all migrations. Read-only;
+// an absent state schema means no migrations.
+Result<std::string> StatusReport(const std::string& conninfo,
+                                 const std::optional<std::string>& migration, bool json);
+
+// Blocks until `phase` of `migration` is done (Ok), the timeout passes
+// (kGateNotReached), or the migration is reversed or failed (kFailure).
+Status WaitForPhase(const std::string& conninfo, const std::string& migration, Phase phase,
+                    Millis timeout, std::ostream& out);
+
+// Asks a running apply of `migration` to stop at its next safe point (exit 5 there).
+Status RequestPause(const std::string& conninfo, const std::string& migration);
+
+// SIGINT/SIGTERM make a running Apply/Reverse stop at its next safe point (exit 5).
+void InstallStopSignalHandlers();
+
+// "host=db user=app password=secret" -> "host=db user=app password=***";
+// "postgres://u:secret@h/db" -> "postgres://u:***@h/db".
+std::string RedactConninfo(const std::string& conninfo);
+
+}  // namespace pgphase
