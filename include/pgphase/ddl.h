@@ -1,0 +1,87 @@
+// Builders for every statement pgphase generates. Pure string functions: identifiers
+// are quoted here (QuoteIdent), user expressions arrive already embedded
+// (EmbedExpression) and are inserted verbatim. Output is canonical: one statement,
+// no trailing semicolon, single spaces, so plans are byte-identical for the same inputs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pgphase::ddl {
+
+// A table (or any relation) named by schema and name.
+struct Rel {
+  std::string schema;
+  std::string name;
+  std::string Quoted() const;  // "schema"."name"
+};
+
+// --- columns ---
+std::string AddColumn(const Rel& t, const std::string& column, const std::string& type,
+                      const std::optional<std::string>& default_expr, bool not_null);
+std::string DropColumn(const Rel& t, const std::string& column);  // IF EXISTS
+std::string SetDefault(const Rel& t, const std::string& column, const std::string& expr);
+std::string SetNotNull(const Rel& t, const std::string& column);
+std::string DropNotNull(const Rel& t, const std::string& column);
+// COMMENT ON COLUMN ... IS 'text' (or IS NULL when text is unset).
+std::string CommentOnColumn(const Rel& t, const std::string& column,
+                            const std::optional<std::string>& text);
+
+// --- constraints ---
+std::string AddCheckNotValid(const Rel& t, const std::string& name, const std::string& expr);
+std::string AddForeignKeyNotValid(const Rel& t, const std::string& name,
+                                  const std::string& column, const Rel& ref,
+                                  const std::string& ref_column, const std::string& on_delete);
+std::string ValidateConstraint(const Rel& t, const std::string& name);
+std::string DropConstraint(const Rel& t, const std::string& name);  // IF EXISTS
+// ALTER TABLE t ADD CONSTRAINT name UNIQUE|PRIMARY KEY USING INDEX index
+std::string AddConstraintUsingIndex(const Rel& t, const std::string& name, bool primary_key,
+                                    const std::string& index);
+
+// --- indexes ---
+std::string CreateUniqueIndexConcurrently(const Rel& t, const std::string& index,
+                                          const std::vector<std::string>& columns);
+std::string DropIndexConcurrently(const Rel& index);  // IF EXISTS
+// SELECT returning true when the index exists and is valid.
+std::string IndexIsValidQuery(const Rel& index);
+
+// --- triggers ---
+// One column a sync trigger fills from an expression.
+struct Fill {
+  std::string column;
+  std::string expr;                  // embedded user SQL, evaluated with the row's columns in scope
+  std::vector<std::string> sources;  // columns of the table that expr reads
+  bool not_null = false;             // the column will be NOT NULL: also fill when NULL on UPDATE
+};
+// CREATE FUNCTION fn() RETURNS trigger: for INSERT, fills each column left NULL; for
+// UPDATE, fills a column left unchanged when one of its sources changed (and, for a
+// not_null column, any row where it is still NULL). Sources are bound as PL/pgSQL
+// variables of the column's %TYPE so user expressions can name columns directly.
+std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills);
+std::string DropFunction(const Rel& fn);  // IF EXISTS, no arguments
+// BEFORE INSERT trigger firing only when a filled column is NULL.
+std::string CreateFillInsertTrigger(const std::string& name, const Rel& table, const Rel& fn,
+                                    const std::vector<Fill>& fills);
+// BEFORE UPDATE [OF sources] trigger whose WHEN mirrors the function's UPDATE conditions,
+// so an UPDATE that touches none of the sources never calls the function.
+// Returns "" when no fill needs an UPDATE trigger.
+std::string CreateFillUpdateTrigger(const std::string& name, const Rel& table, const Rel& fn,
+                                    const std::vector<Fill>& fills);
+std::string DropTrigger(const std::string& name, const Rel& table);  // IF EXISTS
+
+// --- backfill ---
+struct Assignment {
+  std::string column;
+  std::string expr;  // embedded user SQL
+};
+// One keyset batch, parameters: $1..$k the last key (text, absent when first), then the
+// batch size. Returns one row: rows scanned (bigint), rows updated (bigint), then each
+// key column of the batch's last row as text (NULL when the batch was empty).
+// Only rows whose assigned columns are still NULL are written (COALESCE), so a row a
+// trigger or the new app already filled keeps its value.
+std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
+                          const std::vector<std::string>& key_types,
+                          const std::vector<Assignment>& assignments, bool first_batch);
+
+}  // namespace pgphase::ddl

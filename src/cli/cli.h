@@ -1,0 +1,40 @@
+// The command line: `pgphase <command> [args]`. main() only calls RunCli.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "pgphase/status.h"
+
+namespace pgphase {
+
+// Parses argv, runs the command, prints errors to stderr; returns the exit code.
+int RunCli(int argc, char** argv);
+
+namespace cli {
+
+// One subcommand: a row of the command table.
+struct Command {
+  const char* name;
+  const char* usage;  // "apply <file|dir> [--through PHASE] ..."
+  const char* help;   // one line
+  std::function<Status(const std::vector<std::string>& args)> run;
+};
+
+const std::vector<Command>& Commands();
+
+// --db, else PGPHASE_DB, else "" (libpq's PG* environment).
+std::string ResolveConninfo(const std::string& db_flag);
+
+// One function per command file.
+Status RunPlan(const std::vector<std::string>& args);
+Status RunApply(const std::vector<std::string>& args);
+Status RunReverse(const std::vector<std::string>& args);
+Status RunStatus(const std::vector<std::string>& args);
+Status RunWait(const std::vector<std::string>& args);
+Status RunPause(const std::vector<std::string>& args);
+Status RunLint(const std::vector<std::string>& args);
+
+}  // namespace cli
+}  // namespace pgphase

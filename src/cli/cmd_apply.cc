@@ -1,0 +1,54 @@
+#include <iostream>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "pgphase/exec.h"
+#include "pgphase/spec.h"
+
+namespace pgphase::cli {
+
+Status RunApply(const std::vector<std::string>& args) {
+  po::options_description desc("apply");
+  desc.add_options()("file", po::value<std::string>()->required(), "")(
+      "through", po::value<std::string>()->default_value("swap"), "last phase to run")(
+      "lock-timeout", po::value<std::string>(), "")("statement-timeout", po::value<std::string>(),
+                                                    "")(
+      "lock-retries", po::value<int>(), "")("batch-delay", po::value<std::string>(), "")(
+      "max-runtime", po::value<std::string>(), "")("until", po::value<std::string>(), "");
+  AddDbOption(desc);
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm;
+  PGPHASE_RETURN_IF_ERROR(ParseArgs("apply", args, desc, pos, vm));
+
+  ApplyOptions options;
+  options.conninfo = ResolveConninfo(vm["db"].as<std::string>());
+  auto through = PhaseFlag(vm, "through");
+  if (!through.ok()) return through.status();
+  options.through = *through;
+  for (auto [flag, target] :
+       {std::pair{"lock-timeout", &options.locks.lock_timeout},
+        std::pair{"statement-timeout", &options.locks.statement_timeout},
+        std::pair{"batch-delay", &options.throttle.batch_delay},
+        std::pair{"max-runtime", &options.throttle.max_runtime}}) {
+    auto d = DurationFlag(vm, flag);
+    if (!d.ok()) return d.status();
+    *target = *d;
+  }
+  if (vm.count("lock-retries")) {
+    if (vm["lock-retries"].as<int>() < 0) return Status::Invalid("--lock-retries: must be >= 0");
+    options.locks.lock_retries = vm["lock-retries"].as<int>();
+  }
+  if (vm.count("until")) options.throttle.until = vm["until"].as<std::string>();
+
+  auto files = ExpandSpecPaths({vm["file"].as<std::string>()});
+  if (!files.ok()) return files.status();
+  for (const auto& file : *files) {
+    auto spec = LoadSpecFile(file);
+    if (!spec.ok()) return spec.status();
+    PGPHASE_RETURN_IF_ERROR(Apply(*spec, options, std::cout));
+  }
+  return Status::Ok();
+}
+
+}  // namespace pgphase::cli

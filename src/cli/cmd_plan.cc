@@ -1,0 +1,37 @@
+#include <iostream>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "pgphase/exec.h"
+#include "pgphase/spec.h"
+
+namespace pgphase::cli {
+
+Status RunPlan(const std::vector<std::string>& args) {
+  po::options_description desc("plan");
+  desc.add_options()("files", po::value<std::vector<std::string>>()->required(), "")(
+      "format", po::value<std::string>()->default_value("text"), "text, sql or json");
+  AddDbOption(desc);
+  po::positional_options_description pos;
+  pos.add("files", -1);
+  po::variables_map vm;
+  PGPHASE_RETURN_IF_ERROR(ParseArgs("plan", args, desc, pos, vm));
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "text" && format != "sql" && format != "json")
+    return Status::Invalid("--format: expected text, sql or json, got '" + format + "'");
+  auto files = ExpandSpecPaths(vm["files"].as<std::vector<std::string>>());
+  if (!files.ok()) return files.status();
+  const std::string conninfo = ResolveConninfo(vm["db"].as<std::string>());
+  for (const auto& file : *files) {
+    auto spec = LoadSpecFile(file);
+    if (!spec.ok()) return spec.status();
+    auto plan = PlanAgainstDatabase(*spec, conninfo);
+    if (!plan.ok()) return plan.status();
+    if (format == "json") std::cout << PlanToJson(*plan) << "\n";
+    else if (format == "sql") std::cout << RenderPlanSql(*plan);
+    else std::cout << RenderPlanText(*plan);
+  }
+  return Status::Ok();
+}
+
+}  // namespace pgphase::cli

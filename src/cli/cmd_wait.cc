@@ -1,0 +1,27 @@
+#include <iostream>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "pgphase/exec.h"
+
+namespace pgphase::cli {
+
+Status RunWait(const std::vector<std::string>& args) {
+  po::options_description desc("wait");
+  desc.add_options()("migration", po::value<std::string>()->required(), "")(
+      "phase", po::value<std::string>()->required(), "")(
+      "timeout", po::value<std::string>()->default_value("1h"), "");
+  AddDbOption(desc);
+  po::positional_options_description pos;
+  pos.add("migration", 1);
+  po::variables_map vm;
+  PGPHASE_RETURN_IF_ERROR(ParseArgs("wait", args, desc, pos, vm));
+  auto phase = PhaseFlag(vm, "phase");
+  if (!phase.ok()) return phase.status();
+  auto timeout = DurationFlag(vm, "timeout");
+  if (!timeout.ok()) return timeout.status();
+  return WaitForPhase(ResolveConninfo(vm["db"].as<std::string>()),
+                      vm["migration"].as<std::string>(), *phase, **timeout, std::cout);
+}
+
+}  // namespace pgphase::cli

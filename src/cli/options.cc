@@ -1,0 +1,42 @@
+#include "cli/options.h"
+
+#include <fmt/format.h>
+
+namespace pgphase::cli {
+
+Status ParseArgs(const std::string& command, const std::vector<std::string>& args,
+                 const po::options_description& desc,
+                 const po::positional_options_description& positional, po::variables_map& vm) {
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
+    po::notify(vm);
+    return Status::Ok();
+  } catch (const po::error& e) {
+    return Status::Invalid(fmt::format("{}: {} (see `pgphase {} --help`)", command, e.what(),
+                                       command));
+  }
+}
+
+void AddDbOption(po::options_description& desc) {
+  desc.add_options()("db", po::value<std::string>()->default_value(""),
+                     "libpq URL or key=value string (default: $PGPHASE_DB, then PG* variables)");
+}
+
+Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const std::string& flag) {
+  if (!vm.count(flag)) return std::optional<Millis>();
+  auto d = ParseDuration(vm[flag].as<std::string>());
+  if (!d.ok()) return Status::Invalid("--" + flag + ": " + d.status().message());
+  return std::optional<Millis>(*d);
+}
+
+Result<Phase> PhaseFlag(const po::variables_map& vm, const std::string& flag) {
+  const std::string name = vm[flag].as<std::string>();
+  auto phase = ParsePhase(name);
+  if (!phase) {
+    return Status::Invalid(fmt::format(
+        "--{}: unknown phase '{}' (expand, sync, backfill, validate, swap, contract)", flag, name));
+  }
+  return *phase;
+}
+
+}  // namespace pgphase::cli

@@ -1,0 +1,31 @@
+// Shared Boost.Program_options plumbing for the command files.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "pgphase/duration.h"
+#include "pgphase/plan.h"
+#include "pgphase/status.h"
+
+namespace pgphase::cli {
+
+namespace po = boost::program_options;
+
+// Parses `args` against `desc` with `positional`; unknown options and surplus
+// positionals are errors (ExitCode::kInvalid) naming the command.
+Status ParseArgs(const std::string& command, const std::vector<std::string>& args,
+                 const po::options_description& desc,
+                 const po::positional_options_description& positional, po::variables_map& vm);
+
+// Adds --db.
+void AddDbOption(po::options_description& desc);
+
+// Optional duration flag: unset when absent; kInvalid naming the flag when malformed.
+Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const std::string& flag);
+Result<Phase> PhaseFlag(const po::variables_map& vm, const std::string& flag);
+
+}  // namespace pgphase::cli

@@ -1,0 +1,239 @@
+// apply and reverse: lock, load or register the migration, run phases in order.
+#include <ctime>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "exec/db.h"
+#include "exec/runner.h"
+#include "pgphase/catalog.h"
+
+namespace pgphase {
+namespace {
+
+using exec::Clock;
+
+template <class T>
+T Pick(const std::optional<T>& flag, const std::optional<T>& setting, T fallback) {
+  return flag ? *flag : setting ? *setting : fallback;
+}
+
+// Next local occurrence of "HH:MM".
+Result<Clock::time_point> UntilDeadline(const std::string& hhmm) {
+  int h = -1, m = -1;
+  char extra = 0;
+  if (std::sscanf(hhmm.c_str(), "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23 || m < 0 ||
+      m > 59) {
+    return Status::Invalid("--until: expected HH:MM (24-hour local time), got '" + hhmm + "'");
+  }
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  local.tm_hour = h;
+  local.tm_min = m;
+  local.tm_sec = 0;
+  std::time_t at = std::mktime(&local);
+  if (at <= now) at += 24 * 3600;
+  return Clock::now() + std::chrono::seconds(at - now);
+}
+
+Result<exec::Resolved> Resolve(const Settings& spec, const LockPolicy& locks,
+                               const Throttle& throttle) {
+  exec::Resolved r;
+  r.lock_timeout = Pick(locks.lock_timeout, spec.lock_timeout, Millis(1000));
+  r.statement_timeout = Pick(locks.statement_timeout, spec.statement_timeout, Millis(60000));
+  r.lock_retries = locks.lock_retries.value_or(5);
+  r.target_batch_time = Pick(throttle.target_batch_time, spec.target_batch_time, Millis(200));
+  r.batch_size_min = Pick<int64_t>(throttle.batch_size_min, spec.batch_size_min, 100);
+  r.batch_size_max = Pick<int64_t>(throttle.batch_size_max, spec.batch_size_max, 50000);
+  if (r.batch_size_min > r.batch_size_max)
+    return Status::Invalid("batch size minimum is larger than the maximum");
+  r.batch_delay = throttle.batch_delay.value_or(Millis(0));
+  if (throttle.max_runtime) {
+    r.deadline = Clock::now() + *throttle.max_runtime;
+    r.deadline_reason = "--max-runtime " + FormatDuration(*throttle.max_runtime) + " reached";
+  }
+  if (throttle.until) {
+    auto until = UntilDeadline(*throttle.until);
+    if (!until.ok()) return until.status();
+    if (!r.deadline || *until < *r.deadline) {
+      r.deadline = *until;
+      r.deadline_reason = "--until " + *throttle.until + " reached";
+    }
+  }
+  return r;
+}
+
+std::string Md5(pqxx::connection& conn, const std::string& text) {
+  pqxx::nontransaction tx(conn);
+  return tx.exec_params1("SELECT md5($1)", text)[0].c_str();
+}
+
+Result<Plan> FreshPlan(pqxx::connection& conn, const ChangeSpec& spec) {
+  Result<CatalogSnapshot> catalog = ReadCatalog(conn, {spec.settings.schema});
+  if (!catalog.ok()) return catalog.status();
+  return BuildPlan(spec, *catalog);
+}
+
+Status CheckConflicts(exec::StateStore& store, const Plan& plan) {
+  for (const auto& other : store.Unfinished(plan.migration)) {
+    for (const auto& t : plan.tables) {
+      if (std::find(other.tables.begin(), other.tables.end(), t) != other.tables.end()) {
+        return Status::Invalid(fmt::format(
+            "migration {} touches table {}, which unfinished migration {} ({}) also touches; "
+            "complete or reverse {} first",
+            plan.migration, t, other.name, other.status, other.name));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// Loads the stored plan, or plans afresh and registers it.
+Result<Plan> LoadOrRegister(pqxx::connection& conn, exec::StateStore& store,
+                            const ChangeSpec& spec, std::ostream& out) {
+  std::optional<exec::MigrationRow> row;
+  if (store.Exists()) row = store.LoadMigration(spec.name);
+  const std::string checksum = Md5(conn, spec.text);
+  if (row && row->status != "reversed") {
+    if (row->checksum != checksum) {
+      return Status::Invalid(fmt::format(
+          "{}: the spec changed since migration {} was first applied (checksum {} recorded, {} "
+          "now); reverse it first, or put the change in a new migration",
+          spec.file, spec.name, row->checksum, checksum));
+    }
+    return ParsePlanJson(row->plan_json);
+  }
+  Result<Plan> plan = FreshPlan(conn, spec);
+  if (!plan.ok()) return plan;
+  PGPHASE_RETURN_IF_ERROR(store.Ensure());
+  PGPHASE_RETURN_IF_ERROR(CheckConflicts(store, *plan));
+  store.Register(checksum, spec.text, *plan);
+  out << fmt::format("registered migration {} (tables: {})\n", spec.name,
+                     fmt::join(plan->tables, ", "));
+  return plan;
+}
+
+Status ApplyLocked(pqxx::connection& conn, exec::StateStore& store, const ChangeSpec& spec,
+                   const ApplyOptions& options, const exec::Resolved& settings,
+                   std::ostream& out) {
+  Result<Plan> plan = LoadOrRegister(conn, store, spec, out);
+  if (!plan.ok()) return plan.status();
+  const std::string& name = spec.name;
+  if (store.LoadMigration(name)->status == "completed") {
+    out << fmt::format("migration {} is already completed\n", name);
+    return Status::Ok();
+  }
+  store.SetPauseRequested(name, false);
+  store.SetMigrationStatus(name, "in_progress");
+  exec::RunContext ctx{conn, store, *plan, settings, out};
+  for (Phase phase : kAllPhases) {
+    if (PhaseIndex(phase) > PhaseIndex(options.through)) break;
+    if (store.PhaseStatus(name, phase) == "done") continue;
+    Status st = exec::RunPhase(ctx, phase);
+    if (st.code() == ExitCode::kStopped) {
+      store.Event(name, "stopped", st.message(), phase);
+      return Status::Stopped(fmt::format(
+          "migration {} stopped at a safe point in phase {}: {}; run `pgphase apply {}` again to "
+          "resume",
+          name, PhaseName(phase), st.message(), spec.file));
+    }
+    if (!st.ok()) return st;
+  }
+  if (options.through == Phase::kContract) {
+    store.SetMigrationStatus(name, "completed");
+    out << fmt::format("migration {} completed\n", name);
+  } else {
+    out << fmt::format("migration {} is through {}\n", name, PhaseName(options.through));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Apply(const ChangeSpec& spec, const ApplyOptions& options, std::ostream& out) {
+  Result<exec::Resolved> settings = Resolve(spec.settings, options.locks, options.throttle);
+  if (!settings.ok()) return settings.status();
+  auto conn = exec::Connect(options.conninfo, "pgphase apply " + spec.name);
+  if (!conn.ok()) return conn.status();
+  try {
+    exec::StateStore store(**conn);
+    PGPHASE_RETURN_IF_ERROR(store.AcquireExecutorLock());
+    return ApplyLocked(**conn, store, spec, options, *settings, out);
+  } catch (const std::exception& e) {
+    return exec::FromException(e, "migration " + spec.name);
+  }
+}
+
+Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conninfo) {
+  auto conn = exec::Connect(conninfo, "pgphase plan " + spec.name);
+  if (!conn.ok()) return conn.status();
+  try {
+    exec::StateStore store(**conn);
+    if (store.Exists()) {
+      auto row = store.LoadMigration(spec.name);
+      if (row && row->status != "reversed" && row->checksum == Md5(**conn, spec.text))
+        return ParsePlanJson(row->plan_json);
+    }
+    return FreshPlan(**conn, spec);
+  } catch (const std::exception& e) {
+    return exec::FromException(e, "planning " + spec.name);
+  }
+}
+
+namespace {
+
+Status ReverseLocked(pqxx::connection& conn, exec::StateStore& store, const std::string& name,
+                     const ReverseOptions& options, std::ostream& out) {
+  std::optional<exec::MigrationRow> row;
+  if (store.Exists()) row = store.LoadMigration(name);
+  if (!row) return Status::Invalid("no migration named " + name + " has been applied");
+  if (row->status == "reversed") {
+    out << fmt::format("migration {} is already reversed\n", name);
+    return Status::Ok();
+  }
+  Result<Plan> plan = ParsePlanJson(row->plan_json);
+  if (!plan.ok()) return plan.status();
+  const std::string contract = store.PhaseStatus(name, Phase::kContract);
+  if (contract != "pending" && contract != "reversed") {
+    return Status::Invalid(fmt::format(
+        "migration {} has run contract ({}), which is irreversible: the old columns and "
+        "triggers are gone",
+        name, contract));
+  }
+  Result<exec::Resolved> settings = Resolve({}, options.locks, {});
+  if (!settings.ok()) return settings.status();
+  exec::RunContext ctx{conn, store, *plan, *settings, out};
+  const int stop_at = options.to ? PhaseIndex(*options.to) : -1;
+  for (int i = PhaseIndex(Phase::kSwap); i > stop_at; --i) {
+    const Phase phase = kAllPhases[i];
+    const std::string status = store.PhaseStatus(name, phase);
+    if (status == "pending" || status == "reversed") continue;
+    Status st = exec::ReversePhase(ctx, phase);
+    if (!st.ok()) {
+      store.Event(name, "reverse_failed", st.message(), phase);
+      return st;
+    }
+  }
+  store.SetMigrationStatus(name, options.to ? "in_progress" : "reversed");
+  out << (options.to ? fmt::format("migration {} is back to the end of {}\n", name,
+                                   PhaseName(*options.to))
+                     : fmt::format("migration {} reversed\n", name));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Reverse(const std::string& migration, const ReverseOptions& options, std::ostream& out) {
+  auto conn = exec::Connect(options.conninfo, "pgphase reverse " + migration);
+  if (!conn.ok()) return conn.status();
+  try {
+    exec::StateStore store(**conn);
+    PGPHASE_RETURN_IF_ERROR(store.AcquireExecutorLock());
+    return ReverseLocked(**conn, store, migration, options, out);
+  } catch (const std::exception& e) {
+    return exec::FromException(e, "reversing migration " + migration);
+  }
+}
+
+}  // namespace pgphase

@@ -1,0 +1,171 @@
+// The backfill loop: keyset batches, each committing its rows and its checkpoint in
+// one transaction, so a crash at any instant loses nothing and redoes nothing.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "exec/db.h"
+#include "exec/runner.h"
+#include "pgphase/ddl.h"
+#include "pgphase/sql.h"
+
+namespace pgphase::exec {
+namespace {
+
+// Progress on a terminal (one updating line) or in logs (a line every few seconds).
+class Progress {
+ public:
+  Progress(std::ostream& out, std::string table, long long total, long long done)
+      : out_(out), table_(std::move(table)), total_(total), start_done_(done),
+        tty_(isatty(STDOUT_FILENO) == 1) {}
+
+  void Update(long long done, long long batch, bool final = false) {
+    const auto now = Clock::now();
+    if (!final && now - last_ < (tty_ ? Millis(100) : Millis(5000))) return;
+    last_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    const double rate = secs > 0 ? (done - start_done_) / secs : 0;
+    const long long total = std::max(total_, done);
+    const double pct = total > 0 ? 100.0 * done / total : 100.0;
+    const std::string eta = rate > 0 && !final
+                                ? FormatDuration(Millis(static_cast<long long>(
+                                      1000.0 * (total - done) / rate)))
+                                : "-";
+    std::string line = fmt::format("  backfill {}: {}/{} rows ({:.0f}%), {:.0f} rows/s, ETA {}, "
+                                   "batch {}",
+                                   table_, done, total, pct, rate, eta, batch);
+    if (tty_) {
+      constexpr int kWidth = 24;
+      const int filled = static_cast<int>(kWidth * pct / 100.0);
+      line = "\r  [" + std::string(filled, '#') + std::string(kWidth - filled, ' ') + "]" +
+             line.substr(1) + "\033[K";
+      out_ << line << (final ? "\n" : "") << std::flush;
+    } else {
+      out_ << line << "\n" << std::flush;
+    }
+  }
+
+ private:
+  std::ostream& out_;
+  std::string table_;
+  long long total_;
+  long long start_done_;
+  bool tty_;
+  Clock::time_point start_ = Clock::now();
+  Clock::time_point last_{};
+};
+
+long long NextBatchSize(long long batch, Millis elapsed, const Resolved& s) {
+  const double target = static_cast<double>(s.target_batch_time.count());
+  const double took = std::max<double>(1.0, static_cast<double>(elapsed.count()));
+  const double factor = std::clamp(target / took, 0.5, 2.0);
+  return std::clamp(static_cast<long long>(batch * factor), s.batch_size_min, s.batch_size_max);
+}
+
+long long EstimateRows(pqxx::connection& conn, const BackfillJob& job) {
+  pqxx::nontransaction tx(conn);
+  const std::string rel = QuoteQualified(job.schema, job.table);
+  auto r = tx.exec_params(
+      "SELECT greatest(reltuples, 0)::bigint FROM pg_catalog.pg_class WHERE oid = to_regclass($1)",
+      rel);
+  long long n = r.empty() ? 0 : r[0][0].as<long long>();
+  if (n == 0) n = tx.exec("SELECT count(*) FROM " + rel)[0][0].as<long long>();
+  return n;
+}
+
+}  // namespace
+
+Status RunBackfill(RunContext& ctx, const Step& step) {
+  const BackfillJob& job = *step.backfill;
+  const std::string& m = ctx.plan.migration;
+  const std::string context = fmt::format("migration {}, phase backfill, step {}", m, step.id);
+  std::vector<std::string> key_names, key_types;
+  for (const auto& k : job.key) {
+    key_names.push_back(k.name);
+    key_types.push_back(k.type);
+  }
+  std::vector<ddl::Assignment> set;
+  for (const auto& a : job.assignments) set.push_back({a.column, a.expr});
+  const ddl::Rel table{job.schema, job.table};
+  const std::string first_sql = ddl::BackfillBatch(table, key_names, key_types, set, true);
+  const std::string next_sql = ddl::BackfillBatch(table, key_names, key_types, set, false);
+
+  BackfillRow state;
+  try {
+    state = ctx.store.LoadBackfill(m, step.id);
+    if (state.rows_done == 0) {
+      state.rows_total = EstimateRows(ctx.conn, job);
+      ctx.store.StartBackfill(m, step.id, state.rows_total);
+    }
+  } catch (const std::exception& e) {
+    return FromException(e, context);
+  }
+  const Resolved& s = ctx.settings;
+  long long batch = state.batch_size > 0 ? state.batch_size : 1000;
+  batch = std::clamp(batch, s.batch_size_min, s.batch_size_max);
+  std::vector<std::string> keys = state.last_key;
+  long long done = state.rows_done;
+  Progress progress(ctx.out, job.table, state.rows_total, done);
+  int failures = 0;
+
+  for (;;) {
+    if (StopRequested()) return Status::Stopped("stopped by signal during backfill; checkpoint kept");
+    if (s.deadline && Clock::now() >= *s.deadline)
+      return Status::Stopped(s.deadline_reason + "; backfill checkpoint kept");
+    const auto t0 = Clock::now();
+    try {
+      pqxx::work tx(ctx.conn);
+      tx.exec("SET LOCAL lock_timeout = '" + PgInterval(s.lock_timeout.count()) + "'");
+      tx.exec("SET LOCAL statement_timeout = '" + PgInterval(s.statement_timeout.count()) + "'");
+      std::vector<std::string> params = keys;
+      params.push_back(std::to_string(batch));
+      auto r = tx.exec_params(keys.empty() ? first_sql : next_sql,
+                              pqxx::prepare::make_dynamic_params(params));
+      const long long scanned = r[0][0].as<long long>();
+      if (scanned == 0) {
+        ctx.store.SetStepStatus(tx, m, step.id, "done");
+        ctx.store.Event(tx, m, "backfill_done", fmt::format("{} rows", done), Phase::kBackfill,
+                        step.id);
+        tx.commit();
+        break;
+      }
+      std::vector<std::string> last;
+      for (size_t i = 0; i < job.key.size(); ++i) last.push_back(r[0][static_cast<int>(2 + i)].c_str());
+      const auto elapsed = std::chrono::duration_cast<Millis>(Clock::now() - t0);
+      const long long next = NextBatchSize(batch, elapsed, s);
+      const bool paused = ctx.store.Checkpoint(tx, m, step.id, last, scanned, next);
+      tx.commit();
+      keys = std::move(last);
+      done += scanned;
+      progress.Update(done, batch);
+      batch = next;
+      failures = 0;
+      if (paused) {
+        progress.Update(done, batch, true);
+        return Status::Stopped("paused by `pgphase pause`; backfill checkpoint kept");
+      }
+    } catch (const pqxx::sql_error& e) {
+      const bool timeout = e.sqlstate() == kLockNotAvailable || e.sqlstate() == kQueryCanceled;
+      if (!timeout || StopRequested()) return FromSqlError(e, context);
+      if (++failures > s.lock_retries)
+        return FromSqlError(e, context + fmt::format(": {} batches in a row timed out", failures));
+      batch = std::max(s.batch_size_min, batch / 2);
+      ctx.out << fmt::format("  batch timed out (SQLSTATE {}); retrying with batch size {}\n",
+                             e.sqlstate(), batch)
+              << std::flush;
+      ctx.store.Event(m, "batch_timeout", e.sqlstate(), Phase::kBackfill, step.id);
+      InterruptibleSleep(Millis(100 * failures));
+      continue;
+    } catch (const std::exception& e) {
+      return FromException(e, context);
+    }
+    if (s.batch_delay.count() > 0) InterruptibleSleep(s.batch_delay);
+  }
+  progress.Update(done, batch, true);
+  return Status::Ok();
+}
+
+}  // namespace pgphase::exec

@@ -1,0 +1,32 @@
+// Connections and error conversion for the executor. libpqxx stays inside src/exec
+// and src/catalog; everything leaving this module is a Status.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "pgphase/status.h"
+
+namespace pgphase::exec {
+
+// Opens a connection (empty conninfo: the libpq PG* environment) and sets
+// application_name so other sessions (and a busy second executor) can see who we are.
+Result<std::unique_ptr<pqxx::connection>> Connect(const std::string& conninfo,
+                                                  const std::string& application_name);
+
+// "SQLSTATE 55P03: canceling statement due to lock timeout" style text, with context.
+Status FromSqlError(const pqxx::sql_error& e, const std::string& context);
+// Any exception from libpqxx, as a runtime failure (connection lost, ...).
+Status FromException(const std::exception& e, const std::string& context);
+
+// SQLSTATEs the executor reacts to.
+inline constexpr const char* kLockNotAvailable = "55P03";
+inline constexpr const char* kQueryCanceled = "57014";  // statement_timeout or cancel
+inline constexpr const char* kUndefinedTable = "42P01";
+
+// "1000ms" for SET lock_timeout etc.
+std::string PgInterval(long long millis);
+
+}  // namespace pgphase::exec

@@ -1,0 +1,181 @@
+// Read-only views of the state store: status (text and JSON), wait, and the pause flag.
+#include <ostream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "exec/db.h"
+#include "exec/runner.h"
+
+namespace pgphase {
+namespace {
+
+struct PhaseRow {
+  std::string migration, migration_status, phase, status, started_at, finished_at, last_error;
+  int attempts = 0;
+  bool has_progress = false;
+  long long rows_done = 0, rows_total = 0;
+  double seconds = 0;
+};
+
+constexpr const char* kStatusQuery = R"(
+SELECT m.name, m.status, p.phase, p.status,
+       coalesce(to_char(p.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
+       coalesce(to_char(p.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
+       p.attempts, coalesce(p.last_error, ''),
+       b.rows_done IS NOT NULL, coalesce(b.rows_done, 0), coalesce(b.rows_total, 0),
+       coalesce(b.seconds, 0)
+  FROM pgphase.migrations m
+  JOIN pgphase.phases p ON p.migration = m.name
+  LEFT JOIN LATERAL (
+        SELECT sum(rows_done)::bigint AS rows_done, sum(rows_total)::bigint AS rows_total,
+               extract(epoch FROM max(updated_at) - min(started_at))::float8 AS seconds
+          FROM pgphase.backfill bf
+         WHERE bf.migration = m.name AND bf.started_at IS NOT NULL
+        HAVING count(*) > 0) b ON p.phase = 'backfill'
+ WHERE $1 = '' OR m.name = $1
+ ORDER BY m.name, p.ordinal
+)";
+
+std::vector<PhaseRow> LoadRows(pqxx::connection& conn, const std::string& migration) {
+  pqxx::read_transaction tx(conn);
+  std::vector<PhaseRow> rows;
+  for (const auto& r : tx.exec_params(kStatusQuery, migration)) {
+    PhaseRow p;
+    p.migration = r[0].c_str();
+    p.migration_status = r[1].c_str();
+    p.phase = r[2].c_str();
+    p.status = r[3].c_str();
+    p.started_at = r[4].c_str();
+    p.finished_at = r[5].c_str();
+    p.attempts = r[6].as<int>();
+    p.last_error = r[7].c_str();
+    p.has_progress = r[8].as<bool>();
+    p.rows_done = r[9].as<long long>();
+    p.rows_total = std::max(r[10].as<long long>(), p.rows_done);
+    p.seconds = r[11].as<double>();
+    rows.push_back(std::move(p));
+  }
+  return rows;
+}
+
+double Rate(const PhaseRow& p) { return p.seconds > 0 ? p.rows_done / p.seconds : 0.0; }
+double Eta(const PhaseRow& p) {
+  const double rate = Rate(p);
+  return rate > 0 ? (p.rows_total - p.rows_done) / rate : 0.0;
+}
+
+std::string RenderJson(const std::vector<PhaseRow>& rows) {
+  using nlohmann::ordered_json;
+  ordered_json migrations = ordered_json::array();
+  for (const auto& p : rows) {
+    if (migrations.empty() || migrations.back()["name"] != p.migration) {
+      migrations.push_back(
+          {{"name", p.migration}, {"status", p.migration_status}, {"phases", ordered_json::array()}});
+    }
+    ordered_json phase = {{"name", p.phase}, {"status", p.status}};
+    if (!p.started_at.empty()) phase["started_at"] = p.started_at;
+    if (!p.finished_at.empty()) phase["finished_at"] = p.finished_at;
+    if (p.attempts > 0) phase["attempts"] = p.attempts;
+    if (!p.last_error.empty()) phase["last_error"] = p.last_error;
+    if (p.has_progress) {
+      phase["progress"] = {{"rows_done", p.rows_done},
+                           {"rows_total", p.rows_total},
+                           {"rows_per_second", Rate(p)},
+                           {"eta_seconds", Eta(p)}};
+    }
+    migrations.back()["phases"].push_back(phase);
+  }
+  return ordered_json({{"migrations", migrations}}).dump(2) + "\n";
+}
+
+std::string RenderText(const std::vector<PhaseRow>& rows) {
+  if (rows.empty()) return "no migrations\n";
+  std::string out, current;
+  for (const auto& p : rows) {
+    if (p.migration != current) {
+      current = p.migration;
+      out += fmt::format("{}{}  {}\n", out.empty() ? "" : "\n", p.migration, p.migration_status);
+    }
+    out += fmt::format("  {:<9} {:<9}", p.phase, p.status);
+    if (!p.started_at.empty()) out += " " + p.started_at;
+    if (!p.finished_at.empty()) out += " -> " + p.finished_at;
+    if (p.has_progress) {
+      out += fmt::format("  {}/{} rows, {:.0f} rows/s", p.rows_done, p.rows_total, Rate(p));
+      if (p.status == "running") out += fmt::format(", ETA {:.0f}s", Eta(p));
+    }
+    out += "\n";
+    if (!p.last_error.empty()) out += "    last error: " + p.last_error + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> StatusReport(const std::string& conninfo,
+                                 const std::optional<std::string>& migration, bool json) {
+  auto conn = exec::Connect(conninfo, "pgphase status");
+  if (!conn.ok()) return conn.status();
+  try {
+    exec::StateStore store(**conn);
+    std::vector<PhaseRow> rows;
+    if (store.Exists()) rows = LoadRows(**conn, migration.value_or(""));
+    if (migration && rows.empty())
+      return Status::Invalid("no migration named " + *migration + " has been applied");
+    return json ? RenderJson(rows) : RenderText(rows);
+  } catch (const std::exception& e) {
+    return exec::FromException(e, "reading status");
+  }
+}
+
+Status WaitForPhase(const std::string& conninfo, const std::string& migration, Phase phase,
+                    Millis timeout, std::ostream& out) {
+  auto conn = exec::Connect(conninfo, "pgphase wait " + migration);
+  if (!conn.ok()) return conn.status();
+  const auto deadline = exec::Clock::now() + timeout;
+  std::string last;
+  try {
+    exec::StateStore store(**conn);
+    for (;;) {
+      std::optional<exec::MigrationRow> row;
+      if (store.Exists()) row = store.LoadMigration(migration);
+      const std::string status = row ? store.PhaseStatus(migration, phase) : "not registered";
+      if (status != last) {
+        out << fmt::format("{} {}: {}\n", migration, PhaseName(phase), status) << std::flush;
+        last = status;
+      }
+      if (row && status == "done") return Status::Ok();
+      if (row && (row->status == "reversed" || row->status == "failed")) {
+        return Status::Failure(fmt::format("migration {} is {}; phase {} will not complete "
+                                           "without an operator",
+                                           migration, row->status, PhaseName(phase)));
+      }
+      if (exec::Clock::now() >= deadline || exec::StopRequested()) {
+        return Status::GateNotReached(fmt::format(
+            "phase {} of migration {} not done after {} (it is {})", PhaseName(phase), migration,
+            FormatDuration(timeout), status));
+      }
+      exec::InterruptibleSleep(
+          std::min(Millis(500), std::chrono::duration_cast<Millis>(deadline - exec::Clock::now())));
+    }
+  } catch (const std::exception& e) {
+    return exec::FromException(e, "waiting for " + migration);
+  }
+}
+
+Status RequestPause(const std::string& conninfo, const std::string& migration) {
+  auto conn = exec::Connect(conninfo, "pgphase pause " + migration);
+  if (!conn.ok()) return conn.status();
+  try {
+    exec::StateStore store(**conn);
+    if (!store.Exists() || !store.LoadMigration(migration))
+      return Status::Invalid("no migration named " + migration + " has been applied");
+    store.SetPauseRequested(migration, true);
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return exec::FromException(e, "pausing " + migration);
+  }
+}
+
+}  // namespace pgphase

@@ -1,0 +1,229 @@
+#include "exec/runner.h"
+
+#include <atomic>
+#include <csignal>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "exec/db.h"
+#include "pgphase/sql.h"
+
+namespace pgphase {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnStopSignal(int) { g_stop.store(true); }
+
+}  // namespace
+
+void InstallStopSignalHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+namespace exec {
+namespace {
+
+// Sessions other than ours holding locks on the migration's tables: who to blame
+// when a DDL step cannot get its lock.
+std::string DescribeBlockers(RunContext& ctx) {
+  std::string out;
+  try {
+    pqxx::nontransaction tx(ctx.conn);
+    for (const auto& table : ctx.plan.tables) {
+      const auto dot = table.find('.');
+      const std::string rel = QuoteQualified(table.substr(0, dot), table.substr(dot + 1));
+      auto r = tx.exec_params(R"(
+SELECT DISTINCT a.pid, l.mode, coalesce(a.state, ''),
+       coalesce(extract(epoch FROM now() - a.xact_start)::bigint, 0),
+       left(regexp_replace(coalesce(a.query, ''), '\s+', ' ', 'g'), 80)
+  FROM pg_catalog.pg_locks l
+  JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+ WHERE l.granted AND l.pid <> pg_backend_pid() AND l.relation = to_regclass($1)
+ ORDER BY 1
+)",
+                              rel);
+      for (const auto& row : r) {
+        out += fmt::format("\n    pid {} holds {} on {} ({}, transaction open {}s): {}",
+                           row[0].c_str(), row[1].c_str(), table, row[2].c_str(),
+                           row[3].c_str(), row[4].c_str());
+      }
+    }
+  } catch (const std::exception&) {
+    return "";  // best effort: the lock timeout itself is what we report
+  }
+  return out.empty() ? " (no session holds a lock on the tables now)" : out;
+}
+
+Millis Backoff(int attempt) {
+  static std::mt19937 rng{std::random_device{}()};
+  const long long base = std::min<long long>(200LL << std::min(attempt, 5), 5000);
+  std::uniform_int_distribution<long long> jitter(base / 2, base);
+  return Millis(jitter(rng));
+}
+
+void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, bool local) {
+  const std::string scope = local ? "SET LOCAL " : "SET ";
+  tx.exec(scope + "lock_timeout = '" + PgInterval(s.lock_timeout.count()) + "'");
+  // CREATE INDEX CONCURRENTLY may legitimately run for hours.
+  tx.exec(scope + "statement_timeout = '" +
+          (local ? PgInterval(s.statement_timeout.count()) : std::string("0")) + "'");
+}
+
+bool DoneCheck(RunContext& ctx, const Step& step) {
+  if (step.done_check.empty()) return false;
+  pqxx::nontransaction tx(ctx.conn);
+  return tx.exec(step.done_check)[0][0].as<bool>();
+}
+
+}  // namespace
+
+bool StopRequested() { return g_stop.load(); }
+
+void InterruptibleSleep(Millis d) {
+  const auto until = Clock::now() + d;
+  while (!StopRequested() && Clock::now() < until)
+    std::this_thread::sleep_for(std::min<Clock::duration>(Millis(50), until - Clock::now()));
+}
+
+Status RunStatement(RunContext& ctx, const Statement& st, const std::string& context,
+                    const std::function<void(pqxx::transaction_base&)>& record) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      if (st.transactional) {
+        pqxx::work tx(ctx.conn);
+        ApplyTimeouts(tx, ctx.settings, true);
+        tx.exec(st.sql);
+        if (record) record(tx);
+        tx.commit();
+      } else {
+        {
+          pqxx::nontransaction tx(ctx.conn);
+          ApplyTimeouts(tx, ctx.settings, false);
+          tx.exec(st.sql);
+          tx.exec("RESET lock_timeout");
+          tx.exec("RESET statement_timeout");
+        }
+        if (record) {
+          pqxx::work tx(ctx.conn);
+          record(tx);
+          tx.commit();
+        }
+      }
+      return Status::Ok();
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() != kLockNotAvailable) return FromSqlError(e, context);
+      const std::string blockers = DescribeBlockers(ctx);
+      if (attempt >= ctx.settings.lock_retries) {
+        return FromSqlError(e, fmt::format("{}: gave up after {} attempts; blocked by:{}", context,
+                                           attempt + 1, blockers));
+      }
+      const Millis wait = Backoff(attempt);
+      ctx.out << fmt::format("  lock timeout ({}) on {}, attempt {}/{}; blocked by:{}\n"
+                             "  retrying in {}\n",
+                             FormatDuration(ctx.settings.lock_timeout), context, attempt + 1,
+                             ctx.settings.lock_retries + 1, blockers, FormatDuration(wait))
+              << std::flush;
+      ctx.store.Event(ctx.plan.migration, "lock_timeout", context + ";" + blockers);
+      InterruptibleSleep(wait);
+      if (StopRequested()) return Status::Stopped("stopped while waiting for a lock");
+    } catch (const std::exception& e) {
+      return FromException(e, context);
+    }
+  }
+}
+
+namespace {
+
+Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
+  const std::string& m = ctx.plan.migration;
+  if (ctx.store.StepStatus(m, step.id) == "done") return Status::Ok();
+  const auto t0 = Clock::now();
+  const std::string context = fmt::format("migration {}, phase {}, step {}", m, PhaseName(phase),
+                                          step.id);
+  Status st;
+  if (step.backfill) {
+    st = RunBackfill(ctx, step);
+  } else {
+    auto record = [&](pqxx::transaction_base& tx) {
+      ctx.store.SetStepStatus(tx, m, step.id, "done");
+      ctx.store.Event(tx, m, "step_done", step.statement->sql, phase, step.id);
+    };
+    if (!step.statement->transactional) {
+      if (DoneCheck(ctx, step)) {
+        pqxx::work tx(ctx.conn);
+        record(tx);
+        tx.commit();
+        return Status::Ok();
+      }
+      ctx.store.SetStepStatus(m, step.id, "running");
+      for (const auto& c : step.cleanup) {
+        PGPHASE_RETURN_IF_ERROR(RunStatement(ctx, c, context + " (cleanup)", nullptr));
+      }
+    }
+    st = RunStatement(ctx, *step.statement, context, record);
+  }
+  if (!st.ok()) return st;
+  const auto ms = std::chrono::duration_cast<Millis>(Clock::now() - t0);
+  ctx.out << fmt::format("  {} {} ({})\n", step.id, step.summary, FormatDuration(ms))
+          << std::flush;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RunPhase(RunContext& ctx, Phase phase) {
+  const std::string& m = ctx.plan.migration;
+  const PhasePlan& p = ctx.plan.phase(phase);
+  ctx.out << fmt::format("phase {}{}\n", PhaseName(phase), p.steps.empty() ? ": nothing to do" : "")
+          << std::flush;
+  ctx.store.SetPhaseStatus(m, phase, "running");
+  for (const Step& step : p.steps) {
+    if (StopRequested())
+      return Status::Stopped(fmt::format("stopped by signal before step {}", step.id));
+    Status st = RunStep(ctx, phase, step);
+    if (st.code() == ExitCode::kStopped) return st;
+    if (!st.ok()) {
+      ctx.store.SetPhaseStatus(m, phase, "failed", st.message());
+      ctx.store.SetMigrationStatus(m, "failed");
+      return st;
+    }
+  }
+  ctx.store.SetPhaseStatus(m, phase, "done");
+  return Status::Ok();
+}
+
+Status ReversePhase(RunContext& ctx, Phase phase) {
+  const std::string& m = ctx.plan.migration;
+  const PhasePlan& p = ctx.plan.phase(phase);
+  ctx.out << fmt::format("reverse {}\n", PhaseName(phase)) << std::flush;
+  for (auto it = p.steps.rbegin(); it != p.steps.rend(); ++it) {
+    const Step& step = *it;
+    const std::string status = ctx.store.StepStatus(m, step.id);
+    if (status != "done" && status != "running") continue;
+    if (StopRequested())
+      return Status::Stopped(fmt::format("stopped by signal before reversing step {}", step.id));
+    const std::string context =
+        fmt::format("migration {}, reversing phase {}, step {}", m, PhaseName(phase), step.id);
+    if (step.backfill) ctx.store.ResetBackfill(m, step.id);
+    for (size_t i = 0; i < step.reverse.size(); ++i) {
+      PGPHASE_RETURN_IF_ERROR(RunStatement(ctx, step.reverse[i], context, nullptr));
+    }
+    pqxx::work tx(ctx.conn);
+    ctx.store.SetStepStatus(tx, m, step.id, "reversed");
+    ctx.store.Event(tx, m, "step_reversed", "", phase, step.id);
+    tx.commit();
+    ctx.out << fmt::format("  undid {}\n", step.id) << std::flush;
+  }
+  ctx.store.SetPhaseStatus(m, phase, "reversed");
+  return Status::Ok();
+}
+
+}  // namespace exec
+}  // namespace pgphase

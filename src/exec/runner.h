@@ -1,0 +1,62 @@
+// Runner: executes the steps of a stored plan, recording each in the state store.
+// Shared by apply (forward) and reverse; the backfill loop lives in backfill.cc.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "exec/state.h"
+#include "pgphase/exec.h"
+#include "pgphase/plan.h"
+
+namespace pgphase::exec {
+
+using Clock = std::chrono::steady_clock;
+
+// Settings after flags, spec settings and defaults are resolved.
+struct Resolved {
+  Millis lock_timeout{1000};
+  Millis statement_timeout{60000};
+  int lock_retries = 5;
+  Millis target_batch_time{200};
+  long long batch_size_min = 100;
+  long long batch_size_max = 50000;
+  Millis batch_delay{0};
+  std::optional<Clock::time_point> deadline;  // window end (--until / --max-runtime)
+  std::string deadline_reason;
+};
+
+struct RunContext {
+  pqxx::connection& conn;
+  StateStore& store;
+  const Plan& plan;
+  Resolved settings;
+  std::ostream& out;
+};
+
+// True once SIGINT/SIGTERM arrived (see InstallStopSignalHandlers).
+bool StopRequested();
+// Sleeps up to `d`, waking early when a stop is requested.
+void InterruptibleSleep(Millis d);
+
+// Runs one statement with SET LOCAL lock_timeout / statement_timeout (transactional)
+// or session-level settings (non-transactional), retrying lock timeouts with capped
+// exponential backoff and jitter. `record` runs in the statement's transaction (or
+// a new one right after a non-transactional statement) to record success.
+Status RunStatement(RunContext& ctx, const Statement& st, const std::string& context,
+                    const std::function<void(pqxx::transaction_base&)>& record);
+
+// Runs every unfinished step of `phase` and marks the phase done.
+Status RunPhase(RunContext& ctx, Phase phase);
+// Undoes the finished steps of `phase` in reverse order and marks it reversed.
+Status ReversePhase(RunContext& ctx, Phase phase);
+
+// The backfill loop for one step (backfill.cc).
+Status RunBackfill(RunContext& ctx, const Step& step);
+
+}  // namespace pgphase::exec

@@ -1,0 +1,350 @@
+#include "exec/state.h"
+
+#include <fmt/format.h>
+
+#include "exec/db.h"
+
+namespace pgphase::exec {
+namespace {
+
+// The executor lock key: one apply/reverse per database ("pgphase" in ASCII).
+constexpr long long kExecutorLockKey = 0x70677068617365LL;
+// Serializes creation and upgrade of the state schema.
+constexpr long long kSchemaLockKey = 0x70677068617366LL;
+
+constexpr const char* kSchemaV1 = R"(
+CREATE TABLE pgphase.migrations (
+  name            text PRIMARY KEY,
+  checksum        text NOT NULL,
+  spec            text NOT NULL,
+  plan            jsonb NOT NULL,
+  tables          text[] NOT NULL,
+  status          text NOT NULL
+                  CHECK (status IN ('pending', 'in_progress', 'completed', 'reversed', 'failed')),
+  pause_requested boolean NOT NULL DEFAULT false,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  updated_at      timestamptz NOT NULL DEFAULT now(),
+  completed_at    timestamptz
+);
+CREATE TABLE pgphase.phases (
+  migration   text NOT NULL REFERENCES pgphase.migrations ON DELETE CASCADE,
+  phase       text NOT NULL,
+  ordinal     integer NOT NULL,
+  status      text NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed', 'reversed')),
+  started_at  timestamptz,
+  finished_at timestamptz,
+  attempts    integer NOT NULL DEFAULT 0,
+  last_error  text,
+  PRIMARY KEY (migration, phase)
+);
+CREATE TABLE pgphase.steps (
+  migration   text NOT NULL REFERENCES pgphase.migrations ON DELETE CASCADE,
+  step_id     text NOT NULL,
+  phase       text NOT NULL,
+  ordinal     integer NOT NULL,
+  status      text NOT NULL CHECK (status IN ('pending', 'running', 'done', 'reversed')),
+  attempts    integer NOT NULL DEFAULT 0,
+  started_at  timestamptz,
+  finished_at timestamptz,
+  last_error  text,
+  PRIMARY KEY (migration, step_id)
+);
+CREATE TABLE pgphase.backfill (
+  migration    text NOT NULL,
+  step_id      text NOT NULL,
+  table_name   text NOT NULL,
+  key_columns  text[] NOT NULL,
+  last_key     text[],
+  rows_done    bigint NOT NULL DEFAULT 0,
+  rows_total   bigint NOT NULL DEFAULT 0,
+  batch_size   integer NOT NULL DEFAULT 0,
+  started_at   timestamptz,
+  updated_at   timestamptz,
+  PRIMARY KEY (migration, step_id),
+  FOREIGN KEY (migration, step_id) REFERENCES pgphase.steps ON DELETE CASCADE
+);
+CREATE TABLE pgphase.events (
+  id        bigserial PRIMARY KEY,
+  at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+  migration text NOT NULL,
+  phase     text,
+  step_id   text,
+  event     text NOT NULL,
+  detail    text NOT NULL DEFAULT ''
+);
+)";
+
+std::string PhaseOrNull(std::optional<Phase> phase) {
+  return phase ? std::string(PhaseName(*phase)) : std::string();
+}
+
+}  // namespace
+
+std::vector<std::string> ParseTextArray(const std::string& literal) {
+  std::vector<std::string> out;
+  pqxx::array_parser parser(literal.c_str());
+  for (auto item = parser.get_next(); item.first != pqxx::array_parser::done;
+       item = parser.get_next()) {
+    if (item.first == pqxx::array_parser::string_value) out.push_back(item.second);
+  }
+  return out;
+}
+
+std::string TextArrayLiteral(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ",";
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+bool StateStore::Exists() {
+  pqxx::nontransaction tx(conn_);
+  return !tx.exec("SELECT to_regclass('pgphase.schema_version')")[0][0].is_null();
+}
+
+Status StateStore::Ensure() {
+  try {
+    pqxx::work tx(conn_);
+    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kSchemaLockKey);
+    tx.exec("CREATE SCHEMA IF NOT EXISTS pgphase");
+    tx.exec("CREATE TABLE IF NOT EXISTS pgphase.schema_version (version integer NOT NULL)");
+    auto r = tx.exec("SELECT max(version) FROM pgphase.schema_version");
+    const int version = r[0][0].is_null() ? 0 : r[0][0].as<int>();
+    if (version > kStateVersion) {
+      return Status::Failure(fmt::format(
+          "state schema pgphase is version {}, newer than this pgphase understands ({})",
+          version, kStateVersion));
+    }
+    if (version < 1) tx.exec(kSchemaV1);
+    if (version < kStateVersion) {
+      tx.exec("DELETE FROM pgphase.schema_version");
+      tx.exec_params("INSERT INTO pgphase.schema_version VALUES ($1)", kStateVersion);
+    }
+    tx.commit();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return FromException(e, "creating state schema pgphase");
+  }
+}
+
+Status StateStore::AcquireExecutorLock() {
+  pqxx::nontransaction tx(conn_);
+  if (tx.exec_params1("SELECT pg_try_advisory_lock($1)", kExecutorLockKey)[0].as<bool>())
+    return Status::Ok();
+  auto r = tx.exec_params(R"(
+SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.usename::text, ''),
+       coalesce(a.client_addr::text, 'local'),
+       coalesce(extract(epoch FROM now() - a.backend_start)::bigint, 0)
+  FROM pg_catalog.pg_locks l
+  JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+ WHERE l.locktype = 'advisory' AND l.granted
+   AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+   AND ((l.classid::bigint << 32) | l.objid::bigint) = $1
+)",
+                          kExecutorLockKey);
+  if (r.empty()) return Status::Busy("another pgphase executor holds the lock on this database");
+  return Status::Busy(fmt::format(
+      "another pgphase executor is running on this database: held by pid {} ({}, user {}, from "
+      "{}, connected {}s ago); wait for it to finish or stop it",
+      r[0][0].c_str(), r[0][1].c_str(), r[0][2].c_str(), r[0][3].c_str(), r[0][4].c_str()));
+}
+
+std::optional<MigrationRow> StateStore::LoadMigration(const std::string& name) {
+  pqxx::nontransaction tx(conn_);
+  auto r = tx.exec_params(
+      "SELECT name, checksum, status, plan::text, tables FROM pgphase.migrations WHERE name = $1",
+      name);
+  if (r.empty()) return std::nullopt;
+  return MigrationRow{r[0][0].c_str(), r[0][1].c_str(), r[0][2].c_str(), r[0][3].c_str(),
+                      ParseTextArray(r[0][4].c_str())};
+}
+
+std::vector<MigrationRow> StateStore::Unfinished(const std::string& except) {
+  pqxx::nontransaction tx(conn_);
+  auto r = tx.exec_params(
+      "SELECT name, checksum, status, '', tables FROM pgphase.migrations "
+      "WHERE status NOT IN ('completed', 'reversed') AND name <> $1 ORDER BY name",
+      except);
+  std::vector<MigrationRow> out;
+  for (const auto& row : r)
+    out.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), "",
+                   ParseTextArray(row[4].c_str())});
+  return out;
+}
+
+void StateStore::Register(const std::string& checksum, const std::string& spec_text,
+                          const Plan& plan) {
+  pqxx::work tx(conn_);
+  tx.exec_params("DELETE FROM pgphase.migrations WHERE name = $1", plan.migration);
+  tx.exec_params(
+      "INSERT INTO pgphase.migrations (name, checksum, spec, plan, tables, status) "
+      "VALUES ($1, $2, $3, $4::jsonb, $5::text[], 'in_progress')",
+      plan.migration, checksum, spec_text, PlanToJson(plan), TextArrayLiteral(plan.tables));
+  for (const auto& p : plan.phases) {
+    tx.exec_params(
+        "INSERT INTO pgphase.phases (migration, phase, ordinal, status) "
+        "VALUES ($1, $2, $3, 'pending')",
+        plan.migration, std::string(PhaseName(p.phase)), PhaseIndex(p.phase));
+    int ordinal = 0;
+    for (const auto& s : p.steps) {
+      tx.exec_params(
+          "INSERT INTO pgphase.steps (migration, step_id, phase, ordinal, status) "
+          "VALUES ($1, $2, $3, $4, 'pending')",
+          plan.migration, s.id, std::string(PhaseName(p.phase)), ordinal++);
+      if (!s.backfill) continue;
+      std::vector<std::string> keys;
+      for (const auto& k : s.backfill->key) keys.push_back(k.name);
+      tx.exec_params(
+          "INSERT INTO pgphase.backfill (migration, step_id, table_name, key_columns, rows_total)"
+          " VALUES ($1, $2, $3, $4::text[], $5)",
+          plan.migration, s.id, s.backfill->schema + "." + s.backfill->table,
+          TextArrayLiteral(keys), s.backfill->estimated_rows);
+    }
+  }
+  Event(tx, plan.migration, "registered", "checksum " + checksum);
+  tx.commit();
+}
+
+void StateStore::SetMigrationStatus(const std::string& migration, const std::string& status) {
+  pqxx::work tx(conn_);
+  tx.exec_params(
+      "UPDATE pgphase.migrations SET status = $2, updated_at = now(), "
+      "completed_at = CASE WHEN $2 = 'completed' THEN now() END WHERE name = $1",
+      migration, status);
+  Event(tx, migration, "migration_" + status, "");
+  tx.commit();
+}
+
+void StateStore::SetPhaseStatus(const std::string& migration, Phase phase,
+                                const std::string& status, const std::string& error) {
+  pqxx::work tx(conn_);
+  tx.exec_params(R"(
+UPDATE pgphase.phases
+   SET status = $3,
+       attempts = attempts + CASE WHEN $3 = 'running' THEN 1 ELSE 0 END,
+       started_at = CASE WHEN $3 = 'running' THEN coalesce(started_at, now()) ELSE started_at END,
+       finished_at = CASE WHEN $3 IN ('done', 'reversed', 'failed') THEN now() END,
+       last_error = CASE WHEN $3 = 'failed' THEN $4 ELSE last_error END
+ WHERE migration = $1 AND phase = $2
+)",
+                 migration, std::string(PhaseName(phase)), status, error);
+  tx.exec_params("UPDATE pgphase.migrations SET updated_at = now() WHERE name = $1", migration);
+  Event(tx, migration, "phase_" + status, error, phase);
+  tx.commit();
+}
+
+std::string StateStore::PhaseStatus(const std::string& migration, Phase phase) {
+  pqxx::nontransaction tx(conn_);
+  auto r = tx.exec_params("SELECT status FROM pgphase.phases WHERE migration = $1 AND phase = $2",
+                          migration, std::string(PhaseName(phase)));
+  return r.empty() ? "pending" : r[0][0].c_str();
+}
+
+std::string StateStore::StepStatus(const std::string& migration, const std::string& step_id) {
+  pqxx::nontransaction tx(conn_);
+  auto r = tx.exec_params(
+      "SELECT status FROM pgphase.steps WHERE migration = $1 AND step_id = $2", migration,
+      step_id);
+  return r.empty() ? "pending" : r[0][0].c_str();
+}
+
+void StateStore::SetStepStatus(pqxx::transaction_base& tx, const std::string& migration,
+                               const std::string& step_id, const std::string& status,
+                               const std::string& error) {
+  tx.exec_params(R"(
+UPDATE pgphase.steps
+   SET status = $3,
+       attempts = attempts + CASE WHEN $3 = 'running' THEN 1 ELSE 0 END,
+       started_at = CASE WHEN $3 = 'running' THEN coalesce(started_at, now()) ELSE started_at END,
+       finished_at = CASE WHEN $3 IN ('done', 'reversed') THEN now() END,
+       last_error = nullif($4, '')
+ WHERE migration = $1 AND step_id = $2
+)",
+                 migration, step_id, status, error);
+}
+
+void StateStore::SetStepStatus(const std::string& migration, const std::string& step_id,
+                               const std::string& status, const std::string& error) {
+  pqxx::work tx(conn_);
+  SetStepStatus(tx, migration, step_id, status, error);
+  tx.commit();
+}
+
+BackfillRow StateStore::LoadBackfill(const std::string& migration, const std::string& step_id) {
+  pqxx::nontransaction tx(conn_);
+  auto r = tx.exec_params(
+      "SELECT coalesce(last_key, '{}'), rows_done, rows_total, batch_size FROM pgphase.backfill "
+      "WHERE migration = $1 AND step_id = $2",
+      migration, step_id);
+  if (r.empty()) return {};
+  return {ParseTextArray(r[0][0].c_str()), r[0][1].as<long long>(), r[0][2].as<long long>(),
+          r[0][3].as<long long>()};
+}
+
+void StateStore::StartBackfill(const std::string& migration, const std::string& step_id,
+                               long long total) {
+  pqxx::work tx(conn_);
+  tx.exec_params(
+      "UPDATE pgphase.backfill SET rows_total = $3, started_at = coalesce(started_at, now()), "
+      "updated_at = now() WHERE migration = $1 AND step_id = $2",
+      migration, step_id, total);
+  tx.commit();
+}
+
+bool StateStore::Checkpoint(pqxx::transaction_base& tx, const std::string& migration,
+                            const std::string& step_id, const std::vector<std::string>& last_key,
+                            long long rows, long long batch_size) {
+  auto r = tx.exec_params(R"(
+UPDATE pgphase.backfill b
+   SET last_key = $3::text[], rows_done = b.rows_done + $4, batch_size = $5, updated_at = now(),
+       rows_total = greatest(b.rows_total, b.rows_done + $4)
+  FROM pgphase.migrations m
+ WHERE b.migration = $1 AND b.step_id = $2 AND m.name = b.migration
+RETURNING m.pause_requested
+)",
+                          migration, step_id, TextArrayLiteral(last_key), rows, batch_size);
+  return !r.empty() && r[0][0].as<bool>();
+}
+
+void StateStore::ResetBackfill(const std::string& migration, const std::string& step_id) {
+  pqxx::work tx(conn_);
+  tx.exec_params(
+      "UPDATE pgphase.backfill SET last_key = NULL, rows_done = 0, started_at = NULL, "
+      "updated_at = now() WHERE migration = $1 AND step_id = $2",
+      migration, step_id);
+  tx.commit();
+}
+
+void StateStore::SetPauseRequested(const std::string& migration, bool paused) {
+  pqxx::work tx(conn_);
+  tx.exec_params("UPDATE pgphase.migrations SET pause_requested = $2 WHERE name = $1", migration,
+                 paused);
+  if (paused) Event(tx, migration, "pause_requested", "");
+  tx.commit();
+}
+
+void StateStore::Event(const std::string& migration, const std::string& event,
+                       const std::string& detail, std::optional<Phase> phase,
+                       const std::string& step_id) {
+  pqxx::work tx(conn_);
+  Event(tx, migration, event, detail, phase, step_id);
+  tx.commit();
+}
+
+void StateStore::Event(pqxx::transaction_base& tx, const std::string& migration,
+                       const std::string& event, const std::string& detail,
+                       std::optional<Phase> phase, const std::string& step_id) {
+  tx.exec_params(
+      "INSERT INTO pgphase.events (migration, phase, step_id, event, detail) "
+      "VALUES ($1, nullif($2, ''), nullif($3, ''), $4, $5)",
+      migration, PhaseOrNull(phase), step_id, event, detail);
+}
+
+}  // namespace pgphase::exec

@@ -1,0 +1,94 @@
+// StateStore: the `pgphase` schema inside the target database (DESIGN "State").
+//
+// Every write here either runs in its own short transaction or, when given a
+// transaction, joins the caller's so that DDL and its bookkeeping commit together.
+// The store never decides anything; the runner does.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "pgphase/plan.h"
+#include "pgphase/status.h"
+
+namespace pgphase::exec {
+
+inline constexpr int kStateVersion = 1;
+
+struct MigrationRow {
+  std::string name;
+  std::string checksum;
+  std::string status;  // pending, in_progress, completed, reversed, failed
+  std::string plan_json;
+  std::vector<std::string> tables;
+};
+
+struct BackfillRow {
+  std::vector<std::string> last_key;  // empty before the first batch
+  long long rows_done = 0;
+  long long rows_total = 0;
+  long long batch_size = 0;
+};
+
+class StateStore {
+ public:
+  explicit StateStore(pqxx::connection& conn) : conn_(conn) {}
+
+  // Creates or upgrades the schema. Serialized by a transaction-level advisory lock.
+  Status Ensure();
+  // False when the schema does not exist yet (read-only callers treat that as empty).
+  bool Exists();
+
+  // Executor lock: one apply/reverse per database. Session-level, released on disconnect.
+  // Returns Busy naming the holder when someone else has it.
+  Status AcquireExecutorLock();
+
+  std::optional<MigrationRow> LoadMigration(const std::string& name);
+  // Unfinished migrations (not completed, not reversed) other than `except`.
+  std::vector<MigrationRow> Unfinished(const std::string& except);
+
+  // Records a new plan (replacing a reversed run of the same name): migration row,
+  // one row per phase and step, one per backfill job. One transaction.
+  void Register(const std::string& checksum, const std::string& spec_text, const Plan& plan);
+
+  void SetMigrationStatus(const std::string& migration, const std::string& status);
+  void SetPhaseStatus(const std::string& migration, Phase phase, const std::string& status,
+                      const std::string& error = "");
+  std::string PhaseStatus(const std::string& migration, Phase phase);
+  std::string StepStatus(const std::string& migration, const std::string& step_id);
+  // In the caller's transaction, so a step and its record commit together.
+  void SetStepStatus(pqxx::transaction_base& tx, const std::string& migration,
+                     const std::string& step_id, const std::string& status,
+                     const std::string& error = "");
+  void SetStepStatus(const std::string& migration, const std::string& step_id,
+                     const std::string& status, const std::string& error = "");
+
+  BackfillRow LoadBackfill(const std::string& migration, const std::string& step_id);
+  void StartBackfill(const std::string& migration, const std::string& step_id, long long total);
+  // Checkpoint in the batch's transaction; returns whether a pause was requested.
+  bool Checkpoint(pqxx::transaction_base& tx, const std::string& migration,
+                  const std::string& step_id, const std::vector<std::string>& last_key,
+                  long long rows, long long batch_size);
+  void ResetBackfill(const std::string& migration, const std::string& step_id);
+
+  void SetPauseRequested(const std::string& migration, bool paused);
+
+  void Event(const std::string& migration, const std::string& event, const std::string& detail,
+             std::optional<Phase> phase = std::nullopt, const std::string& step_id = "");
+  void Event(pqxx::transaction_base& tx, const std::string& migration, const std::string& event,
+             const std::string& detail, std::optional<Phase> phase = std::nullopt,
+             const std::string& step_id = "");
+
+ private:
+  pqxx::connection& conn_;
+};
+
+// Parses a PostgreSQL text[] literal as returned by libpq ("{a,\"b c\"}").
+std::vector<std::string> ParseTextArray(const std::string& literal);
+// Renders a text[] literal, quoting every element.
+std::string TextArrayLiteral(const std::vector<std::string>& items);
+
+}  // namespace pgphase::exec

@@ -1,0 +1,74 @@
+// PlanBuilder: accumulates the steps operations contribute, then lays them out in
+// phase order. Per-table work that several operations share (one sync trigger per
+// table, one backfill pass per table) is collected here and emitted once.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pgphase/ddl.h"
+#include "pgphase/plan.h"
+
+namespace pgphase {
+
+class PlanBuilder {
+ public:
+  PlanBuilder(const ChangeSpec& spec, const CatalogSnapshot& catalog);
+
+  const ChangeSpec& spec() const { return spec_; }
+  const CatalogSnapshot& catalog() const { return catalog_; }
+
+  // Appends a transactional statement step to `phase`.
+  void Add(Phase phase, std::string id, std::string summary, Statement statement,
+           std::vector<Statement> reverse = {});
+  // Appends a fully formed step (non-transactional ones carry done_check and cleanup).
+  void AddStep(Phase phase, Step step);
+
+  // Registers a column the sync trigger of `table` fills, and the backfill of it.
+  void AddFill(const TableInfo& table, ddl::Fill fill, bool needs_sync_trigger);
+  // Registers a backfill assignment without a trigger (a volatile default covers inserts).
+  void AddBackfill(const TableInfo& table, ddl::Assignment assignment);
+  // A NOT NULL helper check to add once the sync trigger is in place, and to drop at contract.
+  void AddNotNullHelper(const TableInfo& table, const std::string& column,
+                        const std::string& constraint);
+
+  void TouchTable(const TableInfo& table);
+  // Records that this migration adds `column` to `table`; false if it already does.
+  bool ClaimNewColumn(const TableInfo& table, const std::string& column);
+  void Note(std::string note) { plan_.notes.push_back(std::move(note)); }
+
+  // Emits the per-table sync, backfill and contract steps and returns the plan.
+  // Fails when a table that needs a backfill has no usable key.
+  Result<Plan> Finish();
+
+ private:
+  struct TableWork {
+    const TableInfo* table = nullptr;
+    std::vector<ddl::Fill> fills;  // for the trigger
+    std::vector<ddl::Assignment> assignments;  // for the backfill
+    std::vector<std::pair<std::string, std::string>> not_null_helpers;  // column, constraint
+  };
+  TableWork& Work(const TableInfo& table);
+  void EmitSync(const TableWork& w);
+  Status EmitBackfill(const TableWork& w);
+  void EmitContract(const TableWork& w);
+  std::string FunctionName(const TableInfo& t) const;
+  std::string TriggerName(const std::string& kind) const;
+
+  const ChangeSpec& spec_;
+  const CatalogSnapshot& catalog_;
+  Plan plan_;
+  std::vector<std::string> table_order_;     // "schema.table" in order of first use
+  std::map<std::string, TableWork> work_;    // by "schema.table"
+  std::vector<std::string> new_columns_;     // "schema.table.column" this plan adds
+};
+
+// Key columns for keyset batches: the primary key, else the first valid, non-partial
+// unique index over NOT NULL plain columns. Empty when the table has neither.
+std::vector<KeyColumn> KeysetKey(const TableInfo& table);
+
+// The operation planners, one per operation kind (src/plan/<op>.cc).
+Status PlanAddColumn(const AddColumnOp& op, const SourceLocation& where, PlanBuilder& b);
+
+}  // namespace pgphase

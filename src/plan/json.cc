@@ -1,0 +1,117 @@
+// Plan <-> JSON for the state store. nlohmann::json sorts object keys, so the text is
+// deterministic. The format carries a version so later releases can read old plans.
+#include <nlohmann/json.hpp>
+
+#include "pgphase/plan.h"
+
+namespace pgphase {
+namespace {
+
+using nlohmann::json;
+constexpr int kPlanFormat = 1;
+
+json ToJson(const Statement& s) {
+  return {{"sql", s.sql}, {"lock", LockName(s.lock)}, {"transactional", s.transactional}};
+}
+
+json ToJson(const std::vector<Statement>& list) {
+  json a = json::array();
+  for (const auto& s : list) a.push_back(ToJson(s));
+  return a;
+}
+
+json ToJson(const BackfillJob& j) {
+  json key = json::array(), set = json::array();
+  for (const auto& k : j.key) key.push_back({{"name", k.name}, {"type", k.type}});
+  for (const auto& a : j.assignments) set.push_back({{"column", a.column}, {"expr", a.expr}});
+  return {{"schema", j.schema}, {"table", j.table},           {"key", key},
+          {"assignments", set}, {"estimated_rows", j.estimated_rows}};
+}
+
+json ToJson(const Step& s) {
+  json out = {{"id", s.id}, {"summary", s.summary}, {"reverse", ToJson(s.reverse)}};
+  if (s.statement) out["statement"] = ToJson(*s.statement);
+  if (s.backfill) out["backfill"] = ToJson(*s.backfill);
+  if (!s.done_check.empty()) out["done_check"] = s.done_check;
+  if (!s.cleanup.empty()) out["cleanup"] = ToJson(s.cleanup);
+  return out;
+}
+
+Statement StatementFrom(const json& j) {
+  Statement s;
+  s.sql = j.at("sql").get<std::string>();
+  auto lock = ParseLock(j.at("lock").get<std::string>());
+  if (!lock) throw std::runtime_error("unknown lock " + j.at("lock").get<std::string>());
+  s.lock = *lock;
+  s.transactional = j.at("transactional").get<bool>();
+  return s;
+}
+
+std::vector<Statement> StatementsFrom(const json& j) {
+  std::vector<Statement> out;
+  for (const auto& s : j) out.push_back(StatementFrom(s));
+  return out;
+}
+
+BackfillJob BackfillFrom(const json& j) {
+  BackfillJob b;
+  b.schema = j.at("schema").get<std::string>();
+  b.table = j.at("table").get<std::string>();
+  for (const auto& k : j.at("key")) b.key.push_back({k.at("name"), k.at("type")});
+  for (const auto& a : j.at("assignments")) b.assignments.push_back({a.at("column"), a.at("expr")});
+  b.estimated_rows = j.at("estimated_rows").get<int64_t>();
+  return b;
+}
+
+Step StepFrom(const json& j) {
+  Step s;
+  s.id = j.at("id").get<std::string>();
+  s.summary = j.at("summary").get<std::string>();
+  s.reverse = StatementsFrom(j.at("reverse"));
+  if (j.contains("statement")) s.statement = StatementFrom(j.at("statement"));
+  if (j.contains("backfill")) s.backfill = BackfillFrom(j.at("backfill"));
+  if (j.contains("done_check")) s.done_check = j.at("done_check").get<std::string>();
+  if (j.contains("cleanup")) s.cleanup = StatementsFrom(j.at("cleanup"));
+  return s;
+}
+
+}  // namespace
+
+std::string PlanToJson(const Plan& plan) {
+  json phases = json::array();
+  for (const auto& p : plan.phases) {
+    json steps = json::array();
+    for (const auto& s : p.steps) steps.push_back(ToJson(s));
+    phases.push_back({{"phase", PhaseName(p.phase)}, {"steps", steps}});
+  }
+  json out = {{"format", kPlanFormat}, {"migration", plan.migration}, {"phases", phases},
+              {"tables", plan.tables}, {"notes", plan.notes}};
+  return out.dump();
+}
+
+Result<Plan> ParsePlanJson(std::string_view text) {
+  try {
+    const json j = json::parse(text);
+    if (j.at("format").get<int>() != kPlanFormat)
+      return Status::Failure("stored plan has format " + j.at("format").dump() +
+                             ", this pgphase reads format " + std::to_string(kPlanFormat));
+    Plan plan;
+    plan.migration = j.at("migration").get<std::string>();
+    const json& phases = j.at("phases");
+    if (phases.size() != kAllPhases.size()) return Status::Failure("stored plan lacks phases");
+    for (size_t i = 0; i < phases.size(); ++i) {
+      auto phase = ParsePhase(phases[i].at("phase").get<std::string>());
+      if (!phase || PhaseIndex(*phase) != static_cast<int>(i))
+        return Status::Failure("stored plan has phases out of order");
+      plan.phases[i].phase = *phase;
+      for (const auto& s : phases[i].at("steps")) plan.phases[i].steps.push_back(StepFrom(s));
+    }
+    plan.tables = j.at("tables").get<std::vector<std::string>>();
+    plan.notes = j.at("notes").get<std::vector<std::string>>();
+    return plan;
+  } catch (const std::exception& e) {
+    return Status::Failure(std::string("stored plan cannot be read: ") + e.what());
+  }
+}
+
+}  // namespace pgphase

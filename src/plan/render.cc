@@ -1,0 +1,95 @@
+// Human renderings of a plan for `pgphase plan`: what runs, in which phase, under
+// which lock, and how each step is undone. Deterministic like the plan itself.
+#include <fmt/format.h>
+
+#include "pgphase/ddl.h"
+#include "pgphase/plan.h"
+
+namespace pgphase {
+namespace {
+
+std::string BatchSql(const BackfillJob& job) {
+  std::vector<std::string> names, types;
+  for (const auto& k : job.key) {
+    names.push_back(k.name);
+    types.push_back(k.type);
+  }
+  std::vector<ddl::Assignment> set;
+  for (const auto& a : job.assignments) set.push_back({a.column, a.expr});
+  return ddl::BackfillBatch({job.schema, job.table}, names, types, set, /*first_batch=*/false);
+}
+
+std::string KeyList(const BackfillJob& job) {
+  std::string out;
+  for (const auto& k : job.key) out += (out.empty() ? "" : ", ") + k.name;
+  return out;
+}
+
+std::string PhaseHeading(const PhasePlan& p) {
+  std::string h = std::string(PhaseName(p.phase));
+  if (p.phase == Phase::kContract) h += " (irreversible: runs only with --through contract)";
+  if (p.steps.empty()) h += " (nothing to do)";
+  return h;
+}
+
+std::string Indent(const std::string& text, const std::string& pad) {
+  std::string out = pad;
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += pad;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderPlanText(const Plan& plan) {
+  std::string out = fmt::format("migration {}\n", plan.migration);
+  std::string tables;
+  for (const auto& t : plan.tables) tables += (tables.empty() ? "" : ", ") + t;
+  out += fmt::format("tables: {}\n", tables.empty() ? "(none)" : tables);
+  for (const auto& n : plan.notes) out += "note: " + n + "\n";
+  for (const auto& p : plan.phases) {
+    out += fmt::format("\n== {}\n", PhaseHeading(p));
+    for (const auto& s : p.steps) {
+      out += fmt::format("  - {}: {}\n", s.id, s.summary);
+      if (s.statement) {
+        out += fmt::format("    lock: {}{}\n", LockName(s.statement->lock),
+                           s.statement->transactional ? "" : ", outside a transaction");
+        out += Indent(s.statement->sql, "      ") + "\n";
+      }
+      if (s.backfill) {
+        out += fmt::format("    lock: ROW EXCLUSIVE, one batch of rows at a time, keyset order "
+                           "({}), about {} rows\n",
+                           KeyList(*s.backfill), s.backfill->estimated_rows);
+        out += Indent(BatchSql(*s.backfill), "      ") + "\n";
+      }
+      for (const auto& r : s.reverse) out += Indent("reverse: " + r.sql, "    ") + "\n";
+    }
+  }
+  return out;
+}
+
+std::string RenderPlanSql(const Plan& plan) {
+  std::string out = fmt::format("-- pgphase plan for migration {}\n", plan.migration);
+  for (const auto& n : plan.notes) out += "-- note: " + n + "\n";
+  for (const auto& p : plan.phases) {
+    out += fmt::format("\n-- phase {}\n", PhaseHeading(p));
+    for (const auto& s : p.steps) {
+      out += fmt::format("\n-- step {}: {}\n", s.id, s.summary);
+      if (s.statement) {
+        out += fmt::format("-- lock: {}{}\n", LockName(s.statement->lock),
+                           s.statement->transactional ? "" : " (outside a transaction)");
+        out += s.statement->sql + ";\n";
+      }
+      if (s.backfill) {
+        out += fmt::format("-- repeated per batch: $1.. = last key done ({}), then batch size\n",
+                           KeyList(*s.backfill));
+        out += BatchSql(*s.backfill) + ";\n";
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace pgphase

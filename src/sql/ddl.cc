@@ -1,0 +1,244 @@
+#include "pgphase/ddl.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "pgphase/sql.h"
+
+namespace pgphase::ddl {
+namespace {
+
+std::string Q(const std::string& name) { return QuoteIdent(name); }
+
+std::string JoinQuoted(const std::vector<std::string>& names, const std::string& sep = ", ") {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += sep;
+    out += Q(names[i]);
+  }
+  return out;
+}
+
+std::string AlterTable(const Rel& t, const std::string& action) {
+  return fmt::format("ALTER TABLE {} {}", t.Quoted(), action);
+}
+
+// "NEW."a" IS DISTINCT FROM OLD."a" OR ..." for the UPDATE condition of one fill.
+std::string SourcesChanged(const Fill& f) {
+  std::string out;
+  for (size_t i = 0; i < f.sources.size(); ++i) {
+    if (i) out += " OR ";
+    out += fmt::format("NEW.{0} IS DISTINCT FROM OLD.{0}", Q(f.sources[i]));
+  }
+  return out;
+}
+
+// The condition under which an UPDATE must (re)compute f.column, or "" when never.
+std::string UpdateCondition(const Fill& f) {
+  std::string recompute;
+  if (!f.sources.empty()) {
+    recompute = fmt::format("(NEW.{0} IS NOT DISTINCT FROM OLD.{0} AND ({1}))", Q(f.column),
+                            SourcesChanged(f));
+  }
+  if (!f.not_null) return recompute;
+  std::string is_null = fmt::format("NEW.{} IS NULL", Q(f.column));
+  return recompute.empty() ? is_null : is_null + " OR " + recompute;
+}
+
+std::vector<std::string> AllSources(const std::vector<Fill>& fills) {
+  std::vector<std::string> out;
+  for (const auto& f : fills)
+    for (const auto& s : f.sources)
+      if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  return out;
+}
+
+}  // namespace
+
+std::string Rel::Quoted() const { return QuoteQualified(schema, name); }
+
+std::string AddColumn(const Rel& t, const std::string& column, const std::string& type,
+                      const std::optional<std::string>& default_expr, bool not_null) {
+  std::string action = fmt::format("ADD COLUMN {} {}", Q(column), type);
+  if (default_expr) action += " DEFAULT " + *default_expr;
+  if (not_null) action += " NOT NULL";
+  return AlterTable(t, action);
+}
+
+std::string DropColumn(const Rel& t, const std::string& column) {
+  return AlterTable(t, "DROP COLUMN IF EXISTS " + Q(column));
+}
+
+std::string SetDefault(const Rel& t, const std::string& column, const std::string& expr) {
+  return AlterTable(t, fmt::format("ALTER COLUMN {} SET DEFAULT {}", Q(column), expr));
+}
+
+std::string SetNotNull(const Rel& t, const std::string& column) {
+  return AlterTable(t, fmt::format("ALTER COLUMN {} SET NOT NULL", Q(column)));
+}
+
+std::string DropNotNull(const Rel& t, const std::string& column) {
+  return AlterTable(t, fmt::format("ALTER COLUMN {} DROP NOT NULL", Q(column)));
+}
+
+std::string CommentOnColumn(const Rel& t, const std::string& column,
+                            const std::optional<std::string>& text) {
+  return fmt::format("COMMENT ON COLUMN {}.{} IS {}", t.Quoted(), Q(column),
+                     text ? QuoteLiteral(*text) : "NULL");
+}
+
+std::string AddCheckNotValid(const Rel& t, const std::string& name, const std::string& expr) {
+  return AlterTable(t, fmt::format("ADD CONSTRAINT {} CHECK ({}) NOT VALID", Q(name), expr));
+}
+
+std::string AddForeignKeyNotValid(const Rel& t, const std::string& name, const std::string& column,
+                                  const Rel& ref, const std::string& ref_column,
+                                  const std::string& on_delete) {
+  std::string action = fmt::format("ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})", Q(name),
+                                   Q(column), ref.Quoted(), Q(ref_column));
+  if (!on_delete.empty()) action += " ON DELETE " + on_delete;
+  return AlterTable(t, action + " NOT VALID");
+}
+
+std::string ValidateConstraint(const Rel& t, const std::string& name) {
+  return AlterTable(t, "VALIDATE CONSTRAINT " + Q(name));
+}
+
+std::string DropConstraint(const Rel& t, const std::string& name) {
+  return AlterTable(t, "DROP CONSTRAINT IF EXISTS " + Q(name));
+}
+
+std::string AddConstraintUsingIndex(const Rel& t, const std::string& name, bool primary_key,
+                                    const std::string& index) {
+  return AlterTable(t, fmt::format("ADD CONSTRAINT {} {} USING INDEX {}", Q(name),
+                                   primary_key ? "PRIMARY KEY" : "UNIQUE", Q(index)));
+}
+
+std::string CreateUniqueIndexConcurrently(const Rel& t, const std::string& index,
+                                          const std::vector<std::string>& columns) {
+  return fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} ({})", Q(index), t.Quoted(),
+                     JoinQuoted(columns));
+}
+
+std::string DropIndexConcurrently(const Rel& index) {
+  return "DROP INDEX CONCURRENTLY IF EXISTS " + index.Quoted();
+}
+
+std::string IndexIsValidQuery(const Rel& index) {
+  return fmt::format(
+      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = "
+      "pg_catalog.to_regclass({}) AND indisvalid)",
+      QuoteLiteral(index.Quoted()));
+}
+
+std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills) {
+  std::string body = "\n#variable_conflict use_variable\n";
+  const std::vector<std::string> sources = AllSources(fills);
+  if (!sources.empty()) {
+    body += "DECLARE\n";
+    for (const auto& s : sources)
+      body += fmt::format("  {0} {1}.{0}%TYPE := NEW.{0};\n", Q(s), table.Quoted());
+  }
+  body += "BEGIN\n  IF TG_OP = 'INSERT' THEN\n";
+  for (const auto& f : fills) {
+    body += fmt::format("    IF NEW.{0} IS NULL THEN\n      NEW.{0} := {1};\n    END IF;\n",
+                        Q(f.column), f.expr);
+  }
+  std::string update_part;
+  for (const auto& f : fills) {
+    const std::string cond = UpdateCondition(f);
+    if (cond.empty()) continue;
+    update_part += fmt::format("    IF {} THEN\n      NEW.{} := {};\n    END IF;\n", cond,
+                               Q(f.column), f.expr);
+  }
+  if (!update_part.empty()) body += "  ELSE\n" + update_part;
+  body += "  END IF;\n  RETURN NEW;\nEND\n";
+  const std::string tag = DollarQuoteTag(body);
+  return fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}{}{}",
+                     fn.Quoted(), tag, body, tag);
+}
+
+std::string DropFunction(const Rel& fn) {
+  return fmt::format("DROP FUNCTION IF EXISTS {}()", fn.Quoted());
+}
+
+std::string CreateFillInsertTrigger(const std::string& name, const Rel& table, const Rel& fn,
+                                    const std::vector<Fill>& fills) {
+  std::string when;
+  for (size_t i = 0; i < fills.size(); ++i) {
+    if (i) when += " OR ";
+    when += fmt::format("NEW.{} IS NULL", Q(fills[i].column));
+  }
+  return fmt::format(
+      "CREATE TRIGGER {} BEFORE INSERT ON {} FOR EACH ROW WHEN ({}) EXECUTE FUNCTION {}()", Q(name),
+      table.Quoted(), when, fn.Quoted());
+}
+
+std::string CreateFillUpdateTrigger(const std::string& name, const Rel& table, const Rel& fn,
+                                    const std::vector<Fill>& fills) {
+  std::string when;
+  bool any_not_null = false;
+  for (const auto& f : fills) {
+    const std::string cond = UpdateCondition(f);
+    if (cond.empty()) continue;
+    if (!when.empty()) when += " OR ";
+    when += "(" + cond + ")";
+    any_not_null = any_not_null || f.not_null;
+  }
+  if (when.empty()) return "";
+  // A NOT NULL column must be filled on any UPDATE of a row the backfill has not reached
+  // yet, so the trigger cannot be narrowed to the sources' columns in that case.
+  std::string of;
+  if (!any_not_null) of = " OF " + JoinQuoted(AllSources(fills));
+  return fmt::format(
+      "CREATE TRIGGER {} BEFORE UPDATE{} ON {} FOR EACH ROW WHEN ({}) "
+      "EXECUTE FUNCTION {}()",
+      Q(name), of, table.Quoted(), when, fn.Quoted());
+}
+
+std::string DropTrigger(const std::string& name, const Rel& table) {
+  return fmt::format("DROP TRIGGER IF EXISTS {} ON {}", Q(name), table.Quoted());
+}
+
+std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
+                          const std::vector<std::string>& key_types,
+                          const std::vector<Assignment>& assignments, bool first_batch) {
+  const std::string keys = JoinQuoted(key_columns);
+  std::string params, desc;
+  for (size_t i = 0; i < key_columns.size(); ++i) {
+    if (i) {
+      params += ", ";
+      desc += ", ";
+    }
+    params += fmt::format("${}::{}", i + 1, key_types[i]);
+    desc += Q(key_columns[i]) + " DESC";
+  }
+  const size_t limit_param = first_batch ? 1 : key_columns.size() + 1;
+  const std::string after = first_batch ? "" : fmt::format("({}) > ({})", keys, params);
+  std::string set, any_null;
+  for (size_t i = 0; i < assignments.size(); ++i) {
+    if (i) {
+      set += ", ";
+      any_null += " OR ";
+    }
+    set += fmt::format("{0} = COALESCE({0}, {1})", Q(assignments[i].column), assignments[i].expr);
+    any_null += Q(assignments[i].column) + " IS NULL";
+  }
+  std::string last_keys;
+  for (const auto& k : key_columns) last_keys += fmt::format(", (SELECT {}::text FROM last)", Q(k));
+  return fmt::format(
+      "WITH batch AS MATERIALIZED (SELECT {keys} FROM {t}{where_after} ORDER BY {keys} "
+      "LIMIT ${limit}::bigint), "
+      "last AS (SELECT {keys} FROM batch ORDER BY {desc} LIMIT 1), "
+      "done AS (UPDATE {t} SET {set} WHERE {after_and}({keys}) <= (SELECT {keys} FROM last) "
+      "AND ({any_null}) RETURNING 1) "
+      "SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done){last_keys}",
+      fmt::arg("keys", keys), fmt::arg("t", t.Quoted()),
+      fmt::arg("where_after", after.empty() ? "" : " WHERE " + after),
+      fmt::arg("limit", limit_param), fmt::arg("desc", desc), fmt::arg("set", set),
+      fmt::arg("after_and", after.empty() ? "" : after + " AND "), fmt::arg("any_null", any_null),
+      fmt::arg("last_keys", last_keys));
+}
+
+}  // namespace pgphase::ddl
