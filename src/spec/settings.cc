@@ -1,0 +1,47 @@
+#include "spec/settings.h"
+
+namespace pgphase::spec_internal {
+namespace {
+
+Status ReadOptionalDuration(const YamlMap& map, std::string_view key, std::optional<Millis>* out) {
+  std::optional<Value> v = map.Find(key);
+  if (!v) return Status::Ok();
+  Millis d{};
+  PGPHASE_RETURN_IF_ERROR(ReadPositiveDuration(*v, &d));
+  *out = d;
+  return Status::Ok();
+}
+
+Status ReadOptionalInt(const YamlMap& map, std::string_view key, std::optional<int64_t>* out) {
+  std::optional<Value> v = map.Find(key);
+  if (!v) return Status::Ok();
+  int64_t n = 0;
+  PGPHASE_RETURN_IF_ERROR(ReadPositiveInt(*v, &n));
+  *out = n;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ReadSettings(const Value& v, Settings* out) {
+  YamlMap map;
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v,
+                                        {"schema", "lock_timeout", "statement_timeout",
+                                         "target_batch_time", "batch_size_min", "batch_size_max"},
+                                        {}, &map));
+  if (std::optional<Value> schema = map.Find("schema")) {
+    PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*schema, &out->schema));
+  }
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalDuration(map, "lock_timeout", &out->lock_timeout));
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalDuration(map, "statement_timeout", &out->statement_timeout));
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalDuration(map, "target_batch_time", &out->target_batch_time));
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "batch_size_min", &out->batch_size_min));
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "batch_size_max", &out->batch_size_max));
+  if (out->batch_size_min && out->batch_size_max && *out->batch_size_min > *out->batch_size_max) {
+    return ErrorAt(*map.Find("batch_size_max"), "must be at least batch_size_min (" +
+                                                    std::to_string(*out->batch_size_min) + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace pgphase::spec_internal
