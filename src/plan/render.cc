@@ -25,6 +25,18 @@ std::string KeyList(const BackfillJob& job) {
   return out;
 }
 
+// Text that goes after "--" must stay on that line: an identifier with a newline in it
+// must never turn the rest of its name into SQL in a rendered script.
+std::string OneLine(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else out += c;
+  }
+  return out;
+}
+
 std::string PhaseHeading(const PhasePlan& p) {
   std::string h = std::string(PhaseName(p.phase));
   if (p.phase == Phase::kContract) h += " (irreversible: runs only with --through contract)";
@@ -52,7 +64,7 @@ std::string RenderPlanText(const Plan& plan) {
   for (const auto& p : plan.phases) {
     out += fmt::format("\n== {}\n", PhaseHeading(p));
     for (const auto& s : p.steps) {
-      out += fmt::format("  - {}: {}\n", s.id, s.summary);
+      out += fmt::format("  - {}: {}\n", OneLine(s.id), OneLine(s.summary));
       if (s.statement) {
         out += fmt::format("    lock: {}{}\n", LockName(s.statement->lock),
                            s.statement->transactional ? "" : ", outside a transaction");
@@ -72,11 +84,11 @@ std::string RenderPlanText(const Plan& plan) {
 
 std::string RenderPlanSql(const Plan& plan) {
   std::string out = fmt::format("-- pgphase plan for migration {}\n", plan.migration);
-  for (const auto& n : plan.notes) out += "-- note: " + n + "\n";
+  for (const auto& n : plan.notes) out += "-- note: " + OneLine(n) + "\n";
   for (const auto& p : plan.phases) {
     out += fmt::format("\n-- phase {}\n", PhaseHeading(p));
     for (const auto& s : p.steps) {
-      out += fmt::format("\n-- step {}: {}\n", s.id, s.summary);
+      out += fmt::format("\n-- step {}: {}\n", OneLine(s.id), OneLine(s.summary));
       if (s.statement) {
         out += fmt::format("-- lock: {}{}\n", LockName(s.statement->lock),
                            s.statement->transactional ? "" : " (outside a transaction)");

@@ -1,0 +1,98 @@
+-- pgphase plan for migration add_column_check_fk_composite
+
+-- phase expand
+
+-- step expand.order_lines.owner_id: add column owner_id to order_lines
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" ADD COLUMN "owner_id" bigint;
+
+-- step expand.order_lines.owner_id.check: check constraint, not yet validated
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" ADD CONSTRAINT "owner_positive" CHECK ((owner_id > 0)) NOT VALID;
+
+-- step expand.order_lines.owner_id.foreign_key: foreign key, not yet validated
+-- lock: SHARE ROW EXCLUSIVE
+ALTER TABLE "public"."order_lines" ADD CONSTRAINT "order_lines_owner_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE NOT VALID;
+
+-- step expand.order_lines.state: add column state to order_lines
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" ADD COLUMN "state" text;
+
+-- phase sync
+
+-- step sync.order_lines.function: create the dual-write function for order_lines
+-- lock: none
+CREATE OR REPLACE FUNCTION "pgphase"."sync_add_column_check_fk_composite_order_lines"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW."owner_id" IS NULL THEN
+      NEW."owner_id" := (1);
+    END IF;
+    IF NEW."state" IS NULL THEN
+      NEW."state" := ('pending');
+    END IF;
+  ELSE
+    IF NEW."owner_id" IS NULL THEN
+      NEW."owner_id" := (1);
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.order_lines.insert_trigger: fill new columns on INSERT into order_lines
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_ins_add_column_check_fk_composite" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW WHEN (NEW."owner_id" IS NULL OR NEW."state" IS NULL) EXECUTE FUNCTION "pgphase"."sync_add_column_check_fk_composite_order_lines"();
+
+-- step sync.order_lines.update_trigger: keep new columns in step on UPDATE of order_lines
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_upd_add_column_check_fk_composite" BEFORE UPDATE ON "public"."order_lines" FOR EACH ROW WHEN ((NEW."owner_id" IS NULL)) EXECUTE FUNCTION "pgphase"."sync_add_column_check_fk_composite_order_lines"();
+
+-- step sync.order_lines.owner_id.not_null_check: enforce NOT NULL on new writes to order_lines.owner_id (not yet validated)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_owner_id" CHECK ("owner_id" IS NOT NULL) NOT VALID;
+
+-- phase backfill
+
+-- step backfill.order_lines: fill owner_id, state for existing rows of order_lines in keyset batches
+-- repeated per batch: $1.. = last key done (tenant, id), then batch size
+WITH batch AS MATERIALIZED (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint), last AS (SELECT "tenant", "id" FROM batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "owner_id" = COALESCE("owner_id", (1)), "state" = COALESCE("state", ('pending')) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT "tenant", "id" FROM last) AND ("owner_id" IS NULL OR "state" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done), (SELECT "tenant"::text FROM last), (SELECT "id"::text FROM last);
+
+-- phase validate
+
+-- step validate.order_lines.owner_id.not_null_check: prove no row is NULL, without blocking writes
+-- lock: SHARE UPDATE EXCLUSIVE
+ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "pgphase_nn_order_lines_owner_id";
+
+-- step validate.order_lines.owner_id.set_not_null: SET NOT NULL (no scan: the validated check proves it)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" ALTER COLUMN "owner_id" SET NOT NULL;
+
+-- step validate.order_lines.owner_id.check: validate the check constraint
+-- lock: SHARE UPDATE EXCLUSIVE
+ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "owner_positive";
+
+-- step validate.order_lines.owner_id.foreign_key: validate the foreign key
+-- lock: SHARE ROW EXCLUSIVE
+ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_owner_fk";
+
+-- phase swap (nothing to do)
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.order_lines.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_ins_add_column_check_fk_composite" ON "public"."order_lines";
+
+-- step contract.order_lines.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_upd_add_column_check_fk_composite" ON "public"."order_lines";
+
+-- step contract.order_lines.function: drop the dual-write function
+-- lock: none
+DROP FUNCTION IF EXISTS "pgphase"."sync_add_column_check_fk_composite_order_lines"();
+
+-- step contract.order_lines.owner_id.not_null_check: drop the helper check (NOT NULL is now set on the column)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" DROP CONSTRAINT IF EXISTS "pgphase_nn_order_lines_owner_id";

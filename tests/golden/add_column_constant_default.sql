@@ -1,0 +1,17 @@
+-- pgphase plan for migration add_column_constant_default
+
+-- phase expand
+
+-- step expand.users.stock: add column stock to users
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD COLUMN "stock" int DEFAULT (100) NOT NULL;
+
+-- phase sync (nothing to do)
+
+-- phase backfill (nothing to do)
+
+-- phase validate (nothing to do)
+
+-- phase swap (nothing to do)
+
+-- phase contract (irreversible: runs only with --through contract) (nothing to do)

@@ -1,0 +1,89 @@
+-- pgphase plan for migration add_column_not_null_up_unique
+
+-- phase expand
+
+-- step expand.users.shout: add column shout to users
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD COLUMN "shout" text;
+
+-- step expand.users.shout.comment: column comment
+-- lock: SHARE UPDATE EXCLUSIVE
+COMMENT ON COLUMN "public"."users"."shout" IS 'upper-cased name';
+
+-- phase sync
+
+-- step sync.users.function: create the dual-write function for users
+-- lock: none
+CREATE OR REPLACE FUNCTION "pgphase"."sync_add_column_not_null_up_unique_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "name" "public"."users"."name"%TYPE := NEW."name";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW."shout" IS NULL THEN
+      NEW."shout" := (upper(name));
+    END IF;
+  ELSE
+    IF NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."name" IS DISTINCT FROM OLD."name")) THEN
+      NEW."shout" := (upper(name));
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.users.insert_trigger: fill new columns on INSERT into users
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_ins_add_column_not_null_up_unique" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."shout" IS NULL) EXECUTE FUNCTION "pgphase"."sync_add_column_not_null_up_unique_users"();
+
+-- step sync.users.update_trigger: keep new columns in step on UPDATE of users
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_upd_add_column_not_null_up_unique" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."name" IS DISTINCT FROM OLD."name")))) EXECUTE FUNCTION "pgphase"."sync_add_column_not_null_up_unique_users"();
+
+-- step sync.users.shout.not_null_check: enforce NOT NULL on new writes to users.shout (not yet validated)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_shout" CHECK ("shout" IS NOT NULL) NOT VALID;
+
+-- phase backfill
+
+-- step backfill.users: fill shout for existing rows of users in keyset batches
+-- repeated per batch: $1.. = last key done (id), then batch size
+WITH batch AS MATERIALIZED (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint), last AS (SELECT "id" FROM batch ORDER BY "id" DESC LIMIT 1), done AS (UPDATE "public"."users" SET "shout" = COALESCE("shout", (upper(name))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT "id" FROM last) AND ("shout" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done), (SELECT "id"::text FROM last);
+
+-- phase validate
+
+-- step validate.users.shout.not_null_check: prove no row is NULL, without blocking writes
+-- lock: SHARE UPDATE EXCLUSIVE
+ALTER TABLE "public"."users" VALIDATE CONSTRAINT "pgphase_nn_users_shout";
+
+-- step validate.users.shout.set_not_null: SET NOT NULL (no scan: the validated check proves it)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ALTER COLUMN "shout" SET NOT NULL;
+
+-- step validate.users.shout.unique_index: build the unique index without blocking writes
+-- lock: SHARE UPDATE EXCLUSIVE (outside a transaction)
+CREATE UNIQUE INDEX CONCURRENTLY "users_shout_key" ON "public"."users" ("shout");
+
+-- phase swap
+
+-- step swap.users.shout.unique: attach the index as a unique constraint
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD CONSTRAINT "users_shout_key" UNIQUE USING INDEX "users_shout_key";
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.users.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_ins_add_column_not_null_up_unique" ON "public"."users";
+
+-- step contract.users.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_upd_add_column_not_null_up_unique" ON "public"."users";
+
+-- step contract.users.function: drop the dual-write function
+-- lock: none
+DROP FUNCTION IF EXISTS "pgphase"."sync_add_column_not_null_up_unique_users"();
+
+-- step contract.users.shout.not_null_check: drop the helper check (NOT NULL is now set on the column)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "pgphase_nn_users_shout";

@@ -1,0 +1,62 @@
+-- pgphase plan for migration add_column_nullable_up
+
+-- phase expand
+
+-- step expand.users.label: add column label to users
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD COLUMN "label" varchar(255);
+
+-- phase sync
+
+-- step sync.users.function: create the dual-write function for users
+-- lock: none
+CREATE OR REPLACE FUNCTION "pgphase"."sync_add_column_nullable_up_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "name" "public"."users"."name"%TYPE := NEW."name";
+  "email" "public"."users"."email"%TYPE := NEW."email";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW."label" IS NULL THEN
+      NEW."label" := (name || '-' || coalesce(email, ''));
+    END IF;
+  ELSE
+    IF (NEW."label" IS NOT DISTINCT FROM OLD."label" AND (NEW."name" IS DISTINCT FROM OLD."name" OR NEW."email" IS DISTINCT FROM OLD."email")) THEN
+      NEW."label" := (name || '-' || coalesce(email, ''));
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.users.insert_trigger: fill new columns on INSERT into users
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_ins_add_column_nullable_up" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."label" IS NULL) EXECUTE FUNCTION "pgphase"."sync_add_column_nullable_up_users"();
+
+-- step sync.users.update_trigger: keep new columns in step on UPDATE of users
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_upd_add_column_nullable_up" BEFORE UPDATE OF "name", "email" ON "public"."users" FOR EACH ROW WHEN (((NEW."label" IS NOT DISTINCT FROM OLD."label" AND (NEW."name" IS DISTINCT FROM OLD."name" OR NEW."email" IS DISTINCT FROM OLD."email")))) EXECUTE FUNCTION "pgphase"."sync_add_column_nullable_up_users"();
+
+-- phase backfill
+
+-- step backfill.users: fill label for existing rows of users in keyset batches
+-- repeated per batch: $1.. = last key done (id), then batch size
+WITH batch AS MATERIALIZED (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint), last AS (SELECT "id" FROM batch ORDER BY "id" DESC LIMIT 1), done AS (UPDATE "public"."users" SET "label" = COALESCE("label", (name || '-' || coalesce(email, ''))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT "id" FROM last) AND ("label" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done), (SELECT "id"::text FROM last);
+
+-- phase validate (nothing to do)
+
+-- phase swap (nothing to do)
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.users.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_ins_add_column_nullable_up" ON "public"."users";
+
+-- step contract.users.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_upd_add_column_nullable_up" ON "public"."users";
+
+-- step contract.users.function: drop the dual-write function
+-- lock: none
+DROP FUNCTION IF EXISTS "pgphase"."sync_add_column_nullable_up_users"();

@@ -1,0 +1,25 @@
+-- pgphase plan for migration add_column_volatile_default
+
+-- phase expand
+
+-- step expand.users.token: add column token to users
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD COLUMN "token" int;
+
+-- step expand.users.token.default: default for new rows only
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ALTER COLUMN "token" SET DEFAULT ((random() * 1000)::int);
+
+-- phase sync (nothing to do)
+
+-- phase backfill
+
+-- step backfill.users: fill token for existing rows of users in keyset batches
+-- repeated per batch: $1.. = last key done (id), then batch size
+WITH batch AS MATERIALIZED (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint), last AS (SELECT "id" FROM batch ORDER BY "id" DESC LIMIT 1), done AS (UPDATE "public"."users" SET "token" = COALESCE("token", ((random() * 1000)::int)) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT "id" FROM last) AND ("token" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done), (SELECT "id"::text FROM last);
+
+-- phase validate (nothing to do)
+
+-- phase swap (nothing to do)
+
+-- phase contract (irreversible: runs only with --through contract) (nothing to do)

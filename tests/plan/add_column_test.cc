@@ -1,0 +1,221 @@
+#include <gtest/gtest.h>
+
+#include "pgphase/plan.h"
+#include "pgphase/spec.h"
+#include "plan/fake_catalog.h"
+
+namespace pgphase {
+namespace {
+
+Result<Plan> PlanYaml(const std::string& yaml) {
+  auto spec = ParseSpec(yaml, "0001_test.yaml");
+  if (!spec.ok()) return spec.status();
+  return BuildPlan(*spec, testing::FakeCatalog());
+}
+
+std::string AddColumn(const std::string& table, const std::string& column_body,
+                      const std::string& up = "") {
+  std::string y = "operations:\n  - add_column:\n      table: " + table + "\n";
+  if (!up.empty()) y += "      up: \"" + up + "\"\n";
+  return y + "      column:\n" + column_body;
+}
+
+std::vector<std::string> Sql(const Plan& p, Phase phase) {
+  std::vector<std::string> out;
+  for (const auto& s : p.phase(phase).steps)
+    if (s.statement) out.push_back(s.statement->sql);
+  return out;
+}
+
+bool AnyContains(const std::vector<std::string>& v, const std::string& needle) {
+  for (const auto& s : v)
+    if (s.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+TEST(AddColumnPlanTest, NotNullWithoutUpOrDefaultIsRejectedWithItsLocation) {
+  auto plan = PlanYaml(AddColumn("users", "        name: c\n        type: int\n"));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), ExitCode::kInvalid);
+  EXPECT_NE(plan.status().message().find("0001_test.yaml:5:"), std::string::npos)
+      << plan.status().message();
+  EXPECT_NE(plan.status().message().find("neither `up` nor `default`"), std::string::npos);
+}
+
+TEST(AddColumnPlanTest, MissingTableIsRejected) {
+  auto plan = PlanYaml(AddColumn("nope", "        name: c\n        type: int\n        nullable: true\n"));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("table \"public\".\"nope\" does not exist"),
+            std::string::npos)
+      << plan.status().message();
+}
+
+TEST(AddColumnPlanTest, ExistingColumnIsRejected) {
+  auto plan =
+      PlanYaml(AddColumn("users", "        name: email\n        type: text\n        nullable: true\n"));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("already exists"), std::string::npos);
+}
+
+TEST(AddColumnPlanTest, SameColumnTwiceInOneMigrationIsRejected) {
+  const std::string op =
+      "  - add_column:\n      table: users\n      column:\n        name: c\n        type: int\n"
+      "        nullable: true\n";
+  auto spec = ParseSpec("operations:\n" + op + op, "0001_test.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  auto plan = BuildPlan(*spec, testing::FakeCatalog());
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("already exists"), std::string::npos);
+}
+
+TEST(AddColumnPlanTest, UnparsableUpIsRejected) {
+  auto plan = PlanYaml(
+      AddColumn("users", "        name: c\n        type: int\n        nullable: true\n", "1 +"));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("add_column.up"), std::string::npos)
+      << plan.status().message();
+}
+
+TEST(AddColumnPlanTest, UnknownTypeSyntaxIsRejected) {
+  auto plan = PlanYaml(
+      AddColumn("users", "        name: c\n        type: \"int; DROP TABLE users\"\n        nullable: true\n"));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("column.type"), std::string::npos);
+}
+
+TEST(AddColumnPlanTest, BackfillOnTableWithoutKeyIsRejected) {
+  auto plan = PlanYaml(
+      AddColumn("logs", "        name: c\n        type: text\n        nullable: true\n", "upper(msg)"));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("no primary key"), std::string::npos);
+}
+
+TEST(AddColumnPlanTest, ForeignKeyToMissingTableIsRejected) {
+  auto plan = PlanYaml(AddColumn(
+      "users",
+      "        name: c\n        type: int\n        nullable: true\n        references:\n"
+      "          name: fk\n          table: ghosts\n          column: id\n"));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("ghosts"), std::string::npos);
+}
+
+TEST(AddColumnPlanTest, PrimaryKeyOnTableWithOneIsRejected) {
+  auto plan = PlanYaml(AddColumn("users", "        name: c\n        type: int\n        pk: true\n",
+                                 "id"));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("already has a primary key"), std::string::npos);
+}
+
+TEST(AddColumnPlanTest, ConstantDefaultIsOneMetadataOnlyStatementWithNothingToSync) {
+  auto plan = PlanYaml(AddColumn("users", "        name: stock\n        type: int\n        default: \"100\"\n"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(Sql(*plan, Phase::kExpand),
+            std::vector<std::string>{
+                "ALTER TABLE \"public\".\"users\" ADD COLUMN \"stock\" int DEFAULT (100) NOT NULL"});
+  EXPECT_TRUE(plan->phase(Phase::kSync).steps.empty());
+  EXPECT_TRUE(plan->phase(Phase::kBackfill).steps.empty());
+  EXPECT_TRUE(plan->phase(Phase::kValidate).steps.empty());
+}
+
+TEST(AddColumnPlanTest, VolatileDefaultIsBackfilledPerRowWithoutATrigger) {
+  auto plan = PlanYaml(AddColumn(
+      "users", "        name: t\n        type: int\n        nullable: true\n        default: random()\n"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const auto expand = Sql(*plan, Phase::kExpand);
+  EXPECT_TRUE(AnyContains(expand, "ADD COLUMN \"t\" int"));
+  EXPECT_FALSE(AnyContains(expand, "ADD COLUMN \"t\" int DEFAULT"));
+  EXPECT_TRUE(AnyContains(expand, "SET DEFAULT (random())"));
+  EXPECT_TRUE(plan->phase(Phase::kSync).steps.empty());
+  ASSERT_EQ(plan->phase(Phase::kBackfill).steps.size(), 1u);
+  EXPECT_EQ(plan->phase(Phase::kBackfill).steps[0].backfill->assignments[0].expr, "(random())");
+}
+
+TEST(AddColumnPlanTest, NotNullIsEnforcedOnlyAfterTheTriggerFillsNewRows) {
+  auto plan = PlanYaml(
+      AddColumn("users", "        name: s\n        type: text\n", "upper(name)"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_FALSE(AnyContains(Sql(*plan, Phase::kExpand), "IS NOT NULL"));
+  const auto sync = Sql(*plan, Phase::kSync);
+  ASSERT_EQ(sync.size(), 4u);
+  EXPECT_TRUE(AnyContains({sync[1]}, "BEFORE INSERT"));
+  EXPECT_TRUE(AnyContains({sync[3]}, "CHECK (\"s\" IS NOT NULL) NOT VALID"));
+  const auto validate = Sql(*plan, Phase::kValidate);
+  ASSERT_EQ(validate.size(), 2u);
+  EXPECT_TRUE(AnyContains({validate[0]}, "VALIDATE CONSTRAINT"));
+  EXPECT_TRUE(AnyContains({validate[1]}, "SET NOT NULL"));
+}
+
+TEST(AddColumnPlanTest, NullableColumnUpdateTriggerFiresOnlyForItsSourceColumns) {
+  auto plan = PlanYaml(AddColumn("users", "        name: s\n        type: text\n        nullable: true\n",
+                                 "upper(name)"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_TRUE(AnyContains(Sql(*plan, Phase::kSync), "BEFORE UPDATE OF \"name\" ON"));
+}
+
+TEST(AddColumnPlanTest, ConstantUpOnNullableColumnNeedsNoUpdateTrigger) {
+  auto plan = PlanYaml(AddColumn("users", "        name: s\n        type: text\n        nullable: true\n",
+                                 "'x'"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_FALSE(AnyContains(Sql(*plan, Phase::kSync), "BEFORE UPDATE"));
+}
+
+TEST(AddColumnPlanTest, UniqueIndexIsBuiltConcurrentlyAfterBackfillAndAttachedAtSwap) {
+  auto plan = PlanYaml(AddColumn(
+      "users", "        name: s\n        type: text\n        nullable: true\n        unique: true\n",
+      "upper(name)"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const auto& validate = plan->phase(Phase::kValidate).steps;
+  ASSERT_EQ(validate.size(), 1u);
+  EXPECT_FALSE(validate[0].statement->transactional);
+  EXPECT_NE(validate[0].statement->sql.find("CREATE UNIQUE INDEX CONCURRENTLY"), std::string::npos);
+  EXPECT_FALSE(validate[0].done_check.empty());
+  EXPECT_FALSE(validate[0].cleanup.empty());
+  EXPECT_TRUE(AnyContains(Sql(*plan, Phase::kSwap), "UNIQUE USING INDEX \"users_s_key\""));
+}
+
+TEST(AddColumnPlanTest, SeveralColumnsOnOneTableShareOneTriggerAndOneBackfill) {
+  auto spec = ParseSpec(
+      "operations:\n"
+      "  - add_column:\n      table: users\n      up: upper(name)\n      column:\n"
+      "        name: a\n        type: text\n        nullable: true\n"
+      "  - add_column:\n      table: users\n      up: lower(email)\n      column:\n"
+      "        name: b\n        type: text\n        nullable: true\n",
+      "0002_two.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  auto plan = BuildPlan(*spec, testing::FakeCatalog());
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(plan->phase(Phase::kSync).steps.size(), 3u);  // function, insert, update
+  ASSERT_EQ(plan->phase(Phase::kBackfill).steps.size(), 1u);
+  EXPECT_EQ(plan->phase(Phase::kBackfill).steps[0].backfill->assignments.size(), 2u);
+  EXPECT_TRUE(AnyContains(Sql(*plan, Phase::kSync), "BEFORE UPDATE OF \"name\", \"email\" ON"));
+}
+
+TEST(AddColumnPlanTest, CompositePrimaryKeyGivesCompositeKeysetInKeyOrder) {
+  auto plan = PlanYaml(AddColumn("order_lines", "        name: s\n        type: text\n        nullable: true\n",
+                                 "upper(note)"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const auto& job = *plan->phase(Phase::kBackfill).steps[0].backfill;
+  ASSERT_EQ(job.key.size(), 2u);
+  EXPECT_EQ(job.key[0], (KeyColumn{"tenant", "integer"}));
+  EXPECT_EQ(job.key[1], (KeyColumn{"id", "bigint"}));
+}
+
+TEST(AddColumnPlanTest, SamePlanTwiceIsByteIdentical) {
+  const std::string y = AddColumn(
+      "users", "        name: s\n        type: text\n        unique: true\n", "upper(name)");
+  auto a = PlanYaml(y), b = PlanYaml(y);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(RenderPlanSql(*a), RenderPlanSql(*b));
+  EXPECT_EQ(PlanToJson(*a), PlanToJson(*b));
+}
+
+TEST(AddColumnPlanTest, ContractIsTheOnlyPhaseWithoutReverseSteps) {
+  auto plan = PlanYaml(AddColumn("users", "        name: s\n        type: text\n", "upper(name)"));
+  ASSERT_TRUE(plan.ok());
+  for (const auto& s : plan->phase(Phase::kContract).steps) EXPECT_TRUE(s.reverse.empty()) << s.id;
+  for (const auto& s : plan->phase(Phase::kExpand).steps)
+    if (s.id == "expand.users.s") EXPECT_FALSE(s.reverse.empty());
+}
+
+}  // namespace
+}  // namespace pgphase

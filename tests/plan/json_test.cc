@@ -1,0 +1,41 @@
+#include <gtest/gtest.h>
+
+#include "pgphase/plan.h"
+#include "pgphase/spec.h"
+#include "plan/fake_catalog.h"
+
+namespace pgphase {
+namespace {
+
+TEST(PlanJsonTest, RoundTripGivesAnEqualPlan) {
+  auto spec = ParseSpec(
+      "version_schema: v2\noperations:\n  - add_column:\n      table: users\n      up: upper(name)\n"
+      "      column:\n        name: s\n        type: text\n        unique: true\n",
+      "0001_rt.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  auto plan = BuildPlan(*spec, testing::FakeCatalog());
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  ASSERT_FALSE(plan->notes.empty());
+  auto back = ParsePlanJson(PlanToJson(*plan));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_TRUE(*back == *plan);
+  EXPECT_EQ(PlanToJson(*back), PlanToJson(*plan));
+}
+
+TEST(PlanJsonTest, CorruptOrForeignPlansAreRefused) {
+  EXPECT_FALSE(ParsePlanJson("not json").ok());
+  EXPECT_FALSE(ParsePlanJson("{\"format\": 99}").ok());
+  EXPECT_FALSE(ParsePlanJson("{\"format\": 1, \"migration\": \"x\", \"phases\": []}").ok());
+}
+
+TEST(PhaseTest, NamesRoundTripInDesignOrder) {
+  const char* names[] = {"expand", "sync", "backfill", "validate", "swap", "contract"};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(PhaseName(kAllPhases[i]), names[i]);
+    EXPECT_EQ(ParsePhase(names[i]), kAllPhases[i]);
+  }
+  EXPECT_FALSE(ParsePhase("Expand").has_value());
+}
+
+}  // namespace
+}  // namespace pgphase
