@@ -92,11 +92,24 @@ struct PhasePlan {
   std::vector<Step> steps;
 };
 
+// A column the plan relies on, as it was when the plan was made. Before each phase
+// the executor checks these against the live catalog and refuses to run on drift.
+struct ColumnExpectation {
+  std::string schema;
+  std::string table;
+  std::string column;
+  std::string type;
+
+  std::string Describe() const;  // "public.users.name text"
+};
+
 struct Plan {
   std::string migration;
   std::array<PhasePlan, 6> phases;
   std::vector<std::string> tables;  // "schema.table" the migration touches, sorted
   std::vector<std::string> notes;   // remarks for reviewers (e.g. version_schema ignored)
+  // Columns of the touched tables that existed at plan time and that no step changes.
+  std::vector<ColumnExpectation> expected_columns;
 
   const PhasePlan& phase(Phase p) const { return phases[PhaseIndex(p)]; }
   PhasePlan& phase(Phase p) { return phases[PhaseIndex(p)]; }
@@ -126,6 +139,10 @@ bool operator==(const BackfillAssignment& a, const BackfillAssignment& b);
 bool operator==(const BackfillJob& a, const BackfillJob& b);
 bool operator==(const Step& a, const Step& b);
 bool operator==(const PhasePlan& a, const PhasePlan& b);
+bool operator==(const ColumnExpectation& a, const ColumnExpectation& b);
 bool operator==(const Plan& a, const Plan& b);
+
+// Differences between what `plan` expects and `catalog`, one line each; empty when none.
+std::vector<std::string> FindDrift(const Plan& plan, const CatalogSnapshot& catalog);
 
 }  // namespace pgphase

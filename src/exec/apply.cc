@@ -1,4 +1,5 @@
 // apply and reverse: lock, load or register the migration, run phases in order.
+#include <algorithm>
 #include <ctime>
 #include <ostream>
 
@@ -114,6 +115,23 @@ Result<Plan> LoadOrRegister(pqxx::connection& conn, exec::StateStore& store,
   return plan;
 }
 
+// Refuses to run a phase when the tables no longer look as the plan expects.
+Status CheckDrift(pqxx::connection& conn, const Plan& plan, Phase phase) {
+  std::vector<std::string> schemas;
+  for (const auto& e : plan.expected_columns)
+    if (std::find(schemas.begin(), schemas.end(), e.schema) == schemas.end())
+      schemas.push_back(e.schema);
+  if (schemas.empty()) return Status::Ok();
+  Result<CatalogSnapshot> catalog = ReadCatalog(conn, schemas);
+  if (!catalog.ok()) return catalog.status();
+  const std::vector<std::string> drift = FindDrift(plan, *catalog);
+  if (drift.empty()) return Status::Ok();
+  return Status::Invalid(fmt::format(
+      "migration {}: the schema drifted from what the plan expects, refusing to run phase {}:\n"
+      "  {}\nrestore it, or reverse the migration and plan it again",
+      plan.migration, PhaseName(phase), fmt::join(drift, "\n  ")));
+}
+
 Status ApplyLocked(pqxx::connection& conn, exec::StateStore& store, const ChangeSpec& spec,
                    const ApplyOptions& options, const exec::Resolved& settings,
                    std::ostream& out) {
@@ -130,6 +148,10 @@ Status ApplyLocked(pqxx::connection& conn, exec::StateStore& store, const Change
   for (Phase phase : kAllPhases) {
     if (PhaseIndex(phase) > PhaseIndex(options.through)) break;
     if (store.PhaseStatus(name, phase) == "done") continue;
+    if (Status drift = CheckDrift(conn, *plan, phase); !drift.ok()) {
+      store.Event(name, "drift", drift.message(), phase);
+      return drift;
+    }
     Status st = exec::RunPhase(ctx, phase);
     if (st.code() == ExitCode::kStopped) {
       store.Event(name, "stopped", st.message(), phase);

@@ -1,5 +1,6 @@
 #include "exec/runner.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <random>
@@ -36,9 +37,14 @@ std::string DescribeBlockers(RunContext& ctx) {
   std::string out;
   try {
     pqxx::nontransaction tx(ctx.conn);
-    for (const auto& table : ctx.plan.tables) {
-      const auto dot = table.find('.');
-      const std::string rel = QuoteQualified(table.substr(0, dot), table.substr(dot + 1));
+    std::vector<std::pair<std::string, std::string>> tables;
+    for (const auto& e : ctx.plan.expected_columns) {
+      if (std::find(tables.begin(), tables.end(), std::pair{e.schema, e.table}) == tables.end())
+        tables.emplace_back(e.schema, e.table);
+    }
+    for (const auto& [schema, name] : tables) {
+      const std::string table = schema + "." + name;
+      const std::string rel = QuoteQualified(schema, name);
       auto r = tx.exec_params(R"(
 SELECT DISTINCT a.pid, l.mode, coalesce(a.state, ''),
        coalesce(extract(epoch FROM now() - a.xact_start)::bigint, 0),

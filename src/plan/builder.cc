@@ -9,7 +9,9 @@
 namespace pgphase {
 namespace {
 
-std::string TableKey(const TableInfo& t) { return t.schema + "." + t.name; }
+// Map key: NUL cannot occur in a PostgreSQL name, so distinct tables never collide.
+std::string TableKey(const TableInfo& t) { return t.schema + '\0' + t.name; }
+std::string DisplayName(const TableInfo& t) { return t.schema + "." + t.name; }
 ddl::Rel RelOf(const TableInfo& t) { return {t.schema, t.name}; }
 
 }  // namespace
@@ -70,13 +72,12 @@ PlanBuilder::TableWork& PlanBuilder::Work(const TableInfo& table) {
 }
 
 void PlanBuilder::TouchTable(const TableInfo& table) {
-  const std::string key = TableKey(table);
-  if (std::find(table_order_.begin(), table_order_.end(), key) == table_order_.end())
-    table_order_.push_back(key);
+  if (std::find(table_order_.begin(), table_order_.end(), &table) == table_order_.end())
+    table_order_.push_back(&table);
 }
 
 bool PlanBuilder::ClaimNewColumn(const TableInfo& table, const std::string& column) {
-  const std::string key = TableKey(table) + "." + column;
+  const std::string key = TableKey(table) + '\0' + column;
   if (std::find(new_columns_.begin(), new_columns_.end(), key) != new_columns_.end())
     return false;
   new_columns_.push_back(key);
@@ -188,14 +189,17 @@ void PlanBuilder::EmitContract(const TableWork& w) {
 Result<Plan> PlanBuilder::Finish() {
   // Per-table work (sync trigger, backfill pass, their contract drops) is emitted once
   // per table, tables in order of first use.
-  for (const auto& key : table_order_) {
-    const TableWork& w = work_[key];
-    if (w.table == nullptr) continue;
-    EmitSync(w);
-    PGPHASE_RETURN_IF_ERROR(EmitBackfill(w));
-    EmitContract(w);
+  for (const TableInfo* t : table_order_) {
+    auto it = work_.find(TableKey(*t));
+    if (it != work_.end()) {
+      EmitSync(it->second);
+      PGPHASE_RETURN_IF_ERROR(EmitBackfill(it->second));
+      EmitContract(it->second);
+    }
+    for (const auto& c : t->columns)
+      plan_.expected_columns.push_back({t->schema, t->name, c.name, c.type});
+    plan_.tables.push_back(DisplayName(*t));
   }
-  plan_.tables = table_order_;
   std::sort(plan_.tables.begin(), plan_.tables.end());
   return plan_;
 }

@@ -59,7 +59,7 @@ class PlanBuilder {
   const ChangeSpec& spec_;
   const CatalogSnapshot& catalog_;
   Plan plan_;
-  std::vector<std::string> table_order_;     // "schema.table" in order of first use
+  std::vector<const TableInfo*> table_order_;  // in order of first use
   std::map<std::string, TableWork> work_;    // by "schema.table"
   std::vector<std::string> new_columns_;     // "schema.table.column" this plan adds
 };

@@ -84,8 +84,12 @@ std::string PlanToJson(const Plan& plan) {
     for (const auto& s : p.steps) steps.push_back(ToJson(s));
     phases.push_back({{"phase", PhaseName(p.phase)}, {"steps", steps}});
   }
+  json expected = json::array();
+  for (const auto& e : plan.expected_columns)
+    expected.push_back({{"schema", e.schema}, {"table", e.table}, {"column", e.column},
+                        {"type", e.type}});
   json out = {{"format", kPlanFormat}, {"migration", plan.migration}, {"phases", phases},
-              {"tables", plan.tables}, {"notes", plan.notes}};
+              {"tables", plan.tables}, {"notes", plan.notes}, {"expected_columns", expected}};
   return out.dump();
 }
 
@@ -108,6 +112,8 @@ Result<Plan> ParsePlanJson(std::string_view text) {
     }
     plan.tables = j.at("tables").get<std::vector<std::string>>();
     plan.notes = j.at("notes").get<std::vector<std::string>>();
+    for (const auto& e : j.at("expected_columns"))
+      plan.expected_columns.push_back({e.at("schema"), e.at("table"), e.at("column"), e.at("type")});
     return plan;
   } catch (const std::exception& e) {
     return Status::Failure(std::string("stored plan cannot be read: ") + e.what());

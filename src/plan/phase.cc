@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -61,9 +62,35 @@ bool operator==(const Step& a, const Step& b) {
 bool operator==(const PhasePlan& a, const PhasePlan& b) {
   return a.phase == b.phase && a.steps == b.steps;
 }
+bool operator==(const ColumnExpectation& a, const ColumnExpectation& b) {
+  return a.schema == b.schema && a.table == b.table && a.column == b.column && a.type == b.type;
+}
 bool operator==(const Plan& a, const Plan& b) {
   return a.migration == b.migration && a.phases == b.phases && a.tables == b.tables &&
-         a.notes == b.notes;
+         a.notes == b.notes && a.expected_columns == b.expected_columns;
+}
+
+std::string ColumnExpectation::Describe() const {
+  return schema + "." + table + "." + column + " " + type;
+}
+
+std::vector<std::string> FindDrift(const Plan& plan, const CatalogSnapshot& catalog) {
+  std::vector<std::string> drift;
+  for (const auto& e : plan.expected_columns) {
+    const TableInfo* t = catalog.FindTable(e.schema, e.table);
+    if (t == nullptr) {
+      const std::string line = "table " + e.schema + "." + e.table + " no longer exists";
+      if (std::find(drift.begin(), drift.end(), line) == drift.end()) drift.push_back(line);
+      continue;
+    }
+    const ColumnInfo* c = t->FindColumn(e.column);
+    if (c == nullptr) {
+      drift.push_back("column " + e.Describe() + " no longer exists");
+    } else if (c->type != e.type) {
+      drift.push_back("column " + e.Describe() + " is now " + c->type);
+    }
+  }
+  return drift;
 }
 
 }  // namespace pgphase

@@ -39,3 +39,38 @@ TEST(PhaseTest, NamesRoundTripInDesignOrder) {
 
 }  // namespace
 }  // namespace pgphase
+
+namespace pgphase {
+namespace {
+
+TEST(DriftTest, MissingOrRetypedSourceColumnsAreReportedAndNewColumnsIgnored) {
+  auto spec = ParseSpec(
+      "operations:\n  - add_column:\n      table: users\n      up: upper(name)\n"
+      "      column:\n        name: s\n        type: text\n",
+      "0001_drift.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  CatalogSnapshot catalog = testing::FakeCatalog();
+  auto plan = BuildPlan(*spec, catalog);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_TRUE(FindDrift(*plan, catalog).empty());
+
+  // The column the plan adds appearing is not drift.
+  CatalogSnapshot expanded = catalog;
+  expanded.tables[0].columns.push_back({"s", "text", false});
+  EXPECT_TRUE(FindDrift(*plan, expanded).empty());
+
+  CatalogSnapshot retyped = catalog;
+  retyped.tables[0].columns[1].type = "character varying(10)";
+  auto drift = FindDrift(*plan, retyped);
+  ASSERT_EQ(drift.size(), 1u);
+  EXPECT_EQ(drift[0], "column public.users.name text is now character varying(10)");
+
+  CatalogSnapshot dropped = catalog;
+  dropped.tables.erase(dropped.tables.begin());
+  drift = FindDrift(*plan, dropped);
+  ASSERT_EQ(drift.size(), 1u);
+  EXPECT_EQ(drift[0], "table public.users no longer exists");
+}
+
+}  // namespace
+}  // namespace pgphase
