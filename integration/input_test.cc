@@ -1,0 +1,242 @@
+// Invalid input exits 2 and changes nothing: bad YAML, specs the catalog contradicts,
+// bad flags, a spec edited after it was applied. Hostile names are only names.
+#include <regex>
+
+#include "harness.h"
+
+namespace pgphase::it {
+namespace {
+
+struct BadSpec {
+  const char* name;  // test name suffix
+  const char* yaml;
+  const char* mentions;  // stderr must contain this
+  int line;              // > 0: stderr must point at FILE:line:col
+  bool yaml_problem;     // a shape error: FILE:line:col required, lint must catch it
+};
+
+const BadSpec kBadSpecs[] = {
+    {"MalformedYaml",
+     "operations:\n"
+     "  - add_column:\n"
+     "      table: orders\n"
+     "      column: {name: total, type: bigint\n",
+     "", 0, true},
+    {"UnknownColumnKey",
+     "operations:\n"
+     "  - add_column:\n"
+     "      table: orders\n"
+     "      up: amount * 2\n"
+     "      column:\n"
+     "        name: total\n"
+     "        type: bigint\n"
+     "        colour: red\n",
+     "colour", 8, true},
+    {"UnknownTopLevelKey",
+     "operatoins:\n"
+     "  - add_column:\n"
+     "      table: orders\n"
+     "      up: amount * 2\n"
+     "      column: {name: total, type: bigint}\n",
+     "operatoins", 1, true},
+    {"UnknownOperation",
+     "operations:\n"
+     "  - add_colum:\n"
+     "      table: orders\n",
+     "add_colum", 2, true},
+    {"WrongScalarType",
+     "operations:\n"
+     "  - add_column:\n"
+     "      table: orders\n"
+     "      up: amount * 2\n"
+     "      column:\n"
+     "        name: total\n"
+     "        type: bigint\n"
+     "        nullable: perhaps\n",
+     "nullable", 8, true},
+    {"MissingTable",
+     "operations:\n"
+     "  - add_column:\n"
+     "      table: no_such_table\n"
+     "      up: \"1\"\n"
+     "      column: {name: total, type: bigint}\n",
+     "no_such_table", 0, false},
+    {"UpReferencesMissingColumn",
+     "operations:\n"
+     "  - add_column:\n"
+     "      table: orders\n"
+     "      up: no_such_column * 2\n"
+     "      column: {name: total, type: bigint}\n",
+     "no_such_column", 0, false},
+    {"ReferencesMissingColumn",
+     "operations:\n"
+     "  - add_column:\n"
+     "      table: orders\n"
+     "      column:\n"
+     "        name: parent_id\n"
+     "        type: bigint\n"
+     "        nullable: true\n"
+     "        references: {name: orders_parent_fk, table: orders, column: no_such_key}\n",
+     "no_such_key", 0, false},
+    {"ColumnAlreadyExists",
+     "operations:\n"
+     "  - add_column:\n"
+     "      table: orders\n"
+     "      up: amount * 2\n"
+     "      column: {name: amount, type: bigint}\n",
+     "amount", 0, false},
+    {"SameColumnAddedTwice",
+     "operations:\n"
+     "  - add_column:\n"
+     "      table: orders\n"
+     "      up: amount * 2\n"
+     "      column: {name: total, type: bigint}\n"
+     "  - add_column:\n"
+     "      table: orders\n"
+     "      up: amount * 3\n"
+     "      column: {name: total, type: bigint}\n",
+     "total", 0, false},
+    {"NotNullWithoutUpOrDefault",
+     "operations:\n"
+     "  - add_column:\n"
+     "      table: orders\n"
+     "      column: {name: total, type: bigint}\n",
+     "total", 0, false},
+};
+
+void PrintTo(const BadSpec& c, std::ostream* os) { *os << c.name; }
+
+class BadSpecTest : public OrdersTest, public ::testing::WithParamInterface<BadSpec> {};
+
+TEST_P(BadSpecTest, ExitsInvalidNamesTheProblemAndChangesNothing) {
+  const BadSpec& c = GetParam();
+  SeedOrders(100);
+  const std::string before = SchemaDump();
+  const std::string spec = WriteSpec("0001_bad", c.yaml);
+  const std::string file = Basename(spec);
+
+  for (const char* command : {"plan", "apply"}) {
+    SCOPED_TRACE(command);
+    RunResult r = Run({command, spec});
+    EXPECT_EQ(r.exit_code, 2) << r;
+    if (*c.mentions) {
+      EXPECT_NE(r.err.find(c.mentions), std::string::npos) << r;
+    }
+    if (c.yaml_problem) {
+      const std::string where =
+          c.line > 0 ? file + ":" + std::to_string(c.line) + ":[0-9]+" : file + ":[0-9]+:[0-9]+";
+      EXPECT_TRUE(std::regex_search(r.err, std::regex(where))) << "expected " << where << r;
+    }
+  }
+  EXPECT_EQ(SchemaDump(), before) << "the database must be unchanged";
+  EXPECT_EQ(MigrationStatus("0001_bad"), "") << "no migration recorded for invalid input";
+
+  if (c.yaml_problem) {
+    RunResult r = RunNoDb({"lint", spec});
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_NE(r.err.find(file), std::string::npos) << r;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Specs, BadSpecTest, ::testing::ValuesIn(kBadSpecs),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+using InputTest = OrdersTest;
+
+TEST_F(InputTest, SpecChangedAfterApplyIsRefusedByChecksum) {
+  SeedOrders(2000);
+  const std::string spec = WriteOrdersSpec();
+  RunResult r = Run({"apply", spec, "--through", "expand"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const std::string before = SchemaDump();
+  const std::string checksum =
+      Scalar("SELECT checksum::text FROM pgphase.migrations WHERE name = '0001_orders_total'");
+
+  WriteOrdersSpec(kMigration, "", "amount * 3");
+  r = Run({"apply", spec});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_NE(Lower(r.err).find("checksum"), std::string::npos) << r;
+  EXPECT_EQ(SchemaDump(), before);
+  ExpectPhasesDoneThrough(kMigration, "expand");
+  EXPECT_EQ(Scalar("SELECT checksum::text FROM pgphase.migrations WHERE name = "
+                   "'0001_orders_total'"),
+            checksum);
+
+  // Putting the applied text back lets the migration continue.
+  WriteOrdersSpec();
+  r = Run({"apply", spec, "--through", "backfill"});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(BadTotals(), 0);
+}
+
+TEST_F(InputTest, InvalidFlagsAndArgumentsExit2) {
+  SeedOrders(100);
+  const std::string spec = WriteOrdersSpec();
+  const std::string before = SchemaDump();
+  const std::vector<std::vector<std::string>> cases = {
+      {"apply", spec, "--through", "everything"},
+      {"apply", spec, "--lock-timeout", "5"},  // a duration needs a unit
+      {"apply", spec, "--batch-delay", "soon"},
+      {"apply", spec, "--no-such-flag"},
+      {"apply", temp_dir() + "/0009_missing.yaml"},
+      {"apply"},
+      {"reverse", kMigration, "--to", "everything"},
+      {"wait", kMigration, "--phase", "everything", "--timeout", "1s"},
+      {"status", "--format", "xml"},
+      {"frobnicate"},
+  };
+  for (const auto& args : cases) {
+    RunResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_FALSE(r.err.empty()) << "say what is wrong" << r;
+  }
+  EXPECT_EQ(SchemaDump(), before);
+  EXPECT_EQ(MigrationStatus(kMigration), "");
+}
+
+TEST_F(InputTest, HostileIdentifiersAreTreatedAsLiteralNames) {
+  const std::string table = "a\"; DROP TABLE x; --";
+  const std::string column = "b\"'; DROP TABLE x; --";
+  Exec(
+      "CREATE TABLE x (id int); INSERT INTO x VALUES (1);"
+      "CREATE TABLE " +
+      QuoteIdent(table) +
+      " (id int PRIMARY KEY, val int NOT NULL);"
+      "INSERT INTO " +
+      QuoteIdent(table) + " SELECT g, g FROM generate_series(1, 1000) g;");
+  // YAML single quotes: '' is one quote.
+  const std::string spec = WriteSpec("0001_hostile",
+                                     "operations:\n"
+                                     "  - add_column:\n"
+                                     "      table: 'a\"; DROP TABLE x; --'\n"
+                                     "      up: val + 1\n"
+                                     "      column:\n"
+                                     "        name: 'b\"''; DROP TABLE x; --'\n"
+                                     "        type: integer\n");
+  const std::string wrong_rows = "SELECT count(*) FROM " + QuoteIdent(table) + " WHERE " +
+                                 QuoteIdent(column) + " IS DISTINCT FROM val + 1";
+
+  RunResult r = Run({"plan", spec});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  r = Run({"apply", spec});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(ColumnExists(table, column));
+  EXPECT_EQ(ScalarInt(wrong_rows), 0);
+  Exec("INSERT INTO " + QuoteIdent(table) + " (id, val) VALUES (5000, 41)");  // old app
+  EXPECT_EQ(ScalarInt(wrong_rows), 0);
+
+  r = Run({"reverse", "0001_hostile"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_FALSE(ColumnExists(table, column));
+
+  r = Run({"apply", spec, "--through", "contract"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(ColumnNotNull(table, column));
+  EXPECT_EQ(ScalarInt(wrong_rows), 0);
+  EXPECT_EQ(UserTriggerCount(table), 0);
+  ASSERT_TRUE(RelationExists("public.x")) << "a name was executed as SQL";
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM x"), 1);
+}
+
+}  // namespace
+}  // namespace pgphase::it

@@ -1,0 +1,155 @@
+// Stopping a running apply — kill -9, SIGTERM, `pgphase pause`, --max-runtime — and
+// resuming it: nothing lost, nothing done twice.
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness.h"
+
+namespace pgphase::it {
+namespace {
+
+// Small batches so a backfill of 100k+ rows takes a few seconds.
+constexpr const char* kSlowSettings =
+    "  batch_size_min: 100\n"
+    "  batch_size_max: 500\n"
+    "  target_batch_time: 20ms\n";
+
+class ResumeTest : public OrdersTest {
+ protected:
+  // Starts a throttled `apply --through backfill` and waits for its first checkpoint.
+  pid_t StartSlowBackfill(const std::string& spec, const std::string& delay) {
+    pid_t pid = Spawn({"apply", spec, "--through", "backfill", "--batch-delay", delay});
+    bool started =
+        Eventually([&] { return BackfillRowsDone(kMigration) > 0; }, Millis(60'000), pid);
+    if (!started) {
+      ADD_FAILURE() << "the backfill never checkpointed a batch" << WaitExit(pid, Millis(1000));
+      return -1;
+    }
+    return pid;
+  }
+
+  // After a stop the batches committed so far are exactly the checkpoint: the rows
+  // filled equal rows_done (nobody else writes orders in these tests).
+  void ExpectCheckpointMatchesData(long long total_rows) {
+    const long long done = BackfillRowsDone(kMigration);
+    EXPECT_GT(done, 0);
+    EXPECT_LT(done, total_rows) << "the stop came too late to test a resume";
+    EXPECT_EQ(FilledTotals(), done) << "each batch must commit its rows with its checkpoint";
+    EXPECT_NE(PhaseStatus(kMigration, "backfill"), "done");
+  }
+
+  void ExpectResumeCompletes(const std::string& spec, long long total_rows) {
+    RunResult r = Run({"apply", spec, "--through", "backfill"});
+    ASSERT_EQ(r.exit_code, 0) << r;
+    ExpectPhasesDoneThrough(kMigration, "backfill");
+    EXPECT_EQ(BadTotals(), 0);
+    EXPECT_EQ(OrdersCount(), total_rows);
+    EXPECT_EQ(BackfillRowsDone(kMigration), total_rows) << "no rows redone or skipped";
+  }
+};
+
+TEST_F(ResumeTest, KillNineMidBackfillThenApplyResumesWithoutRedoingRows) {
+  SeedOrders(200000);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowSettings);
+  pid_t pid = StartSlowBackfill(spec, "20ms");
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(Signal(pid, SIGKILL));
+  RunResult killed = WaitExit(pid, Millis(10'000));
+  EXPECT_EQ(killed.term_signal, SIGKILL) << killed;
+  // The server side of the killed client must go away (and with it its advisory lock).
+  ASSERT_TRUE(WaitForNoOtherSessions()) << "the killed executor's session lingers";
+
+  ExpectCheckpointMatchesData(200000);
+  ExpectResumeCompletes(spec, 200000);
+  auto attempts = ScalarOptP(
+      "SELECT attempts::text FROM pgphase.phases WHERE migration::text = $1 "
+      "AND phase::text = 'backfill'",
+      std::string(kMigration));
+  ASSERT_TRUE(attempts.has_value());
+  EXPECT_GE(std::stoi(*attempts), 2) << "the resumed backfill is its second attempt";
+}
+
+class StopSignalTest : public ResumeTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(StopSignalTest, StopsAtASafePointWithExit5ThenApplyResumes) {
+  SeedOrders(100000);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowSettings);
+  pid_t pid = StartSlowBackfill(spec, "50ms");
+  ASSERT_GT(pid, 0);
+  const auto signalled = std::chrono::steady_clock::now();
+  ASSERT_TRUE(Signal(pid, GetParam()));
+  RunResult stopped = WaitExit(pid, Millis(30'000));
+  EXPECT_EQ(stopped.exit_code, 5) << stopped;
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(10))
+      << "stopping must come at the next batch boundary, not the end";
+  ASSERT_TRUE(WaitForNoOtherSessions());
+
+  ExpectCheckpointMatchesData(100000);
+  ExpectResumeCompletes(spec, 100000);
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, StopSignalTest, ::testing::Values(SIGTERM, SIGINT),
+                         [](const auto& info) {
+                           return std::string(info.param == SIGTERM ? "SIGTERM" : "SIGINT");
+                         });
+
+TEST_F(ResumeTest, PauseStopsTheRunningApplyWithExit5AndApplyResumes) {
+  SeedOrders(100000);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowSettings);
+  pid_t pid = StartSlowBackfill(spec, "50ms");
+  ASSERT_GT(pid, 0);
+
+  // While it runs, status --json reports backfill progress (DESIGN "status --json").
+  RunResult status;
+  nlohmann::json progress;
+  bool seen = Eventually(
+      [&] {
+        status = Run({"status", kMigration, "--json"});
+        auto j = nlohmann::json::parse(status.out, nullptr, false);
+        if (status.exit_code != 0 || j.is_discarded() || !j.contains("migrations")) return false;
+        for (const auto& m : j["migrations"]) {
+          for (const auto& p : m.value("phases", nlohmann::json::array())) {
+            if (p.value("name", "") == "backfill" && p.value("status", "") == "running" &&
+                p.contains("progress")) {
+              progress = p["progress"];
+              return true;
+            }
+          }
+        }
+        return false;
+      },
+      Millis(10'000), pid, Millis(200));
+  EXPECT_TRUE(seen) << "no running backfill with progress in status --json" << status;
+  if (seen) {
+    for (const char* key : {"rows_done", "rows_total", "rows_per_second", "eta_seconds"}) {
+      EXPECT_TRUE(progress.contains(key)) << key << " missing in " << progress.dump();
+    }
+    EXPECT_TRUE(progress["rows_done"].is_number()) << progress.dump();
+    EXPECT_TRUE(progress["rows_total"].is_number()) << progress.dump();
+  }
+
+  RunResult r = Run({"pause", kMigration});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  RunResult stopped = WaitExit(pid, Millis(30'000));
+  EXPECT_EQ(stopped.exit_code, 5) << stopped;
+  ASSERT_TRUE(WaitForNoOtherSessions());
+
+  ExpectCheckpointMatchesData(100000);
+  ExpectResumeCompletes(spec, 100000);  // a new apply clears the pause
+}
+
+TEST_F(ResumeTest, MaxRuntimeEndsTheWindowWithExit5ThenApplyResumes) {
+  SeedOrders(100000);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowSettings);
+  RunResult r =
+      Run({"apply", spec, "--through", "backfill", "--batch-delay", "50ms", "--max-runtime", "2s"},
+          Millis(60'000));
+  EXPECT_EQ(r.exit_code, 5) << r;
+  EXPECT_LT(r.elapsed.count(), 15'000) << r;
+  ExpectCheckpointMatchesData(100000);
+  ExpectResumeCompletes(spec, 100000);
+}
+
+}  // namespace
+}  // namespace pgphase::it

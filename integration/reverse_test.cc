@@ -1,0 +1,115 @@
+// Reversing: every phase before contract undoes without data loss, leaving the schema
+// exactly as it was; contract cannot be undone.
+#include "harness.h"
+
+namespace pgphase::it {
+namespace {
+
+class ReverseFromPhase : public OrdersTest, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(ReverseFromPhase, RestoresSchemaKeepsDataAndAllowsReapply) {
+  const std::string phase = GetParam();
+  SeedOrders(20000);
+  const std::string before = SchemaDump();
+  const std::string spec = WriteOrdersSpec();
+
+  RunResult r = Run({"apply", spec, "--through", phase});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  ExpectPhasesDoneThrough(kMigration, phase);
+  if (PhaseIndexOf(phase) >= PhaseIndexOf("sync")) {
+    OldAppWrites(100001, 25);  // the app kept working while the migration was live
+    Exec("DELETE FROM orders WHERE id BETWEEN 501 AND 510");
+  }
+  const long long count = OrdersCount();
+  const std::string checksum = OriginalDataChecksum();
+
+  r = Run({"reverse", kMigration});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(SchemaDump(), before) << "reverse must restore the schema exactly";
+  EXPECT_EQ(OrdersCount(), count);
+  EXPECT_EQ(OriginalDataChecksum(), checksum) << "the original columns must be untouched";
+  EXPECT_EQ(MigrationStatus(kMigration), "reversed");
+  for (const auto& p : AllPhases()) {
+    std::string status = PhaseStatus(kMigration, p);
+    if (PhaseIndexOf(p) <= PhaseIndexOf(phase)) {
+      EXPECT_EQ(status, "reversed") << "phase " << p;
+    } else {
+      EXPECT_NE(status, "done") << "phase " << p;
+    }
+  }
+
+  // A reversed migration may be applied again, from scratch.
+  r = Run({"apply", spec});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  ExpectPhasesDoneThrough(kMigration, "swap");
+  EXPECT_EQ(MigrationStatus(kMigration), "in_progress");
+  EXPECT_EQ(BadTotals(), 0);
+  EXPECT_TRUE(ColumnNotNull("orders", "total"));
+}
+
+INSTANTIATE_TEST_SUITE_P(BeforeContract, ReverseFromPhase,
+                         ::testing::Values("expand", "sync", "backfill", "validate", "swap"),
+                         [](const auto& info) { return info.param; });
+
+using ReverseTest = OrdersTest;
+
+TEST_F(ReverseTest, ReverseToPhaseReversesOnlyLaterPhases) {
+  SeedOrders(5000);
+  const std::string spec = WriteOrdersSpec();
+  RunResult r = Run({"apply", spec});
+  ASSERT_EQ(r.exit_code, 0) << r;
+
+  r = Run({"reverse", kMigration, "--to", "sync"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(PhaseStatus(kMigration, "expand"), "done");
+  EXPECT_EQ(PhaseStatus(kMigration, "sync"), "done");
+  EXPECT_EQ(PhaseStatus(kMigration, "backfill"), "reversed");
+  EXPECT_EQ(PhaseStatus(kMigration, "validate"), "reversed");
+  EXPECT_EQ(PhaseStatus(kMigration, "swap"), "reversed");
+  EXPECT_NE(PhaseStatus(kMigration, "contract"), "done");
+  const std::string status = MigrationStatus(kMigration);
+  EXPECT_TRUE(status != "reversed" && status != "completed") << status;
+  EXPECT_TRUE(ColumnExists("orders", "total"));
+  EXPECT_FALSE(ColumnNotNull("orders", "total")) << "validate's SET NOT NULL is undone";
+  EXPECT_GE(UserTriggerCount("orders"), 1) << "sync is still in place";
+  OldAppWrites(100001, 5);
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM orders WHERE id > 100000 "
+                      "AND total IS DISTINCT FROM amount::bigint * 2"),
+            0)
+      << "the sync trigger still works";
+
+  r = Run({"apply", spec});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  ExpectPhasesDoneThrough(kMigration, "swap");
+  EXPECT_EQ(BadTotals(), 0);
+  EXPECT_TRUE(ColumnNotNull("orders", "total"));
+}
+
+TEST_F(ReverseTest, ReverseAfterContractIsRefused) {
+  SeedOrders(2000);
+  RunResult r = Run({"apply", WriteOrdersSpec(), "--through", "contract"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const std::string after_contract = SchemaDump();
+
+  r = Run({"reverse", kMigration});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  const std::string err = Lower(r.err);
+  EXPECT_TRUE(err.find("contract") != std::string::npos ||
+              err.find("irreversible") != std::string::npos)
+      << "the refusal should say why" << r;
+  EXPECT_EQ(SchemaDump(), after_contract);
+  EXPECT_EQ(MigrationStatus(kMigration), "completed");
+  EXPECT_EQ(BadTotals(), 0);
+}
+
+TEST_F(ReverseTest, ReverseOfAnUnknownMigrationIsInvalidInput) {
+  SeedOrders(10);
+  const std::string before = SchemaDump();
+  RunResult r = Run({"reverse", "0099_never_applied"});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_NE(r.err.find("0099_never_applied"), std::string::npos) << r;
+  EXPECT_EQ(SchemaDump(), before);
+}
+
+}  // namespace
+}  // namespace pgphase::it
