@@ -84,4 +84,8 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
                           const std::vector<std::string>& key_types,
                           const std::vector<Assignment>& assignments, bool first_batch);
 
+// SELECT expr FROM t LIMIT 0: makes PostgreSQL resolve every name and function in a
+// user expression against the table without evaluating it once.
+std::string ProbeExpression(const Rel& t, const std::string& expr);
+
 }  // namespace pgphase::ddl

@@ -8,6 +8,7 @@
 #include "exec/db.h"
 #include "exec/runner.h"
 #include "pgphase/catalog.h"
+#include "pgphase/ddl.h"
 
 namespace pgphase {
 namespace {
@@ -70,10 +71,36 @@ std::string Md5(pqxx::connection& conn, const std::string& text) {
   return tx.exec_params1("SELECT md5($1)", text)[0].c_str();
 }
 
+// Asks PostgreSQL to resolve every backfill expression against its table (names,
+// functions, operators), in a transaction that is rolled back: a typo in `up` is invalid
+// input found before anything changes, not a failure halfway through a migration.
+Status ProbeExpressions(pqxx::connection& conn, const Plan& plan, const ChangeSpec& spec) {
+  for (const Step& step : plan.phase(Phase::kBackfill).steps) {
+    if (!step.backfill) continue;
+    const BackfillJob& job = *step.backfill;
+    for (const auto& a : job.assignments) {
+      try {
+        pqxx::read_transaction tx(conn);
+        tx.exec(ddl::ProbeExpression({job.schema, job.table}, a.expr));
+      } catch (const pqxx::sql_error& e) {
+        std::string msg = e.what();
+        while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+        return Status::Invalid(fmt::format(
+            "{}: the expression for column {} does not work on table {}.{}: {}", spec.file,
+            a.column, job.schema, job.table, msg));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Result<Plan> FreshPlan(pqxx::connection& conn, const ChangeSpec& spec) {
   Result<CatalogSnapshot> catalog = ReadCatalog(conn, {spec.settings.schema});
   if (!catalog.ok()) return catalog.status();
-  return BuildPlan(spec, *catalog);
+  Result<Plan> plan = BuildPlan(spec, *catalog);
+  if (!plan.ok()) return plan;
+  PGPHASE_RETURN_IF_ERROR(ProbeExpressions(conn, *plan, spec));
+  return plan;
 }
 
 Status CheckConflicts(exec::StateStore& store, const Plan& plan) {

@@ -38,6 +38,21 @@ std::vector<std::string> SourcesIn(const TableInfo& table, const ExprAnalysis& a
   return out;
 }
 
+// Outside a sub-select, every column an expression names must be a column of the table
+// (inside one it may belong to another table, which only the database can tell).
+Status CheckColumnRefs(const TableInfo& table, const ExprAnalysis& a, const SqlExpr& e,
+                       const std::string& field) {
+  if (a.has_subquery) return Status::Ok();
+  for (const auto& c : a.column_refs) {
+    if (table.FindColumn(c) == nullptr) {
+      return Status::Invalid(fmt::format("{}: add_column.{}: column {} does not exist in table {}",
+                                         e.where.ToString(), field, QuoteIdent(c),
+                                         QuoteIdent(table.name)));
+    }
+  }
+  return Status::Ok();
+}
+
 struct Checked {
   const TableInfo* table = nullptr;
   const TableInfo* ref_table = nullptr;
@@ -60,11 +75,14 @@ Result<Checked> Check(const AddColumnOp& op, const SourceLocation& where, PlanBu
   if (op.up) {
     auto a = Analyze(*op.up, "up");
     if (!a.ok()) return a.status();
+    PGPHASE_RETURN_IF_ERROR(CheckColumnRefs(*c.table, *a, *op.up, "up"));
     c.up = *a;
   }
   if (col.default_value) {
     auto a = Analyze(*col.default_value, "column.default");
     if (!a.ok()) return a.status();
+    if (!a->column_refs.empty())
+      return Invalid(col.default_value->where, "column.default: a default cannot refer to columns");
     c.def = *a;
   }
   if (col.check) {

@@ -241,4 +241,8 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
       fmt::arg("last_keys", last_keys));
 }
 
+std::string ProbeExpression(const Rel& t, const std::string& expr) {
+  return fmt::format("SELECT {} FROM {} LIMIT 0", expr, t.Quoted());
+}
+
 }  // namespace pgphase::ddl

@@ -219,3 +219,26 @@ TEST(AddColumnPlanTest, ContractIsTheOnlyPhaseWithoutReverseSteps) {
 
 }  // namespace
 }  // namespace pgphase
+
+namespace pgphase {
+namespace {
+
+TEST(AddColumnPlanTest, UpNamingAMissingColumnIsRejectedWithItsLocation) {
+  auto plan = PlanYaml(AddColumn("users", "        name: c\n        type: int\n        nullable: true\n",
+                                 "no_such_column * 2"));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("0001_test.yaml:4:"), std::string::npos)
+      << plan.status().message();
+  EXPECT_NE(plan.status().message().find("column \"no_such_column\" does not exist"),
+            std::string::npos);
+}
+
+TEST(AddColumnPlanTest, DefaultReferringToAColumnIsRejected) {
+  auto plan = PlanYaml(AddColumn(
+      "users", "        name: c\n        type: text\n        nullable: true\n        default: name\n"));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("cannot refer to columns"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pgphase

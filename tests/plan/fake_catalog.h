@@ -9,22 +9,46 @@ namespace pgphase::testing {
 // order_lines(tenant int, id bigint, PK (tenant, id), note text);
 // logs(msg text) without any key;
 // "we""ird;<newline>DROP TABLE users; --"(id int PK).
+inline ColumnInfo Col(const char* name, const char* type, bool not_null) {
+  ColumnInfo c;
+  c.name = name;
+  c.type = type;
+  c.not_null = not_null;
+  return c;
+}
+
+inline TableInfo Table(const char* name) {
+  TableInfo t;
+  t.schema = "public";
+  t.name = name;
+  return t;
+}
+
 inline CatalogSnapshot FakeCatalog() {
   CatalogSnapshot c;
-  TableInfo users{"public", "users"};
-  users.columns = {{"id", "bigint", true}, {"name", "text", true}, {"email", "text", false}};
+  TableInfo users = Table("users");
+  users.columns = {Col("id", "bigint", true), Col("name", "text", true), Col("email", "text", false)};
   users.primary_key = {"id"};
-  users.indexes = {{"users_pkey", true, true, true, false, {"id"}, ""}};
-  users.constraints = {{"users_pkey", 'p', true, "PRIMARY KEY (id)"}};
+  IndexInfo pkey;
+  pkey.name = "users_pkey";
+  pkey.unique = pkey.primary = true;
+  pkey.columns = {"id"};
+  users.indexes = {pkey};
+  ConstraintInfo pk;
+  pk.name = "users_pkey";
+  pk.type = 'p';
+  pk.definition = "PRIMARY KEY (id)";
+  users.constraints = {pk};
   users.estimated_rows = 300000;
-  TableInfo lines{"public", "order_lines"};
-  lines.columns = {{"tenant", "integer", true}, {"id", "bigint", true}, {"note", "text", false}};
+  TableInfo lines = Table("order_lines");
+  lines.columns = {Col("tenant", "integer", true), Col("id", "bigint", true),
+                   Col("note", "text", false)};
   lines.primary_key = {"tenant", "id"};
   lines.estimated_rows = 1000;
-  TableInfo logs{"public", "logs"};
-  logs.columns = {{"msg", "text", false}};
-  TableInfo weird{"public", "we\"ird;\nDROP TABLE users; --"};
-  weird.columns = {{"id", "integer", true}};
+  TableInfo logs = Table("logs");
+  logs.columns = {Col("msg", "text", false)};
+  TableInfo weird = Table("we\"ird;\nDROP TABLE users; --");
+  weird.columns = {Col("id", "integer", true)};
   weird.primary_key = {"id"};
   c.tables = {users, lines, logs, weird};
   c.relation_names = {"public.users", "public.users_pkey", "public.order_lines", "public.logs"};

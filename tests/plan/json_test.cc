@@ -56,7 +56,7 @@ TEST(DriftTest, MissingOrRetypedSourceColumnsAreReportedAndNewColumnsIgnored) {
 
   // The column the plan adds appearing is not drift.
   CatalogSnapshot expanded = catalog;
-  expanded.tables[0].columns.push_back({"s", "text", false});
+  expanded.tables[0].columns.push_back(testing::Col("s", "text", false));
   EXPECT_TRUE(FindDrift(*plan, expanded).empty());
 
   CatalogSnapshot retyped = catalog;
