@@ -213,8 +213,11 @@ TEST(AddColumnPlanTest, ContractIsTheOnlyPhaseWithoutReverseSteps) {
   auto plan = PlanYaml(AddColumn("users", "        name: s\n        type: text\n", "upper(name)"));
   ASSERT_TRUE(plan.ok());
   for (const auto& s : plan->phase(Phase::kContract).steps) EXPECT_TRUE(s.reverse.empty()) << s.id;
-  for (const auto& s : plan->phase(Phase::kExpand).steps)
-    if (s.id == "expand.users.s") EXPECT_FALSE(s.reverse.empty());
+  for (const auto& s : plan->phase(Phase::kExpand).steps) {
+    if (s.id == "expand.users.s") {
+      EXPECT_FALSE(s.reverse.empty());
+    }
+  }
 }
 
 }  // namespace
