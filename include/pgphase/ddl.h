@@ -41,7 +41,8 @@ std::string AddConstraintUsingIndex(const Rel& t, const std::string& name, bool 
 
 // --- indexes ---
 std::string CreateUniqueIndexConcurrently(const Rel& t, const std::string& index,
-                                          const std::vector<std::string>& columns);
+                                          const std::vector<std::string>& columns,
+                                          bool if_not_exists = false);
 std::string DropIndexConcurrently(const Rel& index);  // IF EXISTS
 // SELECT returning true when the index exists and is valid.
 std::string IndexIsValidQuery(const Rel& index);

@@ -1,9 +1,9 @@
 #include "cli/cli.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "pgphase/exec.h"
 
@@ -18,7 +18,9 @@ const std::vector<Command>& Commands() {
        "apply <file|dir> [--through PHASE] [--db URL] [--lock-timeout D] [--statement-timeout D]"
        " [--lock-retries N] [--batch-delay D] [--max-runtime D] [--until HH:MM]",
        "run a migration through a phase (default swap; contract only by name); resumes", RunApply},
-      {"reverse", "reverse <migration> [--to PHASE] [--db URL] [--lock-timeout D]",
+      {"reverse",
+       "reverse <migration> [--to PHASE] [--db URL] [--lock-timeout D] [--statement-timeout D] "
+       "[--lock-retries N]",
        "undo finished phases in reverse order (contract cannot be undone)", RunReverse},
       {"status", "status [<migration>] [--db URL] [--json]", "show migrations and their phases",
        RunStatus},
@@ -43,7 +45,8 @@ namespace {
 
 void PrintUsage(std::ostream& out) {
   out << "pgphase: zero-downtime PostgreSQL schema changes by expand/contract\n\nusage:\n";
-  for (const auto& c : cli::Commands()) out << fmt::format("  pgphase {}\n      {}\n", c.usage, c.help);
+  for (const auto& c : cli::Commands())
+    out << fmt::format("  pgphase {}\n      {}\n", c.usage, c.help);
   out << "\nexit codes: 0 done, 1 runtime failure, 2 invalid input, 3 gate not reached,\n"
          "            4 busy (another executor), 5 stopped at a safe point (apply resumes)\n";
 }

@@ -11,11 +11,10 @@ Status RunApply(const std::vector<std::string>& args) {
   po::options_description desc("apply");
   desc.add_options()("file", po::value<std::string>()->required(), "")(
       "through", po::value<std::string>()->default_value("swap"), "last phase to run")(
-      "lock-timeout", po::value<std::string>(), "")("statement-timeout", po::value<std::string>(),
-                                                    "")(
-      "lock-retries", po::value<int>(), "")("batch-delay", po::value<std::string>(), "")(
-      "max-runtime", po::value<std::string>(), "")("until", po::value<std::string>(), "");
+      "batch-delay", po::value<std::string>(), "")("max-runtime", po::value<std::string>(), "")(
+      "until", po::value<std::string>(), "");
   AddDbOption(desc);
+  AddLockOptions(desc);
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
@@ -26,18 +25,14 @@ Status RunApply(const std::vector<std::string>& args) {
   auto through = PhaseFlag(vm, "through");
   if (!through.ok()) return through.status();
   options.through = *through;
-  for (auto [flag, target] :
-       {std::pair{"lock-timeout", &options.locks.lock_timeout},
-        std::pair{"statement-timeout", &options.locks.statement_timeout},
-        std::pair{"batch-delay", &options.throttle.batch_delay},
-        std::pair{"max-runtime", &options.throttle.max_runtime}}) {
+  auto locks = LockOptions(vm);
+  if (!locks.ok()) return locks.status();
+  options.locks = *locks;
+  for (auto [flag, target] : {std::pair{"batch-delay", &options.throttle.batch_delay},
+                              std::pair{"max-runtime", &options.throttle.max_runtime}}) {
     auto d = DurationFlag(vm, flag);
     if (!d.ok()) return d.status();
     *target = *d;
-  }
-  if (vm.count("lock-retries")) {
-    if (vm["lock-retries"].as<int>() < 0) return Status::Invalid("--lock-retries: must be >= 0");
-    options.locks.lock_retries = vm["lock-retries"].as<int>();
   }
   if (vm.count("until")) options.throttle.until = vm["until"].as<std::string>();
 

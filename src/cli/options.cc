@@ -12,8 +12,8 @@ Status ParseArgs(const std::string& command, const std::vector<std::string>& arg
     po::notify(vm);
     return Status::Ok();
   } catch (const po::error& e) {
-    return Status::Invalid(fmt::format("{}: {} (see `pgphase {} --help`)", command, e.what(),
-                                       command));
+    return Status::Invalid(
+        fmt::format("{}: {} (see `pgphase {} --help`)", command, e.what(), command));
   }
 }
 
@@ -27,6 +27,26 @@ Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const st
   auto d = ParseDuration(vm[flag].as<std::string>());
   if (!d.ok()) return Status::Invalid("--" + flag + ": " + d.status().message());
   return std::optional<Millis>(*d);
+}
+
+void AddLockOptions(po::options_description& desc) {
+  desc.add_options()("lock-timeout", po::value<std::string>(), "")(
+      "statement-timeout", po::value<std::string>(), "")("lock-retries", po::value<int>(), "");
+}
+
+Result<LockPolicy> LockOptions(const po::variables_map& vm) {
+  LockPolicy locks;
+  auto lock_timeout = DurationFlag(vm, "lock-timeout");
+  if (!lock_timeout.ok()) return lock_timeout.status();
+  locks.lock_timeout = *lock_timeout;
+  auto statement_timeout = DurationFlag(vm, "statement-timeout");
+  if (!statement_timeout.ok()) return statement_timeout.status();
+  locks.statement_timeout = *statement_timeout;
+  if (vm.count("lock-retries")) {
+    if (vm["lock-retries"].as<int>() < 0) return Status::Invalid("--lock-retries: must be >= 0");
+    locks.lock_retries = vm["lock-retries"].as<int>();
+  }
+  return locks;
 }
 
 Result<Phase> PhaseFlag(const po::variables_map& vm, const std::string& flag) {

@@ -1,13 +1,13 @@
 // Shared Boost.Program_options plumbing for the command files.
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
-
 #include "pgphase/duration.h"
+#include "pgphase/exec.h"
 #include "pgphase/plan.h"
 #include "pgphase/status.h"
 
@@ -26,6 +26,10 @@ void AddDbOption(po::options_description& desc);
 
 // Optional duration flag: unset when absent; kInvalid naming the flag when malformed.
 Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const std::string& flag);
+// --lock-timeout, --statement-timeout, --lock-retries (apply and reverse).
+void AddLockOptions(po::options_description& desc);
+Result<LockPolicy> LockOptions(const po::variables_map& vm);
+
 Result<Phase> PhaseFlag(const po::variables_map& vm, const std::string& flag);
 
 }  // namespace pgphase::cli

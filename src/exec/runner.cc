@@ -1,12 +1,12 @@
 #include "exec/runner.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <random>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "exec/db.h"
 #include "pgphase/sql.h"
@@ -57,8 +57,8 @@ SELECT DISTINCT a.pid, l.mode, coalesce(a.state, ''),
                               rel);
       for (const auto& row : r) {
         out += fmt::format("\n    pid {} holds {} on {} ({}, transaction open {}s): {}",
-                           row[0].c_str(), row[1].c_str(), table, row[2].c_str(),
-                           row[3].c_str(), row[4].c_str());
+                           row[0].c_str(), row[1].c_str(), table, row[2].c_str(), row[3].c_str(),
+                           row[4].c_str());
       }
     }
   } catch (const std::exception&) {
@@ -99,7 +99,8 @@ void InterruptibleSleep(Millis d) {
 }
 
 Status RunStatement(RunContext& ctx, const Statement& st, const std::string& context,
-                    const std::function<void(pqxx::transaction_base&)>& record) {
+                    const std::function<void(pqxx::transaction_base&)>& record,
+                    const std::vector<Statement>& cleanup) {
   for (int attempt = 0;; ++attempt) {
     try {
       if (st.transactional) {
@@ -112,6 +113,7 @@ Status RunStatement(RunContext& ctx, const Statement& st, const std::string& con
         {
           pqxx::nontransaction tx(ctx.conn);
           ApplyTimeouts(tx, ctx.settings, false);
+          for (const auto& c : cleanup) tx.exec(c.sql);
           tx.exec(st.sql);
           tx.exec("RESET lock_timeout");
           tx.exec("RESET statement_timeout");
@@ -131,10 +133,11 @@ Status RunStatement(RunContext& ctx, const Statement& st, const std::string& con
                                            attempt + 1, blockers));
       }
       const Millis wait = Backoff(attempt);
-      ctx.out << fmt::format("  lock timeout ({}) on {}, attempt {}/{}; blocked by:{}\n"
-                             "  retrying in {}\n",
-                             FormatDuration(ctx.settings.lock_timeout), context, attempt + 1,
-                             ctx.settings.lock_retries + 1, blockers, FormatDuration(wait))
+      ctx.out << fmt::format(
+                     "  lock timeout ({}) on {}, attempt {}/{}; blocked by:{}\n"
+                     "  retrying in {}\n",
+                     FormatDuration(ctx.settings.lock_timeout), context, attempt + 1,
+                     ctx.settings.lock_retries + 1, blockers, FormatDuration(wait))
               << std::flush;
       ctx.store.Event(ctx.plan.migration, "lock_timeout", context + ";" + blockers);
       InterruptibleSleep(wait);
@@ -151,8 +154,8 @@ Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
   const std::string& m = ctx.plan.migration;
   if (ctx.store.StepStatus(m, step.id) == "done") return Status::Ok();
   const auto t0 = Clock::now();
-  const std::string context = fmt::format("migration {}, phase {}, step {}", m, PhaseName(phase),
-                                          step.id);
+  const std::string context =
+      fmt::format("migration {}, phase {}, step {}", m, PhaseName(phase), step.id);
   Status st;
   if (step.backfill) {
     st = RunBackfill(ctx, step);
@@ -169,16 +172,12 @@ Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
         return Status::Ok();
       }
       ctx.store.SetStepStatus(m, step.id, "running");
-      for (const auto& c : step.cleanup) {
-        PGPHASE_RETURN_IF_ERROR(RunStatement(ctx, c, context + " (cleanup)", nullptr));
-      }
     }
-    st = RunStatement(ctx, *step.statement, context, record);
+    st = RunStatement(ctx, *step.statement, context, record, step.cleanup);
   }
   if (!st.ok()) return st;
   const auto ms = std::chrono::duration_cast<Millis>(Clock::now() - t0);
-  ctx.out << fmt::format("  {} {} ({})\n", step.id, step.summary, FormatDuration(ms))
-          << std::flush;
+  ctx.out << fmt::format("  {} {} ({})\n", step.id, step.summary, FormatDuration(ms)) << std::flush;
   return Status::Ok();
 }
 

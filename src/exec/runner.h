@@ -6,9 +6,8 @@
 #include <functional>
 #include <iosfwd>
 #include <optional>
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "exec/state.h"
 #include "pgphase/exec.h"
@@ -46,10 +45,13 @@ void InterruptibleSleep(Millis d);
 
 // Runs one statement with SET LOCAL lock_timeout / statement_timeout (transactional)
 // or session-level settings (non-transactional), retrying lock timeouts with capped
-// exponential backoff and jitter. `record` runs in the statement's transaction (or
-// a new one right after a non-transactional statement) to record success.
+// exponential backoff and jitter. `cleanup` runs before every attempt of a
+// non-transactional statement (an interrupted CREATE INDEX CONCURRENTLY leaves an invalid
+// index behind). `record` runs in the statement's transaction (or a new one right after
+// a non-transactional statement) to record success.
 Status RunStatement(RunContext& ctx, const Statement& st, const std::string& context,
-                    const std::function<void(pqxx::transaction_base&)>& record);
+                    const std::function<void(pqxx::transaction_base&)>& record,
+                    const std::vector<Statement>& cleanup = {});
 
 // Runs every unfinished step of `phase` and marks the phase done.
 Status RunPhase(RunContext& ctx, Phase phase);

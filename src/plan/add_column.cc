@@ -135,8 +135,11 @@ void PlanUniqueOrPk(const AddColumnOp& op, const TableInfo& t, PlanBuilder& b,
   b.Add(Phase::kSwap, "swap." + base + (col.pk ? ".primary_key" : ".unique"),
         col.pk ? "make the index the primary key" : "attach the index as a unique constraint",
         {ddl::AddConstraintUsingIndex(table, index, col.pk, index), Lock::kAccessExclusive, true},
+        // Back to validate's state: the index without the constraint. IF NOT EXISTS lets an
+        // interrupted reverse be run again.
         {{ddl::DropConstraint(table, index), Lock::kAccessExclusive, true},
-         {create, Lock::kShareUpdateExclusive, false}});
+         {ddl::CreateUniqueIndexConcurrently(table, index, {col.name}, true),
+          Lock::kShareUpdateExclusive, false}});
 }
 
 }  // namespace

@@ -116,8 +116,10 @@ std::string AddConstraintUsingIndex(const Rel& t, const std::string& name, bool 
 }
 
 std::string CreateUniqueIndexConcurrently(const Rel& t, const std::string& index,
-                                          const std::vector<std::string>& columns) {
-  return fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} ({})", Q(index), t.Quoted(),
+                                          const std::vector<std::string>& columns,
+                                          bool if_not_exists) {
+  return fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {}{} ON {} ({})",
+                     if_not_exists ? "IF NOT EXISTS " : "", Q(index), t.Quoted(),
                      JoinQuoted(columns));
 }
 
