@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,7 +73,9 @@ struct TableInfo {
 };
 
 struct CatalogSnapshot {
-  std::vector<TableInfo> tables;           // ordinary and partitioned tables, by schema, name
+  // Ordinary and partitioned tables, by schema, name. A deque: the planner's working copy
+  // grows as operations create tables, and pointers to existing tables must stay valid.
+  std::deque<TableInfo> tables;
   std::vector<std::string> relation_names;  // every relation name in the schemas read
                                             // (tables, indexes, sequences, views), "schema.name"
 

@@ -42,7 +42,18 @@ struct ReferencesSpec {
   std::string name;
   std::string table;
   std::string column;
-  std::string on_delete;  // "" (no action), or as written: CASCADE, SET NULL, RESTRICT, ...
+  std::string on_delete;  // "" (no action), or upper-cased: CASCADE, SET NULL, RESTRICT, ...
+  std::string on_update;  // likewise
+  std::string match_type;  // "" or SIMPLE, FULL
+  bool deferrable = false;
+  bool initially_deferred = false;
+};
+
+// `generated:` of a column: GENERATED ALWAYS AS (expression) STORED, or an identity.
+struct GeneratedSpec {
+  std::optional<SqlExpr> expression;
+  std::optional<std::string> identity;  // "ALWAYS" or "BY DEFAULT"
+  std::optional<std::string> sequence_options;  // raw, e.g. "START 1 INCREMENT 1"
 };
 
 struct ColumnSpec {
@@ -55,6 +66,7 @@ struct ColumnSpec {
   std::optional<CheckSpec> check;
   std::optional<ReferencesSpec> references;
   std::optional<std::string> comment;
+  std::optional<GeneratedSpec> generated;
   SourceLocation where;
 };
 
@@ -64,8 +76,143 @@ struct AddColumnOp {
   std::optional<SqlExpr> up;
 };
 
-// Operations pgphase plans. Later operations join this variant.
-using Operation = std::variant<AddColumnOp>;
+// Table-level constraint (create_table.constraints[], create_constraint).
+struct ConstraintSpec {
+  std::string name;
+  std::string type;  // check, unique, primary_key, foreign_key, exclude
+  std::vector<std::string> columns;
+  std::optional<SqlExpr> check;
+  // foreign_key: references.table and references.columns (several), on_delete etc.
+  std::string ref_table;
+  std::vector<std::string> ref_columns;
+  std::string on_delete, on_update, match_type;
+  bool deferrable = false;
+  bool initially_deferred = false;
+  bool no_inherit = false;
+  bool nulls_not_distinct = false;
+  std::vector<std::string> include_columns;  // index_parameters.include_columns
+  std::string storage_parameters;            // index_parameters.storage_parameters
+  // exclude:
+  std::string index_method;
+  std::optional<SqlExpr> exclude_elements;
+  std::optional<SqlExpr> predicate;
+  SourceLocation where;
+};
+
+struct CreateTableOp {
+  std::string name;
+  std::vector<ColumnSpec> columns;
+  std::vector<ConstraintSpec> constraints;
+  std::optional<std::string> comment;
+};
+
+struct DropTableOp {
+  std::string name;
+};
+
+struct RenameTableOp {
+  std::string from;
+  std::string to;
+};
+
+struct RenameColumnOp {
+  std::string table;
+  std::string from;
+  std::string to;
+};
+
+struct DropColumnOp {
+  std::string table;
+  std::string column;
+  std::optional<SqlExpr> down;  // fills the old column for writes by the new app
+};
+
+// alter_column: every field optional, combinable. For default and comment an explicit
+// YAML null means "remove" (set_* true, value unset).
+struct AlterColumnOp {
+  std::string table;
+  std::string column;
+  std::optional<std::string> name;  // rename
+  std::optional<std::string> type;
+  std::optional<bool> nullable;
+  bool set_default = false;
+  std::optional<SqlExpr> default_value;
+  bool set_comment = false;
+  std::optional<std::string> comment;
+  std::optional<std::string> unique_name;  // unique: {name: ...}
+  std::optional<CheckSpec> check;
+  std::optional<ReferencesSpec> references;
+  std::optional<SqlExpr> up;
+  std::optional<SqlExpr> down;
+};
+
+struct IndexColumnSpec {
+  std::string column;
+  std::string collate;
+  std::string sort;   // "" , ASC, DESC
+  std::string nulls;  // "", FIRST, LAST
+  std::string opclass;
+  std::string opclass_params;  // raw, e.g. "siglen = 32"
+};
+
+struct CreateIndexOp {
+  std::string name;
+  std::string table;
+  std::vector<IndexColumnSpec> columns;
+  bool unique = false;
+  std::string method;  // "" (btree), hash, gist, spgist, gin, brin
+  std::optional<SqlExpr> predicate;
+  std::string storage_parameters;  // raw: "fillfactor = 70"
+};
+
+struct DropIndexOp {
+  std::string name;
+};
+
+struct ColumnExpr {
+  std::string column;
+  SqlExpr expr;
+};
+
+struct CreateConstraintOp {
+  std::string table;
+  ConstraintSpec constraint;
+  std::vector<ColumnExpr> up;    // per column
+  std::vector<ColumnExpr> down;  // per column
+};
+
+// drop_constraint (single column, pgroll's older form) and drop_multicolumn_constraint.
+struct DropConstraintOp {
+  std::string table;
+  std::string name;
+  std::vector<ColumnExpr> up;    // drop_constraint's up/down become one entry, column ""
+  std::vector<ColumnExpr> down;
+  bool multicolumn = false;
+};
+
+struct RenameConstraintOp {
+  std::string table;
+  std::string from;
+  std::string to;
+};
+
+struct SetReplicaIdentityOp {
+  std::string table;
+  std::string type;   // FULL, DEFAULT, NOTHING, INDEX
+  std::string index;  // for INDEX
+};
+
+struct SqlOp {
+  SqlExpr up;
+  std::optional<SqlExpr> down;
+  bool on_complete = false;  // run at contract instead of expand
+};
+
+// Operations pgphase plans.
+using Operation =
+    std::variant<AddColumnOp, CreateTableOp, DropTableOp, RenameTableOp, RenameColumnOp,
+                 DropColumnOp, AlterColumnOp, CreateIndexOp, DropIndexOp, CreateConstraintOp,
+                 DropConstraintOp, RenameConstraintOp, SetReplicaIdentityOp, SqlOp>;
 
 struct OperationEntry {
   std::string kind;  // the YAML key: "add_column"

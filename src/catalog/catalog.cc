@@ -120,7 +120,7 @@ using Transaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 // Tables of the snapshot, found by the oid every query returns.
 class TablesByOid {
  public:
-  explicit TablesByOid(std::vector<TableInfo>& tables) : tables_(tables) {}
+  explicit TablesByOid(std::deque<TableInfo>& tables) : tables_(tables) {}
   void Add(int64_t oid, TableInfo table) {
     index_[oid] = tables_.size();
     tables_.push_back(std::move(table));
@@ -132,7 +132,7 @@ class TablesByOid {
   }
 
  private:
-  std::vector<TableInfo>& tables_;
+  std::deque<TableInfo>& tables_;
   std::unordered_map<int64_t, size_t> index_;
 };
 

@@ -105,8 +105,8 @@ Result<Checked> Check(const AddColumnOp& op, const SourceLocation& where, PlanBu
     const auto& r = *col.references;
     c.ref_table = b.catalog().FindTable(schema, r.table);
     if (c.ref_table == nullptr)
-      return Invalid(col.where, "column.references: table " + QuoteIdent(r.table) +
-                                    " does not exist");
+      return Invalid(col.where,
+                     "column.references: table " + QuoteIdent(r.table) + " does not exist");
     if (c.ref_table->FindColumn(r.column) == nullptr)
       return Invalid(col.where, "column.references: column " + QuoteIdent(r.column) +
                                     " does not exist in table " + QuoteIdent(r.table));
@@ -120,8 +120,8 @@ void PlanUniqueOrPk(const AddColumnOp& op, const TableInfo& t, PlanBuilder& b,
                     const std::string& base) {
   const ColumnSpec& col = op.column;
   const ddl::Rel table{t.schema, t.name};
-  const std::string index = col.pk ? BoundedName({t.name, "pkey"})
-                                   : BoundedName({t.name, col.name, "key"});
+  const std::string index =
+      col.pk ? BoundedName({t.name, "pkey"}) : BoundedName({t.name, col.name, "key"});
   const ddl::Rel index_rel{t.schema, index};
   const std::string create = ddl::CreateUniqueIndexConcurrently(table, index, {col.name});
   Step build;
@@ -169,11 +169,11 @@ Status PlanAddColumn(const AddColumnOp& op, const SourceLocation& where, PlanBui
            Lock::kAccessExclusive, true});
   }
   if (col.check) {
-    b.Add(Phase::kExpand, "expand." + base + ".check", "check constraint, not yet validated",
-          {ddl::AddCheckNotValid(table, col.check->name,
-                                 EmbedExpression(col.check->constraint.text)),
-           Lock::kAccessExclusive, true},
-          {{ddl::DropConstraint(table, col.check->name), Lock::kAccessExclusive, true}});
+    b.Add(
+        Phase::kExpand, "expand." + base + ".check", "check constraint, not yet validated",
+        {ddl::AddCheckNotValid(table, col.check->name, EmbedExpression(col.check->constraint.text)),
+         Lock::kAccessExclusive, true},
+        {{ddl::DropConstraint(table, col.check->name), Lock::kAccessExclusive, true}});
   }
   if (col.references) {
     const auto& r = *col.references;
@@ -185,8 +185,7 @@ Status PlanAddColumn(const AddColumnOp& op, const SourceLocation& where, PlanBui
   }
   if (col.comment) {
     b.Add(Phase::kExpand, "expand." + base + ".comment", "column comment",
-          {ddl::CommentOnColumn(table, col.name, col.comment), Lock::kShareUpdateExclusive,
-           true});
+          {ddl::CommentOnColumn(table, col.name, col.comment), Lock::kShareUpdateExclusive, true});
   }
 
   if (!direct) {

@@ -1,8 +1,8 @@
 #include "plan/builder.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "pgphase/sql.h"
 
@@ -40,13 +40,14 @@ std::vector<KeyColumn> KeysetKey(const TableInfo& table) {
 }
 
 PlanBuilder::PlanBuilder(const ChangeSpec& spec, const CatalogSnapshot& catalog)
-    : spec_(spec), catalog_(catalog) {
+    : spec_(spec), original_(catalog), catalog_(catalog) {
   plan_.migration = spec.name;
   for (Phase p : kAllPhases) plan_.phase(p).phase = p;
   if (spec.version_schema) {
-    Note(fmt::format("version_schema '{}' is accepted but pgphase creates no version schemas: "
-                     "both application versions use the table itself",
-                     *spec.version_schema));
+    Note(
+        fmt::format("version_schema '{}' is accepted but pgphase creates no version schemas: "
+                    "both application versions use the table itself",
+                    *spec.version_schema));
   }
 }
 
@@ -78,8 +79,7 @@ void PlanBuilder::TouchTable(const TableInfo& table) {
 
 bool PlanBuilder::ClaimNewColumn(const TableInfo& table, const std::string& column) {
   const std::string key = TableKey(table) + '\0' + column;
-  if (std::find(new_columns_.begin(), new_columns_.end(), key) != new_columns_.end())
-    return false;
+  if (std::find(new_columns_.begin(), new_columns_.end(), key) != new_columns_.end()) return false;
   new_columns_.push_back(key);
   return true;
 }

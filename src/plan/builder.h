@@ -17,7 +17,13 @@ class PlanBuilder {
   PlanBuilder(const ChangeSpec& spec, const CatalogSnapshot& catalog);
 
   const ChangeSpec& spec() const { return spec_; }
+  // The schema as it will be after the operations planned so far: operations update it
+  // (a created table appears, a renamed column is renamed) so that later operations in
+  // the same migration are checked against what earlier ones do.
   const CatalogSnapshot& catalog() const { return catalog_; }
+  CatalogSnapshot& working_catalog() { return catalog_; }
+  // The schema as it was when planning started (what the old app sees).
+  const CatalogSnapshot& original_catalog() const { return original_; }
 
   // Appends a transactional statement step to `phase`.
   void Add(Phase phase, std::string id, std::string summary, Statement statement,
@@ -57,7 +63,8 @@ class PlanBuilder {
   std::string TriggerName(const std::string& kind) const;
 
   const ChangeSpec& spec_;
-  const CatalogSnapshot& catalog_;
+  const CatalogSnapshot& original_;
+  CatalogSnapshot catalog_;  // working copy
   Plan plan_;
   std::vector<const TableInfo*> table_order_;  // in order of first use
   std::map<std::string, TableWork> work_;    // by "schema.table"
@@ -68,7 +75,28 @@ class PlanBuilder {
 // unique index over NOT NULL plain columns. Empty when the table has neither.
 std::vector<KeyColumn> KeysetKey(const TableInfo& table);
 
-// The operation planners, one per operation kind (src/plan/<op>.cc).
+// The operation planners, one per operation kind, grouped in files like the spec readers:
+// add_column.cc, table_ops.cc, column_ops.cc, index_ops.cc, constraint_ops.cc.
 Status PlanAddColumn(const AddColumnOp& op, const SourceLocation& where, PlanBuilder& b);
+Status PlanCreateTable(const CreateTableOp& op, const SourceLocation& where, PlanBuilder& b);
+Status PlanDropTable(const DropTableOp& op, const SourceLocation& where, PlanBuilder& b);
+Status PlanRenameTable(const RenameTableOp& op, const SourceLocation& where, PlanBuilder& b);
+Status PlanSetReplicaIdentity(const SetReplicaIdentityOp& op, const SourceLocation& where,
+                              PlanBuilder& b);
+Status PlanSql(const SqlOp& op, const SourceLocation& where, PlanBuilder& b);
+Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, PlanBuilder& b);
+Status PlanDropColumn(const DropColumnOp& op, const SourceLocation& where, PlanBuilder& b);
+Status PlanRenameColumn(const RenameColumnOp& op, const SourceLocation& where, PlanBuilder& b);
+Status PlanCreateIndex(const CreateIndexOp& op, const SourceLocation& where, PlanBuilder& b);
+Status PlanDropIndex(const DropIndexOp& op, const SourceLocation& where, PlanBuilder& b);
+Status PlanCreateConstraint(const CreateConstraintOp& op, const SourceLocation& where,
+                            PlanBuilder& b);
+Status PlanDropConstraint(const DropConstraintOp& op, const SourceLocation& where,
+                          PlanBuilder& b);
+Status PlanRenameConstraint(const RenameConstraintOp& op, const SourceLocation& where,
+                            PlanBuilder& b);
+
+// "file:line:col: <kind>: operation <kind> is not planned yet" for operations in progress.
+Status NotPlannedYet(const std::string& kind, const SourceLocation& where);
 
 }  // namespace pgphase

@@ -24,8 +24,11 @@ json ToJson(const BackfillJob& j) {
   json key = json::array(), set = json::array();
   for (const auto& k : j.key) key.push_back({{"name", k.name}, {"type", k.type}});
   for (const auto& a : j.assignments) set.push_back({{"column", a.column}, {"expr", a.expr}});
-  return {{"schema", j.schema}, {"table", j.table},           {"key", key},
-          {"assignments", set}, {"estimated_rows", j.estimated_rows}};
+  return {{"schema", j.schema},
+          {"table", j.table},
+          {"key", key},
+          {"assignments", set},
+          {"estimated_rows", j.estimated_rows}};
 }
 
 json ToJson(const Step& s) {
@@ -86,10 +89,11 @@ std::string PlanToJson(const Plan& plan) {
   }
   json expected = json::array();
   for (const auto& e : plan.expected_columns)
-    expected.push_back({{"schema", e.schema}, {"table", e.table}, {"column", e.column},
-                        {"type", e.type}});
-  json out = {{"format", kPlanFormat}, {"migration", plan.migration}, {"phases", phases},
-              {"tables", plan.tables}, {"notes", plan.notes}, {"expected_columns", expected}};
+    expected.push_back(
+        {{"schema", e.schema}, {"table", e.table}, {"column", e.column}, {"type", e.type}});
+  json out = {{"format", kPlanFormat}, {"migration", plan.migration},
+              {"phases", phases},      {"tables", plan.tables},
+              {"notes", plan.notes},   {"expected_columns", expected}};
   return out.dump();
 }
 
@@ -113,7 +117,8 @@ Result<Plan> ParsePlanJson(std::string_view text) {
     plan.tables = j.at("tables").get<std::vector<std::string>>();
     plan.notes = j.at("notes").get<std::vector<std::string>>();
     for (const auto& e : j.at("expected_columns"))
-      plan.expected_columns.push_back({e.at("schema"), e.at("table"), e.at("column"), e.at("type")});
+      plan.expected_columns.push_back(
+          {e.at("schema"), e.at("table"), e.at("column"), e.at("type")});
     return plan;
   } catch (const std::exception& e) {
     return Status::Failure(std::string("stored plan cannot be read: ") + e.what());

@@ -30,9 +30,12 @@ std::string KeyList(const BackfillJob& job) {
 std::string OneLine(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
   }
   return out;
 }
@@ -71,9 +74,10 @@ std::string RenderPlanText(const Plan& plan) {
         out += Indent(s.statement->sql, "      ") + "\n";
       }
       if (s.backfill) {
-        out += fmt::format("    lock: ROW EXCLUSIVE, one batch of rows at a time, keyset order "
-                           "({}), about {} rows\n",
-                           KeyList(*s.backfill), s.backfill->estimated_rows);
+        out += fmt::format(
+            "    lock: ROW EXCLUSIVE, one batch of rows at a time, keyset order "
+            "({}), about {} rows\n",
+            KeyList(*s.backfill), s.backfill->estimated_rows);
         out += Indent(BatchSql(*s.backfill), "      ") + "\n";
       }
       for (const auto& r : s.reverse) out += Indent("reverse: " + r.sql, "    ") + "\n";

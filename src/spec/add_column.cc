@@ -1,4 +1,5 @@
 #include "spec/add_column.h"
+#include "spec/ops.h"
 
 #include <array>
 #include <cctype>
@@ -129,6 +130,21 @@ Status ReadAddColumn(const Value& v, AddColumnOp* out) {
   if (std::optional<Value> up = map.Find("up")) {
     PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*up, &out->up.emplace()));
   }
+  return Status::Ok();
+}
+
+}  // namespace pgphase::spec_internal
+
+namespace pgphase::spec_internal {
+
+Status NotSupportedYet(const Value& key) {
+  return ErrorAt(key, "operation " + key.node.Scalar() + " is not supported yet");
+}
+
+Status ReadAddColumnOp(const Value& /*key*/, const Value& v, Operation* out) {
+  AddColumnOp op;
+  PGPHASE_RETURN_IF_ERROR(ReadAddColumn(v, &op));
+  *out = std::move(op);
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 
 #include "spec/add_column.h"
 #include "spec/migration_name.h"
+#include "spec/ops.h"
 #include "spec/settings.h"
 #include "spec/yaml_value.h"
 
@@ -18,33 +19,34 @@ using spec_internal::YamlMap;
 
 namespace {
 
-// pgroll's operations that pgphase does not plan yet. Kept in pgroll's documentation order.
-constexpr std::array<std::string_view, 14> kNotYetSupported = {"create_table",
-                                                               "alter_column",
-                                                               "drop_column",
-                                                               "rename_column",
-                                                               "rename_table",
-                                                               "drop_table",
-                                                               "create_index",
-                                                               "drop_index",
-                                                               "create_constraint",
-                                                               "drop_constraint",
-                                                               "drop_multicolumn_constraint",
-                                                               "rename_constraint",
-                                                               "set_replica_identity",
-                                                               "sql"};
+// Every operation pgphase reads: add_column first, then pgroll's documentation order.
+struct OperationReader {
+  std::string_view name;
+  spec_internal::ReadOperationFn read;
+};
+
+constexpr std::array<OperationReader, 15> kOperations = {{
+    {"add_column", spec_internal::ReadAddColumnOp},
+    {"create_table", spec_internal::ReadCreateTable},
+    {"alter_column", spec_internal::ReadAlterColumn},
+    {"drop_column", spec_internal::ReadDropColumn},
+    {"rename_column", spec_internal::ReadRenameColumn},
+    {"rename_table", spec_internal::ReadRenameTable},
+    {"drop_table", spec_internal::ReadDropTable},
+    {"create_index", spec_internal::ReadCreateIndex},
+    {"drop_index", spec_internal::ReadDropIndex},
+    {"create_constraint", spec_internal::ReadCreateConstraint},
+    {"drop_constraint", spec_internal::ReadDropConstraint},
+    {"drop_multicolumn_constraint", spec_internal::ReadDropMulticolumnConstraint},
+    {"rename_constraint", spec_internal::ReadRenameConstraint},
+    {"set_replica_identity", spec_internal::ReadSetReplicaIdentity},
+    {"sql", spec_internal::ReadSql},
+}};
 
 std::string KnownOperations() {
-  std::string out = "add_column";
-  for (std::string_view op : kNotYetSupported) out += ", " + std::string(op);
+  std::string out;
+  for (const auto& op : kOperations) out += (out.empty() ? "" : ", ") + std::string(op.name);
   return out;
-}
-
-bool IsNotYetSupported(const std::string& kind) {
-  for (std::string_view op : kNotYetSupported) {
-    if (op == kind) return true;
-  }
-  return false;
 }
 
 // One element of `operations:`: a map with a single key naming the operation.
@@ -57,20 +59,16 @@ Status ReadOperation(const Value& v, OperationEntry* out) {
   }
   auto entry = v.node.begin();
   const YAML::Node key_node = entry->first;
-  Value key = v.At(key_node.Mark().is_null() ? v.mark : key_node.Mark(), v.path);
+  const Value key(key_node, v.path, key_node.Mark().is_null() ? v.mark : key_node.Mark(), v.file);
   if (!key_node.IsScalar()) return ErrorAt(key, "expected an operation name");
   const std::string kind = key_node.Scalar();
-  if (kind != "add_column") {
-    if (IsNotYetSupported(kind)) return ErrorAt(key, "operation " + kind + " is not supported yet");
-    return ErrorAt(key, "unknown operation '" + kind + "'; expected one of: " + KnownOperations());
+  for (const auto& op : kOperations) {
+    if (op.name != kind) continue;
+    out->kind = kind;
+    out->where = LocationOf(key);
+    return op.read(key, v.Child(kind, entry->second, key.mark), &out->op);
   }
-  out->kind = kind;
-  out->where = LocationOf(key);
-  AddColumnOp op;
-  PGPHASE_RETURN_IF_ERROR(
-      spec_internal::ReadAddColumn(v.Child(kind, entry->second, key.mark), &op));
-  out->op = std::move(op);
-  return Status::Ok();
+  return ErrorAt(key, "unknown operation '" + kind + "'; expected one of: " + KnownOperations());
 }
 
 Status ReadOperations(const Value& v, std::vector<OperationEntry>* out) {
