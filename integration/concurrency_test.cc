@@ -61,6 +61,27 @@ TEST_F(ConcurrencyTest, SecondExecutorExitsBusyAtOnceNamingTheHolder) {
   WaitExit(first, Millis(10'000));
 }
 
+// An executor must release its lock before it exits: the server frees a session's locks
+// only once it notices the disconnect, so the next command could otherwise see "busy".
+// The race is narrow: without the explicit release this passes on an idle machine and
+// fails under load (seen with ctest -j3), which is when a deploy pipeline would hit it.
+TEST_F(ConcurrencyTest, BackToBackCommandsNeverSeeTheirPredecessorsLock) {
+  SeedOrders(100);
+  const std::string spec = WriteOrdersSpec(kMigration, "");
+  conn();  // open the fixture's connection first, so the check below is immediate
+  const std::string held =
+      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+      "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+  for (int i = 0; i < 15; ++i) {
+    RunResult r = Run({"apply", spec, "--through", "expand"});
+    ASSERT_EQ(r.exit_code, 0) << "round " << i << "\n" << r;
+    ASSERT_EQ(ScalarInt(held), 0) << "round " << i << ": lock still held after apply exited";
+    r = Run({"reverse", kMigration});
+    ASSERT_EQ(r.exit_code, 0) << "round " << i << "\n" << r;
+    ASSERT_EQ(ScalarInt(held), 0) << "round " << i << ": lock still held after reverse exited";
+  }
+}
+
 TEST_F(ConcurrencyTest, WaitTimesOutWith3BeforeThePhaseIsDoneAndReturns0After) {
   SeedOrders(50000);
   const std::string spec = WriteOrdersSpec(kMigration, kSlowSettings);

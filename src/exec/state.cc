@@ -156,6 +156,14 @@ SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.usename::text, ''),
       r[0][0].c_str(), r[0][1].c_str(), r[0][2].c_str(), r[0][3].c_str(), r[0][4].c_str()));
 }
 
+void StateStore::ReleaseExecutorLock() noexcept {
+  try {
+    pqxx::nontransaction tx(conn_);
+    tx.exec_params("SELECT pg_advisory_unlock($1)", kExecutorLockKey);
+  } catch (const std::exception&) {
+  }
+}
+
 std::optional<MigrationRow> StateStore::LoadMigration(const std::string& name) {
   pqxx::nontransaction tx(conn_);
   auto r = tx.exec_params(

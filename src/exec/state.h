@@ -45,6 +45,10 @@ class StateStore {
   // Executor lock: one apply/reverse per database. Session-level, released on disconnect.
   // Returns Busy naming the holder when someone else has it.
   Status AcquireExecutorLock();
+  // Releases it before the connection closes: a backend frees session locks only after it
+  // notices the disconnect, so without this a command run right after ours can see
+  // "busy". Best effort: a broken connection has lost the lock anyway.
+  void ReleaseExecutorLock() noexcept;
 
   std::optional<MigrationRow> LoadMigration(const std::string& name);
   // Unfinished migrations (not completed, not reversed) other than `except`.
