@@ -77,6 +77,13 @@ void PlanBuilder::TouchTable(const TableInfo& table) {
     table_order_.push_back(&table);
 }
 
+void PlanBuilder::MarkChanged(const std::string& schema, const std::string& table,
+                              const std::string& column) {
+  std::string key = schema + '\0' + table;
+  if (!column.empty()) key += '\0' + column;
+  changed_.push_back(std::move(key));
+}
+
 bool PlanBuilder::ClaimNewColumn(const TableInfo& table, const std::string& column) {
   const std::string key = TableKey(table) + '\0' + column;
   if (std::find(new_columns_.begin(), new_columns_.end(), key) != new_columns_.end()) return false;
@@ -196,9 +203,20 @@ Result<Plan> PlanBuilder::Finish() {
       PGPHASE_RETURN_IF_ERROR(EmitBackfill(it->second));
       EmitContract(it->second);
     }
-    for (const auto& c : t->columns)
-      plan_.expected_columns.push_back({t->schema, t->name, c.name, c.type});
     plan_.tables.push_back(DisplayName(*t));
+  }
+  // Drift expectations: the touched tables' columns as they were before this plan, minus
+  // what the plan itself changes.
+  auto changed = [&](const std::string& key) {
+    return std::find(changed_.begin(), changed_.end(), key) != changed_.end();
+  };
+  for (const TableInfo* t : table_order_) {
+    const TableInfo* before = original_.FindTable(t->schema, t->name);
+    if (before == nullptr || changed(TableKey(*before))) continue;
+    for (const auto& c : before->columns) {
+      if (changed(TableKey(*before) + '\0' + c.name)) continue;
+      plan_.expected_columns.push_back({before->schema, before->name, c.name, c.type});
+    }
   }
   std::sort(plan_.tables.begin(), plan_.tables.end());
   return plan_;

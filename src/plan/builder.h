@@ -40,6 +40,10 @@ class PlanBuilder {
                         const std::string& constraint);
 
   void TouchTable(const TableInfo& table);
+  // Records that this plan renames, retypes or drops `column` of schema.table (or the
+  // whole table when column is empty), so the drift check does not expect it unchanged.
+  void MarkChanged(const std::string& schema, const std::string& table,
+                   const std::string& column = "");
   // Records that this migration adds `column` to `table`; false if it already does.
   bool ClaimNewColumn(const TableInfo& table, const std::string& column);
   void Note(std::string note) { plan_.notes.push_back(std::move(note)); }
@@ -68,7 +72,8 @@ class PlanBuilder {
   Plan plan_;
   std::vector<const TableInfo*> table_order_;  // in order of first use
   std::map<std::string, TableWork> work_;    // by "schema.table"
-  std::vector<std::string> new_columns_;     // "schema.table.column" this plan adds
+  std::vector<std::string> new_columns_;     // table key + NUL + column this plan adds
+  std::vector<std::string> changed_;         // table key (+ NUL + column) this plan changes
 };
 
 // Key columns for keyset batches: the primary key, else the first valid, non-partial
