@@ -9,6 +9,8 @@
 #   scripts/pg.sh url DIR            print its URL: postgresql://postgres@127.0.0.1:PORT/postgres
 #   scripts/pg.sh log DIR            print the path of its server log
 #   scripts/pg.sh destroy DIR        stop it and delete everything start created
+#   scripts/pg.sh standby PRIMARY DIR  start a streaming standby of the server in PRIMARY
+#                                    (pg_basebackup -R) kept in DIR, and print its URL
 #
 # Only the URL (or log path) goes to stdout, so `url=$(scripts/pg.sh start DIR)` works;
 # everything else goes to stderr. Without PORT, the first free port from 55432 upward.
@@ -31,7 +33,7 @@ die() {
 }
 
 usage() {
-  sed -n '5,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '5,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -296,6 +298,33 @@ cmd_log() {
   echo "$base/postgres.log"
 }
 
+cmd_standby() {
+  local primary_base dir base
+  primary_base=$(base_of "$(abspath "$1")")
+  [[ -n "$primary_base" ]] && is_running "$primary_base" || die "no running server in $1"
+  dir=$(abspath "$2")
+  mkdir -p "$dir"
+  base=$(base_of "$dir")
+  if [[ -n "$base" ]] && is_running "$base"; then
+    print_url "$base"
+    return
+  fi
+  [[ -f "$dir/location" ]] || base=$(prepare_base "$dir")
+  rm -rf "$base/data"
+  say "pg_basebackup of 127.0.0.1:$(cat "$primary_base/port") into $base/data"
+  if ! as_pg "$bindir/pg_basebackup" -h 127.0.0.1 -p "$(cat "$primary_base/port")" -U postgres \
+    -D "$base/data" -R -X stream -c fast >"$base/basebackup.log" 2>&1; then
+    cat "$base/basebackup.log" >&2
+    die "pg_basebackup failed"
+  fi
+  local port rc=0
+  port=$(free_port_from "$(($(cat "$primary_base/port") + 1))")
+  try_start "$base" "$port" || rc=$?
+  ((rc == 0)) || die "could not start the standby (log: $base/postgres.log)"
+  say "started a standby of $1 on 127.0.0.1:$port"
+  print_url "$base"
+}
+
 cmd_destroy() {
   local dir base
   dir=$(abspath "$1")
@@ -306,7 +335,7 @@ cmd_destroy() {
     rm -rf "$base"
   fi
   rm -rf "$dir/data" "$dir/port" "$dir/port.tmp" "$dir/postgres.log" "$dir/initdb.log" \
-    "$dir/location"
+    "$dir/basebackup.log" "$dir/location"
   rmdir "$dir" 2>/dev/null || true
 }
 
@@ -321,5 +350,9 @@ case "$1" in
   url) cmd_url "$2" ;;
   log) cmd_log "$2" ;;
   destroy) cmd_destroy "$2" ;;
+  standby)
+    (($# == 3)) || usage
+    cmd_standby "$2" "$3"
+    ;;
   *) usage ;;
 esac

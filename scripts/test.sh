@@ -16,6 +16,7 @@ bash scripts/build.sh
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pgphase-test.XXXXXX")
 chmod 755 "$tmp"  # the server runs as `postgres` when we are root and must enter it
 pgdir="$tmp/pg"
+standbydir="$tmp/standby"
 ctest_pid=
 
 # shellcheck disable=SC2317  # called by the EXIT trap
@@ -24,6 +25,7 @@ cleanup() {
     kill -TERM -- "-$ctest_pid" 2>/dev/null || true  # ctest and the tests it runs
     wait "$ctest_pid" 2>/dev/null || true
   fi
+  bash scripts/pg.sh destroy "$standbydir" || echo "test.sh: could not stop the standby" >&2
   bash scripts/pg.sh destroy "$pgdir" || echo "test.sh: could not stop the server in $pgdir" >&2
   rm -rf "$tmp"
 }
@@ -34,6 +36,10 @@ trap 'exit 143' TERM
 PGPHASE_TEST_DB=$(bash scripts/pg.sh start "$pgdir")
 export PGPHASE_TEST_DB
 echo "test.sh: PGPHASE_TEST_DB=$PGPHASE_TEST_DB (server log: $(bash scripts/pg.sh log "$pgdir"))"
+# A streaming standby of it, for the replica-lag throttle's tests.
+PGPHASE_TEST_STANDBY_DB=$(bash scripts/pg.sh standby "$pgdir" "$standbydir")
+export PGPHASE_TEST_STANDBY_DB
+echo "test.sh: PGPHASE_TEST_STANDBY_DB=$PGPHASE_TEST_STANDBY_DB"
 
 # --no-tests=error: a run that finds no tests is a failure, never a silent pass.
 # --timeout applies to tests that set none themselves.

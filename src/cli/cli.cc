@@ -16,7 +16,8 @@ const std::vector<Command>& Commands() {
        "print every step of each migration, by phase, with its lock (changes nothing)", RunPlan},
       {"apply",
        "apply <file|dir> [--through PHASE] [--db URL] [--lock-timeout D] [--statement-timeout D]"
-       " [--lock-retries N] [--batch-delay D] [--max-runtime D] [--until HH:MM]",
+       " [--lock-retries N] [--batch-delay D] [--max-replica-lag D] [--max-runtime D] [--until "
+       "HH:MM]",
        "run a migration through a phase (default swap; contract only by name); resumes", RunApply},
       {"reverse",
        "reverse <migration> [--to PHASE] [--db URL] [--lock-timeout D] [--statement-timeout D] "

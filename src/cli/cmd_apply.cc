@@ -12,7 +12,7 @@ Status RunApply(const std::vector<std::string>& args) {
   desc.add_options()("file", po::value<std::string>()->required(), "")(
       "through", po::value<std::string>()->default_value("swap"), "last phase to run")(
       "batch-delay", po::value<std::string>(), "")("max-runtime", po::value<std::string>(), "")(
-      "until", po::value<std::string>(), "");
+      "max-replica-lag", po::value<std::string>(), "")("until", po::value<std::string>(), "");
   AddDbOption(desc);
   AddLockOptions(desc);
   po::positional_options_description pos;
@@ -29,7 +29,8 @@ Status RunApply(const std::vector<std::string>& args) {
   if (!locks.ok()) return locks.status();
   options.locks = *locks;
   for (auto [flag, target] : {std::pair{"batch-delay", &options.throttle.batch_delay},
-                              std::pair{"max-runtime", &options.throttle.max_runtime}}) {
+                              std::pair{"max-runtime", &options.throttle.max_runtime},
+                              std::pair{"max-replica-lag", &options.throttle.max_replica_lag}}) {
     auto d = DurationFlag(vm, flag);
     if (!d.ok()) return d.status();
     *target = *d;

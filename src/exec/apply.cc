@@ -58,6 +58,7 @@ Result<exec::Resolved> Resolve(const Settings& spec, const LockPolicy& locks,
   if (r.batch_size_min > r.batch_size_max)
     return Status::Invalid("batch size minimum is larger than the maximum");
   r.batch_delay = throttle.batch_delay.value_or(Millis(0));
+  r.max_replica_lag = throttle.max_replica_lag;
   if (throttle.max_runtime) {
     r.deadline = Clock::now() + *throttle.max_runtime;
     r.deadline_reason = "--max-runtime " + FormatDuration(*throttle.max_runtime) + " reached";

@@ -1,13 +1,13 @@
 // The backfill loop: keyset batches, each committing its rows and its checkpoint in
 // one transaction, so a crash at any instant loses nothing and redoes nothing.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 
-#include <fmt/format.h>
-
 #include "exec/db.h"
+#include "exec/replica.h"
 #include "exec/runner.h"
 #include "pgphase/ddl.h"
 #include "pgphase/sql.h"
@@ -19,8 +19,17 @@ namespace {
 class Progress {
  public:
   Progress(std::ostream& out, std::string table, long long total, long long done)
-      : out_(out), table_(std::move(table)), total_(total), start_done_(done),
+      : out_(out),
+        table_(std::move(table)),
+        total_(total),
+        start_done_(done),
         tty_(isatty(STDOUT_FILENO) == 1) {}
+
+  // What holds the backfill back now ("" when nothing): shown until it clears.
+  void SetThrottle(const std::string& reason) {
+    if (reason != throttle_) last_ = {};  // show a change at once
+    throttle_ = reason;
+  }
 
   void Update(long long done, long long batch, bool final = false) {
     const auto now = Clock::now();
@@ -30,13 +39,15 @@ class Progress {
     const double rate = secs > 0 ? (done - start_done_) / secs : 0;
     const long long total = std::max(total_, done);
     const double pct = total > 0 ? 100.0 * done / total : 100.0;
-    const std::string eta = rate > 0 && !final
-                                ? FormatDuration(Millis(static_cast<long long>(
-                                      1000.0 * (total - done) / rate)))
-                                : "-";
-    std::string line = fmt::format("  backfill {}: {}/{} rows ({:.0f}%), {:.0f} rows/s, ETA {}, "
-                                   "batch {}",
-                                   table_, done, total, pct, rate, eta, batch);
+    const std::string eta =
+        rate > 0 && !final
+            ? FormatDuration(Millis(static_cast<long long>(1000.0 * (total - done) / rate)))
+            : "-";
+    std::string line = fmt::format(
+        "  backfill {}: {}/{} rows ({:.0f}%), {:.0f} rows/s, ETA {}, "
+        "batch {}",
+        table_, done, total, pct, rate, eta, batch);
+    if (!throttle_.empty()) line += ", throttled: " + throttle_;
     if (tty_) {
       constexpr int kWidth = 24;
       const int filled = static_cast<int>(kWidth * pct / 100.0);
@@ -56,6 +67,7 @@ class Progress {
   bool tty_;
   Clock::time_point start_ = Clock::now();
   Clock::time_point last_{};
+  std::string throttle_;
 };
 
 long long NextBatchSize(long long batch, Millis elapsed, const Resolved& s) {
@@ -63,6 +75,37 @@ long long NextBatchSize(long long batch, Millis elapsed, const Resolved& s) {
   const double took = std::max<double>(1.0, static_cast<double>(elapsed.count()));
   const double factor = std::clamp(target / took, 0.5, 2.0);
   return std::clamp(static_cast<long long>(batch * factor), s.batch_size_min, s.batch_size_max);
+}
+
+// Holds the backfill while a standby replays further behind than --max-replica-lag,
+// still honouring stop signals, the window end and `pgphase pause` meanwhile.
+Status WaitForReplicas(RunContext& ctx, const Step& step, ReplicaLagMonitor& monitor,
+                       Progress& progress, long long done, long long batch) {
+  const Resolved& s = ctx.settings;
+  if (!s.max_replica_lag) return Status::Ok();
+  bool throttled = false;
+  for (;;) {
+    const std::optional<ReplicaLag> lag = monitor.Worst(ctx.conn);
+    if (!lag || lag->seconds * 1000.0 <= static_cast<double>(s.max_replica_lag->count())) {
+      progress.SetThrottle("");
+      return Status::Ok();
+    }
+    const std::string reason = fmt::format("replica {} replay lag {:.1f}s > {}", lag->standby,
+                                           lag->seconds, FormatDuration(*s.max_replica_lag));
+    if (!throttled) {
+      ctx.store.Event(ctx.plan.migration, "throttled", reason, Phase::kBackfill, step.id);
+      throttled = true;
+    }
+    progress.SetThrottle(reason);
+    progress.Update(done, batch);
+    if (StopRequested())
+      return Status::Stopped("stopped by signal while throttled; checkpoint kept");
+    if (s.deadline && Clock::now() >= *s.deadline)
+      return Status::Stopped(s.deadline_reason + " while throttled; checkpoint kept");
+    if (ctx.store.PauseRequested(ctx.plan.migration))
+      return Status::Stopped("paused by `pgphase pause` while throttled; checkpoint kept");
+    InterruptibleSleep(Millis(250));
+  }
 }
 
 long long EstimateRows(pqxx::connection& conn, const BackfillJob& job) {
@@ -109,12 +152,19 @@ Status RunBackfill(RunContext& ctx, const Step& step) {
   std::vector<std::string> keys = state.last_key;
   long long done = state.rows_done;
   Progress progress(ctx.out, job.table, state.rows_total, done);
+  ReplicaLagMonitor replicas;
   int failures = 0;
 
   for (;;) {
-    if (StopRequested()) return Status::Stopped("stopped by signal during backfill; checkpoint kept");
+    if (StopRequested())
+      return Status::Stopped("stopped by signal during backfill; checkpoint kept");
     if (s.deadline && Clock::now() >= *s.deadline)
       return Status::Stopped(s.deadline_reason + "; backfill checkpoint kept");
+    try {
+      PGPHASE_RETURN_IF_ERROR(WaitForReplicas(ctx, step, replicas, progress, done, batch));
+    } catch (const std::exception& e) {
+      return FromException(e, context + ": reading pg_stat_replication");
+    }
     const auto t0 = Clock::now();
     try {
       pqxx::work tx(ctx.conn);
@@ -133,7 +183,8 @@ Status RunBackfill(RunContext& ctx, const Step& step) {
         break;
       }
       std::vector<std::string> last;
-      for (size_t i = 0; i < job.key.size(); ++i) last.push_back(r[0][static_cast<int>(2 + i)].c_str());
+      for (size_t i = 0; i < job.key.size(); ++i)
+        last.push_back(r[0][static_cast<int>(2 + i)].c_str());
       const auto elapsed = std::chrono::duration_cast<Millis>(Clock::now() - t0);
       const long long next = NextBatchSize(batch, elapsed, s);
       const bool paused = ctx.store.Checkpoint(tx, m, step.id, last, scanned, next);

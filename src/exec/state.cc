@@ -338,6 +338,13 @@ void StateStore::SetPauseRequested(const std::string& migration, bool paused) {
   tx.commit();
 }
 
+bool StateStore::PauseRequested(const std::string& migration) {
+  pqxx::nontransaction tx(conn_);
+  auto r = tx.exec_params("SELECT pause_requested FROM pgphase.migrations WHERE name = $1",
+                          migration);
+  return !r.empty() && r[0][0].as<bool>();
+}
+
 void StateStore::Event(const std::string& migration, const std::string& event,
                        const std::string& detail, std::optional<Phase> phase,
                        const std::string& step_id) {

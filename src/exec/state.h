@@ -79,6 +79,7 @@ class StateStore {
   void ResetBackfill(const std::string& migration, const std::string& step_id);
 
   void SetPauseRequested(const std::string& migration, bool paused);
+  bool PauseRequested(const std::string& migration);
 
   void Event(const std::string& migration, const std::string& event, const std::string& detail,
              std::optional<Phase> phase = std::nullopt, const std::string& step_id = "");
