@@ -1,0 +1,32 @@
+-- pgphase plan for migration table_sql
+-- note: version_schema 'v2' is accepted but pgphase creates no version schemas: both application versions use the table itself
+-- note: sql at table_sql.yaml:6:5 has no `down`: reverse drops the objects it creates
+-- note: sql at table_sql.yaml:8:5 has no `down`: reversing expand cannot undo it
+
+-- phase expand
+
+-- step expand.sql.3.5: the migration's own SQL (reverse runs its `down`)
+-- lock: ACCESS EXCLUSIVE
+CREATE TYPE mood AS ENUM ('happy', 'sad'); CREATE TABLE diary (id int PRIMARY KEY, mood mood);
+
+-- step expand.sql.6.5: the migration's own SQL (no `down`: reverse drops what it creates)
+-- lock: ACCESS EXCLUSIVE
+CREATE INDEX users_name_idx ON users (name);
+
+-- step expand.sql.8.5: the migration's own SQL (no `down`: reverse cannot undo it)
+-- lock: ACCESS EXCLUSIVE
+UPDATE users SET name = trim(name);
+
+-- phase sync (nothing to do)
+
+-- phase backfill (nothing to do)
+
+-- phase validate (nothing to do)
+
+-- phase swap (nothing to do)
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.sql.10.5: the migration's own SQL (onComplete: at contract)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE users DROP COLUMN email;
