@@ -1,14 +1,141 @@
 // Readers for the index operations (see spec/ops.h).
+//
+//   create_index: {name, table, columns: [{column, collate, sort, nulls, opclass: {name,
+//                 params}}] (or plain column names), unique, method, predicate,
+//                 storage_parameters}
+//   drop_index:   {name}
+#include <algorithm>
+#include <array>
+#include <cctype>
+
 #include "spec/ops.h"
 
 namespace pgphase::spec_internal {
+namespace {
 
-Status ReadCreateIndex(const Value& key, const Value& /*v*/, Operation* /*out*/) {
-  return NotSupportedYet(key);
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
-Status ReadDropIndex(const Value& key, const Value& /*v*/, Operation* /*out*/) {
-  return NotSupportedYet(key);
+// A scalar that must be one of `allowed` (compared after case folding with `fold`).
+template <size_t N>
+Status ReadChoice(const Value& v, const std::array<std::string_view, N>& allowed, bool upper,
+                  std::string* out) {
+  std::string written;
+  PGPHASE_RETURN_IF_ERROR(ReadString(v, &written));
+  const std::string folded = upper ? Upper(written) : Lower(written);
+  std::string list;
+  for (std::string_view a : allowed) {
+    if (folded == a) {
+      *out = folded;
+      return Status::Ok();
+    }
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  }
+  return ErrorAt(v, "unknown value \"" + written + "\"; expected one of: " + list);
+}
+
+// opclass: {name, params}; params a string ("siglen = 32") or a list of such strings.
+Status ReadOpclass(const Value& v, IndexColumnSpec* out) {
+  if (v.node.IsScalar()) return ReadIdentifier(v, &out->opclass);
+  YamlMap map;
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"name", "params"}, {"name"}, &map));
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &out->opclass));
+  if (std::optional<Value> p = map.Find("params")) {
+    if (p->node.IsSequence()) {
+      for (size_t i = 0; i < p->node.size(); ++i) {
+        std::string one;
+        PGPHASE_RETURN_IF_ERROR(ReadString(p->Element(i, p->node[i]), &one));
+        out->opclass_params += (out->opclass_params.empty() ? "" : ", ") + one;
+      }
+    } else {
+      PGPHASE_RETURN_IF_ERROR(ReadString(*p, &out->opclass_params));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadIndexColumn(const Value& v, IndexColumnSpec* out) {
+  if (v.node.IsScalar()) return ReadIdentifier(v, &out->column);
+  YamlMap map;
+  PGPHASE_RETURN_IF_ERROR(
+      YamlMap::Read(v, {"column", "collate", "sort", "nulls", "opclass"}, {"column"}, &map));
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &out->column));
+  if (std::optional<Value> c = map.Find("collate")) {
+    PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*c, &out->collate));
+  }
+  if (std::optional<Value> s = map.Find("sort")) {
+    PGPHASE_RETURN_IF_ERROR(ReadChoice(*s, std::array<std::string_view, 2>{"ASC", "DESC"}, true,
+                                       &out->sort));
+  }
+  if (std::optional<Value> n = map.Find("nulls")) {
+    PGPHASE_RETURN_IF_ERROR(ReadChoice(*n, std::array<std::string_view, 2>{"FIRST", "LAST"}, true,
+                                       &out->nulls));
+  }
+  if (std::optional<Value> o = map.Find("opclass")) PGPHASE_RETURN_IF_ERROR(ReadOpclass(*o, out));
+  return Status::Ok();
+}
+
+Status ReadIndexColumns(const Value& v, std::vector<IndexColumnSpec>* out) {
+  if (!v.node.IsSequence() || v.node.size() == 0) {
+    return ErrorAt(v, "expected a non-empty sequence of columns, got " +
+                          (v.node.IsSequence() ? std::string("an empty sequence")
+                                               : DescribeNode(v.node)));
+  }
+  for (size_t i = 0; i < v.node.size(); ++i) {
+    const Value element = v.Element(i, v.node[i]);
+    IndexColumnSpec c;
+    PGPHASE_RETURN_IF_ERROR(ReadIndexColumn(element, &c));
+    const bool duplicate = std::any_of(out->begin(), out->end(),
+                                       [&](const auto& o) { return o.column == c.column; });
+    if (duplicate) return ErrorAt(element, "column \"" + c.column + "\" is listed twice");
+    out->push_back(std::move(c));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ReadCreateIndex(const Value& /*key*/, const Value& v, Operation* out) {
+  YamlMap map;
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(
+      v, {"name", "table", "columns", "unique", "method", "predicate", "storage_parameters"},
+      {"name", "table", "columns"}, &map));
+  CreateIndexOp op;
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
+  PGPHASE_RETURN_IF_ERROR(ReadIndexColumns(*map.Find("columns"), &op.columns));
+  if (std::optional<Value> u = map.Find("unique")) PGPHASE_RETURN_IF_ERROR(ReadBool(*u, &op.unique));
+  if (std::optional<Value> m = map.Find("method")) {
+    PGPHASE_RETURN_IF_ERROR(ReadChoice(
+        *m, std::array<std::string_view, 6>{"btree", "hash", "gist", "spgist", "gin", "brin"},
+        false, &op.method));
+    if (op.unique && op.method != "btree") {
+      return ErrorAt(*m, "only btree indexes can be unique, not " + op.method);
+    }
+  }
+  if (std::optional<Value> p = map.Find("predicate")) {
+    PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*p, &op.predicate.emplace()));
+  }
+  if (std::optional<Value> s = map.Find("storage_parameters")) {
+    PGPHASE_RETURN_IF_ERROR(ReadString(*s, &op.storage_parameters));
+  }
+  *out = std::move(op);
+  return Status::Ok();
+}
+
+Status ReadDropIndex(const Value& /*key*/, const Value& v, Operation* out) {
+  YamlMap map;
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"name"}, {"name"}, &map));
+  DropIndexOp op;
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
+  *out = std::move(op);
+  return Status::Ok();
 }
 
 }  // namespace pgphase::spec_internal
