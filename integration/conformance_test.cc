@@ -1,0 +1,97 @@
+// pgroll's example migrations as one chain against one database (DESIGN, issue 3): for each
+// file in `.ledger` order, `apply --through swap`, `reverse` (the schema dump must be what it
+// was before), then `apply --through contract`. Later files build on earlier ones, so the
+// chain stops at the first file that fails.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness.h"
+
+namespace pgphase::it {
+namespace {
+
+// Leading files that must pass. Raise it as operations land; never lower it.
+constexpr int kConformanceFloor = 8;
+
+const std::string kExamplesDir = PGPHASE_SOURCE_DIR "/../shared/conformance/pgroll-examples";
+
+std::vector<std::string> LedgerFiles() {
+  std::vector<std::string> files;
+  std::ifstream ledger(kExamplesDir + "/.ledger");
+  std::string line;
+  while (std::getline(ledger, line)) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (!line.empty() && line[0] != '#') files.push_back(line);
+  }
+  return files;
+}
+
+std::string Stem(const std::string& file) {
+  return std::filesystem::path(file).stem().string();
+}
+
+// The first lines where two dumps differ, for the failure message.
+std::string FirstDifference(const std::string& a, const std::string& b) {
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  const size_t from = a.rfind('\n', i) == std::string::npos ? 0 : a.rfind('\n', i) + 1;
+  return "before: " + a.substr(from, 200) + "\nafter:  " + b.substr(from, 200);
+}
+
+std::string Row(const std::string& file, const std::string& result) {
+  std::string padded = "  " + file;
+  padded.resize(std::max<size_t>(padded.size() + 1, 58), ' ');
+  return padded + result + "\n";
+}
+
+using ConformanceTest = PgphaseTest;
+
+TEST_F(ConformanceTest, PgrollExamplesApplyReverseAndContractInLedgerOrder) {
+  ASSERT_TRUE(std::filesystem::is_directory(kExamplesDir))
+      << kExamplesDir
+      << " is missing: the conformance examples are part of the contract (CI puts shared/ "
+         "beside the clone)";
+  const std::vector<std::string> files = LedgerFiles();
+  ASSERT_EQ(files.size(), 56u) << "unexpected .ledger in " << kExamplesDir;
+
+  int passed = 0;
+  std::string table = "conformance (apply --through swap, reverse, apply --through contract):\n";
+  std::string failure;
+  for (const std::string& file : files) {
+    const std::string path = kExamplesDir + "/" + file;
+    const std::string name = Stem(file);
+    const std::string before = SchemaDump();
+    RunResult r = Run({"apply", path, "--through", "swap"});
+    if (r.exit_code != 0) {
+      failure = "apply --through swap failed";
+    } else if (r = Run({"reverse", name}); r.exit_code != 0) {
+      failure = "reverse failed";
+    } else if (const std::string after = SchemaDump(); after != before) {
+      failure = "schema after reverse differs from before apply\n" + FirstDifference(before, after);
+      r = RunResult{};
+    } else if (r = Run({"apply", path, "--through", "contract"}); r.exit_code != 0) {
+      failure = "apply --through contract failed";
+    }
+    if (!failure.empty()) {
+      std::ostringstream detail;
+      if (!r.command.empty()) detail << r;
+      table += Row(file, "FAIL: " + failure.substr(0, failure.find('\n')));
+      failure = file + ": " + failure + "\n" + detail.str();
+      break;
+    }
+    table += Row(file, "ok");
+    ++passed;
+  }
+  for (size_t i = passed + (failure.empty() ? 0 : 1); i < files.size(); ++i)
+    table += Row(files[i], "not run (the chain stopped)");
+  table += "conformance: " + std::to_string(passed) + "/" + std::to_string(files.size()) +
+           " through swap+reverse+contract\n";
+  std::fputs(table.c_str(), stdout);
+  if (!failure.empty()) std::fputs(("first failure: " + failure + "\n").c_str(), stdout);
+  EXPECT_GE(passed, kConformanceFloor) << failure;
+}
+
+}  // namespace
+}  // namespace pgphase::it
