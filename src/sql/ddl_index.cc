@@ -1,0 +1,180 @@
+#include "pgphase/ddl_index.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "pgphase/sql.h"
+
+namespace pgphase::ddl {
+namespace {
+
+std::string Q(const std::string& name) { return QuoteIdent(name); }
+
+std::string JoinQuoted(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + Q(names[i]);
+  return out;
+}
+
+bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool IsIdentChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+}
+
+// Reads one value at text[*pos]: a number, a bare word, or a '...' string ('' escapes a
+// quote). Returns the canonical rendering, or "" when there is no valid value here.
+std::string ReadParamValue(const std::string& text, size_t* pos) {
+  size_t i = *pos;
+  if (i >= text.size()) return "";
+  if (text[i] == '\'') {
+    std::string raw;
+    for (++i; i < text.size(); ++i) {
+      if (text[i] == '\'') {
+        if (i + 1 < text.size() && text[i + 1] == '\'') {
+          raw += '\'';
+          ++i;
+          continue;
+        }
+        *pos = i + 1;
+        return QuoteLiteral(raw);
+      }
+      raw += text[i];
+    }
+    return "";  // unterminated
+  }
+  size_t start = i;
+  if (text[i] == '-' || text[i] == '+') ++i;
+  if (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+      ++i;
+  } else if (start == i && i < text.size() && IsIdentStart(text[i])) {
+    while (i < text.size() && IsIdentChar(text[i])) ++i;
+  } else {
+    return "";
+  }
+  *pos = i;
+  return text.substr(start, i - start);
+}
+
+void SkipSpace(const std::string& text, size_t* pos) {
+  while (*pos < text.size() && std::isspace(static_cast<unsigned char>(text[*pos]))) ++*pos;
+}
+
+}  // namespace
+
+Result<std::string> ParseParameterList(const std::string& text) {
+  std::string out;
+  size_t pos = 0;
+  SkipSpace(text, &pos);
+  if (pos == text.size()) return Status::Invalid("expected name = value, got an empty list");
+  while (pos < text.size()) {
+    const size_t name_start = pos;
+    if (!IsIdentStart(text[pos])) {
+      return Status::Invalid(
+          fmt::format("expected a parameter name at offset {} of \"{}\"", pos, text));
+    }
+    while (pos < text.size() && IsIdentChar(text[pos])) ++pos;
+    const std::string name = text.substr(name_start, pos - name_start);
+    SkipSpace(text, &pos);
+    if (pos >= text.size() || text[pos] != '=') {
+      return Status::Invalid(
+          fmt::format("expected '=' after parameter {} in \"{}\"", name, text));
+    }
+    ++pos;
+    SkipSpace(text, &pos);
+    const std::string value = ReadParamValue(text, &pos);
+    if (value.empty()) {
+      return Status::Invalid(fmt::format(
+          "expected a number, a word or a quoted string as the value of {} in \"{}\"", name,
+          text));
+    }
+    out += (out.empty() ? "" : ", ") + name + " = " + value;
+    SkipSpace(text, &pos);
+    if (pos < text.size()) {
+      if (text[pos] != ',') {
+        return Status::Invalid(
+            fmt::format("expected ',' or the end after {} = {} in \"{}\"", name, value, text));
+      }
+      ++pos;
+      SkipSpace(text, &pos);
+    }
+  }
+  return out;
+}
+
+std::string CreateIndexConcurrently(const Rel& t, const IndexDef& index, bool if_not_exists) {
+  std::string cols;
+  for (size_t i = 0; i < index.columns.size(); ++i) {
+    const IndexColumn& c = index.columns[i];
+    std::string col = Q(c.column);
+    if (!c.collate.empty()) col += " COLLATE " + Q(c.collate);
+    if (!c.opclass.empty()) {
+      col += " " + Q(c.opclass);
+      if (!c.opclass_params.empty()) col += " (" + c.opclass_params + ")";
+    }
+    if (!c.sort.empty()) col += " " + c.sort;
+    if (!c.nulls.empty()) col += " NULLS " + c.nulls;
+    cols += (i ? ", " : "") + col;
+  }
+  std::string sql = fmt::format("CREATE {}INDEX CONCURRENTLY {}{} ON {} USING {} ({})",
+                                index.unique ? "UNIQUE " : "", if_not_exists ? "IF NOT EXISTS " : "",
+                                Q(index.name), t.Quoted(),
+                                index.method.empty() ? "btree" : index.method, cols);
+  if (!index.include.empty()) sql += " INCLUDE (" + JoinQuoted(index.include) + ")";
+  if (index.nulls_not_distinct) sql += " NULLS NOT DISTINCT";
+  if (!index.storage.empty()) sql += " WITH (" + index.storage + ")";
+  if (!index.predicate.empty()) sql += " WHERE " + index.predicate;
+  return sql;
+}
+
+std::string IndexIsAbsentQuery(const Rel& index) {
+  return fmt::format("SELECT pg_catalog.to_regclass({}) IS NULL", QuoteLiteral(index.Quoted()));
+}
+
+std::string AddTableCheckNotValid(const Rel& t, const std::string& name, const std::string& expr,
+                                  bool no_inherit) {
+  return fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){} NOT VALID", t.Quoted(),
+                     Q(name), expr, no_inherit ? " NO INHERIT" : "");
+}
+
+std::string AddMultiColumnForeignKeyNotValid(const Rel& t, const ForeignKey& fk) {
+  std::string sql = fmt::format("ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+                                t.Quoted(), Q(fk.name), JoinQuoted(fk.columns), fk.ref.Quoted(),
+                                JoinQuoted(fk.ref_columns));
+  if (!fk.match_type.empty()) sql += " MATCH " + fk.match_type;
+  if (!fk.on_delete.empty()) sql += " ON DELETE " + fk.on_delete;
+  if (!fk.on_update.empty()) sql += " ON UPDATE " + fk.on_update;
+  if (fk.deferrable) sql += " DEFERRABLE";
+  if (fk.initially_deferred) sql += " INITIALLY DEFERRED";
+  return sql + " NOT VALID";
+}
+
+std::string AddConstraintUsingIndexDeferrable(const Rel& t, const std::string& name,
+                                              bool primary_key, const std::string& index,
+                                              bool deferrable, bool initially_deferred) {
+  std::string sql = fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {}", t.Quoted(),
+                                Q(name), primary_key ? "PRIMARY KEY" : "UNIQUE", Q(index));
+  if (deferrable) sql += " DEFERRABLE";
+  if (initially_deferred) sql += " INITIALLY DEFERRED";
+  return sql;
+}
+
+std::string DropConstraintStrict(const Rel& t, const std::string& name) {
+  return fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", t.Quoted(), Q(name));
+}
+
+std::string RenameConstraint(const Rel& t, const std::string& from, const std::string& to) {
+  return fmt::format("ALTER TABLE {} RENAME CONSTRAINT {} TO {}", t.Quoted(), Q(from), Q(to));
+}
+
+std::string FixViolatingRows(const Rel& t,
+                             const std::vector<std::pair<std::string, std::string>>& sets,
+                             const std::string& check) {
+  std::string set;
+  for (size_t i = 0; i < sets.size(); ++i)
+    set += fmt::format("{}{} = {}", i ? ", " : "", Q(sets[i].first), sets[i].second);
+  return fmt::format("UPDATE {} SET {} WHERE NOT ({})", t.Quoted(), set, check);
+}
+
+}  // namespace pgphase::ddl

@@ -1,0 +1,35 @@
+-- pgphase plan for migration constraint_drop_rename
+-- note: drop_multicolumn_constraint users_pkey: `up` and `down` are not used: the data is not transformed, and the constraint stays in force until contract
+-- note: drop_constraint users_name_not_empty: `up` and `down` are not used: the data is not transformed, and the constraint stays in force until contract
+
+-- phase expand
+
+-- step expand.create_constraint.users.users_name_len: check constraint users_name_len, not yet validated
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD CONSTRAINT "users_name_len" CHECK ((length(name) > 0)) NOT VALID;
+
+-- step expand.rename_constraint.users.users_name_len: rename constraint users_name_len to users_name_not_empty (metadata only)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" RENAME CONSTRAINT "users_name_len" TO "users_name_not_empty";
+
+-- phase sync (nothing to do)
+
+-- phase backfill (nothing to do)
+
+-- phase validate
+
+-- step validate.create_constraint.users.users_name_len: validate check constraint users_name_len
+-- lock: SHARE UPDATE EXCLUSIVE
+ALTER TABLE "public"."users" VALIDATE CONSTRAINT "users_name_len";
+
+-- phase swap (nothing to do)
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.drop_multicolumn_constraint.users.users_pkey: drop constraint users_pkey of users
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" DROP CONSTRAINT "users_pkey";
+
+-- step contract.drop_constraint.users.users_name_not_empty: drop constraint users_name_not_empty of users
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" DROP CONSTRAINT "users_name_not_empty";

@@ -1,0 +1,282 @@
+// Planning create_index, drop_index and the constraint operations against the fake catalog.
+#include <gtest/gtest.h>
+
+#include "pgphase/plan.h"
+#include "pgphase/spec.h"
+#include "plan/fake_catalog.h"
+
+namespace pgphase {
+namespace {
+
+Result<Plan> PlanOps(const std::string& ops) {
+  auto spec = ParseSpec("operations:\n" + ops, "0001_idx.yaml");
+  if (!spec.ok()) return spec.status();
+  return BuildPlan(*spec, testing::FakeCatalog());
+}
+
+// Every statement of a phase, in order.
+std::vector<std::string> Sql(const Plan& p, Phase phase) {
+  std::vector<std::string> out;
+  for (const auto& s : p.phase(phase).steps)
+    if (s.statement) out.push_back(s.statement->sql);
+  return out;
+}
+
+void ExpectRefused(const std::string& ops, const std::string& where, const std::string& message) {
+  SCOPED_TRACE(ops);
+  auto plan = PlanOps(ops);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), ExitCode::kInvalid);
+  const std::string& m = plan.status().message();
+  EXPECT_EQ(m.rfind("0001_idx.yaml:" + where + ": ", 0), 0u) << m;
+  EXPECT_NE(m.find(message), std::string::npos) << m;
+}
+
+TEST(IndexPlanTest, CreateIndexIsOneRetryableConcurrentBuildInExpand) {
+  auto plan = PlanOps(
+      "  - create_index: {name: users_email_idx, table: users, columns: [email]}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const auto& steps = plan->phase(Phase::kExpand).steps;
+  ASSERT_EQ(steps.size(), 1u);
+  const Step& s = steps[0];
+  EXPECT_EQ(s.statement->sql,
+            "CREATE INDEX CONCURRENTLY \"users_email_idx\" ON \"public\".\"users\" USING btree "
+            "(\"email\")");
+  EXPECT_FALSE(s.statement->transactional);
+  EXPECT_EQ(s.statement->lock, Lock::kShareUpdateExclusive);
+  EXPECT_NE(s.done_check.find("indisvalid"), std::string::npos) << s.done_check;
+  ASSERT_EQ(s.cleanup.size(), 1u);
+  EXPECT_EQ(s.cleanup[0].sql, "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"users_email_idx\"");
+  ASSERT_EQ(s.reverse.size(), 1u);
+  EXPECT_EQ(s.reverse[0].sql, s.cleanup[0].sql);
+  EXPECT_FALSE(s.reverse[0].transactional);
+  for (Phase p : {Phase::kSync, Phase::kBackfill, Phase::kValidate, Phase::kSwap, Phase::kContract})
+    EXPECT_TRUE(plan->phase(p).steps.empty()) << PhaseName(p);
+  EXPECT_EQ(plan->tables, std::vector<std::string>{"public.users"});
+}
+
+TEST(IndexPlanTest, CreateIndexRefusesBadInput) {
+  ExpectRefused("  - create_index: {name: i, table: nope, columns: [a]}\n", "2:5",
+                "table \"public\".\"nope\" does not exist");
+  ExpectRefused("  - create_index: {name: i, table: users, columns: [nope]}\n", "2:5",
+                "column \"nope\" does not exist in table \"users\"");
+  ExpectRefused("  - create_index: {name: users_pkey, table: users, columns: [email]}\n", "2:5",
+                "a relation named \"users_pkey\" already exists");
+  ExpectRefused("  - create_index: {name: i, table: users, columns: [email], predicate: 'id >'}\n",
+                "2:72", "create_index.predicate");
+  ExpectRefused(
+      "  - create_index: {name: i, table: users, columns: [email], predicate: 'nope > 1'}\n",
+      "2:72", "column \"nope\" does not exist");
+  ExpectRefused(
+      "  - create_index: {name: i, table: users, columns: [email], predicate: 'id > 1; DROP "
+      "TABLE users'}\n",
+      "2:72", "create_index.predicate");
+  ExpectRefused(
+      "  - create_index: {name: i, table: users, columns: [email], storage_parameters: "
+      "'fillfactor = 70); DROP TABLE users; --'}\n",
+      "2:5", "storage_parameters: expected ',' or the end");
+  ExpectRefused(
+      "  - create_index:\n      name: i\n      table: users\n      columns:\n"
+      "        - column: email\n          opclass: {name: x, params: \"a = (1)\"}\n",
+      "2:5", "opclass.params: expected a number");
+}
+
+TEST(IndexPlanTest, SameIndexNameTwiceInOneMigrationIsRefused) {
+  const std::string op = "  - create_index: {name: i, table: users, columns: [email]}\n";
+  ExpectRefused(op + op, "3:5", "a relation named \"i\" already exists");
+}
+
+TEST(IndexPlanTest, DropIndexWaitsForContractAndHasNoReverse) {
+  auto plan = PlanOps(
+      "  - create_index: {name: i, table: users, columns: [email]}\n"
+      "  - drop_index: {name: i}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const auto& steps = plan->phase(Phase::kContract).steps;
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].statement->sql, "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"i\"");
+  EXPECT_FALSE(steps[0].statement->transactional);
+  EXPECT_TRUE(steps[0].reverse.empty());
+  EXPECT_NE(steps[0].done_check.find("IS NULL"), std::string::npos);
+  EXPECT_EQ(plan->phase(Phase::kExpand).steps.size(), 1u) << "only the create_index";
+}
+
+TEST(IndexPlanTest, DropIndexRefusesMissingAndConstraintIndexes) {
+  ExpectRefused("  - drop_index: {name: nope}\n", "2:5",
+                "index \"public\".\"nope\" does not exist");
+  ExpectRefused("  - drop_index: {name: users_pkey}\n", "2:5", "use drop_constraint");
+  ExpectRefused(
+      "  - create_constraint: {table: users, name: uq, type: unique, columns: [email]}\n"
+      "  - drop_index: {name: uq}\n",
+      "3:5", "backs constraint \"uq\"");
+}
+
+TEST(ConstraintPlanTest, CheckIsAddedNotValidThenValidated) {
+  auto plan = PlanOps(
+      "  - create_constraint: {table: users, name: c, type: check, columns: [email], "
+      "check: \"email <> ''\", up: {email: email}}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(Sql(*plan, Phase::kExpand),
+            std::vector<std::string>{
+                "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"c\" CHECK ((email <> '')) NOT "
+                "VALID"});
+  EXPECT_TRUE(plan->phase(Phase::kBackfill).steps.empty()) << "identity up changes no data";
+  EXPECT_EQ(Sql(*plan, Phase::kValidate),
+            std::vector<std::string>{"ALTER TABLE \"public\".\"users\" VALIDATE CONSTRAINT \"c\""});
+  EXPECT_EQ(plan->phase(Phase::kExpand).steps[0].reverse.at(0).sql,
+            "ALTER TABLE \"public\".\"users\" DROP CONSTRAINT IF EXISTS \"c\"");
+  EXPECT_TRUE(plan->notes.empty());
+}
+
+TEST(ConstraintPlanTest, NonIdentityUpFixesViolatingRowsInBackfill) {
+  auto plan = PlanOps(
+      "  - create_constraint: {table: users, name: c, type: check, columns: [email], "
+      "check: \"email <> ''\", up: {email: \"coalesce(nullif(email, ''), 'none')\"}}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(Sql(*plan, Phase::kBackfill),
+            std::vector<std::string>{
+                "UPDATE \"public\".\"users\" SET \"email\" = (coalesce(nullif(email, ''), "
+                "'none')) WHERE NOT ((email <> ''))"});
+  EXPECT_EQ(plan->phase(Phase::kBackfill).steps[0].statement->lock, Lock::kRowExclusive);
+  ASSERT_EQ(plan->notes.size(), 1u);
+  EXPECT_NE(plan->notes[0].find("applied once"), std::string::npos);
+}
+
+TEST(ConstraintPlanTest, UniqueIsBuiltConcurrentlyInValidateAndAttachedAtSwap) {
+  auto plan = PlanOps(
+      "  - create_constraint: {table: users, name: uq, type: unique, columns: [name, email]}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_TRUE(plan->phase(Phase::kExpand).steps.empty());
+  const auto& v = plan->phase(Phase::kValidate).steps;
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].statement->sql,
+            "CREATE UNIQUE INDEX CONCURRENTLY \"uq\" ON \"public\".\"users\" USING btree "
+            "(\"name\", \"email\")");
+  EXPECT_FALSE(v[0].statement->transactional);
+  EXPECT_FALSE(v[0].done_check.empty());
+  EXPECT_EQ(v[0].cleanup.size(), 1u);
+  EXPECT_EQ(Sql(*plan, Phase::kSwap),
+            std::vector<std::string>{
+                "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"uq\" UNIQUE USING INDEX \"uq\""});
+  const auto& swap_reverse = plan->phase(Phase::kSwap).steps[0].reverse;
+  ASSERT_EQ(swap_reverse.size(), 2u);
+  EXPECT_NE(swap_reverse[1].sql.find("IF NOT EXISTS"), std::string::npos);
+}
+
+TEST(ConstraintPlanTest, PrimaryKeyOnNullableColumnProvesNotNullFirst) {
+  auto plan = PlanOps(
+      "  - create_constraint: {table: order_lines, name: pk2, type: primary_key, columns: "
+      "[note]}\n");
+  ASSERT_FALSE(plan.ok()) << "order_lines already has a primary key";
+  plan = PlanOps(
+      "  - create_constraint: {table: logs, name: logs_pkey, type: primary_key, columns: [msg]}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const auto v = Sql(*plan, Phase::kValidate);
+  ASSERT_EQ(v.size(), 4u);
+  EXPECT_NE(v[0].find("CHECK (\"msg\" IS NOT NULL) NOT VALID"), std::string::npos) << v[0];
+  EXPECT_NE(v[1].find("VALIDATE CONSTRAINT"), std::string::npos);
+  EXPECT_NE(v[2].find("SET NOT NULL"), std::string::npos);
+  EXPECT_NE(v[3].find("CREATE UNIQUE INDEX CONCURRENTLY \"logs_pkey\""), std::string::npos);
+  EXPECT_NE(Sql(*plan, Phase::kSwap).at(0).find("PRIMARY KEY USING INDEX"), std::string::npos);
+  EXPECT_NE(Sql(*plan, Phase::kContract).at(0).find("DROP CONSTRAINT IF EXISTS \"pgphase_nn_"),
+            std::string::npos);
+}
+
+TEST(ConstraintPlanTest, ForeignKeyIsAddedNotValidThenValidated) {
+  auto plan = PlanOps(
+      "  - create_constraint: {table: order_lines, name: fk, type: foreign_key, columns: [id], "
+      "references: {table: users, columns: [id]}}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(Sql(*plan, Phase::kExpand),
+            std::vector<std::string>{
+                "ALTER TABLE \"public\".\"order_lines\" ADD CONSTRAINT \"fk\" FOREIGN KEY (\"id\") "
+                "REFERENCES \"public\".\"users\" (\"id\") NOT VALID"});
+  EXPECT_EQ(plan->phase(Phase::kExpand).steps[0].statement->lock, Lock::kShareRowExclusive);
+  EXPECT_EQ(Sql(*plan, Phase::kValidate).size(), 1u);
+  EXPECT_EQ(plan->tables, (std::vector<std::string>{"public.order_lines", "public.users"}));
+}
+
+TEST(ConstraintPlanTest, CreateConstraintRefusesBadInput) {
+  const std::string pre = "  - create_constraint: {table: ";
+  ExpectRefused(pre + "nope, name: c, type: unique, columns: [a]}\n", "2:5",
+                "table \"public\".\"nope\" does not exist");
+  ExpectRefused(pre + "users, name: users_pkey, type: check, columns: [id], check: id > 0}\n",
+                "2:5", "constraint \"users_pkey\" already exists");
+  ExpectRefused(pre + "users, name: c, type: unique, columns: [nope]}\n", "2:5",
+                "column \"nope\" does not exist");
+  ExpectRefused(pre + "users, name: c, type: check, columns: [id], check: nope > 0}\n", "2:83",
+                "create_constraint.check: column \"nope\" does not exist");
+  ExpectRefused(pre + "users, name: c, type: check, columns: [id], check: 'id >'}\n", "2:83",
+                "create_constraint.check");
+  ExpectRefused(pre + "users, name: c, type: foreign_key, columns: [id], references: {table: "
+                      "nope, columns: [id]}}\n",
+                "2:5", "references: table \"public\".\"nope\" does not exist");
+  ExpectRefused(pre + "users, name: c, type: foreign_key, columns: [id], references: {table: "
+                      "order_lines, columns: [nope]}}\n",
+                "2:5", "references: column \"nope\" does not exist");
+  ExpectRefused(pre + "users, name: c, type: foreign_key, columns: [id], references: {table: "
+                      "order_lines, columns: [id]}}\n",
+                "2:5", "no primary key or unique index on exactly the referenced columns");
+  ExpectRefused(pre + "users, name: c, type: primary_key, columns: [email]}\n", "2:5",
+                "already has a primary key");
+  ExpectRefused(pre + "users, name: c, type: unique, columns: [email], up: {email: lower(email)}}\n",
+                "2:92", "for a unique constraint `up` must be the column itself");
+  ExpectRefused(pre + "users, name: c, type: unique, columns: [email], index_parameters: "
+                      "{storage_parameters: \"fillfactor = x y\"}}\n",
+                "2:24", "storage_parameters");
+}
+
+TEST(ConstraintPlanTest, DropConstraintWaitsForContractAndIgnoresUpDownWithANote) {
+  auto plan = PlanOps("  - drop_constraint: {table: users, name: users_pkey, up: id, down: id}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  for (Phase p : {Phase::kExpand, Phase::kSync, Phase::kBackfill, Phase::kValidate, Phase::kSwap})
+    EXPECT_TRUE(plan->phase(p).steps.empty()) << PhaseName(p);
+  const auto& c = plan->phase(Phase::kContract).steps;
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].statement->sql, "ALTER TABLE \"public\".\"users\" DROP CONSTRAINT \"users_pkey\"");
+  EXPECT_TRUE(c[0].reverse.empty());
+  ASSERT_EQ(plan->notes.size(), 1u);
+  EXPECT_NE(plan->notes[0].find("not used"), std::string::npos);
+  ExpectRefused("  - drop_multicolumn_constraint: {table: users, name: nope}\n", "2:5",
+                "drop_multicolumn_constraint: constraint \"nope\" does not exist");
+  ExpectRefused("  - drop_constraint: {table: users, name: users_pkey, up: 'id +'}\n", "2:59",
+                "drop_constraint.up");
+}
+
+TEST(ConstraintPlanTest, RenameConstraintIsReversibleAndSeenByLaterOperations) {
+  auto plan = PlanOps(
+      "  - rename_constraint: {table: users, from: users_pkey, to: users_pk}\n"
+      "  - drop_constraint: {table: users, name: users_pk}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const auto& e = plan->phase(Phase::kExpand).steps;
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].statement->sql,
+            "ALTER TABLE \"public\".\"users\" RENAME CONSTRAINT \"users_pkey\" TO \"users_pk\"");
+  EXPECT_EQ(e[0].reverse.at(0).sql,
+            "ALTER TABLE \"public\".\"users\" RENAME CONSTRAINT \"users_pk\" TO \"users_pkey\"");
+  ExpectRefused("  - rename_constraint: {table: users, from: nope, to: x}\n", "2:5",
+                "constraint \"nope\" does not exist");
+  ExpectRefused(
+      "  - create_constraint: {table: users, name: c, type: check, columns: [id], check: id > 0}\n"
+      "  - rename_constraint: {table: users, from: users_pkey, to: c}\n",
+      "3:5", "constraint \"c\" already exists");
+  ExpectRefused(
+      "  - create_index: {name: i, table: users, columns: [email]}\n"
+      "  - rename_constraint: {table: users, from: users_pkey, to: i}\n",
+      "3:5", "a relation named \"i\" already exists");
+}
+
+TEST(ConstraintPlanTest, ContractStepsHaveNoReverseAndEveryOtherDdlStepHasOne) {
+  auto plan = PlanOps(
+      "  - create_constraint: {table: logs, name: logs_pkey, type: primary_key, columns: [msg]}\n"
+      "  - create_constraint: {table: users, name: c, type: check, columns: [id], check: id > 0}\n"
+      "  - create_index: {name: i, table: users, columns: [email]}\n"
+      "  - drop_index: {name: i}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  for (const auto& s : plan->phase(Phase::kContract).steps) EXPECT_TRUE(s.reverse.empty()) << s.id;
+  for (Phase p : {Phase::kExpand, Phase::kSwap}) {
+    for (const auto& s : plan->phase(p).steps) EXPECT_FALSE(s.reverse.empty()) << s.id;
+  }
+}
+
+}  // namespace
+}  // namespace pgphase
