@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pgphase::ddl {
@@ -50,18 +51,35 @@ std::string IndexIsValidQuery(const Rel& index);
 // --- triggers ---
 // One column a sync trigger fills from an expression.
 struct Fill {
+  Fill() = default;
+  Fill(std::string c, std::string e, std::vector<std::string> s, bool nn = false)
+      : column(std::move(c)), expr(std::move(e)), sources(std::move(s)), not_null(nn) {}
+
   std::string column;
   std::string expr;                  // embedded user SQL, evaluated with the row's columns in scope
   std::vector<std::string> sources;  // columns of the table that expr reads
   bool not_null = false;             // the column will be NOT NULL: also fill when NULL on UPDATE
+  // Who may write the column besides the trigger:
+  //   kApp       the application may set it; the trigger fills it on INSERT when NULL and on
+  //              UPDATE when a source changed and the column did not (add_column);
+  //   kInsertOnly as kApp on INSERT, never on UPDATE (drop_column's `down`);
+  //   kOwned     only pgphase writes it (a shadow column before swap, the old column after):
+  //              always computed on INSERT, recomputed on UPDATE whenever a source changed,
+  //              whatever the statement wrote into it.
+  enum class Mode { kApp, kInsertOnly, kOwned };
+  Mode mode = Mode::kApp;
+  // The names `expr` uses for `sources`, when they differ from the columns' names (a source
+  // renamed at swap keeps its old name inside expressions written before the rename).
+  // Empty, or one per source.
+  std::vector<std::string> source_vars;
 };
-// CREATE FUNCTION fn() RETURNS trigger: for INSERT, fills each column left NULL; for
-// UPDATE, fills a column left unchanged when one of its sources changed (and, for a
-// not_null column, any row where it is still NULL). Sources are bound as PL/pgSQL
-// variables of the column's %TYPE so user expressions can name columns directly.
+// CREATE FUNCTION fn() RETURNS trigger: fills each column as its Fill::Mode says (and,
+// for a not_null column, any row where it is still NULL on UPDATE). Sources are bound as
+// PL/pgSQL variables of the column's %TYPE so user expressions can name columns directly.
 std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills);
 std::string DropFunction(const Rel& fn);  // IF EXISTS, no arguments
-// BEFORE INSERT trigger firing only when a filled column is NULL.
+// BEFORE INSERT trigger firing only when a filled column is NULL (always, when any fill
+// is kOwned).
 std::string CreateFillInsertTrigger(const std::string& name, const Rel& table, const Rel& fn,
                                     const std::vector<Fill>& fills);
 // BEFORE UPDATE [OF sources] trigger whose WHEN mirrors the function's UPDATE conditions,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "pgphase/ddl_column.h"
 #include "pgphase/sql.h"
 
 namespace pgphase {
@@ -101,6 +102,46 @@ void PlanBuilder::AddBackfill(const TableInfo& table, ddl::Assignment assignment
   Work(table).assignments.push_back(std::move(assignment));
 }
 
+void PlanBuilder::AddTriggerFill(const TableInfo& table, ddl::Fill fill) {
+  Work(table).fills.push_back(std::move(fill));
+}
+
+void PlanBuilder::AddSwappedFill(const TableInfo& table, ddl::Fill before_swap,
+                                 ddl::Fill after_swap) {
+  TableWork& w = Work(table);
+  w.assignments.push_back({before_swap.column, before_swap.expr});
+  w.fills_until_swap.push_back(before_swap.column);
+  w.fills.push_back(std::move(before_swap));
+  w.fills_after_swap.push_back(std::move(after_swap));
+}
+
+void PlanBuilder::AddSwapRename(const TableInfo& table, const std::string& from,
+                                const std::string& to) {
+  Work(table).renames.emplace_back(from, to);
+}
+
+void PlanBuilder::AddSwapStatements(const TableInfo& table, std::vector<std::string> forward,
+                                    std::vector<std::string> reverse) {
+  TableWork& w = Work(table);
+  for (auto& f : forward) w.swap_forward.push_back(std::move(f));
+  // Undone in the opposite order.
+  w.swap_reverse.insert(w.swap_reverse.begin(), std::make_move_iterator(reverse.begin()),
+                        std::make_move_iterator(reverse.end()));
+}
+
+void PlanBuilder::AddSwapReverseAfter(const TableInfo& table, std::vector<Statement> reverse) {
+  TableWork& w = Work(table);
+  for (auto& r : reverse) w.swap_reverse_after.push_back(std::move(r));
+}
+
+void PlanBuilder::AddSwapGuard(const TableInfo& table, std::string guard) {
+  Work(table).swap_guards.push_back(std::move(guard));
+}
+
+void PlanBuilder::AddAfterTableWork(Phase phase, Step step) {
+  after_table_work_.emplace_back(phase, std::move(step));
+}
+
 void PlanBuilder::AddNotNullHelper(const TableInfo& table, const std::string& column,
                                    const std::string& constraint) {
   Work(table).not_null_helpers.emplace_back(column, constraint);
@@ -112,6 +153,84 @@ std::string PlanBuilder::FunctionName(const TableInfo& t) const {
 
 std::string PlanBuilder::TriggerName(const std::string& kind) const {
   return BoundedName({"pgphase", kind, spec_.name});
+}
+
+std::vector<ddl::Fill> PlanBuilder::FillsAfterSwap(const TableWork& w) const {
+  auto renamed = [&](std::string name) {
+    for (const auto& [from, to] : w.renames)
+      if (name == from) name = to;
+    return name;
+  };
+  std::vector<ddl::Fill> out;
+  for (const ddl::Fill& f : w.fills) {
+    if (std::find(w.fills_until_swap.begin(), w.fills_until_swap.end(), f.column) !=
+        w.fills_until_swap.end())
+      continue;
+    ddl::Fill g = f;
+    if (g.source_vars.empty()) g.source_vars = g.sources;
+    for (auto& s : g.sources) s = renamed(s);
+    g.column = renamed(g.column);
+    if (g.sources == g.source_vars) g.source_vars.clear();
+    out.push_back(std::move(g));
+  }
+  for (const ddl::Fill& f : w.fills_after_swap) out.push_back(f);
+  return out;
+}
+
+std::vector<std::string> PlanBuilder::TriggerSql(const TableInfo& t,
+                                                 const std::vector<ddl::Fill>& fills) const {
+  const ddl::Rel table = RelOf(t);
+  const ddl::Rel fn{"pgphase", FunctionName(t)};
+  std::vector<std::string> out = {
+      ddl::CreateFillFunction(fn, table, fills),
+      ddl::CreateFillInsertTrigger(TriggerName("ins"), table, fn, fills)};
+  std::string upd = ddl::CreateFillUpdateTrigger(TriggerName("upd"), table, fn, fills);
+  if (!upd.empty()) out.push_back(std::move(upd));
+  return out;
+}
+
+// One short transaction per table: the column renames, what operations attach, and the
+// trigger turned around for the names and directions that hold from now on. Its reverse
+// is the exact inverse, also in one transaction.
+void PlanBuilder::EmitSwap(const TableWork& w) {
+  if (w.renames.empty() && w.swap_forward.empty() && w.fills_after_swap.empty()) return;
+  const TableInfo& t = *w.table;
+  const ddl::Rel table = RelOf(t);
+  const std::vector<ddl::Fill> after = FillsAfterSwap(w);
+  const std::vector<std::string> drop_triggers = {ddl::DropTrigger(TriggerName("ins"), table),
+                                                  ddl::DropTrigger(TriggerName("upd"), table)};
+  std::vector<std::string> fwd = w.swap_guards;
+  if (!w.fills.empty()) fwd.insert(fwd.end(), drop_triggers.begin(), drop_triggers.end());
+  for (const auto& [from, to] : w.renames) fwd.push_back(ddl::RenameColumn(table, from, to));
+  fwd.insert(fwd.end(), w.swap_forward.begin(), w.swap_forward.end());
+  if (!after.empty()) {
+    auto sql = TriggerSql(t, after);
+    fwd.insert(fwd.end(), sql.begin(), sql.end());
+  }
+  std::vector<std::string> rev;
+  if (!after.empty()) rev.insert(rev.end(), drop_triggers.begin(), drop_triggers.end());
+  rev.insert(rev.end(), w.swap_reverse.begin(), w.swap_reverse.end());
+  for (auto it = w.renames.rbegin(); it != w.renames.rend(); ++it)
+    rev.push_back(ddl::RenameColumn(table, it->second, it->first));
+  if (!w.fills.empty()) {
+    auto sql = TriggerSql(t, w.fills);
+    rev.insert(rev.end(), sql.begin(), sql.end());
+  } else if (!after.empty()) {
+    rev.push_back(ddl::DropFunction({"pgphase", FunctionName(t)}));
+  }
+  std::string summary = "in one transaction:";
+  if (!w.renames.empty()) {
+    std::string names;
+    for (const auto& [from, to] : w.renames) names += (names.empty() ? " " : ", ") + from + " -> " + to;
+    summary += " rename" + names + ";";
+  }
+  if (!w.swap_forward.empty()) summary += " the column changes;";
+  if (!after.empty()) summary += " point the sync trigger at the new names";
+  if (summary.back() == ';') summary.pop_back();
+  std::vector<Statement> reverse = {{ddl::Transaction(rev), Lock::kAccessExclusive, true}};
+  reverse.insert(reverse.end(), w.swap_reverse_after.begin(), w.swap_reverse_after.end());
+  Add(Phase::kSwap, "swap." + t.name, summary,
+      {ddl::Transaction(fwd), Lock::kAccessExclusive, true}, std::move(reverse));
 }
 
 void PlanBuilder::EmitSync(const TableWork& w) {
@@ -151,7 +270,9 @@ Status PlanBuilder::EmitBackfill(const TableWork& w) {
   BackfillJob job;
   job.schema = t.schema;
   job.table = t.name;
-  job.key = KeysetKey(t);
+  // Keys by the names they have while the backfill runs (before any rename at swap).
+  const TableInfo* before = original_.FindTable(t.schema, t.name);
+  job.key = KeysetKey(before != nullptr ? *before : t);
   job.estimated_rows = t.estimated_rows;
   if (job.key.empty()) {
     return Status::Invalid(fmt::format(
@@ -176,7 +297,7 @@ void PlanBuilder::EmitContract(const TableWork& w) {
   const TableInfo& t = *w.table;
   const ddl::Rel table = RelOf(t);
   const std::string base = "contract." + t.name;
-  if (!w.fills.empty()) {
+  if (!w.fills.empty() || !w.fills_after_swap.empty()) {
     const std::string ins = TriggerName("ins");
     const std::string upd = TriggerName("upd");
     Add(Phase::kContract, base + ".insert_trigger", "drop the INSERT sync trigger",
@@ -201,10 +322,12 @@ Result<Plan> PlanBuilder::Finish() {
     if (it != work_.end()) {
       EmitSync(it->second);
       PGPHASE_RETURN_IF_ERROR(EmitBackfill(it->second));
+      EmitSwap(it->second);
       EmitContract(it->second);
     }
     plan_.tables.push_back(DisplayName(*t));
   }
+  for (auto& [phase, step] : after_table_work_) AddStep(phase, std::move(step));
   // Drift expectations: the touched tables' columns as they were before this plan, minus
   // what the plan itself changes.
   auto changed = [&](const std::string& key) {

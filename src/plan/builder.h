@@ -35,6 +35,25 @@ class PlanBuilder {
   void AddFill(const TableInfo& table, ddl::Fill fill, bool needs_sync_trigger);
   // Registers a backfill assignment without a trigger (a volatile default covers inserts).
   void AddBackfill(const TableInfo& table, ddl::Assignment assignment);
+  // Registers a column the sync trigger fills without any backfill (drop_column's `down`).
+  void AddTriggerFill(const TableInfo& table, ddl::Fill fill);
+  // Registers a pgphase-owned fill that stops at swap (a shadow column filled from `up`);
+  // `after_swap` is what the trigger does from swap on (the old column filled from `down`).
+  void AddSwappedFill(const TableInfo& table, ddl::Fill before_swap, ddl::Fill after_swap);
+  // A column rename done by the table's swap transaction (reversed by its reverse).
+  void AddSwapRename(const TableInfo& table, const std::string& from, const std::string& to);
+  // Statements run inside the table's swap transaction after the renames, and their undo,
+  // run inside the reverse transaction before the renames are undone.
+  void AddSwapStatements(const TableInfo& table, std::vector<std::string> forward,
+                         std::vector<std::string> reverse);
+  // Statements run after the table's swap reverse transaction, each on its own (they may
+  // scan: restoring NOT NULL, re-creating an index CONCURRENTLY).
+  void AddSwapReverseAfter(const TableInfo& table, std::vector<Statement> reverse);
+  // Statements run inside the swap transaction before anything else (guards).
+  void AddSwapGuard(const TableInfo& table, std::string guard);
+  // Appends a step to `phase` after the per-table work (triggers, backfill, their contract
+  // drops): for steps that need the sync triggers gone first (DROP COLUMN at contract).
+  void AddAfterTableWork(Phase phase, Step step);
   // A NOT NULL helper check to add once the sync trigger is in place, and to drop at contract.
   void AddNotNullHelper(const TableInfo& table, const std::string& column,
                         const std::string& constraint);
@@ -47,6 +66,8 @@ class PlanBuilder {
   // Records that this migration adds `column` to `table`; false if it already does.
   bool ClaimNewColumn(const TableInfo& table, const std::string& column);
   void Note(std::string note) { plan_.notes.push_back(std::move(note)); }
+  // The name of this migration's sync trigger of `kind` ("ins", "upd") on any table.
+  std::string TriggerName(const std::string& kind) const;
 
   // Emits the per-table sync, backfill and contract steps and returns the plan.
   // Fails when a table that needs a backfill has no usable key.
@@ -55,16 +76,26 @@ class PlanBuilder {
  private:
   struct TableWork {
     const TableInfo* table = nullptr;
-    std::vector<ddl::Fill> fills;  // for the trigger
+    std::vector<ddl::Fill> fills;  // for the trigger until swap
+    std::vector<std::string> fills_until_swap;  // columns of `fills` that stop at swap
+    std::vector<ddl::Fill> fills_after_swap;  // added to the carried-over fills at swap
     std::vector<ddl::Assignment> assignments;  // for the backfill
     std::vector<std::pair<std::string, std::string>> not_null_helpers;  // column, constraint
+    std::vector<std::pair<std::string, std::string>> renames;  // at swap: from, to
+    std::vector<std::string> swap_guards, swap_forward, swap_reverse;
+    std::vector<Statement> swap_reverse_after;
   };
   TableWork& Work(const TableInfo& table);
+  // The trigger's fills from swap on: `fills` that carry over (sources renamed, with their
+  // old names kept as the expressions' variables), then `fills_after_swap`.
+  std::vector<ddl::Fill> FillsAfterSwap(const TableWork& w) const;
+  // CREATE OR REPLACE FUNCTION and the triggers for `fills`.
+  std::vector<std::string> TriggerSql(const TableInfo& t, const std::vector<ddl::Fill>& fills) const;
   void EmitSync(const TableWork& w);
+  void EmitSwap(const TableWork& w);
   Status EmitBackfill(const TableWork& w);
   void EmitContract(const TableWork& w);
   std::string FunctionName(const TableInfo& t) const;
-  std::string TriggerName(const std::string& kind) const;
 
   const ChangeSpec& spec_;
   const CatalogSnapshot& original_;
@@ -74,6 +105,7 @@ class PlanBuilder {
   std::map<std::string, TableWork> work_;    // by "schema.table"
   std::vector<std::string> new_columns_;     // table key + NUL + column this plan adds
   std::vector<std::string> changed_;         // table key (+ NUL + column) this plan changes
+  std::vector<std::pair<Phase, Step>> after_table_work_;
 };
 
 // Key columns for keyset batches: the primary key, else the first valid, non-partial

@@ -1,18 +1,149 @@
-// Readers for the column operations (see spec/ops.h).
+// Readers for the column operations (see spec/ops.h): alter_column, drop_column,
+// rename_column. Shape only; the planner checks them against the catalog.
+#include <array>
+#include <cctype>
+#include <sstream>
+
 #include "spec/ops.h"
 
 namespace pgphase::spec_internal {
+namespace {
 
-Status ReadAlterColumn(const Value& key, const Value& /*v*/, Operation* /*out*/) {
-  return NotSupportedYet(key);
+constexpr std::array<std::string_view, 5> kActions = {"NO ACTION", "RESTRICT", "CASCADE",
+                                                      "SET NULL", "SET DEFAULT"};
+
+// "set  null" -> "SET NULL".
+Status ReadAction(const Value& v, std::string* out) {
+  std::string written;
+  PGPHASE_RETURN_IF_ERROR(ReadString(v, &written));
+  std::istringstream words(written);
+  std::string word, action;
+  while (words >> word) {
+    for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    action += (action.empty() ? "" : " ") + word;
+  }
+  for (std::string_view known : kActions) {
+    if (action == known) {
+      *out = action;
+      return Status::Ok();
+    }
+  }
+  return ErrorAt(v, "unknown action \"" + written +
+                        "\"; expected one of: NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT");
 }
 
-Status ReadDropColumn(const Value& key, const Value& /*v*/, Operation* /*out*/) {
-  return NotSupportedYet(key);
+Status ReadReferences(const Value& v, ReferencesSpec* out) {
+  YamlMap map;
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"name", "table", "column", "on_delete"},
+                                        {"name", "table", "column"}, &map));
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &out->name));
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &out->table));
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &out->column));
+  if (std::optional<Value> on_delete = map.Find("on_delete")) {
+    PGPHASE_RETURN_IF_ERROR(ReadAction(*on_delete, &out->on_delete));
+  }
+  return Status::Ok();
 }
 
-Status ReadRenameColumn(const Value& key, const Value& /*v*/, Operation* /*out*/) {
-  return NotSupportedYet(key);
+Status ReadCheck(const Value& v, CheckSpec* out) {
+  YamlMap map;
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"name", "constraint"}, {"name", "constraint"}, &map));
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &out->name));
+  return ReadSqlExpr(*map.Find("constraint"), &out->constraint);
+}
+
+Status ReadOptionalExpr(const YamlMap& map, std::string_view key, std::optional<SqlExpr>* out) {
+  if (std::optional<Value> v = map.Find(key)) {
+    PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*v, &out->emplace()));
+  }
+  return Status::Ok();
+}
+
+// `default:` and `comment:` — an explicit null means "remove".
+Status ReadRemovable(const YamlMap& map, AlterColumnOp* out) {
+  if (std::optional<Value> v = map.Find("default")) {
+    out->set_default = true;
+    if (!v->node.IsNull()) PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*v, &out->default_value.emplace()));
+  }
+  if (std::optional<Value> v = map.Find("comment")) {
+    out->set_comment = true;
+    if (!v->node.IsNull()) PGPHASE_RETURN_IF_ERROR(ReadString(*v, &out->comment.emplace()));
+  }
+  return Status::Ok();
+}
+
+Status ReadAlterConstraints(const YamlMap& map, AlterColumnOp* out) {
+  if (std::optional<Value> v = map.Find("unique")) {
+    YamlMap unique;
+    PGPHASE_RETURN_IF_ERROR(YamlMap::Read(*v, {"name"}, {"name"}, &unique));
+    PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*unique.Find("name"), &out->unique_name.emplace()));
+  }
+  if (std::optional<Value> v = map.Find("check")) {
+    PGPHASE_RETURN_IF_ERROR(ReadCheck(*v, &out->check.emplace()));
+  }
+  if (std::optional<Value> v = map.Find("references")) {
+    PGPHASE_RETURN_IF_ERROR(ReadReferences(*v, &out->references.emplace()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ReadAlterColumn(const Value& key, const Value& v, Operation* out) {
+  YamlMap map;
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v,
+                                        {"table", "column", "name", "type", "nullable", "default",
+                                         "comment", "unique", "check", "references", "up", "down"},
+                                        {"table", "column"}, &map));
+  AlterColumnOp op;
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &op.column));
+  if (std::optional<Value> name = map.Find("name")) {
+    PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*name, &op.name.emplace()));
+  }
+  if (std::optional<Value> type = map.Find("type")) {
+    PGPHASE_RETURN_IF_ERROR(ReadString(*type, &op.type.emplace()));
+    if (op.type->find_first_not_of(" \t\r\n") == std::string::npos)
+      return ErrorAt(*type, "expected a type, got an empty string");
+  }
+  if (std::optional<Value> nullable = map.Find("nullable")) {
+    PGPHASE_RETURN_IF_ERROR(ReadBool(*nullable, &op.nullable.emplace()));
+  }
+  PGPHASE_RETURN_IF_ERROR(ReadRemovable(map, &op));
+  PGPHASE_RETURN_IF_ERROR(ReadAlterConstraints(map, &op));
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalExpr(map, "up", &op.up));
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalExpr(map, "down", &op.down));
+  const bool changes = op.name || op.type || op.nullable || op.set_default || op.set_comment ||
+                       op.unique_name || op.check || op.references;
+  if (!changes) {
+    return ErrorAt(key,
+                   "alter_column changes nothing; give at least one of: name, type, nullable, "
+                   "default, comment, unique, check, references");
+  }
+  *out = std::move(op);
+  return Status::Ok();
+}
+
+Status ReadDropColumn(const Value& /*key*/, const Value& v, Operation* out) {
+  YamlMap map;
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "column", "down"}, {"table", "column"}, &map));
+  DropColumnOp op;
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &op.column));
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalExpr(map, "down", &op.down));
+  *out = std::move(op);
+  return Status::Ok();
+}
+
+Status ReadRenameColumn(const Value& /*key*/, const Value& v, Operation* out) {
+  YamlMap map;
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "from", "to"}, {"table", "from", "to"}, &map));
+  RenameColumnOp op;
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("from"), &op.from));
+  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("to"), &op.to));
+  *out = std::move(op);
+  return Status::Ok();
 }
 
 }  // namespace pgphase::spec_internal

@@ -36,8 +36,11 @@ std::string SourcesChanged(const Fill& f) {
 
 // The condition under which an UPDATE must (re)compute f.column, or "" when never.
 std::string UpdateCondition(const Fill& f) {
+  if (f.mode == Fill::Mode::kInsertOnly) return "";
   std::string recompute;
-  if (!f.sources.empty()) {
+  if (!f.sources.empty() && f.mode == Fill::Mode::kOwned) {
+    recompute = "(" + SourcesChanged(f) + ")";
+  } else if (!f.sources.empty()) {
     recompute = fmt::format("(NEW.{0} IS NOT DISTINCT FROM OLD.{0} AND ({1}))", Q(f.column),
                             SourcesChanged(f));
   }
@@ -46,11 +49,28 @@ std::string UpdateCondition(const Fill& f) {
   return recompute.empty() ? is_null : is_null + " OR " + recompute;
 }
 
-std::vector<std::string> AllSources(const std::vector<Fill>& fills) {
+// Source columns of the fills an UPDATE may recompute (for UPDATE OF).
+std::vector<std::string> UpdateSources(const std::vector<Fill>& fills) {
   std::vector<std::string> out;
-  for (const auto& f : fills)
+  for (const auto& f : fills) {
+    if (UpdateCondition(f).empty()) continue;
     for (const auto& s : f.sources)
       if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  }
+  return out;
+}
+
+// Variable name -> column, de-duplicated by variable, in order of first appearance.
+std::vector<std::pair<std::string, std::string>> Bindings(const std::vector<Fill>& fills) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& f : fills) {
+    for (size_t i = 0; i < f.sources.size(); ++i) {
+      const std::string& var = f.source_vars.empty() ? f.sources[i] : f.source_vars[i];
+      const bool seen = std::any_of(out.begin(), out.end(),
+                                    [&](const auto& b) { return b.first == var; });
+      if (!seen) out.emplace_back(var, f.sources[i]);
+    }
+  }
   return out;
 }
 
@@ -136,16 +156,21 @@ std::string IndexIsValidQuery(const Rel& index) {
 
 std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills) {
   std::string body = "\n#variable_conflict use_variable\n";
-  const std::vector<std::string> sources = AllSources(fills);
-  if (!sources.empty()) {
+  const auto bindings = Bindings(fills);
+  if (!bindings.empty()) {
     body += "DECLARE\n";
-    for (const auto& s : sources)
-      body += fmt::format("  {0} {1}.{0}%TYPE := NEW.{0};\n", Q(s), table.Quoted());
+    for (const auto& [var, column] : bindings)
+      body += fmt::format("  {} {}.{}%TYPE := NEW.{};\n", Q(var), table.Quoted(), Q(column),
+                          Q(column));
   }
   body += "BEGIN\n  IF TG_OP = 'INSERT' THEN\n";
   for (const auto& f : fills) {
-    body += fmt::format("    IF NEW.{0} IS NULL THEN\n      NEW.{0} := {1};\n    END IF;\n",
-                        Q(f.column), f.expr);
+    if (f.mode == Fill::Mode::kOwned) {
+      body += fmt::format("    NEW.{} := {};\n", Q(f.column), f.expr);
+    } else {
+      body += fmt::format("    IF NEW.{0} IS NULL THEN\n      NEW.{0} := {1};\n    END IF;\n",
+                          Q(f.column), f.expr);
+    }
   }
   std::string update_part;
   for (const auto& f : fills) {
@@ -169,12 +194,16 @@ std::string CreateFillInsertTrigger(const std::string& name, const Rel& table, c
                                     const std::vector<Fill>& fills) {
   std::string when;
   for (size_t i = 0; i < fills.size(); ++i) {
+    if (fills[i].mode == Fill::Mode::kOwned) {
+      when.clear();
+      break;
+    }
     if (i) when += " OR ";
     when += fmt::format("NEW.{} IS NULL", Q(fills[i].column));
   }
-  return fmt::format(
-      "CREATE TRIGGER {} BEFORE INSERT ON {} FOR EACH ROW WHEN ({}) EXECUTE FUNCTION {}()", Q(name),
-      table.Quoted(), when, fn.Quoted());
+  return fmt::format("CREATE TRIGGER {} BEFORE INSERT ON {} FOR EACH ROW{} EXECUTE FUNCTION {}()",
+                     Q(name), table.Quoted(), when.empty() ? "" : " WHEN (" + when + ")",
+                     fn.Quoted());
 }
 
 std::string CreateFillUpdateTrigger(const std::string& name, const Rel& table, const Rel& fn,
@@ -192,7 +221,7 @@ std::string CreateFillUpdateTrigger(const std::string& name, const Rel& table, c
   // A NOT NULL column must be filled on any UPDATE of a row the backfill has not reached
   // yet, so the trigger cannot be narrowed to the sources' columns in that case.
   std::string of;
-  if (!any_not_null) of = " OF " + JoinQuoted(AllSources(fills));
+  if (!any_not_null) of = " OF " + JoinQuoted(UpdateSources(fills));
   return fmt::format(
       "CREATE TRIGGER {} BEFORE UPDATE{} ON {} FOR EACH ROW WHEN ({}) "
       "EXECUTE FUNCTION {}()",

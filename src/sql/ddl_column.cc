@@ -1,0 +1,186 @@
+#include "pgphase/ddl_column.h"
+
+#include <fmt/format.h>
+#include <pg_query.h>
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "pgphase/sql.h"
+
+namespace pgphase::ddl {
+namespace {
+
+std::string Q(const std::string& name) { return QuoteIdent(name); }
+
+std::string AlterTable(const Rel& t, const std::string& action) {
+  return fmt::format("ALTER TABLE {} {}", t.Quoted(), action);
+}
+
+std::string DoBlock(const std::string& body) {
+  const std::string tag = DollarQuoteTag(body);
+  return "DO " + tag + body + tag;
+}
+
+}  // namespace
+
+std::string RenameColumn(const Rel& t, const std::string& from, const std::string& to) {
+  return AlterTable(t, fmt::format("RENAME COLUMN {} TO {}", Q(from), Q(to)));
+}
+
+std::string DropDefault(const Rel& t, const std::string& column) {
+  return AlterTable(t, fmt::format("ALTER COLUMN {} DROP DEFAULT", Q(column)));
+}
+
+std::string SetColumnType(const Rel& t, const std::string& column, const std::string& type) {
+  return AlterTable(t, fmt::format("ALTER COLUMN {} TYPE {}", Q(column), type));
+}
+
+std::string Transaction(const std::vector<std::string>& statements) {
+  std::string out;
+  for (const auto& s : statements) out += (out.empty() ? "" : ";\n") + s;
+  return out;
+}
+
+std::string RefuseDependents(const Rel& t, const std::string& column,
+                             const std::vector<std::string>& ignored_triggers) {
+  const std::string rel = QuoteLiteral(t.Quoted()) + "::regclass";
+  std::string ignored;
+  for (const auto& name : ignored_triggers) ignored += (ignored.empty() ? "" : ", ") + QuoteLiteral(name);
+  if (ignored.empty()) ignored = "NULL";
+  const std::string body = fmt::format(
+      "\nDECLARE\n"
+      "  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = {rel} "
+      "AND attname = {col} AND NOT attisdropped);\n"
+      "  deps text;\n"
+      "BEGIN\n"
+      "  SELECT string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ' "
+      "ORDER BY 1) INTO deps\n"
+      "    FROM pg_catalog.pg_depend d\n"
+      "   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = {rel} "
+      "AND d.refobjsubid = col\n"
+      "     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN "
+      "(SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = {rel} AND adnum = col))\n"
+      "     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN "
+      "(SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = {rel} AND tgname IN ({ignored})));\n"
+      "  IF deps IS NOT NULL THEN\n"
+      "    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format("
+      "'column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column "
+      "(drop or recreate them in a separate migration)', {col}, {rel}, deps);\n"
+      "  END IF;\n"
+      "END\n",
+      fmt::arg("rel", rel), fmt::arg("col", QuoteLiteral(column)), fmt::arg("ignored", ignored));
+  return DoBlock(body);
+}
+
+std::string CopyColumnComment(const Rel& t, const std::string& from, const std::string& to) {
+  const std::string rel = QuoteLiteral(t.Quoted()) + "::regclass";
+  const std::string body = fmt::format(
+      "\nDECLARE\n"
+      "  c text := pg_catalog.col_description({rel}, (SELECT attnum FROM pg_catalog.pg_attribute "
+      "WHERE attrelid = {rel} AND attname = {from} AND NOT attisdropped));\n"
+      "BEGIN\n"
+      "  IF c IS NOT NULL THEN\n"
+      "    EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', {rel}, {to}, c);\n"
+      "  END IF;\n"
+      "END\n",
+      fmt::arg("rel", rel), fmt::arg("from", QuoteLiteral(from)), fmt::arg("to", QuoteLiteral(to)));
+  return DoBlock(body);
+}
+
+std::vector<std::string> RestoreNotNull(const Rel& t, const std::string& column,
+                                        const std::string& fill_expr, const std::string& helper) {
+  std::vector<std::string> out;
+  // Dropped first so that a reverse interrupted after adding it can be run again.
+  out.push_back(DropConstraint(t, helper));
+  if (!fill_expr.empty()) {
+    out.push_back(fmt::format("UPDATE {} SET {} = {} WHERE {} IS NULL", t.Quoted(), Q(column),
+                              fill_expr, Q(column)));
+  }
+  out.push_back(AddCheckNotValid(t, helper, Q(column) + " IS NOT NULL"));
+  out.push_back(ValidateConstraint(t, helper));
+  out.push_back(SetNotNull(t, column));
+  out.push_back(DropConstraint(t, helper));
+  return out;
+}
+
+}  // namespace pgphase::ddl
+
+// --- RenameColumnRefs (libpg_query) ---
+
+namespace pgphase::ddl {
+namespace {
+
+constexpr std::string_view kPrefix = "SELECT (";
+
+void CollectRefs(const nlohmann::json& node, const std::string& from, std::vector<int>* out) {
+  if (node.is_array()) {
+    for (const auto& child : node) CollectRefs(child, from, out);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (const auto& [key, value] : node.items()) {
+    if (key == "ColumnRef") {
+      const auto& fields = value.value("fields", nlohmann::json::array());
+      if (fields.size() == 1 && fields[0].contains("String") &&
+          fields[0]["String"].value("sval", "") == from) {
+        out->push_back(value.value("location", -1));
+      }
+    }
+    CollectRefs(value, from, out);
+  }
+}
+
+// Length in bytes of the identifier token starting at `pos` (quoted or not).
+size_t IdentifierLength(const std::string& s, size_t pos) {
+  if (s[pos] == '"') {
+    size_t i = pos + 1;
+    while (i < s.size()) {
+      if (s[i] == '"') {
+        if (i + 1 < s.size() && s[i + 1] == '"') {
+          i += 2;
+          continue;
+        }
+        return i + 1 - pos;
+      }
+      ++i;
+    }
+    return s.size() - pos;
+  }
+  size_t i = pos;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!(std::isalnum(c) || c == '_' || c == '$' || c >= 0x80)) break;
+    ++i;
+  }
+  return i - pos;
+}
+
+}  // namespace
+
+Result<std::string> RenameColumnRefs(const std::string& expr, const std::string& from,
+                                     const std::string& to) {
+  const std::string sql = std::string(kPrefix) + expr + ")";
+  PgQueryParseResult parsed = pg_query_parse(sql.c_str());
+  std::vector<int> locations;
+  bool ok = parsed.error == nullptr;
+  if (ok) {
+    nlohmann::json tree = nlohmann::json::parse(parsed.parse_tree, nullptr, false);
+    ok = !tree.is_discarded();
+    if (ok) CollectRefs(tree, from, &locations);
+  }
+  pg_query_free_parse_result(parsed);
+  if (!ok) return Status::Invalid("invalid expression: it does not parse");
+  std::sort(locations.begin(), locations.end());
+  std::string out = sql;
+  // From the end, so earlier offsets stay valid.
+  for (auto it = locations.rbegin(); it != locations.rend(); ++it) {
+    if (*it < static_cast<int>(kPrefix.size())) continue;
+    const size_t pos = static_cast<size_t>(*it);
+    out.replace(pos, IdentifierLength(out, pos), QuoteIdent(to));
+  }
+  return out.substr(kPrefix.size(), out.size() - kPrefix.size() - 1);
+}
+
+}  // namespace pgphase::ddl

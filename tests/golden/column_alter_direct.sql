@@ -1,0 +1,23 @@
+-- pgphase plan for migration column_alter_direct
+
+-- phase expand (nothing to do)
+
+-- phase sync (nothing to do)
+
+-- phase backfill (nothing to do)
+
+-- phase validate (nothing to do)
+
+-- phase swap
+
+-- step swap.users: in one transaction: rename name -> full_name; the column changes
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" RENAME COLUMN "name" TO "full_name";
+ALTER TABLE "public"."users" ALTER COLUMN "full_name" DROP NOT NULL;
+ALTER TABLE "public"."users" ALTER COLUMN "full_name" SET DEFAULT ('anonymous');
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.users.full_name.comment: set the column comment
+-- lock: SHARE UPDATE EXCLUSIVE
+COMMENT ON COLUMN "public"."users"."full_name" IS 'what the user calls themselves';

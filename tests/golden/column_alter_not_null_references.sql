@@ -1,0 +1,156 @@
+-- pgphase plan for migration column_alter_not_null_references
+
+-- phase expand
+
+-- step expand.order_lines.note.dependents: refuse if an index, constraint, view or other object depends on the column
+-- lock: ACCESS SHARE
+DO $pgphase$
+DECLARE
+  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped);
+  deps text;
+BEGIN
+  SELECT string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ' ORDER BY 1) INTO deps
+    FROM pg_catalog.pg_depend d
+   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."order_lines"'::regclass AND d.refobjsubid = col
+     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."order_lines"'::regclass AND adnum = col))
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."order_lines"'::regclass AND tgname IN (NULL)));
+  IF deps IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'note', '"public"."order_lines"'::regclass, deps);
+  END IF;
+END
+$pgphase$;
+
+-- step expand.order_lines.note.shadow: add shadow column _pgphase_new_note (text)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" ADD COLUMN "_pgphase_new_note" text;
+
+-- step expand.order_lines.note.comment: carry the comment over
+-- lock: SHARE UPDATE EXCLUSIVE
+DO $pgphase$
+DECLARE
+  c text := pg_catalog.col_description('"public"."order_lines"'::regclass, (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped));
+BEGIN
+  IF c IS NOT NULL THEN
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', '"public"."order_lines"'::regclass, '_pgphase_new_note', c);
+  END IF;
+END
+$pgphase$;
+
+-- step expand.order_lines.note.foreign_key: foreign key, not yet validated
+-- lock: SHARE ROW EXCLUSIVE
+ALTER TABLE "public"."order_lines" ADD CONSTRAINT "order_lines_note_fk" FOREIGN KEY ("_pgphase_new_note") REFERENCES "public"."users" ("name") NOT VALID;
+
+-- phase sync
+
+-- step sync.order_lines.function: create the dual-write function for order_lines
+-- lock: none
+CREATE OR REPLACE FUNCTION "pgphase"."sync_column_alter_not_null_references_order_lines"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "note" "public"."order_lines"."note"%TYPE := NEW."note";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW."_pgphase_new_note" := (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END);
+  ELSE
+    IF NEW."_pgphase_new_note" IS NULL OR (NEW."note" IS DISTINCT FROM OLD."note") THEN
+      NEW."_pgphase_new_note" := (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END);
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.order_lines.insert_trigger: fill new columns on INSERT into order_lines
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_ins_column_alter_not_null_references" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_column_alter_not_null_references_order_lines"();
+
+-- step sync.order_lines.update_trigger: keep new columns in step on UPDATE of order_lines
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_upd_column_alter_not_null_references" BEFORE UPDATE ON "public"."order_lines" FOR EACH ROW WHEN ((NEW."_pgphase_new_note" IS NULL OR (NEW."note" IS DISTINCT FROM OLD."note"))) EXECUTE FUNCTION "pgphase"."sync_column_alter_not_null_references_order_lines"();
+
+-- step sync.order_lines._pgphase_new_note.not_null_check: enforce NOT NULL on new writes to order_lines._pgphase_new_note (not yet validated)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_note" CHECK ("_pgphase_new_note" IS NOT NULL) NOT VALID;
+
+-- phase backfill
+
+-- step backfill.order_lines: fill _pgphase_new_note for existing rows of order_lines in keyset batches
+-- repeated per batch: $1.. = last key done (tenant, id), then batch size
+WITH batch AS MATERIALIZED (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint), last AS (SELECT "tenant", "id" FROM batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = COALESCE("_pgphase_new_note", (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END)) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT "tenant", "id" FROM last) AND ("_pgphase_new_note" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done), (SELECT "tenant"::text FROM last), (SELECT "id"::text FROM last);
+
+-- phase validate
+
+-- step validate.order_lines.note.not_null_check: prove no row is NULL, without blocking writes
+-- lock: SHARE UPDATE EXCLUSIVE
+ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "pgphase_nn_order_lines_note";
+
+-- step validate.order_lines.note.set_not_null: SET NOT NULL (no scan: the validated check proves it)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" ALTER COLUMN "_pgphase_new_note" SET NOT NULL;
+
+-- step validate.order_lines.note.foreign_key: validate the foreign key
+-- lock: SHARE ROW EXCLUSIVE
+ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_note_fk";
+
+-- phase swap
+
+-- step swap.order_lines: in one transaction: rename note -> _pgphase_old_note, _pgphase_new_note -> note; point the sync trigger at the new names
+-- lock: ACCESS EXCLUSIVE
+DO $pgphase$
+DECLARE
+  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped);
+  deps text;
+BEGIN
+  SELECT string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ' ORDER BY 1) INTO deps
+    FROM pg_catalog.pg_depend d
+   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."order_lines"'::regclass AND d.refobjsubid = col
+     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."order_lines"'::regclass AND adnum = col))
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."order_lines"'::regclass AND tgname IN ('pgphase_ins_column_alter_not_null_references', 'pgphase_upd_column_alter_not_null_references')));
+  IF deps IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'note', '"public"."order_lines"'::regclass, deps);
+  END IF;
+END
+$pgphase$;
+DROP TRIGGER IF EXISTS "pgphase_ins_column_alter_not_null_references" ON "public"."order_lines";
+DROP TRIGGER IF EXISTS "pgphase_upd_column_alter_not_null_references" ON "public"."order_lines";
+ALTER TABLE "public"."order_lines" RENAME COLUMN "note" TO "_pgphase_old_note";
+ALTER TABLE "public"."order_lines" RENAME COLUMN "_pgphase_new_note" TO "note";
+CREATE OR REPLACE FUNCTION "pgphase"."sync_column_alter_not_null_references_order_lines"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "note" "public"."order_lines"."note"%TYPE := NEW."note";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW."_pgphase_old_note" := ("note");
+  ELSE
+    IF (NEW."note" IS DISTINCT FROM OLD."note") THEN
+      NEW."_pgphase_old_note" := ("note");
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+CREATE TRIGGER "pgphase_ins_column_alter_not_null_references" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_column_alter_not_null_references_order_lines"();
+CREATE TRIGGER "pgphase_upd_column_alter_not_null_references" BEFORE UPDATE OF "note" ON "public"."order_lines" FOR EACH ROW WHEN (((NEW."note" IS DISTINCT FROM OLD."note"))) EXECUTE FUNCTION "pgphase"."sync_column_alter_not_null_references_order_lines"();
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.order_lines.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_ins_column_alter_not_null_references" ON "public"."order_lines";
+
+-- step contract.order_lines.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_upd_column_alter_not_null_references" ON "public"."order_lines";
+
+-- step contract.order_lines.function: drop the dual-write function
+-- lock: none
+DROP FUNCTION IF EXISTS "pgphase"."sync_column_alter_not_null_references_order_lines"();
+
+-- step contract.order_lines._pgphase_new_note.not_null_check: drop the helper check (NOT NULL is now set on the column)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" DROP CONSTRAINT IF EXISTS "pgphase_nn_order_lines_note";
+
+-- step contract.order_lines.note.old_column: drop the old column _pgphase_old_note
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" DROP COLUMN IF EXISTS "_pgphase_old_note";

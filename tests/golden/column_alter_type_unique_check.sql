@@ -1,0 +1,145 @@
+-- pgphase plan for migration column_alter_type_unique_check
+
+-- phase expand
+
+-- step expand.users.email.dependents: refuse if an index, constraint, view or other object depends on the column
+-- lock: ACCESS SHARE
+DO $pgphase$
+DECLARE
+  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped);
+  deps text;
+BEGIN
+  SELECT string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ' ORDER BY 1) INTO deps
+    FROM pg_catalog.pg_depend d
+   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."users"'::regclass AND d.refobjsubid = col
+     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."users"'::regclass AND adnum = col))
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname IN (NULL)));
+  IF deps IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'email', '"public"."users"'::regclass, deps);
+  END IF;
+END
+$pgphase$;
+
+-- step expand.users.email.shadow: add shadow column _pgphase_new_email (varchar(100))
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD COLUMN "_pgphase_new_email" varchar(100);
+
+-- step expand.users.email.comment: carry the comment over
+-- lock: SHARE UPDATE EXCLUSIVE
+DO $pgphase$
+DECLARE
+  c text := pg_catalog.col_description('"public"."users"'::regclass, (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped));
+BEGIN
+  IF c IS NOT NULL THEN
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', '"public"."users"'::regclass, '_pgphase_new_email', c);
+  END IF;
+END
+$pgphase$;
+
+-- step expand.users.email.check: check constraint, not yet validated
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD CONSTRAINT "email_has_at" CHECK ((position('@' in "_pgphase_new_email") > 0)) NOT VALID;
+
+-- phase sync
+
+-- step sync.users.function: create the dual-write function for users
+-- lock: none
+CREATE OR REPLACE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "email" "public"."users"."email"%TYPE := NEW."email";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW."_pgphase_new_email" := (left(email, 100));
+  ELSE
+    IF (NEW."email" IS DISTINCT FROM OLD."email") THEN
+      NEW."_pgphase_new_email" := (left(email, 100));
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.users.insert_trigger: fill new columns on INSERT into users
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_ins_column_alter_type_unique_check" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"();
+
+-- step sync.users.update_trigger: keep new columns in step on UPDATE of users
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_upd_column_alter_type_unique_check" BEFORE UPDATE OF "email" ON "public"."users" FOR EACH ROW WHEN (((NEW."email" IS DISTINCT FROM OLD."email"))) EXECUTE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"();
+
+-- phase backfill
+
+-- step backfill.users: fill _pgphase_new_email for existing rows of users in keyset batches
+-- repeated per batch: $1.. = last key done (id), then batch size
+WITH batch AS MATERIALIZED (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint), last AS (SELECT "id" FROM batch ORDER BY "id" DESC LIMIT 1), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = COALESCE("_pgphase_new_email", (left(email, 100))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT "id" FROM last) AND ("_pgphase_new_email" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done), (SELECT "id"::text FROM last);
+
+-- phase validate
+
+-- step validate.users.email.check: validate the check constraint
+-- lock: SHARE UPDATE EXCLUSIVE
+ALTER TABLE "public"."users" VALIDATE CONSTRAINT "email_has_at";
+
+-- step validate.users.email.unique_index: build the unique index on the new column without blocking writes
+-- lock: SHARE UPDATE EXCLUSIVE (outside a transaction)
+CREATE UNIQUE INDEX CONCURRENTLY "users_email_key" ON "public"."users" ("_pgphase_new_email");
+
+-- phase swap
+
+-- step swap.users: in one transaction: rename email -> _pgphase_old_email, _pgphase_new_email -> email; the column changes; point the sync trigger at the new names
+-- lock: ACCESS EXCLUSIVE
+DO $pgphase$
+DECLARE
+  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped);
+  deps text;
+BEGIN
+  SELECT string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ' ORDER BY 1) INTO deps
+    FROM pg_catalog.pg_depend d
+   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."users"'::regclass AND d.refobjsubid = col
+     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."users"'::regclass AND adnum = col))
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname IN ('pgphase_ins_column_alter_type_unique_check', 'pgphase_upd_column_alter_type_unique_check')));
+  IF deps IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'email', '"public"."users"'::regclass, deps);
+  END IF;
+END
+$pgphase$;
+DROP TRIGGER IF EXISTS "pgphase_ins_column_alter_type_unique_check" ON "public"."users";
+DROP TRIGGER IF EXISTS "pgphase_upd_column_alter_type_unique_check" ON "public"."users";
+ALTER TABLE "public"."users" RENAME COLUMN "email" TO "_pgphase_old_email";
+ALTER TABLE "public"."users" RENAME COLUMN "_pgphase_new_email" TO "email";
+ALTER TABLE "public"."users" ADD CONSTRAINT "users_email_key" UNIQUE USING INDEX "users_email_key";
+CREATE OR REPLACE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "email" "public"."users"."email"%TYPE := NEW."email";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW."_pgphase_old_email" := (email);
+  ELSE
+    IF (NEW."email" IS DISTINCT FROM OLD."email") THEN
+      NEW."_pgphase_old_email" := (email);
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+CREATE TRIGGER "pgphase_ins_column_alter_type_unique_check" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"();
+CREATE TRIGGER "pgphase_upd_column_alter_type_unique_check" BEFORE UPDATE OF "email" ON "public"."users" FOR EACH ROW WHEN (((NEW."email" IS DISTINCT FROM OLD."email"))) EXECUTE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"();
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.users.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_ins_column_alter_type_unique_check" ON "public"."users";
+
+-- step contract.users.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_upd_column_alter_type_unique_check" ON "public"."users";
+
+-- step contract.users.function: drop the dual-write function
+-- lock: none
+DROP FUNCTION IF EXISTS "pgphase"."sync_column_alter_type_unique_check_users"();
+
+-- step contract.users.email.old_column: drop the old column _pgphase_old_email
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "_pgphase_old_email";

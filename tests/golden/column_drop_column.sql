@@ -1,0 +1,49 @@
+-- pgphase plan for migration column_drop_column
+
+-- phase expand (nothing to do)
+
+-- phase sync
+
+-- step sync.users.function: create the dual-write function for users
+-- lock: none
+CREATE OR REPLACE FUNCTION "pgphase"."sync_column_drop_column_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "name" "public"."users"."name"%TYPE := NEW."name";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW."email" IS NULL THEN
+      NEW."email" := (lower(name) || '@example.com');
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.users.insert_trigger: fill new columns on INSERT into users
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_ins_column_drop_column" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."email" IS NULL) EXECUTE FUNCTION "pgphase"."sync_column_drop_column_users"();
+
+-- phase backfill (nothing to do)
+
+-- phase validate (nothing to do)
+
+-- phase swap (nothing to do)
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.users.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_ins_column_drop_column" ON "public"."users";
+
+-- step contract.users.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_upd_column_drop_column" ON "public"."users";
+
+-- step contract.users.function: drop the dual-write function
+-- lock: none
+DROP FUNCTION IF EXISTS "pgphase"."sync_column_drop_column_users"();
+
+-- step contract.users.email.drop: drop column email of users
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "email";

@@ -1,0 +1,173 @@
+// Planner checks and shapes for alter_column, drop_column and rename_column (the full
+// SQL is in tests/golden/column_*.sql).
+#include <gtest/gtest.h>
+
+#include "pgphase/plan.h"
+#include "pgphase/spec.h"
+#include "plan/fake_catalog.h"
+
+namespace pgphase {
+namespace {
+
+Result<Plan> PlanYaml(const std::string& yaml, const CatalogSnapshot& catalog) {
+  auto spec = ParseSpec(yaml, "0001_test.yaml");
+  if (!spec.ok()) return spec.status();
+  return BuildPlan(*spec, catalog);
+}
+
+Result<Plan> PlanYaml(const std::string& yaml) { return PlanYaml(yaml, testing::FakeCatalog()); }
+
+std::string AllSql(const Plan& p, Phase phase) {
+  std::string out;
+  for (const auto& s : p.phase(phase).steps) {
+    if (s.statement) out += s.statement->sql + "\n";
+    for (const auto& r : s.reverse) out += "REVERSE " + r.sql + "\n";
+  }
+  return out;
+}
+
+void ExpectError(const std::string& yaml, const std::string& part) {
+  auto plan = PlanYaml(yaml);
+  ASSERT_FALSE(plan.ok()) << yaml;
+  EXPECT_EQ(plan.status().code(), ExitCode::kInvalid);
+  EXPECT_NE(plan.status().message().find(part), std::string::npos) << plan.status().message();
+  EXPECT_EQ(plan.status().message().rfind("0001_test.yaml:", 0), 0u) << plan.status().message();
+}
+
+TEST(ColumnOpsPlanTest, MissingTablesAndColumnsAreRefused) {
+  ExpectError("operations:\n  - drop_column: {table: nope, column: a}\n",
+              "drop_column: table \"public\".\"nope\" does not exist");
+  ExpectError("operations:\n  - drop_column: {table: users, column: nope}\n",
+              "column \"nope\" does not exist in table \"users\"");
+  ExpectError("operations:\n  - rename_column: {table: users, from: nope, to: x}\n",
+              "rename_column: column \"nope\" does not exist");
+  ExpectError("operations:\n  - alter_column: {table: users, column: nope, nullable: true}\n",
+              "alter_column: column \"nope\" does not exist");
+}
+
+TEST(ColumnOpsPlanTest, RenameOntoAnExistingNameIsRefused) {
+  ExpectError("operations:\n  - rename_column: {table: users, from: email, to: name}\n",
+              "column \"name\" already exists");
+  ExpectError("operations:\n  - alter_column: {table: users, column: email, name: name}\n",
+              "name: column \"name\" already exists");
+}
+
+TEST(ColumnOpsPlanTest, DropPrimaryKeyColumnIsRefused) {
+  ExpectError("operations:\n  - drop_column: {table: users, column: id}\n",
+              "part of the primary key");
+}
+
+TEST(ColumnOpsPlanTest, DropNotNullColumnNeedsDown) {
+  ExpectError("operations:\n  - drop_column: {table: users, column: name}\n", "give `down`");
+  auto plan = PlanYaml("operations:\n  - drop_column: {table: users, column: email}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_TRUE(plan->phase(Phase::kSync).steps.empty()) << "nullable: nothing to fill";
+  EXPECT_NE(AllSql(*plan, Phase::kContract).find("DROP COLUMN IF EXISTS \"email\""),
+            std::string::npos);
+}
+
+TEST(ColumnOpsPlanTest, DropColumnDownNamingAMissingColumnIsRefused) {
+  ExpectError("operations:\n  - drop_column: {table: users, column: name, down: upper(nope)}\n",
+              "drop_column.down: column \"nope\" does not exist");
+}
+
+TEST(ColumnOpsPlanTest, LaterOperationsSeeRenamesAndDrops) {
+  ExpectError(
+      "operations:\n  - rename_column: {table: users, from: email, to: mail}\n"
+      "  - drop_column: {table: users, column: email}\n",
+      "column \"email\" does not exist");
+  auto plan = PlanYaml(
+      "operations:\n  - rename_column: {table: users, from: email, to: mail}\n"
+      "  - drop_column: {table: users, column: mail}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+}
+
+TEST(ColumnOpsPlanTest, RenamedColumnsAreNotExpectedUnchanged) {
+  auto plan = PlanYaml("operations:\n  - rename_column: {table: users, from: email, to: mail}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  for (const auto& e : plan->expected_columns) EXPECT_NE(e.column, "email") << e.Describe();
+  EXPECT_EQ(plan->expected_columns.size(), 2u);
+  const std::string swap = AllSql(*plan, Phase::kSwap);
+  EXPECT_NE(swap.find("RENAME COLUMN \"email\" TO \"mail\""), std::string::npos) << swap;
+  EXPECT_NE(swap.find("REVERSE ALTER TABLE \"public\".\"users\" RENAME COLUMN \"mail\" TO "
+                      "\"email\""),
+            std::string::npos)
+      << swap;
+  EXPECT_TRUE(plan->phase(Phase::kExpand).steps.empty()) << "until swap only the old name exists";
+}
+
+TEST(ColumnOpsPlanTest, DirectChangesMakeNoShadowColumn) {
+  auto plan = PlanYaml(
+      "operations:\n  - alter_column:\n      table: users\n      column: name\n"
+      "      nullable: true\n      default: \"'x'\"\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  for (Phase p : {Phase::kExpand, Phase::kSync, Phase::kBackfill, Phase::kValidate})
+    EXPECT_TRUE(plan->phase(p).steps.empty()) << PhaseName(p);
+  const std::string swap = AllSql(*plan, Phase::kSwap);
+  EXPECT_NE(swap.find("DROP NOT NULL"), std::string::npos) << swap;
+  // NOT NULL comes back through a validated check, never a scan under ACCESS EXCLUSIVE.
+  EXPECT_NE(swap.find("REVERSE ALTER TABLE \"public\".\"users\" VALIDATE CONSTRAINT"),
+            std::string::npos)
+      << swap;
+  EXPECT_EQ(swap.find("_pgphase_new"), std::string::npos);
+}
+
+TEST(ColumnOpsPlanTest, WideningVarcharIsDirectNarrowingIsNot) {
+  CatalogSnapshot c = testing::FakeCatalog();
+  ColumnInfo code = testing::Col("code", "character varying(10)", false);
+  c.tables[0].columns.push_back(code);
+  const std::string op = "operations:\n  - alter_column: {table: users, column: code, type: ";
+  for (const char* wider : {"varchar(20)", "text", "character varying", "VARCHAR(10)"}) {
+    auto plan = PlanYaml(op + wider + "}\n", c);
+    ASSERT_TRUE(plan.ok()) << plan.status().message();
+    EXPECT_TRUE(plan->phase(Phase::kExpand).steps.empty()) << wider;
+  }
+  auto plan = PlanYaml(op + "varchar(5)}\n", c);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_NE(AllSql(*plan, Phase::kExpand).find("ADD COLUMN \"_pgphase_new_code\" varchar(5)"),
+            std::string::npos);
+}
+
+TEST(ColumnOpsPlanTest, ShadowPathDefaultsUpAndDownToCasts) {
+  auto plan = PlanYaml("operations:\n  - alter_column: {table: users, column: email, type: int}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_NE(AllSql(*plan, Phase::kSync).find("(CAST(\"email\" AS int))"), std::string::npos);
+  EXPECT_NE(AllSql(*plan, Phase::kSwap).find("(CAST(\"email\" AS text))"), std::string::npos);
+}
+
+TEST(ColumnOpsPlanTest, ShadowPathRefusesIndexedColumnsAndKnownProblems) {
+  ExpectError("operations:\n  - alter_column: {table: users, column: id, type: int}\n",
+              "used by index \"users_pkey\"");
+  ExpectError(
+      "operations:\n  - alter_column: {table: users, column: email, type: int, up: nope + 1}\n",
+      "alter_column.up: column \"nope\" does not exist");
+  ExpectError("operations:\n  - alter_column: {table: users, column: email, type: \"int; drop\"}\n",
+              "alter_column: type:");
+  ExpectError(
+      "operations:\n  - alter_column:\n      table: users\n      column: email\n"
+      "      references: {name: f, table: nope, column: id}\n",
+      "references: table \"nope\" does not exist");
+  ExpectError(
+      "operations:\n  - alter_column:\n      table: users\n      column: email\n"
+      "      unique: {name: users_pkey}\n",
+      "unique: \"users_pkey\" already exists");
+  ExpectError(
+      "operations:\n  - alter_column: {table: users, column: email, type: int}\n"
+      "  - alter_column: {table: users, column: email, type: bigint}\n",
+      "already being changed");
+}
+
+TEST(ColumnOpsPlanTest, CheckIsRewrittenOntoTheShadowColumn) {
+  auto plan = PlanYaml(
+      "operations:\n  - alter_column:\n      table: users\n      column: email\n"
+      "      check: {name: c, constraint: \"email <> 'email' AND length(\\\"email\\\") > 3\"}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_NE(AllSql(*plan, Phase::kExpand)
+                .find("CHECK ((\"_pgphase_new_email\" <> 'email' AND "
+                      "length(\"_pgphase_new_email\") > 3)) NOT VALID"),
+            std::string::npos)
+      << AllSql(*plan, Phase::kExpand);
+}
+
+}  // namespace
+}  // namespace pgphase
