@@ -428,12 +428,49 @@ TEST_F(ColumnOpsTest, ViewOnTheColumnIsRefusedBeforeAnythingChanges) {
   EXPECT_EQ(SchemaDump(), before);
 }
 
-TEST_F(ColumnOpsTest, IndexOnTheColumnIsRefusedAtPlanTime) {
+TEST_F(ColumnOpsTest, PartialIndexOnTheColumnIsRefusedAtPlanTime) {
   Exec(kReviews);
-  Exec("CREATE INDEX reviews_rating_idx ON reviews (rating)");
+  Exec("CREATE INDEX reviews_rating_idx ON reviews (rating) WHERE rating IS NOT NULL");
   RunResult r = Run({"plan", WriteSpec("0018_rating", kRatingToInteger)});
   EXPECT_EQ(r.exit_code, 2) << r;
   EXPECT_NE(r.err.find("reviews_rating_idx"), std::string::npos) << r;
+}
+
+// pgroll's 15 then 16: a unique constraint (and a plain index) on the column move to the
+// new column at swap, keeping their names; reverse gives them back to the old one.
+TEST_F(ColumnOpsTest, IndexesAndUniqueConstraintsMoveToTheNewColumn) {
+  Exec(kReviews);
+  Exec("UPDATE reviews SET review = 'r' || id WHERE review IS NULL AND id % 20 <> 0;"
+       "ALTER TABLE reviews ADD CONSTRAINT reviews_review_unique UNIQUE (review);"
+       "CREATE INDEX reviews_product_review_idx ON reviews (product, review)");
+  const std::string spec = WriteSpec("0016_not_null", R"(operations:
+  - alter_column:
+      table: reviews
+      column: review
+      nullable: false
+      up: SELECT CASE WHEN review IS NULL THEN product || ' is good' ELSE review END
+      down: review
+)");
+  const std::string before = SchemaDump();
+  Apply(spec, "swap");
+  EXPECT_EQ(Scalar("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
+                   "'reviews_review_unique'"),
+            "UNIQUE (review)");
+  EXPECT_EQ(Scalar("SELECT pg_get_indexdef('reviews_product_review_idx'::regclass)"),
+            "CREATE INDEX reviews_product_review_idx ON public.reviews USING btree (product, "
+            "review)");
+  EXPECT_NE(Fails("INSERT INTO reviews (id, product, review) VALUES (1001, 'x', 'r1')"), "")
+      << "unique holds on the new column";
+  Exec("INSERT INTO reviews (id, product, review) VALUES (1002, 'x', 'brand new')");
+  Reverse("0016_not_null");
+  EXPECT_EQ(SchemaDump(), before);
+  EXPECT_EQ(Scalar("SELECT review FROM reviews WHERE id = 1002"), "brand new");
+  Apply(spec, "contract");
+  EXPECT_EQ(Scalar("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
+                   "'reviews_review_unique'"),
+            "UNIQUE (review)");
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM pg_class WHERE relname LIKE '\\_pgphase%'"), 0);
+  EXPECT_EQ(PgphaseColumns("reviews"), 0);
 }
 
 TEST_F(ColumnOpsTest, DownNamingAMissingColumnIsRefused) {

@@ -19,6 +19,13 @@ std::string DropDefault(const Rel& t, const std::string& column);
 // rewrite, such as widening varchar)
 std::string SetColumnType(const Rel& t, const std::string& column, const std::string& type);
 
+// ALTER INDEX schema.from RENAME TO to
+std::string RenameIndex(const std::string& schema, const std::string& from, const std::string& to);
+// CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] index ON t (columns), plain btree
+std::string CreateColumnIndexConcurrently(const Rel& t, const std::string& index,
+                                    const std::vector<std::string>& columns, bool unique,
+                                    bool if_not_exists);
+
 // Several statements as one: joined with ";\n", so the executor runs them in one
 // transaction (one step, one commit).
 std::string Transaction(const std::vector<std::string>& statements);
@@ -28,8 +35,11 @@ std::string Transaction(const std::vector<std::string>& statements);
 // depends on column `column` of `t`: an index, constraint, view, rule, trigger,
 // policy, statistics object, generated column or owned sequence that the swap would
 // leave on the old column. The message names the objects.
+// `carried` names indexes and constraints of the table that the plan re-creates on the
+// new column, so they are not counted either.
 std::string RefuseDependents(const Rel& t, const std::string& column,
-                             const std::vector<std::string>& ignored_triggers);
+                             const std::vector<std::string>& ignored_triggers,
+                             const std::vector<std::string>& carried = {});
 
 // A DO block copying the comment of column `from` to column `to` of `t` (no-op when
 // `from` has none).

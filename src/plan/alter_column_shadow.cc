@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "pgphase/ddl_column.h"
+#include "pgphase/ddl_index.h"
 #include "plan/column_util.h"
 
 namespace pgphase::column_plan {
@@ -18,21 +19,64 @@ namespace {
 
 const std::string kKind = "alter_column";
 
-// A plan-time refusal for indexes the catalog shows on the column; everything else
-// (views, constraints, owned sequences, ...) the RefuseDependents guard finds in the
-// database.
-Status RefuseIndexes(const TableInfo& t, const std::string& column, const SourceLocation& where) {
-  std::string names;
-  for (const auto& i : t.indexes)
-    if (std::find(i.columns.begin(), i.columns.end(), column) != i.columns.end())
-      names += (names.empty() ? "" : ", ") + QuoteIdent(i.name);
-  if (names.empty()) return Status::Ok();
-  return Invalid(where, kKind,
-                 fmt::format("column {} is used by index {}: the change needs a new column, and "
-                             "the swap would leave the index on the old one (drop or recreate "
-                             "the index in a separate migration)",
-                             QuoteIdent(column), names));
+// An index on the column that the swap moves to the new column: rebuilt on the shadow
+// in validate under a temporary name, then the names exchanged at swap (a unique
+// constraint's through RENAME CONSTRAINT and USING INDEX).
+struct CarriedIndex {
+  std::string name, tmp, old;
+  std::vector<std::string> columns;  // with the shadow in place of the column
+  bool unique = false;
+  bool constraint = false;
+};
+
+// True when `idx` is "... USING btree (a, b)" over plain columns and nothing else.
+bool PlainBtree(const IndexInfo& idx) {
+  const std::string marker = " USING btree (";
+  const size_t at = idx.definition.find(marker);
+  if (at == std::string::npos || idx.definition.back() != ')') return false;
+  const std::string list =
+      idx.definition.substr(at + marker.size(), idx.definition.size() - at - marker.size() - 1);
+  std::vector<std::string> names;
+  size_t from = 0;
+  for (;;) {
+    const size_t comma = list.find(", ", from);
+    std::string n = list.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+    if (n.size() >= 2 && n.front() == '"' && n.back() == '"') n = n.substr(1, n.size() - 2);
+    names.push_back(n);
+    if (comma == std::string::npos) break;
+    from = comma + 2;
+  }
+  return names == idx.columns;
 }
+
+Result<std::vector<CarriedIndex>> IndexesToCarry(const TableInfo& t, const std::string& column,
+                                                 const std::string& shadow,
+                                                 const SourceLocation& where) {
+  std::vector<CarriedIndex> out;
+  for (const auto& i : t.indexes) {
+    if (std::find(i.columns.begin(), i.columns.end(), column) == i.columns.end()) continue;
+    if (i.primary || i.partial || !i.valid || !PlainBtree(i)) {
+      return Invalid(where, kKind,
+                     fmt::format("column {} is used by index {} ({}), which pgphase cannot move "
+                                 "to a new column yet (only plain btree indexes over columns); "
+                                 "drop or recreate the index in a separate migration",
+                                 QuoteIdent(column), QuoteIdent(i.name), i.definition));
+    }
+    CarriedIndex c;
+    c.name = i.name;
+    c.tmp = BoundedName({"_pgphase_new", i.name});
+    c.old = BoundedName({"_pgphase_old", i.name});
+    for (const auto& k : i.columns) c.columns.push_back(k == column ? shadow : k);
+    c.unique = i.unique;
+    const ConstraintInfo* con = t.FindConstraint(i.name);
+    c.constraint = con != nullptr && con->type == 'u';
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+void PlanCarriedIndex(const CarriedIndex& c, const TableInfo& t, const std::string& base,
+                      PlanBuilder& b);
 
 Step NonTransactional(std::string id, std::string summary, Statement st, std::string done_check,
                       std::vector<Statement> cleanup, std::vector<Statement> reverse) {
@@ -68,7 +112,10 @@ Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& wher
                                "unfinished one: {} exists)",
                                QuoteIdent(col), QuoteIdent(shadow)));
   }
-  PGPHASE_RETURN_IF_ERROR(RefuseIndexes(c.before, col, where));
+  auto carried = IndexesToCarry(c.before, col, shadow, where);
+  if (!carried.ok()) return carried.status();
+  std::vector<std::string> carried_names;
+  for (const auto& ci : *carried) carried_names.push_back(ci.name);
 
   // up: the old row -> the new column, by the names the old app uses.
   const std::vector<std::string> before_cols = ColumnNames(c.before);
@@ -106,7 +153,7 @@ Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& wher
   // expand
   b.Add(Phase::kExpand, "expand." + base + ".dependents",
         "refuse if an index, constraint, view or other object depends on the column",
-        {ddl::RefuseDependents(table, col, {}), Lock::kAccessShare, true});
+        {ddl::RefuseDependents(table, col, {}, carried_names), Lock::kAccessShare, true});
   b.Add(Phase::kExpand, "expand." + base + ".shadow",
         fmt::format("add shadow column {} ({})", shadow, c.new_type),
         {ddl::AddColumn(table, shadow, c.new_type, std::nullopt, false), Lock::kAccessExclusive,
@@ -193,7 +240,9 @@ Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& wher
   }
 
   // swap
-  b.AddSwapGuard(t, ddl::RefuseDependents(table, col, {b.TriggerName("ins"), b.TriggerName("upd")}));
+  for (const auto& ci : *carried) PlanCarriedIndex(ci, t, base, b);
+  b.AddSwapGuard(t, ddl::RefuseDependents(table, col, {b.TriggerName("ins"), b.TriggerName("upd")},
+                                          carried_names));
   b.AddSwapRename(t, col, old_away);
   b.AddSwapRename(t, shadow, c.new_name);
   if (c.old.not_null && !c.new_not_null) {
@@ -218,4 +267,37 @@ Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& wher
   return Status::Ok();
 }
 
+namespace {
+
+void PlanCarriedIndex(const CarriedIndex& c, const TableInfo& t, const std::string& base,
+                      PlanBuilder& b) {
+  const ddl::Rel table{t.schema, t.name};
+  const ddl::Rel tmp_rel{t.schema, c.tmp};
+  const Statement drop{ddl::DropIndexConcurrently(tmp_rel), Lock::kShareUpdateExclusive, false};
+  b.AddStep(Phase::kValidate,
+            NonTransactional("validate." + base + ".index." + c.name,
+                             "rebuild index " + c.name + " on the new column as " + c.tmp,
+                             {ddl::CreateColumnIndexConcurrently(table, c.tmp, c.columns, c.unique, false),
+                              Lock::kShareUpdateExclusive, false},
+                             ddl::IndexIsValidQuery(tmp_rel), {drop}, {drop}));
+  if (c.constraint) {
+    b.AddSwapStatements(t,
+                        {ddl::RenameConstraint(table, c.name, c.old),
+                         ddl::AddConstraintUsingIndex(table, c.name, false, c.tmp)},
+                        {ddl::DropConstraint(table, c.name), ddl::RenameConstraint(table, c.old, c.name)});
+  } else {
+    b.AddSwapStatements(t,
+                        {ddl::RenameIndex(t.schema, c.name, c.old),
+                         ddl::RenameIndex(t.schema, c.tmp, c.name)},
+                        {ddl::RenameIndex(t.schema, c.name, c.tmp),
+                         ddl::RenameIndex(t.schema, c.old, c.name)});
+  }
+  if (c.constraint) {
+    // Dropping the constraint dropped the rebuilt index: back to validate's state.
+    b.AddSwapReverseAfter(t, {{ddl::CreateColumnIndexConcurrently(table, c.tmp, c.columns, c.unique, true),
+                               Lock::kShareUpdateExclusive, false}});
+  }
+}
+
+}  // namespace
 }  // namespace pgphase::column_plan

@@ -37,6 +37,19 @@ std::string SetColumnType(const Rel& t, const std::string& column, const std::st
   return AlterTable(t, fmt::format("ALTER COLUMN {} TYPE {}", Q(column), type));
 }
 
+std::string RenameIndex(const std::string& schema, const std::string& from, const std::string& to) {
+  return fmt::format("ALTER INDEX {} RENAME TO {}", QuoteQualified(schema, from), Q(to));
+}
+
+std::string CreateColumnIndexConcurrently(const Rel& t, const std::string& index,
+                                    const std::vector<std::string>& columns, bool unique,
+                                    bool if_not_exists) {
+  std::string cols;
+  for (const auto& c : columns) cols += (cols.empty() ? "" : ", ") + Q(c);
+  return fmt::format("CREATE {}INDEX CONCURRENTLY {}{} ON {} ({})", unique ? "UNIQUE " : "",
+                     if_not_exists ? "IF NOT EXISTS " : "", Q(index), t.Quoted(), cols);
+}
+
 std::string Transaction(const std::vector<std::string>& statements) {
   std::string out;
   for (const auto& s : statements) out += (out.empty() ? "" : ";\n") + s;
@@ -44,11 +57,24 @@ std::string Transaction(const std::vector<std::string>& statements) {
 }
 
 std::string RefuseDependents(const Rel& t, const std::string& column,
-                             const std::vector<std::string>& ignored_triggers) {
+                             const std::vector<std::string>& ignored_triggers,
+                             const std::vector<std::string>& carried) {
   const std::string rel = QuoteLiteral(t.Quoted()) + "::regclass";
   std::string ignored;
   for (const auto& name : ignored_triggers) ignored += (ignored.empty() ? "" : ", ") + QuoteLiteral(name);
   if (ignored.empty()) ignored = "NULL";
+  std::string kept;
+  for (const auto& name : carried) kept += (kept.empty() ? "" : ", ") + QuoteLiteral(name);
+  const std::string carried_clause =
+      kept.empty() ? ""
+                   : fmt::format(
+                         "\n     AND NOT (d.classid = 'pg_catalog.pg_class'::regclass AND d.objid IN "
+                         "(SELECT indexrelid FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+                         "ON c.oid = i.indexrelid WHERE i.indrelid = {rel} AND c.relname IN ({kept})))"
+                         "\n     AND NOT (d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid IN "
+                         "(SELECT oid FROM pg_catalog.pg_constraint WHERE conrelid = {rel} AND "
+                         "conname IN ({kept})))",
+                         fmt::arg("rel", rel), fmt::arg("kept", kept));
   const std::string body = fmt::format(
       "\nDECLARE\n"
       "  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = {rel} "
@@ -63,14 +89,15 @@ std::string RefuseDependents(const Rel& t, const std::string& column,
       "     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN "
       "(SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = {rel} AND adnum = col))\n"
       "     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN "
-      "(SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = {rel} AND tgname IN ({ignored})));\n"
+      "(SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = {rel} AND tgname IN ({ignored}))){carried};\n"
       "  IF deps IS NOT NULL THEN\n"
       "    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format("
       "'column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column "
       "(drop or recreate them in a separate migration)', {col}, {rel}, deps);\n"
       "  END IF;\n"
       "END\n",
-      fmt::arg("rel", rel), fmt::arg("col", QuoteLiteral(column)), fmt::arg("ignored", ignored));
+      fmt::arg("rel", rel), fmt::arg("col", QuoteLiteral(column)), fmt::arg("ignored", ignored),
+      fmt::arg("carried", carried_clause));
   return DoBlock(body);
 }
 
