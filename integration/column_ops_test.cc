@@ -158,6 +158,30 @@ TEST_F(ColumnOpsTest, RenameColumnAtSwapRepointsTheSyncTrigger) {
   EXPECT_EQ(UserTriggerCount("users"), 0);
 }
 
+TEST_F(ColumnOpsTest, RenameColumnReversesFromEveryPhase) {
+  Exec("CREATE TABLE employees (id int PRIMARY KEY, role varchar(255));"
+       "COMMENT ON COLUMN employees.role IS 'what they do';"
+       "INSERT INTO employees SELECT g, 'role ' || g FROM generate_series(1, 30) g;");
+  const std::string spec = WriteSpec(
+      "0013_role", "operations:\n  - rename_column: {table: employees, from: role, to: job_title}\n");
+  int id = 100;
+  ExpectReversibleFromEveryPhase(
+      spec, "0013_role",
+      [&](const std::string& phase) {
+        const std::string column = phase == "swap" ? "job_title" : "role";
+        Exec("INSERT INTO employees (id, " + column + ") VALUES (" + std::to_string(++id) +
+             ", 'by " + phase + "')");
+      },
+      [&](const std::string& phase) {
+        EXPECT_EQ(Scalar("SELECT role FROM employees WHERE id = " + std::to_string(id)),
+                  "by " + phase);
+        EXPECT_EQ(Scalar("SELECT role FROM employees WHERE id = 7"), "role 7");
+      });
+  Apply(spec, "contract");
+  EXPECT_EQ(Scalar("SELECT job_title FROM employees WHERE id = 105"), "by swap");
+  EXPECT_EQ(CommentOf("employees", "job_title"), "what they do");
+}
+
 // ------------------------------------------------- alter_column: type (shadow column)
 
 constexpr char kReviews[] =
@@ -267,6 +291,10 @@ TEST_F(ColumnOpsTest, SetNotNullWithUpFillsNullsAndEnforcesFromSwap) {
   Apply(spec, "sync");
   Exec("INSERT INTO reviews (id, product, review) VALUES (1001, 'kite', NULL)");
   EXPECT_EQ(Scalar("SELECT _pgphase_new_review FROM reviews WHERE id = 1001"), "kite is good");
+  // A row the backfill has not reached, updated without touching what up reads: the
+  // helper NOT NULL check must not reject the old app's write.
+  Exec("UPDATE reviews SET rating = '1' WHERE id = 20");
+  EXPECT_EQ(Scalar("SELECT _pgphase_new_review FROM reviews WHERE id = 20"), "p20 is good");
   Apply(spec, "validate");
   EXPECT_TRUE(ColumnNotNull("reviews", "_pgphase_new_review"));
   Apply(spec, "swap");
@@ -322,6 +350,33 @@ TEST_F(ColumnOpsTest, UniqueAndCheckHoldFromSwapAndStayAfterContract) {
             2);
   EXPECT_EQ(TypeOf("posts", "title"), "character varying(255)");
   EXPECT_EQ(PgphaseColumns("posts"), 0);
+}
+
+TEST_F(ColumnOpsTest, UniqueAndCheckReverseFromEveryPhase) {
+  Exec("CREATE TABLE posts (id int PRIMARY KEY, title varchar(255) NOT NULL);"
+       "INSERT INTO posts SELECT g, CASE WHEN g % 3 = 0 THEN 'ab' ELSE 'title ' || g END "
+       "FROM generate_series(1, 90) g;");
+  const std::string spec = WriteSpec("0022_title", R"(operations:
+  - alter_column:
+      table: posts
+      column: title
+      unique: {name: posts_title_unique}
+      check: {name: title_length, constraint: length(title) > 3}
+      up: SELECT CASE WHEN length(title) <= 3 THEN LPAD(title, 4, '-') || id ELSE title END
+      down: title
+)");
+  int id = 1000;
+  ExpectReversibleFromEveryPhase(
+      spec, "0022_title",
+      [&](const std::string& phase) {
+        Exec("INSERT INTO posts (id, title) VALUES (" + std::to_string(++id) + ", 'post in " +
+             phase + "')");
+      },
+      [&](const std::string& phase) {
+        EXPECT_EQ(Scalar("SELECT title FROM posts WHERE id = " + std::to_string(id)),
+                  "post in " + phase);
+        EXPECT_EQ(ScalarInt("SELECT count(*) FROM posts WHERE title = 'ab'"), 30);
+      });
 }
 
 TEST_F(ColumnOpsTest, ForeignKeyNullsOrphansAndHoldsFromSwap) {
