@@ -34,7 +34,8 @@ std::vector<PhaseCase> Cases() {
   std::vector<PhaseCase> cases;
   // pgroll example 45: `up` of sellers_zip turns bob's non-positive zips into 123.
   cases.push_back(
-      {"check", std::string(kTickets) + "UPDATE tickets SET sellers_zip = 0 WHERE ticket_id IN (1, 3, 5);",
+      {"check",
+       std::string(kTickets) + "UPDATE tickets SET sellers_zip = 0 WHERE ticket_id IN (1, 3, 5);",
        R"(operations:
   - create_constraint:
       type: check
@@ -53,7 +54,8 @@ std::vector<PhaseCase> Cases() {
          EXPECT_EQ(t.Constraint("tickets", "check_zip_name"),
                    AtLeast(phase, "validate") ? "c true" : "c false");
          TicketWrites(t, Idx(phase));
-         EXPECT_TRUE(t.Refused("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('bob', -1)"))
+         EXPECT_TRUE(
+             t.Refused("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('bob', -1)"))
              << "new writes are checked from expand on";
          const long long bad = t.ScalarInt(
              "SELECT count(*) FROM tickets WHERE NOT (sellers_name = 'alice' OR sellers_zip > 0)");
@@ -69,8 +71,9 @@ std::vector<PhaseCase> Cases() {
                    3);
        }});
   // pgroll example 44, on columns whose values are distinct.
-  cases.push_back({"unique", kTickets,
-                   R"(operations:
+  cases.push_back(
+      {"unique", kTickets,
+       R"(operations:
   - create_constraint:
       type: unique
       table: tickets
@@ -79,22 +82,19 @@ std::vector<PhaseCase> Cases() {
       up: {sellers_name: sellers_name, code: code}
       down: {sellers_name: sellers_name, code: code}
 )",
-                   [](OpsTest& t, const std::string& phase) {
-                     EXPECT_EQ(t.IndexValid("unique_name_code"),
-                               AtLeast(phase, "validate") ? "true" : "");
-                     EXPECT_EQ(t.Constraint("tickets", "unique_name_code"),
-                               AtLeast(phase, "swap") ? "u true" : "");
-                     TicketWrites(t, Idx(phase));
-                     if (AtLeast(phase, "validate")) {
-                       EXPECT_TRUE(t.Refused(
-                           "INSERT INTO tickets (sellers_name, code) VALUES ('alice', 2)"));
-                     }
-                   },
-                   [](OpsTest& t) {
-                     EXPECT_EQ(t.Constraint("tickets", "unique_name_code"), "u true");
-                     EXPECT_TRUE(
-                         t.Refused("INSERT INTO tickets (sellers_name, code) VALUES ('bob', 1)"));
-                   }});
+       [](OpsTest& t, const std::string& phase) {
+         EXPECT_EQ(t.IndexValid("unique_name_code"), AtLeast(phase, "validate") ? "true" : "");
+         EXPECT_EQ(t.Constraint("tickets", "unique_name_code"),
+                   AtLeast(phase, "swap") ? "u true" : "");
+         TicketWrites(t, Idx(phase));
+         if (AtLeast(phase, "validate")) {
+           EXPECT_TRUE(t.Refused("INSERT INTO tickets (sellers_name, code) VALUES ('alice', 2)"));
+         }
+       },
+       [](OpsTest& t) {
+         EXPECT_EQ(t.Constraint("tickets", "unique_name_code"), "u true");
+         EXPECT_TRUE(t.Refused("INSERT INTO tickets (sellers_name, code) VALUES ('bob', 1)"));
+       }});
   // pgroll example 47.
   cases.push_back(
       {"foreign_key", kTickets,
@@ -113,7 +113,8 @@ std::vector<PhaseCase> Cases() {
          EXPECT_EQ(t.Constraint("tickets", "fk_sellers"),
                    AtLeast(phase, "validate") ? "f true" : "f false");
          TicketWrites(t, Idx(phase));
-         EXPECT_TRUE(t.Refused("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('carol', 9)"))
+         EXPECT_TRUE(
+             t.Refused("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('carol', 9)"))
              << "new writes are checked from expand on";
        },
        [](OpsTest& t) {
@@ -123,9 +124,8 @@ std::vector<PhaseCase> Cases() {
              << "ON DELETE CASCADE";
        }});
   // pgroll example 55, on a table whose key column is nullable.
-  cases.push_back(
-      {"primary_key", kTickets,
-       R"(operations:
+  cases.push_back({"primary_key", kTickets,
+                   R"(operations:
   - create_constraint:
       name: tasks_pkey
       table: tasks
@@ -134,27 +134,29 @@ std::vector<PhaseCase> Cases() {
       up: {id: id}
       down: {id: id}
 )",
-       [](OpsTest& t, const std::string& phase) {
-         EXPECT_EQ(t.ColumnNotNull("tasks", "id"), AtLeast(phase, "validate"));
-         EXPECT_EQ(t.Constraint("tasks", "tasks_pkey"), AtLeast(phase, "swap") ? "p true" : "");
-         t.Exec("INSERT INTO tasks VALUES (" + N(1000 + Idx(phase)) + ", 'new')");
-         t.Exec("UPDATE tasks SET title = 'changed' WHERE id = 3");
-         if (AtLeast(phase, "validate")) {
-           EXPECT_TRUE(t.Refused("INSERT INTO tasks VALUES (NULL, 'x')"));
-           EXPECT_TRUE(t.Refused("INSERT INTO tasks VALUES (3, 'dup')"));
-         }
-       },
-       [](OpsTest& t) {
-         EXPECT_EQ(t.Constraint("tasks", "tasks_pkey"), "p true");
-         EXPECT_TRUE(t.ColumnNotNull("tasks", "id"));
-         EXPECT_EQ(t.ScalarInt("SELECT count(*) FROM pg_constraint WHERE conrelid = "
-                               "'tasks'::regclass AND contype = 'c'"),
-                   0)
-             << "contract drops the helper NOT NULL check";
-       }});
+                   [](OpsTest& t, const std::string& phase) {
+                     EXPECT_EQ(t.ColumnNotNull("tasks", "id"), AtLeast(phase, "validate"));
+                     EXPECT_EQ(t.Constraint("tasks", "tasks_pkey"),
+                               AtLeast(phase, "swap") ? "p true" : "");
+                     t.Exec("INSERT INTO tasks VALUES (" + N(1000 + Idx(phase)) + ", 'new')");
+                     t.Exec("UPDATE tasks SET title = 'changed' WHERE id = 3");
+                     if (AtLeast(phase, "validate")) {
+                       EXPECT_TRUE(t.Refused("INSERT INTO tasks VALUES (NULL, 'x')"));
+                       EXPECT_TRUE(t.Refused("INSERT INTO tasks VALUES (3, 'dup')"));
+                     }
+                   },
+                   [](OpsTest& t) {
+                     EXPECT_EQ(t.Constraint("tasks", "tasks_pkey"), "p true");
+                     EXPECT_TRUE(t.ColumnNotNull("tasks", "id"));
+                     EXPECT_EQ(t.ScalarInt("SELECT count(*) FROM pg_constraint WHERE conrelid = "
+                                           "'tasks'::regclass AND contype = 'c'"),
+                               0)
+                         << "contract drops the helper NOT NULL check";
+                   }});
   // pgroll example 23 (single-column form; up/down are accepted and not needed).
   cases.push_back(
-      {"drop_constraint", std::string(kTickets) + "ALTER TABLE tickets ADD CONSTRAINT code_positive CHECK (code > 0);",
+      {"drop_constraint",
+       std::string(kTickets) + "ALTER TABLE tickets ADD CONSTRAINT code_positive CHECK (code > 0);",
        R"(operations:
   - drop_constraint:
       table: tickets
@@ -175,7 +177,8 @@ std::vector<PhaseCase> Cases() {
   // pgroll example 48.
   cases.push_back(
       {"drop_multicolumn_constraint",
-       std::string(kTickets) + "ALTER TABLE tickets ADD CONSTRAINT name_code_key UNIQUE (sellers_name, code);",
+       std::string(kTickets) +
+           "ALTER TABLE tickets ADD CONSTRAINT name_code_key UNIQUE (sellers_name, code);",
        R"(operations:
   - drop_multicolumn_constraint:
       table: tickets
@@ -193,7 +196,8 @@ std::vector<PhaseCase> Cases() {
        }});
   // pgroll example 33.
   cases.push_back(
-      {"rename_constraint", std::string(kTickets) + "ALTER TABLE tickets ADD CONSTRAINT code_positive CHECK (code > 0);",
+      {"rename_constraint",
+       std::string(kTickets) + "ALTER TABLE tickets ADD CONSTRAINT code_positive CHECK (code > 0);",
        "operations:\n  - rename_constraint: {table: tickets, from: code_positive, to: code_gt_0}\n",
        [](OpsTest& t, const std::string& phase) {
          EXPECT_EQ(t.Constraint("tickets", "code_gt_0"), "c true");
@@ -253,10 +257,12 @@ TEST_F(ConstraintOpsTest, BadInputChangesNothing) {
                        "[code], references: {table: nope, columns: [id]}}"),
            std::string("create_constraint: {table: tickets, name: c, type: check, columns: "
                        "[code], check: 'nope > 0'}"),
-           std::string("create_constraint: {table: tickets, name: c, type: unique, columns: [nope]}"),
+           std::string(
+               "create_constraint: {table: tickets, name: c, type: unique, columns: [nope]}"),
            std::string("drop_constraint: {table: tickets, name: nope}"),
-           std::string("rename_constraint: {table: tickets, from: tickets_pkey, to: tickets_pkey2}\n"
-                       "  - rename_constraint: {table: tickets, from: tickets_pkey, to: x}"),
+           std::string(
+               "rename_constraint: {table: tickets, from: tickets_pkey, to: tickets_pkey2}\n"
+               "  - rename_constraint: {table: tickets, from: tickets_pkey, to: x}"),
        }) {
     SCOPED_TRACE(op);
     RunResult r = Run({"apply", WriteSpec("0001_bad", "operations:\n  - " + op + "\n")});

@@ -55,8 +55,8 @@ std::vector<PhaseCase> Cases() {
          for (const char* index : {"fruits_name_idx", "fruits_size_hash", "fruits_name_key"})
            EXPECT_EQ(t.IndexValid(index), "true") << index << " after " << phase;
          AppWrites(t, 10000 + PhaseIndexOf(phase));
-         EXPECT_TRUE(t.Refused("INSERT INTO fruits VALUES (" + std::to_string(20000 + PhaseIndexOf(phase)) +
-                               ", 'fruit-500', 1)"))
+         EXPECT_TRUE(t.Refused("INSERT INTO fruits VALUES (" +
+                               std::to_string(20000 + PhaseIndexOf(phase)) + ", 'fruit-500', 1)"))
              << "the unique partial index is in force from expand";
        },
        [](OpsTest& t) {
@@ -65,22 +65,23 @@ std::vector<PhaseCase> Cases() {
          const std::string h = t.Scalar("SELECT pg_get_indexdef('fruits_size_hash'::regclass)");
          EXPECT_TRUE(Contains(h, "USING hash (size) WITH (fillfactor='70')")) << h;
          const std::string u = t.Scalar("SELECT pg_get_indexdef('fruits_name_key'::regclass)");
-         EXPECT_TRUE(Contains(u, "CREATE UNIQUE INDEX fruits_name_key ON public.fruits USING btree "
-                                 "(name) WHERE (id > 10)"))
+         EXPECT_TRUE(Contains(u,
+                              "CREATE UNIQUE INDEX fruits_name_key ON public.fruits USING btree "
+                              "(name) WHERE (id > 10)"))
              << u;
        }});
-  cases.push_back(
-      {"drop_index", std::string(kFruits) + "CREATE INDEX fruits_size_idx ON fruits (size);",
-       "operations:\n  - drop_index:\n      name: fruits_size_idx\n",
-       [](OpsTest& t, const std::string& phase) {
-         EXPECT_EQ(t.IndexValid("fruits_size_idx"), "true")
-             << "the old app may rely on the index until contract (" << phase << ")";
-         AppWrites(t, 10000 + PhaseIndexOf(phase));
-       },
-       [](OpsTest& t) {
-         EXPECT_EQ(t.IndexValid("fruits_size_idx"), "") << "contract drops the index";
-         AppWrites(t, 50000);
-       }});
+  cases.push_back({"drop_index",
+                   std::string(kFruits) + "CREATE INDEX fruits_size_idx ON fruits (size);",
+                   "operations:\n  - drop_index:\n      name: fruits_size_idx\n",
+                   [](OpsTest& t, const std::string& phase) {
+                     EXPECT_EQ(t.IndexValid("fruits_size_idx"), "true")
+                         << "the old app may rely on the index until contract (" << phase << ")";
+                     AppWrites(t, 10000 + PhaseIndexOf(phase));
+                   },
+                   [](OpsTest& t) {
+                     EXPECT_EQ(t.IndexValid("fruits_size_idx"), "") << "contract drops the index";
+                     AppWrites(t, 50000);
+                   }});
   return cases;
 }
 
@@ -92,12 +93,13 @@ TEST_P(IndexPhases, AppWritesDuringEachPhaseReverseRestoresSchemaThenContract) {
   RunPhaseCase(*this, Cases()[index], phase);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Ops, IndexPhases,
-    ::testing::Combine(::testing::Values(0, 1), ::testing::ValuesIn(PhasesBeforeContract())),
-    [](const auto& info) {
-      return Cases()[std::get<0>(info.param)].name + "_" + std::get<1>(info.param);
-    });
+INSTANTIATE_TEST_SUITE_P(Ops, IndexPhases,
+                         ::testing::Combine(::testing::Values(0, 1),
+                                            ::testing::ValuesIn(PhasesBeforeContract())),
+                         [](const auto& info) {
+                           return Cases()[std::get<0>(info.param)].name + "_" +
+                                  std::get<1>(info.param);
+                         });
 
 using IndexOpsTest = OpsTest;
 

@@ -40,9 +40,10 @@ class OpsTest : public PgphaseTest {
   }
   // contype and convalidated of constraint `name` of `table`: "u t", or "" when absent.
   std::string Constraint(const std::string& table, const std::string& name) {
-    return ScalarOpt("SELECT contype::text || ' ' || convalidated::text FROM pg_constraint WHERE "
-                     "conrelid = to_regclass('" +
-                     table + "') AND conname = '" + name + "'")
+    return ScalarOpt(
+               "SELECT contype::text || ' ' || convalidated::text FROM pg_constraint WHERE "
+               "conrelid = to_regclass('" +
+               table + "') AND conname = '" + name + "'")
         .value_or("");
   }
 };

@@ -74,7 +74,8 @@ std::string DropConstraintStrict(const Rel& t, const std::string& name);
 std::string RenameConstraint(const Rel& t, const std::string& from, const std::string& to);
 // UPDATE t SET col = expr, ... WHERE NOT (check): applies `up` to the rows a new check
 // constraint would reject.
-std::string FixViolatingRows(const Rel& t, const std::vector<std::pair<std::string, std::string>>& sets,
+std::string FixViolatingRows(const Rel& t,
+                             const std::vector<std::pair<std::string, std::string>>& sets,
                              const std::string& check);
 
 }  // namespace pgphase::ddl

@@ -75,8 +75,9 @@ Status CheckCreate(const CreateConstraintOp& op, const Target& t, const SourceLo
   const std::string kOp = "create_constraint";
   const ConstraintSpec& c = op.constraint;
   if (t.table->FindConstraint(c.name) != nullptr) {
-    return Invalid(where, kOp, fmt::format("constraint {} already exists on table {}",
-                                           QuoteIdent(c.name), QuoteIdent(op.table)));
+    return Invalid(where, kOp,
+                   fmt::format("constraint {} already exists on table {}", QuoteIdent(c.name),
+                               QuoteIdent(op.table)));
   }
   const bool indexed = c.type == "unique" || c.type == "primary_key";
   if (indexed && b.catalog().HasRelation(t.rel.schema, c.name)) {
@@ -87,18 +88,20 @@ Status CheckCreate(const CreateConstraintOp& op, const Target& t, const SourceLo
   }
   for (const auto& col : c.columns) {
     if (t.table->FindColumn(col) == nullptr)
-      return Invalid(where, kOp, fmt::format("column {} does not exist in table {}",
-                                             QuoteIdent(col), QuoteIdent(op.table)));
+      return Invalid(where, kOp,
+                     fmt::format("column {} does not exist in table {}", QuoteIdent(col),
+                                 QuoteIdent(op.table)));
   }
   for (const auto& col : c.include_columns) {
     if (t.table->FindColumn(col) == nullptr)
-      return Invalid(where, kOp, fmt::format("index_parameters.include_columns: column {} does "
-                                             "not exist in table {}",
-                                             QuoteIdent(col), QuoteIdent(op.table)));
+      return Invalid(where, kOp,
+                     fmt::format("index_parameters.include_columns: column {} does "
+                                 "not exist in table {}",
+                                 QuoteIdent(col), QuoteIdent(op.table)));
   }
   if (c.type == "primary_key" && !t.table->primary_key.empty()) {
-    return Invalid(where, kOp, fmt::format("table {} already has a primary key",
-                                           QuoteIdent(op.table)));
+    return Invalid(where, kOp,
+                   fmt::format("table {} already has a primary key", QuoteIdent(op.table)));
   }
   if (c.check) {
     Result<ExprAnalysis> a = AnalyzeExpression(c.check->text);
@@ -108,22 +111,24 @@ Status CheckCreate(const CreateConstraintOp& op, const Target& t, const SourceLo
     }
     for (const auto& ref : a->column_refs) {
       if (!a->has_subquery && t.table->FindColumn(ref) == nullptr) {
-        return Status::Invalid(fmt::format(
-            "{}: create_constraint.check: column {} does not exist in table {}",
-            c.check->where.ToString(), QuoteIdent(ref), QuoteIdent(op.table)));
+        return Status::Invalid(
+            fmt::format("{}: create_constraint.check: column {} does not exist in table {}",
+                        c.check->where.ToString(), QuoteIdent(ref), QuoteIdent(op.table)));
       }
     }
   }
   if (c.type == "foreign_key") {
     const TableInfo* ref = b.catalog().FindTable(t.rel.schema, c.ref_table);
     if (ref == nullptr) {
-      return Invalid(where, kOp, fmt::format("references: table {} does not exist",
-                                             QuoteQualified(t.rel.schema, c.ref_table)));
+      return Invalid(where, kOp,
+                     fmt::format("references: table {} does not exist",
+                                 QuoteQualified(t.rel.schema, c.ref_table)));
     }
     for (const auto& col : c.ref_columns) {
       if (ref->FindColumn(col) == nullptr)
-        return Invalid(where, kOp, fmt::format("references: column {} does not exist in table {}",
-                                               QuoteIdent(col), QuoteIdent(c.ref_table)));
+        return Invalid(where, kOp,
+                       fmt::format("references: column {} does not exist in table {}",
+                                   QuoteIdent(col), QuoteIdent(c.ref_table)));
     }
     const bool keyed =
         SameColumns(ref->primary_key, c.ref_columns) ||
@@ -140,8 +145,8 @@ Status CheckCreate(const CreateConstraintOp& op, const Target& t, const SourceLo
   for (const ColumnExpr& e : op.up) {
     Result<ExprAnalysis> a = AnalyzeExpression(e.expr.text);
     if (!a.ok()) {
-      return Status::Invalid(fmt::format("{}: create_constraint.up.{}: {}",
-                                         e.expr.where.ToString(), e.column, a.status().message()));
+      return Status::Invalid(fmt::format("{}: create_constraint.up.{}: {}", e.expr.where.ToString(),
+                                         e.column, a.status().message()));
     }
     if (!IsIdentity(e) && c.type != "check") {
       return Invalid(e.expr.where, "create_constraint.up." + e.column,
@@ -196,9 +201,9 @@ void PlanCheck(const CreateConstraintOp& op, const Target& t, const std::string&
 void PlanForeignKey(const CreateConstraintOp& op, const Target& t, const std::string& base,
                     PlanBuilder& b) {
   const ConstraintSpec& c = op.constraint;
-  ddl::ForeignKey fk{c.name,         c.columns,   {t.rel.schema, c.ref_table},
-                     c.ref_columns,  c.match_type, c.on_delete,
-                     c.on_update,    c.deferrable, c.initially_deferred};
+  ddl::ForeignKey fk{c.name,        c.columns,    {t.rel.schema, c.ref_table},
+                     c.ref_columns, c.match_type, c.on_delete,
+                     c.on_update,   c.deferrable, c.initially_deferred};
   b.Add(Phase::kExpand, "expand." + base, "foreign key " + c.name + ", not yet validated",
         {ddl::AddMultiColumnForeignKeyNotValid(t.rel, fk), Lock::kShareRowExclusive, true},
         {{ddl::DropConstraint(t.rel, c.name), Lock::kAccessExclusive, true}});
@@ -288,25 +293,29 @@ Status PlanCreateConstraint(const CreateConstraintOp& op, const SourceLocation& 
     PGPHASE_RETURN_IF_ERROR(PlanIndexed(op, *t, base, b));
   }
   if (std::any_of(op.down.begin(), op.down.end(), [](const auto& e) { return !IsIdentity(e); })) {
-    b.Note(fmt::format("create_constraint {}: `down` is not used: both application versions "
-                       "write the same columns of {}",
-                       c.name, op.table));
+    b.Note(
+        fmt::format("create_constraint {}: `down` is not used: both application versions "
+                    "write the same columns of {}",
+                    c.name, op.table));
   }
   ConstraintInfo info;
   info.name = c.name;
-  info.type = c.type == "check" ? 'c' : c.type == "foreign_key" ? 'f' : c.type == "unique" ? 'u' : 'p';
+  info.type = c.type == "check"         ? 'c'
+              : c.type == "foreign_key" ? 'f'
+              : c.type == "unique"      ? 'u'
+                                        : 'p';
   t->table->constraints.push_back(std::move(info));
   return Status::Ok();
 }
 
-Status PlanDropConstraint(const DropConstraintOp& op, const SourceLocation& where,
-                          PlanBuilder& b) {
+Status PlanDropConstraint(const DropConstraintOp& op, const SourceLocation& where, PlanBuilder& b) {
   const std::string kOp = op.multicolumn ? "drop_multicolumn_constraint" : "drop_constraint";
   Result<Target> t = FindTable(b, op.table, where, kOp);
   if (!t.ok()) return t.status();
   if (t->table->FindConstraint(op.name) == nullptr) {
-    return Invalid(where, kOp, fmt::format("constraint {} does not exist on table {}",
-                                           QuoteIdent(op.name), QuoteIdent(op.table)));
+    return Invalid(where, kOp,
+                   fmt::format("constraint {} does not exist on table {}", QuoteIdent(op.name),
+                               QuoteIdent(op.table)));
   }
   for (const auto* exprs : {&op.up, &op.down}) {
     for (const ColumnExpr& e : *exprs) {
@@ -318,9 +327,10 @@ Status PlanDropConstraint(const DropConstraintOp& op, const SourceLocation& wher
     }
   }
   if (!op.up.empty() || !op.down.empty()) {
-    b.Note(fmt::format("{} {}: `up` and `down` are not used: the data is not transformed, and "
-                       "the constraint stays in force until contract",
-                       kOp, op.name));
+    b.Note(
+        fmt::format("{} {}: `up` and `down` are not used: the data is not transformed, and "
+                    "the constraint stays in force until contract",
+                    kOp, op.name));
   }
   b.TouchTable(*t->table);
   b.Add(Phase::kContract, "contract." + kOp + "." + op.table + "." + op.name,
@@ -336,15 +346,25 @@ Status PlanRenameConstraint(const RenameConstraintOp& op, const SourceLocation& 
   if (!t.ok()) return t.status();
   const ConstraintInfo* from = t->table->FindConstraint(op.from);
   if (from == nullptr) {
-    return Invalid(where, kOp, fmt::format("constraint {} does not exist on table {}",
-                                           QuoteIdent(op.from), QuoteIdent(op.table)));
+    return Invalid(where, kOp,
+                   fmt::format("constraint {} does not exist on table {}", QuoteIdent(op.from),
+                               QuoteIdent(op.table)));
   }
   if (t->table->FindConstraint(op.to) != nullptr) {
-    return Invalid(where, kOp, fmt::format("constraint {} already exists on table {}",
-                                           QuoteIdent(op.to), QuoteIdent(op.table)));
+    return Invalid(where, kOp,
+                   fmt::format("constraint {} already exists on table {}", QuoteIdent(op.to),
+                               QuoteIdent(op.table)));
   }
   // A unique, primary key or exclusion constraint renames its index along with it.
   const bool indexed = from->type == 'u' || from->type == 'p' || from->type == 'x';
+  // One this migration creates is attached only at swap, after expand's rename would run.
+  const TableInfo* before = b.original_catalog().FindTable(t->rel.schema, op.table);
+  if (indexed && (before == nullptr || before->FindConstraint(op.from) == nullptr)) {
+    return Invalid(where, kOp,
+                   fmt::format("constraint {} is created by this migration and attached only at "
+                               "swap; give it the name {} where it is created",
+                               QuoteIdent(op.from), QuoteIdent(op.to)));
+  }
   if (indexed && b.catalog().HasRelation(t->rel.schema, op.to)) {
     return Invalid(where, kOp,
                    fmt::format("a relation named {} already exists (the constraint's index "

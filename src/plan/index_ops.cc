@@ -36,8 +36,8 @@ Step BuildIndexStep(Phase phase, const std::string& id, const std::string& summa
   Step s;
   s.id = fmt::format("{}.{}", PhaseName(phase), id);
   s.summary = summary;
-  s.statement = Statement{ddl::CreateIndexConcurrently(table, index), Lock::kShareUpdateExclusive,
-                          false};
+  s.statement =
+      Statement{ddl::CreateIndexConcurrently(table, index), Lock::kShareUpdateExclusive, false};
   s.done_check = ddl::IndexIsValidQuery(rel);
   s.cleanup = {{ddl::DropIndexConcurrently(rel), Lock::kShareUpdateExclusive, false}};
   s.reverse = {{ddl::DropIndexConcurrently(rel), Lock::kShareUpdateExclusive, false}};
@@ -82,8 +82,8 @@ Status PlanCreateIndex(const CreateIndexOp& op, const SourceLocation& where, Pla
     if (!c.opclass_params.empty()) {
       Result<std::string> params = ddl::ParseParameterList(c.opclass_params);
       if (!params.ok()) {
-        return Invalid(where, kOp, "columns." + c.column + ".opclass.params: " +
-                                       params.status().message());
+        return Invalid(where, kOp,
+                       "columns." + c.column + ".opclass.params: " + params.status().message());
       }
       col.opclass_params = *params;
     }
@@ -103,19 +103,19 @@ Status PlanCreateIndex(const CreateIndexOp& op, const SourceLocation& where, Pla
     }
     for (const auto& ref : a->column_refs) {
       if (!a->has_subquery && t->FindColumn(ref) == nullptr) {
-        return Status::Invalid(fmt::format(
-            "{}: create_index.predicate: column {} does not exist in table {}",
-            op.predicate->where.ToString(), QuoteIdent(ref), QuoteIdent(op.table)));
+        return Status::Invalid(
+            fmt::format("{}: create_index.predicate: column {} does not exist in table {}",
+                        op.predicate->where.ToString(), QuoteIdent(ref), QuoteIdent(op.table)));
       }
     }
     index.predicate = EmbedExpression(op.predicate->text);
   }
   b.TouchTable(*t);
-  b.AddStep(Phase::kExpand,
-            BuildIndexStep(Phase::kExpand, "create_index." + op.name,
-                           fmt::format("build index {} on {} without blocking writes", op.name,
-                                       op.table),
-                           *t, index));
+  b.AddStep(
+      Phase::kExpand,
+      BuildIndexStep(Phase::kExpand, "create_index." + op.name,
+                     fmt::format("build index {} on {} without blocking writes", op.name, op.table),
+                     *t, index));
   RecordIndex(b, *t, index, false);
   return Status::Ok();
 }

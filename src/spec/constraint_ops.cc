@@ -46,9 +46,9 @@ Status ReadWordChoice(const Value& v, std::initializer_list<std::string_view> al
 
 Status ReadNameList(const Value& v, std::vector<std::string>* out) {
   if (!v.node.IsSequence() || v.node.size() == 0) {
-    return ErrorAt(v, "expected a non-empty sequence of column names, got " +
-                          (v.node.IsSequence() ? std::string("an empty sequence")
-                                               : DescribeNode(v.node)));
+    return ErrorAt(
+        v, "expected a non-empty sequence of column names, got " +
+               (v.node.IsSequence() ? std::string("an empty sequence") : DescribeNode(v.node)));
   }
   for (size_t i = 0; i < v.node.size(); ++i) {
     const Value element = v.Element(i, v.node[i]);
@@ -63,8 +63,8 @@ Status ReadNameList(const Value& v, std::vector<std::string>* out) {
 
 // {column: expression, ...}
 Status ReadColumnExprs(const Value& v, std::vector<ColumnExpr>* out) {
-  if (!v.node.IsMap()) return ErrorAt(v, "expected a map of column: expression, got " +
-                                             DescribeNode(v.node));
+  if (!v.node.IsMap())
+    return ErrorAt(v, "expected a map of column: expression, got " + DescribeNode(v.node));
   // Any column name is a key here, so the keys are read one by one rather than checked
   // against a list.
   for (auto it = v.node.begin(); it != v.node.end(); ++it) {
@@ -99,8 +99,7 @@ Status ReadReferences(const Value& v, ConstraintSpec* out) {
 
 Status ReadIndexParameters(const Value& v, ConstraintSpec* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(
-      YamlMap::Read(v, {"include_columns", "storage_parameters"}, {}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"include_columns", "storage_parameters"}, {}, &map));
   if (std::optional<Value> i = map.Find("include_columns"))
     PGPHASE_RETURN_IF_ERROR(ReadNameList(*i, &out->include_columns));
   if (std::optional<Value> s = map.Find("storage_parameters"))
@@ -154,8 +153,10 @@ Status CheckTypeFields(const Value& v, const YamlMap& map, const ConstraintSpec&
 }
 
 Status ReadConstraintFlags(const YamlMap& map, ConstraintSpec* c) {
-  if (std::optional<Value> f = map.Find("no_inherit")) PGPHASE_RETURN_IF_ERROR(ReadBool(*f, &c->no_inherit));
-  if (std::optional<Value> f = map.Find("deferrable")) PGPHASE_RETURN_IF_ERROR(ReadBool(*f, &c->deferrable));
+  if (std::optional<Value> f = map.Find("no_inherit"))
+    PGPHASE_RETURN_IF_ERROR(ReadBool(*f, &c->no_inherit));
+  if (std::optional<Value> f = map.Find("deferrable"))
+    PGPHASE_RETURN_IF_ERROR(ReadBool(*f, &c->deferrable));
   if (std::optional<Value> f = map.Find("initially_deferred"))
     PGPHASE_RETURN_IF_ERROR(ReadBool(*f, &c->initially_deferred));
   if (std::optional<Value> f = map.Find("nulls_not_distinct"))
@@ -186,9 +187,12 @@ Status ReadCreateConstraint(const Value& /*key*/, const Value& v, Operation* out
                             "\"; expected one of: check, unique, foreign_key, primary_key");
     }
   }
-  if (std::optional<Value> f = map.Find("columns")) PGPHASE_RETURN_IF_ERROR(ReadNameList(*f, &c.columns));
-  if (std::optional<Value> f = map.Find("check")) PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*f, &c.check.emplace()));
-  if (std::optional<Value> f = map.Find("references")) PGPHASE_RETURN_IF_ERROR(ReadReferences(*f, &c));
+  if (std::optional<Value> f = map.Find("columns"))
+    PGPHASE_RETURN_IF_ERROR(ReadNameList(*f, &c.columns));
+  if (std::optional<Value> f = map.Find("check"))
+    PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*f, &c.check.emplace()));
+  if (std::optional<Value> f = map.Find("references"))
+    PGPHASE_RETURN_IF_ERROR(ReadReferences(*f, &c));
   if (std::optional<Value> f = map.Find("index_parameters"))
     PGPHASE_RETURN_IF_ERROR(ReadIndexParameters(*f, &c));
   PGPHASE_RETURN_IF_ERROR(ReadConstraintFlags(map, &c));
@@ -211,7 +215,8 @@ Status ReadCreateConstraint(const Value& /*key*/, const Value& v, Operation* out
 
 Status ReadDropConstraint(const Value& /*key*/, const Value& v, Operation* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "name", "up", "down"}, {"table", "name"}, &map));
+  PGPHASE_RETURN_IF_ERROR(
+      YamlMap::Read(v, {"table", "name", "up", "down"}, {"table", "name"}, &map));
   DropConstraintOp op;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
@@ -227,13 +232,15 @@ Status ReadDropConstraint(const Value& /*key*/, const Value& v, Operation* out) 
 
 Status ReadDropMulticolumnConstraint(const Value& /*key*/, const Value& v, Operation* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "name", "up", "down"}, {"table", "name"}, &map));
+  PGPHASE_RETURN_IF_ERROR(
+      YamlMap::Read(v, {"table", "name", "up", "down"}, {"table", "name"}, &map));
   DropConstraintOp op;
   op.multicolumn = true;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
   if (std::optional<Value> f = map.Find("up")) PGPHASE_RETURN_IF_ERROR(ReadColumnExprs(*f, &op.up));
-  if (std::optional<Value> f = map.Find("down")) PGPHASE_RETURN_IF_ERROR(ReadColumnExprs(*f, &op.down));
+  if (std::optional<Value> f = map.Find("down"))
+    PGPHASE_RETURN_IF_ERROR(ReadColumnExprs(*f, &op.down));
   *out = std::move(op);
   return Status::Ok();
 }

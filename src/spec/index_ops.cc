@@ -70,12 +70,12 @@ Status ReadIndexColumn(const Value& v, IndexColumnSpec* out) {
     PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*c, &out->collate));
   }
   if (std::optional<Value> s = map.Find("sort")) {
-    PGPHASE_RETURN_IF_ERROR(ReadChoice(*s, std::array<std::string_view, 2>{"ASC", "DESC"}, true,
-                                       &out->sort));
+    PGPHASE_RETURN_IF_ERROR(
+        ReadChoice(*s, std::array<std::string_view, 2>{"ASC", "DESC"}, true, &out->sort));
   }
   if (std::optional<Value> n = map.Find("nulls")) {
-    PGPHASE_RETURN_IF_ERROR(ReadChoice(*n, std::array<std::string_view, 2>{"FIRST", "LAST"}, true,
-                                       &out->nulls));
+    PGPHASE_RETURN_IF_ERROR(
+        ReadChoice(*n, std::array<std::string_view, 2>{"FIRST", "LAST"}, true, &out->nulls));
   }
   if (std::optional<Value> o = map.Find("opclass")) PGPHASE_RETURN_IF_ERROR(ReadOpclass(*o, out));
   return Status::Ok();
@@ -83,16 +83,16 @@ Status ReadIndexColumn(const Value& v, IndexColumnSpec* out) {
 
 Status ReadIndexColumns(const Value& v, std::vector<IndexColumnSpec>* out) {
   if (!v.node.IsSequence() || v.node.size() == 0) {
-    return ErrorAt(v, "expected a non-empty sequence of columns, got " +
-                          (v.node.IsSequence() ? std::string("an empty sequence")
-                                               : DescribeNode(v.node)));
+    return ErrorAt(
+        v, "expected a non-empty sequence of columns, got " +
+               (v.node.IsSequence() ? std::string("an empty sequence") : DescribeNode(v.node)));
   }
   for (size_t i = 0; i < v.node.size(); ++i) {
     const Value element = v.Element(i, v.node[i]);
     IndexColumnSpec c;
     PGPHASE_RETURN_IF_ERROR(ReadIndexColumn(element, &c));
-    const bool duplicate = std::any_of(out->begin(), out->end(),
-                                       [&](const auto& o) { return o.column == c.column; });
+    const bool duplicate =
+        std::any_of(out->begin(), out->end(), [&](const auto& o) { return o.column == c.column; });
     if (duplicate) return ErrorAt(element, "column \"" + c.column + "\" is listed twice");
     out->push_back(std::move(c));
   }
@@ -110,7 +110,8 @@ Status ReadCreateIndex(const Value& /*key*/, const Value& v, Operation* out) {
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIndexColumns(*map.Find("columns"), &op.columns));
-  if (std::optional<Value> u = map.Find("unique")) PGPHASE_RETURN_IF_ERROR(ReadBool(*u, &op.unique));
+  if (std::optional<Value> u = map.Find("unique"))
+    PGPHASE_RETURN_IF_ERROR(ReadBool(*u, &op.unique));
   if (std::optional<Value> m = map.Find("method")) {
     PGPHASE_RETURN_IF_ERROR(ReadChoice(
         *m, std::array<std::string_view, 6>{"btree", "hash", "gist", "spgist", "gin", "brin"},

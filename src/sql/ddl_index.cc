@@ -78,16 +78,14 @@ Result<std::string> ParseParameterList(const std::string& text) {
     const std::string name = text.substr(name_start, pos - name_start);
     SkipSpace(text, &pos);
     if (pos >= text.size() || text[pos] != '=') {
-      return Status::Invalid(
-          fmt::format("expected '=' after parameter {} in \"{}\"", name, text));
+      return Status::Invalid(fmt::format("expected '=' after parameter {} in \"{}\"", name, text));
     }
     ++pos;
     SkipSpace(text, &pos);
     const std::string value = ReadParamValue(text, &pos);
     if (value.empty()) {
       return Status::Invalid(fmt::format(
-          "expected a number, a word or a quoted string as the value of {} in \"{}\"", name,
-          text));
+          "expected a number, a word or a quoted string as the value of {} in \"{}\"", name, text));
     }
     out += (out.empty() ? "" : ", ") + name + " = " + value;
     SkipSpace(text, &pos);
@@ -98,6 +96,10 @@ Result<std::string> ParseParameterList(const std::string& text) {
       }
       ++pos;
       SkipSpace(text, &pos);
+      if (pos == text.size()) {
+        return Status::Invalid(
+            fmt::format("expected a parameter after the last ',' in \"{}\"", text));
+      }
     }
   }
   return out;
@@ -117,10 +119,10 @@ std::string CreateIndexConcurrently(const Rel& t, const IndexDef& index, bool if
     if (!c.nulls.empty()) col += " NULLS " + c.nulls;
     cols += (i ? ", " : "") + col;
   }
-  std::string sql = fmt::format("CREATE {}INDEX CONCURRENTLY {}{} ON {} USING {} ({})",
-                                index.unique ? "UNIQUE " : "", if_not_exists ? "IF NOT EXISTS " : "",
-                                Q(index.name), t.Quoted(),
-                                index.method.empty() ? "btree" : index.method, cols);
+  std::string sql =
+      fmt::format("CREATE {}INDEX CONCURRENTLY {}{} ON {} USING {} ({})",
+                  index.unique ? "UNIQUE " : "", if_not_exists ? "IF NOT EXISTS " : "",
+                  Q(index.name), t.Quoted(), index.method.empty() ? "btree" : index.method, cols);
   if (!index.include.empty()) sql += " INCLUDE (" + JoinQuoted(index.include) + ")";
   if (index.nulls_not_distinct) sql += " NULLS NOT DISTINCT";
   if (!index.storage.empty()) sql += " WITH (" + index.storage + ")";
@@ -134,14 +136,14 @@ std::string IndexIsAbsentQuery(const Rel& index) {
 
 std::string AddTableCheckNotValid(const Rel& t, const std::string& name, const std::string& expr,
                                   bool no_inherit) {
-  return fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){} NOT VALID", t.Quoted(),
-                     Q(name), expr, no_inherit ? " NO INHERIT" : "");
+  return fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){} NOT VALID", t.Quoted(), Q(name),
+                     expr, no_inherit ? " NO INHERIT" : "");
 }
 
 std::string AddMultiColumnForeignKeyNotValid(const Rel& t, const ForeignKey& fk) {
-  std::string sql = fmt::format("ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
-                                t.Quoted(), Q(fk.name), JoinQuoted(fk.columns), fk.ref.Quoted(),
-                                JoinQuoted(fk.ref_columns));
+  std::string sql = fmt::format(
+      "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})", t.Quoted(),
+      Q(fk.name), JoinQuoted(fk.columns), fk.ref.Quoted(), JoinQuoted(fk.ref_columns));
   if (!fk.match_type.empty()) sql += " MATCH " + fk.match_type;
   if (!fk.on_delete.empty()) sql += " ON DELETE " + fk.on_delete;
   if (!fk.on_update.empty()) sql += " ON UPDATE " + fk.on_update;

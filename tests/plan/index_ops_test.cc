@@ -33,8 +33,8 @@ void ExpectRefused(const std::string& ops, const std::string& where, const std::
 }
 
 TEST(IndexPlanTest, CreateIndexIsOneRetryableConcurrentBuildInExpand) {
-  auto plan = PlanOps(
-      "  - create_index: {name: users_email_idx, table: users, columns: [email]}\n");
+  auto plan =
+      PlanOps("  - create_index: {name: users_email_idx, table: users, columns: [email]}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const auto& steps = plan->phase(Phase::kExpand).steps;
   ASSERT_EQ(steps.size(), 1u);
@@ -154,9 +154,10 @@ TEST(ConstraintPlanTest, UniqueIsBuiltConcurrentlyInValidateAndAttachedAtSwap) {
   EXPECT_FALSE(v[0].statement->transactional);
   EXPECT_FALSE(v[0].done_check.empty());
   EXPECT_EQ(v[0].cleanup.size(), 1u);
-  EXPECT_EQ(Sql(*plan, Phase::kSwap),
-            std::vector<std::string>{
-                "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"uq\" UNIQUE USING INDEX \"uq\""});
+  EXPECT_EQ(
+      Sql(*plan, Phase::kSwap),
+      std::vector<std::string>{
+          "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"uq\" UNIQUE USING INDEX \"uq\""});
   const auto& swap_reverse = plan->phase(Phase::kSwap).steps[0].reverse;
   ASSERT_EQ(swap_reverse.size(), 2u);
   EXPECT_NE(swap_reverse[1].sql.find("IF NOT EXISTS"), std::string::npos);
@@ -207,21 +208,26 @@ TEST(ConstraintPlanTest, CreateConstraintRefusesBadInput) {
                 "create_constraint.check: column \"nope\" does not exist");
   ExpectRefused(pre + "users, name: c, type: check, columns: [id], check: 'id >'}\n", "2:83",
                 "create_constraint.check");
-  ExpectRefused(pre + "users, name: c, type: foreign_key, columns: [id], references: {table: "
-                      "nope, columns: [id]}}\n",
+  ExpectRefused(pre +
+                    "users, name: c, type: foreign_key, columns: [id], references: {table: "
+                    "nope, columns: [id]}}\n",
                 "2:5", "references: table \"public\".\"nope\" does not exist");
-  ExpectRefused(pre + "users, name: c, type: foreign_key, columns: [id], references: {table: "
-                      "order_lines, columns: [nope]}}\n",
+  ExpectRefused(pre +
+                    "users, name: c, type: foreign_key, columns: [id], references: {table: "
+                    "order_lines, columns: [nope]}}\n",
                 "2:5", "references: column \"nope\" does not exist");
-  ExpectRefused(pre + "users, name: c, type: foreign_key, columns: [id], references: {table: "
-                      "order_lines, columns: [id]}}\n",
+  ExpectRefused(pre +
+                    "users, name: c, type: foreign_key, columns: [id], references: {table: "
+                    "order_lines, columns: [id]}}\n",
                 "2:5", "no primary key or unique index on exactly the referenced columns");
   ExpectRefused(pre + "users, name: c, type: primary_key, columns: [email]}\n", "2:5",
                 "already has a primary key");
-  ExpectRefused(pre + "users, name: c, type: unique, columns: [email], up: {email: lower(email)}}\n",
-                "2:92", "for a unique constraint `up` must be the column itself");
-  ExpectRefused(pre + "users, name: c, type: unique, columns: [email], index_parameters: "
-                      "{storage_parameters: \"fillfactor = x y\"}}\n",
+  ExpectRefused(
+      pre + "users, name: c, type: unique, columns: [email], up: {email: lower(email)}}\n", "2:92",
+      "for a unique constraint `up` must be the column itself");
+  ExpectRefused(pre +
+                    "users, name: c, type: unique, columns: [email], index_parameters: "
+                    "{storage_parameters: \"fillfactor = x y\"}}\n",
                 "2:24", "storage_parameters");
 }
 
@@ -263,6 +269,10 @@ TEST(ConstraintPlanTest, RenameConstraintIsReversibleAndSeenByLaterOperations) {
       "  - create_index: {name: i, table: users, columns: [email]}\n"
       "  - rename_constraint: {table: users, from: users_pkey, to: i}\n",
       "3:5", "a relation named \"i\" already exists");
+  ExpectRefused(
+      "  - create_constraint: {table: users, name: uq, type: unique, columns: [email]}\n"
+      "  - rename_constraint: {table: users, from: uq, to: uq2}\n",
+      "3:5", "attached only at swap");
 }
 
 TEST(ConstraintPlanTest, ContractStepsHaveNoReverseAndEveryOtherDdlStepHasOne) {

@@ -130,8 +130,8 @@ TEST(IndexOpsSpecTest, ConstraintOperationsReadEveryField) {
 
 struct ErrorCase {
   std::string what;
-  std::string yaml;  // the operation, indented under "  - "
-  std::string where;  // "line:col"
+  std::string yaml;     // the operation, indented under "  - "
+  std::string where;    // "line:col"
   std::string message;  // a substring of the message after the location
 };
 
@@ -203,9 +203,8 @@ TEST(IndexOpsSpecTest, PgrollExamplesForIndexesAndConstraintsParse) {
   if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << dir << " not found";
   for (const char* name :
        {"10_create_index", "11_drop_index", "23_drop_check_constraint",
-        "24_drop_foreign_key_constraint", "27_drop_unique_constraint",
-        "33_rename_check_constraint", "37_create_partial_index",
-        "38_create_hash_index_with_fillfactor", "42_create_unique_index",
+        "24_drop_foreign_key_constraint", "27_drop_unique_constraint", "33_rename_check_constraint",
+        "37_create_partial_index", "38_create_hash_index_with_fillfactor", "42_create_unique_index",
         "44_add_table_unique_constraint", "45_add_table_check_constraint",
         "47_add_table_foreign_key_constraint", "48_drop_tickets_check",
         "54_create_index_with_opclass"}) {
