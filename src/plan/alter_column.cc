@@ -149,6 +149,12 @@ Result<Checked> Check(const AlterColumnOp& op, const SourceLocation& where, Plan
     auto a = Analyze(op.check->constraint, kKind, "check.constraint");
     if (!a.ok()) return a.status();
   }
+  // Parsed whichever path is taken; the shadow path also checks the names they read.
+  for (const auto& [expr, field] : {std::pair{&op.up, "up"}, std::pair{&op.down, "down"}}) {
+    if (!*expr) continue;
+    auto a = Analyze(**expr, kKind, field);
+    if (!a.ok()) return a.status();
+  }
   PGPHASE_RETURN_IF_ERROR(CheckConstraintNames(op, *c.table, b, where));
   c.new_not_null = op.nullable ? !*op.nullable : c.old.not_null;
   c.shadow = (c.type_changed && !c.widening) || (c.new_not_null && !c.old.not_null) ||
@@ -175,6 +181,13 @@ Status PlanDirect(const AlterColumnOp& op, const Checked& c, PlanBuilder& b) {
     b.AddSwapStatements(t, {ddl::DropNotNull(table, name)}, {});
     std::string fill;
     if (op.down) {
+      // down fills the NULLs the new app wrote, by the names the new app uses.
+      std::vector<std::string> after = column_plan::ColumnNames(t);
+      for (auto& n : after)
+        if (n == op.column) n = name;
+      auto a = Analyze(*op.down, kKind, "down");
+      if (!a.ok()) return a.status();
+      PGPHASE_RETURN_IF_ERROR(column_plan::CheckRefs(after, t.name, *a, *op.down, kKind, "down"));
       Result<std::string> down = name == op.column
                                      ? Result<std::string>(op.down->text)
                                      : ddl::RenameColumnRefs(op.down->text, name, op.column);

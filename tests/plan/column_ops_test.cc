@@ -112,6 +112,15 @@ TEST(ColumnOpsPlanTest, DirectChangesMakeNoShadowColumn) {
   EXPECT_EQ(swap.find("_pgphase_new"), std::string::npos);
 }
 
+TEST(ColumnOpsPlanTest, UpAndDownOfDirectChangesAreStillChecked) {
+  ExpectError("operations:\n  - alter_column: {table: users, column: name, nullable: true, "
+              "up: \"1 +\"}\n",
+              "alter_column.up: invalid expression");
+  ExpectError("operations:\n  - alter_column: {table: users, column: name, nullable: true, "
+              "down: \"coalesce(nope, 'x')\"}\n",
+              "alter_column.down: column \"nope\" does not exist");
+}
+
 TEST(ColumnOpsPlanTest, WideningVarcharIsDirectNarrowingIsNot) {
   CatalogSnapshot c = testing::FakeCatalog();
   ColumnInfo code = testing::Col("code", "character varying(10)", false);
