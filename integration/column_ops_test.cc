@@ -528,20 +528,32 @@ TEST_F(ColumnOpsTest, IndexesAndUniqueConstraintsMoveToTheNewColumn) {
   EXPECT_EQ(PgphaseColumns("reviews"), 0);
 }
 
-TEST_F(ColumnOpsTest, DownNamingAMissingColumnIsRefused) {
+// pgroll's example 35 has such a `down`. Running it would break every new-app write after
+// swap; refusing it would refuse pgroll's own example. pgphase keeps the old column in step
+// with the column's own value instead, and says so in plan and apply output.
+TEST_F(ColumnOpsTest, DownNamingAMissingColumnFallsBackToTheColumnsOwnValueAndSaysSo) {
   Exec(kReviews);
-  RunResult r = Run({"plan", WriteSpec("0018_rating", R"(operations:
+  const std::string spec = WriteSpec("0018_rating", R"(operations:
   - alter_column:
       table: reviews
       column: rating
       type: integer
+      up: CASE WHEN rating ~ '^[0-9]+$' THEN CAST(rating AS integer) ELSE 0 END
       down: event_name
-)")});
-  EXPECT_EQ(r.exit_code, 2) << r;
-  EXPECT_NE(r.err.find("0018_rating.yaml:6:13: alter_column.down: column \"event_name\" does not "
+)");
+  RunResult r = Run({"plan", spec});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_NE(r.out.find("0018_rating.yaml:7:13: alter_column.down: column \"event_name\" does not "
                        "exist"),
             std::string::npos)
       << r;
+  EXPECT_NE(r.out.find("`down` cannot run"), std::string::npos) << r;
+  r = Run({"apply", spec, "--through", "swap"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_NE(r.out.find("note: "), std::string::npos) << r;
+  EXPECT_EQ(Fails("INSERT INTO reviews (id, product, rating) VALUES (5001, 'p', 7)"), "");
+  Reverse("0018_rating");
+  EXPECT_EQ(Scalar("SELECT rating FROM reviews WHERE id = 5001"), "7");
 }
 
 // ------------------------------------------------------------ direct changes

@@ -13,7 +13,7 @@ namespace pgphase::it {
 namespace {
 
 // Leading files that must pass. Raise it as operations land; never lower it.
-constexpr int kConformanceFloor = 15;
+constexpr int kConformanceFloor = 56;
 
 const std::string kExamplesDir = PGPHASE_SOURCE_DIR "/../shared/conformance/pgroll-examples";
 

@@ -147,6 +147,7 @@ Result<Plan> LoadOrRegister(pqxx::connection& conn, exec::StateStore& store,
   store.Register(checksum, spec.text, *plan);
   out << fmt::format("registered migration {} (tables: {})\n", spec.name,
                      fmt::join(plan->tables, ", "));
+  for (const auto& note : plan->notes) out << "note: " << note << "\n";
   return plan;
 }
 

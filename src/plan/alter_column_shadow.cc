@@ -131,15 +131,25 @@ Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& wher
   std::vector<std::string> after_cols = before_cols;
   for (auto& n : after_cols)
     if (n == col) n = c.new_name;
-  const SqlExpr down =
-      op.down ? *op.down
-              : SqlExpr{c.type_changed ? fmt::format("CAST({} AS {})", QuoteIdent(c.new_name),
-                                                     c.old.type)
-                                       : QuoteIdent(c.new_name),
-                        where};
+  const SqlExpr own_value{c.type_changed ? fmt::format("CAST({} AS {})", QuoteIdent(c.new_name),
+                                                       c.old.type)
+                                         : QuoteIdent(c.new_name),
+                          where};
+  SqlExpr down = op.down ? *op.down : own_value;
   auto down_a = Analyze(down, kKind, "down");
   if (!down_a.ok()) return down_a.status();
-  PGPHASE_RETURN_IF_ERROR(CheckRefs(after_cols, t.name, *down_a, down, kKind, "down"));
+  if (Status refs = CheckRefs(after_cols, t.name, *down_a, down, kKind, "down"); !refs.ok()) {
+    // pgroll accepts such a `down` (its trigger would fail on the first new-app write
+    // after the switch). Refusing would also refuse pgroll's own example 35; running it
+    // would break every new-app write after swap. So: keep the old column in step with
+    // the column's own value, and say so where reviewers and operators look.
+    b.Note(refs.message() + "; `down` cannot run, so after swap the old column receives the "
+           "new column's own value (" + own_value.text + ") instead: fix `down` if you meant "
+           "something else");
+    down = own_value;
+    down_a = Analyze(down, kKind, "down");
+    if (!down_a.ok()) return down_a.status();
+  }
   std::string check_sql;
   if (op.check) {
     // Written against the column's name; the constraint is created on the shadow.
