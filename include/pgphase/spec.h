@@ -23,7 +23,14 @@ struct SourceLocation {
   int line = 0;
   int column = 0;
 
-  std::string ToString() const;  // "file:line:col", or "file" when line is 0
+  // "file:line:col", or "file" when line is 0. Inline: the planner uses it without
+  // linking the spec module (and so yaml-cpp).
+  std::string ToString() const {
+    if (line == 0) return file;
+    std::string out = file + ":" + std::to_string(line);
+    if (column != 0) out += ":" + std::to_string(column);
+    return out;
+  }
 };
 
 // Raw SQL written by the user (`up`, `down`, `default`, `check`). A distinct type so

@@ -123,13 +123,6 @@ Status LoadDocument(const std::string& text, const std::string& file, YAML::Node
 
 }  // namespace
 
-std::string SourceLocation::ToString() const {
-  if (line == 0) return file;
-  std::string out = file + ":" + std::to_string(line);
-  if (column != 0) out += ":" + std::to_string(column);
-  return out;
-}
-
 Result<ChangeSpec> ParseSpec(const std::string& text, const std::string& file) {
   ChangeSpec spec;
   spec.file = file;
