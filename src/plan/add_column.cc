@@ -142,6 +142,35 @@ void PlanUniqueOrPk(const AddColumnOp& op, const TableInfo& t, PlanBuilder& b,
           Lock::kShareUpdateExclusive, false}});
 }
 
+// Later operations of the same migration see the column (and its constraints) as the
+// plan leaves it after contract.
+void RecordInWorkingCatalog(const AddColumnOp& op, const TableInfo& before, PlanBuilder& b) {
+  TableInfo* t = nullptr;
+  for (auto& table : b.working_catalog().tables)
+    if (table.schema == before.schema && table.name == before.name) t = &table;
+  if (t == nullptr) return;
+  const ColumnSpec& col = op.column;
+  ColumnInfo info;
+  info.name = col.name;
+  info.type = col.type;
+  info.not_null = !col.nullable || col.pk;
+  if (col.default_value) info.default_expr = col.default_value->text;
+  t->columns.push_back(info);
+  if (col.check) t->constraints.push_back({col.check->name, 'c', true, ""});
+  if (col.references) t->constraints.push_back({col.references->name, 'f', true, ""});
+  if (col.unique || col.pk) {
+    IndexInfo index;
+    index.name = col.pk ? BoundedName({t->name, "pkey"}) : BoundedName({t->name, col.name, "key"});
+    index.unique = true;
+    index.primary = col.pk;
+    // Built in validate, after the backfill: never a keyset key for this plan's backfill.
+    index.valid = false;
+    index.columns = {col.name};
+    t->indexes.push_back(index);
+    t->constraints.push_back({index.name, col.pk ? 'p' : 'u', true, ""});
+  }
+}
+
 }  // namespace
 
 Status PlanAddColumn(const AddColumnOp& op, const SourceLocation& where, PlanBuilder& b) {
@@ -216,6 +245,7 @@ Status PlanAddColumn(const AddColumnOp& op, const SourceLocation& where, PlanBui
           {ddl::ValidateConstraint(table, col.references->name), Lock::kShareRowExclusive, true});
   }
   if (col.unique || col.pk) PlanUniqueOrPk(op, t, b, base);
+  RecordInWorkingCatalog(op, t, b);
   return Status::Ok();
 }
 

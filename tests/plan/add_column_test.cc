@@ -245,3 +245,26 @@ TEST(AddColumnPlanTest, DefaultReferringToAColumnIsRejected) {
 
 }  // namespace
 }  // namespace pgphase
+
+namespace pgphase {
+namespace {
+
+TEST(AddColumnPlanTest, LaterOperationsInTheMigrationSeeTheNewColumn) {
+  auto spec = ParseSpec(
+      "operations:\n"
+      "  - add_column:\n      table: users\n      up: upper(name)\n      column:\n"
+      "        name: shout\n        type: text\n        unique: true\n"
+      "  - create_index:\n      name: users_shout_email\n      table: users\n"
+      "      columns:\n        - column: shout\n        - column: email\n",
+      "0003_later.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  auto plan = BuildPlan(*spec, testing::FakeCatalog());
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  // The backfill still batches by the primary key, not by the new unique column.
+  const auto& job = *plan->phase(Phase::kBackfill).steps[0].backfill;
+  ASSERT_EQ(job.key.size(), 1u);
+  EXPECT_EQ(job.key[0].name, "id");
+}
+
+}  // namespace
+}  // namespace pgphase
