@@ -1,41 +1,12 @@
 #include "spec/add_column.h"
-#include "spec/ops.h"
 
-#include <array>
-#include <cctype>
-#include <sstream>
+#include "spec/ops.h"
 
 namespace pgphase::spec_internal {
 namespace {
 
-constexpr std::array<std::string_view, 5> kOnDeleteActions = {"NO ACTION", "RESTRICT", "CASCADE",
-                                                              "SET NULL", "SET DEFAULT"};
-
-// "set  null" -> "SET NULL": upper case, words separated by one space.
-std::string NormalizeAction(const std::string& written) {
-  std::istringstream words(written);
-  std::string word;
-  std::string out;
-  while (words >> word) {
-    for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (!out.empty()) out += ' ';
-    out += word;
-  }
-  return out;
-}
-
 Status ReadOnDelete(const Value& v, std::string* out) {
-  std::string written;
-  PGPHASE_RETURN_IF_ERROR(ReadString(v, &written));
-  std::string action = NormalizeAction(written);
-  for (std::string_view known : kOnDeleteActions) {
-    if (action == known) {
-      *out = action;
-      return Status::Ok();
-    }
-  }
-  return ErrorAt(v, "unknown action \"" + written +
-                        "\"; expected one of: NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT");
+  return ReadKeyword(v, kReferentialActions, "action", out);
 }
 
 Status ReadCheck(const Value& v, CheckSpec* out) {

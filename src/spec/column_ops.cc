@@ -9,27 +9,8 @@
 namespace pgphase::spec_internal {
 namespace {
 
-constexpr std::array<std::string_view, 5> kActions = {"NO ACTION", "RESTRICT", "CASCADE",
-                                                      "SET NULL", "SET DEFAULT"};
-
-// "set  null" -> "SET NULL".
 Status ReadAction(const Value& v, std::string* out) {
-  std::string written;
-  PGPHASE_RETURN_IF_ERROR(ReadString(v, &written));
-  std::istringstream words(written);
-  std::string word, action;
-  while (words >> word) {
-    for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    action += (action.empty() ? "" : " ") + word;
-  }
-  for (std::string_view known : kActions) {
-    if (action == known) {
-      *out = action;
-      return Status::Ok();
-    }
-  }
-  return ErrorAt(v, "unknown action \"" + written +
-                        "\"; expected one of: NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT");
+  return ReadKeyword(v, kReferentialActions, "action", out);
 }
 
 Status ReadReferences(const Value& v, ReferencesSpec* out) {

@@ -9,42 +9,11 @@
 namespace pgphase::spec_internal {
 namespace {
 
-// "set  null" -> "SET NULL": upper case, words separated by one space.
-std::string Normalize(const std::string& written) {
-  std::istringstream words(written);
-  std::string word;
-  std::string out;
-  while (words >> word) {
-    for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (!out.empty()) out += ' ';
-    out += word;
-  }
-  return out;
-}
-
-// A keyword from `known` (any case, any spacing), stored upper-cased.
-template <size_t N>
-Status ReadKeyword(const Value& v, const std::array<std::string_view, N>& known, std::string* out) {
-  std::string written;
-  PGPHASE_RETURN_IF_ERROR(ReadString(v, &written));
-  const std::string word = Normalize(written);
-  std::string list;
-  for (std::string_view k : known) {
-    if (word == k) {
-      *out = word;
-      return Status::Ok();
-    }
-    list += (list.empty() ? "" : ", ") + std::string(k);
-  }
-  return ErrorAt(v, "unknown value \"" + written + "\"; expected one of: " + list);
-}
-
-constexpr std::array<std::string_view, 5> kActions = {"NO ACTION", "RESTRICT", "CASCADE",
-                                                      "SET NULL", "SET DEFAULT"};
-constexpr std::array<std::string_view, 3> kMatchTypes = {"SIMPLE", "FULL", "PARTIAL"};
+const std::vector<std::string_view> kMatchTypes = {"SIMPLE", "FULL", "PARTIAL"};
 
 Status ReadNames(const Value& v, bool allow_empty, std::vector<std::string>* out) {
-  if (!v.node.IsSequence()) return ErrorAt(v, "expected a sequence of names, got " + DescribeNode(v.node));
+  if (!v.node.IsSequence())
+    return ErrorAt(v, "expected a sequence of names, got " + DescribeNode(v.node));
   if (v.node.size() == 0 && !allow_empty) return ErrorAt(v, "expected at least one name");
   for (size_t i = 0; i < v.node.size(); ++i) {
     const Value e = v.Element(i, v.node[i]);
@@ -86,10 +55,12 @@ Status ReadColumnReferences(const Value& v, ReferencesSpec* out) {
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &out->name));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &out->table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &out->column));
-  if (auto x = map.Find("on_delete")) PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kActions, &out->on_delete));
-  if (auto x = map.Find("on_update")) PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kActions, &out->on_update));
+  if (auto x = map.Find("on_delete"))
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kReferentialActions, "value", &out->on_delete));
+  if (auto x = map.Find("on_update"))
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kReferentialActions, "value", &out->on_update));
   if (auto x = map.Find("match_type"))
-    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kMatchTypes, &out->match_type));
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kMatchTypes, "value", &out->match_type));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalBool(map, "deferrable", &out->deferrable));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalBool(map, "initially_deferred", &out->initially_deferred));
   if (out->initially_deferred && !out->deferrable)
@@ -110,8 +81,8 @@ Status ReadGenerated(const Value& v, GeneratedSpec* out) {
       YamlMap::Read(*identity, {"user_specified_values", "sequence_options"}, {}, &id));
   out->identity = "BY DEFAULT";
   if (auto x = id.Find("user_specified_values")) {
-    constexpr std::array<std::string_view, 2> kKinds = {"ALWAYS", "BY DEFAULT"};
-    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kKinds, &*out->identity));
+    const std::vector<std::string_view> kKinds = {"ALWAYS", "BY DEFAULT"};
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kKinds, "value", &*out->identity));
   }
   if (auto x = id.Find("sequence_options"))
     PGPHASE_RETURN_IF_ERROR(ReadString(*x, &out->sequence_options.emplace()));
@@ -134,15 +105,16 @@ Status ReadTableColumn(const Value& v, ColumnSpec* out) {
   PGPHASE_RETURN_IF_ERROR(ReadOptionalBool(map, "pk", &out->pk));
   if (out->pk && out->nullable)
     return ErrorAt(*map.Find("nullable"), "a primary key column cannot be nullable");
-  if (auto x = map.Find("default")) PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*x, &out->default_value.emplace()));
-  if (auto x = map.Find("check")) PGPHASE_RETURN_IF_ERROR(ReadColumnCheck(*x, &out->check.emplace()));
+  if (auto x = map.Find("default"))
+    PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*x, &out->default_value.emplace()));
+  if (auto x = map.Find("check"))
+    PGPHASE_RETURN_IF_ERROR(ReadColumnCheck(*x, &out->check.emplace()));
   if (auto x = map.Find("references"))
     PGPHASE_RETURN_IF_ERROR(ReadColumnReferences(*x, &out->references.emplace()));
   if (auto x = map.Find("comment")) PGPHASE_RETURN_IF_ERROR(ReadComment(*x, &out->comment));
   if (auto x = map.Find("generated")) {
     PGPHASE_RETURN_IF_ERROR(ReadGenerated(*x, &out->generated.emplace()));
-    if (out->default_value)
-      return ErrorAt(*x, "a generated column cannot also have a default");
+    if (out->default_value) return ErrorAt(*x, "a generated column cannot also have a default");
   }
   return Status::Ok();
 }
@@ -153,10 +125,12 @@ Status ReadTableReferences(const Value& v, ConstraintSpec* out) {
       v, {"table", "columns", "on_delete", "on_update", "match_type"}, {"table", "columns"}, &map));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &out->ref_table));
   PGPHASE_RETURN_IF_ERROR(ReadNames(*map.Find("columns"), false, &out->ref_columns));
-  if (auto x = map.Find("on_delete")) PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kActions, &out->on_delete));
-  if (auto x = map.Find("on_update")) PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kActions, &out->on_update));
+  if (auto x = map.Find("on_delete"))
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kReferentialActions, "value", &out->on_delete));
+  if (auto x = map.Find("on_update"))
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kReferentialActions, "value", &out->on_update));
   if (auto x = map.Find("match_type"))
-    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kMatchTypes, &out->match_type));
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kMatchTypes, "value", &out->match_type));
   return Status::Ok();
 }
 
@@ -175,9 +149,11 @@ Status ReadExclude(const Value& v, ConstraintSpec* out) {
   PGPHASE_RETURN_IF_ERROR(
       YamlMap::Read(v, {"index_method", "elements", "predicate"}, {"elements"}, &map));
   out->index_method = "btree";
-  if (auto x = map.Find("index_method")) PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*x, &out->index_method));
+  if (auto x = map.Find("index_method"))
+    PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*x, &out->index_method));
   PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*map.Find("elements"), &out->exclude_elements.emplace()));
-  if (auto x = map.Find("predicate")) PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*x, &out->predicate.emplace()));
+  if (auto x = map.Find("predicate"))
+    PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*x, &out->predicate.emplace()));
   return Status::Ok();
 }
 
@@ -189,8 +165,7 @@ Status CheckConstraintShape(const Value& v, const YamlMap& map, const Constraint
     return Status::Ok();
   };
   auto forbids = [&](std::string_view key) -> Status {
-    if (auto x = map.Find(key))
-      return ErrorAt(*x, "not allowed in a " + c.type + " constraint");
+    if (auto x = map.Find(key)) return ErrorAt(*x, "not allowed in a " + c.type + " constraint");
     return Status::Ok();
   };
   const bool index_backed = c.type == "unique" || c.type == "primary_key" || c.type == "exclude";
@@ -233,10 +208,10 @@ Status ReadTableConstraint(const Value& v, ConstraintSpec* out) {
       {"name", "type"}, &map));
   out->where = LocationOf(v);
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &out->name));
-  constexpr std::array<std::string_view, 5> kTypes = {"CHECK", "UNIQUE", "PRIMARY_KEY",
-                                                      "FOREIGN_KEY", "EXCLUDE"};
+  const std::vector<std::string_view> kTypes = {"CHECK", "UNIQUE", "PRIMARY_KEY", "FOREIGN_KEY",
+                                                "EXCLUDE"};
   std::string type;
-  PGPHASE_RETURN_IF_ERROR(ReadKeyword(*map.Find("type"), kTypes, &type));
+  PGPHASE_RETURN_IF_ERROR(ReadKeyword(*map.Find("type"), kTypes, "value", &type));
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   out->type = type;
   if (auto x = map.Find("columns")) PGPHASE_RETURN_IF_ERROR(ReadNames(*x, false, &out->columns));
@@ -309,8 +284,8 @@ Status ReadSetReplicaIdentity(const Value& /*key*/, const Value& v, Operation* o
   const Value identity = *map.Find("identity");
   YamlMap id;
   PGPHASE_RETURN_IF_ERROR(YamlMap::Read(identity, {"type", "index"}, {"type"}, &id));
-  constexpr std::array<std::string_view, 4> kTypes = {"FULL", "DEFAULT", "NOTHING", "INDEX"};
-  PGPHASE_RETURN_IF_ERROR(ReadKeyword(*id.Find("type"), kTypes, &op.type));
+  const std::vector<std::string_view> kTypes = {"FULL", "DEFAULT", "NOTHING", "INDEX"};
+  PGPHASE_RETURN_IF_ERROR(ReadKeyword(*id.Find("type"), kTypes, "value", &op.type));
   std::optional<Value> index = id.Find("index");
   if (op.type == "INDEX" && !index)
     return ErrorAt(identity, "identity type index needs `index` (the index to use)");

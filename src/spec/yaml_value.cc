@@ -1,7 +1,9 @@
 #include "spec/yaml_value.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <sstream>
 
 namespace pgphase::spec_internal {
 namespace {
@@ -186,6 +188,31 @@ Status ReadPositiveDuration(const Value& v, Millis* out) {
   if (d->count() <= 0) return ErrorAt(v, "duration must be greater than 0ms");
   *out = *d;
   return Status::Ok();
+}
+
+const std::vector<std::string_view> kReferentialActions = {"NO ACTION", "RESTRICT", "CASCADE",
+                                                           "SET NULL", "SET DEFAULT"};
+
+Status ReadKeyword(const Value& v, const std::vector<std::string_view>& known,
+                   std::string_view noun, std::string* out) {
+  std::string written;
+  PGPHASE_RETURN_IF_ERROR(ReadString(v, &written));
+  std::istringstream words(written);
+  std::string word, normalized;
+  while (words >> word) {
+    for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    normalized += (normalized.empty() ? "" : " ") + word;
+  }
+  std::string list;
+  for (std::string_view k : known) {
+    if (normalized == k) {
+      *out = normalized;
+      return Status::Ok();
+    }
+    list += (list.empty() ? "" : ", ") + std::string(k);
+  }
+  return ErrorAt(v,
+                 "unknown " + std::string(noun) + " \"" + written + "\"; expected one of: " + list);
 }
 
 }  // namespace pgphase::spec_internal

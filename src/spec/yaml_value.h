@@ -51,6 +51,14 @@ SourceLocation LocationOf(const Value& v);
 // Status::Invalid("file:line:col: path: what").
 Status ErrorAt(const Value& v, std::string_view what);
 
+// A keyword from `known` written in any case with any spacing between its words, stored
+// as listed ("set  null" -> "SET NULL"). Errors: "unknown <noun> \"x\"; expected one of: ...".
+Status ReadKeyword(const Value& v, const std::vector<std::string_view>& known,
+                   std::string_view noun, std::string* out);
+
+// Foreign-key actions (on_delete, on_update).
+extern const std::vector<std::string_view> kReferentialActions;
+
 // "a map", "a sequence", "null", "a string".
 std::string DescribeNode(const YAML::Node& node);
 

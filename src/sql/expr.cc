@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "pgphase/sql.h"
+#include "sql/parse_result.h"
 
 namespace pgphase {
 namespace {
@@ -28,23 +29,8 @@ constexpr std::string_view kExprSuffix = ")";
 constexpr std::string_view kTypePrefix = "SELECT CAST(NULL AS ";
 constexpr std::string_view kTypeSuffix = ")";
 
-// Owns one pg_query_parse result.
-class ParseResult {
- public:
-  explicit ParseResult(const std::string& sql) : r_(pg_query_parse(sql.c_str())) {}
-  ~ParseResult() { pg_query_free_parse_result(r_); }
-  ParseResult(const ParseResult&) = delete;
-  ParseResult& operator=(const ParseResult&) = delete;
-  const PgQueryParseResult& get() const { return r_; }
-
- private:
-  PgQueryParseResult r_;
-};
-
-// `what` names the user's text in messages ("expression", "type").
-Status Rejected(std::string_view what, const std::string& why) {
-  return Status::Invalid("invalid " + std::string(what) + ": " + why);
-}
+using sql_internal::ParseResult;
+using sql_internal::Rejected;
 
 // Characters of UTF-8 text, as the parser counts them in cursor positions.
 size_t CountChars(std::string_view s) {
