@@ -312,8 +312,12 @@ cmd_standby() {
   [[ -f "$dir/location" ]] || base=$(prepare_base "$dir")
   rm -rf "$base/data"
   say "pg_basebackup of 127.0.0.1:$(cat "$primary_base/port") into $base/data"
+  # A replication slot makes the primary keep WAL until this standby has it: without one,
+  # a standby that falls behind under load loses its stream for good ("requested WAL
+  # segment ... has already been removed"). The slot lives on the primary and goes with it.
+  local slot="pgphase_standby_$$"
   if ! as_pg "$bindir/pg_basebackup" -h 127.0.0.1 -p "$(cat "$primary_base/port")" -U postgres \
-    -D "$base/data" -R -X stream -c fast >"$base/basebackup.log" 2>&1; then
+    -D "$base/data" -R -X stream -c fast -C -S "$slot" >"$base/basebackup.log" 2>&1; then
     cat "$base/basebackup.log" >&2
     die "pg_basebackup failed"
   fi
