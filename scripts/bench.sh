@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# Benchmark of issue 4: backfill speed and sync-trigger cost, as ratios against baselines
+# measured in the same run on identical tables (so a noisy machine matters little).
+# Usage: scripts/bench.sh
+# Environment:
+#   BENCH_ROWS    table sizes, space-separated (default "1000000"; the issue's second
+#                 point is 10000000: BENCH_ROWS="1000000 10000000")
+#   BENCH_RUNS    runs of each trigger-cost statement per side, median taken (default 3)
+#   PGPHASE_JOBS  parallel compile jobs (default 2)
+# Builds a Release binary in build-bench/, starts its own throwaway PostgreSQL
+# (scripts/pg.sh, deleted on exit), prints a table and writes it to
+# build-bench/bench-results.txt. docs/benchmarks.md explains every number.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+out_dir="$root/build-bench"
+bench_dir="$root/integration/bench"
+spec="$bench_dir/add_shout.yaml"
+results="$out_dir/bench-results.txt"
+rows_list=${BENCH_ROWS:-1000000}
+readonly kTriggerRowsMax=200000
+readonly kRuns=${BENCH_RUNS:-3}
+
+say() { echo "bench.sh: $*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+
+for n in $rows_list; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROWS: not a positive integer: $n"
+done
+[[ -n "${rows_list// /}" ]] || die "BENCH_ROWS is empty"
+[[ "$kRuns" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS: not a positive integer: $kRuns"
+
+# /usr/bin/time (Debian package `time`) measures the backfill's peak RSS. Installed the way
+# scripts/bootstrap.sh installs packages: only when missing, with sudo when not root.
+ensure_time() {
+  [[ -x /usr/bin/time ]] && return 0
+  say "installing package time (for /usr/bin/time)"
+  local sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null 2>&1 || die "not root and no sudo; install as root: apt-get install time"
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends time
+}
+
+ensure_time
+command -v psql >/dev/null 2>&1 || die "psql not found; run scripts/bootstrap.sh"
+
+say "building a Release binary in build-bench/"
+cmake -S . -B "$out_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$out_dir" -j "${PGPHASE_JOBS:-2}" --target pgphase
+pgphase="$out_dir/pgphase"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pgphase-bench.XXXXXX")
+chmod 755 "$tmp"  # the server runs as `postgres` when we are root and must enter it
+pgdir="$tmp/pg"
+
+# shellcheck disable=SC2317  # called by the EXIT trap
+cleanup() {
+  bash scripts/pg.sh destroy "$pgdir" || say "could not stop the server in $pgdir"
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+server_url=$(bash scripts/pg.sh start "$pgdir")
+export PGOPTIONS="-c client_min_messages=warning"  # no NOTICEs from DROP ... IF EXISTS
+say "server $server_url (log: $(bash scripts/pg.sh log "$pgdir"))"
+
+db=  # URL of the current size's database, set per size below
+
+sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+
+# Runs one statement and prints its duration in ms, as psql's \timing measures it
+# (statement round trip only, no connection setup).
+timed_sql() {
+  local output ms
+  output=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c '\timing on' -c "$1")
+  ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$output" | tail -n 1)
+  [[ -n "$ms" ]] || die "no timing in psql output for: $1"
+  echo "$ms"
+}
+
+# Before each measured statement: write out dirty shared buffers (CHECKPOINT), and, since
+# this server runs with fsync off, have the kernel write its dirty pages too (sync), so that
+# no side pays for writes left over from the previous step.
+settle() {
+  sql -c "CHECKPOINT"
+  sync
+}
+
+now_ns() { date +%s%N; }
+median() { printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; }
+# calc EXPR [VAR=VALUE...]: floating-point arithmetic through awk.
+calc() {
+  local expr=$1
+  shift
+  awk "$@" "BEGIN { printf \"%.6f\", $expr }"
+}
+fmt_num() { awk -v x="$1" -v p="${2:-0}" 'BEGIN { printf "%.*f", p, x }'; }
+fmt_list() {
+  local x out=()
+  for x; do out+=("$(fmt_num "$x")"); done
+  echo "${out[*]}"
+}
+
+# A compact copy of t (rows, NOT NULLs, primary key), autovacuum off like every table here.
+copy_of_t() {
+  local name=$1
+  sql <<EOF
+DROP TABLE IF EXISTS $name;
+CREATE TABLE $name WITH (autovacuum_enabled = off) AS SELECT * FROM t;
+ALTER TABLE $name ADD PRIMARY KEY (id);
+ALTER TABLE $name ALTER COLUMN name SET NOT NULL, ALTER COLUMN n SET NOT NULL;
+EOF
+}
+
+# trigger_test LABEL STATEMENT_TEMPLATE OTHER_TABLE: runs the statement (with TABLE
+# replaced by the table name) kRuns times on t and on OTHER_TABLE, alternating which side
+# goes first, with VACUUM after each run and settle before each; sets the globals
+# trig_pg_ms and trig_other_ms to the medians and trig_runs to every run's time.
+trigger_test() {
+  local label=$1 template=$2 other=$3
+  local pg_times=() other_times=() run side ms order
+  for ((run = 1; run <= kRuns; run++)); do
+    order=("t" "$other")
+    if ((run % 2 == 0)); then
+      order=("$other" "t")
+    fi
+    for side in "${order[@]}"; do
+      settle
+      ms=$(timed_sql "${template//TABLE/$side}")
+      sql -c "VACUUM $side"
+      if [[ "$side" == "t" ]]; then
+        pg_times+=("$ms")
+      else
+        other_times+=("$ms")
+      fi
+      say "  $label run $run: $side $(fmt_num "$ms" 1) ms"
+    done
+  done
+  trig_pg_ms=$(median "${pg_times[@]}")
+  trig_other_ms=$(median "${other_times[@]}")
+  trig_runs="$(fmt_list "${pg_times[@]}") / $(fmt_list "${other_times[@]}")"
+}
+
+pg_version=$(psql -X -At -d "$server_url" -c "SHOW server_version")
+load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
+# The binary is built from the working tree: say so when it differs from the commit.
+revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n "$(git status --porcelain --untracked-files=no -- src include CMakeLists.txt 2>/dev/null)" ]]; then
+  revision+=" + uncommitted changes in src/include"
+fi
+table_header="rows | pgphase rows/s | baseline rows/s | backfill ratio | trigger ratio (source col) | trigger ratio (other col) | peak RSS MB"
+table_rows=()
+details=()
+declare -A rate_of=()
+
+for n in $rows_list; do
+  k=$((n < kTriggerRowsMax ? n : kTriggerRowsMax))
+  dbname="bench_$n"
+  db="${server_url%/*}/$dbname"
+
+  # --- 1. backfill ratio -------------------------------------------------------------
+  # kRuns rounds, each on a fresh database (pgphase's state lives in it), alternating
+  # which side goes first; medians are taken. The last round's t is kept for part 2.
+  base_times=()
+  pg_times=()
+  rss_kb=0
+  for ((round = 1; round <= kRuns; round++)); do
+    # synchronous_commit on, as in production (the test server's default is off): with
+    # asynchronous commits, a VACUUM right after loading cannot set hint bits or mark pages
+    # all-visible (the inserting commit is not flushed yet), which would leave t and t_base
+    # in different, unrealistic states. With fsync off it costs a write() per commit.
+    psql -X -q -v ON_ERROR_STOP=1 -d "$server_url" -c "DROP DATABASE IF EXISTS $dbname" \
+      -c "CREATE DATABASE $dbname" -c "ALTER DATABASE $dbname SET synchronous_commit = on"
+    say "[$n rows, round $round/$kRuns] creating t and its copy t_base"
+    sql -v rows="$n" -f "$bench_dir/setup.sql"
+    "$pgphase" apply "$spec" --through sync --db "$db" >"$tmp/sync.log"  # not timed
+    sql -c "ALTER TABLE t_base ADD COLUMN shout text"
+
+    order=(baseline pgphase)
+    if ((round % 2 == 0)); then
+      order=(pgphase baseline)
+    fi
+    for side in "${order[@]}"; do
+      settle
+      if [[ "$side" == baseline ]]; then
+        ms=$(timed_sql "UPDATE t_base SET shout = upper(name)")
+        base_times+=("$ms")
+      else
+        t0=$(now_ns)
+        /usr/bin/time -f %M -o "$tmp/rss" \
+          "$pgphase" apply "$spec" --through backfill --db "$db" >"$tmp/backfill.log"
+        t1=$(now_ns)
+        ms=$(calc "($t1 - $t0) / 1e6")
+        pg_times+=("$ms")
+        round_rss=$(tail -n 1 "$tmp/rss")
+        rss_kb=$((round_rss > rss_kb ? round_rss : rss_kb))
+        cp "$tmp/backfill.log" "$out_dir/backfill-$n.log"
+      fi
+      say "  backfill round $round: $side $(fmt_num "$ms") ms"
+    done
+    sql -c "DROP TABLE t_base"
+    wrong=$(sql -At -c "SELECT count(*) FROM t WHERE shout IS DISTINCT FROM upper(name)")
+    ((wrong == 0)) || die "[$n rows] backfill left $wrong rows with shout != upper(name)"
+  done
+  base_ms=$(median "${base_times[@]}")
+  pg_ms=$(median "${pg_times[@]}")
+
+  pg_rate=$(calc "$n / ($pg_ms / 1000)")
+  base_rate=$(calc "$n / ($base_ms / 1000)")
+  backfill_ratio=$(calc "$base_ms / $pg_ms")
+  rate_of[$n]=$pg_rate
+  say "[$n rows] backfill medians: baseline $(fmt_num "$base_ms") ms, pgphase" \
+    "$(fmt_num "$pg_ms") ms, ratio $(fmt_num "$backfill_ratio" 3), peak RSS $((rss_kb / 1024)) MB"
+
+  # --- 2. trigger cost (sync triggers installed, after the backfill) -----------------
+  # t keeps pgphase's sync triggers until contract. Every compared table is made compact
+  # the same way (VACUUM FULL of t, a fresh copy of t) so that layout and bloat are equal.
+  say "[$n rows] trigger cost, UPDATE of the source column (K = $k), vs a minimal trigger"
+  sql -c "VACUUM FULL t"
+  copy_of_t t_min
+  sql -f "$bench_dir/minimal_trigger.sql"
+  sql -c "VACUUM ANALYZE t" -c "VACUUM ANALYZE t_min"
+  trigger_test "source col" "UPDATE TABLE SET name = name || 'x' WHERE id <= $k" t_min
+  src_pg_ms=$trig_pg_ms
+  src_min_ms=$trig_other_ms
+  src_runs=$trig_runs
+  sql -c "DROP TABLE t_min"
+
+  say "[$n rows] trigger cost, UPDATE of another column (K = $k), vs no trigger"
+  sql -c "VACUUM FULL t"
+  copy_of_t t_none
+  sql -c "VACUUM ANALYZE t" -c "VACUUM ANALYZE t_none"
+  trigger_test "other col" "UPDATE TABLE SET n = n + 1 WHERE id <= $k" t_none
+  oth_pg_ms=$trig_pg_ms
+  oth_none_ms=$trig_other_ms
+  oth_runs=$trig_runs
+  sql -c "DROP TABLE t_none"
+
+  src_ratio=$(calc "$src_min_ms / $src_pg_ms")
+  oth_ratio=$(calc "$oth_none_ms / $oth_pg_ms")
+
+  table_rows+=("$(printf '%s | %s | %s | %s | %s | %s | %s' "$n" "$(fmt_num "$pg_rate")" \
+    "$(fmt_num "$base_rate")" "$(fmt_num "$backfill_ratio" 3)" "$(fmt_num "$src_ratio" 3)" \
+    "$(fmt_num "$oth_ratio" 3)" "$(fmt_num "$(calc "$rss_kb / 1024")" 1)")")
+  details+=("$n rows, backfill: baseline UPDATE $(fmt_num "$base_ms") ms, pgphase apply --through backfill $(fmt_num "$pg_ms") ms (medians; runs: $(fmt_list "${base_times[@]}") / $(fmt_list "${pg_times[@]}"))")
+  details+=("$n rows, source col (K = $k): pgphase $(fmt_num "$src_pg_ms" 1) ms, minimal trigger $(fmt_num "$src_min_ms" 1) ms (medians; runs: $src_runs)")
+  details+=("$n rows, other col (K = $k): pgphase $(fmt_num "$oth_pg_ms" 1) ms, no trigger $(fmt_num "$oth_none_ms" 1) ms (medians; runs: $oth_runs)")
+
+  psql -X -q -d "$server_url" -c "DROP DATABASE $dbname"
+done
+
+{
+  echo "pgphase benchmark (issue 4), $(date -u '+%Y-%m-%d %H:%M UTC'), PostgreSQL $pg_version," \
+    "$(nproc) cores, load average at start $load_at_start," \
+    "commit $revision"
+  echo
+  echo "$table_header"
+  for row in "${table_rows[@]}"; do echo "$row"; done
+  echo
+  for d in "${details[@]}"; do echo "$d"; done
+  first=${rows_list%% *}
+  for n in $rows_list; do
+    if [[ "$n" != "$first" ]]; then
+      echo "pgphase rows/s at $n rows / at $first rows: $(fmt_num "$(calc "${rate_of[$n]} / ${rate_of[$first]}")" 3)" \
+        "(target: within 15%, i.e. >= 0.85)"
+    fi
+  done
+  echo "targets: backfill ratio >= 0.8 at 1M rows; trigger ratio (source col) >= 0.9;" \
+    "trigger ratio (other col) >= 0.85; peak RSS <= 64 MB at 10M rows"
+} >"$results"
+echo
+cat "$results"
+echo
+say "written to ${results#"$root"/}"
