@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark of issue 4: backfill speed and sync-trigger cost, as ratios against baselines
-# measured in the same run on identical tables (so a noisy machine matters little).
+# measured in the same run on identical tables (so the machine's speed cancels out; other
+# load on it during the run does not: run it on an idle machine).
 # Usage: scripts/bench.sh
 # Environment:
 #   BENCH_ROWS    table sizes, space-separated (default "1000000"; the issue's second
 #                 point is 10000000: BENCH_ROWS="1000000 10000000")
-#   BENCH_RUNS    runs of each trigger-cost statement per side, median taken (default 3)
+#   BENCH_RUNS    runs per side of every measurement, medians taken (default 3): backfill
+#                 rounds (each on a fresh database) and trigger-cost statements
 #   PGPHASE_JOBS  parallel compile jobs (default 2)
 # Builds a Release binary in build-bench/, starts its own throwaway PostgreSQL
 # (scripts/pg.sh, deleted on exit), prints a table and writes it to
@@ -97,12 +99,8 @@ settle() {
 
 now_ns() { date +%s%N; }
 median() { printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; }
-# calc EXPR [VAR=VALUE...]: floating-point arithmetic through awk.
-calc() {
-  local expr=$1
-  shift
-  awk "$@" "BEGIN { printf \"%.6f\", $expr }"
-}
+# calc EXPR: floating-point arithmetic through awk (EXPR holds only numbers and operators).
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 fmt_num() { awk -v x="$1" -v p="${2:-0}" 'BEGIN { printf "%.*f", p, x }'; }
 fmt_list() {
   local x out=()
