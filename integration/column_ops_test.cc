@@ -10,14 +10,6 @@ namespace {
 
 class ColumnOpsTest : public PgphaseTest {
  protected:
-  void Apply(const std::string& spec, const std::string& phase) {
-    RunResult r = Run({"apply", spec, "--through", phase});
-    ASSERT_EQ(r.exit_code, 0) << r;
-  }
-  void Reverse(const std::string& migration) {
-    RunResult r = Run({"reverse", migration});
-    ASSERT_EQ(r.exit_code, 0) << r;
-  }
   // The error message of a statement expected to fail, "" when it succeeds.
   std::string Fails(const std::string& sql) {
     try {
@@ -26,10 +18,6 @@ class ColumnOpsTest : public PgphaseTest {
       return e.what();
     }
     return "";
-  }
-  std::string TypeOf(const std::string& table, const std::string& column) {
-    return Scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '" +
-                  table + "'::regclass AND attname = '" + column + "' AND NOT attisdropped");
   }
   std::string CommentOf(const std::string& table, const std::string& column) {
     return Scalar("SELECT col_description(attrelid, attnum) FROM pg_attribute WHERE attrelid = '" +

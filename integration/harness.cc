@@ -597,6 +597,24 @@ bool PgphaseTest::ColumnNotNull(const std::string& table, const std::string& col
              .value_or("false") == "true";
 }
 
+std::string PgphaseTest::TypeOf(const std::string& table, const std::string& column) {
+  return ScalarOptP(
+             "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+             "to_regclass($1) AND attname = $2 AND attnum > 0 AND NOT attisdropped",
+             "public." + QuoteIdent(table), column)
+      .value_or("");
+}
+
+void PgphaseTest::Apply(const std::string& spec, const std::string& phase) {
+  const RunResult r = Run({"apply", spec, "--through", phase});
+  ASSERT_EQ(r.exit_code, 0) << r;
+}
+
+void PgphaseTest::Reverse(const std::string& migration) {
+  const RunResult r = Run({"reverse", migration});
+  ASSERT_EQ(r.exit_code, 0) << r;
+}
+
 long long PgphaseTest::UserTriggerCount(const std::string& table) {
   return std::stoll(*ScalarOptP(
       "SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal",

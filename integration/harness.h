@@ -129,6 +129,10 @@ class PgphaseTest : public ::testing::Test {
 
   // pgphase <args...> --db <db_url()>, waiting for it to exit.
   RunResult Run(std::vector<std::string> args, Millis timeout = Millis(120'000));
+  // `pgphase apply SPEC --through PHASE` / `pgphase reverse MIGRATION`, failing the test
+  // (with the command's output) unless they exit 0.
+  void Apply(const std::string& spec, const std::string& phase);
+  void Reverse(const std::string& migration);
   // pgphase <args...> with no --db (lint, or to test flag handling).
   RunResult RunNoDb(std::vector<std::string> args, Millis timeout = Millis(120'000));
   // Starts pgphase <args...> --db <db_url()> in the background; stdout and stderr go to
@@ -174,6 +178,8 @@ class PgphaseTest : public ::testing::Test {
   // --- catalog probes on schema public ---
   bool ColumnExists(const std::string& table, const std::string& column);
   bool ColumnNotNull(const std::string& table, const std::string& column);
+  // format_type of public.table.column ("" when there is no such column).
+  std::string TypeOf(const std::string& table, const std::string& column);
   long long UserTriggerCount(const std::string& table);  // pg_trigger, not tgisinternal
   long long NotValidConstraintCount(const std::string& table);
   long long CheckConstraintCount(const std::string& table);

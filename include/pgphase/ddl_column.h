@@ -59,4 +59,10 @@ std::vector<std::string> RestoreNotNull(const Rel& t, const std::string& column,
 Result<std::string> RenameColumnRefs(const std::string& expr, const std::string& from,
                                      const std::string& to);
 
+// As RenameColumnRefs, but each reference to `column` becomes `(replacement)`, an SQL
+// expression: composes two `up` expressions when one column is changed twice in one
+// migration (the later one reads the column the earlier one computes).
+Result<std::string> ReplaceColumnRefs(const std::string& expr, const std::string& column,
+                                      const std::string& replacement);
+
 }  // namespace pgphase::ddl

@@ -68,6 +68,9 @@ struct ColumnSpec {
   std::string type;
   bool nullable = false;  // pgroll's default: NOT NULL unless `nullable: true`
   bool unique = false;
+  // The unique constraint's name when it is not <table>_<column>_key: not a YAML key, set
+  // when an alter_column's `unique: {name: ...}` is combined into the column (plan/merge.cc).
+  std::optional<std::string> unique_name;
   bool pk = false;
   std::optional<SqlExpr> default_value;
   std::optional<CheckSpec> check;

@@ -99,6 +99,9 @@ Result<Checked> Check(const AddColumnOp& op, const SourceLocation& where, PlanBu
                                "up or default)",
                                QuoteIdent(col.name)));
   }
+  if (col.unique_name && (c.table->FindConstraint(*col.unique_name) != nullptr ||
+                          b.catalog().HasRelation(schema, *col.unique_name)))
+    return Invalid(col.where, "unique: " + QuoteIdent(*col.unique_name) + " already exists");
   if (col.pk && !c.table->primary_key.empty())
     return Invalid(col.where, "table " + QuoteIdent(op.table) + " already has a primary key");
   if (col.references) {
@@ -116,12 +119,17 @@ Result<Checked> Check(const AddColumnOp& op, const SourceLocation& where, PlanBu
   return c;
 }
 
+// The index (and constraint) a unique or primary key column gets.
+std::string UniqueIndexName(const std::string& table, const ColumnSpec& col) {
+  if (col.pk) return BoundedName({table, "pkey"});
+  return col.unique_name.value_or(BoundedName({table, col.name, "key"}));
+}
+
 void PlanUniqueOrPk(const AddColumnOp& op, const TableInfo& t, PlanBuilder& b,
                     const std::string& base) {
   const ColumnSpec& col = op.column;
   const ddl::Rel table{t.schema, t.name};
-  const std::string index =
-      col.pk ? BoundedName({t.name, "pkey"}) : BoundedName({t.name, col.name, "key"});
+  const std::string index = UniqueIndexName(t.name, col);
   const ddl::Rel index_rel{t.schema, index};
   const std::string create = ddl::CreateUniqueIndexConcurrently(table, index, {col.name});
   Step build;
@@ -160,7 +168,7 @@ void RecordInWorkingCatalog(const AddColumnOp& op, const TableInfo& before, Plan
   if (col.references) t->constraints.push_back({col.references->name, 'f', true, ""});
   if (col.unique || col.pk) {
     IndexInfo index;
-    index.name = col.pk ? BoundedName({t->name, "pkey"}) : BoundedName({t->name, col.name, "key"});
+    index.name = UniqueIndexName(t->name, col);
     index.unique = true;
     index.primary = col.pk;
     // Built in validate, after the backfill: never a keyset key for this plan's backfill.

@@ -21,8 +21,12 @@ Status NotPlannedYet(const std::string& kind, const SourceLocation& where) {
 
 Result<Plan> BuildPlan(const ChangeSpec& spec, const CatalogSnapshot& catalog,
                        const PlanOptions& /*options*/) {
-  PlanBuilder b(spec, catalog);
-  for (const OperationEntry& entry : spec.operations) {
+  std::vector<std::string> notes;
+  Result<ChangeSpec> combined = CombineColumnOperations(spec, catalog, &notes);
+  if (!combined.ok()) return combined.status();
+  PlanBuilder b(*combined, catalog);
+  for (auto& note : notes) b.Note(std::move(note));
+  for (const OperationEntry& entry : combined->operations) {
     const SourceLocation& w = entry.where;
     Status st = std::visit(
         Overloaded{

@@ -108,6 +108,12 @@ class PlanBuilder {
   std::vector<std::pair<Phase, Step>> after_table_work_;
 };
 
+// The migration with operations on a column that an earlier operation of it adds or
+// changes folded into that earlier one (plan/merge.cc); `notes` says what was combined.
+// Errors: ExitCode::kInvalid when two of them cannot be combined (two checks on a column).
+Result<ChangeSpec> CombineColumnOperations(const ChangeSpec& spec, const CatalogSnapshot& catalog,
+                                           std::vector<std::string>* notes);
+
 // Key columns for keyset batches: the primary key, else the first valid, non-partial
 // unique index over NOT NULL plain columns. Empty when the table has neither.
 std::vector<KeyColumn> KeysetKey(const TableInfo& table);

@@ -184,10 +184,9 @@ size_t IdentifierLength(const std::string& s, size_t pos) {
   return i - pos;
 }
 
-}  // namespace
-
-Result<std::string> RenameColumnRefs(const std::string& expr, const std::string& from,
-                                     const std::string& to) {
+// `expr` with each unqualified reference to column `from` replaced by `text`.
+Result<std::string> SubstituteColumnRefs(const std::string& expr, const std::string& from,
+                                         const std::string& text) {
   const std::string sql = std::string(kPrefix) + expr + ")";
   PgQueryParseResult parsed = pg_query_parse(sql.c_str());
   std::vector<int> locations;
@@ -205,9 +204,21 @@ Result<std::string> RenameColumnRefs(const std::string& expr, const std::string&
   for (auto it = locations.rbegin(); it != locations.rend(); ++it) {
     if (*it < static_cast<int>(kPrefix.size())) continue;
     const size_t pos = static_cast<size_t>(*it);
-    out.replace(pos, IdentifierLength(out, pos), QuoteIdent(to));
+    out.replace(pos, IdentifierLength(out, pos), text);
   }
   return out.substr(kPrefix.size(), out.size() - kPrefix.size() - 1);
+}
+
+}  // namespace
+
+Result<std::string> RenameColumnRefs(const std::string& expr, const std::string& from,
+                                     const std::string& to) {
+  return SubstituteColumnRefs(expr, from, QuoteIdent(to));
+}
+
+Result<std::string> ReplaceColumnRefs(const std::string& expr, const std::string& column,
+                                      const std::string& replacement) {
+  return SubstituteColumnRefs(expr, column, "(" + replacement + ")");
 }
 
 }  // namespace pgphase::ddl

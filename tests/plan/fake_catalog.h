@@ -1,7 +1,11 @@
 // A fixed catalog for planner tests: no database involved.
 #pragma once
 
+#include <string>
+
 #include "pgphase/catalog.h"
+#include "pgphase/plan.h"
+#include "pgphase/spec.h"
 
 namespace pgphase::testing {
 
@@ -53,6 +57,14 @@ inline CatalogSnapshot FakeCatalog() {
   c.tables = {users, lines, logs, weird};
   c.relation_names = {"public.users", "public.users_pkey", "public.order_lines", "public.logs"};
   return c;
+}
+
+// The plan of a migration written inline (as file 0001_test.yaml) against `catalog`.
+inline Result<Plan> PlanYaml(const std::string& yaml,
+                             const CatalogSnapshot& catalog = FakeCatalog()) {
+  auto spec = ParseSpec(yaml, "0001_test.yaml");
+  if (!spec.ok()) return spec.status();
+  return BuildPlan(*spec, catalog);
 }
 
 }  // namespace pgphase::testing
