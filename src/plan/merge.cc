@@ -30,10 +30,17 @@ Status Refuse(const SourceLocation& where, const std::string& kind, const std::s
   return Status::Invalid(fmt::format("{}: {}: {}", where.ToString(), kind, what));
 }
 
-// The expression text with references to `column` replaced by (`value`).
-Result<SqlExpr> Compose(const SqlExpr& outer, const std::string& column, const std::string& value,
+// `outer` with references to `column` replaced by (`inner`). Each must be one expression on
+// its own (so neither can close the other's parenthesis), named at its own location.
+Result<SqlExpr> Compose(const SqlExpr& outer, const std::string& column, const SqlExpr& inner,
                         const std::string& kind, const std::string& field) {
-  Result<std::string> r = ddl::ReplaceColumnRefs(outer.text, column, value);
+  for (const SqlExpr* e : {&outer, &inner}) {
+    if (Result<ExprAnalysis> a = AnalyzeExpression(e->text); !a.ok())
+      return Refuse(e->where, kind, field + ": " + a.status().message());
+  }
+  // In parentheses of its own too: "1) + (2" is accepted as one expression because it is
+  // always embedded as "(1) + (2)"; as an operand that must stay one term.
+  Result<std::string> r = ddl::ReplaceColumnRefs(outer.text, column, EmbedExpression(inner.text));
   if (!r.ok())
     return Refuse(outer.where, kind, field + ": " + r.status().message());
   return SqlExpr{*r, outer.where};
@@ -77,9 +84,10 @@ Status IntoAddColumn(AddColumnOp& add, const AlterColumnOp& alter, const SourceL
     return Refuse(where, kind, "unique: column " + QuoteIdent(old_name) + " is already unique");
   // What existing rows hold in the column as added: its `up`, else its default, else NULL.
   if (alter.up) {
-    const std::string added = add.up                ? add.up->text
-                              : col.default_value ? col.default_value->text
-                                                  : fmt::format("CAST(NULL AS {})", col.type);
+    const SqlExpr added = add.up                ? *add.up
+                          : col.default_value ? *col.default_value
+                                              : SqlExpr{fmt::format("CAST(NULL AS {})", col.type),
+                                                        col.where};
     auto up = Compose(*alter.up, old_name, added, kind, "up");
     if (!up.ok()) return up.status();
     add.up = *up;
@@ -117,7 +125,7 @@ Status IntoAlterColumn(AlterColumnOp& first, const AlterColumnOp& second,
   // narrowing first type truncates, as two migrations would).
   if (first.up || second.up || (first.type && second.type)) {
     // up: old row -> first's column -> second's column.
-    const std::string inner = first.up ? first.up->text : Converted(x, first.type);
+    const SqlExpr inner = first.up ? *first.up : SqlExpr{Converted(x, first.type), where};
     const SqlExpr outer = second.up ? *second.up : SqlExpr{Converted(mid, second.type), where};
     auto up = Compose(outer, mid, inner, kind, "up");
     if (!up.ok()) return up.status();
@@ -125,11 +133,12 @@ Status IntoAlterColumn(AlterColumnOp& first, const AlterColumnOp& second,
   }
   if (first.down || second.down || (first.type && second.type)) {
     // down: new row -> first's column -> the old column.
-    const std::string inner =
-        second.down ? second.down->text
-                    : Converted(last, second.type ? std::optional<std::string>(
-                                                        mid_type.value_or(original_type))
-                                                  : std::nullopt);
+    const SqlExpr inner =
+        second.down ? *second.down
+                    : SqlExpr{Converted(last, second.type ? std::optional<std::string>(
+                                                                mid_type.value_or(original_type))
+                                                          : std::nullopt),
+                              where};
     const SqlExpr outer =
         first.down ? *first.down
                    : SqlExpr{Converted(mid, first.type ? std::optional<std::string>(original_type)

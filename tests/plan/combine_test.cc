@@ -56,7 +56,7 @@ TEST(CombinePlanTest, AddColumnThenAlterColumnAddsTheFinalColumnOnce) {
   EXPECT_EQ(sql.find("_pgphase_new"), std::string::npos) << "no shadow of a new column\n" << sql;
   EXPECT_EQ(sql.find("\"n\""), std::string::npos) << sql;
   // The alter's `up` reads n, which is the add's `up`.
-  EXPECT_NE(sql.find("FILL name_length = (coalesce((length(name)), 0) * 2)"), std::string::npos)
+  EXPECT_NE(sql.find("FILL name_length = (coalesce(((length(name))), 0) * 2)"), std::string::npos)
       << sql;
   EXPECT_NE(sql.find("SET NOT NULL"), std::string::npos) << sql;
   const std::string notes = Notes(*plan);
@@ -73,7 +73,7 @@ TEST(CombinePlanTest, AddColumnWithoutUpGivesTheAlterItsDefaultOrNull) {
       "  - add_column: {table: users, column: {name: n, type: int, nullable: true}}\n"
       "  - alter_column: {table: users, column: n, up: 'coalesce(n, 7)', type: bigint}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_NE(AllSql(*plan).find("FILL n = (coalesce((CAST(NULL AS int)), 7))"), std::string::npos)
+  EXPECT_NE(AllSql(*plan).find("FILL n = (coalesce(((CAST(NULL AS int))), 7))"), std::string::npos)
       << AllSql(*plan);
 }
 
@@ -87,11 +87,11 @@ TEST(CombinePlanTest, TwoAlterColumnsTakeOneShadowColumnWithComposedUpAndDown) {
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = AllSql(*plan);
   EXPECT_EQ(Count(sql, "ADD COLUMN \"_pgphase_new_email\" varchar(200)"), 1u) << sql;
-  EXPECT_NE(sql.find("FILL _pgphase_new_email = (coalesce((lower(email)), 'none'))"),
+  EXPECT_NE(sql.find("FILL _pgphase_new_email = (coalesce(((lower(email))), 'none'))"),
             std::string::npos)
       << sql;
   // down: the second gave none, so mail's own value is what the first's down reads.
-  EXPECT_NE(sql.find("upper((\"mail\"))"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("upper(((\"mail\")))"), std::string::npos) << sql;
   EXPECT_NE(sql.find("RENAME COLUMN \"_pgphase_new_email\" TO \"mail\""), std::string::npos)
       << sql;
 }
@@ -103,12 +103,12 @@ TEST(CombinePlanTest, TypeChangesChainThroughTheMiddleType) {
       "  - alter_column: {table: users, column: email, type: bytea, down: \"'x'\"}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = AllSql(*plan);
-  EXPECT_NE(sql.find("FILL _pgphase_new_email = (CAST((CAST(\"email\" AS varchar(10))) AS bytea))"),
+  EXPECT_NE(sql.find("FILL _pgphase_new_email = (CAST(((CAST(\"email\" AS varchar(10)))) AS bytea))"),
             std::string::npos)
       << sql;
   // The first's default down converts back to text from varchar(10); the second's down
   // gives the varchar(10) value.
-  EXPECT_NE(sql.find("CAST(('x') AS text)"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("CAST((('x')) AS text)"), std::string::npos) << sql;
 }
 
 TEST(CombinePlanTest, RenameColumnThenAlterColumnIsOneAlterThatRenames) {
@@ -208,6 +208,29 @@ TEST(CombinePlanTest, ColumnsOfOtherTablesInBetweenDoNotKeepThemApart) {
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   EXPECT_NE(AllSql(*plan).find("FILL n = (CAST((id) AS bigint))"), std::string::npos)
       << AllSql(*plan);
+}
+
+TEST(CombinePlanTest, AComposedExpressionStaysOneTerm) {
+  // "1) + (2" is one expression as pgphase embeds it, "(1) + (2)"; composed into n * 3 it
+  // must give 9, not 1 + 2 * 3.
+  auto plan = PlanYaml(
+      "operations:\n"
+      "  - add_column: {table: users, up: '1) + (2', column: {name: n, type: int}}\n"
+      "  - alter_column: {table: users, column: n, type: bigint, up: n * 3}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_NE(AllSql(*plan).find("FILL n = (((1) + (2)) * 3)"), std::string::npos) << AllSql(*plan);
+}
+
+TEST(CombinePlanTest, AnExpressionThatIsNotOneExpressionIsRefusedWhereItIsWritten) {
+  auto plan = PlanYaml(
+      "operations:\n"
+      "  - add_column: {table: users, up: 'id); DROP TABLE users; SELECT (1', column: {name: n, "
+      "type: int}}\n"
+      "  - alter_column: {table: users, column: n, type: bigint, up: n * 3}\n");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().message().rfind("0001_test.yaml:2:", 0), 0u) << plan.status().message();
+  EXPECT_NE(plan.status().message().find("no other SQL"), std::string::npos)
+      << plan.status().message();
 }
 
 }  // namespace
