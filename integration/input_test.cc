@@ -96,6 +96,19 @@ const BadSpec kBadSpecs[] = {
      "      up: amount * 3\n"
      "      column: {name: total, type: bigint}\n",
      "total", 0, false},
+    {"UnknownType",
+     "operations:\n"
+     "  - add_column:\n"
+     "      table: orders\n"
+     "      column:\n"
+     "        name: total\n"
+     "        type: bigintt\n"
+     "        nullable: true\n",
+     "type \"bigintt\" does not exist", 5, false},
+    {"UnknownTypeInAlterColumn",
+     "operations:\n"
+     "  - alter_column: {table: orders, column: amount, type: intgr}\n",
+     "type \"intgr\" does not exist", 2, false},
     {"NotNullWithoutUpOrDefault",
      "operations:\n"
      "  - add_column:\n"
@@ -122,7 +135,7 @@ TEST_P(BadSpecTest, ExitsInvalidNamesTheProblemAndChangesNothing) {
     if (*c.mentions) {
       EXPECT_NE(r.err.find(c.mentions), std::string::npos) << r;
     }
-    if (c.yaml_problem) {
+    if (c.yaml_problem || c.line > 0) {
       const std::string where =
           c.line > 0 ? file + ":" + std::to_string(c.line) + ":[0-9]+" : file + ":[0-9]+:[0-9]+";
       EXPECT_TRUE(std::regex_search(r.err, std::regex(where))) << "expected " << where << r;
@@ -142,6 +155,21 @@ INSTANTIATE_TEST_SUITE_P(Specs, BadSpecTest, ::testing::ValuesIn(kBadSpecs),
                          [](const auto& info) { return std::string(info.param.name); });
 
 using InputTest = OrdersTest;
+
+TEST_F(InputTest, ATypeAnEarlierSqlOperationCreatesIsNotRefused) {
+  SeedOrders(10);
+  const std::string spec = WriteSpec("0001_mood", R"(operations:
+  - sql:
+      up: CREATE TYPE mood AS ENUM ('happy', 'sad')
+      down: DROP TYPE mood
+  - add_column:
+      table: orders
+      column: {name: mood, type: mood, nullable: true}
+)");
+  RunResult r = Run({"apply", spec, "--through", "contract"});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(ColumnExists("orders", "mood"));
+}
 
 TEST_F(InputTest, SpecChangedAfterApplyIsRefusedByChecksum) {
   SeedOrders(2000);

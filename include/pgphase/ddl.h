@@ -106,5 +106,8 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
 // SELECT expr FROM t LIMIT 0: makes PostgreSQL resolve every name and function in a
 // user expression against the table without evaluating it once.
 std::string ProbeExpression(const Rel& t, const std::string& expr);
+// SELECT CAST(NULL AS type): makes PostgreSQL resolve a type name (already checked to be
+// exactly one type name by CheckTypeName).
+std::string ProbeType(const std::string& type);
 
 }  // namespace pgphase::ddl

@@ -102,11 +102,44 @@ Status ProbeExpressions(pqxx::connection& conn, const Plan& plan, const ChangeSp
   return Status::Ok();
 }
 
+// Column types the spec names, with where, up to its first `sql` operation (which may
+// create types the later ones use).
+std::vector<std::pair<std::string, SourceLocation>> TypesToProbe(const ChangeSpec& spec) {
+  std::vector<std::pair<std::string, SourceLocation>> out;
+  for (const OperationEntry& e : spec.operations) {
+    if (std::holds_alternative<SqlOp>(e.op)) break;
+    if (auto* add = std::get_if<AddColumnOp>(&e.op)) out.emplace_back(add->column.type, add->column.where);
+    if (auto* alter = std::get_if<AlterColumnOp>(&e.op))
+      if (alter->type) out.emplace_back(*alter->type, e.where);
+    if (auto* create = std::get_if<CreateTableOp>(&e.op))
+      for (const auto& c : create->columns) out.emplace_back(c.type, c.where);
+  }
+  return out;
+}
+
+// Asks PostgreSQL whether it knows every column type the spec names: a misspelt type is
+// invalid input named where it is written, found before anything changes.
+Status ProbeTypes(pqxx::connection& conn, const ChangeSpec& spec) {
+  for (const auto& [type, where] : TypesToProbe(spec)) {
+    try {
+      pqxx::read_transaction tx(conn);
+      tx.exec(ddl::ProbeType(type));
+    } catch (const pqxx::sql_error& e) {
+      std::string msg = e.what();
+      msg = msg.substr(0, msg.find('\n'));
+      if (msg.rfind("ERROR:", 0) == 0) msg = msg.substr(msg.find_first_not_of(' ', 6));
+      return Status::Invalid(fmt::format("{}: type {}: {}", where.ToString(), type, msg));
+    }
+  }
+  return Status::Ok();
+}
+
 Result<Plan> FreshPlan(pqxx::connection& conn, const ChangeSpec& spec) {
   Result<CatalogSnapshot> catalog = ReadCatalog(conn, {spec.settings.schema});
   if (!catalog.ok()) return catalog.status();
   Result<Plan> plan = BuildPlan(spec, *catalog);
   if (!plan.ok()) return plan;
+  PGPHASE_RETURN_IF_ERROR(ProbeTypes(conn, spec));
   PGPHASE_RETURN_IF_ERROR(ProbeExpressions(conn, *plan, spec));
   return plan;
 }

@@ -276,4 +276,6 @@ std::string ProbeExpression(const Rel& t, const std::string& expr) {
   return fmt::format("SELECT {} FROM {} LIMIT 0", expr, t.Quoted());
 }
 
+std::string ProbeType(const std::string& type) { return fmt::format("SELECT CAST(NULL AS {})", type); }
+
 }  // namespace pgphase::ddl
