@@ -156,6 +156,22 @@ TEST_F(ConcurrencyTest, MigrationOnATableAnUnfinishedMigrationTouchesIsRefused) 
   EXPECT_EQ(ScalarInt("SELECT count(*) FROM orders WHERE big IS DISTINCT FROM amount > 500"), 0);
 }
 
+TEST_F(ConcurrencyTest, SqlNamingATableAnUnfinishedMigrationTouchesIsRefused) {
+  SeedOrders(500);
+  RunResult r = Run({"apply", WriteOrdersSpec(), "--through", "sync"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const std::string sql = WriteSpec("0002_orders_sql",
+                                    "operations:\n"
+                                    "  - sql:\n"
+                                    "      up: UPDATE public.orders SET amount = amount + 1\n"
+                                    "      down: UPDATE public.orders SET amount = amount - 1\n");
+  const long long sum = ScalarInt("SELECT sum(amount) FROM orders");
+  r = Run({"apply", sql});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_NE(r.err.find("public.orders"), std::string::npos) << r;
+  EXPECT_EQ(ScalarInt("SELECT sum(amount) FROM orders"), sum) << "the SQL must not have run";
+}
+
 TEST_F(ConcurrencyTest, ConflictClearsWhenTheUnfinishedMigrationIsReversed) {
   SeedOrders(1000);
   const std::string first = WriteOrdersSpec();

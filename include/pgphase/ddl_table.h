@@ -89,6 +89,10 @@ Status CheckSequenceOptions(std::string_view options);
 // What the parser says about the statements of a `sql` operation.
 struct StatementsAnalysis {
   int count = 0;
+  // Every relation the statements name (RangeVar: FROM, INSERT/UPDATE targets, ALTER
+  // TABLE, CREATE INDEX ON, ...), as written: schema ("" when unqualified) and name, in
+  // order of first appearance.
+  std::vector<std::pair<std::string, std::string>> relations;
 };
 // Parses `sql` as one or more statements. Errors (kInvalid) when it does not parse, is
 // empty, or contains a statement that cannot run inside the one transaction pgphase runs

@@ -1,7 +1,9 @@
 // apply and reverse: lock, load or register the migration, run phases in order.
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <ostream>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -120,7 +122,13 @@ std::vector<std::pair<std::string, SourceLocation>> TypesToProbe(const ChangeSpe
 // Asks PostgreSQL whether it knows every column type the spec names: a misspelt type is
 // invalid input named where it is written, found before anything changes.
 Status ProbeTypes(pqxx::connection& conn, const ChangeSpec& spec) {
+  // Shorthands that exist only in column definitions (an integer column with a sequence).
+  static const std::set<std::string> kSerials = {"serial",  "serial4",     "bigserial",
+                                                 "serial8", "smallserial", "serial2"};
   for (const auto& [type, where] : TypesToProbe(spec)) {
+    std::string lower;
+    for (char c : type) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (kSerials.count(lower) != 0) continue;
     try {
       pqxx::read_transaction tx(conn);
       tx.exec(ddl::ProbeType(type));

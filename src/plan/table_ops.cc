@@ -472,6 +472,15 @@ Status PlanSql(const SqlOp& op, const SourceLocation& where, PlanBuilder& b) {
     if (!down.ok()) return InvalidField(op.down->where, "sql.down", down.status());
     reverse.push_back({ddl::TrimStatements(op.down->text), Lock::kAccessExclusive, true});
   }
+  // Tables the SQL names count as touched (another unfinished migration on them is a
+  // conflict) and as changed (the drift check cannot expect their columns unchanged).
+  for (const auto& [schema, name] : up->relations) {
+    const std::string& s = schema.empty() ? b.spec().settings.schema : schema;
+    if (const TableInfo* t = b.catalog().FindTable(s, name)) {
+      b.TouchTable(*t);
+      b.MarkChanged(t->schema, t->name);
+    }
+  }
   const std::string id = fmt::format("sql.{}.{}", where.line, where.column);
   // The user's SQL may lock anything: declare the strongest lock.
   Statement statement{ddl::TrimStatements(op.up.text), Lock::kAccessExclusive, true};

@@ -319,6 +319,25 @@ Status CheckExcludeElements(std::string_view method, std::string_view elements) 
   return Status::Ok();
 }
 
+namespace {
+
+void CollectRelations(const Json& node, std::vector<std::pair<std::string, std::string>>* out) {
+  if (node.is_array()) {
+    for (const auto& child : node) CollectRelations(child, out);
+    return;
+  }
+  if (!node.is_object()) return;
+  // A RangeVar: wrapped as {"RangeVar": {...}} in node lists (FROM), bare where the field
+  // can only hold one (INSERT INTO, ALTER TABLE). Only RangeVar has `relname`.
+  if (node.contains("relname") && node["relname"].is_string()) {
+    std::pair<std::string, std::string> rel{node.value("schemaname", ""), node["relname"]};
+    if (std::find(out->begin(), out->end(), rel) == out->end()) out->push_back(std::move(rel));
+  }
+  for (const auto& [key, value] : node.items()) CollectRelations(value, out);
+}
+
+}  // namespace
+
 Result<StatementsAnalysis> CheckStatements(std::string_view sql) {
   if (IsBlank(sql)) return Rejected("SQL", "empty");
   Result<Json> stmts = Parse("SQL", std::string(sql));
@@ -329,6 +348,7 @@ Result<StatementsAnalysis> CheckStatements(std::string_view sql) {
     const std::string why = NotInTransaction(entry["stmt"]);
     if (!why.empty()) return Rejected("SQL", why);
     ++a.count;
+    CollectRelations(entry["stmt"], &a.relations);
   }
   if (a.count == 0) return Rejected("SQL", "no statement in it");
   return a;

@@ -203,6 +203,17 @@ TEST(TablePlanTest, SqlRunsAtExpandWithDownAsReverse) {
   EXPECT_TRUE(plan->notes.empty());
 }
 
+TEST(TablePlanTest, TablesTheSqlNamesAreTouchedAndNotExpectedUnchanged) {
+  auto plan = PlanYaml(
+      "operations:\n  - sql:\n      up: UPDATE users SET email = lower(email) WHERE id IN "
+      "(SELECT id FROM public.order_lines); CREATE TABLE fresh (id int)\n"
+      "      down: DROP TABLE fresh\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(plan->tables, (std::vector<std::string>{"public.order_lines", "public.users"}));
+  EXPECT_TRUE(plan->expected_columns.empty())
+      << "the SQL may change those tables' columns: the drift check must not expect them";
+}
+
 TEST(TablePlanTest, SqlWithoutDownThatOnlyCreatesIsUndoneByDroppingWhatItCreated) {
   auto plan = PlanYaml(
       "operations:\n  - sql:\n      up: CREATE TYPE fruit_size AS ENUM ('a'); CREATE TABLE "

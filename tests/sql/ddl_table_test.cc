@@ -14,6 +14,17 @@ TEST(DdlTableTest, FragmentsThatAreExactlyWhatTheyClaimAreAccepted) {
   EXPECT_TRUE(CheckExcludeElements("btree", "lower(title) WITH =").ok());
 }
 
+TEST(DdlTableTest, StatementsNameTheRelationsTheyUse) {
+  auto a = CheckStatements(
+      "INSERT INTO audit.log SELECT * FROM users u JOIN \"Orders\" o ON o.uid = u.id; "
+      "ALTER TABLE users ADD COLUMN x int; CREATE INDEX i ON public.items (id)");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  EXPECT_EQ(a->count, 3);
+  using Rel = std::pair<std::string, std::string>;
+  EXPECT_EQ(a->relations, (std::vector<Rel>{{"audit", "log"}, {"", "users"}, {"", "Orders"},
+                                            {"public", "items"}}));
+}
+
 TEST(DdlTableTest, FragmentsThatSmuggleSqlAreRefused) {
   struct Case {
     const char* label;
