@@ -70,7 +70,8 @@ class PlanBuilder {
   std::string TriggerName(const std::string& kind) const;
 
   // Emits the per-table sync, backfill and contract steps and returns the plan.
-  // Fails when a table that needs a backfill has no usable key.
+  // Fails when a partitioned table that needs a backfill has no usable key (a table
+  // without one is batched by ctid ranges, which a partitioned table has none of).
   Result<Plan> Finish();
 
  private:
@@ -91,6 +92,13 @@ class PlanBuilder {
   std::vector<ddl::Fill> FillsAfterSwap(const TableWork& w) const;
   // CREATE OR REPLACE FUNCTION and the triggers for `fills`.
   std::vector<std::string> TriggerSql(const TableInfo& t, const std::vector<ddl::Fill>& fills) const;
+  // The table as the backfill sees it: before any rename at swap.
+  const TableInfo& BackfillTable(const TableWork& w) const;
+  // True when `w` needs a backfill and the table has no key to batch by (ctid ranges).
+  bool BackfillsByCtid(const TableWork& w) const;
+  // The trigger's fills until swap: `fills`, each filling NULLs on any UPDATE when the
+  // backfill walks ctid ranges (an UPDATE may move a row behind it).
+  std::vector<ddl::Fill> SyncFills(const TableWork& w) const;
   void EmitSync(const TableWork& w);
   void EmitSwap(const TableWork& w);
   Status EmitBackfill(const TableWork& w);
