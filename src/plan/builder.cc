@@ -95,7 +95,10 @@ bool PlanBuilder::ClaimNewColumn(const TableInfo& table, const std::string& colu
 void PlanBuilder::AddFill(const TableInfo& table, ddl::Fill fill, bool needs_sync_trigger) {
   TableWork& w = Work(table);
   w.assignments.push_back({fill.column, fill.expr});
-  if (needs_sync_trigger) w.fills.push_back(std::move(fill));
+  if (needs_sync_trigger)
+    w.fills.push_back(std::move(fill));
+  else
+    w.default_fills.push_back(std::move(fill));
 }
 
 void PlanBuilder::AddBackfill(const TableInfo& table, ddl::Assignment assignment) {
@@ -200,7 +203,8 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
   const std::vector<std::string> drop_triggers = {ddl::DropTrigger(TriggerName("ins"), table),
                                                   ddl::DropTrigger(TriggerName("upd"), table)};
   std::vector<std::string> fwd = w.swap_guards;
-  if (!w.fills.empty()) fwd.insert(fwd.end(), drop_triggers.begin(), drop_triggers.end());
+  const std::vector<ddl::Fill> sync = SyncFills(w);
+  if (!sync.empty()) fwd.insert(fwd.end(), drop_triggers.begin(), drop_triggers.end());
   for (const auto& [from, to] : w.renames) fwd.push_back(ddl::RenameColumn(table, from, to));
   fwd.insert(fwd.end(), w.swap_forward.begin(), w.swap_forward.end());
   if (!after.empty()) {
@@ -212,8 +216,8 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
   rev.insert(rev.end(), w.swap_reverse.begin(), w.swap_reverse.end());
   for (auto it = w.renames.rbegin(); it != w.renames.rend(); ++it)
     rev.push_back(ddl::RenameColumn(table, it->second, it->first));
-  if (!w.fills.empty()) {
-    auto sql = TriggerSql(t, SyncFills(w));
+  if (!sync.empty()) {
+    auto sql = TriggerSql(t, sync);
     rev.insert(rev.end(), sql.begin(), sql.end());
   } else if (!after.empty()) {
     rev.push_back(ddl::DropFunction({"pgphase", FunctionName(t)}));
@@ -244,8 +248,9 @@ bool PlanBuilder::BackfillsByCtid(const TableWork& w) const {
 
 std::vector<ddl::Fill> PlanBuilder::SyncFills(const TableWork& w) const {
   std::vector<ddl::Fill> fills = w.fills;
-  if (BackfillsByCtid(w))
-    for (auto& f : fills) f.fill_null_on_update = true;
+  if (!BackfillsByCtid(w)) return fills;
+  fills.insert(fills.end(), w.default_fills.begin(), w.default_fills.end());
+  for (auto& f : fills) f.fill_null_on_update = true;
   return fills;
 }
 
@@ -317,7 +322,7 @@ void PlanBuilder::EmitContract(const TableWork& w) {
   const TableInfo& t = *w.table;
   const ddl::Rel table = RelOf(t);
   const std::string base = "contract." + t.name;
-  if (!w.fills.empty() || !w.fills_after_swap.empty()) {
+  if (!SyncFills(w).empty() || !w.fills_after_swap.empty()) {
     const std::string ins = TriggerName("ins");
     const std::string upd = TriggerName("upd");
     Add(Phase::kContract, base + ".insert_trigger", "drop the INSERT sync trigger",

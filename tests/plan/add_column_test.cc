@@ -192,6 +192,25 @@ TEST(AddColumnPlanTest, VolatileDefaultIsBackfilledPerRowWithoutATrigger) {
   EXPECT_EQ(plan->phase(Phase::kBackfill).steps[0].backfill->assignments[0].expr, "(random())");
 }
 
+// Without a key the default alone is not enough: an UPDATE can move a row the ctid walk has
+// not reached behind it, so the trigger fills the column then (and its contract drops it).
+TEST(AddColumnPlanTest, VolatileDefaultOnTableWithoutKeyGetsATriggerFillingNulls) {
+  auto plan = PlanYaml(AddColumn(
+      "logs",
+      "        name: t\n        type: int\n        nullable: true\n        default: random()\n"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const auto sync = Sql(*plan, Phase::kSync);
+  ASSERT_EQ(sync.size(), 3u);
+  EXPECT_NE(sync[0].find("IF NEW.\"t\" IS NULL THEN\n      NEW.\"t\" := (random());"),
+            std::string::npos)
+      << sync[0];
+  EXPECT_NE(
+      sync[2].find("BEFORE UPDATE ON \"public\".\"logs\" FOR EACH ROW WHEN ((NEW.\"t\" IS NULL))"),
+      std::string::npos)
+      << sync[2];
+  EXPECT_TRUE(AnyContains(Sql(*plan, Phase::kContract), "DROP FUNCTION IF EXISTS"));
+}
+
 TEST(AddColumnPlanTest, NotNullIsEnforcedOnlyAfterTheTriggerFillsNewRows) {
   auto plan = PlanYaml(
       AddColumn("users", "        name: s\n        type: text\n", "upper(name)"));
