@@ -7,11 +7,6 @@
 namespace pgphase::it {
 namespace {
 
-constexpr const char* kSlowSettings =
-    "  batch_size_min: 100\n"
-    "  batch_size_max: 500\n"
-    "  target_batch_time: 20ms\n";
-
 using ConcurrencyTest = OrdersTest;
 
 TEST_F(ConcurrencyTest, SecondExecutorExitsBusyAtOnceNamingTheHolder) {
@@ -19,7 +14,7 @@ TEST_F(ConcurrencyTest, SecondExecutorExitsBusyAtOnceNamingTheHolder) {
   Exec(
       "CREATE TABLE other (id int PRIMARY KEY, v int NOT NULL);"
       "INSERT INTO other SELECT g, g FROM generate_series(1, 10) g;");
-  const std::string spec = WriteOrdersSpec(kMigration, kSlowSettings);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);
   const std::string other_spec = WriteSpec("0002_other_v2",
                                            "operations:\n"
                                            "  - add_column:\n"
@@ -84,7 +79,7 @@ TEST_F(ConcurrencyTest, BackToBackCommandsNeverSeeTheirPredecessorsLock) {
 
 TEST_F(ConcurrencyTest, WaitTimesOutWith3BeforeThePhaseIsDoneAndReturns0After) {
   SeedOrders(50000);
-  const std::string spec = WriteOrdersSpec(kMigration, kSlowSettings);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);
   pid_t pid = Spawn({"apply", spec, "--through", "backfill", "--batch-delay", "50ms"});
   ASSERT_TRUE(Eventually([&] { return BackfillRowsDone(kMigration) > 0; }, Millis(60'000), pid))
       << WaitExit(pid, Millis(1000));

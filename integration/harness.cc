@@ -519,6 +519,18 @@ std::string PgphaseTest::WriteSpec(const std::string& migration, const std::stri
   return path;
 }
 
+std::string PgphaseTest::WriteAddColumnSpec(const std::string& migration, const std::string& table,
+                                            const std::string& up, const std::string& column,
+                                            const std::string& type, bool nullable,
+                                            const std::string& settings) {
+  std::string yaml;
+  if (!settings.empty()) yaml += "settings:\n" + settings;
+  yaml += "operations:\n  - add_column:\n      table: " + table + "\n      up: " + up +
+          "\n      column:\n        name: " + column + "\n        type: " + type + "\n";
+  if (nullable) yaml += "        nullable: true\n";
+  return WriteSpec(migration, yaml);
+}
+
 std::string PgphaseTest::SchemaDump() {
   RunResult r = RunCommand({PgDumpPath(), "--schema-only", "--no-owner", "--no-privileges",
                             "--exclude-schema=pgphase", "--dbname=" + db_url()},
@@ -653,19 +665,7 @@ void OrdersTest::SeedOrders(long long rows) {
 
 std::string OrdersTest::WriteOrdersSpec(const std::string& migration, const std::string& settings,
                                         const std::string& up) {
-  std::string yaml;
-  if (!settings.empty()) yaml += "settings:\n" + settings;
-  yaml +=
-      "operations:\n"
-      "  - add_column:\n"
-      "      table: orders\n"
-      "      up: " +
-      up +
-      "\n"
-      "      column:\n"
-      "        name: total\n"
-      "        type: bigint\n";
-  return WriteSpec(migration, yaml);
+  return WriteAddColumnSpec(migration, "orders", up, "total", "bigint", false, settings);
 }
 
 long long OrdersTest::BadTotals() {

@@ -157,6 +157,13 @@ class PgphaseTest : public ::testing::Test {
 
   // Writes <temp_dir>/<migration>.yaml and returns its path.
   std::string WriteSpec(const std::string& migration, const std::string& yaml);
+  // Writes a migration of one add_column: `column` of `type` on `table`, filled from `up`,
+  // NOT NULL unless `nullable`, after a `settings:` block when `settings` is not empty (its
+  // body, indented by two spaces per line). Returns its path.
+  std::string WriteAddColumnSpec(const std::string& migration, const std::string& table,
+                                 const std::string& up, const std::string& column,
+                                 const std::string& type, bool nullable = false,
+                                 const std::string& settings = "");
 
   // pg_dump --schema-only --no-owner --no-privileges --exclude-schema=pgphase, with
   // per-run noise (\restrict keys) removed, so two dumps of an equal schema are equal.
@@ -227,6 +234,13 @@ class OrdersTest : public PgphaseTest {
   // changes `amount` of ids 1..n (which `up` reads).
   void OldAppWrites(long long first_id, int n);
 };
+
+// A `settings:` body of small batches (100 to 500 rows, 20 ms target): with --batch-delay,
+// a backfill of 50k+ rows takes seconds, long enough to stop, kill or write during it.
+inline constexpr const char* kSlowBatchSettings =
+    "  batch_size_min: 100\n"
+    "  batch_size_max: 500\n"
+    "  target_batch_time: 20ms\n";
 
 // The six phases, in order.
 inline const std::vector<std::string>& AllPhases() {

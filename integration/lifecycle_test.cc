@@ -380,27 +380,36 @@ TEST_F(LifecycleTest, CompositePrimaryKeyTableBackfillsEveryRow) {
   EXPECT_EQ(ScalarInt("SELECT count(*) FROM line_items WHERE qty10 IS DISTINCT FROM qty * 10"), 0);
 }
 
-// DESIGN "Backfill": no primary key and no unique NOT NULL key -> ctid ranges. The
-// executor currently refuses such tables with exit 2; enable this when ctid batching
-// lands (or change DESIGN and turn this into a refusal test).
-// Keyset batches need a key; ctid-range batching is not implemented yet (docs/how-it-works.md),
-// so such a table is refused at plan time, before anything changes.
-TEST_F(LifecycleTest, TableWithoutAnyKeyIsRefusedBeforeAnythingChanges) {
+// DESIGN "Backfill": no primary key and no unique NOT NULL key -> ctid ranges (more in
+// ctid_backfill_test.cc).
+TEST_F(LifecycleTest, TableWithoutAnyKeyIsBackfilledInCtidRanges) {
   Exec(
       "CREATE TABLE event_log (kind text NOT NULL, n int NOT NULL);"
       "INSERT INTO event_log SELECT 'k' || (g % 5), g % 17 FROM generate_series(1, 2000) g;");
+  const std::string spec =
+      WriteAddColumnSpec("0001_event_log_n2", "event_log", "n * 2", "n2", "integer");
+  RunResult r = Run({"apply", spec, "--through", "contract"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(ColumnNotNull("event_log", "n2"));
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM event_log WHERE n2 IS DISTINCT FROM n * 2"), 0);
+  EXPECT_EQ(UserTriggerCount("event_log"), 0);
+}
+
+// A partitioned table has no pages of its own to walk: without a key it is refused at plan
+// time, before anything changes.
+TEST_F(LifecycleTest, PartitionedTableWithoutAnyKeyIsRefusedBeforeAnythingChanges) {
+  Exec(
+      "CREATE TABLE event_log (kind text NOT NULL, n int NOT NULL) PARTITION BY LIST (kind);"
+      "CREATE TABLE event_log_k0 PARTITION OF event_log FOR VALUES IN ('k0');"
+      "CREATE TABLE event_log_rest PARTITION OF event_log DEFAULT;"
+      "INSERT INTO event_log SELECT 'k' || (g % 5), g % 17 FROM generate_series(1, 2000) g;");
   const std::string before = SchemaDump();
-  const std::string spec = WriteSpec("0001_event_log_n2",
-                                     "operations:\n"
-                                     "  - add_column:\n"
-                                     "      table: event_log\n"
-                                     "      up: n * 2\n"
-                                     "      column:\n"
-                                     "        name: n2\n"
-                                     "        type: integer\n");
+  const std::string spec =
+      WriteAddColumnSpec("0001_event_log_n2", "event_log", "n * 2", "n2", "integer");
   RunResult r = Run({"apply", spec, "--through", "validate"});
   ASSERT_EQ(r.exit_code, 2) << r;
-  EXPECT_NE(r.err.find("no primary key"), std::string::npos) << r;
+  EXPECT_NE(r.err.find("partitioned table cannot be batched by ctid ranges"), std::string::npos)
+      << r;
   EXPECT_EQ(SchemaDump(), before);
 }
 

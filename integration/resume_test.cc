@@ -9,12 +9,6 @@
 namespace pgphase::it {
 namespace {
 
-// Small batches so a backfill of 100k+ rows takes a few seconds.
-constexpr const char* kSlowSettings =
-    "  batch_size_min: 100\n"
-    "  batch_size_max: 500\n"
-    "  target_batch_time: 20ms\n";
-
 class ResumeTest : public OrdersTest {
  protected:
   // Starts a throttled `apply --through backfill` and waits for its first checkpoint.
@@ -51,7 +45,7 @@ class ResumeTest : public OrdersTest {
 
 TEST_F(ResumeTest, KillNineMidBackfillThenApplyResumesWithoutRedoingRows) {
   SeedOrders(200000);
-  const std::string spec = WriteOrdersSpec(kMigration, kSlowSettings);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);
   pid_t pid = StartSlowBackfill(spec, "20ms");
   ASSERT_GT(pid, 0);
   ASSERT_TRUE(Signal(pid, SIGKILL));
@@ -74,7 +68,7 @@ class StopSignalTest : public ResumeTest, public ::testing::WithParamInterface<i
 
 TEST_P(StopSignalTest, StopsAtASafePointWithExit5ThenApplyResumes) {
   SeedOrders(100000);
-  const std::string spec = WriteOrdersSpec(kMigration, kSlowSettings);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);
   pid_t pid = StartSlowBackfill(spec, "50ms");
   ASSERT_GT(pid, 0);
   const auto signalled = std::chrono::steady_clock::now();
@@ -96,7 +90,7 @@ INSTANTIATE_TEST_SUITE_P(Signals, StopSignalTest, ::testing::Values(SIGTERM, SIG
 
 TEST_F(ResumeTest, PauseStopsTheRunningApplyWithExit5AndApplyResumes) {
   SeedOrders(100000);
-  const std::string spec = WriteOrdersSpec(kMigration, kSlowSettings);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);
   pid_t pid = StartSlowBackfill(spec, "50ms");
   ASSERT_GT(pid, 0);
 
@@ -141,7 +135,7 @@ TEST_F(ResumeTest, PauseStopsTheRunningApplyWithExit5AndApplyResumes) {
 
 TEST_F(ResumeTest, MaxRuntimeEndsTheWindowWithExit5ThenApplyResumes) {
   SeedOrders(100000);
-  const std::string spec = WriteOrdersSpec(kMigration, kSlowSettings);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);
   RunResult r =
       Run({"apply", spec, "--through", "backfill", "--batch-delay", "50ms", "--max-runtime", "2s"},
           Millis(60'000));

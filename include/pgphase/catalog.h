@@ -54,6 +54,7 @@ struct TableInfo {
   std::vector<std::string> triggers;        // user triggers, by name
   std::vector<std::string> primary_key;     // column names in key order; empty if none
   int64_t estimated_rows = 0;               // pg_class.reltuples, 0 when never analyzed
+  bool partitioned = false;                 // relkind 'p': rows live in the partitions
   char replica_identity = 'd';              // pg_class.relreplident: d, n, f, i
   std::string replica_identity_index;       // the index when replica_identity is 'i'
 

@@ -59,6 +59,11 @@ struct Fill {
   std::string expr;                  // embedded user SQL, evaluated with the row's columns in scope
   std::vector<std::string> sources;  // columns of the table that expr reads
   bool not_null = false;             // the column will be NOT NULL: also fill when NULL on UPDATE
+  // The table's backfill walks ctid ranges: an UPDATE can move a row the backfill has not
+  // reached yet to a page it has passed, so every UPDATE that finds the column NULL fills it.
+  bool fill_null_on_update = false;
+  // Either of the two above: the UPDATE trigger fires on any UPDATE (no OF narrowing).
+  bool FillsWhenNull() const { return not_null || fill_null_on_update; }
   // Who may write the column besides the trigger:
   //   kApp       the application may set it; the trigger fills it on INSERT when NULL and on
   //              UPDATE when a source changed and the column did not (add_column);
@@ -73,9 +78,9 @@ struct Fill {
   // Empty, or one per source.
   std::vector<std::string> source_vars;
 };
-// CREATE FUNCTION fn() RETURNS trigger: fills each column as its Fill::Mode says (and,
-// for a not_null column, any row where it is still NULL on UPDATE). Sources are bound as
-// PL/pgSQL variables of the column's %TYPE so user expressions can name columns directly.
+// CREATE FUNCTION fn() RETURNS trigger: fills each column as its Fill::Mode says (and, for
+// a fill that FillsWhenNull(), any row where it is still NULL on UPDATE). Sources are bound
+// as PL/pgSQL variables of the column's %TYPE so user expressions can name columns directly.
 std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills);
 std::string DropFunction(const Rel& fn);  // IF EXISTS, no arguments
 // BEFORE INSERT trigger firing only when a filled column is NULL (always, when any fill
@@ -83,7 +88,8 @@ std::string DropFunction(const Rel& fn);  // IF EXISTS, no arguments
 std::string CreateFillInsertTrigger(const std::string& name, const Rel& table, const Rel& fn,
                                     const std::vector<Fill>& fills);
 // BEFORE UPDATE [OF sources] trigger whose WHEN mirrors the function's UPDATE conditions,
-// so an UPDATE that touches none of the sources never calls the function.
+// so an UPDATE that touches none of the sources never calls the function. No OF when any
+// fill FillsWhenNull(): then every UPDATE of a row whose column is NULL must reach it.
 // Returns "" when no fill needs an UPDATE trigger.
 std::string CreateFillUpdateTrigger(const std::string& name, const Rel& table, const Rel& fn,
                                     const std::vector<Fill>& fills);
@@ -102,6 +108,19 @@ struct Assignment {
 std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
                           const std::vector<std::string>& key_types,
                           const std::vector<Assignment>& assignments, bool first_batch);
+
+// One ctid-range batch for a table without a usable key: the rows on pages [a, b), written
+// as BackfillBatch writes them, read through a TID range scan (PostgreSQL 14+). UPDATE ONLY:
+// a tid names a tuple of this one relation. Parameters: $1 the table (t.Quoted(), as text),
+// $2 its file node (oid) when the scan started, $3 '(a,0)' and $4 '(b,0)' (tids as text).
+// When the file node differs (VACUUM FULL, CLUSTER or TRUNCATE rewrote the table, so the
+// pages no longer hold what they did), nothing is scanned or written. Returns one row: rows
+// scanned (the live rows of the range), rows updated, then CtidScanStart's two columns.
+std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments);
+// Where a ctid scan ends and what it scans; parameter $1 the table (t.Quoted(), as text).
+// Returns one row: pages (bigint; rows written beyond them later went through the sync
+// trigger), file node (oid; NULL for a table without storage of its own, e.g. partitioned).
+std::string CtidScanStart();
 
 // SELECT expr FROM t LIMIT 0: makes PostgreSQL resolve every name and function in a
 // user expression against the table without evaluating it once.

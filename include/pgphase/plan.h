@@ -61,14 +61,18 @@ struct BackfillAssignment {
   std::string expr;  // already embedded (parenthesised) user SQL
 };
 
-// Keyset-batched fill of one table. The executor builds the batch statements from
-// this (src/exec), so batch size can adapt at run time.
+// Batched fill of one table. The executor builds the batch statements from this
+// (src/exec), so batch size can adapt at run time.
 struct BackfillJob {
   std::string schema;
   std::string table;
-  std::vector<KeyColumn> key;  // keyset order; primary key or unique NOT NULL key
+  // Keyset order: the primary key, else a unique NOT NULL key. Empty: the table has
+  // neither, and the batches are ctid ranges (pages) instead (ddl::BackfillCtidBatch).
+  std::vector<KeyColumn> key;
   std::vector<BackfillAssignment> assignments;
   int64_t estimated_rows = 0;  // at plan time, for progress
+
+  bool ByCtid() const { return key.empty(); }
 };
 
 struct Step {

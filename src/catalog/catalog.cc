@@ -25,6 +25,7 @@ SELECT c.oid::int8 AS table_oid,
        n.nspname   AS schema_name,
        c.relname   AS table_name,
        c.reltuples AS reltuples,
+       c.relkind = 'p' AS partitioned,
        c.relreplident AS replica_identity,
        (SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
          WHERE i.indrelid = c.oid AND i.indisreplident) AS replica_identity_index
@@ -166,6 +167,7 @@ void ReadTables(Transaction& tx, const std::string& schemas, TablesByOid& tables
     t.name = row["table_name"].as<std::string>();
     // -1 means never analyzed (PostgreSQL 14+); 0 meant the same before.
     t.estimated_rows = std::max<int64_t>(0, std::llround(row["reltuples"].as<double>()));
+    t.partitioned = row["partitioned"].as<bool>();
     t.replica_identity = row["replica_identity"].c_str()[0];
     t.replica_identity_index = OptionalText(row["replica_identity_index"]).value_or("");
     tables.Add(row["table_oid"].as<int64_t>(), std::move(t));

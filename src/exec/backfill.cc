@@ -1,15 +1,16 @@
-// The backfill loop: keyset batches, each committing its rows and its checkpoint in
-// one transaction, so a crash at any instant loses nothing and redoes nothing.
+// The backfill loop: batches (keyset or ctid ranges, see batch_walk.h), each committing its
+// rows and its checkpoint in one transaction, so a crash at any instant loses nothing and
+// redoes nothing.
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 
+#include "exec/batch_walk.h"
 #include "exec/db.h"
 #include "exec/replica.h"
 #include "exec/runner.h"
-#include "pgphase/ddl.h"
 #include "pgphase/sql.h"
 
 namespace pgphase::exec {
@@ -18,9 +19,11 @@ namespace {
 // Progress on a terminal (one updating line) or in logs (a line every few seconds).
 class Progress {
  public:
-  Progress(std::ostream& out, std::string table, long long total, long long done)
+  Progress(std::ostream& out, std::string table, std::string_view unit, long long total,
+           long long done)
       : out_(out),
         table_(std::move(table)),
+        unit_(unit),
         total_(total),
         start_done_(done),
         tty_(isatty(STDOUT_FILENO) == 1) {}
@@ -45,8 +48,8 @@ class Progress {
             : "-";
     std::string line = fmt::format(
         "  backfill {}: {}/{} rows ({:.0f}%), {:.0f} rows/s, ETA {}, "
-        "batch {}",
-        table_, done, total, pct, rate, eta, batch);
+        "batch {}{}",
+        table_, done, total, pct, rate, eta, batch, unit_ == "rows" ? "" : " " + unit_);
     if (!throttle_.empty()) line += ", throttled: " + throttle_;
     if (tty_) {
       constexpr int kWidth = 24;
@@ -62,6 +65,7 @@ class Progress {
  private:
   std::ostream& out_;
   std::string table_;
+  std::string unit_;  // of the batch size; shown unless rows
   long long total_;
   long long start_done_;
   bool tty_;
@@ -70,11 +74,12 @@ class Progress {
   std::string throttle_;
 };
 
-long long NextBatchSize(long long batch, Millis elapsed, const Resolved& s) {
-  const double target = static_cast<double>(s.target_batch_time.count());
+long long NextBatchSize(long long batch, Millis elapsed, Millis target_time,
+                        const BatchLimits& limits) {
+  const double target = static_cast<double>(target_time.count());
   const double took = std::max<double>(1.0, static_cast<double>(elapsed.count()));
   const double factor = std::clamp(target / took, 0.5, 2.0);
-  return std::clamp(static_cast<long long>(batch * factor), s.batch_size_min, s.batch_size_max);
+  return std::clamp(static_cast<long long>(batch * factor), limits.min, limits.max);
 }
 
 // Holds the backfill while a standby replays further behind than --max-replica-lag,
@@ -125,33 +130,24 @@ Status RunBackfill(RunContext& ctx, const Step& step) {
   const BackfillJob& job = *step.backfill;
   const std::string& m = ctx.plan.migration;
   const std::string context = fmt::format("migration {}, phase backfill, step {}", m, step.id);
-  std::vector<std::string> key_names, key_types;
-  for (const auto& k : job.key) {
-    key_names.push_back(k.name);
-    key_types.push_back(k.type);
-  }
-  std::vector<ddl::Assignment> set;
-  for (const auto& a : job.assignments) set.push_back({a.column, a.expr});
-  const ddl::Rel table{job.schema, job.table};
-  const std::string first_sql = ddl::BackfillBatch(table, key_names, key_types, set, true);
-  const std::string next_sql = ddl::BackfillBatch(table, key_names, key_types, set, false);
-
+  const Resolved& s = ctx.settings;
   BackfillRow state;
+  std::unique_ptr<BatchWalk> walk;
   try {
     state = ctx.store.LoadBackfill(m, step.id);
     if (state.rows_done == 0) {
       state.rows_total = EstimateRows(ctx.conn, job);
       ctx.store.StartBackfill(m, step.id, state.rows_total);
     }
+    walk = MakeBatchWalk(ctx.conn, job, state, s);
   } catch (const std::exception& e) {
     return FromException(e, context);
   }
-  const Resolved& s = ctx.settings;
-  long long batch = state.batch_size > 0 ? state.batch_size : 1000;
-  batch = std::clamp(batch, s.batch_size_min, s.batch_size_max);
-  std::vector<std::string> keys = state.last_key;
+  const BatchLimits limits = walk->Limits();
+  long long batch = state.batch_size > 0 ? state.batch_size : limits.initial;
+  batch = std::clamp(batch, limits.min, limits.max);
   long long done = state.rows_done;
-  Progress progress(ctx.out, job.table, state.rows_total, done);
+  Progress progress(ctx.out, job.table, walk->Unit(), state.rows_total, done);
   ReplicaLagMonitor replicas;
   int failures = 0;
 
@@ -170,27 +166,24 @@ Status RunBackfill(RunContext& ctx, const Step& step) {
       pqxx::work tx(ctx.conn);
       tx.exec("SET LOCAL lock_timeout = '" + PgInterval(s.lock_timeout.count()) + "'");
       tx.exec("SET LOCAL statement_timeout = '" + PgInterval(s.statement_timeout.count()) + "'");
-      std::vector<std::string> params = keys;
-      params.push_back(std::to_string(batch));
-      auto r = tx.exec_params(keys.empty() ? first_sql : next_sql,
-                              pqxx::prepare::make_dynamic_params(params));
-      const long long scanned = r[0][0].as<long long>();
-      if (scanned == 0) {
+      const BatchOutcome r = walk->Run(tx, batch);
+      if (r.finished) {
         ctx.store.SetStepStatus(tx, m, step.id, "done");
         ctx.store.Event(tx, m, "backfill_done", fmt::format("{} rows", done), Phase::kBackfill,
                         step.id);
         tx.commit();
         break;
       }
-      std::vector<std::string> last;
-      for (size_t i = 0; i < job.key.size(); ++i)
-        last.push_back(r[0][static_cast<int>(2 + i)].c_str());
+      if (!r.restarted.empty()) {
+        ctx.out << "\n  " << r.restarted << "\n" << std::flush;
+        ctx.store.Event(tx, m, "backfill_restarted", r.restarted, Phase::kBackfill, step.id);
+      }
       const auto elapsed = std::chrono::duration_cast<Millis>(Clock::now() - t0);
-      const long long next = NextBatchSize(batch, elapsed, s);
-      const bool paused = ctx.store.Checkpoint(tx, m, step.id, last, scanned, next);
+      const long long next = NextBatchSize(batch, elapsed, s.target_batch_time, limits);
+      const bool paused = ctx.store.Checkpoint(tx, m, step.id, walk->Pending(), r.scanned, next);
       tx.commit();
-      keys = std::move(last);
-      done += scanned;
+      walk->Advance();
+      done += r.scanned;
       progress.Update(done, batch);
       batch = next;
       failures = 0;
@@ -203,7 +196,7 @@ Status RunBackfill(RunContext& ctx, const Step& step) {
       if (!timeout || StopRequested()) return FromSqlError(e, context);
       if (++failures > s.lock_retries)
         return FromSqlError(e, context + fmt::format(": {} batches in a row timed out", failures));
-      batch = std::max(s.batch_size_min, batch / 2);
+      batch = std::max(limits.min, batch / 2);
       ctx.out << fmt::format("  batch timed out (SQLSTATE {}); retrying with batch size {}\n",
                              e.sqlstate(), batch)
               << std::flush;

@@ -95,7 +95,10 @@ bool PlanBuilder::ClaimNewColumn(const TableInfo& table, const std::string& colu
 void PlanBuilder::AddFill(const TableInfo& table, ddl::Fill fill, bool needs_sync_trigger) {
   TableWork& w = Work(table);
   w.assignments.push_back({fill.column, fill.expr});
-  if (needs_sync_trigger) w.fills.push_back(std::move(fill));
+  if (needs_sync_trigger)
+    w.fills.push_back(std::move(fill));
+  else
+    w.default_fills.push_back(std::move(fill));
 }
 
 void PlanBuilder::AddBackfill(const TableInfo& table, ddl::Assignment assignment) {
@@ -200,7 +203,8 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
   const std::vector<std::string> drop_triggers = {ddl::DropTrigger(TriggerName("ins"), table),
                                                   ddl::DropTrigger(TriggerName("upd"), table)};
   std::vector<std::string> fwd = w.swap_guards;
-  if (!w.fills.empty()) fwd.insert(fwd.end(), drop_triggers.begin(), drop_triggers.end());
+  const std::vector<ddl::Fill> sync = SyncFills(w);
+  if (!sync.empty()) fwd.insert(fwd.end(), drop_triggers.begin(), drop_triggers.end());
   for (const auto& [from, to] : w.renames) fwd.push_back(ddl::RenameColumn(table, from, to));
   fwd.insert(fwd.end(), w.swap_forward.begin(), w.swap_forward.end());
   if (!after.empty()) {
@@ -212,8 +216,8 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
   rev.insert(rev.end(), w.swap_reverse.begin(), w.swap_reverse.end());
   for (auto it = w.renames.rbegin(); it != w.renames.rend(); ++it)
     rev.push_back(ddl::RenameColumn(table, it->second, it->first));
-  if (!w.fills.empty()) {
-    auto sql = TriggerSql(t, w.fills);
+  if (!sync.empty()) {
+    auto sql = TriggerSql(t, sync);
     rev.insert(rev.end(), sql.begin(), sql.end());
   } else if (!after.empty()) {
     rev.push_back(ddl::DropFunction({"pgphase", FunctionName(t)}));
@@ -233,23 +237,44 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
       {ddl::Transaction(fwd), Lock::kAccessExclusive, true}, std::move(reverse));
 }
 
+const TableInfo& PlanBuilder::BackfillTable(const TableWork& w) const {
+  const TableInfo* before = original_.FindTable(w.table->schema, w.table->name);
+  return before != nullptr ? *before : *w.table;
+}
+
+bool PlanBuilder::BackfillsByCtid(const TableWork& w) const {
+  return !w.assignments.empty() && KeysetKey(BackfillTable(w)).empty();
+}
+
+std::vector<ddl::Fill> PlanBuilder::SyncFills(const TableWork& w) const {
+  std::vector<ddl::Fill> fills = w.fills;
+  if (!BackfillsByCtid(w)) return fills;
+  fills.insert(fills.end(), w.default_fills.begin(), w.default_fills.end());
+  for (auto& f : fills) f.fill_null_on_update = true;
+  return fills;
+}
+
 void PlanBuilder::EmitSync(const TableWork& w) {
   const TableInfo& t = *w.table;
   const ddl::Rel table = RelOf(t);
   const ddl::Rel fn{"pgphase", FunctionName(t)};
   const std::string base = "sync." + t.name;
-  if (!w.fills.empty()) {
+  const std::vector<ddl::Fill> fills = SyncFills(w);
+  if (!fills.empty()) {
     Add(Phase::kSync, base + ".function", "create the dual-write function for " + t.name,
-        {ddl::CreateFillFunction(fn, table, w.fills), Lock::kNone, true},
+        {ddl::CreateFillFunction(fn, table, fills), Lock::kNone, true},
         {{ddl::DropFunction(fn), Lock::kNone, true}});
     const std::string ins = TriggerName("ins");
     Add(Phase::kSync, base + ".insert_trigger", "fill new columns on INSERT into " + t.name,
-        {ddl::CreateFillInsertTrigger(ins, table, fn, w.fills), Lock::kShareRowExclusive, true},
+        {ddl::CreateFillInsertTrigger(ins, table, fn, fills), Lock::kShareRowExclusive, true},
         {{ddl::DropTrigger(ins, table), Lock::kAccessExclusive, true}});
     const std::string upd = TriggerName("upd");
-    const std::string upd_sql = ddl::CreateFillUpdateTrigger(upd, table, fn, w.fills);
+    const std::string upd_sql = ddl::CreateFillUpdateTrigger(upd, table, fn, fills);
     if (!upd_sql.empty()) {
-      Add(Phase::kSync, base + ".update_trigger", "keep new columns in step on UPDATE of " + t.name,
+      std::string summary = "keep new columns in step on UPDATE of " + t.name;
+      if (BackfillsByCtid(w))
+        summary += ", and fill them on any UPDATE while NULL (the backfill walks ctid ranges)";
+      Add(Phase::kSync, base + ".update_trigger", summary,
           {upd_sql, Lock::kShareRowExclusive, true},
           {{ddl::DropTrigger(upd, table), Lock::kAccessExclusive, true}});
     }
@@ -271,13 +296,12 @@ Status PlanBuilder::EmitBackfill(const TableWork& w) {
   job.schema = t.schema;
   job.table = t.name;
   // Keys by the names they have while the backfill runs (before any rename at swap).
-  const TableInfo* before = original_.FindTable(t.schema, t.name);
-  job.key = KeysetKey(before != nullptr ? *before : t);
+  job.key = KeysetKey(BackfillTable(w));
   job.estimated_rows = t.estimated_rows;
-  if (job.key.empty()) {
+  if (job.ByCtid() && BackfillTable(w).partitioned) {
     return Status::Invalid(fmt::format(
         "table {} needs a backfill but has no primary key and no unique index over NOT NULL "
-        "columns to batch by",
+        "columns to batch by, and a partitioned table cannot be batched by ctid ranges",
         QuoteQualified(t.schema, t.name)));
   }
   std::string cols;
@@ -287,7 +311,8 @@ Status PlanBuilder::EmitBackfill(const TableWork& w) {
   }
   Step s;
   s.id = "backfill." + t.name;
-  s.summary = fmt::format("fill {} for existing rows of {} in keyset batches", cols, t.name);
+  s.summary = fmt::format("fill {} for existing rows of {} in {} batches", cols, t.name,
+                          job.ByCtid() ? "ctid-range" : "keyset");
   s.backfill = std::move(job);
   AddStep(Phase::kBackfill, std::move(s));
   return Status::Ok();
@@ -297,7 +322,7 @@ void PlanBuilder::EmitContract(const TableWork& w) {
   const TableInfo& t = *w.table;
   const ddl::Rel table = RelOf(t);
   const std::string base = "contract." + t.name;
-  if (!w.fills.empty() || !w.fills_after_swap.empty()) {
+  if (!SyncFills(w).empty() || !w.fills_after_swap.empty()) {
     const std::string ins = TriggerName("ins");
     const std::string upd = TriggerName("upd");
     Add(Phase::kContract, base + ".insert_trigger", "drop the INSERT sync trigger",

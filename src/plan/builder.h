@@ -31,7 +31,9 @@ class PlanBuilder {
   // Appends a fully formed step (non-transactional ones carry done_check and cleanup).
   void AddStep(Phase phase, Step step);
 
-  // Registers a column the sync trigger of `table` fills, and the backfill of it.
+  // Registers a column the sync trigger of `table` fills, and the backfill of it. Without
+  // `needs_sync_trigger` (a volatile default fills inserted rows), the trigger fills it only
+  // when the backfill walks ctid ranges, for the rows an UPDATE moves behind the walk.
   void AddFill(const TableInfo& table, ddl::Fill fill, bool needs_sync_trigger);
   // Registers a backfill assignment without a trigger (a volatile default covers inserts).
   void AddBackfill(const TableInfo& table, ddl::Assignment assignment);
@@ -70,13 +72,15 @@ class PlanBuilder {
   std::string TriggerName(const std::string& kind) const;
 
   // Emits the per-table sync, backfill and contract steps and returns the plan.
-  // Fails when a table that needs a backfill has no usable key.
+  // Fails when a partitioned table that needs a backfill has no usable key (a table
+  // without one is batched by ctid ranges, which a partitioned table has none of).
   Result<Plan> Finish();
 
  private:
   struct TableWork {
     const TableInfo* table = nullptr;
     std::vector<ddl::Fill> fills;  // for the trigger until swap
+    std::vector<ddl::Fill> default_fills;  // backfilled, inserts covered by a volatile default
     std::vector<std::string> fills_until_swap;  // columns of `fills` that stop at swap
     std::vector<ddl::Fill> fills_after_swap;  // added to the carried-over fills at swap
     std::vector<ddl::Assignment> assignments;  // for the backfill
@@ -91,6 +95,13 @@ class PlanBuilder {
   std::vector<ddl::Fill> FillsAfterSwap(const TableWork& w) const;
   // CREATE OR REPLACE FUNCTION and the triggers for `fills`.
   std::vector<std::string> TriggerSql(const TableInfo& t, const std::vector<ddl::Fill>& fills) const;
+  // The table as the backfill sees it: before any rename at swap.
+  const TableInfo& BackfillTable(const TableWork& w) const;
+  // True when `w` needs a backfill and the table has no key to batch by (ctid ranges).
+  bool BackfillsByCtid(const TableWork& w) const;
+  // The trigger's fills until swap: `fills`; when the backfill walks ctid ranges (an UPDATE
+  // may move a row behind it), also `default_fills`, and each fills NULLs on any UPDATE.
+  std::vector<ddl::Fill> SyncFills(const TableWork& w) const;
   void EmitSync(const TableWork& w);
   void EmitSwap(const TableWork& w);
   Status EmitBackfill(const TableWork& w);

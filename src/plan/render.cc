@@ -9,13 +9,14 @@ namespace pgphase {
 namespace {
 
 std::string BatchSql(const BackfillJob& job) {
+  std::vector<ddl::Assignment> set;
+  for (const auto& a : job.assignments) set.push_back({a.column, a.expr});
+  if (job.ByCtid()) return ddl::BackfillCtidBatch({job.schema, job.table}, set);
   std::vector<std::string> names, types;
   for (const auto& k : job.key) {
     names.push_back(k.name);
     types.push_back(k.type);
   }
-  std::vector<ddl::Assignment> set;
-  for (const auto& a : job.assignments) set.push_back({a.column, a.expr});
   return ddl::BackfillBatch({job.schema, job.table}, names, types, set, /*first_batch=*/false);
 }
 
@@ -23,6 +24,19 @@ std::string KeyList(const BackfillJob& job) {
   std::string out;
   for (const auto& k : job.key) out += (out.empty() ? "" : ", ") + k.name;
   return out;
+}
+
+// How the batches walk the table, for the lock line.
+std::string BatchOrder(const BackfillJob& job) {
+  if (job.ByCtid())
+    return "one range of pages at a time, ctid order (no primary key or unique NOT NULL key)";
+  return "one batch of rows at a time, keyset order (" + KeyList(job) + ")";
+}
+
+std::string BatchParams(const BackfillJob& job) {
+  if (job.ByCtid())
+    return "$1 = the table, $2 = its file node at the start, $3, $4 = first and end page as tid";
+  return "$1.. = last key done (" + KeyList(job) + "), then batch size";
 }
 
 // Text that goes after "--" must stay on that line: an identifier with a newline in it
@@ -74,10 +88,8 @@ std::string RenderPlanText(const Plan& plan) {
         out += Indent(s.statement->sql, "      ") + "\n";
       }
       if (s.backfill) {
-        out += fmt::format(
-            "    lock: ROW EXCLUSIVE, one batch of rows at a time, keyset order "
-            "({}), about {} rows\n",
-            KeyList(*s.backfill), s.backfill->estimated_rows);
+        out += fmt::format("    lock: ROW EXCLUSIVE, {}, about {} rows\n", BatchOrder(*s.backfill),
+                           s.backfill->estimated_rows);
         out += Indent(BatchSql(*s.backfill), "      ") + "\n";
       }
       for (const auto& r : s.reverse) out += Indent("reverse: " + r.sql, "    ") + "\n";
@@ -99,8 +111,7 @@ std::string RenderPlanSql(const Plan& plan) {
         out += s.statement->sql + ";\n";
       }
       if (s.backfill) {
-        out += fmt::format("-- repeated per batch: $1.. = last key done ({}), then batch size\n",
-                           KeyList(*s.backfill));
+        out += "-- repeated per batch: " + BatchParams(*s.backfill) + "\n";
         out += BatchSql(*s.backfill) + ";\n";
       }
     }

@@ -44,7 +44,7 @@ std::string UpdateCondition(const Fill& f) {
     recompute = fmt::format("(NEW.{0} IS NOT DISTINCT FROM OLD.{0} AND ({1}))", Q(f.column),
                             SourcesChanged(f));
   }
-  if (!f.not_null) return recompute;
+  if (!f.FillsWhenNull()) return recompute;
   std::string is_null = fmt::format("NEW.{} IS NULL", Q(f.column));
   return recompute.empty() ? is_null : is_null + " OR " + recompute;
 }
@@ -59,6 +59,28 @@ std::vector<std::string> UpdateSources(const std::vector<Fill>& fills) {
   }
   return out;
 }
+
+// "c1 = COALESCE(c1, e1), ..." and "c1 IS NULL OR ...": what a backfill batch writes, and
+// which rows it writes (only those whose columns are still NULL).
+std::pair<std::string, std::string> BackfillSetAndFilter(
+    const std::vector<Assignment>& assignments) {
+  std::string set, any_null;
+  for (size_t i = 0; i < assignments.size(); ++i) {
+    if (i) {
+      set += ", ";
+      any_null += " OR ";
+    }
+    set += fmt::format("{0} = COALESCE({0}, {1})", Q(assignments[i].column), assignments[i].expr);
+    any_null += Q(assignments[i].column) + " IS NULL";
+  }
+  return {set, any_null};
+}
+
+// The table's size in pages and its file node; $1 is the table.
+constexpr const char* kCtidScanStartColumns =
+    "pg_catalog.pg_relation_size($1::regclass) / "
+    "pg_catalog.current_setting('block_size')::bigint, "
+    "pg_catalog.pg_relation_filenode($1::regclass)";
 
 // Variable name -> column, de-duplicated by variable, in order of first appearance.
 std::vector<std::pair<std::string, std::string>> Bindings(const std::vector<Fill>& fills) {
@@ -209,19 +231,19 @@ std::string CreateFillInsertTrigger(const std::string& name, const Rel& table, c
 std::string CreateFillUpdateTrigger(const std::string& name, const Rel& table, const Rel& fn,
                                     const std::vector<Fill>& fills) {
   std::string when;
-  bool any_not_null = false;
+  bool fills_when_null = false;
   for (const auto& f : fills) {
     const std::string cond = UpdateCondition(f);
     if (cond.empty()) continue;
     if (!when.empty()) when += " OR ";
     when += "(" + cond + ")";
-    any_not_null = any_not_null || f.not_null;
+    fills_when_null = fills_when_null || f.FillsWhenNull();
   }
   if (when.empty()) return "";
-  // A NOT NULL column must be filled on any UPDATE of a row the backfill has not reached
-  // yet, so the trigger cannot be narrowed to the sources' columns in that case.
+  // A column filled whenever it is NULL must be filled on any UPDATE of a row the backfill
+  // has not reached yet, so the trigger cannot be narrowed to the sources' columns then.
   std::string of;
-  if (!any_not_null) of = " OF " + JoinQuoted(UpdateSources(fills));
+  if (!fills_when_null) of = " OF " + JoinQuoted(UpdateSources(fills));
   return fmt::format(
       "CREATE TRIGGER {} BEFORE UPDATE{} ON {} FOR EACH ROW WHEN ({}) "
       "EXECUTE FUNCTION {}()",
@@ -247,15 +269,7 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
   }
   const size_t limit_param = first_batch ? 1 : key_columns.size() + 1;
   const std::string after = first_batch ? "" : fmt::format("({}) > ({})", keys, params);
-  std::string set, any_null;
-  for (size_t i = 0; i < assignments.size(); ++i) {
-    if (i) {
-      set += ", ";
-      any_null += " OR ";
-    }
-    set += fmt::format("{0} = COALESCE({0}, {1})", Q(assignments[i].column), assignments[i].expr);
-    any_null += Q(assignments[i].column) + " IS NULL";
-  }
+  const auto [set, any_null] = BackfillSetAndFilter(assignments);
   std::string last_keys;
   for (const auto& k : key_columns) last_keys += fmt::format(", (SELECT {}::text FROM last)", Q(k));
   return fmt::format(
@@ -271,6 +285,22 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
       fmt::arg("after_and", after.empty() ? "" : after + " AND "), fmt::arg("any_null", any_null),
       fmt::arg("last_keys", last_keys));
 }
+
+std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments) {
+  const auto [set, any_null] = BackfillSetAndFilter(assignments);
+  // The file node test has no column in it: the planner evaluates it once, before the scan.
+  const std::string range =
+      "pg_catalog.pg_relation_filenode($1::regclass) = $2::oid "
+      "AND ctid >= $3::tid AND ctid < $4::tid";
+  return fmt::format(
+      "WITH done AS (UPDATE ONLY {t} SET {set} WHERE {range} AND ({any_null}) RETURNING 1) "
+      "SELECT (SELECT count(*) FROM ONLY {t} WHERE {range}), (SELECT count(*) FROM done), "
+      "{start}",
+      fmt::arg("t", t.Quoted()), fmt::arg("set", set), fmt::arg("range", range),
+      fmt::arg("any_null", any_null), fmt::arg("start", kCtidScanStartColumns));
+}
+
+std::string CtidScanStart() { return fmt::format("SELECT {}", kCtidScanStartColumns); }
 
 std::string ProbeExpression(const Rel& t, const std::string& expr) {
   return fmt::format("SELECT {} FROM {} LIMIT 0", expr, t.Quoted());

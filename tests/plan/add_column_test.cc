@@ -7,10 +7,11 @@
 namespace pgphase {
 namespace {
 
-Result<Plan> PlanYaml(const std::string& yaml) {
+Result<Plan> PlanYaml(const std::string& yaml,
+                      const CatalogSnapshot& catalog = testing::FakeCatalog()) {
   auto spec = ParseSpec(yaml, "0001_test.yaml");
   if (!spec.ok()) return spec.status();
-  return BuildPlan(*spec, testing::FakeCatalog());
+  return BuildPlan(*spec, catalog);
 }
 
 std::string AddColumn(const std::string& table, const std::string& column_body,
@@ -83,11 +84,72 @@ TEST(AddColumnPlanTest, UnknownTypeSyntaxIsRejected) {
   EXPECT_NE(plan.status().message().find("column.type"), std::string::npos);
 }
 
-TEST(AddColumnPlanTest, BackfillOnTableWithoutKeyIsRejected) {
-  auto plan = PlanYaml(
-      AddColumn("logs", "        name: c\n        type: text\n        nullable: true\n", "upper(msg)"));
+// add_column c text, nullable, filled from `up`.
+std::string AddNullableText(const std::string& table, const std::string& up) {
+  return AddColumn(table, "        name: c\n        type: text\n        nullable: true\n", up);
+}
+
+const Step* FindStep(const Plan& p, Phase phase, const std::string& id) {
+  for (const auto& s : p.phase(phase).steps)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+TEST(AddColumnPlanTest, BackfillOnTableWithoutKeyBatchesByCtidRanges) {
+  auto plan = PlanYaml(AddNullableText("logs", "upper(msg)"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const Step* backfill = FindStep(*plan, Phase::kBackfill, "backfill.logs");
+  ASSERT_NE(backfill, nullptr);
+  ASSERT_TRUE(backfill->backfill.has_value());
+  EXPECT_TRUE(backfill->backfill->key.empty());
+  EXPECT_TRUE(backfill->backfill->ByCtid());
+  EXPECT_EQ(backfill->summary, "fill c for existing rows of logs in ctid-range batches");
+  const std::string text = RenderPlanText(*plan);
+  EXPECT_NE(text.find("one range of pages at a time, ctid order"), std::string::npos) << text;
+  EXPECT_NE(text.find("ctid >= $3::tid AND ctid < $4::tid"), std::string::npos) << text;
+}
+
+// An UPDATE may move a row the ctid walk has not reached to a page it has passed: the
+// trigger must fill the column on any UPDATE that finds it NULL, not only when `up`'s
+// sources change.
+TEST(AddColumnPlanTest, TableWithoutKeyFillsNullsOnEveryUpdate) {
+  auto plan = PlanYaml(AddNullableText("logs", "upper(msg)"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const Step* upd = FindStep(*plan, Phase::kSync, "sync.logs.update_trigger");
+  ASSERT_NE(upd, nullptr);
+  EXPECT_NE(upd->statement->sql.find("BEFORE UPDATE ON \"public\".\"logs\" FOR EACH ROW WHEN "
+                                     "((NEW.\"c\" IS NULL OR "),
+            std::string::npos)
+      << upd->statement->sql;
+  EXPECT_NE(upd->summary.find("fill them on any UPDATE while NULL"), std::string::npos);
+  const Step* fn = FindStep(*plan, Phase::kSync, "sync.logs.function");
+  ASSERT_NE(fn, nullptr);
+  EXPECT_NE(fn->statement->sql.find("IF NEW.\"c\" IS NULL OR ("), std::string::npos)
+      << fn->statement->sql;
+}
+
+TEST(AddColumnPlanTest, TableWithAKeyKeepsItsUpdateTriggerNarrowedToTheSources) {
+  auto plan = PlanYaml(AddNullableText("users", "upper(name)"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const Step* upd = FindStep(*plan, Phase::kSync, "sync.users.update_trigger");
+  ASSERT_NE(upd, nullptr);
+  EXPECT_NE(upd->statement->sql.find("BEFORE UPDATE OF \"name\" ON"), std::string::npos)
+      << upd->statement->sql;
+  EXPECT_EQ(upd->statement->sql.find("NEW.\"c\" IS NULL"), std::string::npos);
+  EXPECT_EQ(FindStep(*plan, Phase::kBackfill, "backfill.users")->summary,
+            "fill c for existing rows of users in keyset batches");
+}
+
+TEST(AddColumnPlanTest, PartitionedTableWithoutKeyIsRejected) {
+  CatalogSnapshot catalog = testing::FakeCatalog();
+  for (auto& t : catalog.tables)
+    if (t.name == "logs") t.partitioned = true;
+  auto plan = PlanYaml(AddNullableText("logs", "upper(msg)"), catalog);
   ASSERT_FALSE(plan.ok());
-  EXPECT_NE(plan.status().message().find("no primary key"), std::string::npos);
+  EXPECT_EQ(plan.status().code(), ExitCode::kInvalid);
+  EXPECT_NE(plan.status().message().find("partitioned table cannot be batched by ctid ranges"),
+            std::string::npos)
+      << plan.status().message();
 }
 
 TEST(AddColumnPlanTest, ForeignKeyToMissingTableIsRejected) {
@@ -128,6 +190,25 @@ TEST(AddColumnPlanTest, VolatileDefaultIsBackfilledPerRowWithoutATrigger) {
   EXPECT_TRUE(plan->phase(Phase::kSync).steps.empty());
   ASSERT_EQ(plan->phase(Phase::kBackfill).steps.size(), 1u);
   EXPECT_EQ(plan->phase(Phase::kBackfill).steps[0].backfill->assignments[0].expr, "(random())");
+}
+
+// Without a key the default alone is not enough: an UPDATE can move a row the ctid walk has
+// not reached behind it, so the trigger fills the column then (and its contract drops it).
+TEST(AddColumnPlanTest, VolatileDefaultOnTableWithoutKeyGetsATriggerFillingNulls) {
+  auto plan = PlanYaml(AddColumn(
+      "logs",
+      "        name: t\n        type: int\n        nullable: true\n        default: random()\n"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const auto sync = Sql(*plan, Phase::kSync);
+  ASSERT_EQ(sync.size(), 3u);
+  EXPECT_NE(sync[0].find("IF NEW.\"t\" IS NULL THEN\n      NEW.\"t\" := (random());"),
+            std::string::npos)
+      << sync[0];
+  EXPECT_NE(
+      sync[2].find("BEFORE UPDATE ON \"public\".\"logs\" FOR EACH ROW WHEN ((NEW.\"t\" IS NULL))"),
+      std::string::npos)
+      << sync[2];
+  EXPECT_TRUE(AnyContains(Sql(*plan, Phase::kContract), "DROP FUNCTION IF EXISTS"));
 }
 
 TEST(AddColumnPlanTest, NotNullIsEnforcedOnlyAfterTheTriggerFillsNewRows) {

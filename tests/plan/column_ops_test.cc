@@ -138,6 +138,26 @@ TEST(ColumnOpsPlanTest, ShadowPathDefaultsUpAndDownToCasts) {
   EXPECT_NE(AllSql(*plan, Phase::kSwap).find("(CAST(\"email\" AS text))"), std::string::npos);
 }
 
+// The shadow column of a table without a key is backfilled in ctid ranges, so the sync
+// trigger fills it on any UPDATE while it is NULL, and reversing swap restores exactly that
+// trigger; the trigger from swap on (old column from `down`) is narrowed as usual.
+TEST(ColumnOpsPlanTest, ShadowPathOnTableWithoutKeyFillsNullShadowOnEveryUpdateUntilSwap) {
+  auto plan =
+      PlanYaml("operations:\n  - alter_column: {table: logs, column: msg, type: varchar(20)}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string sync_trigger =
+      "BEFORE UPDATE ON \"public\".\"logs\" FOR EACH ROW "
+      "WHEN ((NEW.\"_pgphase_new_msg\" IS NULL OR (NEW.\"msg\" IS DISTINCT FROM OLD.\"msg\")))";
+  EXPECT_NE(AllSql(*plan, Phase::kSync).find(sync_trigger), std::string::npos)
+      << AllSql(*plan, Phase::kSync);
+  const Step& swap = plan->phase(Phase::kSwap).steps.at(0);
+  EXPECT_EQ(swap.statement->sql.find("IS NULL OR"), std::string::npos) << swap.statement->sql;
+  EXPECT_NE(swap.statement->sql.find("BEFORE UPDATE OF \"msg\""), std::string::npos)
+      << swap.statement->sql;
+  EXPECT_NE(swap.reverse.at(0).sql.find(sync_trigger), std::string::npos) << swap.reverse.at(0).sql;
+  EXPECT_TRUE(plan->phase(Phase::kBackfill).steps.at(0).backfill->ByCtid());
+}
+
 TEST(ColumnOpsPlanTest, ShadowPathRefusesIndexedColumnsAndKnownProblems) {
   ExpectError("operations:\n  - alter_column: {table: users, column: id, type: int}\n",
               "used by index \"users_pkey\"");

@@ -1,0 +1,161 @@
+#include "exec/batch_walk.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "pgphase/ddl.h"
+
+namespace pgphase::exec {
+namespace {
+
+// The first batch when no checkpoint recorded a size, in rows.
+constexpr long long kInitialBatchRows = 1000;
+
+std::vector<ddl::Assignment> Assignments(const BackfillJob& job) {
+  std::vector<ddl::Assignment> set;
+  for (const auto& a : job.assignments) set.push_back({a.column, a.expr});
+  return set;
+}
+
+class KeysetWalk final : public BatchWalk {
+ public:
+  KeysetWalk(const BackfillJob& job, std::vector<std::string> last_key, const Resolved& s)
+      : keys_(std::move(last_key)), limits_{s.batch_size_min, s.batch_size_max, kInitialBatchRows} {
+    std::vector<std::string> names, types;
+    for (const auto& k : job.key) {
+      names.push_back(k.name);
+      types.push_back(k.type);
+    }
+    const ddl::Rel table{job.schema, job.table};
+    first_sql_ = ddl::BackfillBatch(table, names, types, Assignments(job), true);
+    next_sql_ = ddl::BackfillBatch(table, names, types, Assignments(job), false);
+  }
+
+  std::string_view Unit() const override { return "rows"; }
+  BatchLimits Limits() const override { return limits_; }
+
+  BatchOutcome Run(pqxx::transaction_base& tx, long long size) override {
+    std::vector<std::string> params = keys_;
+    params.push_back(std::to_string(size));
+    auto r = tx.exec_params(keys_.empty() ? first_sql_ : next_sql_,
+                            pqxx::prepare::make_dynamic_params(params));
+    const long long scanned = r[0][0].as<long long>();
+    if (scanned == 0) return BatchOutcome::Finished();
+    pending_.clear();
+    for (pqxx::row::size_type i = 2; i < r.columns(); ++i) pending_.push_back(r[0][i].c_str());
+    return BatchOutcome::Scanned(scanned);
+  }
+
+  std::vector<std::string> Pending() const override { return pending_; }
+  void Advance() override { keys_ = pending_; }
+
+ private:
+  std::vector<std::string> keys_;  // the last key done; empty before the first batch
+  std::vector<std::string> pending_;
+  BatchLimits limits_;
+  std::string first_sql_, next_sql_;
+};
+
+// Where a ctid walk is: pages [next, end) are left, in the table file `filenode`. Stored as
+// last_key {next, end, filenode}.
+struct CtidPosition {
+  long long next = 0;
+  long long end = 0;
+  std::string filenode;
+
+  std::vector<std::string> Key() const {
+    return {std::to_string(next), std::to_string(end), filenode};
+  }
+};
+
+// A tid naming the first tuple of `page`, as text for a $n::tid parameter.
+std::string PageTid(long long page) { return fmt::format("({},0)", page); }
+
+// Batch sizes are pages; the settings are rows. They are divided by the table's average
+// rows per page when the walk (re)starts (estimated rows / pages, at least one row per
+// page), so batch_size_min/max keep roughly their meaning; a batch is at least one page.
+// target_batch_time then adapts the size as in keyset mode.
+BatchLimits PageLimits(long long rows, long long pages, const Resolved& s) {
+  const double rows_per_page = std::max(1.0, static_cast<double>(rows) / std::max(1LL, pages));
+  auto in_pages = [&](long long n) {
+    return std::max(1LL, std::llround(static_cast<double>(n) / rows_per_page));
+  };
+  BatchLimits l;
+  l.min = in_pages(s.batch_size_min);
+  l.max = std::max(l.min, in_pages(s.batch_size_max));
+  l.initial = in_pages(kInitialBatchRows);
+  return l;
+}
+
+class CtidWalk final : public BatchWalk {
+ public:
+  CtidWalk(pqxx::connection& conn, const BackfillJob& job, const BackfillRow& state,
+           const Resolved& s)
+      : table_{job.schema, job.table}, sql_(ddl::BackfillCtidBatch(table_, Assignments(job))) {
+    at_ = state.last_key.empty() ? Start(conn) : FromKey(state.last_key);
+    pending_ = at_;
+    limits_ = PageLimits(state.rows_total, at_.end, s);
+  }
+
+  std::string_view Unit() const override { return "pages"; }
+  BatchLimits Limits() const override { return limits_; }
+
+  BatchOutcome Run(pqxx::transaction_base& tx, long long size) override {
+    if (at_.next >= at_.end) return BatchOutcome::Finished();
+    const long long to = std::min(at_.end, at_.next + size);
+    auto r = tx.exec_params(sql_, table_.Quoted(), at_.filenode, PageTid(at_.next), PageTid(to));
+    const std::string filenode = r[0][3].is_null() ? "" : r[0][3].c_str();
+    if (filenode == at_.filenode) {
+      pending_ = {to, at_.end, at_.filenode};
+      return BatchOutcome::Scanned(r[0][0].as<long long>());
+    }
+    // Rewritten since the walk started: rows it had not reached may now sit on pages it
+    // passed, so it starts over (rows already filled are skipped, not written again).
+    pending_ = {0, r[0][2].as<long long>(), filenode};
+    return BatchOutcome::Restarted(
+        fmt::format("{} was rewritten (VACUUM FULL, CLUSTER or TRUNCATE) during the backfill; "
+                    "the ctid walk starts again from its first page",
+                    table_.Quoted()));
+  }
+
+  std::vector<std::string> Pending() const override { return pending_.Key(); }
+  void Advance() override { at_ = pending_; }
+
+ private:
+  // The table's size now fixes where the walk ends: rows written beyond it from now on
+  // (inserted, or moved by an UPDATE) went through the sync trigger, which filled them.
+  CtidPosition Start(pqxx::connection& conn) const {
+    pqxx::nontransaction tx(conn);
+    auto r = tx.exec_params(ddl::CtidScanStart(), table_.Quoted());
+    if (r[0][1].is_null())
+      throw std::runtime_error(table_.Quoted() +
+                               " has no storage of its own (partitioned?): ctid ranges cannot "
+                               "batch its backfill");
+    return {0, r[0][0].as<long long>(), r[0][1].c_str()};
+  }
+
+  CtidPosition FromKey(const std::vector<std::string>& key) const {
+    if (key.size() != 3)
+      throw std::runtime_error("backfill checkpoint of " + table_.Quoted() +
+                               " is not a ctid position {next page, end page, file node}");
+    return {std::stoll(key[0]), std::stoll(key[1]), key[2]};
+  }
+
+  ddl::Rel table_;
+  std::string sql_;
+  CtidPosition at_, pending_;
+  BatchLimits limits_;
+};
+
+}  // namespace
+
+std::unique_ptr<BatchWalk> MakeBatchWalk(pqxx::connection& conn, const BackfillJob& job,
+                                         const BackfillRow& state, const Resolved& s) {
+  if (job.ByCtid()) return std::make_unique<CtidWalk>(conn, job, state, s);
+  return std::make_unique<KeysetWalk>(job, state.last_key, s);
+}
+
+}  // namespace pgphase::exec
