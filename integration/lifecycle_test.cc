@@ -237,6 +237,34 @@ TEST_F(LifecycleTest, OldAppCanStillInsertRightAfterExpand) {
   EXPECT_EQ(BadTotals(), 0) << "rows written between expand and sync are backfilled too";
 }
 
+// A NOT NULL column filled from a volatile default (no `up`): the default fills inserted
+// rows, but the helper check (added at sync) also applies to an old-app UPDATE of a row the
+// backfill has not reached, which must find the column filled rather than fail.
+TEST_F(LifecycleTest, OldAppUpdateBeforeBackfillOfNotNullVolatileDefaultSucceeds) {
+  SeedOrders(1000);
+  const std::string spec = WriteSpec("0001_orders_token",
+                                     "operations:\n"
+                                     "  - add_column:\n"
+                                     "      table: orders\n"
+                                     "      column:\n"
+                                     "        name: token\n"
+                                     "        type: integer\n"
+                                     "        nullable: false\n"
+                                     "        default: (random() * 0 + 9)::int\n");
+  RunResult r = Run({"apply", spec, "--through", "sync"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_NO_THROW(Exec("UPDATE orders SET note = 'old app' WHERE id <= 5"));
+  EXPECT_NO_THROW(Exec("INSERT INTO orders (id, amount, note) VALUES (5001, 21, 'old app')"));
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM orders WHERE (id <= 5 OR id = 5001) "
+                      "AND token IS DISTINCT FROM 9"),
+            0);
+
+  r = Run({"apply", spec, "--through", "contract"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM orders WHERE token IS DISTINCT FROM 9"), 0);
+  EXPECT_EQ(UserTriggerCount("orders"), 0);
+}
+
 TEST_F(LifecycleTest, NewAppExplicitValueIsKeptThroughEveryPhase) {
   SeedOrders(2000);
   const std::string spec = WriteOrdersSpec();

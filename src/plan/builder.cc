@@ -248,9 +248,14 @@ bool PlanBuilder::BackfillsByCtid(const TableWork& w) const {
 
 std::vector<ddl::Fill> PlanBuilder::SyncFills(const TableWork& w) const {
   std::vector<ddl::Fill> fills = w.fills;
-  if (!BackfillsByCtid(w)) return fills;
-  fills.insert(fills.end(), w.default_fills.begin(), w.default_fills.end());
-  for (auto& f : fills) f.fill_null_on_update = true;
+  const bool by_ctid = BackfillsByCtid(w);
+  // A volatile default fills inserted rows, but an old-app UPDATE of a row the backfill has
+  // not reached yet would leave the column NULL: fatal under the NOT NULL helper check, and
+  // a row the ctid walk may have passed (it moved behind the walk) in ctid mode.
+  for (const ddl::Fill& f : w.default_fills)
+    if (by_ctid || f.not_null) fills.push_back(f);
+  if (by_ctid)
+    for (auto& f : fills) f.fill_null_on_update = true;
   return fills;
 }
 

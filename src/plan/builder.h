@@ -99,8 +99,10 @@ class PlanBuilder {
   const TableInfo& BackfillTable(const TableWork& w) const;
   // True when `w` needs a backfill and the table has no key to batch by (ctid ranges).
   bool BackfillsByCtid(const TableWork& w) const;
-  // The trigger's fills until swap: `fills`; when the backfill walks ctid ranges (an UPDATE
-  // may move a row behind it), also `default_fills`, and each fills NULLs on any UPDATE.
+  // The trigger's fills until swap: `fills`; the `default_fills` of NOT NULL columns (an
+  // UPDATE of an unfilled row must not leave NULL under the helper check); when the backfill
+  // walks ctid ranges (an UPDATE may move a row behind it), all `default_fills`, and each
+  // fill then fills NULLs on any UPDATE.
   std::vector<ddl::Fill> SyncFills(const TableWork& w) const;
   void EmitSync(const TableWork& w);
   void EmitSwap(const TableWork& w);

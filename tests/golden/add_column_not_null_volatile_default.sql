@@ -1,0 +1,79 @@
+-- pgphase plan for migration add_column_not_null_volatile_default
+
+-- phase expand
+
+-- step expand.users.token: add column token to users
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD COLUMN "token" int;
+
+-- step expand.users.token.default: default for new rows only
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ALTER COLUMN "token" SET DEFAULT ((random() * 1000)::int);
+
+-- phase sync
+
+-- step sync.users.function: create the dual-write function for users
+-- lock: none
+CREATE OR REPLACE FUNCTION "pgphase"."sync_add_column_not_null_volatile_default_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW."token" IS NULL THEN
+      NEW."token" := ((random() * 1000)::int);
+    END IF;
+  ELSE
+    IF NEW."token" IS NULL THEN
+      NEW."token" := ((random() * 1000)::int);
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.users.insert_trigger: fill new columns on INSERT into users
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_ins_add_column_not_null_volatile_default" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."token" IS NULL) EXECUTE FUNCTION "pgphase"."sync_add_column_not_null_volatile_default_users"();
+
+-- step sync.users.update_trigger: keep new columns in step on UPDATE of users
+-- lock: SHARE ROW EXCLUSIVE
+CREATE TRIGGER "pgphase_upd_add_column_not_null_volatile_default" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."token" IS NULL)) EXECUTE FUNCTION "pgphase"."sync_add_column_not_null_volatile_default_users"();
+
+-- step sync.users.token.not_null_check: enforce NOT NULL on new writes to users.token (not yet validated)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_token" CHECK ("token" IS NOT NULL) NOT VALID;
+
+-- phase backfill
+
+-- step backfill.users: fill token for existing rows of users in keyset batches
+-- repeated per batch: $1.. = last key done (id), then batch size
+WITH batch AS MATERIALIZED (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint), last AS (SELECT "id" FROM batch ORDER BY "id" DESC LIMIT 1), done AS (UPDATE "public"."users" SET "token" = COALESCE("token", ((random() * 1000)::int)) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT "id" FROM last) AND ("token" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done), (SELECT "id"::text FROM last);
+
+-- phase validate
+
+-- step validate.users.token.not_null_check: prove no row is NULL, without blocking writes
+-- lock: SHARE UPDATE EXCLUSIVE
+ALTER TABLE "public"."users" VALIDATE CONSTRAINT "pgphase_nn_users_token";
+
+-- step validate.users.token.set_not_null: SET NOT NULL (no scan: the validated check proves it)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ALTER COLUMN "token" SET NOT NULL;
+
+-- phase swap (nothing to do)
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.users.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_ins_add_column_not_null_volatile_default" ON "public"."users";
+
+-- step contract.users.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE
+DROP TRIGGER IF EXISTS "pgphase_upd_add_column_not_null_volatile_default" ON "public"."users";
+
+-- step contract.users.function: drop the dual-write function
+-- lock: none
+DROP FUNCTION IF EXISTS "pgphase"."sync_add_column_not_null_volatile_default_users"();
+
+-- step contract.users.token.not_null_check: drop the helper check (NOT NULL is now set on the column)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "pgphase_nn_users_token";
