@@ -101,8 +101,10 @@ struct Assignment {
   std::string expr;  // embedded user SQL
 };
 // One keyset batch, parameters: $1..$k the last key (text, absent when first), then the
-// batch size. Returns one row: rows scanned (bigint), rows updated (bigint), then each
-// key column of the batch's last row as text (NULL when the batch was empty).
+// batch size. Returns one row: rows scanned (bigint), then each key column of the batch's
+// last row as text (NULL when the batch was empty). The batch's bound is found by an
+// index-only scan and the UPDATE reads the key range up to it; nothing is materialized
+// or returned per row (each would cost a few percent of the batch).
 // Only rows whose assigned columns are still NULL are written (COALESCE), so a row a
 // trigger or the new app already filled keeps its value.
 std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
@@ -115,7 +117,7 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
 // $2 its file node (oid) when the scan started, $3 '(a,0)' and $4 '(b,0)' (tids as text).
 // When the file node differs (VACUUM FULL, CLUSTER or TRUNCATE rewrote the table, so the
 // pages no longer hold what they did), nothing is scanned or written. Returns one row: rows
-// scanned (the live rows of the range), rows updated, then CtidScanStart's two columns.
+// scanned (the live rows of the range), then CtidScanStart's two columns.
 std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments);
 // Where a ctid scan ends and what it scans; parameter $1 the table (t.Quoted(), as text).
 // Returns one row: pages (bigint; rows written beyond them later went through the sync

@@ -45,7 +45,7 @@ class KeysetWalk final : public BatchWalk {
     const long long scanned = r[0][0].as<long long>();
     if (scanned == 0) return BatchOutcome::Finished();
     pending_.clear();
-    for (pqxx::row::size_type i = 2; i < r.columns(); ++i) pending_.push_back(r[0][i].c_str());
+    for (pqxx::row::size_type i = 1; i < r.columns(); ++i) pending_.push_back(r[0][i].c_str());
     return BatchOutcome::Scanned(scanned);
   }
 
@@ -107,14 +107,14 @@ class CtidWalk final : public BatchWalk {
     if (at_.next >= at_.end) return BatchOutcome::Finished();
     const long long to = std::min(at_.end, at_.next + size);
     auto r = tx.exec_params(sql_, table_.Quoted(), at_.filenode, PageTid(at_.next), PageTid(to));
-    const std::string filenode = r[0][3].is_null() ? "" : r[0][3].c_str();
+    const std::string filenode = r[0][2].is_null() ? "" : r[0][2].c_str();
     if (filenode == at_.filenode) {
       pending_ = {to, at_.end, at_.filenode};
       return BatchOutcome::Scanned(r[0][0].as<long long>());
     }
     // Rewritten since the walk started: rows it had not reached may now sit on pages it
     // passed, so it starts over (rows already filled are skipped, not written again).
-    pending_ = {0, r[0][2].as<long long>(), filenode};
+    pending_ = {0, r[0][1].as<long long>(), filenode};
     return BatchOutcome::Restarted(
         fmt::format("{} was rewritten (VACUUM FULL, CLUSTER or TRUNCATE) during the backfill; "
                     "the ctid walk starts again from its first page",

@@ -76,6 +76,28 @@ std::pair<std::string, std::string> BackfillSetAndFilter(
   return {set, any_null};
 }
 
+// True when max() over a key column of `type` (as format_type prints it) returns the last
+// value in the order of the column's btree index: the built-in integer, numeric, text and
+// date/time types. Others (uuid has no max(), for one) take the sort.
+bool MaxFollowsIndexOrder(std::string type) {
+  if (const auto paren = type.find('('); paren != std::string::npos) {
+    // "numeric(10,2)", "character varying(20)", "timestamp(3) with time zone"
+    const auto close = type.find(')', paren);
+    type.erase(paren, close == std::string::npos ? std::string::npos : close - paren + 1);
+  }
+  static const char* const kTypes[] = {"smallint",
+                                       "integer",
+                                       "bigint",
+                                       "numeric",
+                                       "text",
+                                       "character varying",
+                                       "date",
+                                       "timestamp without time zone",
+                                       "timestamp with time zone"};
+  return std::any_of(std::begin(kTypes), std::end(kTypes),
+                     [&](const char* k) { return type == k; });
+}
+
 // The table's size in pages and its file node; $1 is the table.
 constexpr const char* kCtidScanStartColumns =
     "pg_catalog.pg_relation_size($1::regclass) / "
@@ -258,31 +280,40 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
                           const std::vector<std::string>& key_types,
                           const std::vector<Assignment>& assignments, bool first_batch) {
   const std::string keys = JoinQuoted(key_columns);
-  std::string params, desc;
+  std::string params, desc, bound_cols, bound_keys, last_keys;
   for (size_t i = 0; i < key_columns.size(); ++i) {
-    if (i) {
-      params += ", ";
-      desc += ", ";
-    }
-    params += fmt::format("${}::{}", i + 1, key_types[i]);
-    desc += Q(key_columns[i]) + " DESC";
+    const std::string sep = i ? ", " : "";
+    params += sep + fmt::format("${}::{}", i + 1, key_types[i]);
+    desc += sep + Q(key_columns[i]) + " DESC";
+    bound_cols += fmt::format(", k{}", i + 1);
+    bound_keys += sep + fmt::format("bound.k{}", i + 1);
+    last_keys += fmt::format(", (SELECT k{}::text FROM bound)", i + 1);
   }
   const size_t limit_param = first_batch ? 1 : key_columns.size() + 1;
   const std::string after = first_batch ? "" : fmt::format("({}) > ({})", keys, params);
+  const std::string batch =
+      fmt::format("SELECT {keys} FROM {t}{where_after} ORDER BY {keys} LIMIT ${limit}::bigint",
+                  fmt::arg("keys", keys), fmt::arg("t", t.Quoted()),
+                  fmt::arg("where_after", after.empty() ? "" : " WHERE " + after),
+                  fmt::arg("limit", limit_param));
+  // The batch's last key: max() in one streaming pass where the key is one column of a type
+  // whose max() follows the index order; else the last row by a top-1 sort of the batch.
+  std::string bound;
+  if (key_columns.size() == 1 && MaxFollowsIndexOrder(key_types[0])) {
+    bound = fmt::format("SELECT count(*), max({}) FROM ({}) batch", keys, batch);
+  } else {
+    bound = fmt::format("SELECT count(*) OVER (), {} FROM ({}) batch ORDER BY {} LIMIT 1", keys,
+                        batch, desc);
+  }
   const auto [set, any_null] = BackfillSetAndFilter(assignments);
-  std::string last_keys;
-  for (const auto& k : key_columns) last_keys += fmt::format(", (SELECT {}::text FROM last)", Q(k));
   return fmt::format(
-      "WITH batch AS MATERIALIZED (SELECT {keys} FROM {t}{where_after} ORDER BY {keys} "
-      "LIMIT ${limit}::bigint), "
-      "last AS (SELECT {keys} FROM batch ORDER BY {desc} LIMIT 1), "
-      "done AS (UPDATE {t} SET {set} WHERE {after_and}({keys}) <= (SELECT {keys} FROM last) "
-      "AND ({any_null}) RETURNING 1) "
-      "SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done){last_keys}",
-      fmt::arg("keys", keys), fmt::arg("t", t.Quoted()),
-      fmt::arg("where_after", after.empty() ? "" : " WHERE " + after),
-      fmt::arg("limit", limit_param), fmt::arg("desc", desc), fmt::arg("set", set),
-      fmt::arg("after_and", after.empty() ? "" : after + " AND "), fmt::arg("any_null", any_null),
+      "WITH bound (n{bound_cols}) AS ({bound}), "
+      "done AS (UPDATE {t} SET {set} WHERE {after_and}({keys}) <= (SELECT {bound_keys} FROM "
+      "bound) AND ({any_null})) "
+      "SELECT coalesce((SELECT n FROM bound), 0){last_keys}",
+      fmt::arg("bound_cols", bound_cols), fmt::arg("bound", bound), fmt::arg("t", t.Quoted()),
+      fmt::arg("set", set), fmt::arg("after_and", after.empty() ? "" : after + " AND "),
+      fmt::arg("keys", keys), fmt::arg("bound_keys", bound_keys), fmt::arg("any_null", any_null),
       fmt::arg("last_keys", last_keys));
 }
 
@@ -293,9 +324,8 @@ std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assig
       "pg_catalog.pg_relation_filenode($1::regclass) = $2::oid "
       "AND ctid >= $3::tid AND ctid < $4::tid";
   return fmt::format(
-      "WITH done AS (UPDATE ONLY {t} SET {set} WHERE {range} AND ({any_null}) RETURNING 1) "
-      "SELECT (SELECT count(*) FROM ONLY {t} WHERE {range}), (SELECT count(*) FROM done), "
-      "{start}",
+      "WITH done AS (UPDATE ONLY {t} SET {set} WHERE {range} AND ({any_null})) "
+      "SELECT (SELECT count(*) FROM ONLY {t} WHERE {range}), {start}",
       fmt::arg("t", t.Quoted()), fmt::arg("set", set), fmt::arg("range", range),
       fmt::arg("any_null", any_null), fmt::arg("start", kCtidScanStartColumns));
 }

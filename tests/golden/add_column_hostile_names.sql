@@ -55,9 +55,9 @@ DROP TABLE users; --_Col""umn" CHECK ("Col""umn" IS NOT NULL) NOT VALID;
 
 -- step backfill.we"ird;\nDROP TABLE users; --: fill Col"umn for existing rows of we"ird;\nDROP TABLE users; -- in keyset batches
 -- repeated per batch: $1.. = last key done (id), then batch size
-WITH batch AS MATERIALIZED (SELECT "id" FROM "public"."we""ird;
-DROP TABLE users; --" WHERE ("id") > ($1::integer) ORDER BY "id" LIMIT $2::bigint), last AS (SELECT "id" FROM batch ORDER BY "id" DESC LIMIT 1), done AS (UPDATE "public"."we""ird;
-DROP TABLE users; --" SET "Col""umn" = COALESCE("Col""umn", ('x')) WHERE ("id") > ($1::integer) AND ("id") <= (SELECT "id" FROM last) AND ("Col""umn" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done), (SELECT "id"::text FROM last);
+WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."we""ird;
+DROP TABLE users; --" WHERE ("id") > ($1::integer) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."we""ird;
+DROP TABLE users; --" SET "Col""umn" = COALESCE("Col""umn", ('x')) WHERE ("id") > ($1::integer) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("Col""umn" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
 
 -- phase validate
 

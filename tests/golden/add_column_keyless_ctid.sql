@@ -40,7 +40,7 @@ CREATE TRIGGER "pgphase_upd_add_column_keyless_ctid" BEFORE UPDATE ON "public"."
 
 -- step backfill.logs: fill shout for existing rows of logs in ctid-range batches
 -- repeated per batch: $1 = the table, $2 = its file node at the start, $3, $4 = first and end page as tid
-WITH done AS (UPDATE ONLY "public"."logs" SET "shout" = COALESCE("shout", (upper(msg))) WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid AND ("shout" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM ONLY "public"."logs" WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid), (SELECT count(*) FROM done), pg_catalog.pg_relation_size($1::regclass) / pg_catalog.current_setting('block_size')::bigint, pg_catalog.pg_relation_filenode($1::regclass);
+WITH done AS (UPDATE ONLY "public"."logs" SET "shout" = COALESCE("shout", (upper(msg))) WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid AND ("shout" IS NULL)) SELECT (SELECT count(*) FROM ONLY "public"."logs" WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid), pg_catalog.pg_relation_size($1::regclass) / pg_catalog.current_setting('block_size')::bigint, pg_catalog.pg_relation_filenode($1::regclass);
 
 -- phase validate (nothing to do)
 

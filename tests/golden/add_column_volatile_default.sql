@@ -16,7 +16,7 @@ ALTER TABLE "public"."users" ALTER COLUMN "token" SET DEFAULT ((random() * 1000)
 
 -- step backfill.users: fill token for existing rows of users in keyset batches
 -- repeated per batch: $1.. = last key done (id), then batch size
-WITH batch AS MATERIALIZED (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint), last AS (SELECT "id" FROM batch ORDER BY "id" DESC LIMIT 1), done AS (UPDATE "public"."users" SET "token" = COALESCE("token", ((random() * 1000)::int)) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT "id" FROM last) AND ("token" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done), (SELECT "id"::text FROM last);
+WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "token" = COALESCE("token", ((random() * 1000)::int)) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("token" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
 
 -- phase validate (nothing to do)
 

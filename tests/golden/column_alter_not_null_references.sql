@@ -76,7 +76,7 @@ ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_note" 
 
 -- step backfill.order_lines: fill _pgphase_new_note for existing rows of order_lines in keyset batches
 -- repeated per batch: $1.. = last key done (tenant, id), then batch size
-WITH batch AS MATERIALIZED (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint), last AS (SELECT "tenant", "id" FROM batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = COALESCE("_pgphase_new_note", (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END)) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT "tenant", "id" FROM last) AND ("_pgphase_new_note" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done), (SELECT "tenant"::text FROM last), (SELECT "id"::text FROM last);
+WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = COALESCE("_pgphase_new_note", (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END)) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_note" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound);
 
 -- phase validate
 

@@ -72,7 +72,7 @@ CREATE TRIGGER "pgphase_upd_column_alter_type_unique_check" BEFORE UPDATE OF "em
 
 -- step backfill.users: fill _pgphase_new_email for existing rows of users in keyset batches
 -- repeated per batch: $1.. = last key done (id), then batch size
-WITH batch AS MATERIALIZED (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint), last AS (SELECT "id" FROM batch ORDER BY "id" DESC LIMIT 1), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = COALESCE("_pgphase_new_email", (left(email, 100))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT "id" FROM last) AND ("_pgphase_new_email" IS NULL) RETURNING 1) SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM done), (SELECT "id"::text FROM last);
+WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = COALESCE("_pgphase_new_email", (left(email, 100))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
 
 -- phase validate
 

@@ -61,6 +61,53 @@ TEST(FillTriggerTest, InsertOnlyFillsNeverGetAnUpdateConditionEvenWhenAskedToFil
   EXPECT_EQ(CreateFillUpdateTrigger("upd", kTable, kFn, {f}), "");
 }
 
+TEST(BackfillSqlTest, KeysetBatchFindsItsBoundWithMaxWhenTheKeyTypeAllowsIt) {
+  const std::string sql =
+      BackfillBatch({"public", "lo\"gs"}, {"id"}, {"bigint"}, {{"shout", "(upper(msg))"}}, false);
+  EXPECT_EQ(sql,
+            "WITH bound (n, k1) AS (SELECT count(*), max(\"id\") FROM (SELECT \"id\" FROM "
+            "\"public\".\"lo\"\"gs\" WHERE (\"id\") > ($1::bigint) ORDER BY \"id\" LIMIT "
+            "$2::bigint) batch), "
+            "done AS (UPDATE \"public\".\"lo\"\"gs\" SET \"shout\" = COALESCE(\"shout\", "
+            "(upper(msg))) WHERE (\"id\") > ($1::bigint) AND (\"id\") <= (SELECT bound.k1 FROM "
+            "bound) AND (\"shout\" IS NULL)) "
+            "SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound)");
+  const std::string first =
+      BackfillBatch(kTable, {"id"}, {"integer"}, {{"shout", "(upper(msg))"}}, true);
+  EXPECT_TRUE(Contains(first, "FROM \"public\".\"logs\" ORDER BY \"id\" LIMIT $1::bigint"))
+      << first;
+  EXPECT_TRUE(Contains(first, "WHERE (\"id\") <= (SELECT bound.k1 FROM bound)")) << first;
+  for (const char* type : {"numeric(12,2)", "character varying(40)", "text",
+                           "timestamp(3) with time zone", "date", "smallint"}) {
+    EXPECT_TRUE(Contains(BackfillBatch(kTable, {"k"}, {type}, {{"shout", "(upper(msg))"}}, false),
+                         "max(\"k\")"))
+        << type;
+  }
+}
+
+// uuid has no max(); a composite key has no single column to take it of. The last row of
+// the batch is then found by a top-1 sort in the key's order.
+TEST(BackfillSqlTest, KeysetBatchSortsForItsBoundWhenMaxCannotFindIt) {
+  const std::string uuid =
+      BackfillBatch(kTable, {"id"}, {"uuid"}, {{"shout", "(upper(msg))"}}, false);
+  EXPECT_FALSE(Contains(uuid, "max(")) << uuid;
+  EXPECT_TRUE(Contains(uuid, "SELECT count(*) OVER (), \"id\" FROM (SELECT \"id\" FROM "
+                             "\"public\".\"logs\" WHERE (\"id\") > ($1::uuid) ORDER BY \"id\" "
+                             "LIMIT $2::bigint) batch ORDER BY \"id\" DESC LIMIT 1"))
+      << uuid;
+  const std::string composite = BackfillBatch(kTable, {"tenant", "id"}, {"integer", "bigint"},
+                                              {{"shout", "(upper(msg))"}}, false);
+  EXPECT_TRUE(Contains(composite, "WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "
+                                  "\"tenant\", \"id\" FROM"))
+      << composite;
+  EXPECT_TRUE(Contains(composite, "ORDER BY \"tenant\" DESC, \"id\" DESC LIMIT 1)"))
+      << composite;
+  EXPECT_TRUE(Contains(composite, "(\"tenant\", \"id\") <= (SELECT bound.k1, bound.k2 FROM bound)"))
+      << composite;
+  EXPECT_TRUE(Contains(composite, "(SELECT k1::text FROM bound), (SELECT k2::text FROM bound)"))
+      << composite;
+}
+
 TEST(BackfillSqlTest, CtidBatchIsOneRangeOfPagesWithEveryValueAParameter) {
   const std::string sql =
       BackfillCtidBatch({"public", "lo\"gs"}, {{"shout", "(upper(msg))"}, {"n2", "(n * 2)"}});
@@ -68,11 +115,10 @@ TEST(BackfillSqlTest, CtidBatchIsOneRangeOfPagesWithEveryValueAParameter) {
             "WITH done AS (UPDATE ONLY \"public\".\"lo\"\"gs\" SET "
             "\"shout\" = COALESCE(\"shout\", (upper(msg))), \"n2\" = COALESCE(\"n2\", (n * 2)) "
             "WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid "
-            "AND ctid >= $3::tid AND ctid < $4::tid AND (\"shout\" IS NULL OR \"n2\" IS NULL) "
-            "RETURNING 1) "
+            "AND ctid >= $3::tid AND ctid < $4::tid AND (\"shout\" IS NULL OR \"n2\" IS NULL)) "
             "SELECT (SELECT count(*) FROM ONLY \"public\".\"lo\"\"gs\" "
             "WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid "
-            "AND ctid >= $3::tid AND ctid < $4::tid), (SELECT count(*) FROM done), "
+            "AND ctid >= $3::tid AND ctid < $4::tid), "
             "pg_catalog.pg_relation_size($1::regclass) / "
             "pg_catalog.current_setting('block_size')::bigint, "
             "pg_catalog.pg_relation_filenode($1::regclass)");
