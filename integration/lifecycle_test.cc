@@ -265,6 +265,35 @@ TEST_F(LifecycleTest, OldAppUpdateBeforeBackfillOfNotNullVolatileDefaultSucceeds
   EXPECT_EQ(UserTriggerCount("orders"), 0);
 }
 
+// Two columns filled by one function: an old-app UPDATE of one column's source calls it,
+// and it must recompute that column only, keeping the other's new-app value.
+TEST_F(LifecycleTest, OldAppUpdateOfOneFillsSourceKeepsTheOtherFillsNewAppValue) {
+  SeedOrders(100);
+  const std::string spec = WriteSpec("0001_orders_two",
+                                     "operations:\n"
+                                     "  - add_column:\n"
+                                     "      table: orders\n"
+                                     "      up: amount * 2\n"
+                                     "      column:\n"
+                                     "        name: total\n"
+                                     "        type: bigint\n"
+                                     "  - add_column:\n"
+                                     "      table: orders\n"
+                                     "      up: length(note)\n"
+                                     "      column:\n"
+                                     "        name: note_len\n"
+                                     "        type: integer\n");
+  RunResult r = Run({"apply", spec, "--through", "backfill"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  Exec("UPDATE orders SET note_len = 777, total = 555 WHERE id IN (1, 2)");  // the new app
+  Exec("UPDATE orders SET amount = amount + 1 WHERE id = 1");                // the old app
+  Exec("UPDATE orders SET note = 'changed' WHERE id = 2");
+  EXPECT_EQ(Scalar("SELECT note_len || ' ' || (total = amount::bigint * 2) FROM orders "
+                   "WHERE id = 1"),
+            "777 true");
+  EXPECT_EQ(Scalar("SELECT total || ' ' || note_len FROM orders WHERE id = 2"), "555 7");
+}
+
 TEST_F(LifecycleTest, NewAppExplicitValueIsKeptThroughEveryPhase) {
   SeedOrders(2000);
   const std::string spec = WriteOrdersSpec();

@@ -81,6 +81,8 @@ struct Fill {
 // CREATE FUNCTION fn() RETURNS trigger: fills each column as its Fill::Mode says (and, for
 // a fill that FillsWhenNull(), any row where it is still NULL on UPDATE). Sources are bound
 // as PL/pgSQL variables of the column's %TYPE so user expressions can name columns directly.
+// Called only through the triggers below, made from the same fills: where their WHEN is
+// exactly one fill's condition, the function does not test it again.
 std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills);
 std::string DropFunction(const Rel& fn);  // IF EXISTS, no arguments
 // BEFORE INSERT trigger firing only when a filled column is NULL (always, when any fill

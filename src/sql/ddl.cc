@@ -207,21 +207,33 @@ std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vecto
       body += fmt::format("  {} {}.{}%TYPE := NEW.{};\n", Q(var), table.Quoted(), Q(column),
                           Q(column));
   }
+  // The triggers' WHEN clauses are the OR of the fills' conditions (CreateFillInsertTrigger,
+  // CreateFillUpdateTrigger), and PostgreSQL evaluates WHEN right before calling the
+  // function. So when one fill alone has a condition, the trigger has already tested it
+  // and the function assigns without testing it again: a PL/pgSQL IF costs a few percent
+  // of an UPDATE's time per row (docs/benchmarks.md).
   body += "BEGIN\n  IF TG_OP = 'INSERT' THEN\n";
   for (const auto& f : fills) {
-    if (f.mode == Fill::Mode::kOwned) {
+    if (f.mode == Fill::Mode::kOwned || fills.size() == 1) {
       body += fmt::format("    NEW.{} := {};\n", Q(f.column), f.expr);
     } else {
       body += fmt::format("    IF NEW.{0} IS NULL THEN\n      NEW.{0} := {1};\n    END IF;\n",
                           Q(f.column), f.expr);
     }
   }
+  const auto on_update = std::count_if(fills.begin(), fills.end(), [](const Fill& f) {
+    return !UpdateCondition(f).empty();
+  });
   std::string update_part;
   for (const auto& f : fills) {
     const std::string cond = UpdateCondition(f);
     if (cond.empty()) continue;
-    update_part += fmt::format("    IF {} THEN\n      NEW.{} := {};\n    END IF;\n", cond,
-                               Q(f.column), f.expr);
+    if (on_update == 1) {
+      update_part += fmt::format("    NEW.{} := {};\n", Q(f.column), f.expr);
+    } else {
+      update_part += fmt::format("    IF {} THEN\n      NEW.{} := {};\n    END IF;\n", cond,
+                                 Q(f.column), f.expr);
+    }
   }
   if (!update_part.empty()) body += "  ELSE\n" + update_part;
   body += "  END IF;\n  RETURN NEW;\nEND\n";

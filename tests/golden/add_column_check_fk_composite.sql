@@ -33,9 +33,7 @@ BEGIN
       NEW."state" := ('pending');
     END IF;
   ELSE
-    IF NEW."owner_id" IS NULL THEN
-      NEW."owner_id" := (1);
-    END IF;
+    NEW."owner_id" := (1);
   END IF;
   RETURN NEW;
 END

@@ -21,13 +21,9 @@ DROP TABLE users; --"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    IF NEW."Col""umn" IS NULL THEN
-      NEW."Col""umn" := ('x');
-    END IF;
+    NEW."Col""umn" := ('x');
   ELSE
-    IF NEW."Col""umn" IS NULL THEN
-      NEW."Col""umn" := ('x');
-    END IF;
+    NEW."Col""umn" := ('x');
   END IF;
   RETURN NEW;
 END

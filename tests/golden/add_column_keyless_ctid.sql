@@ -16,13 +16,9 @@ DECLARE
   "msg" "public"."logs"."msg"%TYPE := NEW."msg";
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    IF NEW."shout" IS NULL THEN
-      NEW."shout" := (upper(msg));
-    END IF;
+    NEW."shout" := (upper(msg));
   ELSE
-    IF NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."msg" IS DISTINCT FROM OLD."msg")) THEN
-      NEW."shout" := (upper(msg));
-    END IF;
+    NEW."shout" := (upper(msg));
   END IF;
   RETURN NEW;
 END

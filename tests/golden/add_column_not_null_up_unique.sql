@@ -20,13 +20,9 @@ DECLARE
   "name" "public"."users"."name"%TYPE := NEW."name";
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    IF NEW."shout" IS NULL THEN
-      NEW."shout" := (upper(name));
-    END IF;
+    NEW."shout" := (upper(name));
   ELSE
-    IF NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."name" IS DISTINCT FROM OLD."name")) THEN
-      NEW."shout" := (upper(name));
-    END IF;
+    NEW."shout" := (upper(name));
   END IF;
   RETURN NEW;
 END

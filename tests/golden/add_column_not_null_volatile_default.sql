@@ -18,13 +18,9 @@ CREATE OR REPLACE FUNCTION "pgphase"."sync_add_column_not_null_volatile_default_
 #variable_conflict use_variable
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    IF NEW."token" IS NULL THEN
-      NEW."token" := ((random() * 1000)::int);
-    END IF;
+    NEW."token" := ((random() * 1000)::int);
   ELSE
-    IF NEW."token" IS NULL THEN
-      NEW."token" := ((random() * 1000)::int);
-    END IF;
+    NEW."token" := ((random() * 1000)::int);
   END IF;
   RETURN NEW;
 END

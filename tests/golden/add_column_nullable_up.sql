@@ -17,13 +17,9 @@ DECLARE
   "email" "public"."users"."email"%TYPE := NEW."email";
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    IF NEW."label" IS NULL THEN
-      NEW."label" := (name || '-' || coalesce(email, ''));
-    END IF;
+    NEW."label" := (name || '-' || coalesce(email, ''));
   ELSE
-    IF (NEW."label" IS NOT DISTINCT FROM OLD."label" AND (NEW."name" IS DISTINCT FROM OLD."name" OR NEW."email" IS DISTINCT FROM OLD."email")) THEN
-      NEW."label" := (name || '-' || coalesce(email, ''));
-    END IF;
+    NEW."label" := (name || '-' || coalesce(email, ''));
   END IF;
   RETURN NEW;
 END

@@ -52,9 +52,7 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     NEW."_pgphase_new_note" := (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END);
   ELSE
-    IF NEW."_pgphase_new_note" IS NULL OR (NEW."note" IS DISTINCT FROM OLD."note") THEN
-      NEW."_pgphase_new_note" := (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END);
-    END IF;
+    NEW."_pgphase_new_note" := (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END);
   END IF;
   RETURN NEW;
 END
@@ -123,9 +121,7 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     NEW."_pgphase_old_note" := ("note");
   ELSE
-    IF (NEW."note" IS DISTINCT FROM OLD."note") THEN
-      NEW."_pgphase_old_note" := ("note");
-    END IF;
+    NEW."_pgphase_old_note" := ("note");
   END IF;
   RETURN NEW;
 END

@@ -52,9 +52,7 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     NEW."_pgphase_new_email" := (left(email, 100));
   ELSE
-    IF (NEW."email" IS DISTINCT FROM OLD."email") THEN
-      NEW."_pgphase_new_email" := (left(email, 100));
-    END IF;
+    NEW."_pgphase_new_email" := (left(email, 100));
   END IF;
   RETURN NEW;
 END
@@ -116,9 +114,7 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     NEW."_pgphase_old_email" := (email);
   ELSE
-    IF (NEW."email" IS DISTINCT FROM OLD."email") THEN
-      NEW."_pgphase_old_email" := (email);
-    END IF;
+    NEW."_pgphase_old_email" := (email);
   END IF;
   RETURN NEW;
 END

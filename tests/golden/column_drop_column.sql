@@ -12,9 +12,7 @@ DECLARE
   "name" "public"."users"."name"%TYPE := NEW."name";
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    IF NEW."email" IS NULL THEN
-      NEW."email" := (lower(name) || '@example.com');
-    END IF;
+    NEW."email" := (lower(name) || '@example.com');
   END IF;
   RETURN NEW;
 END

@@ -16,13 +16,9 @@ DECLARE
   "email" "public"."users"."email"%TYPE := NEW."email";
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    IF NEW."shout" IS NULL THEN
-      NEW."shout" := (upper(email));
-    END IF;
+    NEW."shout" := (upper(email));
   ELSE
-    IF (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."email" IS DISTINCT FROM OLD."email")) THEN
-      NEW."shout" := (upper(email));
-    END IF;
+    NEW."shout" := (upper(email));
   END IF;
   RETURN NEW;
 END
@@ -57,13 +53,9 @@ DECLARE
   "email" "public"."users"."mail"%TYPE := NEW."mail";
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    IF NEW."shout" IS NULL THEN
-      NEW."shout" := (upper(email));
-    END IF;
+    NEW."shout" := (upper(email));
   ELSE
-    IF (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."mail" IS DISTINCT FROM OLD."mail")) THEN
-      NEW."shout" := (upper(email));
-    END IF;
+    NEW."shout" := (upper(email));
   END IF;
   RETURN NEW;
 END

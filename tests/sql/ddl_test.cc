@@ -30,9 +30,31 @@ TEST(FillTriggerTest, FillNullOnUpdateFiresOnAnyUpdateWhileTheColumnIsNull) {
             "((NEW.\"shout\" IS NULL OR (NEW.\"shout\" IS NOT DISTINCT FROM OLD.\"shout\" AND "
             "(NEW.\"msg\" IS DISTINCT FROM OLD.\"msg\")))) "
             "EXECUTE FUNCTION \"pgphase\".\"sync_logs\"()");
-  const std::string fn = CreateFillFunction(kFn, kTable, {f});
+  // With a second fill the function tests each fill's own condition.
+  const std::string fn = CreateFillFunction(kFn, kTable, {f, Fill("label", "(msg || '!')", {"msg"})});
   EXPECT_TRUE(Contains(fn, "    IF NEW.\"shout\" IS NULL OR (NEW.\"shout\" IS NOT DISTINCT FROM "))
       << fn;
+}
+
+// The WHEN of each trigger is the OR of the fills' conditions, evaluated right before the
+// call: with one fill the function assigns without testing the condition again; with two
+// it must test each, or an UPDATE of one fill's sources would overwrite the other column.
+TEST(FillTriggerTest, OneFillIsAssignedWithoutRetestingTheTriggersCondition) {
+  const std::string one = CreateFillFunction(kFn, kTable, {Shout()});
+  EXPECT_TRUE(Contains(one,
+                       "  IF TG_OP = 'INSERT' THEN\n    NEW.\"shout\" := (upper(msg));\n"
+                       "  ELSE\n    NEW.\"shout\" := (upper(msg));\n  END IF;\n"))
+      << one;
+  const std::string two =
+      CreateFillFunction(kFn, kTable, {Shout(), Fill("label", "(note || '!')", {"note"})});
+  EXPECT_TRUE(Contains(two, "    IF NEW.\"shout\" IS NULL THEN\n")) << two;
+  EXPECT_TRUE(Contains(two, "    IF NEW.\"label\" IS NULL THEN\n")) << two;
+  EXPECT_TRUE(Contains(two, "    IF (NEW.\"shout\" IS NOT DISTINCT FROM OLD.\"shout\" AND "
+                            "(NEW.\"msg\" IS DISTINCT FROM OLD.\"msg\")) THEN\n"))
+      << two;
+  EXPECT_TRUE(Contains(two, "    IF (NEW.\"label\" IS NOT DISTINCT FROM OLD.\"label\" AND "
+                            "(NEW.\"note\" IS DISTINCT FROM OLD.\"note\")) THEN\n"))
+      << two;
 }
 
 TEST(FillTriggerTest, FillNullOnUpdateAlsoCoversPgphaseOwnedShadowColumns) {
