@@ -109,9 +109,12 @@ struct Assignment {
 // or returned per row (each would cost a few percent of the batch).
 // Only rows whose assigned columns are still NULL are written (COALESCE), so a row a
 // trigger or the new app already filled keeps its value.
+// With `only_where` (an SQL predicate), the batch instead writes the assignments as given
+// to the rows of the range that match it (BackfillJob::only_where).
 std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
                           const std::vector<std::string>& key_types,
-                          const std::vector<Assignment>& assignments, bool first_batch);
+                          const std::vector<Assignment>& assignments, bool first_batch,
+                          const std::string& only_where = "");
 
 // One ctid-range batch for a table without a usable key: the rows on pages [a, b), written
 // as BackfillBatch writes them, read through a TID range scan (PostgreSQL 14+). UPDATE ONLY:
@@ -120,7 +123,8 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
 // When the file node differs (VACUUM FULL, CLUSTER or TRUNCATE rewrote the table, so the
 // pages no longer hold what they did), nothing is scanned or written. Returns one row: rows
 // scanned (the live rows of the range), then CtidScanStart's two columns.
-std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments);
+std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments,
+                              const std::string& only_where = "");
 // Where a ctid scan ends and what it scans; parameter $1 the table (t.Quoted(), as text).
 // Returns one row: pages (bigint; rows written beyond them later went through the sync
 // trigger), file node (oid; NULL for a table without storage of its own, e.g. partitioned).

@@ -70,6 +70,10 @@ struct BackfillJob {
   // neither, and the batches are ctid ranges (pages) instead (ddl::BackfillCtidBatch).
   std::vector<KeyColumn> key;
   std::vector<BackfillAssignment> assignments;
+  // Empty: each batch fills the assigned columns of its rows where they are still NULL.
+  // Set (embedded SQL): each batch writes the assignments as given, overwriting, to the rows
+  // that match this predicate (create_constraint's `up`, for the rows its check rejects).
+  std::string only_where;
   int64_t estimated_rows = 0;  // at plan time, for progress
 
   bool ByCtid() const { return key.empty(); }

@@ -30,8 +30,8 @@ class KeysetWalk final : public BatchWalk {
       types.push_back(k.type);
     }
     const ddl::Rel table{job.schema, job.table};
-    first_sql_ = ddl::BackfillBatch(table, names, types, Assignments(job), true);
-    next_sql_ = ddl::BackfillBatch(table, names, types, Assignments(job), false);
+    first_sql_ = ddl::BackfillBatch(table, names, types, Assignments(job), true, job.only_where);
+    next_sql_ = ddl::BackfillBatch(table, names, types, Assignments(job), false, job.only_where);
   }
 
   std::string_view Unit() const override { return "rows"; }
@@ -94,7 +94,7 @@ class CtidWalk final : public BatchWalk {
  public:
   CtidWalk(pqxx::connection& conn, const BackfillJob& job, const BackfillRow& state,
            const Resolved& s)
-      : table_{job.schema, job.table}, sql_(ddl::BackfillCtidBatch(table_, Assignments(job))) {
+      : table_{job.schema, job.table}, sql_(ddl::BackfillCtidBatch(table_, Assignments(job), job.only_where)) {
     at_ = state.last_key.empty() ? Start(conn) : FromKey(state.last_key);
     pending_ = at_;
     limits_ = PageLimits(state.rows_total, at_.end, s);

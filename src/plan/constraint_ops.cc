@@ -186,9 +186,32 @@ void PlanCheck(const CreateConstraintOp& op, const Target& t, const std::string&
   for (const ColumnExpr& e : op.up)
     if (!IsIdentity(e)) sets.emplace_back(e.column, EmbedExpression(e.expr.text));
   if (!sets.empty()) {
-    b.Add(Phase::kBackfill, "backfill." + base + ".fix_rows",
-          "apply up to the existing rows the check rejects",
-          {ddl::FixViolatingRows(t.rel, sets, check), Lock::kRowExclusive, true});
+    // Batched like any backfill (throttles, pause, checkpoint), by the key the table has
+    // while the backfill runs: renames in this migration happen at swap.
+    const TableInfo* before = b.original_catalog().FindTable(t.rel.schema, t.rel.name);
+    const TableInfo& walked = before != nullptr ? *before : *t.table;
+    BackfillJob job;
+    job.schema = t.rel.schema;
+    job.table = t.rel.name;
+    job.key = KeysetKey(walked);
+    job.estimated_rows = walked.estimated_rows;
+    for (const auto& [column, expr] : sets) job.assignments.push_back({column, expr});
+    job.only_where = "NOT " + check;
+    if (job.ByCtid() && walked.partitioned) {
+      // No key and no ctids of its own: one statement (it takes no lock beyond ROW
+      // EXCLUSIVE and touches only the rows the check rejects).
+      b.Add(Phase::kBackfill, "backfill." + base + ".fix_rows",
+            "apply up to the existing rows the check rejects, in one statement (a partitioned "
+            "table without a key cannot be batched)",
+            {ddl::FixViolatingRows(t.rel, sets, check), Lock::kRowExclusive, true});
+    } else {
+      Step step;
+      step.id = "backfill." + base + ".fix_rows";
+      step.summary = fmt::format("apply up to the existing rows the check rejects, in {} batches",
+                                 job.ByCtid() ? "ctid-range" : "keyset");
+      step.backfill = std::move(job);
+      b.AddStep(Phase::kBackfill, std::move(step));
+    }
     b.Note(fmt::format(
         "create_constraint {}: `up` is applied once, in backfill, to the existing rows of {} "
         "that violate the check; from expand on, writes that violate it are rejected",

@@ -24,11 +24,13 @@ json ToJson(const BackfillJob& j) {
   json key = json::array(), set = json::array();
   for (const auto& k : j.key) key.push_back({{"name", k.name}, {"type", k.type}});
   for (const auto& a : j.assignments) set.push_back({{"column", a.column}, {"expr", a.expr}});
-  return {{"schema", j.schema},
-          {"table", j.table},
-          {"key", key},
-          {"assignments", set},
-          {"estimated_rows", j.estimated_rows}};
+  json out = {{"schema", j.schema},
+              {"table", j.table},
+              {"key", key},
+              {"assignments", set},
+              {"estimated_rows", j.estimated_rows}};
+  if (!j.only_where.empty()) out["only_where"] = j.only_where;
+  return out;
 }
 
 json ToJson(const Step& s) {
@@ -63,6 +65,7 @@ BackfillJob BackfillFrom(const json& j) {
   for (const auto& k : j.at("key")) b.key.push_back({k.at("name"), k.at("type")});
   for (const auto& a : j.at("assignments")) b.assignments.push_back({a.at("column"), a.at("expr")});
   b.estimated_rows = j.at("estimated_rows").get<int64_t>();
+  if (j.contains("only_where")) b.only_where = j.at("only_where").get<std::string>();
   return b;
 }
 

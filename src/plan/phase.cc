@@ -52,7 +52,8 @@ bool operator==(const BackfillAssignment& a, const BackfillAssignment& b) {
 }
 bool operator==(const BackfillJob& a, const BackfillJob& b) {
   return a.schema == b.schema && a.table == b.table && a.key == b.key &&
-         a.assignments == b.assignments && a.estimated_rows == b.estimated_rows;
+         a.assignments == b.assignments && a.only_where == b.only_where &&
+         a.estimated_rows == b.estimated_rows;
 }
 bool operator==(const Step& a, const Step& b) {
   return a.id == b.id && a.summary == b.summary && a.statement == b.statement &&

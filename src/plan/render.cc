@@ -11,13 +11,14 @@ namespace {
 std::string BatchSql(const BackfillJob& job) {
   std::vector<ddl::Assignment> set;
   for (const auto& a : job.assignments) set.push_back({a.column, a.expr});
-  if (job.ByCtid()) return ddl::BackfillCtidBatch({job.schema, job.table}, set);
+  if (job.ByCtid()) return ddl::BackfillCtidBatch({job.schema, job.table}, set, job.only_where);
   std::vector<std::string> names, types;
   for (const auto& k : job.key) {
     names.push_back(k.name);
     types.push_back(k.type);
   }
-  return ddl::BackfillBatch({job.schema, job.table}, names, types, set, /*first_batch=*/false);
+  return ddl::BackfillBatch({job.schema, job.table}, names, types, set, /*first_batch=*/false,
+                            job.only_where);
 }
 
 std::string KeyList(const BackfillJob& job) {

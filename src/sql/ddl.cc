@@ -61,18 +61,24 @@ std::vector<std::string> UpdateSources(const std::vector<Fill>& fills) {
 }
 
 // "c1 = COALESCE(c1, e1), ..." and "c1 IS NULL OR ...": what a backfill batch writes, and
-// which rows it writes (only those whose columns are still NULL).
-std::pair<std::string, std::string> BackfillSetAndFilter(
-    const std::vector<Assignment>& assignments) {
+// which rows it writes (only those whose columns are still NULL). With `only_where`:
+// "c1 = e1, ..." and that predicate.
+std::pair<std::string, std::string> BackfillSetAndFilter(const std::vector<Assignment>& assignments,
+                                                         const std::string& only_where) {
   std::string set, any_null;
   for (size_t i = 0; i < assignments.size(); ++i) {
     if (i) {
       set += ", ";
       any_null += " OR ";
     }
-    set += fmt::format("{0} = COALESCE({0}, {1})", Q(assignments[i].column), assignments[i].expr);
+    if (only_where.empty()) {
+      set += fmt::format("{0} = COALESCE({0}, {1})", Q(assignments[i].column), assignments[i].expr);
+    } else {
+      set += fmt::format("{} = {}", Q(assignments[i].column), assignments[i].expr);
+    }
     any_null += Q(assignments[i].column) + " IS NULL";
   }
+  if (!only_where.empty()) return {set, only_where};
   return {set, any_null};
 }
 
@@ -290,7 +296,8 @@ std::string DropTrigger(const std::string& name, const Rel& table) {
 
 std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
                           const std::vector<std::string>& key_types,
-                          const std::vector<Assignment>& assignments, bool first_batch) {
+                          const std::vector<Assignment>& assignments, bool first_batch,
+                          const std::string& only_where) {
   const std::string keys = JoinQuoted(key_columns);
   std::string params, desc, bound_cols, bound_keys, last_keys;
   for (size_t i = 0; i < key_columns.size(); ++i) {
@@ -317,7 +324,7 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
     bound = fmt::format("SELECT count(*) OVER (), {} FROM ({}) batch ORDER BY {} LIMIT 1", keys,
                         batch, desc);
   }
-  const auto [set, any_null] = BackfillSetAndFilter(assignments);
+  const auto [set, any_null] = BackfillSetAndFilter(assignments, only_where);
   return fmt::format(
       "WITH bound (n{bound_cols}) AS ({bound}), "
       "done AS (UPDATE {t} SET {set} WHERE {after_and}({keys}) <= (SELECT {bound_keys} FROM "
@@ -329,8 +336,9 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
       fmt::arg("last_keys", last_keys));
 }
 
-std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments) {
-  const auto [set, any_null] = BackfillSetAndFilter(assignments);
+std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments,
+                              const std::string& only_where) {
+  const auto [set, any_null] = BackfillSetAndFilter(assignments, only_where);
   // The file node test has no column in it: the planner evaluates it once, before the scan.
   const std::string range =
       "pg_catalog.pg_relation_filenode($1::regclass) = $2::oid "

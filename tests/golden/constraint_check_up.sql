@@ -11,9 +11,9 @@ ALTER TABLE "public"."order_lines" ADD CONSTRAINT "order_lines_note_or_tenant" C
 
 -- phase backfill
 
--- step backfill.create_constraint.order_lines.order_lines_note_or_tenant.fix_rows: apply up to the existing rows the check rejects
--- lock: ROW EXCLUSIVE
-UPDATE "public"."order_lines" SET "note" = (SELECT CASE WHEN note = '' THEN 'n/a' ELSE note END) WHERE NOT ((note <> '' OR tenant > 0));
+-- step backfill.create_constraint.order_lines.order_lines_note_or_tenant.fix_rows: apply up to the existing rows the check rejects, in keyset batches
+-- repeated per batch: $1.. = last key done (tenant, id), then batch size
+WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "note" = (SELECT CASE WHEN note = '' THEN 'n/a' ELSE note END) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND (NOT (note <> '' OR tenant > 0))) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound);
 
 -- phase validate
 

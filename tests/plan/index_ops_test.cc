@@ -132,11 +132,17 @@ TEST(ConstraintPlanTest, NonIdentityUpFixesViolatingRowsInBackfill) {
       "  - create_constraint: {table: users, name: c, type: check, columns: [email], "
       "check: \"email <> ''\", up: {email: \"coalesce(nullif(email, ''), 'none')\"}}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_EQ(Sql(*plan, Phase::kBackfill),
-            std::vector<std::string>{
-                "UPDATE \"public\".\"users\" SET \"email\" = (coalesce(nullif(email, ''), "
-                "'none')) WHERE NOT ((email <> ''))"});
-  EXPECT_EQ(plan->phase(Phase::kBackfill).steps[0].statement->lock, Lock::kRowExclusive);
+  // Batched like a fill, over the table's key, writing only the rows the check rejects.
+  ASSERT_EQ(plan->phase(Phase::kBackfill).steps.size(), 1u);
+  const Step& fix = plan->phase(Phase::kBackfill).steps[0];
+  ASSERT_TRUE(fix.backfill.has_value());
+  EXPECT_EQ(fix.id, "backfill.create_constraint.users.c.fix_rows");
+  EXPECT_EQ(fix.backfill->only_where, "NOT (email <> '')");
+  ASSERT_EQ(fix.backfill->assignments.size(), 1u);
+  EXPECT_EQ(fix.backfill->assignments[0].column, "email");
+  EXPECT_EQ(fix.backfill->assignments[0].expr, "(coalesce(nullif(email, ''), 'none'))");
+  ASSERT_EQ(fix.backfill->key.size(), 1u);
+  EXPECT_EQ(fix.backfill->key[0].name, "id");
   ASSERT_EQ(plan->notes.size(), 1u);
   EXPECT_NE(plan->notes[0].find("applied once"), std::string::npos);
 }

@@ -41,6 +41,20 @@ TEST(PlanJsonTest, CtidBackfillRoundTripsWithAnEmptyKey) {
   EXPECT_TRUE(plan.phase(Phase::kBackfill).steps[0].backfill->ByCtid());
 }
 
+// create_constraint's fix of the rows its check rejects is a batched job with a predicate;
+// plans stored before it have no "only_where" and read as fills.
+TEST(PlanJsonTest, FixOfViolatingRowsRoundTripsWithItsPredicate) {
+  const Plan plan = ExpectRoundTrip(
+      "operations:\n  - create_constraint: {table: users, name: c, type: check, columns: "
+      "[email], check: \"email <> ''\", up: {email: \"coalesce(nullif(email, ''), 'x')\"}}\n");
+  ASSERT_EQ(plan.phase(Phase::kBackfill).steps.size(), 1u);
+  EXPECT_EQ(plan.phase(Phase::kBackfill).steps[0].backfill->only_where, "NOT (email <> '')");
+  const Plan fill = ExpectRoundTrip(
+      "operations:\n  - add_column:\n      table: users\n      up: upper(name)\n"
+      "      column:\n        name: s\n        type: text\n");
+  EXPECT_EQ(PlanToJson(fill).find("only_where"), std::string::npos) << PlanToJson(fill);
+}
+
 TEST(PlanJsonTest, CorruptOrForeignPlansAreRefused) {
   EXPECT_FALSE(ParsePlanJson("not json").ok());
   EXPECT_FALSE(ParsePlanJson("{\"format\": 99}").ok());

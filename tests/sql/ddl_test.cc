@@ -130,6 +130,21 @@ TEST(BackfillSqlTest, KeysetBatchSortsForItsBoundWhenMaxCannotFindIt) {
       << composite;
 }
 
+// create_constraint's `up`: written as given (overwriting) to the rows the check rejects,
+// in the same batches as a fill.
+TEST(BackfillSqlTest, OnlyWhereBatchesOverwriteTheRowsMatchingThePredicate) {
+  const std::string keyset = BackfillBatch(kTable, {"id"}, {"bigint"}, {{"v", "(abs(v))"}}, false,
+                                           "NOT ((v > 0))");
+  EXPECT_TRUE(Contains(keyset, "SET \"v\" = (abs(v)) WHERE (\"id\") > ($1::bigint) AND "
+                               "(\"id\") <= (SELECT bound.k1 FROM bound) AND (NOT ((v > 0))))"))
+      << keyset;
+  EXPECT_FALSE(Contains(keyset, "COALESCE")) << keyset;
+  EXPECT_FALSE(Contains(keyset, "IS NULL")) << keyset;
+  const std::string ctid = BackfillCtidBatch(kTable, {{"v", "(abs(v))"}}, "NOT ((v > 0))");
+  EXPECT_TRUE(Contains(ctid, "SET \"v\" = (abs(v)) WHERE ")) << ctid;
+  EXPECT_TRUE(Contains(ctid, "AND ctid < $4::tid AND (NOT ((v > 0))))")) << ctid;
+}
+
 TEST(BackfillSqlTest, CtidBatchIsOneRangeOfPagesWithEveryValueAParameter) {
   const std::string sql =
       BackfillCtidBatch({"public", "lo\"gs"}, {{"shout", "(upper(msg))"}, {"n2", "(n * 2)"}});
