@@ -94,7 +94,8 @@ class CtidWalk final : public BatchWalk {
  public:
   CtidWalk(pqxx::connection& conn, const BackfillJob& job, const BackfillRow& state,
            const Resolved& s)
-      : table_{job.schema, job.table}, sql_(ddl::BackfillCtidBatch(table_, Assignments(job), job.only_where)) {
+      : table_{job.schema, job.table},
+        sql_(ddl::BackfillCtidBatch(table_, Assignments(job), job.only_where)) {
     at_ = state.last_key.empty() ? Start(conn) : FromKey(state.last_key);
     pending_ = at_;
     limits_ = PageLimits(state.rows_total, at_.end, s);

@@ -227,9 +227,8 @@ std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vecto
                           Q(f.column), f.expr);
     }
   }
-  const auto on_update = std::count_if(fills.begin(), fills.end(), [](const Fill& f) {
-    return !UpdateCondition(f).empty();
-  });
+  const auto on_update = std::count_if(fills.begin(), fills.end(),
+                                       [](const Fill& f) { return !UpdateCondition(f).empty(); });
   std::string update_part;
   for (const auto& f : fills) {
     const std::string cond = UpdateCondition(f);
@@ -356,6 +355,8 @@ std::string ProbeExpression(const Rel& t, const std::string& expr) {
   return fmt::format("SELECT {} FROM {} LIMIT 0", expr, t.Quoted());
 }
 
-std::string ProbeType(const std::string& type) { return fmt::format("SELECT CAST(NULL AS {})", type); }
+std::string ProbeType(const std::string& type) {
+  return fmt::format("SELECT CAST(NULL AS {})", type);
+}
 
 }  // namespace pgphase::ddl

@@ -203,8 +203,9 @@ TEST(AddColumnPlanTest, VolatileDefaultOnTableWithoutKeyGetsATriggerFillingNulls
   const auto sync = Sql(*plan, Phase::kSync);
   ASSERT_EQ(sync.size(), 3u);
   EXPECT_NE(sync[0].find("  ELSE\n    NEW.\"t\" := (random());\n"), std::string::npos) << sync[0];
-  EXPECT_NE(sync[1].find("BEFORE INSERT ON \"public\".\"logs\" FOR EACH ROW WHEN (NEW.\"t\" IS NULL)"),
-            std::string::npos)
+  EXPECT_NE(
+      sync[1].find("BEFORE INSERT ON \"public\".\"logs\" FOR EACH ROW WHEN (NEW.\"t\" IS NULL)"),
+      std::string::npos)
       << sync[1];
   EXPECT_NE(
       sync[2].find("BEFORE UPDATE ON \"public\".\"logs\" FOR EACH ROW WHEN ((NEW.\"t\" IS NULL))"),

@@ -31,7 +31,8 @@ TEST(FillTriggerTest, FillNullOnUpdateFiresOnAnyUpdateWhileTheColumnIsNull) {
             "(NEW.\"msg\" IS DISTINCT FROM OLD.\"msg\")))) "
             "EXECUTE FUNCTION \"pgphase\".\"sync_logs\"()");
   // With a second fill the function tests each fill's own condition.
-  const std::string fn = CreateFillFunction(kFn, kTable, {f, Fill("label", "(msg || '!')", {"msg"})});
+  const std::string fn =
+      CreateFillFunction(kFn, kTable, {f, Fill("label", "(msg || '!')", {"msg"})});
   EXPECT_TRUE(Contains(fn, "    IF NEW.\"shout\" IS NULL OR (NEW.\"shout\" IS NOT DISTINCT FROM "))
       << fn;
 }
@@ -49,11 +50,13 @@ TEST(FillTriggerTest, OneFillIsAssignedWithoutRetestingTheTriggersCondition) {
       CreateFillFunction(kFn, kTable, {Shout(), Fill("label", "(note || '!')", {"note"})});
   EXPECT_TRUE(Contains(two, "    IF NEW.\"shout\" IS NULL THEN\n")) << two;
   EXPECT_TRUE(Contains(two, "    IF NEW.\"label\" IS NULL THEN\n")) << two;
-  EXPECT_TRUE(Contains(two, "    IF (NEW.\"shout\" IS NOT DISTINCT FROM OLD.\"shout\" AND "
-                            "(NEW.\"msg\" IS DISTINCT FROM OLD.\"msg\")) THEN\n"))
+  EXPECT_TRUE(Contains(two,
+                       "    IF (NEW.\"shout\" IS NOT DISTINCT FROM OLD.\"shout\" AND "
+                       "(NEW.\"msg\" IS DISTINCT FROM OLD.\"msg\")) THEN\n"))
       << two;
-  EXPECT_TRUE(Contains(two, "    IF (NEW.\"label\" IS NOT DISTINCT FROM OLD.\"label\" AND "
-                            "(NEW.\"note\" IS DISTINCT FROM OLD.\"note\")) THEN\n"))
+  EXPECT_TRUE(Contains(two,
+                       "    IF (NEW.\"label\" IS NOT DISTINCT FROM OLD.\"label\" AND "
+                       "(NEW.\"note\" IS DISTINCT FROM OLD.\"note\")) THEN\n"))
       << two;
 }
 
@@ -113,17 +116,18 @@ TEST(BackfillSqlTest, KeysetBatchSortsForItsBoundWhenMaxCannotFindIt) {
   const std::string uuid =
       BackfillBatch(kTable, {"id"}, {"uuid"}, {{"shout", "(upper(msg))"}}, false);
   EXPECT_FALSE(Contains(uuid, "max(")) << uuid;
-  EXPECT_TRUE(Contains(uuid, "SELECT count(*) OVER (), \"id\" FROM (SELECT \"id\" FROM "
-                             "\"public\".\"logs\" WHERE (\"id\") > ($1::uuid) ORDER BY \"id\" "
-                             "LIMIT $2::bigint) batch ORDER BY \"id\" DESC LIMIT 1"))
+  EXPECT_TRUE(Contains(uuid,
+                       "SELECT count(*) OVER (), \"id\" FROM (SELECT \"id\" FROM "
+                       "\"public\".\"logs\" WHERE (\"id\") > ($1::uuid) ORDER BY \"id\" "
+                       "LIMIT $2::bigint) batch ORDER BY \"id\" DESC LIMIT 1"))
       << uuid;
   const std::string composite = BackfillBatch(kTable, {"tenant", "id"}, {"integer", "bigint"},
                                               {{"shout", "(upper(msg))"}}, false);
-  EXPECT_TRUE(Contains(composite, "WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "
-                                  "\"tenant\", \"id\" FROM"))
+  EXPECT_TRUE(Contains(composite,
+                       "WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "
+                       "\"tenant\", \"id\" FROM"))
       << composite;
-  EXPECT_TRUE(Contains(composite, "ORDER BY \"tenant\" DESC, \"id\" DESC LIMIT 1)"))
-      << composite;
+  EXPECT_TRUE(Contains(composite, "ORDER BY \"tenant\" DESC, \"id\" DESC LIMIT 1)")) << composite;
   EXPECT_TRUE(Contains(composite, "(\"tenant\", \"id\") <= (SELECT bound.k1, bound.k2 FROM bound)"))
       << composite;
   EXPECT_TRUE(Contains(composite, "(SELECT k1::text FROM bound), (SELECT k2::text FROM bound)"))
@@ -133,10 +137,11 @@ TEST(BackfillSqlTest, KeysetBatchSortsForItsBoundWhenMaxCannotFindIt) {
 // create_constraint's `up`: written as given (overwriting) to the rows the check rejects,
 // in the same batches as a fill.
 TEST(BackfillSqlTest, OnlyWhereBatchesOverwriteTheRowsMatchingThePredicate) {
-  const std::string keyset = BackfillBatch(kTable, {"id"}, {"bigint"}, {{"v", "(abs(v))"}}, false,
-                                           "NOT ((v > 0))");
-  EXPECT_TRUE(Contains(keyset, "SET \"v\" = (abs(v)) WHERE (\"id\") > ($1::bigint) AND "
-                               "(\"id\") <= (SELECT bound.k1 FROM bound) AND (NOT ((v > 0))))"))
+  const std::string keyset =
+      BackfillBatch(kTable, {"id"}, {"bigint"}, {{"v", "(abs(v))"}}, false, "NOT ((v > 0))");
+  EXPECT_TRUE(Contains(keyset,
+                       "SET \"v\" = (abs(v)) WHERE (\"id\") > ($1::bigint) AND "
+                       "(\"id\") <= (SELECT bound.k1 FROM bound) AND (NOT ((v > 0))))"))
       << keyset;
   EXPECT_FALSE(Contains(keyset, "COALESCE")) << keyset;
   EXPECT_FALSE(Contains(keyset, "IS NULL")) << keyset;
