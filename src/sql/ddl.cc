@@ -323,30 +323,30 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
     bound = fmt::format("SELECT count(*) OVER (), {} FROM ({}) batch ORDER BY {} LIMIT 1", keys,
                         batch, desc);
   }
-  const auto [set, any_null] = BackfillSetAndFilter(assignments, only_where);
+  const auto [set, filter] = BackfillSetAndFilter(assignments, only_where);
   return fmt::format(
       "WITH bound (n{bound_cols}) AS ({bound}), "
       "done AS (UPDATE {t} SET {set} WHERE {after_and}({keys}) <= (SELECT {bound_keys} FROM "
-      "bound) AND ({any_null})) "
+      "bound) AND ({filter})) "
       "SELECT coalesce((SELECT n FROM bound), 0){last_keys}",
       fmt::arg("bound_cols", bound_cols), fmt::arg("bound", bound), fmt::arg("t", t.Quoted()),
       fmt::arg("set", set), fmt::arg("after_and", after.empty() ? "" : after + " AND "),
-      fmt::arg("keys", keys), fmt::arg("bound_keys", bound_keys), fmt::arg("any_null", any_null),
+      fmt::arg("keys", keys), fmt::arg("bound_keys", bound_keys), fmt::arg("filter", filter),
       fmt::arg("last_keys", last_keys));
 }
 
 std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments,
                               const std::string& only_where) {
-  const auto [set, any_null] = BackfillSetAndFilter(assignments, only_where);
+  const auto [set, filter] = BackfillSetAndFilter(assignments, only_where);
   // The file node test has no column in it: the planner evaluates it once, before the scan.
   const std::string range =
       "pg_catalog.pg_relation_filenode($1::regclass) = $2::oid "
       "AND ctid >= $3::tid AND ctid < $4::tid";
   return fmt::format(
-      "WITH done AS (UPDATE ONLY {t} SET {set} WHERE {range} AND ({any_null})) "
+      "WITH done AS (UPDATE ONLY {t} SET {set} WHERE {range} AND ({filter})) "
       "SELECT (SELECT count(*) FROM ONLY {t} WHERE {range}), {start}",
       fmt::arg("t", t.Quoted()), fmt::arg("set", set), fmt::arg("range", range),
-      fmt::arg("any_null", any_null), fmt::arg("start", kCtidScanStartColumns));
+      fmt::arg("filter", filter), fmt::arg("start", kCtidScanStartColumns));
 }
 
 std::string CtidScanStart() { return fmt::format("SELECT {}", kCtidScanStartColumns); }
