@@ -171,6 +171,39 @@ TEST_F(InputTest, ATypeAnEarlierSqlOperationCreatesIsNotRefused) {
   EXPECT_TRUE(ColumnExists("orders", "mood"));
 }
 
+// DESIGN "State": before each phase the live catalog is compared with what the plan
+// expects. A column retyped, or the backfill's key no longer unique, stops the migration
+// with exit 2 before the phase changes anything; restoring the schema lets it go on.
+TEST_F(InputTest, DriftedColumnsOrKeyStopTheNextPhaseUntilRestored) {
+  SeedOrders(2000);
+  const std::string spec = WriteOrdersSpec();
+  RunResult r = Run({"apply", spec, "--through", "sync"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+
+  Exec("ALTER TABLE orders ALTER COLUMN note TYPE varchar(200)");
+  r = Run({"apply", spec, "--through", "backfill"});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_NE(r.err.find("column public.orders.note text is now character varying(200)"),
+            std::string::npos)
+      << r;
+  EXPECT_EQ(FilledTotals(), 0) << "the backfill must not have started";
+  Exec("ALTER TABLE orders ALTER COLUMN note TYPE text");
+
+  Exec("ALTER TABLE orders DROP CONSTRAINT orders_pkey");
+  r = Run({"apply", spec, "--through", "backfill"});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_NE(r.err.find("table public.orders (id): no primary key or unique index"),
+            std::string::npos)
+      << r;
+  EXPECT_EQ(FilledTotals(), 0) << "the backfill must not have started";
+
+  // A unique index over the NOT NULL key is as good as the primary key was.
+  Exec("CREATE UNIQUE INDEX orders_id_key ON orders (id)");
+  r = Run({"apply", spec, "--through", "contract"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(BadTotals(), 0);
+}
+
 TEST_F(InputTest, SpecChangedAfterApplyIsRefusedByChecksum) {
   SeedOrders(2000);
   const std::string spec = WriteOrdersSpec();

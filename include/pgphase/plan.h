@@ -111,6 +111,16 @@ struct ColumnExpectation {
   std::string Describe() const;  // "public.users.name text"
 };
 
+// A keyset backfill's key: the table must still have a primary key or a valid unique index
+// over exactly these columns (NOT NULL), or its batches could skip or repeat rows.
+struct KeyExpectation {
+  std::string schema;
+  std::string table;
+  std::vector<std::string> columns;
+
+  std::string Describe() const;  // "public.users (id)"
+};
+
 struct Plan {
   std::string migration;
   std::array<PhasePlan, 6> phases;
@@ -118,6 +128,8 @@ struct Plan {
   std::vector<std::string> notes;   // remarks for reviewers (e.g. version_schema ignored)
   // Columns of the touched tables that existed at plan time and that no step changes.
   std::vector<ColumnExpectation> expected_columns;
+  // The keys of the keyset backfills on tables that existed at plan time.
+  std::vector<KeyExpectation> expected_keys;
 
   const PhasePlan& phase(Phase p) const { return phases[PhaseIndex(p)]; }
   PhasePlan& phase(Phase p) { return phases[PhaseIndex(p)]; }
@@ -148,6 +160,7 @@ bool operator==(const BackfillJob& a, const BackfillJob& b);
 bool operator==(const Step& a, const Step& b);
 bool operator==(const PhasePlan& a, const PhasePlan& b);
 bool operator==(const ColumnExpectation& a, const ColumnExpectation& b);
+bool operator==(const KeyExpectation& a, const KeyExpectation& b);
 bool operator==(const Plan& a, const Plan& b);
 
 // Differences between what `plan` expects and `catalog`, one line each; empty when none.

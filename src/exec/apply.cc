@@ -197,9 +197,12 @@ Result<Plan> LoadOrRegister(pqxx::connection& conn, exec::StateStore& store,
 // Refuses to run a phase when the tables no longer look as the plan expects.
 Status CheckDrift(pqxx::connection& conn, const Plan& plan, Phase phase) {
   std::vector<std::string> schemas;
-  for (const auto& e : plan.expected_columns)
-    if (std::find(schemas.begin(), schemas.end(), e.schema) == schemas.end())
-      schemas.push_back(e.schema);
+  auto add = [&](const std::string& schema) {
+    if (std::find(schemas.begin(), schemas.end(), schema) == schemas.end())
+      schemas.push_back(schema);
+  };
+  for (const auto& e : plan.expected_columns) add(e.schema);
+  for (const auto& k : plan.expected_keys) add(k.schema);
   if (schemas.empty()) return Status::Ok();
   Result<CatalogSnapshot> catalog = ReadCatalog(conn, schemas);
   if (!catalog.ok()) return catalog.status();

@@ -371,6 +371,23 @@ Result<Plan> PlanBuilder::Finish() {
       plan_.expected_columns.push_back({before->schema, before->name, c.name, c.type});
     }
   }
+  // The keys keyset backfills walk, on tables that exist now, with columns it does not change.
+  for (const Step& step : plan_.phase(Phase::kBackfill).steps) {
+    if (!step.backfill || step.backfill->ByCtid()) continue;
+    const BackfillJob& job = *step.backfill;
+    const TableInfo* before = original_.FindTable(job.schema, job.table);
+    if (before == nullptr || changed(TableKey(*before))) continue;
+    KeyExpectation key{job.schema, job.table, {}};
+    for (const auto& k : job.key) key.columns.push_back(k.name);
+    const bool key_changed =
+        std::any_of(key.columns.begin(), key.columns.end(),
+                    [&](const auto& c) { return changed(TableKey(*before) + '\0' + c); });
+    const bool seen = std::any_of(
+        plan_.expected_keys.begin(), plan_.expected_keys.end(), [&](const KeyExpectation& k) {
+          return k.schema == key.schema && k.table == key.table && k.columns == key.columns;
+        });
+    if (!key_changed && !seen) plan_.expected_keys.push_back(std::move(key));
+  }
   std::sort(plan_.tables.begin(), plan_.tables.end());
   return plan_;
 }

@@ -97,6 +97,12 @@ std::string PlanToJson(const Plan& plan) {
   json out = {{"format", kPlanFormat}, {"migration", plan.migration},
               {"phases", phases},      {"tables", plan.tables},
               {"notes", plan.notes},   {"expected_columns", expected}};
+  if (!plan.expected_keys.empty()) {
+    json keys = json::array();
+    for (const auto& k : plan.expected_keys)
+      keys.push_back({{"schema", k.schema}, {"table", k.table}, {"columns", k.columns}});
+    out["expected_keys"] = keys;
+  }
   return out.dump();
 }
 
@@ -122,6 +128,11 @@ Result<Plan> ParsePlanJson(std::string_view text) {
     for (const auto& e : j.at("expected_columns"))
       plan.expected_columns.push_back(
           {e.at("schema"), e.at("table"), e.at("column"), e.at("type")});
+    if (j.contains("expected_keys")) {  // absent in plans stored before key checks
+      for (const auto& k : j.at("expected_keys"))
+        plan.expected_keys.push_back(
+            {k.at("schema"), k.at("table"), k.at("columns").get<std::vector<std::string>>()});
+    }
     return plan;
   } catch (const std::exception& e) {
     return Status::Failure(std::string("stored plan cannot be read: ") + e.what());

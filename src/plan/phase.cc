@@ -66,14 +66,48 @@ bool operator==(const PhasePlan& a, const PhasePlan& b) {
 bool operator==(const ColumnExpectation& a, const ColumnExpectation& b) {
   return a.schema == b.schema && a.table == b.table && a.column == b.column && a.type == b.type;
 }
+bool operator==(const KeyExpectation& a, const KeyExpectation& b) {
+  return a.schema == b.schema && a.table == b.table && a.columns == b.columns;
+}
 bool operator==(const Plan& a, const Plan& b) {
   return a.migration == b.migration && a.phases == b.phases && a.tables == b.tables &&
-         a.notes == b.notes && a.expected_columns == b.expected_columns;
+         a.notes == b.notes && a.expected_columns == b.expected_columns &&
+         a.expected_keys == b.expected_keys;
 }
 
 std::string ColumnExpectation::Describe() const {
   return schema + "." + table + "." + column + " " + type;
 }
+
+std::string KeyExpectation::Describe() const {
+  std::string cols;
+  for (const auto& c : columns) cols += (cols.empty() ? "" : ", ") + c;
+  return schema + "." + table + " (" + cols + ")";
+}
+
+namespace {
+
+// True when `t` has a primary key, or a valid, non-partial unique index over NOT NULL
+// columns, whose columns are exactly `columns` (in any order).
+bool HasUniqueKey(const TableInfo& t, std::vector<std::string> columns) {
+  std::sort(columns.begin(), columns.end());
+  auto same = [&](std::vector<std::string> cols) {
+    std::sort(cols.begin(), cols.end());
+    return cols == columns;
+  };
+  if (!t.primary_key.empty() && same(t.primary_key)) return true;
+  for (const auto& idx : t.indexes) {
+    if (!idx.unique || !idx.valid || idx.partial || !same(idx.columns)) continue;
+    const bool not_null = std::all_of(idx.columns.begin(), idx.columns.end(), [&](const auto& n) {
+      const ColumnInfo* c = t.FindColumn(n);
+      return c != nullptr && c->not_null;
+    });
+    if (not_null) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 std::vector<std::string> FindDrift(const Plan& plan, const CatalogSnapshot& catalog) {
   std::vector<std::string> drift;
@@ -89,6 +123,15 @@ std::vector<std::string> FindDrift(const Plan& plan, const CatalogSnapshot& cata
       drift.push_back("column " + e.Describe() + " no longer exists");
     } else if (c->type != e.type) {
       drift.push_back("column " + e.Describe() + " is now " + c->type);
+    }
+  }
+  for (const auto& k : plan.expected_keys) {
+    const TableInfo* t = catalog.FindTable(k.schema, k.table);
+    if (t == nullptr) continue;  // reported above
+    if (!HasUniqueKey(*t, k.columns)) {
+      drift.push_back("table " + k.Describe() +
+                      ": no primary key or unique index over NOT NULL columns on exactly these "
+                      "columns any more (the backfill walks it in key order)");
     }
   }
   return drift;

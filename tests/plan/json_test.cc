@@ -105,5 +105,58 @@ TEST(DriftTest, MissingOrRetypedSourceColumnsAreReportedAndNewColumnsIgnored) {
   EXPECT_EQ(drift[0], "table public.users no longer exists");
 }
 
+// A keyset backfill walks the table in key order: without a unique key over those
+// columns, batches could skip or repeat rows at their edges.
+TEST(DriftTest, AKeysetBackfillsKeyThatIsNoLongerUniqueIsReported) {
+  auto plan = testing::PlanYaml(
+      "operations:\n  - add_column:\n      table: users\n      up: upper(name)\n"
+      "      column:\n        name: s\n        type: text\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  ASSERT_EQ(plan->expected_keys.size(), 1u);
+  EXPECT_EQ(plan->expected_keys[0].Describe(), "public.users (id)");
+  const CatalogSnapshot catalog = testing::FakeCatalog();
+  EXPECT_TRUE(FindDrift(*plan, catalog).empty());
+
+  CatalogSnapshot no_pk = catalog;
+  no_pk.tables[0].primary_key.clear();
+  no_pk.tables[0].indexes.clear();
+  auto drift = FindDrift(*plan, no_pk);
+  ASSERT_EQ(drift.size(), 1u);
+  EXPECT_NE(drift[0].find("table public.users (id): no primary key or unique index"),
+            std::string::npos)
+      << drift[0];
+
+  // A unique index over the NOT NULL key columns still orders and identifies every row.
+  CatalogSnapshot unique_index = no_pk;
+  IndexInfo idx;
+  idx.name = "users_id_key";
+  idx.unique = true;
+  idx.columns = {"id"};
+  unique_index.tables[0].indexes = {idx};
+  EXPECT_TRUE(FindDrift(*plan, unique_index).empty());
+  unique_index.tables[0].indexes[0].valid = false;
+  EXPECT_EQ(FindDrift(*plan, unique_index).size(), 1u) << "an invalid index enforces nothing";
+
+  auto back = ParsePlanJson(PlanToJson(*plan));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_TRUE(back->expected_keys == plan->expected_keys);
+}
+
+// A key column this plan renames (at swap) is not expected under its old name; a table
+// without a key (ctid ranges) and a table the plan creates have no key to expect.
+TEST(DriftTest, KeysThePlanChangesOrDoesNotWalkAreNotExpected) {
+  auto renamed = testing::PlanYaml(
+      "operations:\n  - rename_column: {table: users, from: id, to: user_id}\n"
+      "  - add_column:\n      table: users\n      up: upper(name)\n"
+      "      column:\n        name: s\n        type: text\n");
+  ASSERT_TRUE(renamed.ok()) << renamed.status().message();
+  EXPECT_TRUE(renamed->expected_keys.empty());
+  auto keyless = testing::PlanYaml(
+      "operations:\n  - add_column:\n      table: logs\n      up: upper(msg)\n"
+      "      column:\n        name: s\n        type: text\n");
+  ASSERT_TRUE(keyless.ok()) << keyless.status().message();
+  EXPECT_TRUE(keyless->expected_keys.empty());
+}
+
 }  // namespace
 }  // namespace pgphase
