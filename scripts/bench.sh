@@ -151,6 +151,20 @@ trigger_test() {
   trig_runs="$(fmt_list "${pg_times[@]}") / $(fmt_list "${other_times[@]}")"
 }
 
+# compare_with_copy COPY LABEL STATEMENT_TEMPLATE [SQL_ARGS...]: makes t and a fresh copy
+# COPY equally compact (VACUUM FULL t, CREATE TABLE AS), runs `sql SQL_ARGS` to set COPY up
+# (its trigger) when given, then trigger_test on the two, and drops COPY.
+compare_with_copy() {
+  local copy=$1 label=$2 template=$3
+  shift 3
+  sql -c "VACUUM FULL t"
+  copy_of_t "$copy"
+  if (($# > 0)); then sql "$@"; fi
+  sql -c "VACUUM ANALYZE t" -c "VACUUM ANALYZE $copy"
+  trigger_test "$label" "$template" "$copy"
+  sql -c "DROP TABLE $copy"
+}
+
 pg_version=$(psql -X -At -d "$server_url" -c "SHOW server_version")
 load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
 # The binary is built from the working tree: say so when it differs from the commit.
@@ -226,41 +240,30 @@ for n in $rows_list; do
   # t keeps pgphase's sync triggers until contract. Every compared table is made compact
   # the same way (VACUUM FULL of t, a fresh copy of t) so that layout and bloat are equal.
   say "[$n rows] trigger cost, UPDATE of the source column (K = $k), vs a minimal trigger"
-  sql -c "VACUUM FULL t"
-  copy_of_t t_min
-  sql -f "$bench_dir/minimal_trigger.sql"
-  sql -c "VACUUM ANALYZE t" -c "VACUUM ANALYZE t_min"
-  trigger_test "source col" "UPDATE TABLE SET name = name || 'x' WHERE id <= $k" t_min
+  compare_with_copy t_min "source col" "UPDATE TABLE SET name = name || 'x' WHERE id <= $k" \
+    -f "$bench_dir/minimal_trigger.sql"
   src_pg_ms=$trig_pg_ms
   src_min_ms=$trig_other_ms
   src_runs=$trig_runs
   src_best=$trig_best_ratio
-  sql -c "DROP TABLE t_min"
 
   say "[$n rows] trigger cost, UPDATE of another column (K = $k), vs no trigger"
-  sql -c "VACUUM FULL t"
-  copy_of_t t_none
-  sql -c "VACUUM ANALYZE t" -c "VACUUM ANALYZE t_none"
-  trigger_test "other col" "UPDATE TABLE SET n = n + 1 WHERE id <= $k" t_none
+  compare_with_copy t_none "other col" "UPDATE TABLE SET n = n + 1 WHERE id <= $k"
   oth_pg_ms=$trig_pg_ms
   oth_none_ms=$trig_other_ms
   oth_runs=$trig_runs
   oth_best=$trig_best_ratio
-  sql -c "DROP TABLE t_none"
 
   # The same UPDATE against t_any, a copy carrying a BEFORE UPDATE OF name row trigger that
   # never fires for it: PostgreSQL locks each row for any BEFORE UPDATE row trigger before
-  # it looks at OF or WHEN, so this is what having such a trigger costs at all.
+  # it looks at OF or WHEN, so this is what having such a trigger costs at all. Its
+  # function is the minimal trigger's, created above.
   say "[$n rows] trigger cost, UPDATE of another column (K = $k), vs a never-firing trigger"
-  sql -c "VACUUM FULL t"
-  copy_of_t t_any
-  sql -c "CREATE TRIGGER bench_any BEFORE UPDATE OF name ON t_any FOR EACH ROW EXECUTE FUNCTION bench_min_fill()"
-  sql -c "VACUUM ANALYZE t" -c "VACUUM ANALYZE t_any"
-  trigger_test "other col vs any trigger" "UPDATE TABLE SET n = n + 1 WHERE id <= $k" t_any
+  compare_with_copy t_any "other col vs any trigger" "UPDATE TABLE SET n = n + 1 WHERE id <= $k" \
+    -c "CREATE TRIGGER bench_any BEFORE UPDATE OF name ON t_any FOR EACH ROW EXECUTE FUNCTION bench_min_fill()"
   any_pg_ms=$trig_pg_ms
   any_ms=$trig_other_ms
   any_runs=$trig_runs
-  sql -c "DROP TABLE t_any"
 
   src_ratio=$(calc "$src_min_ms / $src_pg_ms")
   oth_ratio=$(calc "$oth_none_ms / $oth_pg_ms")

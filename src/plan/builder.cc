@@ -28,16 +28,19 @@ std::vector<KeyColumn> KeysetKey(const TableInfo& table) {
     return key;
   }
   for (const auto& idx : table.indexes) {
-    if (!idx.unique || !idx.valid || idx.partial || idx.columns.empty()) continue;
-    const bool usable = std::all_of(idx.columns.begin(), idx.columns.end(), [&](const auto& n) {
-      const ColumnInfo* c = table.FindColumn(n);
-      return c != nullptr && c->not_null;
-    });
-    if (!usable) continue;
+    if (!IsKeyIndex(table, idx)) continue;
     for (const auto& c : idx.columns) add(c);
     return key;
   }
   return key;
+}
+
+bool IsKeyIndex(const TableInfo& table, const IndexInfo& index) {
+  if (!index.unique || !index.valid || index.partial || index.columns.empty()) return false;
+  return std::all_of(index.columns.begin(), index.columns.end(), [&](const auto& n) {
+    const ColumnInfo* c = table.FindColumn(n);
+    return c != nullptr && c->not_null;
+  });
 }
 
 PlanBuilder::PlanBuilder(const ChangeSpec& spec, const CatalogSnapshot& catalog)
@@ -237,13 +240,23 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
       {ddl::Transaction(fwd), Lock::kAccessExclusive, true}, std::move(reverse));
 }
 
-const TableInfo& PlanBuilder::BackfillTable(const TableWork& w) const {
-  const TableInfo* before = original_.FindTable(w.table->schema, w.table->name);
-  return before != nullptr ? *before : *w.table;
+const TableInfo& PlanBuilder::BeforePlan(const TableInfo& table) const {
+  const TableInfo* before = original_.FindTable(table.schema, table.name);
+  return before != nullptr ? *before : table;
+}
+
+BackfillJob PlanBuilder::NewBackfillJob(const TableInfo& table) const {
+  BackfillJob job;
+  job.schema = table.schema;
+  job.table = table.name;
+  // Keys by the names they have while the backfill runs (before any rename at swap).
+  job.key = KeysetKey(BeforePlan(table));
+  job.estimated_rows = table.estimated_rows;
+  return job;
 }
 
 bool PlanBuilder::BackfillsByCtid(const TableWork& w) const {
-  return !w.assignments.empty() && KeysetKey(BackfillTable(w)).empty();
+  return !w.assignments.empty() && KeysetKey(BeforePlan(*w.table)).empty();
 }
 
 std::vector<ddl::Fill> PlanBuilder::SyncFills(const TableWork& w) const {
@@ -297,13 +310,8 @@ void PlanBuilder::EmitSync(const TableWork& w) {
 Status PlanBuilder::EmitBackfill(const TableWork& w) {
   if (w.assignments.empty()) return Status::Ok();
   const TableInfo& t = *w.table;
-  BackfillJob job;
-  job.schema = t.schema;
-  job.table = t.name;
-  // Keys by the names they have while the backfill runs (before any rename at swap).
-  job.key = KeysetKey(BackfillTable(w));
-  job.estimated_rows = t.estimated_rows;
-  if (job.ByCtid() && BackfillTable(w).partitioned) {
+  BackfillJob job = NewBackfillJob(t);
+  if (job.ByCtid() && BeforePlan(t).partitioned) {
     return Status::Invalid(fmt::format(
         "table {} needs a backfill but has no primary key and no unique index over NOT NULL "
         "columns to batch by, and a partitioned table cannot be batched by ctid ranges",

@@ -71,6 +71,12 @@ class PlanBuilder {
   // The name of this migration's sync trigger of `kind` ("ins", "upd") on any table.
   std::string TriggerName(const std::string& kind) const;
 
+  // `table` as it was before this plan: what a backfill walks (renames happen at swap).
+  const TableInfo& BeforePlan(const TableInfo& table) const;
+  // A backfill job of `table` without assignments: its names, the key of the table as the
+  // backfill walks it (empty: ctid ranges), the row estimate.
+  BackfillJob NewBackfillJob(const TableInfo& table) const;
+
   // Emits the per-table sync, backfill and contract steps and returns the plan.
   // Fails when a partitioned table that needs a backfill has no usable key (a table
   // without one is batched by ctid ranges, which a partitioned table has none of).
@@ -95,8 +101,6 @@ class PlanBuilder {
   std::vector<ddl::Fill> FillsAfterSwap(const TableWork& w) const;
   // CREATE OR REPLACE FUNCTION and the triggers for `fills`.
   std::vector<std::string> TriggerSql(const TableInfo& t, const std::vector<ddl::Fill>& fills) const;
-  // The table as the backfill sees it: before any rename at swap.
-  const TableInfo& BackfillTable(const TableWork& w) const;
   // True when `w` needs a backfill and the table has no key to batch by (ctid ranges).
   bool BackfillsByCtid(const TableWork& w) const;
   // The trigger's fills until swap: `fills`; the `default_fills` of NOT NULL columns (an
@@ -130,6 +134,9 @@ Result<ChangeSpec> CombineColumnOperations(const ChangeSpec& spec, const Catalog
 // Key columns for keyset batches: the primary key, else the first valid, non-partial
 // unique index over NOT NULL plain columns. Empty when the table has neither.
 std::vector<KeyColumn> KeysetKey(const TableInfo& table);
+// True when `index` of `table` can order and identify every row: valid, unique, not
+// partial, over plain columns that are all NOT NULL.
+bool IsKeyIndex(const TableInfo& table, const IndexInfo& index);
 
 // The operation planners, one per operation kind, grouped in files like the spec readers:
 // add_column.cc, table_ops.cc, column_ops.cc, index_ops.cc, constraint_ops.cc.

@@ -186,18 +186,11 @@ void PlanCheck(const CreateConstraintOp& op, const Target& t, const std::string&
   for (const ColumnExpr& e : op.up)
     if (!IsIdentity(e)) sets.emplace_back(e.column, EmbedExpression(e.expr.text));
   if (!sets.empty()) {
-    // Batched like any backfill (throttles, pause, checkpoint), by the key the table has
-    // while the backfill runs: renames in this migration happen at swap.
-    const TableInfo* before = b.original_catalog().FindTable(t.rel.schema, t.rel.name);
-    const TableInfo& walked = before != nullptr ? *before : *t.table;
-    BackfillJob job;
-    job.schema = t.rel.schema;
-    job.table = t.rel.name;
-    job.key = KeysetKey(walked);
-    job.estimated_rows = walked.estimated_rows;
+    // Batched like any backfill (throttles, pause, checkpoint).
+    BackfillJob job = b.NewBackfillJob(*t.table);
     for (const auto& [column, expr] : sets) job.assignments.push_back({column, expr});
     job.only_where = "NOT " + check;
-    if (job.ByCtid() && walked.partitioned) {
+    if (job.ByCtid() && b.BeforePlan(*t.table).partitioned) {
       // No key and no ctids of its own: one statement (it takes no lock beyond ROW
       // EXCLUSIVE and touches only the rows the check rejects).
       b.Add(Phase::kBackfill, "backfill." + base + ".fix_rows",

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "pgphase/plan.h"
+#include "plan/builder.h"
 
 namespace pgphase {
 namespace {
@@ -96,15 +97,8 @@ bool HasUniqueKey(const TableInfo& t, std::vector<std::string> columns) {
     return cols == columns;
   };
   if (!t.primary_key.empty() && same(t.primary_key)) return true;
-  for (const auto& idx : t.indexes) {
-    if (!idx.unique || !idx.valid || idx.partial || !same(idx.columns)) continue;
-    const bool not_null = std::all_of(idx.columns.begin(), idx.columns.end(), [&](const auto& n) {
-      const ColumnInfo* c = t.FindColumn(n);
-      return c != nullptr && c->not_null;
-    });
-    if (not_null) return true;
-  }
-  return false;
+  return std::any_of(t.indexes.begin(), t.indexes.end(),
+                     [&](const IndexInfo& idx) { return IsKeyIndex(t, idx) && same(idx.columns); });
 }
 
 }  // namespace

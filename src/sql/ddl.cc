@@ -67,19 +67,16 @@ std::pair<std::string, std::string> BackfillSetAndFilter(const std::vector<Assig
                                                          const std::string& only_where) {
   std::string set, any_null;
   for (size_t i = 0; i < assignments.size(); ++i) {
-    if (i) {
-      set += ", ";
-      any_null += " OR ";
+    const std::string sep = i ? ", " : "";
+    const std::string column = Q(assignments[i].column);
+    if (!only_where.empty()) {
+      set += fmt::format("{}{} = {}", sep, column, assignments[i].expr);
+      continue;
     }
-    if (only_where.empty()) {
-      set += fmt::format("{0} = COALESCE({0}, {1})", Q(assignments[i].column), assignments[i].expr);
-    } else {
-      set += fmt::format("{} = {}", Q(assignments[i].column), assignments[i].expr);
-    }
-    any_null += Q(assignments[i].column) + " IS NULL";
+    set += fmt::format("{0}{1} = COALESCE({1}, {2})", sep, column, assignments[i].expr);
+    any_null += (i ? " OR " : "") + column + " IS NULL";
   }
-  if (!only_where.empty()) return {set, only_where};
-  return {set, any_null};
+  return {set, only_where.empty() ? any_null : only_where};
 }
 
 // True when max() over a key column of `type` (as format_type prints it) returns the last
@@ -210,8 +207,8 @@ std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vecto
   if (!bindings.empty()) {
     body += "DECLARE\n";
     for (const auto& [var, column] : bindings)
-      body += fmt::format("  {} {}.{}%TYPE := NEW.{};\n", Q(var), table.Quoted(), Q(column),
-                          Q(column));
+      body +=
+          fmt::format("  {} {}.{}%TYPE := NEW.{};\n", Q(var), table.Quoted(), Q(column), Q(column));
   }
   // The triggers' WHEN clauses are the OR of the fills' conditions (CreateFillInsertTrigger,
   // CreateFillUpdateTrigger), and PostgreSQL evaluates WHEN right before calling the
@@ -227,17 +224,16 @@ std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vecto
                           Q(f.column), f.expr);
     }
   }
-  const auto on_update = std::count_if(fills.begin(), fills.end(),
-                                       [](const Fill& f) { return !UpdateCondition(f).empty(); });
+  std::vector<std::pair<const Fill*, std::string>> on_update;  // fill, its condition
+  for (const auto& f : fills)
+    if (std::string cond = UpdateCondition(f); !cond.empty()) on_update.emplace_back(&f, cond);
   std::string update_part;
-  for (const auto& f : fills) {
-    const std::string cond = UpdateCondition(f);
-    if (cond.empty()) continue;
-    if (on_update == 1) {
-      update_part += fmt::format("    NEW.{} := {};\n", Q(f.column), f.expr);
+  for (const auto& [f, cond] : on_update) {
+    if (on_update.size() == 1) {
+      update_part += fmt::format("    NEW.{} := {};\n", Q(f->column), f->expr);
     } else {
       update_part += fmt::format("    IF {} THEN\n      NEW.{} := {};\n    END IF;\n", cond,
-                                 Q(f.column), f.expr);
+                                 Q(f->column), f->expr);
     }
   }
   if (!update_part.empty()) body += "  ELSE\n" + update_part;
