@@ -57,9 +57,9 @@ constexpr char kFruits[] =
 
 TEST_F(ColumnOpsTest, DropColumnFillsItForTheNewAppUntilContract) {
   Exec(kFruits);
-  const std::string spec = WriteSpec(
-      "0009_drop_price",
-      "operations:\n  - drop_column:\n      table: fruits\n      column: price\n      down: \"0\"\n");
+  const std::string spec = WriteSpec("0009_drop_price",
+                                     "operations:\n  - drop_column:\n      table: fruits\n      "
+                                     "column: price\n      down: \"0\"\n");
   Apply(spec, "sync");
   // The new app omits price; the old app still sets it.
   Exec("INSERT INTO fruits (id, name) VALUES (1001, 'kiwi')");
@@ -81,9 +81,9 @@ TEST_F(ColumnOpsTest, DropColumnFillsItForTheNewAppUntilContract) {
 
 TEST_F(ColumnOpsTest, DropColumnReversesFromEveryPhase) {
   Exec(kFruits);
-  const std::string spec = WriteSpec(
-      "0009_drop_price",
-      "operations:\n  - drop_column:\n      table: fruits\n      column: price\n      down: \"0\"\n");
+  const std::string spec = WriteSpec("0009_drop_price",
+                                     "operations:\n  - drop_column:\n      table: fruits\n      "
+                                     "column: price\n      down: \"0\"\n");
   long long id = 2000;
   ExpectReversibleFromEveryPhase(
       spec, "0009_drop_price",
@@ -100,9 +100,10 @@ TEST_F(ColumnOpsTest, DropColumnReversesFromEveryPhase) {
 TEST_F(ColumnOpsTest, DropNotNullColumnWithoutDefaultOrDownIsRefused) {
   Exec(kFruits);
   const std::string before = SchemaDump();
-  RunResult r = Run({"apply", WriteSpec("0009_drop_price", "operations:\n  - drop_column:\n"
-                                                            "      table: fruits\n"
-                                                            "      column: price\n")});
+  RunResult r = Run({"apply", WriteSpec("0009_drop_price",
+                                        "operations:\n  - drop_column:\n"
+                                        "      table: fruits\n"
+                                        "      column: price\n")});
   EXPECT_EQ(r.exit_code, 2) << r;
   EXPECT_NE(r.err.find("0009_drop_price.yaml:2:5"), std::string::npos) << r;
   EXPECT_NE(r.err.find("give `down`"), std::string::npos) << r;
@@ -112,8 +113,9 @@ TEST_F(ColumnOpsTest, DropNotNullColumnWithoutDefaultOrDownIsRefused) {
 // ---------------------------------------------------------------- rename_column
 
 TEST_F(ColumnOpsTest, RenameColumnAtSwapRepointsTheSyncTrigger) {
-  Exec("CREATE TABLE users (id int PRIMARY KEY, email text);"
-       "INSERT INTO users SELECT g, 'u' || g || '@x' FROM generate_series(1, 50) g;");
+  Exec(
+      "CREATE TABLE users (id int PRIMARY KEY, email text);"
+      "INSERT INTO users SELECT g, 'u' || g || '@x' FROM generate_series(1, 50) g;");
   const std::string spec = WriteSpec("0013_rename", R"(operations:
   - add_column:
       table: users
@@ -147,11 +149,13 @@ TEST_F(ColumnOpsTest, RenameColumnAtSwapRepointsTheSyncTrigger) {
 }
 
 TEST_F(ColumnOpsTest, RenameColumnReversesFromEveryPhase) {
-  Exec("CREATE TABLE employees (id int PRIMARY KEY, role varchar(255));"
-       "COMMENT ON COLUMN employees.role IS 'what they do';"
-       "INSERT INTO employees SELECT g, 'role ' || g FROM generate_series(1, 30) g;");
-  const std::string spec = WriteSpec(
-      "0013_role", "operations:\n  - rename_column: {table: employees, from: role, to: job_title}\n");
+  Exec(
+      "CREATE TABLE employees (id int PRIMARY KEY, role varchar(255));"
+      "COMMENT ON COLUMN employees.role IS 'what they do';"
+      "INSERT INTO employees SELECT g, 'role ' || g FROM generate_series(1, 30) g;");
+  const std::string spec =
+      WriteSpec("0013_role",
+                "operations:\n  - rename_column: {table: employees, from: role, to: job_title}\n");
   int id = 100;
   ExpectReversibleFromEveryPhase(
       spec, "0013_role",
@@ -232,9 +236,9 @@ TEST_F(ColumnOpsTest, ChangeTypeBothAppsSeeEachOthersWrites) {
 TEST_F(ColumnOpsTest, ChangeTypeReversesFromEveryPhaseKeepingNewAppWrites) {
   Exec(kReviews);
   const std::string spec = WriteSpec("0018_rating", kRatingToInteger);
-  const std::string original =
-      Scalar("SELECT md5(string_agg(id || ':' || coalesce(rating, '~'), ',' ORDER BY id)) "
-             "FROM reviews WHERE id <= 300");
+  const std::string original = Scalar(
+      "SELECT md5(string_agg(id || ':' || coalesce(rating, '~'), ',' ORDER BY id)) "
+      "FROM reviews WHERE id <= 300");
   int id = 5000;
   std::vector<std::pair<int, std::string>> written;
   ExpectReversibleFromEveryPhase(
@@ -302,9 +306,10 @@ TEST_F(ColumnOpsTest, SetNotNullWithUpFillsNullsAndEnforcesFromSwap) {
 }
 
 TEST_F(ColumnOpsTest, UniqueAndCheckHoldFromSwapAndStayAfterContract) {
-  Exec("CREATE TABLE posts (id int PRIMARY KEY, title varchar(255) NOT NULL);"
-       "INSERT INTO posts SELECT g, CASE WHEN g % 3 = 0 THEN 'ab' ELSE 'title ' || g END "
-       "FROM generate_series(1, 90) g;");
+  Exec(
+      "CREATE TABLE posts (id int PRIMARY KEY, title varchar(255) NOT NULL);"
+      "INSERT INTO posts SELECT g, CASE WHEN g % 3 = 0 THEN 'ab' ELSE 'title ' || g END "
+      "FROM generate_series(1, 90) g;");
   const std::string spec = WriteSpec("0022_title", R"(operations:
   - alter_column:
       table: posts
@@ -323,7 +328,8 @@ TEST_F(ColumnOpsTest, UniqueAndCheckHoldFromSwapAndStayAfterContract) {
   EXPECT_EQ(Scalar("SELECT _pgphase_new_title FROM posts WHERE id = 1001"), "--xy1001");
   Apply(spec, "swap");
   EXPECT_NE(Fails("INSERT INTO posts (id, title) VALUES (1002, 'no')"), "") << "check enforced";
-  EXPECT_NE(Fails("INSERT INTO posts (id, title) VALUES (1003, 'title 1')"), "") << "unique enforced";
+  EXPECT_NE(Fails("INSERT INTO posts (id, title) VALUES (1003, 'title 1')"), "")
+      << "unique enforced";
   // Column lists: after swap the new column is last in the table, so a positional
   // INSERT would fill the old one.
   Exec("INSERT INTO posts (id, title) VALUES (1004, 'a fine title')");
@@ -341,9 +347,10 @@ TEST_F(ColumnOpsTest, UniqueAndCheckHoldFromSwapAndStayAfterContract) {
 }
 
 TEST_F(ColumnOpsTest, UniqueAndCheckReverseFromEveryPhase) {
-  Exec("CREATE TABLE posts (id int PRIMARY KEY, title varchar(255) NOT NULL);"
-       "INSERT INTO posts SELECT g, CASE WHEN g % 3 = 0 THEN 'ab' ELSE 'title ' || g END "
-       "FROM generate_series(1, 90) g;");
+  Exec(
+      "CREATE TABLE posts (id int PRIMARY KEY, title varchar(255) NOT NULL);"
+      "INSERT INTO posts SELECT g, CASE WHEN g % 3 = 0 THEN 'ab' ELSE 'title ' || g END "
+      "FROM generate_series(1, 90) g;");
   const std::string spec = WriteSpec("0022_title", R"(operations:
   - alter_column:
       table: posts
@@ -368,10 +375,11 @@ TEST_F(ColumnOpsTest, UniqueAndCheckReverseFromEveryPhase) {
 }
 
 TEST_F(ColumnOpsTest, ForeignKeyNullsOrphansAndHoldsFromSwap) {
-  Exec("CREATE TABLE users (id int PRIMARY KEY);"
-       "INSERT INTO users SELECT generate_series(1, 10);"
-       "CREATE TABLE posts (id int PRIMARY KEY, user_id int);"
-       "INSERT INTO posts SELECT g, g FROM generate_series(1, 20) g;");
+  Exec(
+      "CREATE TABLE users (id int PRIMARY KEY);"
+      "INSERT INTO users SELECT generate_series(1, 10);"
+      "CREATE TABLE posts (id int PRIMARY KEY, user_id int);"
+      "INSERT INTO posts SELECT g, g FROM generate_series(1, 20) g;");
   const std::string spec = WriteSpec("0021_fk", R"(operations:
   - alter_column:
       table: posts
@@ -395,10 +403,11 @@ TEST_F(ColumnOpsTest, ForeignKeyNullsOrphansAndHoldsFromSwap) {
 }
 
 TEST_F(ColumnOpsTest, SeveralChangesAtOnce) {
-  Exec("CREATE TABLE events (id int PRIMARY KEY, name varchar(255) DEFAULT '<placeholder>');"
-       "COMMENT ON COLUMN events.name IS 'the name of the event';"
-       "INSERT INTO events SELECT g, CASE WHEN g % 4 = 0 THEN NULL WHEN g % 4 = 1 THEN 'ab' "
-       "ELSE 'event ' || g END FROM generate_series(1, 40) g;");
+  Exec(
+      "CREATE TABLE events (id int PRIMARY KEY, name varchar(255) DEFAULT '<placeholder>');"
+      "COMMENT ON COLUMN events.name IS 'the name of the event';"
+      "INSERT INTO events SELECT g, CASE WHEN g % 4 = 0 THEN NULL WHEN g % 4 = 1 THEN 'ab' "
+      "ELSE 'event ' || g END FROM generate_series(1, 40) g;");
   const std::string spec = WriteSpec("0035_multiple", R"(operations:
   - alter_column:
       table: events
@@ -426,8 +435,7 @@ TEST_F(ColumnOpsTest, SeveralChangesAtOnce) {
   Apply(spec, "contract");
   EXPECT_EQ(TypeOf("events", "name"), "text");
   EXPECT_TRUE(ColumnNotNull("events", "name"));
-  EXPECT_EQ(CommentOf("events", "name"),
-            "the full name of the event");
+  EXPECT_EQ(CommentOf("events", "name"), "the full name of the event");
   EXPECT_EQ(Scalar("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = "
                    "'events'::regclass"),
             "'unknown event'::text");
@@ -437,8 +445,9 @@ TEST_F(ColumnOpsTest, SeveralChangesAtOnce) {
 // An old column with a default: omitted by the old app, the default is what it meant;
 // after swap the old column always gets down(new), never its default.
 TEST_F(ColumnOpsTest, OldColumnDefaultNeverHidesAValue) {
-  Exec("CREATE TABLE tickets (id int PRIMARY KEY, kind varchar(255) NOT NULL DEFAULT 'paper');"
-       "INSERT INTO tickets SELECT g, 'paper' FROM generate_series(1, 5) g;");
+  Exec(
+      "CREATE TABLE tickets (id int PRIMARY KEY, kind varchar(255) NOT NULL DEFAULT 'paper');"
+      "INSERT INTO tickets SELECT g, 'paper' FROM generate_series(1, 5) g;");
   const std::string spec = WriteSpec("0046_kind", R"(operations:
   - alter_column:
       table: tickets
@@ -483,9 +492,10 @@ TEST_F(ColumnOpsTest, PartialIndexOnTheColumnIsRefusedAtPlanTime) {
 // new column at swap, keeping their names; reverse gives them back to the old one.
 TEST_F(ColumnOpsTest, IndexesAndUniqueConstraintsMoveToTheNewColumn) {
   Exec(kReviews);
-  Exec("UPDATE reviews SET review = 'r' || id WHERE review IS NULL AND id % 20 <> 0;"
-       "ALTER TABLE reviews ADD CONSTRAINT reviews_review_unique UNIQUE (review);"
-       "CREATE INDEX reviews_product_review_idx ON reviews (product, review)");
+  Exec(
+      "UPDATE reviews SET review = 'r' || id WHERE review IS NULL AND id % 20 <> 0;"
+      "ALTER TABLE reviews ADD CONSTRAINT reviews_review_unique UNIQUE (review);"
+      "CREATE INDEX reviews_product_review_idx ON reviews (product, review)");
   const std::string spec = WriteSpec("0016_not_null", R"(operations:
   - alter_column:
       table: reviews
@@ -547,9 +557,10 @@ TEST_F(ColumnOpsTest, DownNamingAMissingColumnFallsBackToTheColumnsOwnValueAndSa
 // ------------------------------------------------------------ direct changes
 
 TEST_F(ColumnOpsTest, DropNotNullIsDirectAndItsReverseFillsNullsFromDown) {
-  Exec("CREATE TABLE posts (id int PRIMARY KEY, title varchar(10) NOT NULL DEFAULT 'x');"
-       "COMMENT ON COLUMN posts.title IS 'old comment';"
-       "INSERT INTO posts SELECT g, 't' || g FROM generate_series(1, 20) g;");
+  Exec(
+      "CREATE TABLE posts (id int PRIMARY KEY, title varchar(10) NOT NULL DEFAULT 'x');"
+      "COMMENT ON COLUMN posts.title IS 'old comment';"
+      "INSERT INTO posts SELECT g, 't' || g FROM generate_series(1, 20) g;");
   const std::string spec = WriteSpec("0031_direct", R"(operations:
   - alter_column:
       table: posts

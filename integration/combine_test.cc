@@ -9,8 +9,9 @@ namespace {
 class CombineTest : public PgphaseTest {};
 
 TEST_F(CombineTest, AddColumnThenAlterColumnBothAppsAndReverse) {
-  Exec("CREATE TABLE people (id bigint PRIMARY KEY, name text NOT NULL);"
-       "INSERT INTO people SELECT g, repeat('x', g % 7) FROM generate_series(1, 300) g;");
+  Exec(
+      "CREATE TABLE people (id bigint PRIMARY KEY, name text NOT NULL);"
+      "INSERT INTO people SELECT g, repeat('x', g % 7) FROM generate_series(1, 300) g;");
   const std::string spec = WriteSpec("0001_name_length", R"(operations:
   - add_column:
       table: people
@@ -54,9 +55,10 @@ TEST_F(CombineTest, AddColumnThenAlterColumnBothAppsAndReverse) {
 }
 
 TEST_F(CombineTest, TwoAlterColumnsOnOneColumnBothAppsAndReverse) {
-  Exec("CREATE TABLE reviews (id bigint PRIMARY KEY, rating text);"
-       "INSERT INTO reviews SELECT g, CASE WHEN g % 5 = 0 THEN NULL ELSE (g % 5)::text END "
-       "FROM generate_series(1, 300) g;");
+  Exec(
+      "CREATE TABLE reviews (id bigint PRIMARY KEY, rating text);"
+      "INSERT INTO reviews SELECT g, CASE WHEN g % 5 = 0 THEN NULL ELSE (g % 5)::text END "
+      "FROM generate_series(1, 300) g;");
   const std::string spec = WriteSpec("0002_stars", R"(operations:
   - alter_column:
       table: reviews
@@ -73,9 +75,9 @@ TEST_F(CombineTest, TwoAlterColumnsOnOneColumnBothAppsAndReverse) {
       down: nullif(stars, 0)
 )");
   const std::string before = SchemaDump();
-  const std::string original =
-      Scalar("SELECT md5(string_agg(id || ':' || coalesce(rating, '~'), ',' ORDER BY id)) "
-             "FROM reviews");
+  const std::string original = Scalar(
+      "SELECT md5(string_agg(id || ':' || coalesce(rating, '~'), ',' ORDER BY id)) "
+      "FROM reviews");
   Apply(spec, "sync");
   EXPECT_EQ(ScalarInt("SELECT count(*) FROM pg_attribute WHERE attrelid = 'reviews'::regclass "
                       "AND attname LIKE '\\_pgphase\\_new%' AND NOT attisdropped"),
@@ -108,8 +110,9 @@ TEST_F(CombineTest, TwoAlterColumnsOnOneColumnBothAppsAndReverse) {
 }
 
 TEST_F(CombineTest, RenameColumnThenAlterColumnRenamesOnceAtSwap) {
-  Exec("CREATE TABLE notes (id bigint PRIMARY KEY, body varchar(20));"
-       "INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 50) g;");
+  Exec(
+      "CREATE TABLE notes (id bigint PRIMARY KEY, body varchar(20));"
+      "INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 50) g;");
   const std::string spec = WriteSpec("0003_text", R"yaml(operations:
   - rename_column: {table: notes, from: body, to: content}
   - alter_column: {table: notes, column: content, type: text, nullable: false, up: "coalesce(body, '')"}

@@ -28,9 +28,7 @@ std::vector<std::string> LedgerFiles() {
   return files;
 }
 
-std::string Stem(const std::string& file) {
-  return std::filesystem::path(file).stem().string();
-}
+std::string Stem(const std::string& file) { return std::filesystem::path(file).stem().string(); }
 
 // The first lines where two dumps differ, for the failure message.
 std::string FirstDifference(const std::string& a, const std::string& b) {

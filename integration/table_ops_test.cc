@@ -65,8 +65,7 @@ TEST_F(TableOpsTest, CreateTableExistsForTheNewAppFromExpandAndReverseDropsIt) {
   EXPECT_EQ(RelKind("orders"), "r");
   EXPECT_THROW(Exec("INSERT INTO orders (user_id, qty) VALUES (1, 0)"), pqxx::check_violation);
   EXPECT_THROW(Exec("INSERT INTO orders (user_id) VALUES (99)"), pqxx::foreign_key_violation);
-  EXPECT_THROW(Exec("INSERT INTO orders (user_id, qty) VALUES (NULL, 1)"),
-               pqxx::not_null_violation)
+  EXPECT_THROW(Exec("INSERT INTO orders (user_id, qty) VALUES (NULL, 1)"), pqxx::not_null_violation)
       << "columns are NOT NULL unless nullable: true";
   Exec("INSERT INTO orders (user_id) VALUES (1)");
   Exec("DELETE FROM users WHERE id = 1");
@@ -96,7 +95,8 @@ TEST_F(TableOpsTest, CreateTableThenConstraintsOnItInOneMigration) {
 TEST_F(TableOpsTest, DropTableStaysUsableUntilContract) {
   Exec("CREATE TABLE items (id int PRIMARY KEY, name text)");
   Exec("INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 100) g");
-  const std::string spec = WriteSpec("0001_drop_items", "operations:\n  - drop_table: {name: items}\n");
+  const std::string spec =
+      WriteSpec("0001_drop_items", "operations:\n  - drop_table: {name: items}\n");
   ExpectReversibleFromEveryPhase("0001_drop_items", spec, [&](const std::string&) {
     // The old app still reads and writes it.
     Exec("INSERT INTO items VALUES (1000, 'late')");
@@ -153,7 +153,8 @@ TEST_F(TableOpsTest, RenameTableBothNamesReadAndWriteUntilContract) {
 TEST_F(TableOpsTest, RenameTableOntoAnExistingNameIsRefusedAndChangesNothing) {
   Exec("CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int PRIMARY KEY)");
   const std::string before = SchemaDump();
-  RunResult r = Run({"apply", WriteSpec("0001_clash", "operations:\n  - rename_table: {from: a, to: b}\n")});
+  RunResult r =
+      Run({"apply", WriteSpec("0001_clash", "operations:\n  - rename_table: {from: a, to: b}\n")});
   EXPECT_EQ(r.exit_code, 2) << r;
   EXPECT_NE(r.err.find("already exists"), std::string::npos) << r;
   EXPECT_EQ(SchemaDump(), before);
@@ -162,15 +163,17 @@ TEST_F(TableOpsTest, RenameTableOntoAnExistingNameIsRefusedAndChangesNothing) {
 TEST_F(TableOpsTest, ReplicaIdentityIsSetAtExpandAndReverseRestoresThePreviousOne) {
   Exec("CREATE TABLE t (id int PRIMARY KEY, code text NOT NULL UNIQUE)");
   Exec("ALTER TABLE t REPLICA IDENTITY USING INDEX t_code_key");
-  const std::string spec = WriteSpec(
-      "0001_replica", "operations:\n  - set_replica_identity: {table: t, identity: {type: full}}\n");
+  const std::string spec =
+      WriteSpec("0001_replica",
+                "operations:\n  - set_replica_identity: {table: t, identity: {type: full}}\n");
   ExpectReversibleFromEveryPhase("0001_replica", spec, [&](const std::string&) {
     EXPECT_EQ(Scalar("SELECT relreplident::text FROM pg_class WHERE relname = 't'"), "f");
     Exec("INSERT INTO t VALUES (1, 'a'); DELETE FROM t");
   });
   EXPECT_EQ(Scalar("SELECT relreplident::text FROM pg_class WHERE relname = 't'"), "i");
-  EXPECT_EQ(Scalar("SELECT indisreplident::text FROM pg_index WHERE indexrelid = 't_code_key'::regclass"),
-            "true");
+  EXPECT_EQ(
+      Scalar("SELECT indisreplident::text FROM pg_index WHERE indexrelid = 't_code_key'::regclass"),
+      "true");
   RunResult r = Run({"apply", spec, "--through", "contract"});
   ASSERT_EQ(r.exit_code, 0) << r;
   EXPECT_EQ(Scalar("SELECT relreplident::text FROM pg_class WHERE relname = 't'"), "f");
@@ -182,9 +185,8 @@ TEST_F(TableOpsTest, SqlRunsUpAtExpandAndDownOnReverse) {
       up: CREATE TYPE mood AS ENUM ('ok', 'meh'); CREATE TABLE diary (id int PRIMARY KEY, m mood);
       down: DROP TABLE diary; DROP TYPE mood
 )");
-  ExpectReversibleFromEveryPhase("0001_sql", spec, [&](const std::string&) {
-    Exec("INSERT INTO diary VALUES (1, 'ok')");
-  });
+  ExpectReversibleFromEveryPhase(
+      "0001_sql", spec, [&](const std::string&) { Exec("INSERT INTO diary VALUES (1, 'ok')"); });
   RunResult r = Run({"apply", spec, "--through", "contract"});
   ASSERT_EQ(r.exit_code, 0) << r;
   EXPECT_TRUE(Exists("diary"));
@@ -205,8 +207,9 @@ TEST_F(TableOpsTest, SqlWithoutDownThatOnlyCreatesIsReversedByDroppingWhatItCrea
 
 TEST_F(TableOpsTest, SqlStatementsRunInOneTransaction) {
   const std::string before = SchemaDump();
-  RunResult r = Run({"apply", WriteSpec("0001_half", "operations:\n  - sql:\n"
-                                                     "      up: CREATE TABLE half (id int); SELECT 1/0\n")});
+  RunResult r = Run({"apply", WriteSpec("0001_half",
+                                        "operations:\n  - sql:\n"
+                                        "      up: CREATE TABLE half (id int); SELECT 1/0\n")});
   EXPECT_EQ(r.exit_code, 1) << r;
   EXPECT_NE(r.err.find("22012"), std::string::npos) << "division by zero is reported" << r;
   EXPECT_FALSE(Exists("half")) << "the first statement is rolled back with the second";
@@ -229,8 +232,9 @@ TEST_F(TableOpsTest, SqlOnCompleteRunsOnlyAtContract) {
 }
 
 TEST_F(TableOpsTest, PlanShowsTheUserSqlAndThatReverseCannotUndoIt) {
-  RunResult r = Run({"plan", WriteSpec("0001_nodown", "operations:\n  - sql:\n"
-                                                      "      up: COMMENT ON SCHEMA public IS 'x'\n")});
+  RunResult r = Run({"plan", WriteSpec("0001_nodown",
+                                       "operations:\n  - sql:\n"
+                                       "      up: COMMENT ON SCHEMA public IS 'x'\n")});
   ASSERT_EQ(r.exit_code, 0) << r;
   EXPECT_NE(r.out.find("COMMENT ON SCHEMA public IS 'x'"), std::string::npos) << r;
   EXPECT_NE(r.out.find("cannot undo"), std::string::npos) << r;

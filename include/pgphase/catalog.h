@@ -48,8 +48,8 @@ struct ConstraintInfo {
 struct TableInfo {
   std::string schema;
   std::string name;
-  std::vector<ColumnInfo> columns;  // in attnum order, dropped columns excluded
-  std::vector<IndexInfo> indexes;   // by name
+  std::vector<ColumnInfo> columns;          // in attnum order, dropped columns excluded
+  std::vector<IndexInfo> indexes;           // by name
   std::vector<ConstraintInfo> constraints;  // by name
   std::vector<std::string> triggers;        // user triggers, by name
   std::vector<std::string> primary_key;     // column names in key order; empty if none

@@ -31,9 +31,9 @@ std::string CommentOnColumn(const Rel& t, const std::string& column,
 
 // --- constraints ---
 std::string AddCheckNotValid(const Rel& t, const std::string& name, const std::string& expr);
-std::string AddForeignKeyNotValid(const Rel& t, const std::string& name,
-                                  const std::string& column, const Rel& ref,
-                                  const std::string& ref_column, const std::string& on_delete);
+std::string AddForeignKeyNotValid(const Rel& t, const std::string& name, const std::string& column,
+                                  const Rel& ref, const std::string& ref_column,
+                                  const std::string& on_delete);
 std::string ValidateConstraint(const Rel& t, const std::string& name);
 std::string DropConstraint(const Rel& t, const std::string& name);  // IF EXISTS
 // ALTER TABLE t ADD CONSTRAINT name UNIQUE|PRIMARY KEY USING INDEX index

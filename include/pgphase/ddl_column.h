@@ -23,8 +23,8 @@ std::string SetColumnType(const Rel& t, const std::string& column, const std::st
 std::string RenameIndex(const std::string& schema, const std::string& from, const std::string& to);
 // CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] index ON t (columns), plain btree
 std::string CreateColumnIndexConcurrently(const Rel& t, const std::string& index,
-                                    const std::vector<std::string>& columns, bool unique,
-                                    bool if_not_exists);
+                                          const std::vector<std::string>& columns, bool unique,
+                                          bool if_not_exists);
 
 // Several statements as one: joined with ";\n", so the executor runs them in one
 // transaction (one step, one commit).

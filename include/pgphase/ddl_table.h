@@ -61,7 +61,7 @@ std::string ExcludeClause(const std::string& name, const std::string& method,
 std::string CreateTable(const Rel& t, const std::vector<ColumnDef>& columns,
                         const std::vector<std::string>& primary_key,
                         const std::vector<std::string>& constraint_clauses);
-std::string DropTable(const Rel& t);                                // IF EXISTS
+std::string DropTable(const Rel& t);  // IF EXISTS
 std::string CommentOnTable(const Rel& t, const std::optional<std::string>& text);
 
 // ALTER TABLE from RENAME TO to (to is a bare name in the same schema).

@@ -49,8 +49,8 @@ struct ReferencesSpec {
   std::string name;
   std::string table;
   std::string column;
-  std::string on_delete;  // "" (no action), or upper-cased: CASCADE, SET NULL, RESTRICT, ...
-  std::string on_update;  // likewise
+  std::string on_delete;   // "" (no action), or upper-cased: CASCADE, SET NULL, RESTRICT, ...
+  std::string on_update;   // likewise
   std::string match_type;  // "" or SIMPLE, FULL
   bool deferrable = false;
   bool initially_deferred = false;
@@ -59,7 +59,7 @@ struct ReferencesSpec {
 // `generated:` of a column: GENERATED ALWAYS AS (expression) STORED, or an identity.
 struct GeneratedSpec {
   std::optional<SqlExpr> expression;
-  std::optional<std::string> identity;  // "ALWAYS" or "BY DEFAULT"
+  std::optional<std::string> identity;          // "ALWAYS" or "BY DEFAULT"
   std::optional<std::string> sequence_options;  // raw, e.g. "START 1 INCREMENT 1"
 };
 
@@ -195,7 +195,7 @@ struct CreateConstraintOp {
 struct DropConstraintOp {
   std::string table;
   std::string name;
-  std::vector<ColumnExpr> up;    // drop_constraint's up/down become one entry, column ""
+  std::vector<ColumnExpr> up;  // drop_constraint's up/down become one entry, column ""
   std::vector<ColumnExpr> down;
   bool multicolumn = false;
 };

@@ -34,7 +34,7 @@ struct ExprAnalysis {
   // References inside sub-selects that name other tables are included too
   // (conservative: a superset of what the expression reads from its own row).
   std::vector<std::string> column_refs;
-  bool has_subquery = false;      // contains a sub-SELECT
+  bool has_subquery = false;       // contains a sub-SELECT
   bool has_function_call = false;  // contains any function call
   // True when the expression is built only from literals, casts, and operators on
   // them: safe as a metadata-only column default.

@@ -55,8 +55,8 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                                // NOLINT
-  Result(Status status) : v_(std::move(status)) {}                         // NOLINT
+  Result(T value) : v_(std::move(value)) {}         // NOLINT
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
@@ -77,8 +77,8 @@ class Result {
 
 }  // namespace pgphase
 
-#define PGPHASE_RETURN_IF_ERROR(expr)        \
-  do {                                       \
-    ::pgphase::Status _st = (expr);          \
-    if (!_st.ok()) return _st;               \
+#define PGPHASE_RETURN_IF_ERROR(expr) \
+  do {                                \
+    ::pgphase::Status _st = (expr);   \
+    if (!_st.ok()) return _st;        \
   } while (0)

@@ -24,8 +24,10 @@ Status RunLint(const std::vector<std::string>& args) {
       std::cout << file << ": ok (" << spec->operations.size() << " operations)\n";
     } else {
       std::cerr << spec.status().message() << "\n";
-      if (first.ok()) first = Status::Invalid(std::to_string(files->size()) + " file(s) checked; "
-                                              "see the errors above");
+      if (first.ok())
+        first = Status::Invalid(std::to_string(files->size()) +
+                                " file(s) checked; "
+                                "see the errors above");
     }
   }
   return first;

@@ -27,9 +27,12 @@ Status RunPlan(const std::vector<std::string>& args) {
     if (!spec.ok()) return spec.status();
     auto plan = PlanAgainstDatabase(*spec, conninfo);
     if (!plan.ok()) return plan.status();
-    if (format == "json") std::cout << PlanToJson(*plan) << "\n";
-    else if (format == "sql") std::cout << RenderPlanSql(*plan);
-    else std::cout << RenderPlanText(*plan);
+    if (format == "json")
+      std::cout << PlanToJson(*plan) << "\n";
+    else if (format == "sql")
+      std::cout << RenderPlanSql(*plan);
+    else
+      std::cout << RenderPlanText(*plan);
   }
   return Status::Ok();
 }

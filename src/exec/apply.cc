@@ -1,11 +1,11 @@
 // apply and reverse: lock, load or register the migration, run phases in order.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <ostream>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "exec/db.h"
 #include "exec/runner.h"
@@ -97,9 +97,9 @@ Status ProbeExpressions(pqxx::connection& conn, const Plan& plan, const ChangeSp
       } catch (const pqxx::sql_error& e) {
         std::string msg = e.what();
         while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-        return Status::Invalid(fmt::format(
-            "{}: the expression for column {} does not work on table {}.{}: {}", spec.file,
-            a.column, job.schema, job.table, msg));
+        return Status::Invalid(
+            fmt::format("{}: the expression for column {} does not work on table {}.{}: {}",
+                        spec.file, a.column, job.schema, job.table, msg));
       }
     }
   }
@@ -112,7 +112,8 @@ std::vector<std::pair<std::string, SourceLocation>> TypesToProbe(const ChangeSpe
   std::vector<std::pair<std::string, SourceLocation>> out;
   for (const OperationEntry& e : spec.operations) {
     if (std::holds_alternative<SqlOp>(e.op)) break;
-    if (auto* add = std::get_if<AddColumnOp>(&e.op)) out.emplace_back(add->column.type, add->column.where);
+    if (auto* add = std::get_if<AddColumnOp>(&e.op))
+      out.emplace_back(add->column.type, add->column.where);
     if (auto* alter = std::get_if<AlterColumnOp>(&e.op))
       if (alter->type) out.emplace_back(*alter->type, e.where);
     if (auto* create = std::get_if<CreateTableOp>(&e.op))
@@ -169,8 +170,8 @@ Status CheckConflicts(exec::StateStore& store, const Plan& plan) {
 }
 
 // Loads the stored plan, or plans afresh and registers it.
-Result<Plan> LoadOrRegister(pqxx::connection& conn, exec::StateStore& store,
-                            const ChangeSpec& spec, std::ostream& out) {
+Result<Plan> LoadOrRegister(pqxx::connection& conn, exec::StateStore& store, const ChangeSpec& spec,
+                            std::ostream& out) {
   std::optional<exec::MigrationRow> row;
   if (store.Exists()) row = store.LoadMigration(spec.name);
   const std::string checksum = Md5(conn, spec.text);
@@ -215,8 +216,7 @@ Status CheckDrift(pqxx::connection& conn, const Plan& plan, Phase phase) {
 }
 
 Status ApplyLocked(pqxx::connection& conn, exec::StateStore& store, const ChangeSpec& spec,
-                   const ApplyOptions& options, const exec::Resolved& settings,
-                   std::ostream& out) {
+                   const ApplyOptions& options, const exec::Resolved& settings, std::ostream& out) {
   Result<Plan> plan = LoadOrRegister(conn, store, spec, out);
   if (!plan.ok()) return plan.status();
   const std::string& name = spec.name;
@@ -321,9 +321,9 @@ Status ReverseLocked(pqxx::connection& conn, exec::StateStore& store, const std:
     }
   }
   store.SetMigrationStatus(name, options.to ? "in_progress" : "reversed");
-  out << (options.to ? fmt::format("migration {} is back to the end of {}\n", name,
-                                   PhaseName(*options.to))
-                     : fmt::format("migration {} reversed\n", name));
+  out << (options.to
+              ? fmt::format("migration {} is back to the end of {}\n", name, PhaseName(*options.to))
+              : fmt::format("migration {} reversed\n", name));
   return Status::Ok();
 }
 

@@ -1,8 +1,8 @@
 #include "exec/db.h"
 
-#include <regex>
-
 #include <fmt/format.h>
+
+#include <regex>
 
 #include "pgphase/exec.h"
 #include "pgphase/sql.h"
@@ -30,7 +30,8 @@ Status FromSqlError(const pqxx::sql_error& e, const std::string& context) {
 }
 
 Status FromException(const std::exception& e, const std::string& context) {
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) return FromSqlError(*sql, context);
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e))
+    return FromSqlError(*sql, context);
   std::string msg = e.what();
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   return Status::Failure(fmt::format("{}: {}", context, msg));

@@ -1,9 +1,9 @@
 // Read-only views of the state store: status (text and JSON), wait, and the pause flag.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <thread>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "exec/db.h"
 #include "exec/runner.h"
@@ -71,8 +71,9 @@ std::string RenderJson(const std::vector<PhaseRow>& rows) {
   ordered_json migrations = ordered_json::array();
   for (const auto& p : rows) {
     if (migrations.empty() || migrations.back()["name"] != p.migration) {
-      migrations.push_back(
-          {{"name", p.migration}, {"status", p.migration_status}, {"phases", ordered_json::array()}});
+      migrations.push_back({{"name", p.migration},
+                            {"status", p.migration_status},
+                            {"phases", ordered_json::array()}});
     }
     ordered_json phase = {{"name", p.phase}, {"status", p.status}};
     if (!p.started_at.empty()) phase["started_at"] = p.started_at;
@@ -147,14 +148,15 @@ Status WaitForPhase(const std::string& conninfo, const std::string& migration, P
       }
       if (row && status == "done") return Status::Ok();
       if (row && (row->status == "reversed" || row->status == "failed")) {
-        return Status::Failure(fmt::format("migration {} is {}; phase {} will not complete "
-                                           "without an operator",
-                                           migration, row->status, PhaseName(phase)));
+        return Status::Failure(
+            fmt::format("migration {} is {}; phase {} will not complete "
+                        "without an operator",
+                        migration, row->status, PhaseName(phase)));
       }
       if (exec::Clock::now() >= deadline || exec::StopRequested()) {
-        return Status::GateNotReached(fmt::format(
-            "phase {} of migration {} not done after {} (it is {})", PhaseName(phase), migration,
-            FormatDuration(timeout), status));
+        return Status::GateNotReached(
+            fmt::format("phase {} of migration {} not done after {} (it is {})", PhaseName(phase),
+                        migration, FormatDuration(timeout), status));
       }
       exec::InterruptibleSleep(
           std::min(Millis(500), std::chrono::duration_cast<Millis>(deadline - exec::Clock::now())));

@@ -119,8 +119,8 @@ Status StateStore::Ensure() {
     const int version = r[0][0].is_null() ? 0 : r[0][0].as<int>();
     if (version > kStateVersion) {
       return Status::Failure(fmt::format(
-          "state schema pgphase is version {}, newer than this pgphase understands ({})",
-          version, kStateVersion));
+          "state schema pgphase is version {}, newer than this pgphase understands ({})", version,
+          kStateVersion));
     }
     if (version < 1) tx.exec(kSchemaV1);
     if (version < kStateVersion) {
@@ -182,8 +182,8 @@ std::vector<MigrationRow> StateStore::Unfinished(const std::string& except) {
       except);
   std::vector<MigrationRow> out;
   for (const auto& row : r)
-    out.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), "",
-                   ParseTextArray(row[4].c_str())});
+    out.push_back(
+        {row[0].c_str(), row[1].c_str(), row[2].c_str(), "", ParseTextArray(row[4].c_str())});
   return out;
 }
 
@@ -257,9 +257,8 @@ std::string StateStore::PhaseStatus(const std::string& migration, Phase phase) {
 
 std::string StateStore::StepStatus(const std::string& migration, const std::string& step_id) {
   pqxx::nontransaction tx(conn_);
-  auto r = tx.exec_params(
-      "SELECT status FROM pgphase.steps WHERE migration = $1 AND step_id = $2", migration,
-      step_id);
+  auto r = tx.exec_params("SELECT status FROM pgphase.steps WHERE migration = $1 AND step_id = $2",
+                          migration, step_id);
   return r.empty() ? "pending" : r[0][0].c_str();
 }
 
@@ -340,8 +339,8 @@ void StateStore::SetPauseRequested(const std::string& migration, bool paused) {
 
 bool StateStore::PauseRequested(const std::string& migration) {
   pqxx::nontransaction tx(conn_);
-  auto r = tx.exec_params("SELECT pause_requested FROM pgphase.migrations WHERE name = $1",
-                          migration);
+  auto r =
+      tx.exec_params("SELECT pause_requested FROM pgphase.migrations WHERE name = $1", migration);
   return !r.empty() && r[0][0].as<bool>();
 }
 

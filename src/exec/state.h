@@ -6,10 +6,9 @@
 #pragma once
 
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "pgphase/plan.h"
 #include "pgphase/status.h"

@@ -78,9 +78,9 @@ bool IsWidening(const std::string& from, const std::string& to) {
 
 struct Checked {
   TableInfo* table = nullptr;
-  ColumnInfo old;          // the column as it is now
-  std::string new_name;    // op.name or the column's name
-  std::string new_type;    // the type it will have
+  ColumnInfo old;        // the column as it is now
+  std::string new_name;  // op.name or the column's name
+  std::string new_type;  // the type it will have
   bool type_changed = false;
   bool widening = false;
   bool new_not_null = false;
@@ -96,19 +96,20 @@ Status CheckConstraintNames(const AlterColumnOp& op, const TableInfo& t, PlanBui
   if (op.unique_name && taken(*op.unique_name))
     return Invalid(where, kKind, "unique: " + QuoteIdent(*op.unique_name) + " already exists");
   if (op.check && taken(op.check->name))
-    return Invalid(where, kKind, "check: constraint " + QuoteIdent(op.check->name) +
-                                     " already exists");
+    return Invalid(where, kKind,
+                   "check: constraint " + QuoteIdent(op.check->name) + " already exists");
   if (op.references) {
     const auto& r = *op.references;
     if (taken(r.name))
-      return Invalid(where, kKind, "references: constraint " + QuoteIdent(r.name) +
-                                       " already exists");
+      return Invalid(where, kKind,
+                     "references: constraint " + QuoteIdent(r.name) + " already exists");
     const TableInfo* ref = b.catalog().FindTable(schema, r.table);
     if (ref == nullptr)
       return Invalid(where, kKind, "references: table " + QuoteIdent(r.table) + " does not exist");
     if (ref->FindColumn(r.column) == nullptr)
-      return Invalid(where, kKind, "references: column " + QuoteIdent(r.column) +
-                                       " does not exist in table " + QuoteIdent(r.table));
+      return Invalid(where, kKind,
+                     "references: column " + QuoteIdent(r.column) + " does not exist in table " +
+                         QuoteIdent(r.table));
   }
   return Status::Ok();
 }
@@ -125,8 +126,8 @@ Result<Checked> Check(const AlterColumnOp& op, const SourceLocation& where, Plan
   if (c.new_name != op.column &&
       (c.table->FindColumn(c.new_name) != nullptr || !b.ClaimNewColumn(*c.table, c.new_name))) {
     return Invalid(where, kKind,
-                   fmt::format("name: column {} already exists in table {}",
-                               QuoteIdent(c.new_name), QuoteIdent(op.table)));
+                   fmt::format("name: column {} already exists in table {}", QuoteIdent(c.new_name),
+                               QuoteIdent(op.table)));
   }
   c.new_type = c.old.type;
   if (op.type) {
@@ -172,10 +173,11 @@ Status PlanDirect(const AlterColumnOp& op, const Checked& c, PlanBuilder& b) {
   if (c.widening) {
     b.AddSwapStatements(t, {ddl::SetColumnType(table, name, c.new_type)},
                         {ddl::SetColumnType(table, name, c.old.type)});
-    b.Note(fmt::format("alter_column {}.{}: widening to {} needs no rewrite, but reversing swap "
-                       "narrows it back to {}, which rewrites the table under ACCESS EXCLUSIVE "
-                       "and fails if longer values were written",
-                       t.name, op.column, c.new_type, c.old.type));
+    b.Note(
+        fmt::format("alter_column {}.{}: widening to {} needs no rewrite, but reversing swap "
+                    "narrows it back to {}, which rewrites the table under ACCESS EXCLUSIVE "
+                    "and fails if longer values were written",
+                    t.name, op.column, c.new_type, c.old.type));
   }
   if (c.old.not_null && !c.new_not_null) {
     b.AddSwapStatements(t, {ddl::DropNotNull(table, name)}, {});
@@ -240,16 +242,15 @@ Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, Pla
     // Nothing is copied, so `up` has no use here; `down` only refills NULLs on reverse.
     PGPHASE_RETURN_IF_ERROR(PlanDirect(op, c, b));
   } else {
-    const TableInfo* before =
-        b.original_catalog().FindTable(c.table->schema, c.table->name);
+    const TableInfo* before = b.original_catalog().FindTable(c.table->schema, c.table->name);
     if (before == nullptr || before->FindColumn(op.column) == nullptr) {
       return Invalid(where, kKind,
                      fmt::format("column {} of {} is created or renamed earlier in this migration; "
                                  "changing it through a shadow column is not planned yet",
                                  QuoteIdent(op.column), QuoteIdent(op.table)));
     }
-    column_plan::ShadowChange change{*before, *c.table, c.old, c.new_name, c.new_type,
-                                     c.type_changed, c.new_not_null};
+    column_plan::ShadowChange change{*before,    *c.table,       c.old,         c.new_name,
+                                     c.new_type, c.type_changed, c.new_not_null};
     PGPHASE_RETURN_IF_ERROR(column_plan::PlanAlterColumnShadow(op, where, change, b));
   }
   // Later operations see the new shape.

@@ -40,7 +40,8 @@ bool PlainBtree(const IndexInfo& idx) {
   size_t from = 0;
   for (;;) {
     const size_t comma = list.find(", ", from);
-    std::string n = list.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+    std::string n =
+        list.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
     if (n.size() >= 2 && n.front() == '"' && n.back() == '"') n = n.substr(1, n.size() - 2);
     names.push_back(n);
     if (comma == std::string::npos) break;
@@ -119,11 +120,11 @@ Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& wher
 
   // up: the old row -> the new column, by the names the old app uses.
   const std::vector<std::string> before_cols = ColumnNames(c.before);
-  const SqlExpr up = op.up ? *op.up
-                           : SqlExpr{c.type_changed ? fmt::format("CAST({} AS {})",
-                                                                  QuoteIdent(col), c.new_type)
-                                                    : QuoteIdent(col),
-                                     where};
+  const SqlExpr up =
+      op.up ? *op.up
+            : SqlExpr{c.type_changed ? fmt::format("CAST({} AS {})", QuoteIdent(col), c.new_type)
+                                     : QuoteIdent(col),
+                      where};
   auto up_a = Analyze(up, kKind, "up");
   if (!up_a.ok()) return up_a.status();
   PGPHASE_RETURN_IF_ERROR(CheckRefs(before_cols, t.name, *up_a, up, kKind, "up"));
@@ -131,9 +132,9 @@ Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& wher
   std::vector<std::string> after_cols = before_cols;
   for (auto& n : after_cols)
     if (n == col) n = c.new_name;
-  const SqlExpr own_value{c.type_changed ? fmt::format("CAST({} AS {})", QuoteIdent(c.new_name),
-                                                       c.old.type)
-                                         : QuoteIdent(c.new_name),
+  const SqlExpr own_value{c.type_changed
+                              ? fmt::format("CAST({} AS {})", QuoteIdent(c.new_name), c.old.type)
+                              : QuoteIdent(c.new_name),
                           where};
   SqlExpr down = op.down ? *op.down : own_value;
   auto down_a = Analyze(down, kKind, "down");
@@ -143,8 +144,11 @@ Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& wher
     // after the switch). Refusing would also refuse pgroll's own example 35; running it
     // would break every new-app write after swap. So: keep the old column in step with
     // the column's own value, and say so where reviewers and operators look.
-    b.Note(refs.message() + "; `down` cannot run, so after swap the old column receives the "
-           "new column's own value (" + own_value.text + ") instead: fix `down` if you meant "
+    b.Note(refs.message() +
+           "; `down` cannot run, so after swap the old column receives the "
+           "new column's own value (" +
+           own_value.text +
+           ") instead: fix `down` if you meant "
            "something else");
     down = own_value;
     down_a = Analyze(down, kKind, "down");
@@ -175,9 +179,10 @@ Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& wher
   } else if (c.old.default_expr && !c.type_changed) {
     shadow_default = *c.old.default_expr;
   } else if (c.old.default_expr) {
-    b.Note(fmt::format("alter_column {}.{}: the default ({}) is not carried over to type {}; "
-                       "give `default:` to keep one",
-                       t.name, col, *c.old.default_expr, c.new_type));
+    b.Note(
+        fmt::format("alter_column {}.{}: the default ({}) is not carried over to type {}; "
+                    "give `default:` to keep one",
+                    t.name, col, *c.old.default_expr, c.new_type));
   }
   if (shadow_default) {
     b.Add(Phase::kExpand, "expand." + base + ".default", "default of the new column",
@@ -259,10 +264,10 @@ Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& wher
     // down may give NULL now; restored (without a scan under lock) when swap is reversed.
     b.AddSwapStatements(t, {ddl::DropNotNull(table, old_away)}, {});
     std::vector<Statement> restore;
-    for (const auto& sql : ddl::RestoreNotNull(table, col, "", BoundedName({"pgphase_nn_old", t.name, col}))) {
+    for (const auto& sql :
+         ddl::RestoreNotNull(table, col, "", BoundedName({"pgphase_nn_old", t.name, col}))) {
       const bool scan = sql.find(" VALIDATE ") != std::string::npos;
-      restore.push_back(
-          {sql, scan ? Lock::kShareUpdateExclusive : Lock::kAccessExclusive, true});
+      restore.push_back({sql, scan ? Lock::kShareUpdateExclusive : Lock::kAccessExclusive, true});
     }
     b.AddSwapReverseAfter(t, std::move(restore));
   }
@@ -285,27 +290,28 @@ void PlanCarriedIndex(const CarriedIndex& c, const TableInfo& t, const std::stri
   const ddl::Rel tmp_rel{t.schema, c.tmp};
   const Statement drop{ddl::DropIndexConcurrently(tmp_rel), Lock::kShareUpdateExclusive, false};
   b.AddStep(Phase::kValidate,
-            NonTransactional("validate." + base + ".index." + c.name,
-                             "rebuild index " + c.name + " on the new column as " + c.tmp,
-                             {ddl::CreateColumnIndexConcurrently(table, c.tmp, c.columns, c.unique, false),
-                              Lock::kShareUpdateExclusive, false},
-                             ddl::IndexIsValidQuery(tmp_rel), {drop}, {drop}));
+            NonTransactional(
+                "validate." + base + ".index." + c.name,
+                "rebuild index " + c.name + " on the new column as " + c.tmp,
+                {ddl::CreateColumnIndexConcurrently(table, c.tmp, c.columns, c.unique, false),
+                 Lock::kShareUpdateExclusive, false},
+                ddl::IndexIsValidQuery(tmp_rel), {drop}, {drop}));
   if (c.constraint) {
-    b.AddSwapStatements(t,
-                        {ddl::RenameConstraint(table, c.name, c.old),
-                         ddl::AddConstraintUsingIndex(table, c.name, false, c.tmp)},
-                        {ddl::DropConstraint(table, c.name), ddl::RenameConstraint(table, c.old, c.name)});
+    b.AddSwapStatements(
+        t,
+        {ddl::RenameConstraint(table, c.name, c.old),
+         ddl::AddConstraintUsingIndex(table, c.name, false, c.tmp)},
+        {ddl::DropConstraint(table, c.name), ddl::RenameConstraint(table, c.old, c.name)});
   } else {
-    b.AddSwapStatements(t,
-                        {ddl::RenameIndex(t.schema, c.name, c.old),
-                         ddl::RenameIndex(t.schema, c.tmp, c.name)},
-                        {ddl::RenameIndex(t.schema, c.name, c.tmp),
-                         ddl::RenameIndex(t.schema, c.old, c.name)});
+    b.AddSwapStatements(
+        t, {ddl::RenameIndex(t.schema, c.name, c.old), ddl::RenameIndex(t.schema, c.tmp, c.name)},
+        {ddl::RenameIndex(t.schema, c.name, c.tmp), ddl::RenameIndex(t.schema, c.old, c.name)});
   }
   if (c.constraint) {
     // Dropping the constraint dropped the rebuilt index: back to validate's state.
-    b.AddSwapReverseAfter(t, {{ddl::CreateColumnIndexConcurrently(table, c.tmp, c.columns, c.unique, true),
-                               Lock::kShareUpdateExclusive, false}});
+    b.AddSwapReverseAfter(
+        t, {{ddl::CreateColumnIndexConcurrently(table, c.tmp, c.columns, c.unique, true),
+             Lock::kShareUpdateExclusive, false}});
   }
 }
 

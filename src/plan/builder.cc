@@ -228,7 +228,8 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
   std::string summary = "in one transaction:";
   if (!w.renames.empty()) {
     std::string names;
-    for (const auto& [from, to] : w.renames) names += (names.empty() ? " " : ", ") + from + " -> " + to;
+    for (const auto& [from, to] : w.renames)
+      names += (names.empty() ? " " : ", ") + from + " -> " + to;
     summary += " rename" + names + ";";
   }
   if (!w.swap_forward.empty()) summary += " the column changes;";

@@ -85,13 +85,13 @@ class PlanBuilder {
  private:
   struct TableWork {
     const TableInfo* table = nullptr;
-    std::vector<ddl::Fill> fills;  // for the trigger until swap
-    std::vector<ddl::Fill> default_fills;  // backfilled, inserts covered by a volatile default
+    std::vector<ddl::Fill> fills;               // for the trigger until swap
+    std::vector<ddl::Fill> default_fills;       // backfilled, inserts covered by a volatile default
     std::vector<std::string> fills_until_swap;  // columns of `fills` that stop at swap
-    std::vector<ddl::Fill> fills_after_swap;  // added to the carried-over fills at swap
-    std::vector<ddl::Assignment> assignments;  // for the backfill
+    std::vector<ddl::Fill> fills_after_swap;    // added to the carried-over fills at swap
+    std::vector<ddl::Assignment> assignments;   // for the backfill
     std::vector<std::pair<std::string, std::string>> not_null_helpers;  // column, constraint
-    std::vector<std::pair<std::string, std::string>> renames;  // at swap: from, to
+    std::vector<std::pair<std::string, std::string>> renames;           // at swap: from, to
     std::vector<std::string> swap_guards, swap_forward, swap_reverse;
     std::vector<Statement> swap_reverse_after;
   };
@@ -100,7 +100,8 @@ class PlanBuilder {
   // old names kept as the expressions' variables), then `fills_after_swap`.
   std::vector<ddl::Fill> FillsAfterSwap(const TableWork& w) const;
   // CREATE OR REPLACE FUNCTION and the triggers for `fills`.
-  std::vector<std::string> TriggerSql(const TableInfo& t, const std::vector<ddl::Fill>& fills) const;
+  std::vector<std::string> TriggerSql(const TableInfo& t,
+                                      const std::vector<ddl::Fill>& fills) const;
   // True when `w` needs a backfill and the table has no key to batch by (ctid ranges).
   bool BackfillsByCtid(const TableWork& w) const;
   // The trigger's fills until swap: `fills`; the `default_fills` of NOT NULL columns (an
@@ -119,9 +120,9 @@ class PlanBuilder {
   CatalogSnapshot catalog_;  // working copy
   Plan plan_;
   std::vector<const TableInfo*> table_order_;  // in order of first use
-  std::map<std::string, TableWork> work_;    // by "schema.table"
-  std::vector<std::string> new_columns_;     // table key + NUL + column this plan adds
-  std::vector<std::string> changed_;         // table key (+ NUL + column) this plan changes
+  std::map<std::string, TableWork> work_;      // by "schema.table"
+  std::vector<std::string> new_columns_;       // table key + NUL + column this plan adds
+  std::vector<std::string> changed_;           // table key (+ NUL + column) this plan changes
   std::vector<std::pair<Phase, Step>> after_table_work_;
 };
 
@@ -154,8 +155,7 @@ Status PlanCreateIndex(const CreateIndexOp& op, const SourceLocation& where, Pla
 Status PlanDropIndex(const DropIndexOp& op, const SourceLocation& where, PlanBuilder& b);
 Status PlanCreateConstraint(const CreateConstraintOp& op, const SourceLocation& where,
                             PlanBuilder& b);
-Status PlanDropConstraint(const DropConstraintOp& op, const SourceLocation& where,
-                          PlanBuilder& b);
+Status PlanDropConstraint(const DropConstraintOp& op, const SourceLocation& where, PlanBuilder& b);
 Status PlanRenameConstraint(const RenameConstraintOp& op, const SourceLocation& where,
                             PlanBuilder& b);
 

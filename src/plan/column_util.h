@@ -38,14 +38,15 @@ inline TableInfo* FindWorkingTable(PlanBuilder& b, const std::string& table) {
 
 inline Status MissingTable(const SourceLocation& where, const std::string& kind,
                            const std::string& schema, const std::string& table) {
-  return Invalid(where, kind, fmt::format("table {} does not exist", QuoteQualified(schema, table)));
+  return Invalid(where, kind,
+                 fmt::format("table {} does not exist", QuoteQualified(schema, table)));
 }
 
 inline Status MissingColumn(const SourceLocation& where, const std::string& kind,
                             const std::string& table, const std::string& column) {
-  return Invalid(where, kind,
-                 fmt::format("column {} does not exist in table {}", QuoteIdent(column),
-                             QuoteIdent(table)));
+  return Invalid(
+      where, kind,
+      fmt::format("column {} does not exist in table {}", QuoteIdent(column), QuoteIdent(table)));
 }
 
 // Names of `columns` that `a` reads (a sub-select may name other tables' columns).

@@ -41,8 +41,7 @@ Result<SqlExpr> Compose(const SqlExpr& outer, const std::string& column, const S
   // In parentheses of its own too: "1) + (2" is accepted as one expression because it is
   // always embedded as "(1) + (2)"; as an operand that must stay one term.
   Result<std::string> r = ddl::ReplaceColumnRefs(outer.text, column, EmbedExpression(inner.text));
-  if (!r.ok())
-    return Refuse(outer.where, kind, field + ": " + r.status().message());
+  if (!r.ok()) return Refuse(outer.where, kind, field + ": " + r.status().message());
   return SqlExpr{*r, outer.where};
 }
 
@@ -50,8 +49,7 @@ Status RenameIn(std::optional<CheckSpec>& check, const std::string& from, const 
                 const std::string& kind) {
   if (!check || from == to) return Status::Ok();
   Result<std::string> r = ddl::RenameColumnRefs(check->constraint.text, from, to);
-  if (!r.ok())
-    return Refuse(check->constraint.where, kind, "check: " + r.status().message());
+  if (!r.ok()) return Refuse(check->constraint.where, kind, "check: " + r.status().message());
   check->constraint.text = *r;
   return Status::Ok();
 }
@@ -79,15 +77,16 @@ Status IntoAddColumn(AddColumnOp& add, const AlterColumnOp& alter, const SourceL
   const std::string name = alter.name.value_or(col.name);
   const std::string kind = "alter_column";
   PGPHASE_RETURN_IF_ERROR(Exclusive(col.check, alter.check, "check", old_name, where));
-  PGPHASE_RETURN_IF_ERROR(Exclusive(col.references, alter.references, "references", old_name, where));
+  PGPHASE_RETURN_IF_ERROR(
+      Exclusive(col.references, alter.references, "references", old_name, where));
   if (alter.unique_name && (col.unique || col.pk))
     return Refuse(where, kind, "unique: column " + QuoteIdent(old_name) + " is already unique");
   // What existing rows hold in the column as added: its `up`, else its default, else NULL.
   if (alter.up) {
-    const SqlExpr added = add.up                ? *add.up
-                          : col.default_value ? *col.default_value
-                                              : SqlExpr{fmt::format("CAST(NULL AS {})", col.type),
-                                                        col.where};
+    const SqlExpr added = add.up ? *add.up
+                          : col.default_value
+                              ? *col.default_value
+                              : SqlExpr{fmt::format("CAST(NULL AS {})", col.type), col.where};
     auto up = Compose(*alter.up, old_name, added, kind, "up");
     if (!up.ok()) return up.status();
     add.up = *up;
@@ -175,7 +174,8 @@ bool FoldableIntoCreateTable(const AlterColumnOp& alter) {
 
 Status IntoCreateTable(ColumnSpec& col, const AlterColumnOp& alter, const SourceLocation& where) {
   PGPHASE_RETURN_IF_ERROR(Exclusive(col.check, alter.check, "check", col.name, where));
-  PGPHASE_RETURN_IF_ERROR(Exclusive(col.references, alter.references, "references", col.name, where));
+  PGPHASE_RETURN_IF_ERROR(
+      Exclusive(col.references, alter.references, "references", col.name, where));
   if (alter.type) col.type = *alter.type;
   if (alter.nullable) col.nullable = *alter.nullable;
   if (alter.set_default) col.default_value = alter.default_value;
@@ -218,8 +218,7 @@ class Merger {
       : schema_(spec.settings.schema), catalog_(catalog) {}
 
   Status Add(const OperationEntry& entry) {
-    if (std::holds_alternative<SqlOp>(entry.op) ||
-        std::holds_alternative<DropIndexOp>(entry.op)) {
+    if (std::holds_alternative<SqlOp>(entry.op) || std::holds_alternative<DropIndexOp>(entry.op)) {
       origins_.clear();  // `sql` may use anything; drop_index names no table
     }
     for (const auto& t : TablesUsed(entry.op)) Forget(t);
@@ -227,11 +226,13 @@ class Merger {
     if (auto* rename = std::get_if<RenameColumnOp>(&entry.op)) return AddRename(entry, *rename);
     const size_t at = out_.size();
     out_.push_back(entry);
-    if (auto* add = std::get_if<AddColumnOp>(&entry.op)) origins_[{add->table, add->column.name}] = at;
+    if (auto* add = std::get_if<AddColumnOp>(&entry.op))
+      origins_[{add->table, add->column.name}] = at;
     if (auto* create = std::get_if<CreateTableOp>(&entry.op)) {
       for (const auto& c : create->columns) origins_[{create->name, c.name}] = at;
     }
-    if (auto* drop = std::get_if<DropColumnOp>(&entry.op)) origins_.erase({drop->table, drop->column});
+    if (auto* drop = std::get_if<DropColumnOp>(&entry.op))
+      origins_.erase({drop->table, drop->column});
     return Status::Ok();
   }
 
@@ -253,10 +254,10 @@ class Merger {
 
   void Combined(const OperationEntry& later, const OperationEntry& into, const std::string& table,
                 const std::string& column) {
-    notes_.push_back(fmt::format("{} {}.{} ({}) is combined with the earlier {} ({}): the column "
-                                 "takes one path through the phases, to its final shape",
-                                 later.kind, table, column, later.where.ToString(), into.kind,
-                                 into.where.ToString()));
+    notes_.push_back(fmt::format(
+        "{} {}.{} ({}) is combined with the earlier {} ({}): the column "
+        "takes one path through the phases, to its final shape",
+        later.kind, table, column, later.where.ToString(), into.kind, into.where.ToString()));
   }
 
   // The column an alter_column or rename_column starts from.
@@ -287,10 +288,11 @@ class Merger {
     if (auto* add = std::get_if<AddColumnOp>(&into.op)) {
       PGPHASE_RETURN_IF_ERROR(IntoAddColumn(*add, alter, entry.where));
       if (alter.down) {
-        notes_.push_back(fmt::format("alter_column {}.{} ({}): `down` is not used: the column is "
-                                     "new in this migration, so the old application never "
-                                     "reads it",
-                                     alter.table, alter.column, entry.where.ToString()));
+        notes_.push_back(
+            fmt::format("alter_column {}.{} ({}): `down` is not used: the column is "
+                        "new in this migration, so the old application never "
+                        "reads it",
+                        alter.table, alter.column, entry.where.ToString()));
       }
     } else if (auto* create = std::get_if<CreateTableOp>(&into.op)) {
       if (!FoldableIntoCreateTable(alter)) {

@@ -58,9 +58,9 @@ Status CheckOwnExpression(const SqlExpr& e, const std::string& field,
     const bool known = std::any_of(columns.begin(), columns.end(),
                                    [&](const ColumnSpec& c) { return c.name == ref; });
     if (!known)
-      return Invalid(e.where, field,
-                     fmt::format("column {} does not exist in table {}", QuoteIdent(ref),
-                                 QuoteIdent(table)));
+      return Invalid(
+          e.where, field,
+          fmt::format("column {} does not exist in table {}", QuoteIdent(ref), QuoteIdent(table)));
   }
   return Status::Ok();
 }
@@ -111,8 +111,8 @@ Status CreateTablePlanner::CheckColumnsExist(const SourceLocation& at, const std
                                              const std::vector<std::string>& names) const {
   for (const auto& n : names) {
     if (!HasColumn(n))
-      return Fail(at, fmt::format("{}: column {} is not a column of table {}", field,
-                                  QuoteIdent(n), QuoteIdent(op_.name)));
+      return Fail(at, fmt::format("{}: column {} is not a column of table {}", field, QuoteIdent(n),
+                                  QuoteIdent(op_.name)));
   }
   return Status::Ok();
 }
@@ -125,8 +125,8 @@ Status CreateTablePlanner::CheckReference(const SourceLocation& at, const std::s
     return Fail(at, "references: table " + QuoteQualified(schema_, table) + " does not exist");
   for (const auto& c : columns) {
     if (t->FindColumn(c) == nullptr)
-      return Fail(at, fmt::format("references: column {} does not exist in table {}",
-                                  QuoteIdent(c), QuoteIdent(table)));
+      return Fail(at, fmt::format("references: column {} does not exist in table {}", QuoteIdent(c),
+                                  QuoteIdent(table)));
   }
   return Status::Ok();
 }
@@ -135,12 +135,14 @@ Result<ddl::ColumnDef> CreateTablePlanner::Column(const ColumnSpec& c) {
   ddl::ColumnDef d;
   d.name = c.name;
   d.type = c.type;
-  if (Status st = CheckTypeName(c.type); !st.ok()) return InvalidField(c.where, "create_table.columns.type", st);
+  if (Status st = CheckTypeName(c.type); !st.ok())
+    return InvalidField(c.where, "create_table.columns.type", st);
   d.not_null = !c.nullable || c.pk;
   d.unique = c.unique && !c.pk;
   if (c.default_value) {
     Result<ExprAnalysis> a = AnalyzeExpression(c.default_value->text);
-    if (!a.ok()) return InvalidField(c.default_value->where, "create_table.columns.default", a.status());
+    if (!a.ok())
+      return InvalidField(c.default_value->where, "create_table.columns.default", a.status());
     if (!a->column_refs.empty())
       return Invalid(c.default_value->where, "create_table.columns.default",
                      "a default cannot refer to columns");
@@ -162,9 +164,8 @@ Result<ddl::ColumnDef> CreateTablePlanner::Column(const ColumnSpec& c) {
   }
   if (c.check) {
     PGPHASE_RETURN_IF_ERROR(ClaimConstraintName(c.where, c.check->name));
-    PGPHASE_RETURN_IF_ERROR(CheckOwnExpression(c.check->constraint,
-                                               "create_table.columns.check.constraint",
-                                               op_.columns, op_.name));
+    PGPHASE_RETURN_IF_ERROR(CheckOwnExpression(
+        c.check->constraint, "create_table.columns.check.constraint", op_.columns, op_.name));
     d.check_name = c.check->name;
     d.check_expr = EmbedExpression(c.check->constraint.text);
   }
@@ -174,8 +175,8 @@ Result<ddl::ColumnDef> CreateTablePlanner::Column(const ColumnSpec& c) {
     PGPHASE_RETURN_IF_ERROR(CheckReference(c.where, r.table, {r.column}));
     references_other_table_ |= r.table != op_.name;
     d.fk_name = r.name;
-    d.fk = ddl::ForeignKeyDef{{schema_, r.table}, {r.column}, r.on_delete, r.on_update,
-                              r.match_type, r.deferrable, r.initially_deferred};
+    d.fk = ddl::ForeignKeyDef{{schema_, r.table}, {r.column},   r.on_delete,         r.on_update,
+                              r.match_type,       r.deferrable, r.initially_deferred};
   }
   if (d.unique) unique_indexes_.push_back({BoundedName({op_.name, c.name, "key"}), {c.name}});
   return d;
@@ -184,8 +185,8 @@ Result<ddl::ColumnDef> CreateTablePlanner::Column(const ColumnSpec& c) {
 Result<std::string> CreateTablePlanner::Constraint(const ConstraintSpec& c) {
   PGPHASE_RETURN_IF_ERROR(ClaimConstraintName(c.where, c.name));
   PGPHASE_RETURN_IF_ERROR(CheckColumnsExist(c.where, "constraints.columns", c.columns));
-  PGPHASE_RETURN_IF_ERROR(
-      CheckColumnsExist(c.where, "constraints.index_parameters.include_columns", c.include_columns));
+  PGPHASE_RETURN_IF_ERROR(CheckColumnsExist(c.where, "constraints.index_parameters.include_columns",
+                                            c.include_columns));
   if (!c.storage_parameters.empty()) {
     if (Status st = ddl::CheckStorageParameters(c.storage_parameters); !st.ok())
       return InvalidField(c.where, "create_table.constraints.index_parameters", st);
@@ -210,18 +211,22 @@ Result<std::string> CreateTablePlanner::Constraint(const ConstraintSpec& c) {
   if (c.type == "foreign_key") {
     PGPHASE_RETURN_IF_ERROR(CheckReference(c.where, c.ref_table, c.ref_columns));
     references_other_table_ |= c.ref_table != op_.name;
-    return ddl::ForeignKeyClause(
-        c.name, c.columns,
-        {{schema_, c.ref_table}, c.ref_columns, c.on_delete, c.on_update, c.match_type,
-         c.deferrable, c.initially_deferred});
+    return ddl::ForeignKeyClause(c.name, c.columns,
+                                 {{schema_, c.ref_table},
+                                  c.ref_columns,
+                                  c.on_delete,
+                                  c.on_update,
+                                  c.match_type,
+                                  c.deferrable,
+                                  c.initially_deferred});
   }
   // exclude
   if (Status st = ddl::CheckExcludeElements(c.index_method, c.exclude_elements->text); !st.ok())
     return InvalidField(c.exclude_elements->where, "create_table.constraints.exclude.elements", st);
   std::optional<std::string> predicate;
   if (c.predicate) {
-    PGPHASE_RETURN_IF_ERROR(CheckOwnExpression(*c.predicate, "create_table.constraints.exclude.predicate",
-                                               op_.columns, op_.name));
+    PGPHASE_RETURN_IF_ERROR(CheckOwnExpression(
+        *c.predicate, "create_table.constraints.exclude.predicate", op_.columns, op_.name));
     predicate = EmbedExpression(c.predicate->text);
   }
   return ddl::ExcludeClause(c.name, c.index_method, c.exclude_elements->text, c.include_columns,
@@ -360,22 +365,23 @@ Status PlanDropTable(const DropTableOp& op, const SourceLocation& where, PlanBui
     if (other.schema == schema && other.name == op.name) continue;
     for (const ConstraintInfo& c : other.constraints) {
       if (c.type != 'f') continue;
-      for (const std::string& target :
-           {op.name, QuoteIdent(op.name), schema + "." + op.name, QuoteQualified(schema, op.name)}) {
+      for (const std::string& target : {op.name, QuoteIdent(op.name), schema + "." + op.name,
+                                        QuoteQualified(schema, op.name)}) {
         if (c.definition.find(" REFERENCES " + target + "(") == std::string::npos) continue;
-        return Invalid(where, "drop_table",
-                       fmt::format("table {} is referenced by foreign key {} of table {}: drop "
-                                   "that constraint first",
-                                   QuoteIdent(op.name), QuoteIdent(c.name), QuoteIdent(other.name)));
+        return Invalid(
+            where, "drop_table",
+            fmt::format("table {} is referenced by foreign key {} of table {}: drop "
+                        "that constraint first",
+                        QuoteIdent(op.name), QuoteIdent(c.name), QuoteIdent(other.name)));
       }
     }
   }
   b.TouchTable(*t);
   b.MarkChanged(schema, op.name);
-  b.Note(fmt::format(
-      "drop_table {}: the table stays in place, untouched, until contract, so the old "
-      "application keeps working; contract drops it",
-      op.name));
+  b.Note(
+      fmt::format("drop_table {}: the table stays in place, untouched, until contract, so the old "
+                  "application keeps working; contract drops it",
+                  op.name));
   b.Add(Phase::kContract, "contract.drop_table." + op.name, "drop table " + op.name,
         {ddl::DropTable({schema, op.name}), Lock::kAccessExclusive, true});
   return Status::Ok();

@@ -113,8 +113,8 @@ std::vector<std::pair<std::string, std::string>> Bindings(const std::vector<Fill
   for (const auto& f : fills) {
     for (size_t i = 0; i < f.sources.size(); ++i) {
       const std::string& var = f.source_vars.empty() ? f.sources[i] : f.source_vars[i];
-      const bool seen = std::any_of(out.begin(), out.end(),
-                                    [&](const auto& b) { return b.first == var; });
+      const bool seen =
+          std::any_of(out.begin(), out.end(), [&](const auto& b) { return b.first == var; });
       if (!seen) out.emplace_back(var, f.sources[i]);
     }
   }

@@ -42,8 +42,8 @@ std::string RenameIndex(const std::string& schema, const std::string& from, cons
 }
 
 std::string CreateColumnIndexConcurrently(const Rel& t, const std::string& index,
-                                    const std::vector<std::string>& columns, bool unique,
-                                    bool if_not_exists) {
+                                          const std::vector<std::string>& columns, bool unique,
+                                          bool if_not_exists) {
   std::string cols;
   for (const auto& c : columns) cols += (cols.empty() ? "" : ", ") + Q(c);
   return fmt::format("CREATE {}INDEX CONCURRENTLY {}{} ON {} ({})", unique ? "UNIQUE " : "",
@@ -61,20 +61,22 @@ std::string RefuseDependents(const Rel& t, const std::string& column,
                              const std::vector<std::string>& carried) {
   const std::string rel = QuoteLiteral(t.Quoted()) + "::regclass";
   std::string ignored;
-  for (const auto& name : ignored_triggers) ignored += (ignored.empty() ? "" : ", ") + QuoteLiteral(name);
+  for (const auto& name : ignored_triggers)
+    ignored += (ignored.empty() ? "" : ", ") + QuoteLiteral(name);
   if (ignored.empty()) ignored = "NULL";
   std::string kept;
   for (const auto& name : carried) kept += (kept.empty() ? "" : ", ") + QuoteLiteral(name);
   const std::string carried_clause =
-      kept.empty() ? ""
-                   : fmt::format(
-                         "\n     AND NOT (d.classid = 'pg_catalog.pg_class'::regclass AND d.objid IN "
-                         "(SELECT indexrelid FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
-                         "ON c.oid = i.indexrelid WHERE i.indrelid = {rel} AND c.relname IN ({kept})))"
-                         "\n     AND NOT (d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid IN "
-                         "(SELECT oid FROM pg_catalog.pg_constraint WHERE conrelid = {rel} AND "
-                         "conname IN ({kept})))",
-                         fmt::arg("rel", rel), fmt::arg("kept", kept));
+      kept.empty()
+          ? ""
+          : fmt::format(
+                "\n     AND NOT (d.classid = 'pg_catalog.pg_class'::regclass AND d.objid IN "
+                "(SELECT indexrelid FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+                "ON c.oid = i.indexrelid WHERE i.indrelid = {rel} AND c.relname IN ({kept})))"
+                "\n     AND NOT (d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid IN "
+                "(SELECT oid FROM pg_catalog.pg_constraint WHERE conrelid = {rel} AND "
+                "conname IN ({kept})))",
+                fmt::arg("rel", rel), fmt::arg("kept", kept));
   const std::string body = fmt::format(
       "\nDECLARE\n"
       "  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = {rel} "
@@ -89,7 +91,8 @@ std::string RefuseDependents(const Rel& t, const std::string& column,
       "     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN "
       "(SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = {rel} AND adnum = col))\n"
       "     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN "
-      "(SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = {rel} AND tgname IN ({ignored}))){carried};\n"
+      "(SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = {rel} AND tgname IN "
+      "({ignored}))){carried};\n"
       "  IF deps IS NOT NULL THEN\n"
       "    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format("
       "'column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column "

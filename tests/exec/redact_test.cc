@@ -28,8 +28,8 @@ TEST(RedactConninfoTest, PasswordsNeverSurvive) {
 }
 
 TEST(TextArrayTest, LiteralRoundTripsAwkwardValues) {
-  const std::vector<std::string> values = {"plain", "with space", "quote\"d", "back\\slash",
-                                           "comma,brace}", "NULL", ""};
+  const std::vector<std::string> values = {"plain",        "with space", "quote\"d", "back\\slash",
+                                           "comma,brace}", "NULL",       ""};
   EXPECT_EQ(exec::ParseTextArray(exec::TextArrayLiteral(values)), values);
   EXPECT_TRUE(exec::ParseTextArray("{}").empty());
 }

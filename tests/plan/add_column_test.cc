@@ -44,7 +44,8 @@ TEST(AddColumnPlanTest, NotNullWithoutUpOrDefaultIsRejectedWithItsLocation) {
 }
 
 TEST(AddColumnPlanTest, MissingTableIsRejected) {
-  auto plan = PlanYaml(AddColumn("nope", "        name: c\n        type: int\n        nullable: true\n"));
+  auto plan =
+      PlanYaml(AddColumn("nope", "        name: c\n        type: int\n        nullable: true\n"));
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("table \"public\".\"nope\" does not exist"),
             std::string::npos)
@@ -52,8 +53,8 @@ TEST(AddColumnPlanTest, MissingTableIsRejected) {
 }
 
 TEST(AddColumnPlanTest, ExistingColumnIsRejected) {
-  auto plan =
-      PlanYaml(AddColumn("users", "        name: email\n        type: text\n        nullable: true\n"));
+  auto plan = PlanYaml(
+      AddColumn("users", "        name: email\n        type: text\n        nullable: true\n"));
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("already exists"), std::string::npos);
 }
@@ -78,8 +79,9 @@ TEST(AddColumnPlanTest, UnparsableUpIsRejected) {
 }
 
 TEST(AddColumnPlanTest, UnknownTypeSyntaxIsRejected) {
-  auto plan = PlanYaml(
-      AddColumn("users", "        name: c\n        type: \"int; DROP TABLE users\"\n        nullable: true\n"));
+  auto plan = PlanYaml(AddColumn(
+      "users",
+      "        name: c\n        type: \"int; DROP TABLE users\"\n        nullable: true\n"));
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("column.type"), std::string::npos);
 }
@@ -154,27 +156,29 @@ TEST(AddColumnPlanTest, PartitionedTableWithoutKeyIsRejected) {
 }
 
 TEST(AddColumnPlanTest, ForeignKeyToMissingTableIsRejected) {
-  auto plan = PlanYaml(AddColumn(
-      "users",
-      "        name: c\n        type: int\n        nullable: true\n        references:\n"
-      "          name: fk\n          table: ghosts\n          column: id\n"));
+  auto plan = PlanYaml(
+      AddColumn("users",
+                "        name: c\n        type: int\n        nullable: true\n        references:\n"
+                "          name: fk\n          table: ghosts\n          column: id\n"));
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("ghosts"), std::string::npos);
 }
 
 TEST(AddColumnPlanTest, PrimaryKeyOnTableWithOneIsRejected) {
-  auto plan = PlanYaml(AddColumn("users", "        name: c\n        type: int\n        pk: true\n",
-                                 "id"));
+  auto plan =
+      PlanYaml(AddColumn("users", "        name: c\n        type: int\n        pk: true\n", "id"));
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("already has a primary key"), std::string::npos);
 }
 
 TEST(AddColumnPlanTest, ConstantDefaultIsOneMetadataOnlyStatementWithNothingToSync) {
-  auto plan = PlanYaml(AddColumn("users", "        name: stock\n        type: int\n        default: \"100\"\n"));
+  auto plan = PlanYaml(
+      AddColumn("users", "        name: stock\n        type: int\n        default: \"100\"\n"));
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_EQ(Sql(*plan, Phase::kExpand),
-            std::vector<std::string>{
-                "ALTER TABLE \"public\".\"users\" ADD COLUMN \"stock\" int DEFAULT (100) NOT NULL"});
+  EXPECT_EQ(
+      Sql(*plan, Phase::kExpand),
+      std::vector<std::string>{
+          "ALTER TABLE \"public\".\"users\" ADD COLUMN \"stock\" int DEFAULT (100) NOT NULL"});
   EXPECT_TRUE(plan->phase(Phase::kSync).steps.empty());
   EXPECT_TRUE(plan->phase(Phase::kBackfill).steps.empty());
   EXPECT_TRUE(plan->phase(Phase::kValidate).steps.empty());
@@ -182,7 +186,8 @@ TEST(AddColumnPlanTest, ConstantDefaultIsOneMetadataOnlyStatementWithNothingToSy
 
 TEST(AddColumnPlanTest, VolatileDefaultIsBackfilledPerRowWithoutATrigger) {
   auto plan = PlanYaml(AddColumn(
-      "users", "        name: t\n        type: int\n        nullable: true\n        default: random()\n"));
+      "users",
+      "        name: t\n        type: int\n        nullable: true\n        default: random()\n"));
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const auto expand = Sql(*plan, Phase::kExpand);
   EXPECT_TRUE(AnyContains(expand, "ADD COLUMN \"t\" int"));
@@ -215,8 +220,7 @@ TEST(AddColumnPlanTest, VolatileDefaultOnTableWithoutKeyGetsATriggerFillingNulls
 }
 
 TEST(AddColumnPlanTest, NotNullIsEnforcedOnlyAfterTheTriggerFillsNewRows) {
-  auto plan = PlanYaml(
-      AddColumn("users", "        name: s\n        type: text\n", "upper(name)"));
+  auto plan = PlanYaml(AddColumn("users", "        name: s\n        type: text\n", "upper(name)"));
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   EXPECT_FALSE(AnyContains(Sql(*plan, Phase::kExpand), "IS NOT NULL"));
   const auto sync = Sql(*plan, Phase::kSync);
@@ -230,22 +234,23 @@ TEST(AddColumnPlanTest, NotNullIsEnforcedOnlyAfterTheTriggerFillsNewRows) {
 }
 
 TEST(AddColumnPlanTest, NullableColumnUpdateTriggerFiresOnlyForItsSourceColumns) {
-  auto plan = PlanYaml(AddColumn("users", "        name: s\n        type: text\n        nullable: true\n",
-                                 "upper(name)"));
+  auto plan = PlanYaml(AddColumn(
+      "users", "        name: s\n        type: text\n        nullable: true\n", "upper(name)"));
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   EXPECT_TRUE(AnyContains(Sql(*plan, Phase::kSync), "BEFORE UPDATE OF \"name\" ON"));
 }
 
 TEST(AddColumnPlanTest, ConstantUpOnNullableColumnNeedsNoUpdateTrigger) {
-  auto plan = PlanYaml(AddColumn("users", "        name: s\n        type: text\n        nullable: true\n",
-                                 "'x'"));
+  auto plan = PlanYaml(
+      AddColumn("users", "        name: s\n        type: text\n        nullable: true\n", "'x'"));
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   EXPECT_FALSE(AnyContains(Sql(*plan, Phase::kSync), "BEFORE UPDATE"));
 }
 
 TEST(AddColumnPlanTest, UniqueIndexIsBuiltConcurrentlyAfterBackfillAndAttachedAtSwap) {
   auto plan = PlanYaml(AddColumn(
-      "users", "        name: s\n        type: text\n        nullable: true\n        unique: true\n",
+      "users",
+      "        name: s\n        type: text\n        nullable: true\n        unique: true\n",
       "upper(name)"));
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const auto& validate = plan->phase(Phase::kValidate).steps;
@@ -275,7 +280,8 @@ TEST(AddColumnPlanTest, SeveralColumnsOnOneTableShareOneTriggerAndOneBackfill) {
 }
 
 TEST(AddColumnPlanTest, CompositePrimaryKeyGivesCompositeKeysetInKeyOrder) {
-  auto plan = PlanYaml(AddColumn("order_lines", "        name: s\n        type: text\n        nullable: true\n",
+  auto plan = PlanYaml(AddColumn("order_lines",
+                                 "        name: s\n        type: text\n        nullable: true\n",
                                  "upper(note)"));
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const auto& job = *plan->phase(Phase::kBackfill).steps[0].backfill;
@@ -311,8 +317,9 @@ namespace pgphase {
 namespace {
 
 TEST(AddColumnPlanTest, UpNamingAMissingColumnIsRejectedWithItsLocation) {
-  auto plan = PlanYaml(AddColumn("users", "        name: c\n        type: int\n        nullable: true\n",
-                                 "no_such_column * 2"));
+  auto plan =
+      PlanYaml(AddColumn("users", "        name: c\n        type: int\n        nullable: true\n",
+                         "no_such_column * 2"));
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("0001_test.yaml:4:"), std::string::npos)
       << plan.status().message();
@@ -322,7 +329,8 @@ TEST(AddColumnPlanTest, UpNamingAMissingColumnIsRejectedWithItsLocation) {
 
 TEST(AddColumnPlanTest, DefaultReferringToAColumnIsRejected) {
   auto plan = PlanYaml(AddColumn(
-      "users", "        name: c\n        type: text\n        nullable: true\n        default: name\n"));
+      "users",
+      "        name: c\n        type: text\n        nullable: true\n        default: name\n"));
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("cannot refer to columns"), std::string::npos);
 }

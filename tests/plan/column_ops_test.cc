@@ -107,12 +107,14 @@ TEST(ColumnOpsPlanTest, DirectChangesMakeNoShadowColumn) {
 }
 
 TEST(ColumnOpsPlanTest, UpAndDownOfDirectChangesAreStillChecked) {
-  ExpectError("operations:\n  - alter_column: {table: users, column: name, nullable: true, "
-              "up: \"1 +\"}\n",
-              "alter_column.up: invalid expression");
-  ExpectError("operations:\n  - alter_column: {table: users, column: name, nullable: true, "
-              "down: \"coalesce(nope, 'x')\"}\n",
-              "alter_column.down: column \"nope\" does not exist");
+  ExpectError(
+      "operations:\n  - alter_column: {table: users, column: name, nullable: true, "
+      "up: \"1 +\"}\n",
+      "alter_column.up: invalid expression");
+  ExpectError(
+      "operations:\n  - alter_column: {table: users, column: name, nullable: true, "
+      "down: \"coalesce(nope, 'x')\"}\n",
+      "alter_column.down: column \"nope\" does not exist");
 }
 
 TEST(ColumnOpsPlanTest, WideningVarcharIsDirectNarrowingIsNot) {

@@ -17,7 +17,8 @@ std::string AllSql(const Plan& p) {
     for (const auto& s : p.phase(phase).steps) {
       if (s.statement) out += s.statement->sql + "\n";
       if (s.backfill)
-        for (const auto& a : s.backfill->assignments) out += "FILL " + a.column + " = " + a.expr + "\n";
+        for (const auto& a : s.backfill->assignments)
+          out += "FILL " + a.column + " = " + a.expr + "\n";
     }
   }
   return out;
@@ -92,8 +93,7 @@ TEST(CombinePlanTest, TwoAlterColumnsTakeOneShadowColumnWithComposedUpAndDown) {
       << sql;
   // down: the second gave none, so mail's own value is what the first's down reads.
   EXPECT_NE(sql.find("upper(((\"mail\")))"), std::string::npos) << sql;
-  EXPECT_NE(sql.find("RENAME COLUMN \"_pgphase_new_email\" TO \"mail\""), std::string::npos)
-      << sql;
+  EXPECT_NE(sql.find("RENAME COLUMN \"_pgphase_new_email\" TO \"mail\""), std::string::npos) << sql;
 }
 
 TEST(CombinePlanTest, TypeChangesChainThroughTheMiddleType) {
@@ -103,8 +103,9 @@ TEST(CombinePlanTest, TypeChangesChainThroughTheMiddleType) {
       "  - alter_column: {table: users, column: email, type: bytea, down: \"'x'\"}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = AllSql(*plan);
-  EXPECT_NE(sql.find("FILL _pgphase_new_email = (CAST(((CAST(\"email\" AS varchar(10)))) AS bytea))"),
-            std::string::npos)
+  EXPECT_NE(
+      sql.find("FILL _pgphase_new_email = (CAST(((CAST(\"email\" AS varchar(10)))) AS bytea))"),
+      std::string::npos)
       << sql;
   // The first's default down converts back to text from varchar(10); the second's down
   // gives the varchar(10) value.
@@ -118,8 +119,7 @@ TEST(CombinePlanTest, RenameColumnThenAlterColumnIsOneAlterThatRenames) {
       "  - alter_column: {table: users, column: mail, type: varchar(100)}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = AllSql(*plan);
-  EXPECT_NE(sql.find("RENAME COLUMN \"_pgphase_new_email\" TO \"mail\""), std::string::npos)
-      << sql;
+  EXPECT_NE(sql.find("RENAME COLUMN \"_pgphase_new_email\" TO \"mail\""), std::string::npos) << sql;
   EXPECT_NE(Notes(*plan).find("combined with the earlier rename_column"), std::string::npos)
       << Notes(*plan);
 }
@@ -161,7 +161,8 @@ TEST(CombinePlanTest, CreateTableThenAlterColumnCreatesTheFinalColumn) {
       "      columns:\n"
       "        - {name: id, type: bigint, pk: true}\n"
       "        - {name: price, type: int, nullable: true}\n"
-      "  - alter_column: {table: items, column: price, type: \"numeric(10,2)\", nullable: false}\n");
+      "  - alter_column: {table: items, column: price, type: \"numeric(10,2)\", nullable: "
+      "false}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = AllSql(*plan);
   EXPECT_NE(sql.find("\"price\" numeric(10,2) NOT NULL"), std::string::npos) << sql;
@@ -171,8 +172,10 @@ TEST(CombinePlanTest, CreateTableThenAlterColumnCreatesTheFinalColumn) {
 TEST(CombinePlanTest, TwoChecksOnOneColumnAreRefusedWithTheReason) {
   auto plan = PlanYaml(
       "operations:\n"
-      "  - alter_column: {table: users, column: email, check: {name: c1, constraint: email <> ''}}\n"
-      "  - alter_column: {table: users, column: email, check: {name: c2, constraint: email <> 'x'}}\n");
+      "  - alter_column: {table: users, column: email, check: {name: c1, constraint: email <> "
+      "''}}\n"
+      "  - alter_column: {table: users, column: email, check: {name: c2, constraint: email <> "
+      "'x'}}\n");
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.status().code(), ExitCode::kInvalid);
   EXPECT_EQ(plan.status().message().rfind("0001_test.yaml:3:5: alter_column: check: an earlier "
@@ -195,8 +198,7 @@ TEST(CombinePlanTest, AnIndexInBetweenKeepsTheOperationsApart) {
   EXPECT_NE(plan.status().message().find("created or renamed earlier in this migration"),
             std::string::npos)
       << plan.status().message();
-  EXPECT_EQ(plan.status().message().rfind("0001_test.yaml:4:5:", 0), 0u)
-      << plan.status().message();
+  EXPECT_EQ(plan.status().message().rfind("0001_test.yaml:4:5:", 0), 0u) << plan.status().message();
 }
 
 TEST(CombinePlanTest, ColumnsOfOtherTablesInBetweenDoNotKeepThemApart) {

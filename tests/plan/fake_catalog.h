@@ -31,7 +31,8 @@ inline TableInfo Table(const char* name) {
 inline CatalogSnapshot FakeCatalog() {
   CatalogSnapshot c;
   TableInfo users = Table("users");
-  users.columns = {Col("id", "bigint", true), Col("name", "text", true), Col("email", "text", false)};
+  users.columns = {Col("id", "bigint", true), Col("name", "text", true),
+                   Col("email", "text", false)};
   users.primary_key = {"id"};
   IndexInfo pkey;
   pkey.name = "users_pkey";

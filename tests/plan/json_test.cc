@@ -25,7 +25,8 @@ Plan ExpectRoundTrip(const std::string& yaml) {
 
 TEST(PlanJsonTest, RoundTripGivesAnEqualPlan) {
   const Plan plan = ExpectRoundTrip(
-      "version_schema: v2\noperations:\n  - add_column:\n      table: users\n      up: upper(name)\n"
+      "version_schema: v2\noperations:\n  - add_column:\n      table: users\n      up: "
+      "upper(name)\n"
       "      column:\n        name: s\n        type: text\n        unique: true\n");
   EXPECT_FALSE(plan.notes.empty());
 }

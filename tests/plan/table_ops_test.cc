@@ -81,40 +81,53 @@ TEST(TablePlanTest, CreateTableRefusals) {
   const std::string head = "operations:\n  - create_table:\n      name: ";
   ExpectRefused(head + "users\n      columns: [{name: a, type: int}]\n", "2:5",
                 "table \"public\".\"users\" already exists");
-  ExpectRefused(head + "t\n      columns:\n        - {name: a, type: int}\n"
-                       "        - {name: a, type: text}\n",
+  ExpectRefused(head +
+                    "t\n      columns:\n        - {name: a, type: int}\n"
+                    "        - {name: a, type: text}\n",
                 "6:11", "column \"a\" is listed twice");
   ExpectRefused(head + "t\n      columns:\n        - {name: a, type: \"int; DROP TABLE users\"}\n",
                 "5:11", "create_table.columns.type: invalid type");
-  ExpectRefused(head + "t\n      columns:\n"
-                       "        - {name: a, type: int, references: {name: f, table: nope, column: id}}\n",
-                "5:11", "references: table \"public\".\"nope\" does not exist");
-  ExpectRefused(head + "t\n      columns:\n"
-                       "        - {name: a, type: int, references: {name: f, table: users, column: nope}}\n",
-                "5:11", "references: column \"nope\" does not exist in table \"users\"");
-  ExpectRefused(head + "t\n      columns:\n"
-                       "        - {name: a, type: int, check: {name: c, constraint: b > 0}}\n",
+  ExpectRefused(
+      head +
+          "t\n      columns:\n"
+          "        - {name: a, type: int, references: {name: f, table: nope, column: id}}\n",
+      "5:11", "references: table \"public\".\"nope\" does not exist");
+  ExpectRefused(
+      head +
+          "t\n      columns:\n"
+          "        - {name: a, type: int, references: {name: f, table: users, column: nope}}\n",
+      "5:11", "references: column \"nope\" does not exist in table \"users\"");
+  ExpectRefused(head +
+                    "t\n      columns:\n"
+                    "        - {name: a, type: int, check: {name: c, constraint: b > 0}}\n",
                 "5:61", "column \"b\" does not exist in table \"t\"");
   ExpectRefused(head + "t\n      columns:\n        - {name: a, type: int, default: \"a + 1\"}\n",
                 "5:41", "create_table.columns.default: a default cannot refer to columns");
-  ExpectRefused(head + "t\n      columns:\n        - {name: a, type: int, pk: true}\n"
-                       "      constraints:\n        - {name: p, type: primary_key, columns: [a]}\n",
+  ExpectRefused(head +
+                    "t\n      columns:\n        - {name: a, type: int, pk: true}\n"
+                    "      constraints:\n        - {name: p, type: primary_key, columns: [a]}\n",
                 "7:11", "two primary keys");
-  ExpectRefused(head + "t\n      columns:\n        - {name: a, type: int}\n"
-                       "      constraints:\n        - {name: u, type: unique, columns: [b]}\n",
+  ExpectRefused(head +
+                    "t\n      columns:\n        - {name: a, type: int}\n"
+                    "      constraints:\n        - {name: u, type: unique, columns: [b]}\n",
                 "7:11", "column \"b\" is not a column of table \"t\"");
-  ExpectRefused(head + "t\n      columns:\n        - {name: a, type: int}\n"
-                       "      constraints:\n        - name: u\n          type: unique\n"
-                       "          columns: [a]\n"
-                       "          index_parameters: {storage_parameters: \"fillfactor=70) TABLESPACE x --\"}\n",
-                "7:11", "invalid storage parameters");
-  ExpectRefused(head + "t\n      columns:\n        - {name: a, type: int}\n"
-                       "      constraints:\n        - name: x\n          type: exclude\n"
-                       "          exclude: {elements: \"a WITH =); DROP TABLE users; --\"}\n",
+  ExpectRefused(
+      head +
+          "t\n      columns:\n        - {name: a, type: int}\n"
+          "      constraints:\n        - name: u\n          type: unique\n"
+          "          columns: [a]\n"
+          "          index_parameters: {storage_parameters: \"fillfactor=70) TABLESPACE x --\"}\n",
+      "7:11", "invalid storage parameters");
+  ExpectRefused(head +
+                    "t\n      columns:\n        - {name: a, type: int}\n"
+                    "      constraints:\n        - name: x\n          type: exclude\n"
+                    "          exclude: {elements: \"a WITH =); DROP TABLE users; --\"}\n",
                 "9:31", "invalid exclusion elements");
-  ExpectRefused(head + "t\n      columns:\n        - {name: a, type: int, check: {name: c, constraint: a > 0}}\n"
-                       "      constraints:\n        - {name: c, type: check, check: a < 9}\n",
-                "7:11", "constraint \"c\" is defined twice");
+  ExpectRefused(
+      head +
+          "t\n      columns:\n        - {name: a, type: int, check: {name: c, constraint: a > 0}}\n"
+          "      constraints:\n        - {name: c, type: check, check: a < 9}\n",
+      "7:11", "constraint \"c\" is defined twice");
 }
 
 TEST(TablePlanTest, DropTableRunsOnlyAtContract) {
@@ -122,7 +135,8 @@ TEST(TablePlanTest, DropTableRunsOnlyAtContract) {
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   for (Phase p : {Phase::kExpand, Phase::kSync, Phase::kBackfill, Phase::kValidate, Phase::kSwap})
     EXPECT_TRUE(plan->phase(p).steps.empty()) << PhaseName(p);
-  EXPECT_EQ(OnlyStep(*plan, Phase::kContract).statement->sql, "DROP TABLE IF EXISTS \"public\".\"logs\"");
+  EXPECT_EQ(OnlyStep(*plan, Phase::kContract).statement->sql,
+            "DROP TABLE IF EXISTS \"public\".\"logs\"");
   EXPECT_TRUE(plan->expected_columns.empty()) << "the dropped table is not checked for drift";
   ASSERT_FALSE(plan->notes.empty());
   ExpectRefused("operations:\n  - drop_table: {name: nope}\n", "2:5",
@@ -138,7 +152,8 @@ TEST(TablePlanTest, DropTableReferencedByAForeignKeyIsRefused) {
   catalog.tables[1].constraints.push_back(fk);
   ExpectRefused("operations:\n  - drop_table: {name: users}\n", "2:5",
                 "referenced by foreign key \"lines_user_fk\" of table \"order_lines\"", catalog);
-  catalog.tables[1].constraints.back().definition = "FOREIGN KEY (tenant) REFERENCES users_archive(id)";
+  catalog.tables[1].constraints.back().definition =
+      "FOREIGN KEY (tenant) REFERENCES users_archive(id)";
   EXPECT_TRUE(PlanYaml("operations:\n  - drop_table: {name: users}\n", catalog).ok());
 }
 
@@ -172,8 +187,9 @@ TEST(TablePlanTest, RenameTableKeepsBothNamesWorkingUntilContract) {
 TEST(TablePlanTest, ReplicaIdentityIsUndoneToWhatItWas) {
   CatalogSnapshot catalog = testing::FakeCatalog();
   catalog.tables[0].replica_identity = 'f';
-  auto plan = PlanYaml(
-      "operations:\n  - set_replica_identity: {table: users, identity: {type: nothing}}\n", catalog);
+  auto plan =
+      PlanYaml("operations:\n  - set_replica_identity: {table: users, identity: {type: nothing}}\n",
+               catalog);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const Step& s = OnlyStep(*plan, Phase::kExpand);
   EXPECT_EQ(s.statement->sql, "ALTER TABLE \"public\".\"users\" REPLICA IDENTITY NOTHING");
@@ -181,8 +197,9 @@ TEST(TablePlanTest, ReplicaIdentityIsUndoneToWhatItWas) {
 
   catalog.tables[0].replica_identity = 'i';
   catalog.tables[0].replica_identity_index = "users_pkey";
-  plan = PlanYaml("operations:\n  - set_replica_identity: {table: users, identity: {type: default}}\n",
-                  catalog);
+  plan =
+      PlanYaml("operations:\n  - set_replica_identity: {table: users, identity: {type: default}}\n",
+               catalog);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   EXPECT_EQ(OnlyStep(*plan, Phase::kExpand).reverse.at(0).sql,
             "ALTER TABLE \"public\".\"users\" REPLICA IDENTITY USING INDEX \"users_pkey\"");
@@ -195,7 +212,8 @@ TEST(TablePlanTest, ReplicaIdentityIsUndoneToWhatItWas) {
 }
 
 TEST(TablePlanTest, SqlRunsAtExpandWithDownAsReverse) {
-  auto plan = PlanYaml("operations:\n  - sql: {up: \"CREATE TABLE a (id int);\", down: DROP TABLE a}\n");
+  auto plan =
+      PlanYaml("operations:\n  - sql: {up: \"CREATE TABLE a (id int);\", down: DROP TABLE a}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const Step& s = OnlyStep(*plan, Phase::kExpand);
   EXPECT_EQ(s.statement->sql, "CREATE TABLE a (id int)");
@@ -257,8 +275,8 @@ TEST(TablePlanTest, SqlThatCannotRunInATransactionIsRefused) {
   ExpectRefused("operations:\n  - sql: {up: \"BEGIN; SELECT 1; COMMIT\"}\n", "2:15",
                 "transaction control");
   ExpectRefused("operations:\n  - sql: {up: VACUUM users}\n", "2:15", "VacuumStmt");
-  ExpectRefused("operations:\n  - sql: {up: CREATE INDEX CONCURRENTLY i ON users (name)}\n",
-                "2:15", "use create_index");
+  ExpectRefused("operations:\n  - sql: {up: CREATE INDEX CONCURRENTLY i ON users (name)}\n", "2:15",
+                "use create_index");
   ExpectRefused("operations:\n  - sql: {up: SELECT 1, down: \"DROP TABLE (\"}\n", "2:31",
                 "sql.down: invalid SQL");
   ExpectRefused("operations:\n  - sql: {up: \";;\"}\n", "2:15", "no statement");

@@ -20,8 +20,9 @@ const T& Only(const Result<ChangeSpec>& spec) {
 }
 
 TEST(ColumnOpsSpecTest, DropColumnWithDown) {
-  auto spec = Parse("operations:\n  - drop_column:\n      table: fruits\n      column: price\n"
-                    "      down: \"0\"\n");
+  auto spec = Parse(
+      "operations:\n  - drop_column:\n      table: fruits\n      column: price\n"
+      "      down: \"0\"\n");
   ASSERT_TRUE(spec.ok()) << spec.status().message();
   const auto& op = Only<DropColumnOp>(spec);
   EXPECT_EQ(op.table, "fruits");
@@ -104,8 +105,8 @@ TEST(ColumnOpsSpecTest, BadShapesNameFileLineAndKey) {
        "operations:\n  - alter_column:\n      table: t\n      column: c\n      nullable: maybe\n",
        "5:17", "operations[0].alter_column.nullable"},
       {"unique without name",
-       "operations:\n  - alter_column:\n      table: t\n      column: c\n      unique: {}\n", "5:15",
-       "operations[0].alter_column.unique.name: missing required key"},
+       "operations:\n  - alter_column:\n      table: t\n      column: c\n      unique: {}\n",
+       "5:15", "operations[0].alter_column.unique.name: missing required key"},
       {"check without constraint",
        "operations:\n  - alter_column:\n      table: t\n      column: c\n"
        "      check: {name: x}\n",
@@ -115,8 +116,8 @@ TEST(ColumnOpsSpecTest, BadShapesNameFileLineAndKey) {
        "      references: {name: f, table: u, column: id, on_delete: explode}\n",
        "5:62", "alter_column.references.on_delete: unknown action"},
       {"empty type",
-       "operations:\n  - alter_column:\n      table: t\n      column: c\n      type: \" \"\n", "5:13",
-       "expected a type"},
+       "operations:\n  - alter_column:\n      table: t\n      column: c\n      type: \" \"\n",
+       "5:13", "expected a type"},
       {"drop_column unknown key",
        "operations:\n  - drop_column:\n      table: t\n      column: c\n      up: x\n", "5:7",
        "operations[0].drop_column.up: unknown key"},
@@ -140,7 +141,8 @@ TEST(ColumnOpsSpecTest, BadShapesNameFileLineAndKey) {
 }
 
 TEST(ColumnOpsSpecTest, ConformanceExamplesForColumnOperationsParse) {
-  const std::string dir = std::string(PGPHASE_SOURCE_DIR) + "/../shared/conformance/pgroll-examples";
+  const std::string dir =
+      std::string(PGPHASE_SOURCE_DIR) + "/../shared/conformance/pgroll-examples";
   if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << dir << " not found";
   for (const char* name :
        {"09_drop_column", "13_rename_column", "15_set_column_unique", "16_set_nullable",

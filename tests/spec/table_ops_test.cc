@@ -213,9 +213,8 @@ TEST(TableOpsSpecTest, ErrorsNameFileLineColumnAndKey) {
        "identity.type", "expected one of: FULL, DEFAULT, NOTHING, INDEX"},
       {"sql without up", "operations:\n  - sql: {down: x}\n", "2:10", "operations[0].sql.up",
        "missing required key"},
-      {"sql onComplete with down",
-       "operations:\n  - sql: {up: a, down: b, onComplete: true}\n", "2:24",
-       "operations[0].sql.down", "never run"},
+      {"sql onComplete with down", "operations:\n  - sql: {up: a, down: b, onComplete: true}\n",
+       "2:24", "operations[0].sql.down", "never run"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.label);
@@ -248,10 +247,10 @@ const std::string kConformanceDir = PGPHASE_SOURCE_DIR "/../shared/conformance/p
 TEST(TableOpsSpecTest, ConformanceExamplesOfTheseOperationsParse) {
   if (!std::filesystem::is_directory(kConformanceDir)) GTEST_SKIP() << kConformanceDir;
   for (const char* name :
-       {"01_create_tables", "02_create_another_table", "04_rename_table", "05_sql",
-        "07_drop_table", "08_create_fruits_table", "12_create_employees_table",
-        "29_set_replica_identity", "32_sql_on_complete", "34_create_events_table",
-        "40_create_enum_type", "50_create_table_with_table_constraint",
+       {"01_create_tables", "02_create_another_table", "04_rename_table", "05_sql", "07_drop_table",
+        "08_create_fruits_table", "12_create_employees_table", "29_set_replica_identity",
+        "32_sql_on_complete", "34_create_events_table", "40_create_enum_type",
+        "50_create_table_with_table_constraint",
         "51_create_table_with_table_foreign_key_constraint",
         "52_create_table_with_exclusion_constraint", "56_with_version_schema"}) {
     SCOPED_TRACE(name);

@@ -7,8 +7,8 @@ namespace pgphase::ddl {
 namespace {
 
 TEST(ColumnRefsTest, RenameTouchesOnlyReferencesToTheColumn) {
-  auto r = RenameColumnRefs("upper(name) || 'name' || \"name\" || t.name || names", "name",
-                            "full name");
+  auto r =
+      RenameColumnRefs("upper(name) || 'name' || \"name\" || t.name || names", "name", "full name");
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(*r, "upper(\"full name\") || 'name' || \"full name\" || t.name || names");
 }

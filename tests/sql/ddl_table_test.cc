@@ -21,8 +21,9 @@ TEST(DdlTableTest, StatementsNameTheRelationsTheyUse) {
   ASSERT_TRUE(a.ok()) << a.status().message();
   EXPECT_EQ(a->count, 3);
   using Rel = std::pair<std::string, std::string>;
-  EXPECT_EQ(a->relations, (std::vector<Rel>{{"audit", "log"}, {"", "users"}, {"", "Orders"},
-                                            {"public", "items"}}));
+  EXPECT_EQ(
+      a->relations,
+      (std::vector<Rel>{{"audit", "log"}, {"", "users"}, {"", "Orders"}, {"public", "items"}}));
 }
 
 TEST(DdlTableTest, FragmentsThatSmuggleSqlAreRefused) {
@@ -49,13 +50,14 @@ TEST(DdlTableTest, FragmentsThatSmuggleSqlAreRefused) {
 }
 
 TEST(DdlTableTest, StatementsMustParseAndFitInOneTransaction) {
-  Result<StatementsAnalysis> a = CheckStatements("CREATE TABLE a (id int); ; INSERT INTO a VALUES (1);");
+  Result<StatementsAnalysis> a =
+      CheckStatements("CREATE TABLE a (id int); ; INSERT INTO a VALUES (1);");
   ASSERT_TRUE(a.ok()) << a.status().message();
   EXPECT_EQ(a->count, 2);
-  for (const char* bad : {"", ";", "SELEC 1", "BEGIN; SELECT 1; COMMIT", "SAVEPOINT x",
-                          "VACUUM a", "CREATE DATABASE d", "CREATE INDEX CONCURRENTLY i ON a (id)",
-                          "DROP INDEX CONCURRENTLY i", "REINDEX TABLE CONCURRENTLY a",
-                          "ALTER SYSTEM SET work_mem = '1MB'"}) {
+  for (const char* bad :
+       {"", ";", "SELEC 1", "BEGIN; SELECT 1; COMMIT", "SAVEPOINT x", "VACUUM a",
+        "CREATE DATABASE d", "CREATE INDEX CONCURRENTLY i ON a (id)", "DROP INDEX CONCURRENTLY i",
+        "REINDEX TABLE CONCURRENTLY a", "ALTER SYSTEM SET work_mem = '1MB'"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(CheckStatements(bad).ok());
   }
