@@ -33,7 +33,11 @@ struct IndexInfo {
   bool unique = false;
   bool primary = false;
   bool valid = true;
-  bool partial = false;              // has a predicate
+  bool partial = false;  // has a predicate
+  // btree over plain columns with their default operator classes, collations and order, no
+  // INCLUDE columns and no storage parameters: an index pgphase can rebuild on a new column
+  // from its column list alone.
+  bool plain = false;
   std::vector<std::string> columns;  // key columns by name; empty entry for an expression
   std::string definition;            // pg_get_indexdef
 };
@@ -43,6 +47,8 @@ struct ConstraintInfo {
   char type = '?';  // pg_constraint.contype: c, f, p, u, x
   bool validated = true;
   std::string definition;  // pg_get_constraintdef
+  // A foreign key's referenced table (pg_constraint.confrelid); empty for other types.
+  std::string ref_schema, ref_table;
 };
 
 struct TableInfo {

@@ -1,13 +1,18 @@
-// Builders for every statement pgphase generates. Pure string functions: identifiers
-// are quoted here (QuoteIdent), user expressions arrive already embedded
-// (EmbedExpression) and are inserted verbatim. Output is canonical: one statement,
-// no trailing semicolon, single spaces, so plans are byte-identical for the same inputs.
+// Builders for every statement pgphase generates. Pure functions: identifiers are quoted
+// here (QuoteIdent), user expressions arrive already embedded (EmbedExpression) and are
+// inserted verbatim. Each returns a Statement that says what it does (statement.h): its
+// lock, whether it scans or rewrites the table, drops data, builds or drops an index.
+// Output is canonical: one statement, no trailing semicolon, single spaces, so plans are
+// byte-identical for the same inputs. Queries the executor asks (done checks, probes,
+// backfill batches) are plain text.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "pgphase/statement.h"
 
 namespace pgphase::ddl {
 
@@ -18,33 +23,79 @@ struct Rel {
   std::string Quoted() const;  // "schema"."name"
 };
 
+// What a foreign key references, and how it behaves.
+struct References {
+  Rel table;
+  std::vector<std::string> columns;
+  std::string on_delete, on_update, match_type;  // "" or upper-case keywords
+  bool deferrable = false;
+  bool initially_deferred = false;
+};
+struct ForeignKey {
+  std::string name;
+  std::vector<std::string> columns;
+  References references;
+};
+
+// One column of CREATE TABLE or ADD COLUMN.
+struct ColumnDef {
+  std::string name;
+  std::string type;  // checked with CheckTypeName
+  bool not_null = false;
+  bool unique = false;  // inline UNIQUE (PostgreSQL names it <table>_<column>_key)
+  std::optional<std::string> default_expr;    // embedded
+  std::optional<std::string> generated_expr;  // embedded: GENERATED ALWAYS AS (...) STORED
+  std::string identity;                       // "", "ALWAYS" or "BY DEFAULT"
+  std::string identity_options;               // checked sequence options, or ""
+  std::string check_name;                     // with check_expr (embedded)
+  std::string check_expr;
+  bool check_no_inherit = false;
+  std::string fk_name;  // with fk
+  std::optional<References> fk;
+};
+
 // --- columns ---
-std::string AddColumn(const Rel& t, const std::string& column, const std::string& type,
-                      const std::optional<std::string>& default_expr, bool not_null);
-std::string DropColumn(const Rel& t, const std::string& column);  // IF EXISTS
-std::string SetDefault(const Rel& t, const std::string& column, const std::string& expr);
-std::string SetNotNull(const Rel& t, const std::string& column);
-std::string DropNotNull(const Rel& t, const std::string& column);
+// ALTER TABLE t ADD COLUMN name type [DEFAULT] [GENERATED ...] [NOT NULL]: ACCESS EXCLUSIVE;
+// a generated or identity column makes PostgreSQL compute every existing row (a rewrite).
+// The column's unique, check and foreign key are not part of it: the planner adds them as
+// constraints of their own, so that none is validated under this lock.
+Statement AddColumn(const Rel& t, const ColumnDef& def);
+Statement DropColumn(const Rel& t, const std::string& column);  // IF EXISTS
+Statement SetDefault(const Rel& t, const std::string& column, const std::string& expr);
+Statement DropDefault(const Rel& t, const std::string& column);
+// SET NOT NULL scans the table under ACCESS EXCLUSIVE unless a validated CHECK (col IS NOT
+// NULL) proves it: the caller says which (`proven`).
+Statement SetNotNull(const Rel& t, const std::string& column, bool proven);
+Statement DropNotNull(const Rel& t, const std::string& column);
 // COMMENT ON COLUMN ... IS 'text' (or IS NULL when text is unset).
-std::string CommentOnColumn(const Rel& t, const std::string& column,
-                            const std::optional<std::string>& text);
+Statement CommentOnColumn(const Rel& t, const std::string& column,
+                          const std::optional<std::string>& text);
 
 // --- constraints ---
-std::string AddCheckNotValid(const Rel& t, const std::string& name, const std::string& expr);
-std::string AddForeignKeyNotValid(const Rel& t, const std::string& name, const std::string& column,
-                                  const Rel& ref, const std::string& ref_column,
-                                  const std::string& on_delete);
-std::string ValidateConstraint(const Rel& t, const std::string& name);
-std::string DropConstraint(const Rel& t, const std::string& name);  // IF EXISTS
+// ADD CONSTRAINT name CHECK (expr) [NO INHERIT] NOT VALID: new writes are checked, existing
+// rows are not read.
+Statement AddCheckNotValid(const Rel& t, const std::string& name, const std::string& expr,
+                           bool no_inherit = false);
+// ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID: SHARE ROW EXCLUSIVE on both tables.
+Statement AddForeignKeyNotValid(const Rel& t, const ForeignKey& fk);
+// VALIDATE CONSTRAINT: reads every row under SHARE UPDATE EXCLUSIVE (writes go on).
+Statement ValidateConstraint(const Rel& t, const std::string& name);
+Statement DropConstraint(const Rel& t, const std::string& name);  // IF EXISTS
+// Without IF EXISTS: a contract step that finds nothing to drop means the schema drifted,
+// which the operator must hear about.
+Statement DropConstraintStrict(const Rel& t, const std::string& name);
+Statement RenameConstraint(const Rel& t, const std::string& from, const std::string& to);
 // ALTER TABLE t ADD CONSTRAINT name UNIQUE|PRIMARY KEY USING INDEX index
-std::string AddConstraintUsingIndex(const Rel& t, const std::string& name, bool primary_key,
-                                    const std::string& index);
+// [DEFERRABLE [INITIALLY DEFERRED]]
+Statement AddConstraintUsingIndex(const Rel& t, const std::string& name, bool primary_key,
+                                  const std::string& index, bool deferrable = false,
+                                  bool initially_deferred = false);
 
 // --- indexes ---
-std::string CreateUniqueIndexConcurrently(const Rel& t, const std::string& index,
-                                          const std::vector<std::string>& columns,
-                                          bool if_not_exists = false);
-std::string DropIndexConcurrently(const Rel& index);  // IF EXISTS
+// (CREATE INDEX CONCURRENTLY is in ddl_index.h.)
+Statement DropIndexConcurrently(const Rel& index);  // IF EXISTS
+// ALTER INDEX schema.from RENAME TO to
+Statement RenameIndex(const std::string& schema, const std::string& from, const std::string& to);
 // SELECT returning true when the index exists and is valid.
 std::string IndexIsValidQuery(const Rel& index);
 
@@ -83,25 +134,26 @@ struct Fill {
 // as PL/pgSQL variables of the column's %TYPE so user expressions can name columns directly.
 // Called only through the triggers below, made from the same fills: where their WHEN is
 // exactly one fill's condition, the function does not test it again.
-std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills);
-std::string DropFunction(const Rel& fn);  // IF EXISTS, no arguments
+Statement CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills);
+Statement DropFunction(const Rel& fn);  // IF EXISTS, no arguments
 // BEFORE INSERT trigger firing only when a filled column is NULL (always, when any fill
 // is kOwned).
-std::string CreateFillInsertTrigger(const std::string& name, const Rel& table, const Rel& fn,
-                                    const std::vector<Fill>& fills);
+Statement CreateFillInsertTrigger(const std::string& name, const Rel& table, const Rel& fn,
+                                  const std::vector<Fill>& fills);
 // BEFORE UPDATE [OF sources] trigger whose WHEN mirrors the function's UPDATE conditions,
 // so an UPDATE that touches none of the sources never calls the function. No OF when any
 // fill FillsWhenNull(): then every UPDATE of a row whose column is NULL must reach it.
-// Returns "" when no fill needs an UPDATE trigger.
-std::string CreateFillUpdateTrigger(const std::string& name, const Rel& table, const Rel& fn,
-                                    const std::vector<Fill>& fills);
-std::string DropTrigger(const std::string& name, const Rel& table);  // IF EXISTS
+// nullopt when no fill needs an UPDATE trigger.
+std::optional<Statement> CreateFillUpdateTrigger(const std::string& name, const Rel& table,
+                                                 const Rel& fn, const std::vector<Fill>& fills);
+Statement DropTrigger(const std::string& name, const Rel& table);  // IF EXISTS
 
 // --- backfill ---
 struct Assignment {
   std::string column;
   std::string expr;  // embedded user SQL
 };
+bool operator==(const Assignment& a, const Assignment& b);
 // One keyset batch, parameters: $1..$k the last key (text, absent when first), then the
 // batch size. Returns one row: rows scanned (bigint), then each key column of the batch's
 // last row as text (NULL when the batch was empty). The batch's bound is found by an

@@ -15,68 +15,50 @@
 
 namespace pgphase::ddl {
 
-// A foreign key clause's target and behaviour.
-struct ForeignKeyDef {
-  Rel table;
-  std::vector<std::string> columns;
-  std::string on_delete, on_update, match_type;  // "" or upper-case keywords
-  bool deferrable = false;
-  bool initially_deferred = false;
+// One table constraint clause: "CONSTRAINT "name" ...", and the table it references when it
+// is a foreign key (which CREATE TABLE then locks).
+struct TableClause {
+  std::string sql;
+  std::optional<Rel> references;
 };
-
-struct ColumnDef {
-  std::string name;
-  std::string type;  // checked with CheckTypeName
-  bool not_null = false;
-  bool unique = false;  // inline UNIQUE (PostgreSQL names it <table>_<column>_key)
-  std::optional<std::string> default_expr;    // embedded
-  std::optional<std::string> generated_expr;  // embedded: GENERATED ALWAYS AS (...) STORED
-  std::string identity;                       // "", "ALWAYS" or "BY DEFAULT"
-  std::string identity_options;               // checked sequence options, or ""
-  std::string check_name;                     // with check_expr (embedded)
-  std::string check_expr;
-  std::string fk_name;  // with fk
-  std::optional<ForeignKeyDef> fk;
-};
-
-// One table constraint clause: "CONSTRAINT "name" ...".
-std::string CheckClause(const std::string& name, const std::string& expr, bool no_inherit);
+TableClause CheckClause(const std::string& name, const std::string& expr, bool no_inherit);
 // UNIQUE [NULLS NOT DISTINCT] (cols) [INCLUDE (...)] [WITH (params)]; PRIMARY KEY likewise.
-std::string UniqueClause(const std::string& name, bool primary_key,
+TableClause UniqueClause(const std::string& name, bool primary_key,
                          const std::vector<std::string>& columns, bool nulls_not_distinct,
                          const std::vector<std::string>& include,
                          const std::string& storage_parameters, bool deferrable,
                          bool initially_deferred);
-std::string ForeignKeyClause(const std::string& name, const std::vector<std::string>& columns,
-                             const ForeignKeyDef& ref);
+TableClause ForeignKeyClause(const ForeignKey& fk);
 // EXCLUDE USING method (elements) [INCLUDE] [WITH] [WHERE (predicate)].
-std::string ExcludeClause(const std::string& name, const std::string& method,
+TableClause ExcludeClause(const std::string& name, const std::string& method,
                           const std::string& elements, const std::vector<std::string>& include,
                           const std::string& storage_parameters,
                           const std::optional<std::string>& predicate, bool deferrable,
                           bool initially_deferred);
 
 // CREATE TABLE t (columns..., [PRIMARY KEY (pk)], constraints...). `primary_key` empty:
-// none from the columns.
-std::string CreateTable(const Rel& t, const std::vector<ColumnDef>& columns,
-                        const std::vector<std::string>& primary_key,
-                        const std::vector<std::string>& constraint_clauses);
-std::string DropTable(const Rel& t);  // IF EXISTS
-std::string CommentOnTable(const Rel& t, const std::optional<std::string>& text);
+// none from the columns. Nobody else can see the new table, so it locks nothing, except
+// the tables its foreign keys reference (SHARE ROW EXCLUSIVE).
+Statement CreateTable(const Rel& t, const std::vector<ColumnDef>& columns,
+                      const std::vector<std::string>& primary_key,
+                      const std::vector<TableClause>& constraints);
+Statement DropTable(const Rel& t);  // IF EXISTS
+Statement CommentOnTable(const Rel& t, const std::optional<std::string>& text);
 
 // ALTER TABLE from RENAME TO to (to is a bare name in the same schema).
-std::string RenameTable(const Rel& from, const std::string& to);
+Statement RenameTable(const Rel& from, const std::string& to);
 // CREATE VIEW v AS SELECT * FROM t: simple enough to be automatically updatable.
-std::string CreatePassThroughView(const Rel& view, const Rel& table);
-std::string DropView(const Rel& view);  // IF EXISTS
+Statement CreatePassThroughView(const Rel& view, const Rel& table);
+Statement DropView(const Rel& view);  // IF EXISTS
 
 // ALTER TABLE t REPLICA IDENTITY {DEFAULT|FULL|NOTHING|USING INDEX index}.
 // `type` is one of DEFAULT, FULL, NOTHING, INDEX.
-std::string SetReplicaIdentity(const Rel& t, const std::string& type, const std::string& index);
+Statement SetReplicaIdentity(const Rel& t, const std::string& type, const std::string& index);
 
-// Several statements run as one: joined with ";\n" (the executor sends them together, in
-// one transaction).
-std::string Sequence(const std::vector<std::string>& statements);
+// The statements of a `sql` operation, trimmed (TrimStatements), as one statement: pgphase
+// cannot tell what they lock or change, so it assumes the worst (ACCESS EXCLUSIVE) and marks
+// them untracked.
+Statement UserSql(std::string_view sql);
 
 // --- parser checks for raw fragments (libpg_query) ---
 // "fillfactor = 70, deduplicate_items = off": a WITH (...) list and nothing else.
@@ -103,7 +85,7 @@ Result<StatementsAnalysis> CheckStatements(std::string_view sql);
 // TABLE, TYPE (enum, composite, range), DOMAIN, SEQUENCE, VIEW, INDEX, SCHEMA, EXTENSION;
 // not IF NOT EXISTS or OR REPLACE, which may leave a pre-existing object that a DROP
 // would destroy), the DROP statements that undo them, last created first. Else nullopt.
-std::optional<std::vector<std::string>> InferDropStatements(std::string_view sql);
+std::optional<std::vector<Statement>> InferDropStatements(std::string_view sql);
 // The text with trailing whitespace and semicolons removed, as it is run and shown.
 std::string TrimStatements(std::string_view sql);
 

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "pgphase/catalog.h"
+#include "pgphase/ddl.h"
 #include "pgphase/spec.h"
+#include "pgphase/statement.h"
 #include "pgphase/status.h"
 
 namespace pgphase {
@@ -27,38 +29,9 @@ std::string_view PhaseName(Phase phase);  // "expand", ...
 std::optional<Phase> ParsePhase(std::string_view name);
 inline int PhaseIndex(Phase phase) { return static_cast<int>(phase); }
 
-// The table-level lock a statement takes (the strongest one, on any table).
-enum class Lock {
-  kNone,
-  kAccessShare,
-  kRowExclusive,
-  kShareUpdateExclusive,
-  kShare,
-  kShareRowExclusive,
-  kAccessExclusive,
-};
-std::string_view LockName(Lock lock);  // "ACCESS EXCLUSIVE", "none", ...
-std::optional<Lock> ParseLock(std::string_view name);
-
-// One SQL statement as the executor runs it.
-struct Statement {
-  std::string sql;
-  Lock lock = Lock::kNone;
-  // false for statements PostgreSQL refuses inside a transaction block
-  // (CREATE INDEX CONCURRENTLY): they run alone, and are made safe to repeat by the
-  // step's done_check and cleanup.
-  bool transactional = true;
-};
-
 struct KeyColumn {
   std::string name;
   std::string type;  // as format_type gives it; key values travel as text cast to it
-};
-
-// One column a backfill fills: SET column = expr WHERE column IS NULL.
-struct BackfillAssignment {
-  std::string column;
-  std::string expr;  // already embedded (parenthesised) user SQL
 };
 
 // Batched fill of one table. The executor builds the batch statements from this
@@ -69,7 +42,7 @@ struct BackfillJob {
   // Keyset order: the primary key, else a unique NOT NULL key. Empty: the table has
   // neither, and the batches are ctid ranges (pages) instead (ddl::BackfillCtidBatch).
   std::vector<KeyColumn> key;
-  std::vector<BackfillAssignment> assignments;
+  std::vector<ddl::Assignment> assignments;  // SET column = expr WHERE column IS NULL
   // Empty: each batch fills the assigned columns of its rows where they are still NULL.
   // Set (embedded SQL): each batch writes the assignments as given, overwriting, to the rows
   // that match this predicate (create_constraint's `up`, for the rows its check rejects).
@@ -78,6 +51,11 @@ struct BackfillJob {
 
   bool ByCtid() const { return key.empty(); }
 };
+
+// The statement one batch of `job` runs (ddl::BackfillBatch for a keyset walk, the first batch
+// without a lower bound; ddl::BackfillCtidBatch for a ctid walk, where `first_batch` does not
+// matter). The executor runs it and `plan` shows it.
+std::string BatchSql(const BackfillJob& job, bool first_batch);
 
 struct Step {
   std::string id;       // unique within the plan: "expand.add_column.users.shout"
@@ -153,9 +131,7 @@ Result<Plan> ParsePlanJson(std::string_view json);
 std::string RenderPlanText(const Plan& plan);  // grouped by phase, lock per statement
 std::string RenderPlanSql(const Plan& plan);   // runnable-looking SQL with phase comments
 
-bool operator==(const Statement& a, const Statement& b);
 bool operator==(const KeyColumn& a, const KeyColumn& b);
-bool operator==(const BackfillAssignment& a, const BackfillAssignment& b);
 bool operator==(const BackfillJob& a, const BackfillJob& b);
 bool operator==(const Step& a, const Step& b);
 bool operator==(const PhasePlan& a, const PhasePlan& b);

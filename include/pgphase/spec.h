@@ -43,6 +43,7 @@ struct SqlExpr {
 struct CheckSpec {
   std::string name;
   SqlExpr constraint;
+  bool no_inherit = false;
 };
 
 struct ReferencesSpec {
@@ -199,6 +200,8 @@ struct DropConstraintOp {
   std::vector<ColumnExpr> down;
   bool multicolumn = false;
 };
+// drop_multicolumn_constraint: the same fields, `up` and `down` per column.
+struct DropMulticolumnConstraintOp : DropConstraintOp {};
 
 struct RenameConstraintOp {
   std::string table;
@@ -218,11 +221,39 @@ struct SqlOp {
   bool on_complete = false;  // run at contract instead of expand
 };
 
-// Operations pgphase plans.
-using Operation =
-    std::variant<AddColumnOp, CreateTableOp, DropTableOp, RenameTableOp, RenameColumnOp,
-                 DropColumnOp, AlterColumnOp, CreateIndexOp, DropIndexOp, CreateConstraintOp,
-                 DropConstraintOp, RenameConstraintOp, SetReplicaIdentityOp, SqlOp>;
+// The registration table: every operation pgphase reads and plans, by its YAML key and its
+// type, in pgroll's documentation order. From this one list come the Operation variant, the
+// spec reader's table (each row's reader is ReadOperation(key, value, Type*), in
+// src/spec/ops/<key>.cc) and the planner's dispatch (each row's planner is
+// PlanOperation(const Type&, where, PlanBuilder&), in src/plan/ops/<key>.cc). Adding an
+// operation: its struct above, one row here, its reader and its planner.
+#define PGPHASE_OPERATIONS(X)                                 \
+  X(add_column, AddColumnOp)                                  \
+  X(create_table, CreateTableOp)                              \
+  X(alter_column, AlterColumnOp)                              \
+  X(drop_column, DropColumnOp)                                \
+  X(rename_column, RenameColumnOp)                            \
+  X(rename_table, RenameTableOp)                              \
+  X(drop_table, DropTableOp)                                  \
+  X(create_index, CreateIndexOp)                              \
+  X(drop_index, DropIndexOp)                                  \
+  X(create_constraint, CreateConstraintOp)                    \
+  X(drop_constraint, DropConstraintOp)                        \
+  X(drop_multicolumn_constraint, DropMulticolumnConstraintOp) \
+  X(rename_constraint, RenameConstraintOp)                    \
+  X(set_replica_identity, SetReplicaIdentityOp)               \
+  X(sql, SqlOp)
+
+namespace detail {
+// std::variant of the types after the first (the list is generated as ", A, B, ..." after it).
+template <class Leading, class... Ts>
+struct VariantOfRest {
+  using type = std::variant<Ts...>;
+};
+}  // namespace detail
+#define PGPHASE_OPERATION_TYPE(kind, Type) , Type
+using Operation = detail::VariantOfRest<void PGPHASE_OPERATIONS(PGPHASE_OPERATION_TYPE)>::type;
+#undef PGPHASE_OPERATION_TYPE
 
 struct OperationEntry {
   std::string kind;  // the YAML key: "add_column"

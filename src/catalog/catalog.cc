@@ -70,9 +70,19 @@ SELECT i.indrelid::int8                 AS table_oid,
        i.indisvalid                     AS is_valid,
        i.indpred IS NOT NULL            AS is_partial,
        pg_get_indexdef(i.indexrelid)    AS definition,
+       am.amname = 'btree' AND i.indexprs IS NULL AND i.indnkeyatts = i.indnatts
+         AND ic.reloptions IS NULL AND 0 = ALL (i.indoption::int2[])
+         AND NOT EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) AS cls (oid)
+                           JOIN pg_opclass o ON o.oid = cls.oid WHERE NOT o.opcdefault)
+         AND NOT EXISTS (SELECT 1
+                           FROM unnest(i.indcollation::oid[], i.indkey::int2[]) AS x (coll, attnum)
+                           JOIN pg_attribute xa ON xa.attrelid = i.indrelid AND xa.attnum = x.attnum
+                          WHERE x.coll <> 0 AND x.coll <> xa.attcollation)
+                                        AS is_plain,
        a.attname                        AS column_name
   FROM pg_index i
   JOIN pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_am am ON am.oid = ic.relam
   JOIN pg_class c ON c.oid = i.indrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
  CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k (attnum, position)
@@ -88,10 +98,14 @@ SELECT con.conrelid::int8                AS table_oid,
        con.conname                       AS constraint_name,
        con.contype                       AS constraint_type,
        con.convalidated                  AS validated,
-       pg_get_constraintdef(con.oid)     AS definition
+       pg_get_constraintdef(con.oid)     AS definition,
+       rn.nspname                        AS ref_schema,
+       rc.relname                        AS ref_table
   FROM pg_constraint con
   JOIN pg_class c ON c.oid = con.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+  LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
  WHERE c.relkind IN ('r', 'p')
    AND n.nspname = ANY ($1::text[])
  ORDER BY n.nspname, c.relname, con.conname
@@ -206,6 +220,7 @@ void ReadIndexes(Transaction& tx, const std::string& schemas, TablesByOid& table
       i.valid = row["is_valid"].as<bool>();
       i.partial = row["is_partial"].as<bool>();
       i.definition = row["definition"].as<std::string>();
+      i.plain = row["is_plain"].as<bool>();
       t->indexes.push_back(std::move(i));
     }
     IndexInfo& index = t->indexes.back();
@@ -223,6 +238,8 @@ void ReadConstraints(Transaction& tx, const std::string& schemas, TablesByOid& t
     c.type = row["constraint_type"].c_str()[0];
     c.validated = row["validated"].as<bool>();
     c.definition = row["definition"].as<std::string>();
+    c.ref_schema = OptionalText(row["ref_schema"]).value_or("");
+    c.ref_table = OptionalText(row["ref_table"]).value_or("");
     t->constraints.push_back(std::move(c));
   }
 }

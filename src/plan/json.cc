@@ -1,6 +1,8 @@
 // Plan <-> JSON for the state store. nlohmann::json sorts object keys, so the text is
 // deterministic. The format carries a version so later releases can read old plans.
+#include <array>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "pgphase/plan.h"
 
@@ -10,8 +12,22 @@ namespace {
 using nlohmann::json;
 constexpr int kPlanFormat = 1;
 
+// What a statement does, by name: written only when true, so plans stored before a flag
+// existed read as they were.
+const std::array<std::pair<const char*, bool Statement::*>, 6> kEffects = {{
+    {"scans", &Statement::scans},
+    {"rewrites", &Statement::rewrites},
+    {"deletes_data", &Statement::deletes_data},
+    {"builds_index", &Statement::builds_index},
+    {"drops_index", &Statement::drops_index},
+    {"untracked", &Statement::untracked},
+}};
+
 json ToJson(const Statement& s) {
-  return {{"sql", s.sql}, {"lock", LockName(s.lock)}, {"transactional", s.transactional}};
+  json out = {{"sql", s.sql}, {"lock", LockName(s.lock)}, {"transactional", s.transactional}};
+  for (const auto& [name, field] : kEffects)
+    if (s.*field) out[name] = true;
+  return out;
 }
 
 json ToJson(const std::vector<Statement>& list) {
@@ -49,6 +65,7 @@ Statement StatementFrom(const json& j) {
   if (!lock) throw std::runtime_error("unknown lock " + j.at("lock").get<std::string>());
   s.lock = *lock;
   s.transactional = j.at("transactional").get<bool>();
+  for (const auto& [name, field] : kEffects) s.*field = j.value(name, false);
   return s;
 }
 

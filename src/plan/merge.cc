@@ -14,6 +14,8 @@
 // between (an index, a constraint, `sql`, a reference to it): those saw the column as the
 // earlier operation left it, so the later one is planned on its own and, where it needs
 // a path the column already has, refused with the reason.
+#include "plan/merge.h"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -21,7 +23,6 @@
 
 #include "pgphase/ddl_column.h"
 #include "pgphase/sql.h"
-#include "plan/builder.h"
 
 namespace pgphase {
 namespace {

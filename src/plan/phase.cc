@@ -3,22 +3,13 @@
 #include <utility>
 
 #include "pgphase/plan.h"
-#include "plan/builder.h"
+#include "plan/keys.h"
 
 namespace pgphase {
 namespace {
 
 constexpr std::array<std::string_view, 6> kPhaseNames = {"expand",   "sync", "backfill",
                                                          "validate", "swap", "contract"};
-constexpr std::array<std::pair<Lock, std::string_view>, 7> kLockNames = {{
-    {Lock::kNone, "none"},
-    {Lock::kAccessShare, "ACCESS SHARE"},
-    {Lock::kRowExclusive, "ROW EXCLUSIVE"},
-    {Lock::kShareUpdateExclusive, "SHARE UPDATE EXCLUSIVE"},
-    {Lock::kShare, "SHARE"},
-    {Lock::kShareRowExclusive, "SHARE ROW EXCLUSIVE"},
-    {Lock::kAccessExclusive, "ACCESS EXCLUSIVE"},
-}};
 
 }  // namespace
 
@@ -30,26 +21,8 @@ std::optional<Phase> ParsePhase(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view LockName(Lock lock) {
-  for (const auto& [l, n] : kLockNames)
-    if (l == lock) return n;
-  return "none";
-}
-
-std::optional<Lock> ParseLock(std::string_view name) {
-  for (const auto& [l, n] : kLockNames)
-    if (n == name) return l;
-  return std::nullopt;
-}
-
-bool operator==(const Statement& a, const Statement& b) {
-  return a.sql == b.sql && a.lock == b.lock && a.transactional == b.transactional;
-}
 bool operator==(const KeyColumn& a, const KeyColumn& b) {
   return a.name == b.name && a.type == b.type;
-}
-bool operator==(const BackfillAssignment& a, const BackfillAssignment& b) {
-  return a.column == b.column && a.expr == b.expr;
 }
 bool operator==(const BackfillJob& a, const BackfillJob& b) {
   return a.schema == b.schema && a.table == b.table && a.key == b.key &&

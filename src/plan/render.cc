@@ -8,19 +8,6 @@
 namespace pgphase {
 namespace {
 
-std::string BatchSql(const BackfillJob& job) {
-  std::vector<ddl::Assignment> set;
-  for (const auto& a : job.assignments) set.push_back({a.column, a.expr});
-  if (job.ByCtid()) return ddl::BackfillCtidBatch({job.schema, job.table}, set, job.only_where);
-  std::vector<std::string> names, types;
-  for (const auto& k : job.key) {
-    names.push_back(k.name);
-    types.push_back(k.type);
-  }
-  return ddl::BackfillBatch({job.schema, job.table}, names, types, set, /*first_batch=*/false,
-                            job.only_where);
-}
-
 std::string KeyList(const BackfillJob& job) {
   std::string out;
   for (const auto& k : job.key) out += (out.empty() ? "" : ", ") + k.name;
@@ -91,7 +78,7 @@ std::string RenderPlanText(const Plan& plan) {
       if (s.backfill) {
         out += fmt::format("    lock: ROW EXCLUSIVE, {}, about {} rows\n", BatchOrder(*s.backfill),
                            s.backfill->estimated_rows);
-        out += Indent(BatchSql(*s.backfill), "      ") + "\n";
+        out += Indent(BatchSql(*s.backfill, /*first_batch=*/false), "      ") + "\n";
       }
       for (const auto& r : s.reverse) out += Indent("reverse: " + r.sql, "    ") + "\n";
     }
@@ -113,7 +100,7 @@ std::string RenderPlanSql(const Plan& plan) {
       }
       if (s.backfill) {
         out += "-- repeated per batch: " + BatchParams(*s.backfill) + "\n";
-        out += BatchSql(*s.backfill) + ";\n";
+        out += BatchSql(*s.backfill, /*first_batch=*/false) + ";\n";
       }
     }
   }

@@ -5,24 +5,12 @@
 #include <algorithm>
 
 #include "pgphase/sql.h"
+#include "sql/clauses.h"
 
 namespace pgphase::ddl {
 namespace {
 
-std::string Q(const std::string& name) { return QuoteIdent(name); }
-
-std::string JoinQuoted(const std::vector<std::string>& names, const std::string& sep = ", ") {
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i) out += sep;
-    out += Q(names[i]);
-  }
-  return out;
-}
-
-std::string AlterTable(const Rel& t, const std::string& action) {
-  return fmt::format("ALTER TABLE {} {}", t.Quoted(), action);
-}
+Statement AccessExclusive(std::string sql) { return {std::move(sql), Lock::kAccessExclusive}; }
 
 // "NEW."a" IS DISTINCT FROM OLD."a" OR ..." for the UPDATE condition of one fill.
 std::string SourcesChanged(const Fill& f) {
@@ -125,73 +113,96 @@ std::vector<std::pair<std::string, std::string>> Bindings(const std::vector<Fill
 
 std::string Rel::Quoted() const { return QuoteQualified(schema, name); }
 
-std::string AddColumn(const Rel& t, const std::string& column, const std::string& type,
-                      const std::optional<std::string>& default_expr, bool not_null) {
-  std::string action = fmt::format("ADD COLUMN {} {}", Q(column), type);
-  if (default_expr) action += " DEFAULT " + *default_expr;
-  if (not_null) action += " NOT NULL";
-  return AlterTable(t, action);
+Statement AddColumn(const Rel& t, const ColumnDef& def) {
+  Statement s = AccessExclusive(AlterTable(t, "ADD COLUMN " + ColumnCoreClause(def)));
+  s.rewrites = def.generated_expr.has_value() || !def.identity.empty();
+  return s;
 }
 
-std::string DropColumn(const Rel& t, const std::string& column) {
-  return AlterTable(t, "DROP COLUMN IF EXISTS " + Q(column));
+Statement DropColumn(const Rel& t, const std::string& column) {
+  Statement s = AccessExclusive(AlterTable(t, "DROP COLUMN IF EXISTS " + Q(column)));
+  s.deletes_data = true;
+  return s;
 }
 
-std::string SetDefault(const Rel& t, const std::string& column, const std::string& expr) {
-  return AlterTable(t, fmt::format("ALTER COLUMN {} SET DEFAULT {}", Q(column), expr));
+Statement SetDefault(const Rel& t, const std::string& column, const std::string& expr) {
+  return AccessExclusive(
+      AlterTable(t, fmt::format("ALTER COLUMN {} SET DEFAULT {}", Q(column), expr)));
 }
 
-std::string SetNotNull(const Rel& t, const std::string& column) {
-  return AlterTable(t, fmt::format("ALTER COLUMN {} SET NOT NULL", Q(column)));
+Statement DropDefault(const Rel& t, const std::string& column) {
+  return AccessExclusive(AlterTable(t, fmt::format("ALTER COLUMN {} DROP DEFAULT", Q(column))));
 }
 
-std::string DropNotNull(const Rel& t, const std::string& column) {
-  return AlterTable(t, fmt::format("ALTER COLUMN {} DROP NOT NULL", Q(column)));
+Statement SetNotNull(const Rel& t, const std::string& column, bool proven) {
+  Statement s =
+      AccessExclusive(AlterTable(t, fmt::format("ALTER COLUMN {} SET NOT NULL", Q(column))));
+  s.scans = !proven;
+  return s;
 }
 
-std::string CommentOnColumn(const Rel& t, const std::string& column,
-                            const std::optional<std::string>& text) {
-  return fmt::format("COMMENT ON COLUMN {}.{} IS {}", t.Quoted(), Q(column),
-                     text ? QuoteLiteral(*text) : "NULL");
+Statement DropNotNull(const Rel& t, const std::string& column) {
+  return AccessExclusive(AlterTable(t, fmt::format("ALTER COLUMN {} DROP NOT NULL", Q(column))));
 }
 
-std::string AddCheckNotValid(const Rel& t, const std::string& name, const std::string& expr) {
-  return AlterTable(t, fmt::format("ADD CONSTRAINT {} CHECK ({}) NOT VALID", Q(name), expr));
+Statement CommentOnColumn(const Rel& t, const std::string& column,
+                          const std::optional<std::string>& text) {
+  return {fmt::format("COMMENT ON COLUMN {}.{} IS {}", t.Quoted(), Q(column),
+                      text ? QuoteLiteral(*text) : "NULL"),
+          Lock::kShareUpdateExclusive};
 }
 
-std::string AddForeignKeyNotValid(const Rel& t, const std::string& name, const std::string& column,
-                                  const Rel& ref, const std::string& ref_column,
-                                  const std::string& on_delete) {
-  std::string action = fmt::format("ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})", Q(name),
-                                   Q(column), ref.Quoted(), Q(ref_column));
-  if (!on_delete.empty()) action += " ON DELETE " + on_delete;
-  return AlterTable(t, action + " NOT VALID");
+Statement AddCheckNotValid(const Rel& t, const std::string& name, const std::string& expr,
+                           bool no_inherit) {
+  return AccessExclusive(
+      AlterTable(t, fmt::format("ADD CONSTRAINT {} CHECK ({}){} NOT VALID", Q(name), expr,
+                                no_inherit ? " NO INHERIT" : "")));
 }
 
-std::string ValidateConstraint(const Rel& t, const std::string& name) {
-  return AlterTable(t, "VALIDATE CONSTRAINT " + Q(name));
+Statement AddForeignKeyNotValid(const Rel& t, const ForeignKey& fk) {
+  return {AlterTable(t, fmt::format("ADD CONSTRAINT {} FOREIGN KEY ({}) {} NOT VALID", Q(fk.name),
+                                    JoinQuoted(fk.columns), ReferencesClause(fk.references))),
+          Lock::kShareRowExclusive};
 }
 
-std::string DropConstraint(const Rel& t, const std::string& name) {
-  return AlterTable(t, "DROP CONSTRAINT IF EXISTS " + Q(name));
+Statement ValidateConstraint(const Rel& t, const std::string& name) {
+  Statement s{AlterTable(t, "VALIDATE CONSTRAINT " + Q(name)), Lock::kShareUpdateExclusive};
+  s.scans = true;
+  return s;
 }
 
-std::string AddConstraintUsingIndex(const Rel& t, const std::string& name, bool primary_key,
-                                    const std::string& index) {
-  return AlterTable(t, fmt::format("ADD CONSTRAINT {} {} USING INDEX {}", Q(name),
-                                   primary_key ? "PRIMARY KEY" : "UNIQUE", Q(index)));
+Statement DropConstraint(const Rel& t, const std::string& name) {
+  return AccessExclusive(AlterTable(t, "DROP CONSTRAINT IF EXISTS " + Q(name)));
 }
 
-std::string CreateUniqueIndexConcurrently(const Rel& t, const std::string& index,
-                                          const std::vector<std::string>& columns,
-                                          bool if_not_exists) {
-  return fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {}{} ON {} ({})",
-                     if_not_exists ? "IF NOT EXISTS " : "", Q(index), t.Quoted(),
-                     JoinQuoted(columns));
+Statement DropConstraintStrict(const Rel& t, const std::string& name) {
+  return AccessExclusive(AlterTable(t, "DROP CONSTRAINT " + Q(name)));
 }
 
-std::string DropIndexConcurrently(const Rel& index) {
-  return "DROP INDEX CONCURRENTLY IF EXISTS " + index.Quoted();
+Statement RenameConstraint(const Rel& t, const std::string& from, const std::string& to) {
+  return AccessExclusive(AlterTable(t, fmt::format("RENAME CONSTRAINT {} TO {}", Q(from), Q(to))));
+}
+
+Statement AddConstraintUsingIndex(const Rel& t, const std::string& name, bool primary_key,
+                                  const std::string& index, bool deferrable,
+                                  bool initially_deferred) {
+  std::string sql = AlterTable(t, fmt::format("ADD CONSTRAINT {} {} USING INDEX {}", Q(name),
+                                              primary_key ? "PRIMARY KEY" : "UNIQUE", Q(index)));
+  if (deferrable) sql += " DEFERRABLE";
+  if (initially_deferred) sql += " INITIALLY DEFERRED";
+  return AccessExclusive(std::move(sql));
+}
+
+Statement DropIndexConcurrently(const Rel& index) {
+  Statement s{"DROP INDEX CONCURRENTLY IF EXISTS " + index.Quoted(), Lock::kShareUpdateExclusive,
+              false};
+  s.drops_index = true;
+  return s;
+}
+
+Statement RenameIndex(const std::string& schema, const std::string& from, const std::string& to) {
+  return AccessExclusive(
+      fmt::format("ALTER INDEX {} RENAME TO {}", QuoteQualified(schema, from), Q(to)));
 }
 
 std::string IndexIsValidQuery(const Rel& index) {
@@ -201,7 +212,7 @@ std::string IndexIsValidQuery(const Rel& index) {
       QuoteLiteral(index.Quoted()));
 }
 
-std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills) {
+Statement CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills) {
   std::string body = "\n#variable_conflict use_variable\n";
   const auto bindings = Bindings(fills);
   if (!bindings.empty()) {
@@ -239,16 +250,17 @@ std::string CreateFillFunction(const Rel& fn, const Rel& table, const std::vecto
   if (!update_part.empty()) body += "  ELSE\n" + update_part;
   body += "  END IF;\n  RETURN NEW;\nEND\n";
   const std::string tag = DollarQuoteTag(body);
-  return fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}{}{}",
-                     fn.Quoted(), tag, body, tag);
+  return {fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}{}{}",
+                      fn.Quoted(), tag, body, tag),
+          Lock::kNone};
 }
 
-std::string DropFunction(const Rel& fn) {
-  return fmt::format("DROP FUNCTION IF EXISTS {}()", fn.Quoted());
+Statement DropFunction(const Rel& fn) {
+  return {fmt::format("DROP FUNCTION IF EXISTS {}()", fn.Quoted()), Lock::kNone};
 }
 
-std::string CreateFillInsertTrigger(const std::string& name, const Rel& table, const Rel& fn,
-                                    const std::vector<Fill>& fills) {
+Statement CreateFillInsertTrigger(const std::string& name, const Rel& table, const Rel& fn,
+                                  const std::vector<Fill>& fills) {
   std::string when;
   for (size_t i = 0; i < fills.size(); ++i) {
     if (fills[i].mode == Fill::Mode::kOwned) {
@@ -258,13 +270,14 @@ std::string CreateFillInsertTrigger(const std::string& name, const Rel& table, c
     if (i) when += " OR ";
     when += fmt::format("NEW.{} IS NULL", Q(fills[i].column));
   }
-  return fmt::format("CREATE TRIGGER {} BEFORE INSERT ON {} FOR EACH ROW{} EXECUTE FUNCTION {}()",
-                     Q(name), table.Quoted(), when.empty() ? "" : " WHEN (" + when + ")",
-                     fn.Quoted());
+  return {
+      fmt::format("CREATE TRIGGER {} BEFORE INSERT ON {} FOR EACH ROW{} EXECUTE FUNCTION {}()",
+                  Q(name), table.Quoted(), when.empty() ? "" : " WHEN (" + when + ")", fn.Quoted()),
+      Lock::kShareRowExclusive};
 }
 
-std::string CreateFillUpdateTrigger(const std::string& name, const Rel& table, const Rel& fn,
-                                    const std::vector<Fill>& fills) {
+std::optional<Statement> CreateFillUpdateTrigger(const std::string& name, const Rel& table,
+                                                 const Rel& fn, const std::vector<Fill>& fills) {
   std::string when;
   bool fills_when_null = false;
   for (const auto& f : fills) {
@@ -274,19 +287,23 @@ std::string CreateFillUpdateTrigger(const std::string& name, const Rel& table, c
     when += "(" + cond + ")";
     fills_when_null = fills_when_null || f.FillsWhenNull();
   }
-  if (when.empty()) return "";
+  if (when.empty()) return std::nullopt;
   // A column filled whenever it is NULL must be filled on any UPDATE of a row the backfill
   // has not reached yet, so the trigger cannot be narrowed to the sources' columns then.
   std::string of;
   if (!fills_when_null) of = " OF " + JoinQuoted(UpdateSources(fills));
-  return fmt::format(
-      "CREATE TRIGGER {} BEFORE UPDATE{} ON {} FOR EACH ROW WHEN ({}) "
-      "EXECUTE FUNCTION {}()",
-      Q(name), of, table.Quoted(), when, fn.Quoted());
+  return Statement{fmt::format("CREATE TRIGGER {} BEFORE UPDATE{} ON {} FOR EACH ROW WHEN ({}) "
+                               "EXECUTE FUNCTION {}()",
+                               Q(name), of, table.Quoted(), when, fn.Quoted()),
+                   Lock::kShareRowExclusive};
 }
 
-std::string DropTrigger(const std::string& name, const Rel& table) {
-  return fmt::format("DROP TRIGGER IF EXISTS {} ON {}", Q(name), table.Quoted());
+Statement DropTrigger(const std::string& name, const Rel& table) {
+  return AccessExclusive(fmt::format("DROP TRIGGER IF EXISTS {} ON {}", Q(name), table.Quoted()));
+}
+
+bool operator==(const Assignment& a, const Assignment& b) {
+  return a.column == b.column && a.expr == b.expr;
 }
 
 std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,

@@ -8,57 +8,26 @@
 #include <nlohmann/json.hpp>
 
 #include "pgphase/sql.h"
+#include "sql/clauses.h"
 
 namespace pgphase::ddl {
-namespace {
 
-std::string Q(const std::string& name) { return QuoteIdent(name); }
-
-std::string AlterTable(const Rel& t, const std::string& action) {
-  return fmt::format("ALTER TABLE {} {}", t.Quoted(), action);
+Statement RenameColumn(const Rel& t, const std::string& from, const std::string& to) {
+  return {AlterTable(t, fmt::format("RENAME COLUMN {} TO {}", Q(from), Q(to))),
+          Lock::kAccessExclusive};
 }
 
-std::string DoBlock(const std::string& body) {
-  const std::string tag = DollarQuoteTag(body);
-  return "DO " + tag + body + tag;
+Statement SetColumnType(const Rel& t, const std::string& column, const std::string& type,
+                        bool rewrites) {
+  Statement s{AlterTable(t, fmt::format("ALTER COLUMN {} TYPE {}", Q(column), type)),
+              Lock::kAccessExclusive};
+  s.rewrites = rewrites;
+  return s;
 }
 
-}  // namespace
-
-std::string RenameColumn(const Rel& t, const std::string& from, const std::string& to) {
-  return AlterTable(t, fmt::format("RENAME COLUMN {} TO {}", Q(from), Q(to)));
-}
-
-std::string DropDefault(const Rel& t, const std::string& column) {
-  return AlterTable(t, fmt::format("ALTER COLUMN {} DROP DEFAULT", Q(column)));
-}
-
-std::string SetColumnType(const Rel& t, const std::string& column, const std::string& type) {
-  return AlterTable(t, fmt::format("ALTER COLUMN {} TYPE {}", Q(column), type));
-}
-
-std::string RenameIndex(const std::string& schema, const std::string& from, const std::string& to) {
-  return fmt::format("ALTER INDEX {} RENAME TO {}", QuoteQualified(schema, from), Q(to));
-}
-
-std::string CreateColumnIndexConcurrently(const Rel& t, const std::string& index,
-                                          const std::vector<std::string>& columns, bool unique,
-                                          bool if_not_exists) {
-  std::string cols;
-  for (const auto& c : columns) cols += (cols.empty() ? "" : ", ") + Q(c);
-  return fmt::format("CREATE {}INDEX CONCURRENTLY {}{} ON {} ({})", unique ? "UNIQUE " : "",
-                     if_not_exists ? "IF NOT EXISTS " : "", Q(index), t.Quoted(), cols);
-}
-
-std::string Transaction(const std::vector<std::string>& statements) {
-  std::string out;
-  for (const auto& s : statements) out += (out.empty() ? "" : ";\n") + s;
-  return out;
-}
-
-std::string RefuseDependents(const Rel& t, const std::string& column,
-                             const std::vector<std::string>& ignored_triggers,
-                             const std::vector<std::string>& carried) {
+Statement RefuseDependents(const Rel& t, const std::string& column,
+                           const std::vector<std::string>& ignored_triggers,
+                           const std::vector<std::string>& carried) {
   const std::string rel = QuoteLiteral(t.Quoted()) + "::regclass";
   std::string ignored;
   for (const auto& name : ignored_triggers)
@@ -101,10 +70,10 @@ std::string RefuseDependents(const Rel& t, const std::string& column,
       "END\n",
       fmt::arg("rel", rel), fmt::arg("col", QuoteLiteral(column)), fmt::arg("ignored", ignored),
       fmt::arg("carried", carried_clause));
-  return DoBlock(body);
+  return {DoBlock(body), Lock::kAccessShare};
 }
 
-std::string CopyColumnComment(const Rel& t, const std::string& from, const std::string& to) {
+Statement CopyColumnComment(const Rel& t, const std::string& from, const std::string& to) {
   const std::string rel = QuoteLiteral(t.Quoted()) + "::regclass";
   const std::string body = fmt::format(
       "\nDECLARE\n"
@@ -116,21 +85,24 @@ std::string CopyColumnComment(const Rel& t, const std::string& from, const std::
       "  END IF;\n"
       "END\n",
       fmt::arg("rel", rel), fmt::arg("from", QuoteLiteral(from)), fmt::arg("to", QuoteLiteral(to)));
-  return DoBlock(body);
+  return {DoBlock(body), Lock::kShareUpdateExclusive};
 }
 
-std::vector<std::string> RestoreNotNull(const Rel& t, const std::string& column,
-                                        const std::string& fill_expr, const std::string& helper) {
-  std::vector<std::string> out;
+std::vector<Statement> RestoreNotNull(const Rel& t, const std::string& column,
+                                      const std::string& fill_expr, const std::string& helper) {
+  std::vector<Statement> out;
   // Dropped first so that a reverse interrupted after adding it can be run again.
   out.push_back(DropConstraint(t, helper));
   if (!fill_expr.empty()) {
-    out.push_back(fmt::format("UPDATE {} SET {} = {} WHERE {} IS NULL", t.Quoted(), Q(column),
-                              fill_expr, Q(column)));
+    Statement fill{fmt::format("UPDATE {} SET {} = {} WHERE {} IS NULL", t.Quoted(), Q(column),
+                               fill_expr, Q(column)),
+                   Lock::kRowExclusive};
+    fill.scans = true;
+    out.push_back(std::move(fill));
   }
   out.push_back(AddCheckNotValid(t, helper, Q(column) + " IS NOT NULL"));
   out.push_back(ValidateConstraint(t, helper));
-  out.push_back(SetNotNull(t, column));
+  out.push_back(SetNotNull(t, column, /*proven=*/true));
   out.push_back(DropConstraint(t, helper));
   return out;
 }

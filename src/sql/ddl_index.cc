@@ -5,17 +5,10 @@
 #include <cctype>
 
 #include "pgphase/sql.h"
+#include "sql/clauses.h"
 
 namespace pgphase::ddl {
 namespace {
-
-std::string Q(const std::string& name) { return QuoteIdent(name); }
-
-std::string JoinQuoted(const std::vector<std::string>& names) {
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + Q(names[i]);
-  return out;
-}
 
 bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsIdentChar(char c) {
@@ -63,6 +56,14 @@ void SkipSpace(const std::string& text, size_t* pos) {
 
 }  // namespace
 
+IndexDef PlainIndex(const std::string& name, const std::vector<std::string>& columns, bool unique) {
+  IndexDef def;
+  def.name = name;
+  def.unique = unique;
+  for (const auto& c : columns) def.columns.push_back(IndexColumn{c, "", "", "", "", ""});
+  return def;
+}
+
 Result<std::string> ParseParameterList(const std::string& text) {
   std::string out;
   size_t pos = 0;
@@ -105,7 +106,7 @@ Result<std::string> ParseParameterList(const std::string& text) {
   return out;
 }
 
-std::string CreateIndexConcurrently(const Rel& t, const IndexDef& index, bool if_not_exists) {
+Statement CreateIndexConcurrently(const Rel& t, const IndexDef& index, bool if_not_exists) {
   std::string cols;
   for (size_t i = 0; i < index.columns.size(); ++i) {
     const IndexColumn& c = index.columns[i];
@@ -120,63 +121,33 @@ std::string CreateIndexConcurrently(const Rel& t, const IndexDef& index, bool if
     cols += (i ? ", " : "") + col;
   }
   std::string sql =
-      fmt::format("CREATE {}INDEX CONCURRENTLY {}{} ON {} USING {} ({})",
-                  index.unique ? "UNIQUE " : "", if_not_exists ? "IF NOT EXISTS " : "",
-                  Q(index.name), t.Quoted(), index.method.empty() ? "btree" : index.method, cols);
+      fmt::format("CREATE {}INDEX CONCURRENTLY {}{} ON {}{} ({})", index.unique ? "UNIQUE " : "",
+                  if_not_exists ? "IF NOT EXISTS " : "", Q(index.name), t.Quoted(),
+                  index.method.empty() ? "" : " USING " + index.method, cols);
   if (!index.include.empty()) sql += " INCLUDE (" + JoinQuoted(index.include) + ")";
   if (index.nulls_not_distinct) sql += " NULLS NOT DISTINCT";
   if (!index.storage.empty()) sql += " WITH (" + index.storage + ")";
   if (!index.predicate.empty()) sql += " WHERE " + index.predicate;
-  return sql;
+  Statement s{std::move(sql), Lock::kShareUpdateExclusive, /*transactional=*/false};
+  s.scans = true;
+  s.builds_index = true;
+  return s;
 }
 
 std::string IndexIsAbsentQuery(const Rel& index) {
   return fmt::format("SELECT pg_catalog.to_regclass({}) IS NULL", QuoteLiteral(index.Quoted()));
 }
 
-std::string AddTableCheckNotValid(const Rel& t, const std::string& name, const std::string& expr,
-                                  bool no_inherit) {
-  return fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){} NOT VALID", t.Quoted(), Q(name),
-                     expr, no_inherit ? " NO INHERIT" : "");
-}
-
-std::string AddMultiColumnForeignKeyNotValid(const Rel& t, const ForeignKey& fk) {
-  std::string sql = fmt::format(
-      "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})", t.Quoted(),
-      Q(fk.name), JoinQuoted(fk.columns), fk.ref.Quoted(), JoinQuoted(fk.ref_columns));
-  if (!fk.match_type.empty()) sql += " MATCH " + fk.match_type;
-  if (!fk.on_delete.empty()) sql += " ON DELETE " + fk.on_delete;
-  if (!fk.on_update.empty()) sql += " ON UPDATE " + fk.on_update;
-  if (fk.deferrable) sql += " DEFERRABLE";
-  if (fk.initially_deferred) sql += " INITIALLY DEFERRED";
-  return sql + " NOT VALID";
-}
-
-std::string AddConstraintUsingIndexDeferrable(const Rel& t, const std::string& name,
-                                              bool primary_key, const std::string& index,
-                                              bool deferrable, bool initially_deferred) {
-  std::string sql = fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {}", t.Quoted(),
-                                Q(name), primary_key ? "PRIMARY KEY" : "UNIQUE", Q(index));
-  if (deferrable) sql += " DEFERRABLE";
-  if (initially_deferred) sql += " INITIALLY DEFERRED";
-  return sql;
-}
-
-std::string DropConstraintStrict(const Rel& t, const std::string& name) {
-  return fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", t.Quoted(), Q(name));
-}
-
-std::string RenameConstraint(const Rel& t, const std::string& from, const std::string& to) {
-  return fmt::format("ALTER TABLE {} RENAME CONSTRAINT {} TO {}", t.Quoted(), Q(from), Q(to));
-}
-
-std::string FixViolatingRows(const Rel& t,
-                             const std::vector<std::pair<std::string, std::string>>& sets,
-                             const std::string& check) {
+Statement FixViolatingRows(const Rel& t,
+                           const std::vector<std::pair<std::string, std::string>>& sets,
+                           const std::string& check) {
   std::string set;
   for (size_t i = 0; i < sets.size(); ++i)
     set += fmt::format("{}{} = {}", i ? ", " : "", Q(sets[i].first), sets[i].second);
-  return fmt::format("UPDATE {} SET {} WHERE NOT ({})", t.Quoted(), set, check);
+  Statement s{fmt::format("UPDATE {} SET {} WHERE NOT ({})", t.Quoted(), set, check),
+              Lock::kRowExclusive};
+  s.scans = true;
+  return s;
 }
 
 }  // namespace pgphase::ddl

@@ -9,20 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "pgphase/sql.h"
+#include "sql/clauses.h"
 #include "sql/parse_result.h"
 
 namespace pgphase::ddl {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string Q(const std::string& name) { return QuoteIdent(name); }
-
-std::string JoinQuoted(const std::vector<std::string>& names) {
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + Q(names[i]);
-  return out;
-}
 
 std::string Deferral(bool deferrable, bool initially_deferred) {
   if (!deferrable) return "";
@@ -36,29 +29,18 @@ std::string IndexTail(const std::vector<std::string>& include, const std::string
   return out;
 }
 
-std::string References(const ForeignKeyDef& r) {
-  std::string out = fmt::format("REFERENCES {} ({})", r.table.Quoted(), JoinQuoted(r.columns));
-  if (!r.match_type.empty()) out += " MATCH " + r.match_type;
-  if (!r.on_delete.empty()) out += " ON DELETE " + r.on_delete;
-  if (!r.on_update.empty()) out += " ON UPDATE " + r.on_update;
-  return out + Deferral(r.deferrable, r.initially_deferred);
-}
-
 std::string ColumnClause(const ColumnDef& c) {
-  std::string out = Q(c.name) + " " + c.type;
-  if (c.default_expr) out += " DEFAULT " + *c.default_expr;
-  if (c.generated_expr) out += " GENERATED ALWAYS AS " + *c.generated_expr + " STORED";
-  if (!c.identity.empty()) {
-    out += " GENERATED " + c.identity + " AS IDENTITY";
-    if (!c.identity_options.empty()) out += " (" + c.identity_options + ")";
-  }
-  if (c.not_null) out += " NOT NULL";
+  std::string out = ColumnCoreClause(c);
   if (c.unique) out += " UNIQUE";
-  if (!c.check_name.empty())
-    out += fmt::format(" CONSTRAINT {} CHECK {}", Q(c.check_name), c.check_expr);
-  if (c.fk) out += fmt::format(" CONSTRAINT {} {}", Q(c.fk_name), References(*c.fk));
+  if (!c.check_name.empty()) {
+    out += fmt::format(" CONSTRAINT {} CHECK {}{}", Q(c.check_name), c.check_expr,
+                       c.check_no_inherit ? " NO INHERIT" : "");
+  }
+  if (c.fk) out += fmt::format(" CONSTRAINT {} {}", Q(c.fk_name), ReferencesClause(*c.fk));
   return out;
 }
+
+bool SameRel(const Rel& a, const Rel& b) { return a.schema == b.schema && a.name == b.name; }
 
 // --- parser checks ---
 
@@ -202,42 +184,46 @@ std::optional<std::string> DropFor(const Json& stmt) {
 
 }  // namespace
 
-std::optional<std::vector<std::string>> InferDropStatements(std::string_view sql) {
+std::optional<std::vector<Statement>> InferDropStatements(std::string_view sql) {
   Result<Json> stmts = Parse("SQL", std::string(sql));
   if (!stmts.ok()) return std::nullopt;
-  std::vector<std::string> drops;
+  std::vector<Statement> drops;
   for (const Json& entry : *stmts) {
     if (!entry.contains("stmt")) continue;
     std::optional<std::string> drop = DropFor(entry["stmt"]);
     if (!drop) return std::nullopt;
-    drops.insert(drops.begin(), *drop);
+    Statement s{*drop, Lock::kAccessExclusive};
+    s.deletes_data = true;
+    drops.insert(drops.begin(), std::move(s));
   }
   if (drops.empty()) return std::nullopt;
   return drops;
 }
 
-std::string CheckClause(const std::string& name, const std::string& expr, bool no_inherit) {
-  return fmt::format("CONSTRAINT {} CHECK {}{}", Q(name), expr, no_inherit ? " NO INHERIT" : "");
+TableClause CheckClause(const std::string& name, const std::string& expr, bool no_inherit) {
+  return {fmt::format("CONSTRAINT {} CHECK {}{}", Q(name), expr, no_inherit ? " NO INHERIT" : ""),
+          std::nullopt};
 }
 
-std::string UniqueClause(const std::string& name, bool primary_key,
+TableClause UniqueClause(const std::string& name, bool primary_key,
                          const std::vector<std::string>& columns, bool nulls_not_distinct,
                          const std::vector<std::string>& include,
                          const std::string& storage_parameters, bool deferrable,
                          bool initially_deferred) {
-  return fmt::format("CONSTRAINT {} {}{} ({}){}{}", Q(name), primary_key ? "PRIMARY KEY" : "UNIQUE",
-                     nulls_not_distinct ? " NULLS NOT DISTINCT" : "", JoinQuoted(columns),
-                     IndexTail(include, storage_parameters),
-                     Deferral(deferrable, initially_deferred));
+  return {
+      fmt::format("CONSTRAINT {} {}{} ({}){}{}", Q(name), primary_key ? "PRIMARY KEY" : "UNIQUE",
+                  nulls_not_distinct ? " NULLS NOT DISTINCT" : "", JoinQuoted(columns),
+                  IndexTail(include, storage_parameters), Deferral(deferrable, initially_deferred)),
+      std::nullopt};
 }
 
-std::string ForeignKeyClause(const std::string& name, const std::vector<std::string>& columns,
-                             const ForeignKeyDef& ref) {
-  return fmt::format("CONSTRAINT {} FOREIGN KEY ({}) {}", Q(name), JoinQuoted(columns),
-                     References(ref));
+TableClause ForeignKeyClause(const ForeignKey& fk) {
+  return {fmt::format("CONSTRAINT {} FOREIGN KEY ({}) {}", Q(fk.name), JoinQuoted(fk.columns),
+                      ReferencesClause(fk.references)),
+          fk.references.table};
 }
 
-std::string ExcludeClause(const std::string& name, const std::string& method,
+TableClause ExcludeClause(const std::string& name, const std::string& method,
                           const std::string& elements, const std::vector<std::string>& include,
                           const std::string& storage_parameters,
                           const std::optional<std::string>& predicate, bool deferrable,
@@ -245,44 +231,61 @@ std::string ExcludeClause(const std::string& name, const std::string& method,
   std::string out = fmt::format("CONSTRAINT {} EXCLUDE USING {} ({}){}", Q(name), Q(method),
                                 elements, IndexTail(include, storage_parameters));
   if (predicate) out += " WHERE " + *predicate;
-  return out + Deferral(deferrable, initially_deferred);
+  return {out + Deferral(deferrable, initially_deferred), std::nullopt};
 }
 
-std::string CreateTable(const Rel& t, const std::vector<ColumnDef>& columns,
-                        const std::vector<std::string>& primary_key,
-                        const std::vector<std::string>& constraint_clauses) {
+Statement CreateTable(const Rel& t, const std::vector<ColumnDef>& columns,
+                      const std::vector<std::string>& primary_key,
+                      const std::vector<TableClause>& constraints) {
   std::string body;
-  for (const auto& c : columns) body += (body.empty() ? "" : ",\n  ") + ColumnClause(c);
+  bool references_other = false;
+  for (const auto& c : columns) {
+    body += (body.empty() ? "" : ",\n  ") + ColumnClause(c);
+    references_other = references_other || (c.fk && !SameRel(c.fk->table, t));
+  }
   if (!primary_key.empty()) body += ",\n  PRIMARY KEY (" + JoinQuoted(primary_key) + ")";
-  for (const auto& c : constraint_clauses) body += ",\n  " + c;
-  return fmt::format("CREATE TABLE {} (\n  {}\n)", t.Quoted(), body);
+  for (const auto& c : constraints) {
+    body += ",\n  " + c.sql;
+    references_other = references_other || (c.references && !SameRel(*c.references, t));
+  }
+  return {fmt::format("CREATE TABLE {} (\n  {}\n)", t.Quoted(), body),
+          references_other ? Lock::kShareRowExclusive : Lock::kNone};
 }
 
-std::string DropTable(const Rel& t) { return "DROP TABLE IF EXISTS " + t.Quoted(); }
-
-std::string CommentOnTable(const Rel& t, const std::optional<std::string>& text) {
-  return fmt::format("COMMENT ON TABLE {} IS {}", t.Quoted(), text ? QuoteLiteral(*text) : "NULL");
+Statement DropTable(const Rel& t) {
+  Statement s{"DROP TABLE IF EXISTS " + t.Quoted(), Lock::kAccessExclusive};
+  s.deletes_data = true;
+  return s;
 }
 
-std::string RenameTable(const Rel& from, const std::string& to) {
-  return fmt::format("ALTER TABLE {} RENAME TO {}", from.Quoted(), Q(to));
+Statement CommentOnTable(const Rel& t, const std::optional<std::string>& text) {
+  return {fmt::format("COMMENT ON TABLE {} IS {}", t.Quoted(), text ? QuoteLiteral(*text) : "NULL"),
+          Lock::kShareUpdateExclusive};
 }
 
-std::string CreatePassThroughView(const Rel& view, const Rel& table) {
-  return fmt::format("CREATE VIEW {} AS SELECT * FROM {}", view.Quoted(), table.Quoted());
+Statement RenameTable(const Rel& from, const std::string& to) {
+  return {fmt::format("ALTER TABLE {} RENAME TO {}", from.Quoted(), Q(to)), Lock::kAccessExclusive};
 }
 
-std::string DropView(const Rel& view) { return "DROP VIEW IF EXISTS " + view.Quoted(); }
+Statement CreatePassThroughView(const Rel& view, const Rel& table) {
+  return {fmt::format("CREATE VIEW {} AS SELECT * FROM {}", view.Quoted(), table.Quoted()),
+          Lock::kAccessShare};
+}
 
-std::string SetReplicaIdentity(const Rel& t, const std::string& type, const std::string& index) {
+Statement DropView(const Rel& view) {
+  return {"DROP VIEW IF EXISTS " + view.Quoted(), Lock::kAccessExclusive};
+}
+
+Statement SetReplicaIdentity(const Rel& t, const std::string& type, const std::string& index) {
   const std::string what = type == "INDEX" ? "USING INDEX " + Q(index) : type;
-  return fmt::format("ALTER TABLE {} REPLICA IDENTITY {}", t.Quoted(), what);
+  return {fmt::format("ALTER TABLE {} REPLICA IDENTITY {}", t.Quoted(), what),
+          Lock::kAccessExclusive};
 }
 
-std::string Sequence(const std::vector<std::string>& statements) {
-  std::string out;
-  for (const auto& s : statements) out += (out.empty() ? "" : ";\n") + s;
-  return out;
+Statement UserSql(std::string_view sql) {
+  Statement s{TrimStatements(sql), Lock::kAccessExclusive};
+  s.untracked = true;
+  return s;
 }
 
 Status CheckStorageParameters(std::string_view params) {

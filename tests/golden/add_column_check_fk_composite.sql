@@ -72,7 +72,7 @@ ALTER TABLE "public"."order_lines" ALTER COLUMN "owner_id" SET NOT NULL;
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "owner_positive";
 
 -- step validate.order_lines.owner_id.foreign_key: validate the foreign key
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_owner_fk";
 
 -- phase swap (nothing to do)

@@ -38,7 +38,7 @@ $pgphase$;
 
 -- step expand.order_lines.note.foreign_key: foreign key, not yet validated
 -- lock: SHARE ROW EXCLUSIVE
-ALTER TABLE "public"."order_lines" ADD CONSTRAINT "order_lines_note_fk" FOREIGN KEY ("_pgphase_new_note") REFERENCES "public"."users" ("name") NOT VALID;
+ALTER TABLE "public"."order_lines" ADD CONSTRAINT "order_lines_note_fk" FOREIGN KEY ("_pgphase_new_note") REFERENCES "public"."accounts" ("code") NOT VALID;
 
 -- phase sync
 
@@ -87,7 +87,7 @@ ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "pgphase_nn_order_lines_n
 ALTER TABLE "public"."order_lines" ALTER COLUMN "_pgphase_new_note" SET NOT NULL;
 
 -- step validate.order_lines.note.foreign_key: validate the foreign key
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_note_fk";
 
 -- phase swap

@@ -171,7 +171,13 @@ TEST(ColumnOpsPlanTest, ShadowPathRefusesIndexedColumnsAndKnownProblems) {
   ExpectError(
       "operations:\n  - alter_column:\n      table: users\n      column: email\n"
       "      references: {name: f, table: nope, column: id}\n",
-      "references: table \"nope\" does not exist");
+      "references: table \"public\".\"nope\" does not exist");
+  // PostgreSQL would refuse the foreign key in expand: users.name is not a key.
+  ExpectError(
+      "operations:\n  - alter_column:\n      table: users\n      column: email\n"
+      "      references: {name: f, table: users, column: name}\n",
+      "references: table \"users\" has no primary key or unique index on exactly the referenced "
+      "columns");
   ExpectError(
       "operations:\n  - alter_column:\n      table: users\n      column: email\n"
       "      unique: {name: users_pkey}\n",

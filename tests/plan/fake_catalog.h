@@ -12,7 +12,8 @@ namespace pgphase::testing {
 // users(id bigint PK, name text NOT NULL, email text);
 // order_lines(tenant int, id bigint, PK (tenant, id), note text);
 // logs(msg text) without any key;
-// "we""ird;<newline>DROP TABLE users; --"(id int PK).
+// "we""ird;<newline>DROP TABLE users; --"(id int PK);
+// accounts(code text PK), for foreign keys from text columns.
 inline ColumnInfo Col(const char* name, const char* type, bool not_null) {
   ColumnInfo c;
   c.name = name;
@@ -55,8 +56,12 @@ inline CatalogSnapshot FakeCatalog() {
   TableInfo weird = Table("we\"ird;\nDROP TABLE users; --");
   weird.columns = {Col("id", "integer", true)};
   weird.primary_key = {"id"};
-  c.tables = {users, lines, logs, weird};
-  c.relation_names = {"public.users", "public.users_pkey", "public.order_lines", "public.logs"};
+  TableInfo accounts = Table("accounts");
+  accounts.columns = {Col("code", "text", true)};
+  accounts.primary_key = {"code"};
+  c.tables = {users, lines, logs, weird, accounts};
+  c.relation_names = {"public.users", "public.users_pkey", "public.order_lines", "public.logs",
+                      "public.accounts"};
   return c;
 }
 

@@ -110,7 +110,7 @@ TEST(TablePlanTest, CreateTableRefusals) {
   ExpectRefused(head +
                     "t\n      columns:\n        - {name: a, type: int}\n"
                     "      constraints:\n        - {name: u, type: unique, columns: [b]}\n",
-                "7:11", "column \"b\" is not a column of table \"t\"");
+                "7:11", "constraints.columns: column \"b\" does not exist in table \"t\"");
   ExpectRefused(
       head +
           "t\n      columns:\n        - {name: a, type: int}\n"
@@ -149,11 +149,12 @@ TEST(TablePlanTest, DropTableReferencedByAForeignKeyIsRefused) {
   fk.name = "lines_user_fk";
   fk.type = 'f';
   fk.definition = "FOREIGN KEY (tenant) REFERENCES users(id)";
+  fk.ref_schema = "public";
+  fk.ref_table = "users";
   catalog.tables[1].constraints.push_back(fk);
   ExpectRefused("operations:\n  - drop_table: {name: users}\n", "2:5",
                 "referenced by foreign key \"lines_user_fk\" of table \"order_lines\"", catalog);
-  catalog.tables[1].constraints.back().definition =
-      "FOREIGN KEY (tenant) REFERENCES users_archive(id)";
+  catalog.tables[1].constraints.back().ref_table = "users_archive";
   EXPECT_TRUE(PlanYaml("operations:\n  - drop_table: {name: users}\n", catalog).ok());
 }
 

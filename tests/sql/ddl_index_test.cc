@@ -36,13 +36,14 @@ TEST(IndexBuilderTest, EveryClauseInCanonicalOrderWithNamesQuoted) {
   IndexDef index;
   index.name = "i\"x";
   index.unique = true;
+  index.method = "btree";
   index.columns = {{"a", "C", "text_pattern_ops", "", "DESC", "LAST"},
                    {"b", "", "gist_trgm_ops", "siglen = 32", "", ""}};
   index.include = {"c"};
   index.nulls_not_distinct = true;
   index.storage = "fillfactor = 70";
   index.predicate = "(a IS NOT NULL)";
-  EXPECT_EQ(CreateIndexConcurrently({"s", "t"}, index, true),
+  EXPECT_EQ(CreateIndexConcurrently({"s", "t"}, index, true).sql,
             "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"i\"\"x\" ON \"s\".\"t\" USING btree "
             "(\"a\" COLLATE \"C\" \"text_pattern_ops\" DESC NULLS LAST, \"b\" \"gist_trgm_ops\" "
             "(siglen = 32)) INCLUDE (\"c\") NULLS NOT DISTINCT WITH (fillfactor = 70) WHERE (a IS "
@@ -51,24 +52,24 @@ TEST(IndexBuilderTest, EveryClauseInCanonicalOrderWithNamesQuoted) {
   hash.name = "h";
   hash.method = "hash";
   hash.columns = {{"a", "", "", "", "", ""}};
-  EXPECT_EQ(CreateIndexConcurrently({"s", "t"}, hash),
+  EXPECT_EQ(CreateIndexConcurrently({"s", "t"}, hash).sql,
             "CREATE INDEX CONCURRENTLY \"h\" ON \"s\".\"t\" USING hash (\"a\")");
 }
 
 TEST(ConstraintBuilderTest, ForeignKeyAndUsingIndexClauses) {
-  ForeignKey fk{"fk",      {"a", "b"}, {"s", "r"}, {"x", "y"}, "FULL",
-                "CASCADE", "SET NULL", true,       true};
-  EXPECT_EQ(AddMultiColumnForeignKeyNotValid({"s", "t"}, fk),
+  ForeignKey fk{
+      "fk", {"a", "b"}, {{"s", "r"}, {"x", "y"}, "CASCADE", "SET NULL", "FULL", true, true}};
+  EXPECT_EQ(AddForeignKeyNotValid({"s", "t"}, fk).sql,
             "ALTER TABLE \"s\".\"t\" ADD CONSTRAINT \"fk\" FOREIGN KEY (\"a\", \"b\") REFERENCES "
             "\"s\".\"r\" (\"x\", \"y\") MATCH FULL ON DELETE CASCADE ON UPDATE SET NULL DEFERRABLE "
             "INITIALLY DEFERRED NOT VALID");
-  EXPECT_EQ(AddConstraintUsingIndexDeferrable({"s", "t"}, "k", true, "k", false, false),
+  EXPECT_EQ(AddConstraintUsingIndex({"s", "t"}, "k", true, "k", false, false).sql,
             "ALTER TABLE \"s\".\"t\" ADD CONSTRAINT \"k\" PRIMARY KEY USING INDEX \"k\"");
-  EXPECT_EQ(AddTableCheckNotValid({"s", "t"}, "c", "(a > 0)", true),
+  EXPECT_EQ(AddCheckNotValid({"s", "t"}, "c", "(a > 0)", true).sql,
             "ALTER TABLE \"s\".\"t\" ADD CONSTRAINT \"c\" CHECK ((a > 0)) NO INHERIT NOT VALID");
-  EXPECT_EQ(RenameConstraint({"s", "t"}, "a", "b"),
+  EXPECT_EQ(RenameConstraint({"s", "t"}, "a", "b").sql,
             "ALTER TABLE \"s\".\"t\" RENAME CONSTRAINT \"a\" TO \"b\"");
-  EXPECT_EQ(FixViolatingRows({"s", "t"}, {{"a", "(1)"}, {"b", "(2)"}}, "(a > 0)"),
+  EXPECT_EQ(FixViolatingRows({"s", "t"}, {{"a", "(1)"}, {"b", "(2)"}}, "(a > 0)").sql,
             "UPDATE \"s\".\"t\" SET \"a\" = (1), \"b\" = (2) WHERE NOT ((a > 0))");
 }
 

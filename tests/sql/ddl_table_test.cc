@@ -69,10 +69,15 @@ TEST(DdlTableTest, DropsAreInferredOnlyForPlainCreates) {
       "(VALUE > 0); CREATE SEQUENCE q; CREATE TYPE pair AS (a int, b int); CREATE TYPE r AS "
       "RANGE (subtype = int); CREATE EXTENSION hstore");
   ASSERT_TRUE(drops.has_value());
-  EXPECT_EQ(*drops, (std::vector<std::string>{"DROP EXTENSION \"hstore\"", "DROP TYPE \"r\"",
-                                              "DROP TYPE \"pair\"", "DROP SEQUENCE \"q\"",
-                                              "DROP DOMAIN \"pos\"", "DROP TYPE \"s\".\"Size\"",
-                                              "DROP SCHEMA \"s\""}));
+  std::vector<std::string> sql;
+  for (const Statement& d : *drops) {
+    EXPECT_TRUE(d.deletes_data) << d.sql;
+    sql.push_back(d.sql);
+  }
+  EXPECT_EQ(sql, (std::vector<std::string>{"DROP EXTENSION \"hstore\"", "DROP TYPE \"r\"",
+                                           "DROP TYPE \"pair\"", "DROP SEQUENCE \"q\"",
+                                           "DROP DOMAIN \"pos\"", "DROP TYPE \"s\".\"Size\"",
+                                           "DROP SCHEMA \"s\""}));
   for (const char* not_inferred :
        {"CREATE TABLE IF NOT EXISTS a (id int)", "CREATE SEQUENCE IF NOT EXISTS q",
         "CREATE OR REPLACE VIEW v AS SELECT 1", "CREATE INDEX ON a (id)",
@@ -91,14 +96,14 @@ TEST(DdlTableTest, TrimStatementsDropsTrailingSemicolonsAndSpace) {
 
 TEST(DdlTableTest, BuildersQuoteEveryIdentifier) {
   const Rel t{"public", "we\"ird"};
-  EXPECT_EQ(RenameTable(t, "new\"name"),
+  EXPECT_EQ(RenameTable(t, "new\"name").sql,
             "ALTER TABLE \"public\".\"we\"\"ird\" RENAME TO \"new\"\"name\"");
-  EXPECT_EQ(SetReplicaIdentity(t, "INDEX", "i\"x"),
+  EXPECT_EQ(SetReplicaIdentity(t, "INDEX", "i\"x").sql,
             "ALTER TABLE \"public\".\"we\"\"ird\" REPLICA IDENTITY USING INDEX \"i\"\"x\"");
-  EXPECT_EQ(CommentOnTable(t, std::string("it's")),
+  EXPECT_EQ(CommentOnTable(t, std::string("it's")).sql,
             "COMMENT ON TABLE \"public\".\"we\"\"ird\" IS 'it''s'");
-  EXPECT_EQ(CommentOnTable(t, std::nullopt), "COMMENT ON TABLE \"public\".\"we\"\"ird\" IS NULL");
-  EXPECT_EQ(Sequence({"A", "B"}), "A;\nB");
+  EXPECT_EQ(CommentOnTable(t, std::nullopt).sql,
+            "COMMENT ON TABLE \"public\".\"we\"\"ird\" IS NULL");
 }
 
 }  // namespace

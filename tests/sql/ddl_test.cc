@@ -16,7 +16,7 @@ bool Contains(const std::string& text, const std::string& part) {
 Fill Shout() { return Fill("shout", "(upper(msg))", {"msg"}); }
 
 TEST(FillTriggerTest, UpdateTriggerIsNarrowedToTheSourcesByDefault) {
-  const std::string sql = CreateFillUpdateTrigger("upd", kTable, kFn, {Shout()});
+  const std::string sql = CreateFillUpdateTrigger("upd", kTable, kFn, {Shout()})->sql;
   EXPECT_TRUE(Contains(sql, "BEFORE UPDATE OF \"msg\" ON")) << sql;
   EXPECT_FALSE(Contains(sql, "NEW.\"shout\" IS NULL")) << sql;
 }
@@ -24,7 +24,7 @@ TEST(FillTriggerTest, UpdateTriggerIsNarrowedToTheSourcesByDefault) {
 TEST(FillTriggerTest, FillNullOnUpdateFiresOnAnyUpdateWhileTheColumnIsNull) {
   Fill f = Shout();
   f.fill_null_on_update = true;
-  const std::string trigger = CreateFillUpdateTrigger("upd", kTable, kFn, {f});
+  const std::string trigger = CreateFillUpdateTrigger("upd", kTable, kFn, {f})->sql;
   EXPECT_EQ(trigger,
             "CREATE TRIGGER \"upd\" BEFORE UPDATE ON \"public\".\"logs\" FOR EACH ROW WHEN "
             "((NEW.\"shout\" IS NULL OR (NEW.\"shout\" IS NOT DISTINCT FROM OLD.\"shout\" AND "
@@ -32,7 +32,7 @@ TEST(FillTriggerTest, FillNullOnUpdateFiresOnAnyUpdateWhileTheColumnIsNull) {
             "EXECUTE FUNCTION \"pgphase\".\"sync_logs\"()");
   // With a second fill the function tests each fill's own condition.
   const std::string fn =
-      CreateFillFunction(kFn, kTable, {f, Fill("label", "(msg || '!')", {"msg"})});
+      CreateFillFunction(kFn, kTable, {f, Fill("label", "(msg || '!')", {"msg"})}).sql;
   EXPECT_TRUE(Contains(fn, "    IF NEW.\"shout\" IS NULL OR (NEW.\"shout\" IS NOT DISTINCT FROM "))
       << fn;
 }
@@ -41,13 +41,13 @@ TEST(FillTriggerTest, FillNullOnUpdateFiresOnAnyUpdateWhileTheColumnIsNull) {
 // call: with one fill the function assigns without testing the condition again; with two
 // it must test each, or an UPDATE of one fill's sources would overwrite the other column.
 TEST(FillTriggerTest, OneFillIsAssignedWithoutRetestingTheTriggersCondition) {
-  const std::string one = CreateFillFunction(kFn, kTable, {Shout()});
+  const std::string one = CreateFillFunction(kFn, kTable, {Shout()}).sql;
   EXPECT_TRUE(Contains(one,
                        "  IF TG_OP = 'INSERT' THEN\n    NEW.\"shout\" := (upper(msg));\n"
                        "  ELSE\n    NEW.\"shout\" := (upper(msg));\n  END IF;\n"))
       << one;
   const std::string two =
-      CreateFillFunction(kFn, kTable, {Shout(), Fill("label", "(note || '!')", {"note"})});
+      CreateFillFunction(kFn, kTable, {Shout(), Fill("label", "(note || '!')", {"note"})}).sql;
   EXPECT_TRUE(Contains(two, "    IF NEW.\"shout\" IS NULL THEN\n")) << two;
   EXPECT_TRUE(Contains(two, "    IF NEW.\"label\" IS NULL THEN\n")) << two;
   EXPECT_TRUE(Contains(two,
@@ -64,7 +64,7 @@ TEST(FillTriggerTest, FillNullOnUpdateAlsoCoversPgphaseOwnedShadowColumns) {
   Fill f("_pgphase_new_n", "(CAST(n AS bigint))", {"n"});
   f.mode = Fill::Mode::kOwned;
   f.fill_null_on_update = true;
-  const std::string sql = CreateFillUpdateTrigger("upd", kTable, kFn, {f});
+  const std::string sql = CreateFillUpdateTrigger("upd", kTable, kFn, {f})->sql;
   EXPECT_TRUE(Contains(sql, "BEFORE UPDATE ON")) << sql;
   EXPECT_TRUE(Contains(
       sql, "WHEN ((NEW.\"_pgphase_new_n\" IS NULL OR (NEW.\"n\" IS DISTINCT FROM OLD.\"n\")))"))
@@ -75,7 +75,7 @@ TEST(FillTriggerTest, OneFillThatFillsWhenNullWidensTheWholeTrigger) {
   Fill other("label", "(msg || '!')", {"msg"});
   Fill f = Shout();
   f.fill_null_on_update = true;
-  const std::string sql = CreateFillUpdateTrigger("upd", kTable, kFn, {other, f});
+  const std::string sql = CreateFillUpdateTrigger("upd", kTable, kFn, {other, f})->sql;
   EXPECT_FALSE(Contains(sql, " OF ")) << sql;
 }
 
@@ -83,7 +83,7 @@ TEST(FillTriggerTest, InsertOnlyFillsNeverGetAnUpdateConditionEvenWhenAskedToFil
   Fill f("old", "(new_col)", {"new_col"});
   f.mode = Fill::Mode::kInsertOnly;
   f.fill_null_on_update = true;
-  EXPECT_EQ(CreateFillUpdateTrigger("upd", kTable, kFn, {f}), "");
+  EXPECT_FALSE(CreateFillUpdateTrigger("upd", kTable, kFn, {f}).has_value());
 }
 
 TEST(BackfillSqlTest, KeysetBatchFindsItsBoundWithMaxWhenTheKeyTypeAllowsIt) {

@@ -1,0 +1,17 @@
+#include "pgphase/ddl.h"
+#include "pgphase/plan.h"
+
+namespace pgphase {
+
+std::string BatchSql(const BackfillJob& job, bool first_batch) {
+  const ddl::Rel table{job.schema, job.table};
+  if (job.ByCtid()) return ddl::BackfillCtidBatch(table, job.assignments, job.only_where);
+  std::vector<std::string> names, types;
+  for (const auto& k : job.key) {
+    names.push_back(k.name);
+    types.push_back(k.type);
+  }
+  return ddl::BackfillBatch(table, names, types, job.assignments, first_batch, job.only_where);
+}
+
+}  // namespace pgphase

@@ -1,0 +1,56 @@
+// The checks every operation planner makes, and their messages, in one place: a missing
+// table or column, an expression that does not parse or names a column the table does not
+// have, a foreign key to nothing, read the same in every operation. Private to the plan
+// module. Every error is ExitCode::kInvalid, "file:line:col: <kind>[.<field>]: what".
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pgphase/catalog.h"
+#include "pgphase/spec.h"
+#include "pgphase/sql.h"
+#include "pgphase/status.h"
+
+namespace pgphase {
+
+// "file:line:col: kind: what"
+Status Invalid(const SourceLocation& where, std::string_view kind, const std::string& what);
+
+// Parses a user expression; errors name "kind.field" at the expression's own location.
+Result<ExprAnalysis> Analyze(const SqlExpr& e, std::string_view kind, std::string_view field);
+
+// `table "schema"."name" does not exist`, prefixed with `field: ` when field is not empty.
+Status MissingTable(const SourceLocation& where, std::string_view kind, std::string_view field,
+                    const std::string& schema, const std::string& table);
+// `column "c" does not exist in table "t"`, prefixed likewise.
+Status MissingColumn(const SourceLocation& where, std::string_view kind, std::string_view field,
+                     const std::string& table, const std::string& column);
+
+// Every one of `columns` is a column of `table` (MissingColumn for the first that is not).
+Status CheckColumnsExist(const SourceLocation& where, std::string_view kind, std::string_view field,
+                         const TableInfo& table, const std::vector<std::string>& columns);
+
+// Outside a sub-select every column `a` names must be one of `columns` (the table's columns
+// as the expression sees them: before or after this migration's renames). Errors at the
+// expression's location, naming `table`.
+Status CheckExpressionColumns(const std::vector<std::string>& columns, const std::string& table,
+                              const ExprAnalysis& a, const SqlExpr& e, std::string_view kind,
+                              std::string_view field);
+
+// The columns of `columns` that `a` reads (a sub-select may name other tables' columns).
+std::vector<std::string> SourcesIn(const std::vector<std::string>& columns, const ExprAnalysis& a);
+
+// Names of the columns of `t`, in order.
+std::vector<std::string> ColumnNames(const TableInfo& t);
+
+// A foreign key's target: `table` exists (or is `self`, a table this operation creates,
+// with `self_columns`), has every one of `columns`, and a primary key or a valid, non-partial
+// unique index over exactly them, as PostgreSQL requires. Errors are prefixed "references: ".
+Status CheckReferenceTarget(const SourceLocation& where, std::string_view kind,
+                            const CatalogSnapshot& catalog, const std::string& schema,
+                            const std::string& table, const std::vector<std::string>& columns,
+                            const TableInfo* self = nullptr);
+
+}  // namespace pgphase

@@ -1,0 +1,30 @@
+// What alter_column's two paths share (alter_column.cc checks and plans the direct path,
+// alter_column_shadow.cc the shadow-column path). Private to the plan module.
+#pragma once
+
+#include <string>
+
+#include "pgphase/catalog.h"
+#include "pgphase/spec.h"
+#include "plan/builder.h"
+
+namespace pgphase {
+
+// An alter_column checked against the working catalog.
+struct AlterColumnChange {
+  TableInfo* table = nullptr;         // working catalog entry
+  const TableInfo* before = nullptr;  // the table as the old app sees it (shadow path only)
+  ColumnInfo old;                     // the column as it is now
+  std::string new_name;               // op.name or the column's name
+  std::string new_type;               // the type it will have, as written
+  bool type_changed = false;
+  bool widening = false;  // a type change PostgreSQL makes without a rewrite
+  bool new_not_null = false;
+  bool shadow = false;  // through a shadow column (else direct)
+};
+
+// The shadow path (alter_column_shadow.cc): every phase of the change.
+Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& where,
+                             const AlterColumnChange& c, PlanBuilder& b);
+
+}  // namespace pgphase

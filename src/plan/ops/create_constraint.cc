@@ -1,0 +1,263 @@
+// create_constraint, by type:
+//   check        expand   ADD CONSTRAINT ... CHECK (...) NOT VALID (new writes are checked)
+//                backfill when `up` of a column is not the column itself: apply it, in
+//                         batches, to the rows the check rejects (BackfillJob::only_where)
+//                validate VALIDATE CONSTRAINT
+//   foreign_key  expand   ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID
+//                validate VALIDATE CONSTRAINT
+//   unique       validate CREATE UNIQUE INDEX CONCURRENTLY
+//                swap     ADD CONSTRAINT ... UNIQUE USING INDEX
+//   primary_key  validate per nullable column: helper CHECK (col IS NOT NULL) NOT VALID,
+//                         VALIDATE, SET NOT NULL; CREATE UNIQUE INDEX CONCURRENTLY
+//                swap     ADD CONSTRAINT ... PRIMARY KEY USING INDEX
+//                contract drop the helper checks
+// pgphase keeps one physical column, so `down` (new -> old) has nothing to do, and an `up`
+// that is the column itself needs no data change.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "pgphase/ddl_index.h"
+#include "plan/check.h"
+#include "plan/ops.h"
+#include "plan/steps.h"
+
+namespace pgphase {
+namespace {
+
+constexpr std::string_view kKind = "create_constraint";
+
+std::string Trim(const std::string& s) {
+  const size_t a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) return "";
+  return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
+}
+
+// `up: col` or `up: "col"` for column col: the value stays as it is.
+bool IsIdentity(const ColumnExpr& e) {
+  const std::string t = Trim(e.expr.text);
+  return t == e.column || t == QuoteIdent(e.column);
+}
+
+struct Target {
+  TableInfo* table = nullptr;
+  ddl::Rel rel;
+};
+
+// The constraint's name and columns are free and exist.
+Status CheckNames(const CreateConstraintOp& op, const Target& t, const SourceLocation& where,
+                  PlanBuilder& b) {
+  const ConstraintSpec& c = op.constraint;
+  if (t.table->FindConstraint(c.name) != nullptr) {
+    return Invalid(where, kKind,
+                   fmt::format("constraint {} already exists on table {}", QuoteIdent(c.name),
+                               QuoteIdent(op.table)));
+  }
+  const bool indexed = c.type == "unique" || c.type == "primary_key";
+  if (indexed && b.catalog().HasRelation(t.rel.schema, c.name)) {
+    return Invalid(where, kKind,
+                   fmt::format("a relation named {} already exists (the constraint's index "
+                               "takes its name)",
+                               QuoteIdent(c.name)));
+  }
+  PGPHASE_RETURN_IF_ERROR(CheckColumnsExist(where, kKind, "", *t.table, c.columns));
+  PGPHASE_RETURN_IF_ERROR(CheckColumnsExist(where, kKind, "index_parameters.include_columns",
+                                            *t.table, c.include_columns));
+  if (c.type == "primary_key" && !t.table->primary_key.empty())
+    return Invalid(where, kKind,
+                   fmt::format("table {} already has a primary key", QuoteIdent(op.table)));
+  return Status::Ok();
+}
+
+// The check and the per-column `up` and `down` parse; only a check transforms rows.
+Status CheckExpressions(const CreateConstraintOp& op, const Target& t) {
+  const ConstraintSpec& c = op.constraint;
+  if (c.check) {
+    Result<ExprAnalysis> a = Analyze(*c.check, kKind, "check");
+    if (!a.ok()) return a.status();
+    PGPHASE_RETURN_IF_ERROR(
+        CheckExpressionColumns(ColumnNames(*t.table), op.table, *a, *c.check, kKind, "check"));
+  }
+  for (const ColumnExpr& e : op.up) {
+    Result<ExprAnalysis> a = Analyze(e.expr, kKind, "up." + e.column);
+    if (!a.ok()) return a.status();
+    if (!IsIdentity(e) && c.type != "check") {
+      return Invalid(e.expr.where, std::string(kKind) + ".up." + e.column,
+                     "only a check constraint can transform existing rows with `up`; for a " +
+                         c.type + " constraint `up` must be the column itself");
+    }
+  }
+  for (const ColumnExpr& e : op.down) {
+    Result<ExprAnalysis> a = Analyze(e.expr, kKind, "down." + e.column);
+    if (!a.ok()) return a.status();
+  }
+  return Status::Ok();
+}
+
+Status CheckCreate(const CreateConstraintOp& op, const Target& t, const SourceLocation& where,
+                   PlanBuilder& b) {
+  PGPHASE_RETURN_IF_ERROR(CheckNames(op, t, where, b));
+  PGPHASE_RETURN_IF_ERROR(CheckExpressions(op, t));
+  const ConstraintSpec& c = op.constraint;
+  if (c.type == "foreign_key") {
+    PGPHASE_RETURN_IF_ERROR(
+        CheckReferenceTarget(where, kKind, b.catalog(), t.rel.schema, c.ref_table, c.ref_columns));
+  }
+  return Status::Ok();
+}
+
+// Batched like any backfill (throttles, pause, checkpoint); one statement only for a
+// partitioned table without a key, which has no ctids of its own.
+void PlanCheckFix(const CreateConstraintOp& op, const Target& t, const std::string& base,
+                  const std::string& check, PlanBuilder& b) {
+  std::vector<std::pair<std::string, std::string>> sets;
+  for (const ColumnExpr& e : op.up)
+    if (!IsIdentity(e)) sets.emplace_back(e.column, EmbedExpression(e.expr.text));
+  if (sets.empty()) return;
+  BackfillJob job = b.NewBackfillJob(*t.table);
+  for (const auto& [column, expr] : sets) job.assignments.push_back({column, expr});
+  job.only_where = "NOT " + check;
+  if (job.ByCtid() && b.BeforePlan(*t.table).partitioned) {
+    // It takes no lock beyond ROW EXCLUSIVE and touches only the rows the check rejects.
+    b.Add(Phase::kBackfill, "backfill." + base + ".fix_rows",
+          "apply up to the existing rows the check rejects, in one statement (a partitioned "
+          "table without a key cannot be batched)",
+          ddl::FixViolatingRows(t.rel, sets, check));
+  } else {
+    Step step;
+    step.id = "backfill." + base + ".fix_rows";
+    step.summary = fmt::format("apply up to the existing rows the check rejects, in {} batches",
+                               job.ByCtid() ? "ctid-range" : "keyset");
+    step.backfill = std::move(job);
+    b.AddStep(Phase::kBackfill, std::move(step));
+  }
+  b.Note(fmt::format(
+      "create_constraint {}: `up` is applied once, in backfill, to the existing rows of {} "
+      "that violate the check; from expand on, writes that violate it are rejected",
+      op.constraint.name, op.table));
+}
+
+void PlanCheck(const CreateConstraintOp& op, const Target& t, const std::string& base,
+               PlanBuilder& b) {
+  const ConstraintSpec& c = op.constraint;
+  const std::string check = EmbedExpression(c.check->text);
+  b.Add(Phase::kExpand, "expand." + base, "check constraint " + c.name + ", not yet validated",
+        ddl::AddCheckNotValid(t.rel, c.name, check, c.no_inherit),
+        {ddl::DropConstraint(t.rel, c.name)});
+  PlanCheckFix(op, t, base, check, b);
+  b.Add(Phase::kValidate, "validate." + base, "validate check constraint " + c.name,
+        ddl::ValidateConstraint(t.rel, c.name));
+}
+
+void PlanForeignKey(const CreateConstraintOp& op, const Target& t, const std::string& base,
+                    PlanBuilder& b) {
+  const ConstraintSpec& c = op.constraint;
+  b.Add(Phase::kExpand, "expand." + base, "foreign key " + c.name + ", not yet validated",
+        ddl::AddForeignKeyNotValid(t.rel, ForeignKeyOf(c, t.rel.schema)),
+        {ddl::DropConstraint(t.rel, c.name)});
+  b.Add(Phase::kValidate, "validate." + base, "validate foreign key " + c.name,
+        ddl::ValidateConstraint(t.rel, c.name));
+  if (const TableInfo* ref = b.catalog().FindTable(t.rel.schema, c.ref_table)) b.TouchTable(*ref);
+}
+
+// NOT NULL on every nullable key column, the way add_column does it: a helper check
+// validated without blocking writes, then SET NOT NULL without a scan.
+void PlanKeyNotNull(const CreateConstraintOp& op, const Target& t, const std::string& base,
+                    PlanBuilder& b) {
+  for (const auto& col : op.constraint.columns) {
+    if (t.table->FindColumn(col)->not_null) continue;
+    const std::string helper = BoundedName({"pgphase_nn", t.rel.name, col});
+    const std::string id = base + "." + col;
+    b.Add(Phase::kValidate, "validate." + id + ".not_null_check",
+          "enforce NOT NULL on new writes to " + col + " (not yet validated)",
+          ddl::AddCheckNotValid(t.rel, helper, QuoteIdent(col) + " IS NOT NULL"),
+          {ddl::DropConstraint(t.rel, helper)});
+    b.Add(Phase::kValidate, "validate." + id + ".validate_not_null",
+          "prove no row is NULL, without blocking writes", ddl::ValidateConstraint(t.rel, helper));
+    b.Add(Phase::kValidate, "validate." + id + ".set_not_null",
+          "SET NOT NULL (no scan: the validated check proves it)",
+          ddl::SetNotNull(t.rel, col, /*proven=*/true), {ddl::DropNotNull(t.rel, col)});
+    b.Add(Phase::kContract, "contract." + id + ".not_null_check",
+          "drop the helper check (NOT NULL is now set on the column)",
+          ddl::DropConstraint(t.rel, helper));
+  }
+}
+
+Result<ddl::IndexDef> ConstraintIndex(const ConstraintSpec& c) {
+  ddl::IndexDef index = ddl::PlainIndex(c.name, c.columns, /*unique=*/true);
+  index.method = "btree";
+  index.include = c.include_columns;
+  index.nulls_not_distinct = c.nulls_not_distinct;
+  if (!c.storage_parameters.empty()) {
+    Result<std::string> params = ddl::ParseParameterList(c.storage_parameters);
+    if (!params.ok())
+      return Invalid(c.where, kKind,
+                     "index_parameters.storage_parameters: " + params.status().message());
+    index.storage = *params;
+  }
+  return index;
+}
+
+Status PlanIndexed(const CreateConstraintOp& op, const Target& t, const std::string& base,
+                   PlanBuilder& b) {
+  const ConstraintSpec& c = op.constraint;
+  const bool pk = c.type == "primary_key";
+  Result<ddl::IndexDef> index = ConstraintIndex(c);
+  if (!index.ok()) return index.status();
+  if (pk) PlanKeyNotNull(op, t, base, b);
+  b.AddStep(Phase::kValidate,
+            IndexBuildStep("validate." + base + ".index",
+                           "build the unique index for " + c.name + " without blocking writes",
+                           *t.table, *index));
+  b.Add(Phase::kSwap, "swap." + base,
+        pk ? "make the index the primary key" : "attach the index as a unique constraint",
+        ddl::AddConstraintUsingIndex(t.rel, c.name, pk, c.name, c.deferrable, c.initially_deferred),
+        // Back to validate's state: the index without the constraint. IF NOT EXISTS lets an
+        // interrupted reverse run again.
+        {ddl::DropConstraint(t.rel, c.name),
+         ddl::CreateIndexConcurrently(t.rel, *index, /*if_not_exists=*/true)});
+  RecordIndex(b, *t.table, *index, pk);
+  if (pk) {
+    t.table->primary_key = c.columns;
+    for (auto& col : t.table->columns)
+      if (std::find(c.columns.begin(), c.columns.end(), col.name) != c.columns.end())
+        col.not_null = true;
+  }
+  return Status::Ok();
+}
+
+char ConstraintType(const std::string& type) {
+  if (type == "check") return 'c';
+  if (type == "foreign_key") return 'f';
+  if (type == "unique") return 'u';
+  return 'p';
+}
+
+}  // namespace
+
+Status PlanOperation(const CreateConstraintOp& op, const SourceLocation& where, PlanBuilder& b) {
+  Target t{b.MutableTable(op.table), {b.schema(), op.table}};
+  if (t.table == nullptr) return MissingTable(where, kKind, "", b.schema(), op.table);
+  PGPHASE_RETURN_IF_ERROR(CheckCreate(op, t, where, b));
+  const ConstraintSpec& c = op.constraint;
+  const std::string base = "create_constraint." + op.table + "." + c.name;
+  b.TouchTable(*t.table);
+  if (c.type == "check") {
+    PlanCheck(op, t, base, b);
+  } else if (c.type == "foreign_key") {
+    PlanForeignKey(op, t, base, b);
+  } else {
+    PGPHASE_RETURN_IF_ERROR(PlanIndexed(op, t, base, b));
+  }
+  if (std::any_of(op.down.begin(), op.down.end(), [](const auto& e) { return !IsIdentity(e); })) {
+    b.Note(fmt::format(
+        "create_constraint {}: `down` is not used: both application versions write the same "
+        "columns of {}",
+        c.name, op.table));
+  }
+  RecordConstraint(*t.table, c.name, ConstraintType(c.type), c.ref_table);
+  return Status::Ok();
+}
+
+}  // namespace pgphase
