@@ -33,13 +33,6 @@ Status ReadCheck(const Value& v, CheckSpec* out) {
   return ReadSqlExpr(*map.Find("constraint"), &out->constraint);
 }
 
-Status ReadOptionalExpr(const YamlMap& map, std::string_view key, std::optional<SqlExpr>* out) {
-  if (std::optional<Value> v = map.Find(key)) {
-    PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*v, &out->emplace()));
-  }
-  return Status::Ok();
-}
-
 // `default:` and `comment:` — an explicit null means "remove".
 Status ReadRemovable(const YamlMap& map, AlterColumnOp* out) {
   if (std::optional<Value> v = map.Find("default")) {
@@ -92,8 +85,8 @@ Status ReadAlterColumn(const Value& key, const Value& v, Operation* out) {
   }
   PGPHASE_RETURN_IF_ERROR(ReadRemovable(map, &op));
   PGPHASE_RETURN_IF_ERROR(ReadAlterConstraints(map, &op));
-  PGPHASE_RETURN_IF_ERROR(ReadOptionalExpr(map, "up", &op.up));
-  PGPHASE_RETURN_IF_ERROR(ReadOptionalExpr(map, "down", &op.down));
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalSqlExpr(map, "up", &op.up));
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalSqlExpr(map, "down", &op.down));
   const bool changes = op.name || op.type || op.nullable || op.set_default || op.set_comment ||
                        op.unique_name || op.check || op.references;
   if (!changes) {
@@ -111,7 +104,7 @@ Status ReadDropColumn(const Value& /*key*/, const Value& v, Operation* out) {
   DropColumnOp op;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &op.column));
-  PGPHASE_RETURN_IF_ERROR(ReadOptionalExpr(map, "down", &op.down));
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalSqlExpr(map, "down", &op.down));
   *out = std::move(op);
   return Status::Ok();
 }

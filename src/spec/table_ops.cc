@@ -26,11 +26,6 @@ Status ReadNames(const Value& v, bool allow_empty, std::vector<std::string>* out
   return Status::Ok();
 }
 
-Status ReadOptionalBool(const YamlMap& map, std::string_view key, bool* out) {
-  if (std::optional<Value> v = map.Find(key)) return ReadBool(*v, out);
-  return Status::Ok();
-}
-
 Status ReadComment(const Value& v, std::optional<std::string>* out) {
   if (v.node.IsNull()) {
     out->reset();
