@@ -43,6 +43,7 @@ struct SqlExpr {
 struct CheckSpec {
   std::string name;
   SqlExpr constraint;
+  bool no_inherit = false;
 };
 
 struct ReferencesSpec {

@@ -1,37 +1,10 @@
 // Readers for the column operations (see spec/ops.h): alter_column, drop_column,
 // rename_column. Shape only; the planner checks them against the catalog.
-#include <array>
-#include <cctype>
-#include <sstream>
-
+#include "spec/column.h"
 #include "spec/ops.h"
 
 namespace pgphase::spec_internal {
 namespace {
-
-Status ReadAction(const Value& v, std::string* out) {
-  return ReadKeyword(v, kReferentialActions, "action", out);
-}
-
-Status ReadReferences(const Value& v, ReferencesSpec* out) {
-  YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"name", "table", "column", "on_delete"},
-                                        {"name", "table", "column"}, &map));
-  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &out->name));
-  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &out->table));
-  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &out->column));
-  if (std::optional<Value> on_delete = map.Find("on_delete")) {
-    PGPHASE_RETURN_IF_ERROR(ReadAction(*on_delete, &out->on_delete));
-  }
-  return Status::Ok();
-}
-
-Status ReadCheck(const Value& v, CheckSpec* out) {
-  YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"name", "constraint"}, {"name", "constraint"}, &map));
-  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &out->name));
-  return ReadSqlExpr(*map.Find("constraint"), &out->constraint);
-}
 
 // `default:` and `comment:` — an explicit null means "remove".
 Status ReadRemovable(const YamlMap& map, AlterColumnOp* out) {
@@ -41,7 +14,7 @@ Status ReadRemovable(const YamlMap& map, AlterColumnOp* out) {
   }
   if (std::optional<Value> v = map.Find("comment")) {
     out->set_comment = true;
-    if (!v->node.IsNull()) PGPHASE_RETURN_IF_ERROR(ReadString(*v, &out->comment.emplace()));
+    PGPHASE_RETURN_IF_ERROR(ReadComment(*v, &out->comment));
   }
   return Status::Ok();
 }
@@ -76,9 +49,7 @@ Status ReadAlterColumn(const Value& key, const Value& v, Operation* out) {
     PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*name, &op.name.emplace()));
   }
   if (std::optional<Value> type = map.Find("type")) {
-    PGPHASE_RETURN_IF_ERROR(ReadString(*type, &op.type.emplace()));
-    if (op.type->find_first_not_of(" \t\r\n") == std::string::npos)
-      return ErrorAt(*type, "expected a type, got an empty string");
+    PGPHASE_RETURN_IF_ERROR(ReadType(*type, &op.type.emplace()));
   }
   if (std::optional<Value> nullable = map.Find("nullable")) {
     PGPHASE_RETURN_IF_ERROR(ReadBool(*nullable, &op.nullable.emplace()));
