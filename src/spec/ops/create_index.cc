@@ -1,9 +1,5 @@
-// Readers for the index operations (see spec/ops.h).
-//
-//   create_index: {name, table, columns: [{column, collate, sort, nulls, opclass: {name,
-//                 params}}] (or plain column names), unique, method, predicate,
-//                 storage_parameters}
-//   drop_index:   {name}
+// create_index: {name, table, columns: [{column, collate, sort, nulls, opclass: {name,
+// params}}] (or plain column names), unique, method, predicate, storage_parameters}.
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -126,15 +122,6 @@ Status ReadCreateIndex(const Value& /*key*/, const Value& v, Operation* out) {
   if (std::optional<Value> s = map.Find("storage_parameters")) {
     PGPHASE_RETURN_IF_ERROR(ReadString(*s, &op.storage_parameters));
   }
-  *out = std::move(op);
-  return Status::Ok();
-}
-
-Status ReadDropIndex(const Value& /*key*/, const Value& v, Operation* out) {
-  YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"name"}, {"name"}, &map));
-  DropIndexOp op;
-  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
   *out = std::move(op);
   return Status::Ok();
 }

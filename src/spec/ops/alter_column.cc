@@ -1,5 +1,7 @@
-// Readers for the column operations (see spec/ops.h): alter_column, drop_column,
-// rename_column. Shape only; the planner checks them against the catalog.
+// alter_column: {table, column, name, type, nullable, default, comment, unique {name},
+// check, references, up, down}; every change optional, at least one given. check and
+// references are the column forms of spec/column.h. Shape only: the planner checks the
+// changes against the catalog.
 #include "spec/column.h"
 #include "spec/ops.h"
 
@@ -65,28 +67,6 @@ Status ReadAlterColumn(const Value& key, const Value& v, Operation* out) {
                    "alter_column changes nothing; give at least one of: name, type, nullable, "
                    "default, comment, unique, check, references");
   }
-  *out = std::move(op);
-  return Status::Ok();
-}
-
-Status ReadDropColumn(const Value& /*key*/, const Value& v, Operation* out) {
-  YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "column", "down"}, {"table", "column"}, &map));
-  DropColumnOp op;
-  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
-  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &op.column));
-  PGPHASE_RETURN_IF_ERROR(ReadOptionalSqlExpr(map, "down", &op.down));
-  *out = std::move(op);
-  return Status::Ok();
-}
-
-Status ReadRenameColumn(const Value& /*key*/, const Value& v, Operation* out) {
-  YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "from", "to"}, {"table", "from", "to"}, &map));
-  RenameColumnOp op;
-  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
-  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("from"), &op.from));
-  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("to"), &op.to));
   *out = std::move(op);
   return Status::Ok();
 }
