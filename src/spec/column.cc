@@ -5,22 +5,17 @@
 namespace pgphase::spec_internal {
 namespace {
 
-bool Contains(const std::vector<std::string_view>& list, std::string_view item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
 Status ReadMatchType(const Value& v, std::string* out) {
-  // PARTIAL is in the SQL standard, so it is named here rather than left "unknown": the
-  // reader refuses it because PostgreSQL would, when the constraint is made.
-  std::string match;
-  PGPHASE_RETURN_IF_ERROR(ReadKeyword(v, {"SIMPLE", "FULL", "PARTIAL"}, "match type", &match));
-  if (match == "PARTIAL") {
+  Status status = ReadKeyword(v, {"SIMPLE", "FULL"}, "match type", out);
+  // PARTIAL is standard SQL, so it gets its own reason rather than "unknown": PostgreSQL
+  // refuses it only when the constraint is made, after earlier steps have run.
+  std::string partial;
+  if (!status.ok() && ReadKeyword(v, {"PARTIAL"}, "match type", &partial).ok()) {
     return ErrorAt(v,
                    "MATCH PARTIAL is not implemented by PostgreSQL; expected one of: SIMPLE, "
                    "FULL");
   }
-  *out = std::move(match);
-  return Status::Ok();
+  return status;
 }
 
 // on_delete, on_update and match_type, in both forms of references.
@@ -265,7 +260,9 @@ std::vector<std::string_view> ConstraintKeys(const ConstraintForm& form) {
   std::vector<std::string_view> keys = form.own_keys;
   keys.insert(keys.end(), {"name", "type", "columns", "check", "no_inherit", "nulls_not_distinct",
                            "deferrable", "initially_deferred", "references", "index_parameters"});
-  if (Contains(form.types, "exclude")) keys.push_back("exclude");
+  if (std::find(form.types.begin(), form.types.end(), "exclude") != form.types.end()) {
+    keys.push_back("exclude");
+  }
   return keys;
 }
 
