@@ -4,7 +4,6 @@
 
 #include <array>
 
-#include "spec/add_column.h"
 #include "spec/migration_name.h"
 #include "spec/ops.h"
 #include "spec/settings.h"

@@ -15,7 +15,12 @@ bool IsPlainScalar(const YAML::Node& node) { return node.IsScalar() && node.Tag(
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
-std::string JoinKeys(std::initializer_list<std::string_view> keys) {
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string JoinKeys(const std::vector<std::string_view>& keys) {
   std::string out;
   for (std::string_view k : keys) {
     if (!out.empty()) out += ", ";
@@ -28,7 +33,7 @@ std::string ChildPath(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
-bool Contains(std::initializer_list<std::string_view> keys, std::string_view key) {
+bool Contains(const std::vector<std::string_view>& keys, std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
@@ -81,8 +86,8 @@ std::string DescribeNode(const YAML::Node& node) {
   return "nothing";
 }
 
-Status YamlMap::Read(const Value& v, std::initializer_list<std::string_view> allowed,
-                     std::initializer_list<std::string_view> required, YamlMap* out) {
+Status YamlMap::Read(const Value& v, const std::vector<std::string_view>& allowed,
+                     const std::vector<std::string_view>& required, YamlMap* out) {
   if (!v.node.IsMap()) return ErrorAt(v, "expected a map, got " + DescribeNode(v.node));
   out->entries_.clear();
   for (auto it = v.node.begin(); it != v.node.end(); ++it) {
@@ -190,6 +195,16 @@ Status ReadPositiveDuration(const Value& v, Millis* out) {
   return Status::Ok();
 }
 
+Status ReadOptionalBool(const YamlMap& map, std::string_view key, bool* out) {
+  if (std::optional<Value> v = map.Find(key)) return ReadBool(*v, out);
+  return Status::Ok();
+}
+
+Status ReadOptionalSqlExpr(const YamlMap& map, std::string_view key, std::optional<SqlExpr>* out) {
+  if (std::optional<Value> v = map.Find(key)) return ReadSqlExpr(*v, &out->emplace());
+  return Status::Ok();
+}
+
 const std::vector<std::string_view> kReferentialActions = {"NO ACTION", "RESTRICT", "CASCADE",
                                                            "SET NULL", "SET DEFAULT"};
 
@@ -199,14 +214,11 @@ Status ReadKeyword(const Value& v, const std::vector<std::string_view>& known,
   PGPHASE_RETURN_IF_ERROR(ReadString(v, &written));
   std::istringstream words(written);
   std::string word, normalized;
-  while (words >> word) {
-    for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    normalized += (normalized.empty() ? "" : " ") + word;
-  }
+  while (words >> word) normalized += (normalized.empty() ? "" : " ") + Upper(word);
   std::string list;
   for (std::string_view k : known) {
-    if (normalized == k) {
-      *out = normalized;
+    if (normalized == Upper(std::string(k))) {
+      *out = k;
       return Status::Ok();
     }
     list += (list.empty() ? "" : ", ") + std::string(k);

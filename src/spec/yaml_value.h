@@ -7,7 +7,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,7 +51,8 @@ SourceLocation LocationOf(const Value& v);
 Status ErrorAt(const Value& v, std::string_view what);
 
 // A keyword from `known` written in any case with any spacing between its words, stored
-// as listed ("set  null" -> "SET NULL"). Errors: "unknown <noun> \"x\"; expected one of: ...".
+// as listed ("set  null" -> "SET NULL"; with a lower-case list, "GiST" -> "gist").
+// Errors: "unknown <noun> \"x\"; expected one of: ...".
 Status ReadKeyword(const Value& v, const std::vector<std::string_view>& known,
                    std::string_view noun, std::string* out);
 
@@ -65,8 +65,8 @@ std::string DescribeNode(const YAML::Node& node);
 // A map whose keys were checked: unique, all in `allowed`, every one of `required` present.
 class YamlMap {
  public:
-  static Status Read(const Value& v, std::initializer_list<std::string_view> allowed,
-                     std::initializer_list<std::string_view> required, YamlMap* out);
+  static Status Read(const Value& v, const std::vector<std::string_view>& allowed,
+                     const std::vector<std::string_view>& required, YamlMap* out);
 
   // The value under `key`, if present.
   std::optional<Value> Find(std::string_view key) const;
@@ -96,5 +96,9 @@ Status ReadBool(const Value& v, bool* out);
 Status ReadPositiveInt(const Value& v, int64_t* out);
 // A duration such as "200ms" or "1h30m", greater than zero.
 Status ReadPositiveDuration(const Value& v, Millis* out);
+
+// The same for an optional key of `map`: `out` is left as it is when the key is absent.
+Status ReadOptionalBool(const YamlMap& map, std::string_view key, bool* out);
+Status ReadOptionalSqlExpr(const YamlMap& map, std::string_view key, std::optional<SqlExpr>* out);
 
 }  // namespace pgphase::spec_internal

@@ -158,10 +158,10 @@ TEST(IndexOpsSpecTest, BadShapesAreRejectedWithTheirLocation) {
        "create_constraint: {table: t, name: c, type: exclusion, columns: [a]}", "2:50",
        "unknown constraint type \"exclusion\""},
       {"check without check", "create_constraint: {table: t, name: c, type: check, columns: [a]}",
-       "2:24", "a check constraint needs check"},
+       "2:24", "a check constraint needs `check`"},
       {"fk without references",
        "create_constraint: {table: t, name: c, type: foreign_key, columns: [a]}", "2:24",
-       "needs references"},
+       "needs `references`"},
       {"fk column count",
        "create_constraint: {table: t, name: c, type: foreign_key, columns: [a, b], references: "
        "{table: r, columns: [x]}}",
@@ -175,7 +175,7 @@ TEST(IndexOpsSpecTest, BadShapesAreRejectedWithTheirLocation) {
       {"bad on_delete",
        "create_constraint: {table: t, name: c, type: foreign_key, columns: [a], references: "
        "{table: r, columns: [x], on_delete: explode}}",
-       "2:125", "unknown value \"explode\""},
+       "2:125", "unknown action \"explode\""},
       {"initially_deferred alone",
        "create_constraint: {table: t, name: c, type: unique, columns: [a], initially_deferred: "
        "true}",

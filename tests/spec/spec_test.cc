@@ -414,9 +414,9 @@ TEST(ParseSpecErrorTest, RejectsBadColumnFields) {
        AddColumnWith("").replace(AddColumnWith("").find("name: c"), 7,
                                  "name: " + std::string(100, 'n')),
        "5:15", p + "name", "is 100 bytes long"},
-      {"unknown key", AddColumnWith("        generated: x\n"), "7:9", p + "generated",
+      {"unknown key", AddColumnWith("        colour: red\n"), "7:9", p + "colour",
        "unknown key; expected one of: name, type, nullable, unique, pk, default, check, "
-       "references, comment"},
+       "references, comment, generated"},
       {"duplicate key", AddColumnWith("        type: text\n"), "7:9", p + "type",
        "duplicate key (first written at line 6)"},
       {"nullable yes", AddColumnWith("        nullable: yes\n"), "7:19", p + "nullable",
@@ -454,8 +454,8 @@ TEST(ParseSpecErrorTest, RejectsBadCheckAndReferences) {
       {"check without name", AddColumnWith("        check:\n          constraint: c > 0\n"), "8:11",
        p + "check.name", "missing required key"},
       {"check unknown key",
-       AddColumnWith("        check: {name: ck, constraint: c > 0, no_inherit: true}\n"), "7:46",
-       p + "check.no_inherit", "unknown key; expected one of: name, constraint"},
+       AddColumnWith("        check: {name: ck, constraint: c > 0, deferrable: true}\n"), "7:46",
+       p + "check.deferrable", "unknown key; expected one of: name, constraint, no_inherit"},
       {"check empty constraint",
        AddColumnWith("        check:\n          name: ck\n          constraint: ''\n"), "9:23",
        p + "check.constraint", "expected a SQL expression, got an empty string"},
@@ -467,9 +467,10 @@ TEST(ParseSpecErrorTest, RejectsBadCheckAndReferences) {
        p + "references.name", "missing required key"},
       {"references unknown key",
        AddColumnWith("        references:\n          name: fk\n          table: p\n"
-                     "          column: id\n          on_update: CASCADE\n"),
-       "11:11", p + "references.on_update",
-       "unknown key; expected one of: name, table, column, on_delete"},
+                     "          column: id\n          columns: [id]\n"),
+       "11:11", p + "references.columns",
+       "unknown key; expected one of: name, table, column, on_delete, on_update, match_type, "
+       "deferrable, initially_deferred"},
       {"references bad on_delete",
        AddColumnWith("        references:\n          name: fk\n          table: p\n"
                      "          column: id\n          on_delete: DELETE\n"),

@@ -182,7 +182,7 @@ TEST(TableOpsSpecTest, ErrorsNameFileLineColumnAndKey) {
        "operations:\n  - create_table:\n      name: t\n      columns:\n        - name: a\n"
        "          type: int\n          references: {name: f, table: u, column: id, "
        "on_delete: explode}\n",
-       "7:66", "references.on_delete", "unknown value \"explode\""},
+       "7:66", "references.on_delete", "unknown action \"explode\""},
       {"generated with both",
        "operations:\n  - create_table:\n      name: t\n      columns:\n        - name: a\n"
        "          type: int\n          generated: {expression: 1, identity: {}}\n",
@@ -195,7 +195,8 @@ TEST(TableOpsSpecTest, ErrorsNameFileLineColumnAndKey) {
       {"unknown constraint type",
        "operations:\n  - create_table:\n      name: t\n      columns: [{name: a, type: int}]\n"
        "      constraints:\n        - {name: c, type: magic}\n",
-       "6:27", "constraints[0].type", "expected one of: CHECK, UNIQUE"},
+       "6:27", "constraints[0].type",
+       "unknown constraint type \"magic\"; expected one of: check, unique"},
       {"fk column count",
        "operations:\n  - create_table:\n      name: t\n      columns: [{name: a, type: int}]\n"
        "      constraints:\n        - name: c\n          type: foreign_key\n"

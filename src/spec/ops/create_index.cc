@@ -1,44 +1,11 @@
-// Readers for the index operations (see spec/ops.h).
-//
-//   create_index: {name, table, columns: [{column, collate, sort, nulls, opclass: {name,
-//                 params}}] (or plain column names), unique, method, predicate,
-//                 storage_parameters}
-//   drop_index:   {name}
+// create_index: {name, table, columns: [{column, collate, sort, nulls, opclass: {name,
+// params}}] (or plain column names), unique, method, predicate, storage_parameters}.
 #include <algorithm>
-#include <array>
-#include <cctype>
 
 #include "spec/ops.h"
 
 namespace pgphase::spec_internal {
 namespace {
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// A scalar that must be one of `allowed` (compared after case folding with `fold`).
-template <size_t N>
-Status ReadChoice(const Value& v, const std::array<std::string_view, N>& allowed, bool upper,
-                  std::string* out) {
-  std::string written;
-  PGPHASE_RETURN_IF_ERROR(ReadString(v, &written));
-  const std::string folded = upper ? Upper(written) : Lower(written);
-  std::string list;
-  for (std::string_view a : allowed) {
-    if (folded == a) {
-      *out = folded;
-      return Status::Ok();
-    }
-    list += (list.empty() ? "" : ", ") + std::string(a);
-  }
-  return ErrorAt(v, "unknown value \"" + written + "\"; expected one of: " + list);
-}
 
 // opclass: {name, params}; params a string ("siglen = 32") or a list of such strings.
 Status ReadOpclass(const Value& v, IndexColumnSpec* out) {
@@ -70,12 +37,10 @@ Status ReadIndexColumn(const Value& v, IndexColumnSpec* out) {
     PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*c, &out->collate));
   }
   if (std::optional<Value> s = map.Find("sort")) {
-    PGPHASE_RETURN_IF_ERROR(
-        ReadChoice(*s, std::array<std::string_view, 2>{"ASC", "DESC"}, true, &out->sort));
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*s, {"ASC", "DESC"}, "value", &out->sort));
   }
   if (std::optional<Value> n = map.Find("nulls")) {
-    PGPHASE_RETURN_IF_ERROR(
-        ReadChoice(*n, std::array<std::string_view, 2>{"FIRST", "LAST"}, true, &out->nulls));
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*n, {"FIRST", "LAST"}, "value", &out->nulls));
   }
   if (std::optional<Value> o = map.Find("opclass")) PGPHASE_RETURN_IF_ERROR(ReadOpclass(*o, out));
   return Status::Ok();
@@ -113,9 +78,8 @@ Status ReadCreateIndex(const Value& /*key*/, const Value& v, Operation* out) {
   if (std::optional<Value> u = map.Find("unique"))
     PGPHASE_RETURN_IF_ERROR(ReadBool(*u, &op.unique));
   if (std::optional<Value> m = map.Find("method")) {
-    PGPHASE_RETURN_IF_ERROR(ReadChoice(
-        *m, std::array<std::string_view, 6>{"btree", "hash", "gist", "spgist", "gin", "brin"},
-        false, &op.method));
+    PGPHASE_RETURN_IF_ERROR(
+        ReadKeyword(*m, {"btree", "hash", "gist", "spgist", "gin", "brin"}, "value", &op.method));
     if (op.unique && op.method != "btree") {
       return ErrorAt(*m, "only btree indexes can be unique, not " + op.method);
     }
@@ -126,15 +90,6 @@ Status ReadCreateIndex(const Value& /*key*/, const Value& v, Operation* out) {
   if (std::optional<Value> s = map.Find("storage_parameters")) {
     PGPHASE_RETURN_IF_ERROR(ReadString(*s, &op.storage_parameters));
   }
-  *out = std::move(op);
-  return Status::Ok();
-}
-
-Status ReadDropIndex(const Value& /*key*/, const Value& v, Operation* out) {
-  YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"name"}, {"name"}, &map));
-  DropIndexOp op;
-  PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
   *out = std::move(op);
   return Status::Ok();
 }
