@@ -168,7 +168,7 @@ Status RunBackfill(RunContext& ctx, const Step& step) {
       tx.exec("SET LOCAL statement_timeout = '" + PgInterval(s.statement_timeout.count()) + "'");
       const BatchOutcome r = walk->Run(tx, batch);
       if (r.finished) {
-        ctx.store.SetStepStatus(tx, m, step.id, "done");
+        ctx.store.SetStepStatus(tx, m, step.id, StepStatus::kDone);
         ctx.store.Event(tx, m, "backfill_done", fmt::format("{} rows", done), Phase::kBackfill,
                         step.id);
         tx.commit();
