@@ -74,14 +74,6 @@ Millis Backoff(int attempt) {
   return Millis(jitter(rng));
 }
 
-void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, bool local) {
-  const std::string scope = local ? "SET LOCAL " : "SET ";
-  tx.exec(scope + "lock_timeout = '" + PgInterval(s.lock_timeout.count()) + "'");
-  // CREATE INDEX CONCURRENTLY may legitimately run for hours.
-  tx.exec(scope + "statement_timeout = '" +
-          (local ? PgInterval(s.statement_timeout.count()) : std::string("0")) + "'");
-}
-
 bool DoneCheck(RunContext& ctx, const Step& step) {
   if (step.done_check.empty()) return false;
   pqxx::nontransaction tx(ctx.conn);
@@ -89,6 +81,13 @@ bool DoneCheck(RunContext& ctx, const Step& step) {
 }
 
 }  // namespace
+
+void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, bool local) {
+  const std::string scope = local ? "SET LOCAL " : "SET ";
+  tx.exec(scope + "lock_timeout = '" + PgInterval(s.lock_timeout.count()) + "'");
+  tx.exec(scope + "statement_timeout = '" +
+          (local ? PgInterval(s.statement_timeout.count()) : std::string("0")) + "'");
+}
 
 bool StopRequested() { return g_stop.load(); }
 
