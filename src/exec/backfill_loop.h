@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "exec/backfill_io.h"
 #include "exec/progress.h"

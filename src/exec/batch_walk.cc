@@ -76,9 +76,9 @@ struct CtidPosition {
 std::string PageTid(long long page) { return fmt::format("({},0)", page); }
 
 // Batch sizes are pages; the settings are rows. They are divided by the table's average
-// rows per page as it was when the walk (re)started (estimated rows / pages, at least one
-// row per page), so batch_size_min/max keep roughly their meaning; a batch is at least
-// one page.
+// rows per page as it was when this walk was made, at the start or resume of the backfill
+// (estimated rows / pages, at least one row per page), so batch_size_min/max keep roughly
+// their meaning; a batch is at least one page.
 // target_batch_time then adapts the size as in keyset mode.
 BatchLimits PageLimits(long long rows, long long pages, const Resolved& s) {
   const double rows_per_page = std::max(1.0, static_cast<double>(rows) / std::max(1LL, pages));
@@ -150,7 +150,7 @@ class CtidWalk final : public BatchWalk {
   ddl::Rel table_;
   std::string sql_;
   CtidPosition at_, pending_;
-  long long rows_, pages_;  // the table's size when the walk (re)started, for Limits
+  long long rows_, pages_;  // the table's size when this walk was made, for Limits
 };
 
 }  // namespace
