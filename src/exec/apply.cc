@@ -162,7 +162,7 @@ Status CheckConflicts(exec::StateStore& store, const Plan& plan) {
         return Status::Invalid(fmt::format(
             "migration {} touches table {}, which unfinished migration {} ({}) also touches; "
             "complete or reverse {} first",
-            plan.migration, t, other.name, other.status, other.name));
+            plan.migration, t, other.name, exec::StatusName(other.status), other.name));
       }
     }
   }
@@ -175,7 +175,7 @@ Result<Plan> LoadOrRegister(pqxx::connection& conn, exec::StateStore& store, con
   std::optional<exec::MigrationRow> row;
   if (store.Exists()) row = store.LoadMigration(spec.name);
   const std::string checksum = Md5(conn, spec.text);
-  if (row && row->status != "reversed") {
+  if (row && row->status != exec::MigrationStatus::kReversed) {
     if (row->checksum != checksum) {
       return Status::Invalid(fmt::format(
           "{}: the spec changed since migration {} was first applied (checksum {} recorded, {} "
@@ -220,16 +220,16 @@ Status ApplyLocked(pqxx::connection& conn, exec::StateStore& store, const Change
   Result<Plan> plan = LoadOrRegister(conn, store, spec, out);
   if (!plan.ok()) return plan.status();
   const std::string& name = spec.name;
-  if (store.LoadMigration(name)->status == "completed") {
+  if (store.LoadMigration(name)->status == exec::MigrationStatus::kCompleted) {
     out << fmt::format("migration {} is already completed\n", name);
     return Status::Ok();
   }
   store.SetPauseRequested(name, false);
-  store.SetMigrationStatus(name, "in_progress");
+  store.SetMigrationStatus(name, exec::MigrationStatus::kInProgress);
   exec::RunContext ctx{conn, store, *plan, settings, out};
   for (Phase phase : kAllPhases) {
     if (PhaseIndex(phase) > PhaseIndex(options.through)) break;
-    if (store.PhaseStatus(name, phase) == "done") continue;
+    if (store.LoadPhaseStatus(name, phase) == exec::PhaseStatus::kDone) continue;
     if (Status drift = CheckDrift(conn, *plan, phase); !drift.ok()) {
       store.Event(name, "drift", drift.message(), phase);
       return drift;
@@ -245,7 +245,7 @@ Status ApplyLocked(pqxx::connection& conn, exec::StateStore& store, const Change
     if (!st.ok()) return st;
   }
   if (options.through == Phase::kContract) {
-    store.SetMigrationStatus(name, "completed");
+    store.SetMigrationStatus(name, exec::MigrationStatus::kCompleted);
     out << fmt::format("migration {} completed\n", name);
   } else {
     out << fmt::format("migration {} is through {}\n", name, PhaseName(options.through));
@@ -277,7 +277,8 @@ Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conn
     exec::StateStore store(**conn);
     if (store.Exists()) {
       auto row = store.LoadMigration(spec.name);
-      if (row && row->status != "reversed" && row->checksum == Md5(**conn, spec.text))
+      if (row && row->status != exec::MigrationStatus::kReversed &&
+          row->checksum == Md5(**conn, spec.text))
         return ParsePlanJson(row->plan_json);
     }
     return FreshPlan(**conn, spec);
@@ -293,18 +294,18 @@ Status ReverseLocked(pqxx::connection& conn, exec::StateStore& store, const std:
   std::optional<exec::MigrationRow> row;
   if (store.Exists()) row = store.LoadMigration(name);
   if (!row) return Status::Invalid("no migration named " + name + " has been applied");
-  if (row->status == "reversed") {
+  if (row->status == exec::MigrationStatus::kReversed) {
     out << fmt::format("migration {} is already reversed\n", name);
     return Status::Ok();
   }
   Result<Plan> plan = ParsePlanJson(row->plan_json);
   if (!plan.ok()) return plan.status();
-  const std::string contract = store.PhaseStatus(name, Phase::kContract);
-  if (contract != "pending" && contract != "reversed") {
+  const exec::PhaseStatus contract = store.LoadPhaseStatus(name, Phase::kContract);
+  if (contract != exec::PhaseStatus::kPending && contract != exec::PhaseStatus::kReversed) {
     return Status::Invalid(fmt::format(
         "migration {} has run contract ({}), which is irreversible: the old columns and "
         "triggers are gone",
-        name, contract));
+        name, exec::StatusName(contract)));
   }
   Result<exec::Resolved> settings = Resolve({}, options.locks, {});
   if (!settings.ok()) return settings.status();
@@ -312,15 +313,16 @@ Status ReverseLocked(pqxx::connection& conn, exec::StateStore& store, const std:
   const int stop_at = options.to ? PhaseIndex(*options.to) : -1;
   for (int i = PhaseIndex(Phase::kSwap); i > stop_at; --i) {
     const Phase phase = kAllPhases[i];
-    const std::string status = store.PhaseStatus(name, phase);
-    if (status == "pending" || status == "reversed") continue;
+    const exec::PhaseStatus status = store.LoadPhaseStatus(name, phase);
+    if (status == exec::PhaseStatus::kPending || status == exec::PhaseStatus::kReversed) continue;
     Status st = exec::ReversePhase(ctx, phase);
     if (!st.ok()) {
       store.Event(name, "reverse_failed", st.message(), phase);
       return st;
     }
   }
-  store.SetMigrationStatus(name, options.to ? "in_progress" : "reversed");
+  store.SetMigrationStatus(
+      name, options.to ? exec::MigrationStatus::kInProgress : exec::MigrationStatus::kReversed);
   out << (options.to
               ? fmt::format("migration {} is back to the end of {}\n", name, PhaseName(*options.to))
               : fmt::format("migration {} reversed\n", name));

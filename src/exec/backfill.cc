@@ -1,115 +1,33 @@
-// The backfill loop: batches (keyset or ctid ranges, see batch_walk.h), each committing its
-// rows and its checkpoint in one transaction, so a crash at any instant loses nothing and
-// redoes nothing.
+// RunBackfill: the backfill loop (backfill_loop.h) over the database. Each batch commits
+// its rows and its checkpoint in one transaction, so a crash at any instant loses nothing
+// and redoes nothing.
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cstdio>
+#include <type_traits>
 
-#include "exec/batch_walk.h"
+#include "exec/backfill_io.h"
+#include "exec/backfill_loop.h"
 #include "exec/db.h"
-#include "exec/replica.h"
-#include "exec/runner.h"
 #include "pgphase/sql.h"
 
 namespace pgphase::exec {
 namespace {
 
-// Progress on a terminal (one updating line) or in logs (a line every few seconds).
-class Progress {
- public:
-  Progress(std::ostream& out, std::string table, std::string_view unit, long long total,
-           long long done)
-      : out_(out),
-        table_(std::move(table)),
-        unit_(unit),
-        total_(total),
-        start_done_(done),
-        tty_(isatty(STDOUT_FILENO) == 1) {}
-
-  // What holds the backfill back now ("" when nothing): shown until it clears.
-  void SetThrottle(const std::string& reason) {
-    if (reason != throttle_) last_ = {};  // show a change at once
-    throttle_ = reason;
-  }
-
-  void Update(long long done, long long batch, bool final = false) {
-    const auto now = Clock::now();
-    if (!final && now - last_ < (tty_ ? Millis(100) : Millis(5000))) return;
-    last_ = now;
-    const double secs = std::chrono::duration<double>(now - start_).count();
-    const double rate = secs > 0 ? (done - start_done_) / secs : 0;
-    const long long total = std::max(total_, done);
-    const double pct = total > 0 ? 100.0 * done / total : 100.0;
-    const std::string eta =
-        rate > 0 && !final
-            ? FormatDuration(Millis(static_cast<long long>(1000.0 * (total - done) / rate)))
-            : "-";
-    std::string line = fmt::format(
-        "  backfill {}: {}/{} rows ({:.0f}%), {:.0f} rows/s, ETA {}, "
-        "batch {}{}",
-        table_, done, total, pct, rate, eta, batch, unit_ == "rows" ? "" : " " + unit_);
-    if (!throttle_.empty()) line += ", throttled: " + throttle_;
-    if (tty_) {
-      constexpr int kWidth = 24;
-      const int filled = static_cast<int>(kWidth * pct / 100.0);
-      line = "\r  [" + std::string(filled, '#') + std::string(kWidth - filled, ' ') + "]" +
-             line.substr(1) + "\033[K";
-      out_ << line << (final ? "\n" : "") << std::flush;
+// Runs `f`, turning what it throws (libpqxx, the walk) into a failure in `context`.
+template <class F>
+auto Try(const std::string& context, F&& f) {
+  using T = std::invoke_result_t<F>;
+  using R = std::conditional_t<std::is_void_v<T>, Status, Result<T>>;
+  try {
+    if constexpr (std::is_void_v<T>) {
+      f();
+      return R(Status::Ok());
     } else {
-      out_ << line << "\n" << std::flush;
+      return R(f());
     }
-  }
-
- private:
-  std::ostream& out_;
-  std::string table_;
-  std::string unit_;  // of the batch size; shown unless rows
-  long long total_;
-  long long start_done_;
-  bool tty_;
-  Clock::time_point start_ = Clock::now();
-  Clock::time_point last_{};
-  std::string throttle_;
-};
-
-long long NextBatchSize(long long batch, Millis elapsed, Millis target_time,
-                        const BatchLimits& limits) {
-  const double target = static_cast<double>(target_time.count());
-  const double took = std::max<double>(1.0, static_cast<double>(elapsed.count()));
-  const double factor = std::clamp(target / took, 0.5, 2.0);
-  return std::clamp(static_cast<long long>(batch * factor), limits.min, limits.max);
-}
-
-// Holds the backfill while a standby replays further behind than --max-replica-lag,
-// still honouring stop signals, the window end and `pgphase pause` meanwhile.
-Status WaitForReplicas(RunContext& ctx, const Step& step, ReplicaLagMonitor& monitor,
-                       Progress& progress, long long done, long long batch) {
-  const Resolved& s = ctx.settings;
-  if (!s.max_replica_lag) return Status::Ok();
-  bool throttled = false;
-  for (;;) {
-    const std::optional<ReplicaLag> lag = monitor.Worst(ctx.conn);
-    if (!lag || lag->seconds * 1000.0 <= static_cast<double>(s.max_replica_lag->count())) {
-      progress.SetThrottle("");
-      return Status::Ok();
-    }
-    const std::string reason = fmt::format("replica {} replay lag {:.1f}s > {}", lag->standby,
-                                           lag->seconds, FormatDuration(*s.max_replica_lag));
-    if (!throttled) {
-      ctx.store.Event(ctx.plan.migration, "throttled", reason, Phase::kBackfill, step.id);
-      throttled = true;
-    }
-    progress.SetThrottle(reason);
-    progress.Update(done, batch);
-    if (StopRequested())
-      return Status::Stopped("stopped by signal while throttled; checkpoint kept");
-    if (s.deadline && Clock::now() >= *s.deadline)
-      return Status::Stopped(s.deadline_reason + " while throttled; checkpoint kept");
-    if (ctx.store.PauseRequested(ctx.plan.migration))
-      return Status::Stopped("paused by `pgphase pause` while throttled; checkpoint kept");
-    InterruptibleSleep(Millis(250));
+  } catch (const std::exception& e) {
+    return R(FromException(e, context));
   }
 }
 
@@ -124,92 +42,104 @@ long long EstimateRows(pqxx::connection& conn, const BackfillJob& job) {
   return n;
 }
 
+// BackfillIo over the run's connection and state store, for one backfill step.
+class DbBackfillIo final : public BackfillIo {
+ public:
+  DbBackfillIo(RunContext& ctx, const Step& step)
+      : ctx_(ctx),
+        job_(*step.backfill),
+        migration_(ctx.plan.migration),
+        step_id_(step.id),
+        context_(fmt::format("migration {}, phase backfill, step {}", migration_, step_id_)) {}
+
+  Result<BackfillRow> LoadCheckpoint() override {
+    return Try(context_, [&] { return ctx_.store.LoadBackfill(migration_, step_id_); });
+  }
+
+  Result<long long> StartBackfill() override {
+    return Try(context_, [&] {
+      const long long total = EstimateRows(ctx_.conn, job_);
+      ctx_.store.StartBackfill(migration_, step_id_, total);
+      return total;
+    });
+  }
+
+  Status OpenWalk(const BackfillRow& at) override {
+    return Try(context_, [&] { walk_ = MakeBatchWalk(ctx_.conn, job_, at); });
+  }
+
+  std::string Unit() const override { return std::string(walk_->Unit()); }
+  BatchLimits Limits(const Resolved& s) const override { return walk_->Limits(s); }
+  BatchResult RunBatch(long long size, const Resolved& s) override;
+
+  Status Finish(long long rows_done) override {
+    return Try(context_, [&] {
+      pqxx::work tx(ctx_.conn);
+      ctx_.store.SetStepStatus(tx, migration_, step_id_, StepStatus::kDone);
+      ctx_.store.Event(tx, migration_, "backfill_done", fmt::format("{} rows", rows_done),
+                       Phase::kBackfill, step_id_);
+      tx.commit();
+    });
+  }
+
+  Result<std::optional<ReplicaLag>> WorstReplicaLag() override {
+    return Try(context_ + ": reading pg_stat_replication",
+               [&] { return replicas_.Worst(ctx_.conn); });
+  }
+
+  Result<bool> PauseRequested() override {
+    return Try(context_, [&] { return ctx_.store.PauseRequested(migration_); });
+  }
+
+  Status Event(const std::string& event, const std::string& detail) override {
+    return Try(context_,
+               [&] { ctx_.store.Event(migration_, event, detail, Phase::kBackfill, step_id_); });
+  }
+
+  Clock::time_point Now() override { return Clock::now(); }
+  void Sleep(Millis d) override { InterruptibleSleep(d); }
+  bool StopRequested() override { return exec::StopRequested(); }
+
+ private:
+  RunContext& ctx_;
+  const BackfillJob& job_;
+  const std::string& migration_;
+  const std::string step_id_;
+  const std::string context_;
+  std::unique_ptr<BatchWalk> walk_;
+  ReplicaLagMonitor replicas_;
+};
+
+BatchResult DbBackfillIo::RunBatch(long long size, const Resolved& s) {
+  try {
+    pqxx::work tx(ctx_.conn);
+    ApplyTimeouts(tx, s, true);
+    const BatchOutcome r = walk_->Run(tx, size);
+    if (r.finished) {
+      tx.abort();  // nothing ran that needs keeping
+      return BatchDone{r, false};
+    }
+    const bool paused =
+        ctx_.store.Checkpoint(tx, migration_, step_id_, walk_->Pending(), r.scanned, size);
+    tx.commit();
+    walk_->Advance();
+    return BatchDone{r, paused};
+  } catch (const pqxx::sql_error& e) {
+    if (e.sqlstate() == kLockNotAvailable || e.sqlstate() == kQueryCanceled)
+      return BatchTimedOut{e.sqlstate(), FromSqlError(e, context_)};
+    return FromSqlError(e, context_);
+  } catch (const std::exception& e) {
+    return FromException(e, context_);
+  }
+}
+
 }  // namespace
 
 Status RunBackfill(RunContext& ctx, const Step& step) {
-  const BackfillJob& job = *step.backfill;
-  const std::string& m = ctx.plan.migration;
-  const std::string context = fmt::format("migration {}, phase backfill, step {}", m, step.id);
-  const Resolved& s = ctx.settings;
-  BackfillRow state;
-  std::unique_ptr<BatchWalk> walk;
-  try {
-    state = ctx.store.LoadBackfill(m, step.id);
-    if (state.rows_done == 0) {
-      state.rows_total = EstimateRows(ctx.conn, job);
-      ctx.store.StartBackfill(m, step.id, state.rows_total);
-    }
-    walk = MakeBatchWalk(ctx.conn, job, state, s);
-  } catch (const std::exception& e) {
-    return FromException(e, context);
-  }
-  const BatchLimits limits = walk->Limits();
-  long long batch = state.batch_size > 0 ? state.batch_size : limits.initial;
-  batch = std::clamp(batch, limits.min, limits.max);
-  long long done = state.rows_done;
-  Progress progress(ctx.out, job.table, walk->Unit(), state.rows_total, done);
-  ReplicaLagMonitor replicas;
-  int failures = 0;
-
-  for (;;) {
-    if (StopRequested())
-      return Status::Stopped("stopped by signal during backfill; checkpoint kept");
-    if (s.deadline && Clock::now() >= *s.deadline)
-      return Status::Stopped(s.deadline_reason + "; backfill checkpoint kept");
-    try {
-      PGPHASE_RETURN_IF_ERROR(WaitForReplicas(ctx, step, replicas, progress, done, batch));
-    } catch (const std::exception& e) {
-      return FromException(e, context + ": reading pg_stat_replication");
-    }
-    const auto t0 = Clock::now();
-    try {
-      pqxx::work tx(ctx.conn);
-      tx.exec("SET LOCAL lock_timeout = '" + PgInterval(s.lock_timeout.count()) + "'");
-      tx.exec("SET LOCAL statement_timeout = '" + PgInterval(s.statement_timeout.count()) + "'");
-      const BatchOutcome r = walk->Run(tx, batch);
-      if (r.finished) {
-        ctx.store.SetStepStatus(tx, m, step.id, "done");
-        ctx.store.Event(tx, m, "backfill_done", fmt::format("{} rows", done), Phase::kBackfill,
-                        step.id);
-        tx.commit();
-        break;
-      }
-      if (!r.restarted.empty()) {
-        ctx.out << "\n  " << r.restarted << "\n" << std::flush;
-        ctx.store.Event(tx, m, "backfill_restarted", r.restarted, Phase::kBackfill, step.id);
-      }
-      const auto elapsed = std::chrono::duration_cast<Millis>(Clock::now() - t0);
-      const long long next = NextBatchSize(batch, elapsed, s.target_batch_time, limits);
-      const bool paused = ctx.store.Checkpoint(tx, m, step.id, walk->Pending(), r.scanned, next);
-      tx.commit();
-      walk->Advance();
-      done += r.scanned;
-      progress.Update(done, batch);
-      batch = next;
-      failures = 0;
-      if (paused) {
-        progress.Update(done, batch, true);
-        return Status::Stopped("paused by `pgphase pause`; backfill checkpoint kept");
-      }
-    } catch (const pqxx::sql_error& e) {
-      const bool timeout = e.sqlstate() == kLockNotAvailable || e.sqlstate() == kQueryCanceled;
-      if (!timeout || StopRequested()) return FromSqlError(e, context);
-      if (++failures > s.lock_retries)
-        return FromSqlError(e, context + fmt::format(": {} batches in a row timed out", failures));
-      batch = std::max(limits.min, batch / 2);
-      ctx.out << fmt::format("  batch timed out (SQLSTATE {}); retrying with batch size {}\n",
-                             e.sqlstate(), batch)
-              << std::flush;
-      ctx.store.Event(m, "batch_timeout", e.sqlstate(), Phase::kBackfill, step.id);
-      InterruptibleSleep(Millis(100 * failures));
-      continue;
-    } catch (const std::exception& e) {
-      return FromException(e, context);
-    }
-    if (s.batch_delay.count() > 0) InterruptibleSleep(s.batch_delay);
-  }
-  progress.Update(done, batch, true);
-  return Status::Ok();
+  DbBackfillIo io(ctx, step);
+  const FixedBackfillSettings settings(ctx.settings);
+  BackfillLoop loop(io, settings, {ctx.out, isatty(STDOUT_FILENO) == 1, step.backfill->table});
+  return loop.Run();
 }
 
 }  // namespace pgphase::exec

@@ -22,8 +22,8 @@ std::vector<ddl::Assignment> Assignments(const BackfillJob& job) {
 
 class KeysetWalk final : public BatchWalk {
  public:
-  KeysetWalk(const BackfillJob& job, std::vector<std::string> last_key, const Resolved& s)
-      : keys_(std::move(last_key)), limits_{s.batch_size_min, s.batch_size_max, kInitialBatchRows} {
+  KeysetWalk(const BackfillJob& job, std::vector<std::string> last_key)
+      : keys_(std::move(last_key)) {
     std::vector<std::string> names, types;
     for (const auto& k : job.key) {
       names.push_back(k.name);
@@ -35,7 +35,9 @@ class KeysetWalk final : public BatchWalk {
   }
 
   std::string_view Unit() const override { return "rows"; }
-  BatchLimits Limits() const override { return limits_; }
+  BatchLimits Limits(const Resolved& s) const override {
+    return {s.batch_size_min, s.batch_size_max, kInitialBatchRows};
+  }
 
   BatchOutcome Run(pqxx::transaction_base& tx, long long size) override {
     std::vector<std::string> params = keys_;
@@ -55,7 +57,6 @@ class KeysetWalk final : public BatchWalk {
  private:
   std::vector<std::string> keys_;  // the last key done; empty before the first batch
   std::vector<std::string> pending_;
-  BatchLimits limits_;
   std::string first_sql_, next_sql_;
 };
 
@@ -75,8 +76,9 @@ struct CtidPosition {
 std::string PageTid(long long page) { return fmt::format("({},0)", page); }
 
 // Batch sizes are pages; the settings are rows. They are divided by the table's average
-// rows per page when the walk (re)starts (estimated rows / pages, at least one row per
-// page), so batch_size_min/max keep roughly their meaning; a batch is at least one page.
+// rows per page as it was when this walk was made, at the start or resume of the backfill
+// (estimated rows / pages, at least one row per page), so batch_size_min/max keep roughly
+// their meaning; a batch is at least one page.
 // target_batch_time then adapts the size as in keyset mode.
 BatchLimits PageLimits(long long rows, long long pages, const Resolved& s) {
   const double rows_per_page = std::max(1.0, static_cast<double>(rows) / std::max(1LL, pages));
@@ -92,17 +94,17 @@ BatchLimits PageLimits(long long rows, long long pages, const Resolved& s) {
 
 class CtidWalk final : public BatchWalk {
  public:
-  CtidWalk(pqxx::connection& conn, const BackfillJob& job, const BackfillRow& state,
-           const Resolved& s)
+  CtidWalk(pqxx::connection& conn, const BackfillJob& job, const BackfillRow& state)
       : table_{job.schema, job.table},
-        sql_(ddl::BackfillCtidBatch(table_, Assignments(job), job.only_where)) {
+        sql_(ddl::BackfillCtidBatch(table_, Assignments(job), job.only_where)),
+        rows_(state.rows_total) {
     at_ = state.last_key.empty() ? Start(conn) : FromKey(state.last_key);
     pending_ = at_;
-    limits_ = PageLimits(state.rows_total, at_.end, s);
+    pages_ = at_.end;
   }
 
   std::string_view Unit() const override { return "pages"; }
-  BatchLimits Limits() const override { return limits_; }
+  BatchLimits Limits(const Resolved& s) const override { return PageLimits(rows_, pages_, s); }
 
   BatchOutcome Run(pqxx::transaction_base& tx, long long size) override {
     if (at_.next >= at_.end) return BatchOutcome::Finished();
@@ -148,15 +150,15 @@ class CtidWalk final : public BatchWalk {
   ddl::Rel table_;
   std::string sql_;
   CtidPosition at_, pending_;
-  BatchLimits limits_;
+  long long rows_, pages_;  // the table's size when this walk was made, for Limits
 };
 
 }  // namespace
 
 std::unique_ptr<BatchWalk> MakeBatchWalk(pqxx::connection& conn, const BackfillJob& job,
-                                         const BackfillRow& state, const Resolved& s) {
-  if (job.ByCtid()) return std::make_unique<CtidWalk>(conn, job, state, s);
-  return std::make_unique<KeysetWalk>(job, state.last_key, s);
+                                         const BackfillRow& state) {
+  if (job.ByCtid()) return std::make_unique<CtidWalk>(conn, job, state);
+  return std::make_unique<KeysetWalk>(job, state.last_key);
 }
 
 }  // namespace pgphase::exec

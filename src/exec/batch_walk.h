@@ -41,7 +41,9 @@ class BatchWalk {
  public:
   virtual ~BatchWalk() = default;
   virtual std::string_view Unit() const = 0;  // "rows", "pages"
-  virtual BatchLimits Limits() const = 0;
+  // The limits for batch_size_min/max of `s` (rows), in the walk's unit. Asked again before
+  // each batch, so settings that change while the backfill runs take effect.
+  virtual BatchLimits Limits(const Resolved& s) const = 0;
   // Runs one batch of `size` units inside `tx`, which the caller commits or rolls back.
   // Throws what libpqxx throws.
   virtual BatchOutcome Run(pqxx::transaction_base& tx, long long size) = 0;
@@ -55,6 +57,6 @@ class BatchWalk {
 // reads the table's size here to fix where it ends. Throws what libpqxx throws, and
 // std::runtime_error for a checkpoint it cannot read or a table it cannot walk.
 std::unique_ptr<BatchWalk> MakeBatchWalk(pqxx::connection& conn, const BackfillJob& job,
-                                         const BackfillRow& state, const Resolved& s);
+                                         const BackfillRow& state);
 
 }  // namespace pgphase::exec

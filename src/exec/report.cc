@@ -11,8 +11,16 @@
 namespace pgphase {
 namespace {
 
+using exec::MigrationStatus;
+using exec::PhaseStatus;
+using exec::StatusName;
+
 struct PhaseRow {
-  std::string migration, migration_status, phase, status, started_at, finished_at, last_error;
+  std::string migration;
+  MigrationStatus migration_status = MigrationStatus::kPending;
+  std::string phase;
+  PhaseStatus status = PhaseStatus::kPending;
+  std::string started_at, finished_at, last_error;
   int attempts = 0;
   bool has_progress = false;
   long long rows_done = 0, rows_total = 0;
@@ -44,9 +52,9 @@ std::vector<PhaseRow> LoadRows(pqxx::connection& conn, const std::string& migrat
   for (const auto& r : tx.exec_params(kStatusQuery, migration)) {
     PhaseRow p;
     p.migration = r[0].c_str();
-    p.migration_status = r[1].c_str();
+    p.migration_status = exec::StoredStatus<MigrationStatus>(r[1].c_str());
     p.phase = r[2].c_str();
-    p.status = r[3].c_str();
+    p.status = exec::StoredStatus<PhaseStatus>(r[3].c_str());
     p.started_at = r[4].c_str();
     p.finished_at = r[5].c_str();
     p.attempts = r[6].as<int>();
@@ -72,10 +80,10 @@ std::string RenderJson(const std::vector<PhaseRow>& rows) {
   for (const auto& p : rows) {
     if (migrations.empty() || migrations.back()["name"] != p.migration) {
       migrations.push_back({{"name", p.migration},
-                            {"status", p.migration_status},
+                            {"status", std::string(StatusName(p.migration_status))},
                             {"phases", ordered_json::array()}});
     }
-    ordered_json phase = {{"name", p.phase}, {"status", p.status}};
+    ordered_json phase = {{"name", p.phase}, {"status", std::string(StatusName(p.status))}};
     if (!p.started_at.empty()) phase["started_at"] = p.started_at;
     if (!p.finished_at.empty()) phase["finished_at"] = p.finished_at;
     if (p.attempts > 0) phase["attempts"] = p.attempts;
@@ -97,14 +105,15 @@ std::string RenderText(const std::vector<PhaseRow>& rows) {
   for (const auto& p : rows) {
     if (p.migration != current) {
       current = p.migration;
-      out += fmt::format("{}{}  {}\n", out.empty() ? "" : "\n", p.migration, p.migration_status);
+      out += fmt::format("{}{}  {}\n", out.empty() ? "" : "\n", p.migration,
+                         StatusName(p.migration_status));
     }
-    out += fmt::format("  {:<9} {:<9}", p.phase, p.status);
+    out += fmt::format("  {:<9} {:<9}", p.phase, StatusName(p.status));
     if (!p.started_at.empty()) out += " " + p.started_at;
     if (!p.finished_at.empty()) out += " -> " + p.finished_at;
     if (p.has_progress) {
       out += fmt::format("  {}/{} rows, {:.0f} rows/s", p.rows_done, p.rows_total, Rate(p));
-      if (p.status == "running") out += fmt::format(", ETA {:.0f}s", Eta(p));
+      if (p.status == PhaseStatus::kRunning) out += fmt::format(", ETA {:.0f}s", Eta(p));
     }
     out += "\n";
     if (!p.last_error.empty()) out += "    last error: " + p.last_error + "\n";
@@ -141,17 +150,20 @@ Status WaitForPhase(const std::string& conninfo, const std::string& migration, P
     for (;;) {
       std::optional<exec::MigrationRow> row;
       if (store.Exists()) row = store.LoadMigration(migration);
-      const std::string status = row ? store.PhaseStatus(migration, phase) : "not registered";
+      const PhaseStatus phase_status =
+          row ? store.LoadPhaseStatus(migration, phase) : PhaseStatus::kPending;
+      const std::string status = row ? std::string(StatusName(phase_status)) : "not registered";
       if (status != last) {
         out << fmt::format("{} {}: {}\n", migration, PhaseName(phase), status) << std::flush;
         last = status;
       }
-      if (row && status == "done") return Status::Ok();
-      if (row && (row->status == "reversed" || row->status == "failed")) {
+      if (row && phase_status == PhaseStatus::kDone) return Status::Ok();
+      if (row &&
+          (row->status == MigrationStatus::kReversed || row->status == MigrationStatus::kFailed)) {
         return Status::Failure(
             fmt::format("migration {} is {}; phase {} will not complete "
                         "without an operator",
-                        migration, row->status, PhaseName(phase)));
+                        migration, StatusName(row->status), PhaseName(phase)));
       }
       if (exec::Clock::now() >= deadline || exec::StopRequested()) {
         return Status::GateNotReached(

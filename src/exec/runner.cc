@@ -74,14 +74,6 @@ Millis Backoff(int attempt) {
   return Millis(jitter(rng));
 }
 
-void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, bool local) {
-  const std::string scope = local ? "SET LOCAL " : "SET ";
-  tx.exec(scope + "lock_timeout = '" + PgInterval(s.lock_timeout.count()) + "'");
-  // CREATE INDEX CONCURRENTLY may legitimately run for hours.
-  tx.exec(scope + "statement_timeout = '" +
-          (local ? PgInterval(s.statement_timeout.count()) : std::string("0")) + "'");
-}
-
 bool DoneCheck(RunContext& ctx, const Step& step) {
   if (step.done_check.empty()) return false;
   pqxx::nontransaction tx(ctx.conn);
@@ -89,6 +81,13 @@ bool DoneCheck(RunContext& ctx, const Step& step) {
 }
 
 }  // namespace
+
+void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, bool local) {
+  const std::string scope = local ? "SET LOCAL " : "SET ";
+  tx.exec(scope + "lock_timeout = '" + PgInterval(s.lock_timeout.count()) + "'");
+  tx.exec(scope + "statement_timeout = '" +
+          (local ? PgInterval(s.statement_timeout.count()) : std::string("0")) + "'");
+}
 
 bool StopRequested() { return g_stop.load(); }
 
@@ -152,7 +151,7 @@ namespace {
 
 Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
   const std::string& m = ctx.plan.migration;
-  if (ctx.store.StepStatus(m, step.id) == "done") return Status::Ok();
+  if (ctx.store.LoadStepStatus(m, step.id) == StepStatus::kDone) return Status::Ok();
   const auto t0 = Clock::now();
   const std::string context =
       fmt::format("migration {}, phase {}, step {}", m, PhaseName(phase), step.id);
@@ -161,7 +160,7 @@ Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
     st = RunBackfill(ctx, step);
   } else {
     auto record = [&](pqxx::transaction_base& tx) {
-      ctx.store.SetStepStatus(tx, m, step.id, "done");
+      ctx.store.SetStepStatus(tx, m, step.id, StepStatus::kDone);
       ctx.store.Event(tx, m, "step_done", step.statement->sql, phase, step.id);
     };
     if (!step.statement->transactional) {
@@ -171,7 +170,7 @@ Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
         tx.commit();
         return Status::Ok();
       }
-      ctx.store.SetStepStatus(m, step.id, "running");
+      ctx.store.SetStepStatus(m, step.id, StepStatus::kRunning);
     }
     st = RunStatement(ctx, *step.statement, context, record, step.cleanup);
   }
@@ -188,19 +187,19 @@ Status RunPhase(RunContext& ctx, Phase phase) {
   const PhasePlan& p = ctx.plan.phase(phase);
   ctx.out << fmt::format("phase {}{}\n", PhaseName(phase), p.steps.empty() ? ": nothing to do" : "")
           << std::flush;
-  ctx.store.SetPhaseStatus(m, phase, "running");
+  ctx.store.SetPhaseStatus(m, phase, PhaseStatus::kRunning);
   for (const Step& step : p.steps) {
     if (StopRequested())
       return Status::Stopped(fmt::format("stopped by signal before step {}", step.id));
     Status st = RunStep(ctx, phase, step);
     if (st.code() == ExitCode::kStopped) return st;
     if (!st.ok()) {
-      ctx.store.SetPhaseStatus(m, phase, "failed", st.message());
-      ctx.store.SetMigrationStatus(m, "failed");
+      ctx.store.SetPhaseStatus(m, phase, PhaseStatus::kFailed, st.message());
+      ctx.store.SetMigrationStatus(m, MigrationStatus::kFailed);
       return st;
     }
   }
-  ctx.store.SetPhaseStatus(m, phase, "done");
+  ctx.store.SetPhaseStatus(m, phase, PhaseStatus::kDone);
   return Status::Ok();
 }
 
@@ -210,8 +209,8 @@ Status ReversePhase(RunContext& ctx, Phase phase) {
   ctx.out << fmt::format("reverse {}\n", PhaseName(phase)) << std::flush;
   for (auto it = p.steps.rbegin(); it != p.steps.rend(); ++it) {
     const Step& step = *it;
-    const std::string status = ctx.store.StepStatus(m, step.id);
-    if (status != "done" && status != "running") continue;
+    const StepStatus status = ctx.store.LoadStepStatus(m, step.id);
+    if (status != StepStatus::kDone && status != StepStatus::kRunning) continue;
     if (StopRequested())
       return Status::Stopped(fmt::format("stopped by signal before reversing step {}", step.id));
     const std::string context =
@@ -221,12 +220,12 @@ Status ReversePhase(RunContext& ctx, Phase phase) {
       PGPHASE_RETURN_IF_ERROR(RunStatement(ctx, step.reverse[i], context, nullptr));
     }
     pqxx::work tx(ctx.conn);
-    ctx.store.SetStepStatus(tx, m, step.id, "reversed");
+    ctx.store.SetStepStatus(tx, m, step.id, StepStatus::kReversed);
     ctx.store.Event(tx, m, "step_reversed", "", phase, step.id);
     tx.commit();
     ctx.out << fmt::format("  undid {}\n", step.id) << std::flush;
   }
-  ctx.store.SetPhaseStatus(m, phase, "reversed");
+  ctx.store.SetPhaseStatus(m, phase, PhaseStatus::kReversed);
   return Status::Ok();
 }
 

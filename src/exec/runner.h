@@ -44,6 +44,11 @@ bool StopRequested();
 // Sleeps up to `d`, waking early when a stop is requested.
 void InterruptibleSleep(Millis d);
 
+// SET LOCAL (local: for the transaction) or SET (for the session) lock_timeout and
+// statement_timeout from `s`. A session-level statement_timeout is 0: CREATE INDEX
+// CONCURRENTLY may legitimately run for hours.
+void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, bool local);
+
 // Runs one statement with SET LOCAL lock_timeout / statement_timeout (transactional)
 // or session-level settings (non-transactional), retrying lock timeouts with capped
 // exponential backoff and jitter. `cleanup` runs before every attempt of a

@@ -12,6 +12,8 @@ constexpr long long kExecutorLockKey = 0x70677068617365LL;
 // Serializes creation and upgrade of the state schema.
 constexpr long long kSchemaLockKey = 0x70677068617366LL;
 
+// Version 1 as existing databases hold it: frozen, hence its CHECK constraints spell the
+// statuses out rather than take them from statuses.h.
 constexpr const char* kSchemaV1 = R"(
 CREATE TABLE pgphase.migrations (
   name            text PRIMARY KEY,
@@ -76,6 +78,11 @@ CREATE TABLE pgphase.events (
 
 std::string PhaseOrNull(std::optional<Phase> phase) {
   return phase ? std::string(PhaseName(*phase)) : std::string();
+}
+
+template <class E>
+std::string Name(E status) {
+  return std::string(StatusName(status));
 }
 
 }  // namespace
@@ -170,7 +177,8 @@ std::optional<MigrationRow> StateStore::LoadMigration(const std::string& name) {
       "SELECT name, checksum, status, plan::text, tables FROM pgphase.migrations WHERE name = $1",
       name);
   if (r.empty()) return std::nullopt;
-  return MigrationRow{r[0][0].c_str(), r[0][1].c_str(), r[0][2].c_str(), r[0][3].c_str(),
+  return MigrationRow{r[0][0].c_str(), r[0][1].c_str(),
+                      StoredStatus<MigrationStatus>(r[0][2].c_str()), r[0][3].c_str(),
                       ParseTextArray(r[0][4].c_str())};
 }
 
@@ -178,12 +186,12 @@ std::vector<MigrationRow> StateStore::Unfinished(const std::string& except) {
   pqxx::nontransaction tx(conn_);
   auto r = tx.exec_params(
       "SELECT name, checksum, status, '', tables FROM pgphase.migrations "
-      "WHERE status NOT IN ('completed', 'reversed') AND name <> $1 ORDER BY name",
-      except);
+      "WHERE status NOT IN ($2, $3) AND name <> $1 ORDER BY name",
+      except, Name(MigrationStatus::kCompleted), Name(MigrationStatus::kReversed));
   std::vector<MigrationRow> out;
   for (const auto& row : r)
-    out.push_back(
-        {row[0].c_str(), row[1].c_str(), row[2].c_str(), "", ParseTextArray(row[4].c_str())});
+    out.push_back({row[0].c_str(), row[1].c_str(), StoredStatus<MigrationStatus>(row[2].c_str()),
+                   "", ParseTextArray(row[4].c_str())});
   return out;
 }
 
@@ -193,19 +201,22 @@ void StateStore::Register(const std::string& checksum, const std::string& spec_t
   tx.exec_params("DELETE FROM pgphase.migrations WHERE name = $1", plan.migration);
   tx.exec_params(
       "INSERT INTO pgphase.migrations (name, checksum, spec, plan, tables, status) "
-      "VALUES ($1, $2, $3, $4::jsonb, $5::text[], 'in_progress')",
-      plan.migration, checksum, spec_text, PlanToJson(plan), TextArrayLiteral(plan.tables));
+      "VALUES ($1, $2, $3, $4::jsonb, $5::text[], $6)",
+      plan.migration, checksum, spec_text, PlanToJson(plan), TextArrayLiteral(plan.tables),
+      Name(MigrationStatus::kInProgress));
   for (const auto& p : plan.phases) {
     tx.exec_params(
         "INSERT INTO pgphase.phases (migration, phase, ordinal, status) "
-        "VALUES ($1, $2, $3, 'pending')",
-        plan.migration, std::string(PhaseName(p.phase)), PhaseIndex(p.phase));
+        "VALUES ($1, $2, $3, $4)",
+        plan.migration, std::string(PhaseName(p.phase)), PhaseIndex(p.phase),
+        Name(PhaseStatus::kPending));
     int ordinal = 0;
     for (const auto& s : p.steps) {
       tx.exec_params(
           "INSERT INTO pgphase.steps (migration, step_id, phase, ordinal, status) "
-          "VALUES ($1, $2, $3, $4, 'pending')",
-          plan.migration, s.id, std::string(PhaseName(p.phase)), ordinal++);
+          "VALUES ($1, $2, $3, $4, $5)",
+          plan.migration, s.id, std::string(PhaseName(p.phase)), ordinal++,
+          Name(StepStatus::kPending));
       if (!s.backfill) continue;
       std::vector<std::string> keys;
       for (const auto& k : s.backfill->key) keys.push_back(k.name);
@@ -220,65 +231,71 @@ void StateStore::Register(const std::string& checksum, const std::string& spec_t
   tx.commit();
 }
 
-void StateStore::SetMigrationStatus(const std::string& migration, const std::string& status) {
+void StateStore::SetMigrationStatus(const std::string& migration, MigrationStatus status) {
   pqxx::work tx(conn_);
   tx.exec_params(
       "UPDATE pgphase.migrations SET status = $2, updated_at = now(), "
-      "completed_at = CASE WHEN $2 = 'completed' THEN now() END WHERE name = $1",
-      migration, status);
-  Event(tx, migration, "migration_" + status, "");
+      "completed_at = CASE WHEN $3 THEN now() END WHERE name = $1",
+      migration, Name(status), status == MigrationStatus::kCompleted);
+  Event(tx, migration, "migration_" + Name(status), "");
   tx.commit();
 }
 
-void StateStore::SetPhaseStatus(const std::string& migration, Phase phase,
-                                const std::string& status, const std::string& error) {
+void StateStore::SetPhaseStatus(const std::string& migration, Phase phase, PhaseStatus status,
+                                const std::string& error) {
+  const bool finished = status == PhaseStatus::kDone || status == PhaseStatus::kReversed ||
+                        status == PhaseStatus::kFailed;
   pqxx::work tx(conn_);
+  // $5: an attempt starts; $6: it ends; $7: it failed.
   tx.exec_params(R"(
 UPDATE pgphase.phases
    SET status = $3,
-       attempts = attempts + CASE WHEN $3 = 'running' THEN 1 ELSE 0 END,
-       started_at = CASE WHEN $3 = 'running' THEN coalesce(started_at, now()) ELSE started_at END,
-       finished_at = CASE WHEN $3 IN ('done', 'reversed', 'failed') THEN now() END,
-       last_error = CASE WHEN $3 = 'failed' THEN $4 ELSE last_error END
+       attempts = attempts + CASE WHEN $5 THEN 1 ELSE 0 END,
+       started_at = CASE WHEN $5 THEN coalesce(started_at, now()) ELSE started_at END,
+       finished_at = CASE WHEN $6 THEN now() END,
+       last_error = CASE WHEN $7 THEN $4 ELSE last_error END
  WHERE migration = $1 AND phase = $2
 )",
-                 migration, std::string(PhaseName(phase)), status, error);
+                 migration, std::string(PhaseName(phase)), Name(status), error,
+                 status == PhaseStatus::kRunning, finished, status == PhaseStatus::kFailed);
   tx.exec_params("UPDATE pgphase.migrations SET updated_at = now() WHERE name = $1", migration);
-  Event(tx, migration, "phase_" + status, error, phase);
+  Event(tx, migration, "phase_" + Name(status), error, phase);
   tx.commit();
 }
 
-std::string StateStore::PhaseStatus(const std::string& migration, Phase phase) {
+PhaseStatus StateStore::LoadPhaseStatus(const std::string& migration, Phase phase) {
   pqxx::nontransaction tx(conn_);
   auto r = tx.exec_params("SELECT status FROM pgphase.phases WHERE migration = $1 AND phase = $2",
                           migration, std::string(PhaseName(phase)));
-  return r.empty() ? "pending" : r[0][0].c_str();
+  return r.empty() ? PhaseStatus::kPending : StoredStatus<PhaseStatus>(r[0][0].c_str());
 }
 
-std::string StateStore::StepStatus(const std::string& migration, const std::string& step_id) {
+StepStatus StateStore::LoadStepStatus(const std::string& migration, const std::string& step_id) {
   pqxx::nontransaction tx(conn_);
   auto r = tx.exec_params("SELECT status FROM pgphase.steps WHERE migration = $1 AND step_id = $2",
                           migration, step_id);
-  return r.empty() ? "pending" : r[0][0].c_str();
+  return r.empty() ? StepStatus::kPending : StoredStatus<StepStatus>(r[0][0].c_str());
 }
 
 void StateStore::SetStepStatus(pqxx::transaction_base& tx, const std::string& migration,
-                               const std::string& step_id, const std::string& status,
+                               const std::string& step_id, StepStatus status,
                                const std::string& error) {
+  const bool finished = status == StepStatus::kDone || status == StepStatus::kReversed;
+  // $5: an attempt starts; $6: it ends.
   tx.exec_params(R"(
 UPDATE pgphase.steps
    SET status = $3,
-       attempts = attempts + CASE WHEN $3 = 'running' THEN 1 ELSE 0 END,
-       started_at = CASE WHEN $3 = 'running' THEN coalesce(started_at, now()) ELSE started_at END,
-       finished_at = CASE WHEN $3 IN ('done', 'reversed') THEN now() END,
+       attempts = attempts + CASE WHEN $5 THEN 1 ELSE 0 END,
+       started_at = CASE WHEN $5 THEN coalesce(started_at, now()) ELSE started_at END,
+       finished_at = CASE WHEN $6 THEN now() END,
        last_error = nullif($4, '')
  WHERE migration = $1 AND step_id = $2
 )",
-                 migration, step_id, status, error);
+                 migration, step_id, Name(status), error, status == StepStatus::kRunning, finished);
 }
 
 void StateStore::SetStepStatus(const std::string& migration, const std::string& step_id,
-                               const std::string& status, const std::string& error) {
+                               StepStatus status, const std::string& error) {
   pqxx::work tx(conn_);
   SetStepStatus(tx, migration, step_id, status, error);
   tx.commit();

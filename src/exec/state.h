@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "exec/statuses.h"
 #include "pgphase/plan.h"
 #include "pgphase/status.h"
 
@@ -20,7 +21,7 @@ inline constexpr int kStateVersion = 1;
 struct MigrationRow {
   std::string name;
   std::string checksum;
-  std::string status;  // pending, in_progress, completed, reversed, failed
+  MigrationStatus status = MigrationStatus::kPending;
   std::string plan_json;
   std::vector<std::string> tables;
 };
@@ -57,17 +58,17 @@ class StateStore {
   // one row per phase and step, one per backfill job. One transaction.
   void Register(const std::string& checksum, const std::string& spec_text, const Plan& plan);
 
-  void SetMigrationStatus(const std::string& migration, const std::string& status);
-  void SetPhaseStatus(const std::string& migration, Phase phase, const std::string& status,
+  void SetMigrationStatus(const std::string& migration, MigrationStatus status);
+  void SetPhaseStatus(const std::string& migration, Phase phase, PhaseStatus status,
                       const std::string& error = "");
-  std::string PhaseStatus(const std::string& migration, Phase phase);
-  std::string StepStatus(const std::string& migration, const std::string& step_id);
+  // kPending for a phase or step that has no row.
+  PhaseStatus LoadPhaseStatus(const std::string& migration, Phase phase);
+  StepStatus LoadStepStatus(const std::string& migration, const std::string& step_id);
   // In the caller's transaction, so a step and its record commit together.
   void SetStepStatus(pqxx::transaction_base& tx, const std::string& migration,
-                     const std::string& step_id, const std::string& status,
+                     const std::string& step_id, StepStatus status, const std::string& error = "");
+  void SetStepStatus(const std::string& migration, const std::string& step_id, StepStatus status,
                      const std::string& error = "");
-  void SetStepStatus(const std::string& migration, const std::string& step_id,
-                     const std::string& status, const std::string& error = "");
 
   BackfillRow LoadBackfill(const std::string& migration, const std::string& step_id);
   void StartBackfill(const std::string& migration, const std::string& step_id, long long total);

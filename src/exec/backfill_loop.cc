@@ -1,0 +1,162 @@
+#include "exec/backfill_loop.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ostream>
+
+namespace pgphase::exec {
+namespace {
+
+// How often a hold looks again whether it may let batches through.
+constexpr Millis kHoldPoll{250};
+
+// Where the loop was when it stopped, for the message.
+constexpr std::string_view kDuringBackfill = " during backfill";
+constexpr std::string_view kWhileThrottled = " while throttled";
+
+Status Stopped(std::string_view why, std::string_view where) {
+  return Status::Stopped(fmt::format("{}{}; checkpoint kept", why, where));
+}
+
+Status Paused(std::string_view where) { return Stopped("paused by `pgphase pause`", where); }
+
+long long NextBatchSize(long long batch, Millis took, Millis target_time,
+                        const BatchLimits& limits) {
+  const double target = static_cast<double>(target_time.count());
+  const double elapsed = std::max<double>(1.0, static_cast<double>(took.count()));
+  const double factor = std::clamp(target / elapsed, 0.5, 2.0);
+  return std::clamp(static_cast<long long>(batch * factor), limits.min, limits.max);
+}
+
+}  // namespace
+
+BackfillLoop::BackfillLoop(BackfillIo& io, const BackfillSettings& settings,
+                           BackfillDisplay display)
+    : io_(io), settings_(settings), display_(std::move(display)) {}
+
+Status BackfillLoop::Run() {
+  PGPHASE_RETURN_IF_ERROR(Begin());
+  for (;;) {
+    PGPHASE_RETURN_IF_ERROR(StopPoint(settings_.Current(), kDuringBackfill));
+    PGPHASE_RETURN_IF_ERROR(Hold());
+    const Result<bool> finished = Batch(settings_.Current());
+    if (!finished.ok()) return finished.status();
+    if (*finished) break;
+  }
+  PGPHASE_RETURN_IF_ERROR(io_.Finish(done_));
+  Show(true);
+  return Status::Ok();
+}
+
+Status BackfillLoop::Begin() {
+  Result<BackfillRow> loaded = io_.LoadCheckpoint();
+  if (!loaded.ok()) return loaded.status();
+  BackfillRow at = *loaded;
+  if (at.rows_done == 0) {
+    const Result<long long> total = io_.StartBackfill();
+    if (!total.ok()) return total.status();
+    at.rows_total = *total;
+  }
+  PGPHASE_RETURN_IF_ERROR(io_.OpenWalk(at));
+  const BatchLimits limits = io_.Limits(settings_.Current());
+  batch_ = std::clamp(at.batch_size > 0 ? at.batch_size : limits.initial, limits.min, limits.max);
+  done_ = at.rows_done;
+  progress_.emplace(display_.out, display_.tty, display_.table, io_.Unit(), at.rows_total, done_,
+                    io_.Now());
+  return Status::Ok();
+}
+
+// Ok, or kStopped when a signal or the window end asks to stop.
+Status BackfillLoop::StopPoint(const Resolved& s, std::string_view where) {
+  if (io_.StopRequested()) return Stopped("stopped by signal", where);
+  if (s.deadline && io_.Now() >= *s.deadline) return Stopped(s.deadline_reason, where);
+  return Status::Ok();
+}
+
+// Holds batches while HoldReason gives one, still stopping for a signal, the window end or
+// `pgphase pause`: a hold may last long, and nothing is half done during it.
+Status BackfillLoop::Hold() {
+  bool recorded = false;
+  for (;;) {
+    const Resolved s = settings_.Current();
+    const Result<std::string> reason = HoldReason(s);
+    if (!reason.ok()) return reason.status();
+    progress_->SetThrottle(*reason);
+    if (reason->empty()) return Status::Ok();
+    if (!recorded) PGPHASE_RETURN_IF_ERROR(io_.Event("throttled", *reason));
+    recorded = true;
+    Show();
+    PGPHASE_RETURN_IF_ERROR(StopPoint(s, kWhileThrottled));
+    const Result<bool> paused = io_.PauseRequested();
+    if (!paused.ok()) return paused.status();
+    if (*paused) return Paused(kWhileThrottled);
+    io_.Sleep(kHoldPoll);
+  }
+}
+
+// Why batches must wait now; "" when they need not.
+Result<std::string> BackfillLoop::HoldReason(const Resolved& s) {
+  if (!s.max_replica_lag) return std::string();
+  const Result<std::optional<ReplicaLag>> lag = io_.WorstReplicaLag();
+  if (!lag.ok()) return lag.status();
+  if (!*lag || (*lag)->seconds * 1000.0 <= static_cast<double>(s.max_replica_lag->count()))
+    return std::string();
+  return fmt::format("replica {} replay lag {:.1f}s > {}", (*lag)->standby, (*lag)->seconds,
+                     FormatDuration(*s.max_replica_lag));
+}
+
+// Runs one batch and picks the next one's size. True once the walk is finished.
+Result<bool> BackfillLoop::Batch(const Resolved& s) {
+  const BatchLimits limits = io_.Limits(s);
+  batch_ = std::clamp(batch_, limits.min, limits.max);
+  const Clock::time_point start = io_.Now();
+  const BatchResult result = io_.RunBatch(batch_, s);
+  if (const auto* failed = std::get_if<Status>(&result)) return *failed;
+  if (const auto* timeout = std::get_if<BatchTimedOut>(&result)) {
+    PGPHASE_RETURN_IF_ERROR(AfterTimeout(*timeout, s, limits));
+    return false;
+  }
+  // Until the commit: the batch's row locks are held that long.
+  const auto took = std::chrono::duration_cast<Millis>(io_.Now() - start);
+  return AfterCommit(std::get<BatchDone>(result), took, s, limits);
+}
+
+Result<bool> BackfillLoop::AfterCommit(const BatchDone& done, Millis took, const Resolved& s,
+                                       const BatchLimits& limits) {
+  if (done.walk.finished) return true;
+  timeouts_ = 0;
+  if (!done.walk.restarted.empty()) {
+    display_.out << "\n  " << done.walk.restarted << "\n" << std::flush;
+    PGPHASE_RETURN_IF_ERROR(io_.Event("backfill_restarted", done.walk.restarted));
+  }
+  done_ += done.walk.scanned;
+  Show();
+  batch_ = NextBatchSize(batch_, took, s.target_batch_time, limits);
+  if (done.pause_requested) {
+    Show(true);
+    return Paused(kDuringBackfill);
+  }
+  if (s.batch_delay.count() > 0) io_.Sleep(s.batch_delay);
+  return false;
+}
+
+// Halves the batch for a retry, or gives up after more than lock_retries in a row.
+Status BackfillLoop::AfterTimeout(const BatchTimedOut& timeout, const Resolved& s,
+                                  const BatchLimits& limits) {
+  // The batch was rolled back, so this is a safe point too.
+  PGPHASE_RETURN_IF_ERROR(StopPoint(s, kDuringBackfill));
+  if (++timeouts_ > s.lock_retries)
+    return timeout.error.WithContext(fmt::format("{} batches in a row timed out", timeouts_));
+  batch_ = std::max(limits.min, batch_ / 2);
+  display_.out << fmt::format("  batch timed out (SQLSTATE {}); retrying with batch size {}\n",
+                              timeout.sqlstate, batch_)
+               << std::flush;
+  PGPHASE_RETURN_IF_ERROR(io_.Event("batch_timeout", timeout.sqlstate));
+  io_.Sleep(Millis(100 * timeouts_));
+  return Status::Ok();
+}
+
+void BackfillLoop::Show(bool final) { progress_->Update(io_.Now(), done_, batch_, final); }
+
+}  // namespace pgphase::exec

@@ -1,0 +1,83 @@
+// The backfill loop (DESIGN "Backfill"), written against BackfillIo only:
+//   - batch sizes move toward target_batch_time, at most x2 or /2 per batch, within the
+//     walk's limits for batch_size_min/max;
+//   - a batch that times out (lock_timeout, statement_timeout) is retried at half the size,
+//     up to lock_retries times in a row;
+//   - batch_delay between batches; batches are held while a standby replays further behind
+//     than max_replica_lag;
+//   - SIGINT/SIGTERM, the window end (--until, --max-runtime) and `pgphase pause` stop it
+//     between batches or during a hold with kStopped; the checkpoint stays.
+// Settings are read through BackfillSettings before every batch and on every turn of a
+// hold, never kept, so settings changed while the loop runs apply from the next batch.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "exec/backfill_io.h"
+#include "exec/progress.h"
+#include "exec/runner.h"
+#include "pgphase/status.h"
+
+namespace pgphase::exec {
+
+// Where a backfill loop reads its settings. An implementation shared by loops on several
+// threads must make Current() safe to call from any of them.
+class BackfillSettings {
+ public:
+  virtual ~BackfillSettings() = default;
+  virtual Resolved Current() const = 0;
+};
+
+// The settings resolved when the command started, for the whole run.
+class FixedBackfillSettings final : public BackfillSettings {
+ public:
+  explicit FixedBackfillSettings(Resolved s) : s_(std::move(s)) {}
+  Resolved Current() const override { return s_; }
+
+ private:
+  Resolved s_;
+};
+
+// Where the loop shows its progress (progress.h).
+struct BackfillDisplay {
+  std::ostream& out;
+  bool tty = false;   // redraw one line rather than print one every few seconds
+  std::string table;  // as shown: "backfill orders: ..."
+};
+
+// One backfill of one step (or, later, of one part of its table). `io`, `settings` and
+// `display.out` must outlive the loop. Not thread-safe, and keeps no state outside itself:
+// loops with their own io may run at once on separate threads.
+class BackfillLoop {
+ public:
+  BackfillLoop(BackfillIo& io, const BackfillSettings& settings, BackfillDisplay display);
+
+  // Runs the backfill to its end (Ok: the step is done), to a safe stop (kStopped: the
+  // checkpoint has every batch that committed), or to a failure. Call once.
+  Status Run();
+
+ private:
+  Status Begin();
+  Status StopPoint(const Resolved& s, std::string_view where);
+  Status Hold();
+  Result<std::string> HoldReason(const Resolved& s);
+  Result<bool> Batch(const Resolved& s);
+  Result<bool> AfterCommit(const BatchDone& done, Millis took, const Resolved& s,
+                           const BatchLimits& limits);
+  Status AfterTimeout(const BatchTimedOut& timeout, const Resolved& s, const BatchLimits& limits);
+  void Show(bool final = false);
+
+  BackfillIo& io_;
+  const BackfillSettings& settings_;
+  BackfillDisplay display_;
+  std::optional<Progress> progress_;  // from Begin on
+  long long batch_ = 0;               // the next batch's size, in the walk's unit
+  long long done_ = 0;                // rows
+  int timeouts_ = 0;                  // batches in a row that timed out
+};
+
+}  // namespace pgphase::exec

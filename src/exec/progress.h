@@ -1,0 +1,43 @@
+// Progress of one backfill: on a terminal one line redrawn in place, in a log a line every
+// few seconds. Time comes from the caller (the loop's clock), so tests can drive it. Not
+// thread-safe; one per backfill loop.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+#include "exec/runner.h"
+
+namespace pgphase::exec {
+
+class Progress {
+ public:
+  // `out` must outlive the Progress. `unit` is the batch size's ("rows", "pages");
+  // `done` rows were done before `start` (a resumed backfill).
+  Progress(std::ostream& out, bool tty, std::string table, std::string_view unit, long long total,
+           long long done, Clock::time_point start);
+
+  // What holds the backfill back now ("" when nothing): shown until it clears.
+  void SetThrottle(const std::string& reason);
+
+  // Shows `done` rows and the current batch size: at most every 100ms on a terminal,
+  // every 5s otherwise; a final update always shows, and ends the terminal's line.
+  void Update(Clock::time_point now, long long done, long long batch, bool final = false);
+
+ private:
+  double Percent(long long done) const;  // of the total, which grows to `done` if need be
+  std::string Line(Clock::time_point now, long long done, long long batch, bool final) const;
+
+  std::ostream& out_;
+  bool tty_;
+  std::string table_;
+  std::string unit_;
+  long long total_;
+  long long start_done_;
+  Clock::time_point start_;
+  Clock::time_point last_{};  // of the last line shown; {}: none yet, or show the next
+  std::string throttle_;
+};
+
+}  // namespace pgphase::exec

@@ -1,0 +1,267 @@
+#include "exec/backfill_loop.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "exec/fake_backfill_io.h"
+
+namespace pgphase::exec {
+namespace {
+
+using Sizes = std::vector<long long>;
+using Lines = std::vector<std::string>;
+
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "\"" << part << "\" not in \"" << text << "\"";
+}
+
+class BackfillLoopTest : public ::testing::Test {
+ protected:
+  Status Run() {
+    BackfillLoop loop(io_, settings_, {out_, false, "orders"});
+    return loop.Run();
+  }
+
+  // The sizes of the first `n` batches.
+  std::vector<long long> FirstSizes(size_t n) const {
+    return {io_.sizes.begin(), io_.sizes.begin() + std::min(n, io_.sizes.size())};
+  }
+
+  // Stops the loop once `n` batches ran, for tests about how sizes move.
+  void StopAfter(int n) {
+    io_.on_batch = [this, n](int batch) { io_.stop = batch >= n; };
+  }
+
+  FakeBackfillIo io_;
+  MutableSettings settings_;
+  std::ostringstream out_;
+};
+
+TEST_F(BackfillLoopTest, BatchSizeDoublesAtMostPerBatchUpToTheMaximum) {
+  io_.rows = 1'000'000;
+  io_.batch_time = [](long long n) { return Millis(n / 100); };  // fast: 100 rows a ms
+  settings_.s.batch_size_max = 5000;
+  StopAfter(8);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{100, 200, 400, 800, 1600, 3200, 5000, 5000}));
+}
+
+TEST_F(BackfillLoopTest, BatchSizeHalvesAtMostPerBatchDownToTheMinimum) {
+  io_.rows = 1'000'000;
+  io_.stored = {{}, 1, 1'000'000, 4000};                        // resumed at size 4000
+  io_.batch_time = [](long long n) { return Millis(10 * n); };  // slow: 10ms a row
+  StopAfter(8);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{4000, 2000, 1000, 500, 250, 125, 100, 100}));
+}
+
+TEST_F(BackfillLoopTest, BatchSizeSettlesWhereABatchTakesTheTargetTime) {
+  io_.rows = 1'000'000;  // 1ms a row, target 200ms: 200 rows
+  io_.stored = {{}, 1, 1'000'000, 1000};
+  StopAfter(5);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{1000, 500, 250, 200, 200}));
+
+  io_.stored.batch_size = 150;
+  io_.sizes.clear();
+  io_.stop = false;
+  StopAfter(3);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{150, 200, 200}));
+}
+
+TEST_F(BackfillLoopTest, TimedOutBatchIsRetriedAtHalfTheSize) {
+  io_.stored = {{}, 0, 0, 400};
+  io_.timeout_at = {{1, "55P03"}};
+  ASSERT_TRUE(Run().ok());
+  EXPECT_EQ(FirstSizes(2), (Sizes{400, 200}));
+  EXPECT_EQ(io_.EventDetails("batch_timeout"), (Lines{"55P03"}));
+  EXPECT_TRUE(
+      Contains(out_.str(), "batch timed out (SQLSTATE 55P03); retrying with batch size 200"));
+  EXPECT_EQ(io_.finished_with, 1000);
+  EXPECT_EQ(io_.checkpointed, 1000);
+}
+
+TEST_F(BackfillLoopTest, AsManyTimeoutsInARowAsLockRetriesAreRetried) {
+  settings_.s.lock_retries = 2;
+  io_.timeout_at = {{1, "55P03"}, {2, "55P03"}, {4, "57014"}, {5, "57014"}};
+  EXPECT_TRUE(Run().ok()) << "a batch that gets through starts the count again";
+  EXPECT_EQ(io_.finished_with, 1000);
+}
+
+TEST_F(BackfillLoopTest, MoreTimeoutsInARowThanLockRetriesFailNamingTheSqlstate) {
+  settings_.s.lock_retries = 2;
+  io_.timeout_at = {{1, "57014"}, {2, "57014"}, {3, "57014"}};
+  const Status st = Run();
+  EXPECT_EQ(st.code(), ExitCode::kFailure);
+  EXPECT_TRUE(Contains(st.message(), "SQLSTATE 57014"));
+  EXPECT_TRUE(Contains(st.message(), "3 batches in a row timed out"));
+  EXPECT_EQ(io_.sizes.size(), 3u);
+  EXPECT_EQ(io_.finished_with, std::nullopt);
+}
+
+TEST_F(BackfillLoopTest, OtherBatchFailuresFailAtOnce) {
+  io_.fail_at = {2};
+  const Status st = Run();
+  EXPECT_EQ(st.code(), ExitCode::kFailure);
+  EXPECT_TRUE(Contains(st.message(), "23505"));
+  EXPECT_EQ(io_.sizes.size(), 2u);
+}
+
+TEST_F(BackfillLoopTest, PauseStopsRightAfterTheCheckpointThatSawIt) {
+  io_.pause_seen_at = {2};
+  const Status st = Run();
+  EXPECT_EQ(st.code(), ExitCode::kStopped);
+  EXPECT_TRUE(Contains(st.message(), "pgphase pause"));
+  EXPECT_EQ(io_.sizes.size(), 2u);
+  EXPECT_EQ(io_.checkpointed, 100 + 200);
+  EXPECT_EQ(io_.finished_with, std::nullopt);
+}
+
+TEST_F(BackfillLoopTest, DeadlineStopsBeforeTheNextBatch) {
+  io_.batch_time = [](long long) { return Millis(300); };
+  settings_.s.deadline = io_.now + Millis(1000);
+  settings_.s.deadline_reason = "--max-runtime 1s reached";
+  const Status st = Run();
+  EXPECT_EQ(st.code(), ExitCode::kStopped);
+  EXPECT_TRUE(Contains(st.message(), "--max-runtime 1s reached"));
+  EXPECT_EQ(io_.sizes.size(), 4u) << "batches end at 300, 600, 900 and 1200ms";
+  EXPECT_EQ(io_.finished_with, std::nullopt);
+}
+
+TEST_F(BackfillLoopTest, StopSignalStopsBeforeTheNextBatch) {
+  StopAfter(2);
+  const Status st = Run();
+  EXPECT_EQ(st.code(), ExitCode::kStopped);
+  EXPECT_TRUE(Contains(st.message(), "stopped by signal"));
+  EXPECT_EQ(io_.sizes.size(), 2u);
+  EXPECT_EQ(io_.finished_with, std::nullopt);
+}
+
+TEST_F(BackfillLoopTest, StopSignalDuringATimedOutBatchStopsRatherThanRetries) {
+  io_.timeout_at = {{2, "55P03"}};
+  StopAfter(2);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes.size(), 2u);
+  EXPECT_TRUE(io_.EventDetails("batch_timeout").empty());
+}
+
+TEST_F(BackfillLoopTest, ReplicaLagHoldsBatchesUntilItClears) {
+  settings_.s.max_replica_lag = Millis(1000);
+  io_.rows = 100;
+  io_.lags = {5.0, 5.0, 0.5};
+  ASSERT_TRUE(Run().ok());
+  EXPECT_EQ(io_.log, (Lines{"lag 5.0", "sleep 250", "lag 5.0", "sleep 250", "lag 0.5", "batch 100",
+                            "lag 0.5", "finish 100"}));
+  EXPECT_EQ(io_.EventDetails("throttled"), (Lines{"replica standby1 replay lag 5.0s > 1s"}))
+      << "one event per hold, not per look";
+  EXPECT_TRUE(Contains(out_.str(), "throttled: replica standby1"));
+}
+
+TEST_F(BackfillLoopTest, ReplicaLagWithinTheLimitHoldsNothing) {
+  settings_.s.max_replica_lag = Millis(1000);
+  io_.lags = {1.0};
+  ASSERT_TRUE(Run().ok());
+  EXPECT_TRUE(io_.EventDetails("throttled").empty());
+  EXPECT_EQ(io_.finished_with, 1000);
+}
+
+class ReplicaHoldTest : public BackfillLoopTest {
+ protected:
+  void SetUp() override {
+    settings_.s.max_replica_lag = Millis(1000);
+    io_.lags = {5.0};  // for ever
+  }
+
+  void ExpectStoppedWithoutABatch(const std::string& why) {
+    const Status st = Run();
+    EXPECT_EQ(st.code(), ExitCode::kStopped);
+    EXPECT_TRUE(Contains(st.message(), why));
+    EXPECT_TRUE(Contains(st.message(), "while throttled"));
+    EXPECT_TRUE(io_.sizes.empty());
+  }
+};
+
+TEST_F(ReplicaHoldTest, PauseDuringTheHoldStops) {
+  io_.pause_requested = true;
+  ExpectStoppedWithoutABatch("pgphase pause");
+}
+
+TEST_F(ReplicaHoldTest, DeadlineDuringTheHoldStops) {
+  settings_.s.deadline = io_.now + Millis(1000);
+  settings_.s.deadline_reason = "--until 06:00 reached";
+  ExpectStoppedWithoutABatch("--until 06:00 reached");
+  EXPECT_EQ(std::count(io_.log.begin(), io_.log.end(), "sleep 250"), 4);
+}
+
+TEST_F(ReplicaHoldTest, StopSignalDuringTheHoldStops) {
+  int sleeps = 0;
+  io_.on_sleep = [&] { io_.stop = ++sleeps == 2; };
+  ExpectStoppedWithoutABatch("stopped by signal");
+  EXPECT_EQ(sleeps, 2);
+}
+
+TEST_F(BackfillLoopTest, RestartedWalkIsRecordedAsAnEvent) {
+  io_.restart_at = {2};
+  ASSERT_TRUE(Run().ok());
+  EXPECT_EQ(io_.EventDetails("backfill_restarted"), (Lines{"fake: rewritten"}));
+  EXPECT_TRUE(Contains(out_.str(), "\n  fake: rewritten\n"));
+  EXPECT_EQ(io_.finished_with, 1000);
+}
+
+TEST_F(BackfillLoopTest, FreshBackfillStartsAndItsRowsAddUpToTheTotal) {
+  io_.estimate = 900;  // an estimate, lower than the truth
+  ASSERT_TRUE(Run().ok());
+  EXPECT_TRUE(io_.started);
+  EXPECT_EQ(io_.checkpointed, 1000);
+  EXPECT_EQ(io_.finished_with, 1000);
+  EXPECT_TRUE(Contains(out_.str(), "backfill orders: 1000/1000 rows (100%)"));
+}
+
+TEST_F(BackfillLoopTest, ResumedBackfillContinuesFromItsCheckpoint) {
+  io_.stored = {{"600"}, 600, 1000, 150};
+  ASSERT_TRUE(Run().ok());
+  EXPECT_FALSE(io_.started);
+  EXPECT_EQ(io_.sizes.front(), 150);
+  EXPECT_EQ(io_.checkpointed, 400);
+  EXPECT_EQ(io_.finished_with, 1000);
+  EXPECT_TRUE(Contains(out_.str(), "backfill orders: 1000/1000 rows (100%)"));
+}
+
+TEST_F(BackfillLoopTest, ProgressShowsEveryFiveSecondsInALog) {
+  io_.rows = io_.estimate = 2000;
+  io_.batch_time = [](long long) { return Millis(1000); };
+  settings_.s.batch_size_max = 100;  // 20 batches of a second
+  ASSERT_TRUE(Run().ok());
+  EXPECT_EQ(out_.str(),
+            "  backfill orders: 100/2000 rows (5%), 100 rows/s, ETA 19s, batch 100\n"
+            "  backfill orders: 600/2000 rows (30%), 100 rows/s, ETA 14s, batch 100\n"
+            "  backfill orders: 1100/2000 rows (55%), 100 rows/s, ETA 9s, batch 100\n"
+            "  backfill orders: 1600/2000 rows (80%), 100 rows/s, ETA 4s, batch 100\n"
+            "  backfill orders: 2000/2000 rows (100%), 100 rows/s, ETA -, batch 100\n");
+}
+
+TEST_F(BackfillLoopTest, BatchDelaySleepsAfterEachBatch) {
+  io_.rows = 300;
+  settings_.s.batch_delay = Millis(50);
+  settings_.s.batch_size_max = 100;
+  ASSERT_TRUE(Run().ok());
+  EXPECT_EQ(io_.log, (Lines{"batch 100", "sleep 50", "batch 100", "sleep 50", "batch 100",
+                            "sleep 50", "finish 300"}));
+}
+
+TEST_F(BackfillLoopTest, SettingsChangedBetweenBatchesApplyFromTheNextBatch) {
+  io_.rows = 1'000'000;
+  io_.batch_time = [](long long n) { return Millis(n / 100); };
+  io_.on_batch = [this](int batch) {
+    if (batch == 3) settings_.s.batch_size_max = 250;
+    io_.stop = batch >= 5;
+  };
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{100, 200, 400, 250, 250}));
+}
+
+}  // namespace
+}  // namespace pgphase::exec
