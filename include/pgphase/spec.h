@@ -192,13 +192,12 @@ struct CreateConstraintOp {
   std::vector<ColumnExpr> down;  // per column
 };
 
-// drop_constraint (single column, pgroll's older form) and drop_multicolumn_constraint.
+// drop_constraint (single column, pgroll's older form).
 struct DropConstraintOp {
   std::string table;
   std::string name;
   std::vector<ColumnExpr> up;  // drop_constraint's up/down become one entry, column ""
   std::vector<ColumnExpr> down;
-  bool multicolumn = false;
 };
 // drop_multicolumn_constraint: the same fields, `up` and `down` per column.
 struct DropMulticolumnConstraintOp : DropConstraintOp {};

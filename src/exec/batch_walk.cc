@@ -14,25 +14,12 @@ namespace {
 // The first batch when no checkpoint recorded a size, in rows.
 constexpr long long kInitialBatchRows = 1000;
 
-std::vector<ddl::Assignment> Assignments(const BackfillJob& job) {
-  std::vector<ddl::Assignment> set;
-  for (const auto& a : job.assignments) set.push_back({a.column, a.expr});
-  return set;
-}
-
 class KeysetWalk final : public BatchWalk {
  public:
   KeysetWalk(const BackfillJob& job, std::vector<std::string> last_key)
-      : keys_(std::move(last_key)) {
-    std::vector<std::string> names, types;
-    for (const auto& k : job.key) {
-      names.push_back(k.name);
-      types.push_back(k.type);
-    }
-    const ddl::Rel table{job.schema, job.table};
-    first_sql_ = ddl::BackfillBatch(table, names, types, Assignments(job), true, job.only_where);
-    next_sql_ = ddl::BackfillBatch(table, names, types, Assignments(job), false, job.only_where);
-  }
+      : keys_(std::move(last_key)),
+        first_sql_(BatchSql(job, /*first_batch=*/true)),
+        next_sql_(BatchSql(job, /*first_batch=*/false)) {}
 
   std::string_view Unit() const override { return "rows"; }
   BatchLimits Limits(const Resolved& s) const override {
@@ -96,7 +83,7 @@ class CtidWalk final : public BatchWalk {
  public:
   CtidWalk(pqxx::connection& conn, const BackfillJob& job, const BackfillRow& state)
       : table_{job.schema, job.table},
-        sql_(ddl::BackfillCtidBatch(table_, Assignments(job), job.only_where)),
+        sql_(BatchSql(job, /*first_batch=*/false)),
         rows_(state.rows_total) {
     at_ = state.last_key.empty() ? Start(conn) : FromKey(state.last_key);
     pending_ = at_;

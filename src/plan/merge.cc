@@ -208,6 +208,7 @@ std::vector<std::string> TablesUsed(const Operation& op) {
     if (!o->constraint.ref_table.empty()) out.push_back(o->constraint.ref_table);
   }
   if (auto* o = std::get_if<DropConstraintOp>(&op)) out.push_back(o->table);
+  if (auto* o = std::get_if<DropMulticolumnConstraintOp>(&op)) out.push_back(o->table);
   if (auto* o = std::get_if<RenameConstraintOp>(&op)) out.push_back(o->table);
   if (auto* o = std::get_if<SetReplicaIdentityOp>(&op)) out.push_back(o->table);
   return out;

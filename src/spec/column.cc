@@ -228,6 +228,10 @@ Status CheckTypeKeys(const Value& v, const YamlMap& map, const ConstraintSpec& c
   };
   if (c.type == "check") {
     PGPHASE_RETURN_IF_ERROR(needs("check"));
+    if (c.deferrable)
+      return ErrorAt(*map.Find("deferrable"),
+                     "a check constraint cannot be deferrable: PostgreSQL checks every row as it "
+                     "is written");
   } else {
     PGPHASE_RETURN_IF_ERROR(forbids("check"));
     PGPHASE_RETURN_IF_ERROR(forbids("no_inherit"));

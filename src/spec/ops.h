@@ -1,8 +1,7 @@
 // One reader per operation (private to the spec module). `key` is the operation's name
 // as written (for errors about the operation as a whole), `v` the value under it.
-// Each lives in spec/ops/<operation>.cc (drop_multicolumn_constraint in
-// drop_constraint.cc, with which it shares DropConstraintOp); the shapes several
-// operations share are read by spec/column.h.
+// Each lives in spec/ops/<operation>.cc; the shapes several operations share are read by
+// spec/column.h.
 #pragma once
 
 #include "pgphase/spec.h"
@@ -10,22 +9,10 @@
 
 namespace pgphase::spec_internal {
 
-using ReadOperationFn = Status (*)(const Value& key, const Value& v, Operation* out);
-
-Status ReadAddColumnOp(const Value& key, const Value& v, Operation* out);
-Status ReadCreateTable(const Value& key, const Value& v, Operation* out);
-Status ReadDropTable(const Value& key, const Value& v, Operation* out);
-Status ReadRenameTable(const Value& key, const Value& v, Operation* out);
-Status ReadSetReplicaIdentity(const Value& key, const Value& v, Operation* out);
-Status ReadSql(const Value& key, const Value& v, Operation* out);
-Status ReadAlterColumn(const Value& key, const Value& v, Operation* out);
-Status ReadDropColumn(const Value& key, const Value& v, Operation* out);
-Status ReadRenameColumn(const Value& key, const Value& v, Operation* out);
-Status ReadCreateIndex(const Value& key, const Value& v, Operation* out);
-Status ReadDropIndex(const Value& key, const Value& v, Operation* out);
-Status ReadCreateConstraint(const Value& key, const Value& v, Operation* out);
-Status ReadDropConstraint(const Value& key, const Value& v, Operation* out);
-Status ReadDropMulticolumnConstraint(const Value& key, const Value& v, Operation* out);
-Status ReadRenameConstraint(const Value& key, const Value& v, Operation* out);
+// One reader per row of PGPHASE_OPERATIONS (pgphase/spec.h).
+#define PGPHASE_DECLARE_READER(kind, Type) \
+  Status ReadOperation(const Value& key, const Value& v, Type* out);
+PGPHASE_OPERATIONS(PGPHASE_DECLARE_READER)
+#undef PGPHASE_DECLARE_READER
 
 }  // namespace pgphase::spec_internal

@@ -2,8 +2,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <array>
-
 #include "spec/migration_name.h"
 #include "spec/ops.h"
 #include "spec/settings.h"
@@ -18,29 +16,23 @@ using spec_internal::YamlMap;
 
 namespace {
 
-// Every operation pgphase reads: add_column first, then pgroll's documentation order.
+// Every operation pgphase reads, from the registration table (PGPHASE_OPERATIONS).
 struct OperationReader {
   std::string_view name;
-  spec_internal::ReadOperationFn read;
+  Status (*read)(const Value& key, const Value& v, Operation* out);
 };
 
-constexpr std::array<OperationReader, 15> kOperations = {{
-    {"add_column", spec_internal::ReadAddColumnOp},
-    {"create_table", spec_internal::ReadCreateTable},
-    {"alter_column", spec_internal::ReadAlterColumn},
-    {"drop_column", spec_internal::ReadDropColumn},
-    {"rename_column", spec_internal::ReadRenameColumn},
-    {"rename_table", spec_internal::ReadRenameTable},
-    {"drop_table", spec_internal::ReadDropTable},
-    {"create_index", spec_internal::ReadCreateIndex},
-    {"drop_index", spec_internal::ReadDropIndex},
-    {"create_constraint", spec_internal::ReadCreateConstraint},
-    {"drop_constraint", spec_internal::ReadDropConstraint},
-    {"drop_multicolumn_constraint", spec_internal::ReadDropMulticolumnConstraint},
-    {"rename_constraint", spec_internal::ReadRenameConstraint},
-    {"set_replica_identity", spec_internal::ReadSetReplicaIdentity},
-    {"sql", spec_internal::ReadSql},
-}};
+template <class Op>
+Status ReadInto(const Value& key, const Value& v, Operation* out) {
+  Op op;
+  PGPHASE_RETURN_IF_ERROR(spec_internal::ReadOperation(key, v, &op));
+  *out = std::move(op);
+  return Status::Ok();
+}
+
+#define PGPHASE_READER_ROW(kind, Type) {#kind, ReadInto<Type>},
+constexpr OperationReader kOperations[] = {PGPHASE_OPERATIONS(PGPHASE_READER_ROW)};
+#undef PGPHASE_READER_ROW
 
 std::string KnownOperations() {
   std::string out;

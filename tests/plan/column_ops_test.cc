@@ -198,3 +198,27 @@ TEST(ColumnOpsPlanTest, CheckIsRewrittenOntoTheShadowColumn) {
 
 }  // namespace
 }  // namespace pgphase
+
+namespace pgphase {
+namespace {
+
+TEST(ColumnOpsPlanTest, AlterColumnReferencesTakeEveryForeignKeyOptionAndChecksNoInherit) {
+  auto plan = PlanYaml(
+      "operations:\n  - alter_column:\n      table: users\n      column: email\n"
+      "      references: {name: f, table: accounts, column: code, on_update: cascade, "
+      "match_type: simple, deferrable: true}\n"
+      "      check: {name: email_ok, constraint: length(email) > 3, no_inherit: true}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  std::string expand;
+  for (const Step& s : plan->phase(Phase::kExpand).steps) expand += s.statement->sql + "\n";
+  EXPECT_NE(expand.find("FOREIGN KEY (\"_pgphase_new_email\") REFERENCES \"public\".\"accounts\" "
+                        "(\"code\") MATCH SIMPLE ON UPDATE CASCADE DEFERRABLE NOT VALID"),
+            std::string::npos)
+      << expand;
+  EXPECT_NE(expand.find("CHECK ((length(\"_pgphase_new_email\") > 3)) NO INHERIT NOT VALID"),
+            std::string::npos)
+      << expand;
+}
+
+}  // namespace
+}  // namespace pgphase

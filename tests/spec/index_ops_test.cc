@@ -113,13 +113,11 @@ TEST(IndexOpsSpecTest, ConstraintOperationsReadEveryField) {
   EXPECT_EQ(uq.constraint.include_columns, std::vector<std::string>{"b"});
   EXPECT_EQ(uq.constraint.storage_parameters, "fillfactor = 80");
   const auto& drop = Op<DropConstraintOp>(spec, 2);
-  EXPECT_FALSE(drop.multicolumn);
   EXPECT_EQ(drop.name, "title_length");
   ASSERT_EQ(drop.up.size(), 1u);
   EXPECT_EQ(drop.up[0].column, "");
   EXPECT_EQ(drop.down[0].expr.text, "upper(title)");
-  const auto& multi = Op<DropConstraintOp>(spec, 3);
-  EXPECT_TRUE(multi.multicolumn);
+  const auto& multi = Op<DropMulticolumnConstraintOp>(spec, 3);
   ASSERT_EQ(multi.up.size(), 1u);
   EXPECT_EQ(multi.up[0].column, "a");
   const auto& rename = Op<RenameConstraintOp>(spec, 4);

@@ -42,7 +42,7 @@ Status PlanDrop(const DropConstraintOp& op, std::string_view kind, const SourceL
 }  // namespace
 
 Status PlanOperation(const DropConstraintOp& op, const SourceLocation& where, PlanBuilder& b) {
-  return PlanDrop(op, op.multicolumn ? "drop_multicolumn_constraint" : "drop_constraint", where, b);
+  return PlanDrop(op, "drop_constraint", where, b);
 }
 
 Status PlanOperation(const DropMulticolumnConstraintOp& op, const SourceLocation& where,

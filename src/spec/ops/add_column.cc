@@ -4,14 +4,13 @@
 
 namespace pgphase::spec_internal {
 
-Status ReadAddColumnOp(const Value& /*key*/, const Value& v, Operation* out) {
+Status ReadOperation(const Value& /*key*/, const Value& v, AddColumnOp* out) {
   YamlMap map;
   PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "up", "column"}, {"table", "column"}, &map));
-  AddColumnOp op;
+  AddColumnOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadColumn(*map.Find("column"), &op.column));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalSqlExpr(map, "up", &op.up));
-  *out = std::move(op);
   return Status::Ok();
 }
 

@@ -38,13 +38,13 @@ Status ReadAlterConstraints(const YamlMap& map, AlterColumnOp* out) {
 
 }  // namespace
 
-Status ReadAlterColumn(const Value& key, const Value& v, Operation* out) {
+Status ReadOperation(const Value& key, const Value& v, AlterColumnOp* out) {
   YamlMap map;
   PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v,
                                         {"table", "column", "name", "type", "nullable", "default",
                                          "comment", "unique", "check", "references", "up", "down"},
                                         {"table", "column"}, &map));
-  AlterColumnOp op;
+  AlterColumnOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &op.column));
   if (std::optional<Value> name = map.Find("name")) {
@@ -67,7 +67,6 @@ Status ReadAlterColumn(const Value& key, const Value& v, Operation* out) {
                    "alter_column changes nothing; give at least one of: name, type, nullable, "
                    "default, comment, unique, check, references");
   }
-  *out = std::move(op);
   return Status::Ok();
 }
 

@@ -8,12 +8,12 @@
 
 namespace pgphase::spec_internal {
 
-Status ReadCreateConstraint(const Value& /*key*/, const Value& v, Operation* out) {
+Status ReadOperation(const Value& /*key*/, const Value& v, CreateConstraintOp* out) {
   // pgroll's create_constraint has no exclude constraints.
   static const ConstraintForm kForm = {
       {"check", "unique", "primary_key", "foreign_key"}, {"table", "up", "down"}, {"table"}};
   YamlMap map;
-  CreateConstraintOp op;
+  CreateConstraintOp& op = *out;
   const ConstraintSpec& c = op.constraint;
   PGPHASE_RETURN_IF_ERROR(ReadConstraint(v, kForm, &map, &op.constraint));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
@@ -29,7 +29,6 @@ Status ReadCreateConstraint(const Value& /*key*/, const Value& v, Operation* out
       }
     }
   }
-  *out = std::move(op);
   return Status::Ok();
 }
 

@@ -66,12 +66,12 @@ Status ReadIndexColumns(const Value& v, std::vector<IndexColumnSpec>* out) {
 
 }  // namespace
 
-Status ReadCreateIndex(const Value& /*key*/, const Value& v, Operation* out) {
+Status ReadOperation(const Value& /*key*/, const Value& v, CreateIndexOp* out) {
   YamlMap map;
   PGPHASE_RETURN_IF_ERROR(YamlMap::Read(
       v, {"name", "table", "columns", "unique", "method", "predicate", "storage_parameters"},
       {"name", "table", "columns"}, &map));
-  CreateIndexOp op;
+  CreateIndexOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIndexColumns(*map.Find("columns"), &op.columns));
@@ -90,7 +90,6 @@ Status ReadCreateIndex(const Value& /*key*/, const Value& v, Operation* out) {
   if (std::optional<Value> s = map.Find("storage_parameters")) {
     PGPHASE_RETURN_IF_ERROR(ReadString(*s, &op.storage_parameters));
   }
-  *out = std::move(op);
   return Status::Ok();
 }
 

@@ -29,17 +29,16 @@ Status ReadList(const Value& v, Fn read_one, std::vector<T>* out) {
 
 }  // namespace
 
-Status ReadCreateTable(const Value& /*key*/, const Value& v, Operation* out) {
+Status ReadOperation(const Value& /*key*/, const Value& v, CreateTableOp* out) {
   YamlMap map;
   PGPHASE_RETURN_IF_ERROR(
       YamlMap::Read(v, {"name", "columns", "constraints", "comment"}, {"name", "columns"}, &map));
-  CreateTableOp op;
+  CreateTableOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
   PGPHASE_RETURN_IF_ERROR(ReadList<ColumnSpec>(*map.Find("columns"), ReadColumn, &op.columns));
   if (auto x = map.Find("constraints"))
     PGPHASE_RETURN_IF_ERROR(ReadList<ConstraintSpec>(*x, ReadTableConstraint, &op.constraints));
   if (auto x = map.Find("comment")) PGPHASE_RETURN_IF_ERROR(ReadComment(*x, &op.comment));
-  *out = std::move(op);
   return Status::Ok();
 }
 

@@ -3,14 +3,13 @@
 
 namespace pgphase::spec_internal {
 
-Status ReadDropColumn(const Value& /*key*/, const Value& v, Operation* out) {
+Status ReadOperation(const Value& /*key*/, const Value& v, DropColumnOp* out) {
   YamlMap map;
   PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "column", "down"}, {"table", "column"}, &map));
-  DropColumnOp op;
+  DropColumnOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &op.column));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalSqlExpr(map, "down", &op.down));
-  *out = std::move(op);
   return Status::Ok();
 }
 

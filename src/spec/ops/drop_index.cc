@@ -3,12 +3,11 @@
 
 namespace pgphase::spec_internal {
 
-Status ReadDropIndex(const Value& /*key*/, const Value& v, Operation* out) {
+Status ReadOperation(const Value& /*key*/, const Value& v, DropIndexOp* out) {
   YamlMap map;
   PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"name"}, {"name"}, &map));
-  DropIndexOp op;
+  DropIndexOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
-  *out = std::move(op);
   return Status::Ok();
 }
 

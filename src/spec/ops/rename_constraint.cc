@@ -3,15 +3,14 @@
 
 namespace pgphase::spec_internal {
 
-Status ReadRenameConstraint(const Value& /*key*/, const Value& v, Operation* out) {
+Status ReadOperation(const Value& /*key*/, const Value& v, RenameConstraintOp* out) {
   YamlMap map;
   PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "from", "to"}, {"table", "from", "to"}, &map));
-  RenameConstraintOp op;
+  RenameConstraintOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("from"), &op.from));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("to"), &op.to));
   if (op.from == op.to) return ErrorAt(*map.Find("to"), "from and to are the same name");
-  *out = std::move(op);
   return Status::Ok();
 }
 

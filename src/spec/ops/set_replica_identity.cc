@@ -4,10 +4,10 @@
 
 namespace pgphase::spec_internal {
 
-Status ReadSetReplicaIdentity(const Value& /*key*/, const Value& v, Operation* out) {
+Status ReadOperation(const Value& /*key*/, const Value& v, SetReplicaIdentityOp* out) {
   YamlMap map;
   PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "identity"}, {"table", "identity"}, &map));
-  SetReplicaIdentityOp op;
+  SetReplicaIdentityOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   const Value identity = *map.Find("identity");
   YamlMap id;
@@ -20,7 +20,6 @@ Status ReadSetReplicaIdentity(const Value& /*key*/, const Value& v, Operation* o
   if (op.type != "INDEX" && index)
     return ErrorAt(*index, "only identity type index takes an index");
   if (index) PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*index, &op.index));
-  *out = std::move(op);
   return Status::Ok();
 }
 

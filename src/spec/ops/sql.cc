@@ -3,10 +3,10 @@
 
 namespace pgphase::spec_internal {
 
-Status ReadSql(const Value& /*key*/, const Value& v, Operation* out) {
+Status ReadOperation(const Value& /*key*/, const Value& v, SqlOp* out) {
   YamlMap map;
   PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"up", "down", "onComplete"}, {"up"}, &map));
-  SqlOp op;
+  SqlOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*map.Find("up"), &op.up));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalSqlExpr(map, "down", &op.down));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalBool(map, "onComplete", &op.on_complete));
@@ -14,7 +14,6 @@ Status ReadSql(const Value& /*key*/, const Value& v, Operation* out) {
     return ErrorAt(*map.Find("down"),
                    "onComplete SQL runs at contract, which is never reversed: `down` would "
                    "never run");
-  *out = std::move(op);
   return Status::Ok();
 }
 
