@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make pkg-config
+  cmake g++ make pkg-config git clang-format clang-tidy
   libpqxx-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libboost-program-options-dev libboost-dev
   libgtest-dev libgmock-dev

@@ -1,3 +1,3 @@
-#include "cli/cli.h"
+#include "pgphase/cli.h"
 
 int main(int argc, char** argv) { return pgphase::RunCli(argc, argv); }

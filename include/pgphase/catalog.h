@@ -1,8 +1,8 @@
 // CatalogSnapshot: the part of a live schema the planner needs, read once, read-only.
 //
-// The types are plain values so the planner (which never touches a connection) can
-// take them; tests build them by hand. ReadCatalog is the only function here that
-// talks to PostgreSQL and is implemented in src/catalog with libpqxx.
+// The types are plain values so the planner (which never touches a connection) can take
+// them; tests build them by hand. The catalog module reads them from a live server
+// (catalog_reader.h).
 #pragma once
 
 #include <cstdint>
@@ -12,10 +12,6 @@
 #include <vector>
 
 #include "pgphase/status.h"
-
-namespace pqxx {
-class connection_base;
-}
 
 namespace pgphase {
 
@@ -100,10 +96,5 @@ struct CatalogSnapshot {
     return false;
   }
 };
-
-// Reads every table of `schemas` (read-only; runs in its own read-only transaction).
-// Errors: ExitCode::kFailure with the SQLSTATE when the catalog cannot be read.
-Result<CatalogSnapshot> ReadCatalog(pqxx::connection_base& conn,
-                                    const std::vector<std::string>& schemas);
 
 }  // namespace pgphase

@@ -2,8 +2,8 @@
 //
 // The vocabulary is pgroll's (DESIGN "The six phases"); pgphase's own additions live
 // under the top-level `settings:` key. Unknown keys are an error, never ignored.
-// The loader never touches a database; checks against the live catalog happen in the
-// planner.
+// Plain values (the spec module, spec_reader.h, reads them from YAML; the planner takes
+// them), shared by every module as model types.
 #pragma once
 
 #include <cstdint>
@@ -278,17 +278,5 @@ struct ChangeSpec {
   std::optional<std::string> version_schema;  // pgroll's key; accepted, not acted on
   std::vector<OperationEntry> operations;
 };
-
-// Parses YAML text. `file` names the source in messages and gives the migration name
-// (its stem). Errors: ExitCode::kInvalid with "file:line:col: path.to.key: what".
-Result<ChangeSpec> ParseSpec(const std::string& text, const std::string& file);
-
-// Reads and parses one file.
-Result<ChangeSpec> LoadSpecFile(const std::string& path);
-
-// Expands files and directories (a directory gives its *.yaml / *.yml files) into
-// a list of files in migration-name order. Errors if a path does not exist or a
-// directory has no migration files.
-Result<std::vector<std::string>> ExpandSpecPaths(const std::vector<std::string>& paths);
 
 }  // namespace pgphase

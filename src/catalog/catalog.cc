@@ -5,8 +5,6 @@
 // $1, a text[]) and orders by name columns. Those are of type `name`, which always
 // sorts with the "C" collation, so the snapshot's order is byte order whatever the
 // database's collation: the same schema always gives the same snapshot.
-#include "pgphase/catalog.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -16,6 +14,8 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "pgphase/catalog_reader.h"
 
 namespace pgphase {
 namespace {

@@ -1,17 +1,14 @@
-// The command line: `pgphase <command> [args]`. main() only calls RunCli.
+// The command table behind RunCli (pgphase/cli.h): one row per subcommand, one file each.
 #pragma once
 
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "pgphase/cli.h"
 #include "pgphase/status.h"
 
 namespace pgphase {
-
-// Parses argv, runs the command, prints errors to stderr; returns the exit code.
-int RunCli(int argc, char** argv);
-
 namespace cli {
 
 // One subcommand: a row of the command table.

@@ -2,7 +2,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
-#include "pgphase/spec.h"
+#include "pgphase/spec_reader.h"
 
 namespace pgphase::cli {
 

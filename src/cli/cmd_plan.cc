@@ -3,7 +3,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "pgphase/exec.h"
-#include "pgphase/spec.h"
+#include "pgphase/spec_reader.h"
 
 namespace pgphase::cli {
 

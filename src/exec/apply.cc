@@ -9,7 +9,7 @@
 
 #include "exec/db.h"
 #include "exec/runner.h"
-#include "pgphase/catalog.h"
+#include "pgphase/catalog_reader.h"
 #include "pgphase/ddl.h"
 
 namespace pgphase {

@@ -1,7 +1,6 @@
-#include "pgphase/spec.h"
-
 #include <yaml-cpp/yaml.h>
 
+#include "pgphase/spec_reader.h"
 #include "spec/migration_name.h"
 #include "spec/ops.h"
 #include "spec/settings.h"
@@ -52,7 +51,7 @@ Status ReadOperation(const Value& v, OperationEntry* out) {
   const YAML::Node key_node = entry->first;
   const Value key(key_node, v.path, key_node.Mark().is_null() ? v.mark : key_node.Mark(), v.file);
   if (!key_node.IsScalar()) return ErrorAt(key, "expected an operation name");
-  const std::string kind = key_node.Scalar();
+  const std::string& kind = key_node.Scalar();
   for (const auto& op : kOperations) {
     if (op.name != kind) continue;
     out->kind = kind;

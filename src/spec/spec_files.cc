@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "pgphase/spec.h"
+#include "pgphase/spec_reader.h"
 #include "spec/migration_name.h"
 
 namespace pgphase {

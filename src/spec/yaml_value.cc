@@ -96,7 +96,7 @@ Status YamlMap::Read(const Value& v, const std::vector<std::string_view>& allowe
       return ErrorAt(KeyValue(v, key_node, v.path),
                      "expected a string key, got " + DescribeNode(key_node));
     }
-    const std::string name = key_node.Scalar();
+    const std::string& name = key_node.Scalar();
     Value key = KeyValue(v, key_node, ChildPath(v.path, name));
     Value child = v.Child(name, it->second, key.mark);
     for (const Entry& earlier : out->entries_) {

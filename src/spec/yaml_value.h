@@ -24,8 +24,8 @@ namespace pgphase::spec_internal {
 // so into the document), which would corrupt the tree being read. Values are only
 // ever constructed.
 struct Value {
-  Value(YAML::Node n, std::string p, YAML::Mark m, const std::string* f)
-      : node(std::move(n)), path(std::move(p)), mark(m), file(f) {}
+  Value(const YAML::Node& n, std::string p, YAML::Mark m, const std::string* f)
+      : node(n), path(std::move(p)), mark(m), file(f) {}
   Value(const Value&) = default;
   Value(Value&&) = default;
   Value& operator=(const Value&) = delete;

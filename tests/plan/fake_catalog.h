@@ -5,7 +5,7 @@
 
 #include "pgphase/catalog.h"
 #include "pgphase/plan.h"
-#include "pgphase/spec.h"
+#include "pgphase/spec_reader.h"
 
 namespace pgphase::testing {
 

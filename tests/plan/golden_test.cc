@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "pgphase/plan.h"
-#include "pgphase/spec.h"
+#include "pgphase/spec_reader.h"
 #include "plan/fake_catalog.h"
 
 namespace pgphase {
@@ -31,25 +31,39 @@ std::vector<fs::path> GoldenSpecs() {
   return out;
 }
 
-TEST(GoldenTest, EveryGoldenSpecPlansToItsReviewedSql) {
-  const auto specs = GoldenSpecs();
-  ASSERT_GE(specs.size(), 6u);
-  const bool update = std::getenv("PGPHASE_UPDATE_GOLDEN") != nullptr;
-  for (const auto& yaml : specs) {
-    SCOPED_TRACE(yaml.filename().string());
-    auto spec = ParseSpec(ReadFile(yaml), yaml.filename().string());
-    ASSERT_TRUE(spec.ok()) << spec.status().message();
-    auto plan = BuildPlan(*spec, testing::FakeCatalog());
-    ASSERT_TRUE(plan.ok()) << plan.status().message();
-    const std::string sql = RenderPlanSql(*plan);
-    fs::path golden = yaml;
-    golden.replace_extension(".sql");
-    if (update) {
-      std::ofstream(golden, std::ios::binary) << sql;
-      continue;
-    }
-    ASSERT_TRUE(fs::exists(golden)) << "missing " << golden << "; run with PGPHASE_UPDATE_GOLDEN=1";
-    EXPECT_EQ(ReadFile(golden), sql);
+// One case per file, named after it: `--gtest_filter='*Golden*/add_column_nullable_up'` runs
+// one, and a failing file never hides the others.
+class GoldenTest : public ::testing::TestWithParam<fs::path> {};
+
+TEST_P(GoldenTest, SpecPlansToItsReviewedSql) {
+  const fs::path& yaml = GetParam();
+  auto spec = ParseSpec(ReadFile(yaml), yaml.filename().string());
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  auto plan = BuildPlan(*spec, testing::FakeCatalog());
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string sql = RenderPlanSql(*plan);
+  fs::path golden = yaml;
+  golden.replace_extension(".sql");
+  if (std::getenv("PGPHASE_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(golden, std::ios::binary) << sql;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(golden)) << "missing " << golden << "; run with PGPHASE_UPDATE_GOLDEN=1";
+  EXPECT_EQ(ReadFile(golden), sql);
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, GoldenTest, ::testing::ValuesIn(GoldenSpecs()),
+                         [](const ::testing::TestParamInfo<fs::path>& info) {
+                           return info.param.stem().string();
+                         });
+
+TEST(GoldenFilesTest, EveryGoldenSqlHasItsSpec) {
+  ASSERT_GE(GoldenSpecs().size(), 6u);
+  for (const auto& e : fs::directory_iterator(fs::path(PGPHASE_SOURCE_DIR) / "tests" / "golden")) {
+    if (e.path().extension() != ".sql") continue;
+    fs::path yaml = e.path();
+    yaml.replace_extension(".yaml");
+    EXPECT_TRUE(fs::exists(yaml)) << e.path() << " has no spec: delete it";
   }
 }
 

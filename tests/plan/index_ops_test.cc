@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "pgphase/plan.h"
-#include "pgphase/spec.h"
+#include "pgphase/spec_reader.h"
 #include "plan/fake_catalog.h"
 
 namespace pgphase {

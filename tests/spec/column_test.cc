@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "pgphase/spec.h"
+#include "pgphase/spec_reader.h"
 
 namespace pgphase {
 namespace {

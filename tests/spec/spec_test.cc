@@ -1,5 +1,3 @@
-#include "pgphase/spec.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +8,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "pgphase/spec_reader.h"
 
 namespace pgphase {
 namespace {

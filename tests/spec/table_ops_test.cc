@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "pgphase/spec.h"
+#include "pgphase/spec_reader.h"
 
 namespace pgphase {
 namespace {

@@ -184,7 +184,7 @@ TEST(AnalyzeExpressionTest, RejectsPositionalParametersThatWouldBindToTheHostSta
 }
 
 TEST(AnalyzeExpressionTest, RejectsEmptyAndNulBytes) {
-  for (std::string expr : {std::string(""), std::string("   \n"), std::string("1\0 2", 4)}) {
+  for (const std::string& expr : {std::string(""), std::string("   \n"), std::string("1\0 2", 4)}) {
     Result<ExprAnalysis> got = AnalyzeExpression(expr);
     EXPECT_FALSE(got.ok()) << "accepted: " << expr;
   }

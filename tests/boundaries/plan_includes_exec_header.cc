@@ -1,0 +1,2 @@
+// Must not build: plan does not depend on exec.
+#include "pgphase/exec.h"

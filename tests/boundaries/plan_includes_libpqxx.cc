@@ -1,0 +1,2 @@
+// Must not build: the planner never touches a connection.
+#include <pqxx/pqxx>

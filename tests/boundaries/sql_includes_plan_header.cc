@@ -1,0 +1,2 @@
+// Must not build: sql is below plan.
+#include "pgphase/plan.h"
