@@ -190,6 +190,7 @@ class PgphaseTest : public ::testing::Test {
   long long UserTriggerCount(const std::string& table);  // pg_trigger, not tgisinternal
   long long NotValidConstraintCount(const std::string& table);
   long long CheckConstraintCount(const std::string& table);
+  // Functions in `schema`, not counting the state schema's own (pgphase.record_sync_error).
   long long FunctionCountInSchema(const std::string& schema);
 
  private:

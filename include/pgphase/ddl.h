@@ -98,6 +98,11 @@ Statement DropIndexConcurrently(const Rel& index);  // IF EXISTS
 Statement RenameIndex(const std::string& schema, const std::string& from, const std::string& to);
 // SELECT returning true when the index exists and is valid.
 std::string IndexIsValidQuery(const Rel& index);
+// SELECT of up to ten rows of `t` for which `predicate` (embedded SQL) is false, one text
+// column each: the row's key ("(1,a)" for a composite one; its ctid when `key_columns` is
+// empty). Names the rows a VALIDATE of CHECK (predicate) fails on.
+std::string ViolatingRowsQuery(const Rel& t, const std::vector<std::string>& key_columns,
+                               const std::string& predicate);
 
 // --- triggers ---
 // One column a sync trigger fills from an expression.
@@ -128,13 +133,30 @@ struct Fill {
   // renamed at swap keeps its old name inside expressions written before the rename).
   // Empty, or one per source.
   std::vector<std::string> source_vars;
+  // `expr` may raise for some row (MayRaise): the function catches the error, leaves the
+  // column as the statement wrote it, and records the row (FillErrors), so the write succeeds.
+  bool guard = false;
+};
+
+// pgphase's function that records a value a guarded fill could not compute:
+// (migration, table, column, row key text[], sqlstate, message). Created with the state
+// schema (src/exec/state.cc); SECURITY DEFINER, so any application role may call it.
+inline constexpr const char* kRecordSyncErrorFunction = "pgphase.record_sync_error";
+
+// Where a guarded fill's errors are recorded: the migration, the table as "schema.name", and
+// the columns of the row's key as the trigger sees them (empty: a table without one).
+struct FillErrors {
+  std::string migration;
+  std::string table;
+  std::vector<std::string> key_columns;
 };
 // CREATE FUNCTION fn() RETURNS trigger: fills each column as its Fill::Mode says (and, for
 // a fill that FillsWhenNull(), any row where it is still NULL on UPDATE). Sources are bound
 // as PL/pgSQL variables of the column's %TYPE so user expressions can name columns directly.
 // Called only through the triggers below, made from the same fills: where their WHEN is
 // exactly one fill's condition, the function does not test it again.
-Statement CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills);
+Statement CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills,
+                             const FillErrors& errors = {});
 Statement DropFunction(const Rel& fn);  // IF EXISTS, no arguments
 // BEFORE INSERT trigger firing only when a filled column is NULL (always, when any fill
 // is kOwned).
@@ -177,6 +199,12 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
 // scanned (the live rows of the range), then CtidScanStart's two columns.
 std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments,
                               const std::string& only_where = "");
+// One row's fill (the backfill's fallback when a batch raises): UPDATE t SET `a` as a batch
+// writes it, for the row whose key equals `key_equals` (a predicate with its own parameters,
+// ddl_scan.h KeyEquals), or that matches `only_where`, as BackfillBatch does.
+std::string BackfillRow(const Rel& t, const std::string& key_equals,
+                        const std::vector<Assignment>& a, const std::string& only_where = "");
+
 // Where a ctid scan ends and what it scans; parameter $1 the table (t.Quoted(), as text).
 // Returns one row: pages (bigint; rows written beyond them later went through the sync
 // trigger), file node (oid; NULL for a table without storage of its own, e.g. partitioned).

@@ -41,6 +41,9 @@ struct Throttle {
 struct ApplyOptions {
   std::string conninfo;
   Phase through = Phase::kSwap;  // contract only when asked for by name
+  // Before a migration is registered, evaluate its expressions over the existing rows and
+  // refuse values they cannot convert (the spec's settings.precheck: false turns it off too).
+  bool precheck = true;
   LockPolicy locks;
   Throttle throttle;
 };
@@ -61,7 +64,9 @@ Status Reverse(const std::string& migration, const ReverseOptions& options, std:
 
 // The plan pgphase would run: the stored plan when the migration was already applied
 // with this exact spec, else a fresh plan from the live catalog. Read-only.
-Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conninfo);
+// `precheck`: as ApplyOptions::precheck (a failing precheck is the error).
+Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conninfo,
+                                 bool precheck = true);
 
 // Text or JSON (DESIGN "status --json") report of one or all migrations. Read-only;
 // an absent state schema means no migrations.

@@ -57,12 +57,38 @@ struct BackfillJob {
 // matter). The executor runs it and `plan` shows it.
 std::string BatchSql(const BackfillJob& job, bool first_batch);
 
+// The rows of a table whose new value a guarded fill could not compute (the sync trigger
+// recorded them in pgphase.sync_errors): the executor re-evaluates each recorded row, forgets
+// the ones that now convert (fixed, or deleted), and refuses (exit 2, naming them) while any
+// still fails. Put first in the phase that needs those rows.
+struct ConversionCheck {
+  std::string schema;
+  std::string table;
+  std::vector<KeyColumn> key;            // as recorded; empty for a table without one
+  std::vector<ddl::Assignment> columns;  // each guarded column and the expression filling it
+};
+
+// Before anything changes, the expression that will fill `column` is evaluated over the
+// existing rows of the table in read-only batches (keyset, or ctid ranges when `key` is
+// empty): a value it cannot convert (an error, or NULL where the column will be NOT NULL)
+// is refused up front, naming the rows.
+struct Precheck {
+  std::string schema;
+  std::string table;
+  std::vector<KeyColumn> key;
+  std::string column;      // as the migration names it
+  std::string expr;        // embedded user SQL
+  bool not_null = false;   // NULL is a failure too
+  std::string only_where;  // the rows it applies to; "" for every row
+};
+
 struct Step {
   std::string id;       // unique within the plan: "expand.add_column.users.shout"
   std::string summary;  // one line for humans
-  // Exactly one of statement / backfill is set.
+  // Exactly one of statement / backfill / conversion_check is set.
   std::optional<Statement> statement;
   std::optional<BackfillJob> backfill;
+  std::optional<ConversionCheck> conversion_check;
   // Undo, run in order, when the phase is reversed. Empty: nothing to undo.
   std::vector<Statement> reverse;
   // For non-transactional statements: a query returning one boolean, true when the
@@ -71,6 +97,10 @@ struct Step {
   // For non-transactional statements: run before (re)trying, to clear what an
   // interrupted attempt left behind (e.g. an invalid index).
   std::vector<Statement> cleanup;
+  // For a statement that validates a constraint: a query returning up to ten rows that
+  // violate it (one text column each, the row's key), which the executor runs to name them
+  // when the statement fails with check_violation.
+  std::string diagnose;
 };
 
 struct PhasePlan {
@@ -108,6 +138,8 @@ struct Plan {
   std::vector<ColumnExpectation> expected_columns;
   // The keys of the keyset backfills on tables that existed at plan time.
   std::vector<KeyExpectation> expected_keys;
+  // What the executor checks over the existing rows before the plan is registered.
+  std::vector<Precheck> prechecks;
 
   const PhasePlan& phase(Phase p) const { return phases[PhaseIndex(p)]; }
   PhasePlan& phase(Phase p) { return phases[PhaseIndex(p)]; }
@@ -133,6 +165,8 @@ std::string RenderPlanSql(const Plan& plan);   // runnable-looking SQL with phas
 
 bool operator==(const KeyColumn& a, const KeyColumn& b);
 bool operator==(const BackfillJob& a, const BackfillJob& b);
+bool operator==(const ConversionCheck& a, const ConversionCheck& b);
+bool operator==(const Precheck& a, const Precheck& b);
 bool operator==(const Step& a, const Step& b);
 bool operator==(const PhasePlan& a, const PhasePlan& b);
 bool operator==(const ColumnExpectation& a, const ColumnExpectation& b);

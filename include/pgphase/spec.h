@@ -268,6 +268,8 @@ struct Settings {
   std::optional<Millis> target_batch_time;
   std::optional<int64_t> batch_size_min;
   std::optional<int64_t> batch_size_max;
+  // false: skip the precheck of existing rows before expand (the data is known to convert).
+  std::optional<bool> precheck;
 };
 
 struct ChangeSpec {

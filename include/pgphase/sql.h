@@ -5,6 +5,7 @@
 // PostgreSQL parser) before they are embedded anywhere.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,10 +53,33 @@ Result<ExprAnalysis> AnalyzeExpression(std::string_view expr);
 // SELECT turned into a scalar sub-select.
 std::string EmbedExpression(std::string_view expr);
 
+// Column name -> type (as format_type spells it) of the table an expression reads.
+using ColumnTypes = std::map<std::string, std::string>;
+
+// Whether evaluating `expr` (accepted by AnalyzeExpression) on some row, and storing the
+// result in a column of `target_type`, can raise an error. Conservative: false only when
+// every part is known not to fail for any value (column references, constants, casts and
+// stores that widen or go to text, text functions such as upper() and concatenation,
+// comparisons, CASE, COALESCE); arithmetic (overflow, division by zero), casts that parse
+// text, sub-selects and any function not on the list may raise.
+bool MayRaise(std::string_view expr, const ColumnTypes& columns, const std::string& target_type);
+
 // Checks that `type` parses as a PostgreSQL type name ("numeric(12,2)", "text[]",
 // "timestamp with time zone"). Errors (ExitCode::kInvalid) otherwise, including
 // anything that would smuggle in more SQL.
 Status CheckTypeName(std::string_view type);
+
+// Type names as PostgreSQL's format_type spells them, so that a type written in a spec can be
+// compared with (and recorded like) a type read from the catalog: "INT4" -> "integer",
+// "varchar(20)" -> "character varying(20)", "serial" -> "integer", "timestamptz" ->
+// "timestamp with time zone", "Text[]" -> "text[]". Names it does not know (domains, enums,
+// other schemas' types) come back lower-cased with single spaces, which is how format_type
+// prints an unquoted name.
+std::string CanonicalType(const std::string& written);
+
+// True when changing a column from `from` to `to` (both canonical) needs no rewrite and no
+// index rebuild: varchar(n) to varchar(m >= n), unbounded varchar, or text.
+bool IsWideningType(const std::string& from, const std::string& to);
 
 // Builds an identifier from parts joined with '_', at most 63 bytes (NAMEDATALEN-1).
 // When too long, the joined name is cut and an 8-hex-digit hash of the whole is

@@ -12,10 +12,11 @@ namespace cli {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
-      {"plan", "plan <file|dir>... [--db URL] [--format text|sql|json]",
+      {"plan", "plan <file|dir>... [--db URL] [--format text|sql|json] [--skip-precheck]",
        "print every step of each migration, by phase, with its lock (changes nothing)", RunPlan},
       {"apply",
-       "apply <file|dir> [--through PHASE] [--db URL] [--lock-timeout D] [--statement-timeout D]"
+       "apply <file|dir> [--through PHASE] [--db URL] [--skip-precheck] [--lock-timeout D] "
+       "[--statement-timeout D]"
        " [--lock-retries N] [--batch-delay D] [--max-replica-lag D] [--max-runtime D] [--until "
        "HH:MM]",
        "run a migration through a phase (default swap; contract only by name); resumes", RunApply},

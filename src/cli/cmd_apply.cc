@@ -14,6 +14,7 @@ Status RunApply(const std::vector<std::string>& args) {
       "batch-delay", po::value<std::string>(), "")("max-runtime", po::value<std::string>(), "")(
       "max-replica-lag", po::value<std::string>(), "")("until", po::value<std::string>(), "");
   AddDbOption(desc);
+  AddPrecheckOption(desc);
   AddLockOptions(desc);
   po::positional_options_description pos;
   pos.add("file", 1);
@@ -25,6 +26,7 @@ Status RunApply(const std::vector<std::string>& args) {
   auto through = PhaseFlag(vm, "through");
   if (!through.ok()) return through.status();
   options.through = *through;
+  options.precheck = !vm["skip-precheck"].as<bool>();
   auto locks = LockOptions(vm);
   if (!locks.ok()) return locks.status();
   options.locks = *locks;

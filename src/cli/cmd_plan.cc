@@ -12,6 +12,7 @@ Status RunPlan(const std::vector<std::string>& args) {
   desc.add_options()("files", po::value<std::vector<std::string>>()->required(), "")(
       "format", po::value<std::string>()->default_value("text"), "text, sql or json");
   AddDbOption(desc);
+  AddPrecheckOption(desc);
   po::positional_options_description pos;
   pos.add("files", -1);
   po::variables_map vm;
@@ -25,7 +26,7 @@ Status RunPlan(const std::vector<std::string>& args) {
   for (const auto& file : *files) {
     auto spec = LoadSpecFile(file);
     if (!spec.ok()) return spec.status();
-    auto plan = PlanAgainstDatabase(*spec, conninfo);
+    auto plan = PlanAgainstDatabase(*spec, conninfo, !vm["skip-precheck"].as<bool>());
     if (!plan.ok()) return plan.status();
     if (format == "json")
       std::cout << PlanToJson(*plan) << "\n";

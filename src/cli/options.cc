@@ -22,6 +22,11 @@ void AddDbOption(po::options_description& desc) {
                      "libpq URL or key=value string (default: $PGPHASE_DB, then PG* variables)");
 }
 
+void AddPrecheckOption(po::options_description& desc) {
+  desc.add_options()("skip-precheck", po::bool_switch(),
+                     "do not evaluate the expressions over the existing rows before expand");
+}
+
 Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const std::string& flag) {
   if (!vm.count(flag)) return std::optional<Millis>();
   auto d = ParseDuration(vm[flag].as<std::string>());

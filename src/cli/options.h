@@ -23,6 +23,8 @@ Status ParseArgs(const std::string& command, const std::vector<std::string>& arg
 
 // Adds --db.
 void AddDbOption(po::options_description& desc);
+// Adds --skip-precheck (apply, plan).
+void AddPrecheckOption(po::options_description& desc);
 
 // Optional duration flag: unset when absent; kInvalid naming the flag when malformed.
 Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const std::string& flag);

@@ -6,8 +6,10 @@
 #include <ctime>
 #include <ostream>
 #include <set>
+#include <sstream>
 
 #include "exec/db.h"
+#include "exec/precheck.h"
 #include "exec/runner.h"
 #include "pgphase/catalog_reader.h"
 #include "pgphase/ddl.h"
@@ -136,22 +138,26 @@ Status ProbeTypes(pqxx::connection& conn, const ChangeSpec& spec) {
       pqxx::read_transaction tx(conn);
       tx.exec(ddl::ProbeType(type));
     } catch (const pqxx::sql_error& e) {
-      std::string msg = e.what();
-      msg = msg.substr(0, msg.find('\n'));
-      if (msg.rfind("ERROR:", 0) == 0) msg = msg.substr(msg.find_first_not_of(' ', 6));
-      return Status::Invalid(fmt::format("{}: type {}: {}", where.ToString(), type, msg));
+      return Status::Invalid(
+          fmt::format("{}: type {}: {}", where.ToString(), type, exec::ServerMessage(e.what())));
     }
   }
   return Status::Ok();
 }
 
-Result<Plan> FreshPlan(pqxx::connection& conn, const ChangeSpec& spec) {
+// Plans against the live catalog and asks the server whether the plan can work: the types
+// and expressions resolve, and (unless `precheck` says not to) the existing rows convert.
+// Precheck lines go to `out`.
+Result<Plan> FreshPlan(pqxx::connection& conn, const ChangeSpec& spec, bool precheck,
+                       std::ostream& out) {
   Result<CatalogSnapshot> catalog = ReadCatalog(conn, {spec.settings.schema});
   if (!catalog.ok()) return catalog.status();
   Result<Plan> plan = BuildPlan(spec, *catalog);
   if (!plan.ok()) return plan;
   PGPHASE_RETURN_IF_ERROR(ProbeTypes(conn, spec));
   PGPHASE_RETURN_IF_ERROR(ProbeExpressions(conn, *plan, spec));
+  if (precheck && spec.settings.precheck.value_or(true))
+    PGPHASE_RETURN_IF_ERROR(exec::RunPrechecks(conn, *plan, spec, out));
   return plan;
 }
 
@@ -171,7 +177,7 @@ Status CheckConflicts(exec::StateStore& store, const Plan& plan) {
 
 // Loads the stored plan, or plans afresh and registers it.
 Result<Plan> LoadOrRegister(pqxx::connection& conn, exec::StateStore& store, const ChangeSpec& spec,
-                            std::ostream& out) {
+                            bool precheck, std::ostream& out) {
   std::optional<exec::MigrationRow> row;
   if (store.Exists()) row = store.LoadMigration(spec.name);
   const std::string checksum = Md5(conn, spec.text);
@@ -184,7 +190,7 @@ Result<Plan> LoadOrRegister(pqxx::connection& conn, exec::StateStore& store, con
     }
     return ParsePlanJson(row->plan_json);
   }
-  Result<Plan> plan = FreshPlan(conn, spec);
+  Result<Plan> plan = FreshPlan(conn, spec, precheck, out);
   if (!plan.ok()) return plan;
   PGPHASE_RETURN_IF_ERROR(store.Ensure());
   PGPHASE_RETURN_IF_ERROR(CheckConflicts(store, *plan));
@@ -217,7 +223,7 @@ Status CheckDrift(pqxx::connection& conn, const Plan& plan, Phase phase) {
 
 Status ApplyLocked(pqxx::connection& conn, exec::StateStore& store, const ChangeSpec& spec,
                    const ApplyOptions& options, const exec::Resolved& settings, std::ostream& out) {
-  Result<Plan> plan = LoadOrRegister(conn, store, spec, out);
+  Result<Plan> plan = LoadOrRegister(conn, store, spec, options.precheck, out);
   if (!plan.ok()) return plan.status();
   const std::string& name = spec.name;
   if (store.LoadMigration(name)->status == exec::MigrationStatus::kCompleted) {
@@ -270,7 +276,8 @@ Status Apply(const ChangeSpec& spec, const ApplyOptions& options, std::ostream& 
   }
 }
 
-Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conninfo) {
+Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conninfo,
+                                 bool precheck) {
   auto conn = exec::Connect(conninfo, "pgphase plan " + spec.name);
   if (!conn.ok()) return conn.status();
   try {
@@ -281,7 +288,8 @@ Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conn
           row->checksum == Md5(**conn, spec.text))
         return ParsePlanJson(row->plan_json);
     }
-    return FreshPlan(**conn, spec);
+    std::ostringstream quiet;  // `plan` prints the plan only; a failing precheck is its error
+    return FreshPlan(**conn, spec, precheck, quiet);
   } catch (const std::exception& e) {
     return exec::FromException(e, "planning " + spec.name);
   }

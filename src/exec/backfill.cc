@@ -71,6 +71,7 @@ class DbBackfillIo final : public BackfillIo {
   std::string Unit() const override { return std::string(walk_->Unit()); }
   BatchLimits Limits(const Resolved& s) const override { return walk_->Limits(s); }
   BatchResult RunBatch(long long size, const Resolved& s) override;
+  BatchResult RunRows(long long size, const Resolved& s);
 
   Status Finish(long long rows_done) override {
     return Try(context_, [&] {
@@ -127,10 +128,40 @@ BatchResult DbBackfillIo::RunBatch(long long size, const Resolved& s) {
   } catch (const pqxx::sql_error& e) {
     if (e.sqlstate() == kLockNotAvailable || e.sqlstate() == kQueryCanceled)
       return BatchTimedOut{e.sqlstate(), FromSqlError(e, context_)};
+    if (IsDataError(e.sqlstate())) return RunRows(size, s);
     return FromSqlError(e, context_);
   } catch (const std::exception& e) {
     return FromException(e, context_);
   }
+}
+
+// The batch raised because of a value in some row (rows written after the precheck, before
+// the sync trigger was there): the same batch row by row, recording each row it cannot fill
+// (pgphase.sync_errors, as the trigger does), so the backfill goes on and the conversion check
+// holds the phase that needs them.
+BatchResult DbBackfillIo::RunRows(long long size, const Resolved& s) {
+  pqxx::work tx(ctx_.conn);
+  ApplyTimeouts(tx, s, true);
+  long long failed = 0;
+  const std::string table = job_.schema + "." + job_.table;
+  const BatchOutcome r = walk_->RunRows(
+      tx, size,
+      [&](const std::vector<std::string>& key, const std::string& column,
+          const pqxx::sql_error& e) {
+        ++failed;
+        if (!column.empty())
+          ctx_.store.RecordSyncError(tx, migration_, table,
+                                     {column, key, e.sqlstate(), ServerMessage(e.what()), 1});
+      });
+  if (r.finished) return BatchDone{r, false};
+  ctx_.store.Event(tx, migration_, "backfill_rows_failed",
+                   fmt::format("{} row(s) of a batch could not be filled; recorded", failed),
+                   Phase::kBackfill, step_id_);
+  const bool paused =
+      ctx_.store.Checkpoint(tx, migration_, step_id_, walk_->Pending(), r.scanned, size);
+  tx.commit();
+  walk_->Advance();
+  return BatchDone{r, paused};
 }
 
 }  // namespace

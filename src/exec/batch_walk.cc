@@ -6,7 +6,10 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "exec/db.h"
+#include "exec/row_scan.h"
 #include "pgphase/ddl.h"
+#include "pgphase/ddl_scan.h"
 
 namespace pgphase::exec {
 namespace {
@@ -14,10 +17,38 @@ namespace {
 // The first batch when no checkpoint recorded a size, in rows.
 constexpr long long kInitialBatchRows = 1000;
 
+// The fill of one row, each assignment on its own (a fix of rows writes them together, as
+// its batches do), in savepoints of `tx`: what still raises goes to `failed`.
+void FillRow(pqxx::transaction_base& tx, const BackfillJob& job, const ddl::Keyset& k,
+             const std::vector<std::string>& key, const BatchWalk::RowFailed& failed) {
+  const ddl::Rel table{job.schema, job.table};
+  std::vector<std::vector<ddl::Assignment>> parts;
+  if (job.only_where.empty()) {
+    for (const auto& a : job.assignments) parts.push_back({a});
+  } else {
+    parts.push_back(job.assignments);
+  }
+  for (const auto& part : parts) {
+    // Plain savepoints: libpqxx 6.4's subtransaction does not begin before exec_params.
+    tx.exec("SAVEPOINT pgphase_row");
+    try {
+      tx.exec_params(ddl::BackfillRow(table, ddl::KeyEquals(k), part, job.only_where),
+                     pqxx::prepare::make_dynamic_params(key));
+      tx.exec("RELEASE SAVEPOINT pgphase_row");
+    } catch (const pqxx::sql_error& e) {
+      if (!IsDataError(e.sqlstate())) throw;
+      tx.exec("ROLLBACK TO SAVEPOINT pgphase_row");
+      failed(key, job.only_where.empty() ? part[0].column : "", e);
+    }
+  }
+}
+
 class KeysetWalk final : public BatchWalk {
  public:
   KeysetWalk(const BackfillJob& job, std::vector<std::string> last_key)
-      : keys_(std::move(last_key)),
+      : job_(job),
+        keyset_(KeysetOf(job.key)),
+        keys_(std::move(last_key)),
         first_sql_(BatchSql(job, /*first_batch=*/true)),
         next_sql_(BatchSql(job, /*first_batch=*/false)) {}
 
@@ -38,10 +69,28 @@ class KeysetWalk final : public BatchWalk {
     return BatchOutcome::Scanned(scanned);
   }
 
+  BatchOutcome RunRows(pqxx::transaction_base& tx, long long size,
+                       const RowFailed& failed) override {
+    std::vector<std::string> params = keys_;
+    params.push_back(std::to_string(size));
+    auto rows =
+        tx.exec_params(ddl::NextKeysQuery({job_.schema, job_.table}, keyset_, !keys_.empty()),
+                       pqxx::prepare::make_dynamic_params(params));
+    if (rows.empty()) return BatchOutcome::Finished();
+    for (const auto& row : rows) {
+      pending_.clear();
+      for (pqxx::row::size_type i = 0; i < row.size(); ++i) pending_.push_back(row[i].c_str());
+      FillRow(tx, job_, keyset_, pending_, failed);
+    }
+    return BatchOutcome::Scanned(static_cast<long long>(rows.size()));
+  }
+
   std::vector<std::string> Pending() const override { return pending_; }
   void Advance() override { keys_ = pending_; }
 
  private:
+  const BackfillJob& job_;
+  const ddl::Keyset keyset_;
   std::vector<std::string> keys_;  // the last key done; empty before the first batch
   std::vector<std::string> pending_;
   std::string first_sql_, next_sql_;
@@ -82,7 +131,8 @@ BatchLimits PageLimits(long long rows, long long pages, const Resolved& s) {
 class CtidWalk final : public BatchWalk {
  public:
   CtidWalk(pqxx::connection& conn, const BackfillJob& job, const BackfillRow& state)
-      : table_{job.schema, job.table},
+      : job_(job),
+        table_{job.schema, job.table},
         sql_(BatchSql(job, /*first_batch=*/false)),
         rows_(state.rows_total) {
     at_ = state.last_key.empty() ? Start(conn) : FromKey(state.last_key);
@@ -111,6 +161,18 @@ class CtidWalk final : public BatchWalk {
                     table_.Quoted()));
   }
 
+  // A rewrite meanwhile is found by the next batch (Run), which starts the walk over.
+  BatchOutcome RunRows(pqxx::transaction_base& tx, long long size,
+                       const RowFailed& failed) override {
+    if (at_.next >= at_.end) return BatchOutcome::Finished();
+    const long long to = std::min(at_.end, at_.next + size);
+    auto tids = tx.exec_params(ddl::KeysInRangeQuery(table_, {}, ddl::CtidRange()),
+                               PageTid(at_.next), PageTid(to));
+    for (const auto& row : tids) FillRow(tx, job_, {}, {row[0].c_str()}, failed);
+    pending_ = {to, at_.end, at_.filenode};
+    return BatchOutcome::Scanned(static_cast<long long>(tids.size()));
+  }
+
   std::vector<std::string> Pending() const override { return pending_.Key(); }
   void Advance() override { at_ = pending_; }
 
@@ -134,6 +196,7 @@ class CtidWalk final : public BatchWalk {
     return {std::stoll(key[0]), std::stoll(key[1]), key[2]};
   }
 
+  const BackfillJob& job_;
   ddl::Rel table_;
   std::string sql_;
   CtidPosition at_, pending_;

@@ -8,6 +8,7 @@
 // crash) leaves the walk where it was. Not thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
@@ -47,6 +48,14 @@ class BatchWalk {
   // Runs one batch of `size` units inside `tx`, which the caller commits or rolls back.
   // Throws what libpqxx throws.
   virtual BatchOutcome Run(pqxx::transaction_base& tx, long long size) = 0;
+  // The batch Run would do, one row at a time, each row and column in a savepoint of `tx`: for
+  // when Run raised because of a value (IsDataError). `failed` hears of each row and column
+  // that still raises (the column is "" for a fix of rows, which writes them together), and
+  // the batch goes on without them. Throws what libpqxx throws for any other error.
+  using RowFailed = std::function<void(const std::vector<std::string>& key,
+                                       const std::string& column, const pqxx::sql_error& e)>;
+  virtual BatchOutcome RunRows(pqxx::transaction_base& tx, long long size,
+                               const RowFailed& failed) = 0;
   // The checkpoint (pgphase.backfill.last_key) as it stands once the batch Run did commits.
   virtual std::vector<std::string> Pending() const = 0;
   // The batch Run did has committed.

@@ -20,6 +20,18 @@ std::string RedactConninfo(const std::string& conninfo) {
 
 namespace exec {
 
+std::string ServerMessage(const std::string& what) {
+  std::string msg = what.substr(0, what.find('\n'));
+  if (msg.rfind("ERROR:", 0) == 0)
+    msg = msg.substr(std::min(msg.size(), msg.find_first_not_of(' ', 6)));
+  return msg;
+}
+
+bool IsDataError(const std::string& sqlstate) {
+  const std::string c = sqlstate.substr(0, 2);
+  return c == "22" || c == "23" || c == "P0" || c == "2F" || c == "38" || c == "39" || c == "54";
+}
+
 std::string PgInterval(long long millis) { return std::to_string(millis) + "ms"; }
 
 Status FromSqlError(const pqxx::sql_error& e, const std::string& context) {

@@ -24,6 +24,15 @@ Status FromException(const std::exception& e, const std::string& context);
 inline constexpr const char* kLockNotAvailable = "55P03";
 inline constexpr const char* kQueryCanceled = "57014";  // statement_timeout or cancel
 inline constexpr const char* kUndefinedTable = "42P01";
+inline constexpr const char* kReadOnlyTransaction = "25006";
+
+// The first line of a server error, without its "ERROR:  " prefix: for messages and records.
+std::string ServerMessage(const std::string& what);
+
+// True for an SQLSTATE a value can cause (rather than the expression or the schema): data
+// exceptions, integrity violations, PL/pgSQL RAISE, routine and external routine
+// exceptions, program limits.
+bool IsDataError(const std::string& sqlstate);
 
 // "1000ms" for SET lock_timeout etc.
 std::string PgInterval(long long millis);

@@ -25,6 +25,7 @@ struct PhaseRow {
   bool has_progress = false;
   long long rows_done = 0, rows_total = 0;
   double seconds = 0;
+  long long unconverted = 0;  // of the migration: rows a guarded sync fill could not compute
 };
 
 constexpr const char* kStatusQuery = R"(
@@ -82,6 +83,7 @@ std::string RenderJson(const std::vector<PhaseRow>& rows) {
       migrations.push_back({{"name", p.migration},
                             {"status", std::string(StatusName(p.migration_status))},
                             {"phases", ordered_json::array()}});
+      if (p.unconverted > 0) migrations.back()["unconverted_rows"] = p.unconverted;
     }
     ordered_json phase = {{"name", p.phase}, {"status", std::string(StatusName(p.status))}};
     if (!p.started_at.empty()) phase["started_at"] = p.started_at;
@@ -107,6 +109,11 @@ std::string RenderText(const std::vector<PhaseRow>& rows) {
       current = p.migration;
       out += fmt::format("{}{}  {}\n", out.empty() ? "" : "\n", p.migration,
                          StatusName(p.migration_status));
+      if (p.unconverted > 0)
+        out += fmt::format(
+            "  {} row(s) the sync trigger could not convert: validate and swap refuse until "
+            "they are fixed\n",
+            p.unconverted);
     }
     out += fmt::format("  {:<9} {:<9}", p.phase, StatusName(p.status));
     if (!p.started_at.empty()) out += " " + p.started_at;
@@ -131,6 +138,7 @@ Result<std::string> StatusReport(const std::string& conninfo,
     exec::StateStore store(**conn);
     std::vector<PhaseRow> rows;
     if (store.Exists()) rows = LoadRows(**conn, migration.value_or(""));
+    for (auto& r : rows) r.unconverted = store.SyncErrorCount(r.migration);
     if (migration && rows.empty())
       return Status::Invalid("no migration named " + *migration + " has been applied");
     return json ? RenderJson(rows) : RenderText(rows);

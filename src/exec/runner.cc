@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "exec/conversions.h"
 #include "exec/db.h"
 #include "pgphase/sql.h"
 
@@ -149,6 +150,24 @@ Status RunStatement(RunContext& ctx, const Statement& st, const std::string& con
 
 namespace {
 
+// A constraint's VALIDATE failed with `failure`: when rows violate it, name them (invalid data
+// the operator must fix, exit 2); else the failure stands.
+Status Diagnose(RunContext& ctx, const Step& step, const Status& failure) {
+  std::string keys;
+  try {
+    pqxx::read_transaction tx(ctx.conn);
+    for (const auto& row : tx.exec(step.diagnose))
+      keys += std::string(keys.empty() ? "" : ", ") + row[0].c_str();
+  } catch (const std::exception&) {
+    return failure;
+  }
+  if (keys.empty()) return failure;
+  return Status::Invalid(fmt::format(
+      "{}\nthese rows violate it (up to ten, by key): {}\nfix them and run apply again, or "
+      "reverse the migration",
+      failure.message(), keys));
+}
+
 Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
   const std::string& m = ctx.plan.migration;
   if (ctx.store.LoadStepStatus(m, step.id) == StepStatus::kDone) return Status::Ok();
@@ -158,6 +177,13 @@ Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
   Status st;
   if (step.backfill) {
     st = RunBackfill(ctx, step);
+  } else if (step.conversion_check) {
+    st = RunConversionCheck(ctx, step);
+    if (st.ok()) {
+      pqxx::work tx(ctx.conn);
+      ctx.store.SetStepStatus(tx, m, step.id, StepStatus::kDone);
+      tx.commit();
+    }
   } else {
     auto record = [&](pqxx::transaction_base& tx) {
       ctx.store.SetStepStatus(tx, m, step.id, StepStatus::kDone);
@@ -173,6 +199,7 @@ Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
       ctx.store.SetStepStatus(m, step.id, StepStatus::kRunning);
     }
     st = RunStatement(ctx, *step.statement, context, record, step.cleanup);
+    if (!st.ok() && !step.diagnose.empty()) st = Diagnose(ctx, step, st);
   }
   if (!st.ok()) return st;
   const auto ms = std::chrono::duration_cast<Millis>(Clock::now() - t0);
@@ -193,6 +220,12 @@ Status RunPhase(RunContext& ctx, Phase phase) {
       return Status::Stopped(fmt::format("stopped by signal before step {}", step.id));
     Status st = RunStep(ctx, phase, step);
     if (st.code() == ExitCode::kStopped) return st;
+    if (st.code() == ExitCode::kInvalid) {
+      // Refused until the data is fixed (a conversion check, a constraint's violating rows):
+      // nothing failed, and `apply` goes on from this step once it is.
+      ctx.store.Event(m, "refused", st.message(), phase, step.id);
+      return st;
+    }
     if (!st.ok()) {
       ctx.store.SetPhaseStatus(m, phase, PhaseStatus::kFailed, st.message());
       ctx.store.SetMigrationStatus(m, MigrationStatus::kFailed);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "exec/db.h"
+#include "pgphase/ddl.h"
 
 namespace pgphase::exec {
 namespace {
@@ -76,6 +77,40 @@ CREATE TABLE pgphase.events (
 );
 )";
 
+// Version 2: what guarded sync fills could not compute (issue 9), and the function their
+// triggers call to record it. SECURITY DEFINER with a fixed search_path, so an application
+// role with no rights on the state schema can record its row (USAGE lets it name the
+// function; the tables stay closed to it).
+std::string SchemaV2() {
+  return fmt::format(R"(
+CREATE TABLE pgphase.sync_errors (
+  migration   text NOT NULL REFERENCES pgphase.migrations ON DELETE CASCADE,
+  table_name  text NOT NULL,
+  column_name text NOT NULL,
+  row_key     text[] NOT NULL,
+  sqlstate    text NOT NULL,
+  message     text NOT NULL,
+  occurrences bigint NOT NULL DEFAULT 1,
+  first_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+  last_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (migration, table_name, column_name, row_key)
+);
+CREATE FUNCTION {0}(migration text, table_name text, column_name text, row_key text[],
+                    sqlstate text, message text) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+  INSERT INTO pgphase.sync_errors AS e
+         (migration, table_name, column_name, row_key, sqlstate, message)
+  VALUES ($1, $2, $3, coalesce($4, '{{}}'), $5, $6)
+  ON CONFLICT (migration, table_name, column_name, row_key) DO UPDATE
+     SET sqlstate = excluded.sqlstate, message = excluded.message,
+         occurrences = e.occurrences + 1, last_at = clock_timestamp()
+$fn$;
+GRANT USAGE ON SCHEMA pgphase TO PUBLIC;
+GRANT EXECUTE ON FUNCTION {0}(text, text, text, text[], text, text) TO PUBLIC;
+)",
+                     ddl::kRecordSyncErrorFunction);
+}
+
 std::string PhaseOrNull(std::optional<Phase> phase) {
   return phase ? std::string(PhaseName(*phase)) : std::string();
 }
@@ -130,6 +165,7 @@ Status StateStore::Ensure() {
           kStateVersion));
     }
     if (version < 1) tx.exec(kSchemaV1);
+    if (version < 2) tx.exec(SchemaV2());
     if (version < kStateVersion) {
       tx.exec("DELETE FROM pgphase.schema_version");
       tx.exec_params("INSERT INTO pgphase.schema_version VALUES ($1)", kStateVersion);
@@ -344,6 +380,45 @@ void StateStore::ResetBackfill(const std::string& migration, const std::string& 
       "updated_at = now() WHERE migration = $1 AND step_id = $2",
       migration, step_id);
   tx.commit();
+}
+
+std::vector<SyncError> StateStore::SyncErrors(const std::string& migration,
+                                              const std::string& table) {
+  pqxx::nontransaction tx(conn_);
+  auto r = tx.exec_params(
+      "SELECT column_name, row_key, sqlstate, message, occurrences FROM pgphase.sync_errors "
+      "WHERE migration = $1 AND table_name = $2 ORDER BY column_name, row_key",
+      migration, table);
+  std::vector<SyncError> out;
+  for (const auto& row : r)
+    out.push_back({row[0].c_str(), ParseTextArray(row[1].c_str()), row[2].c_str(), row[3].c_str(),
+                   row[4].as<long long>()});
+  return out;
+}
+
+long long StateStore::SyncErrorCount(const std::string& migration) {
+  pqxx::nontransaction tx(conn_);
+  if (tx.exec("SELECT to_regclass('pgphase.sync_errors')")[0][0].is_null()) return 0;
+  return tx
+      .exec_params1("SELECT count(*) FROM pgphase.sync_errors WHERE migration = $1", migration)[0]
+      .as<long long>();
+}
+
+void StateStore::ForgetSyncError(const std::string& migration, const std::string& table,
+                                 const SyncError& e) {
+  pqxx::work tx(conn_);
+  tx.exec_params(
+      "DELETE FROM pgphase.sync_errors WHERE migration = $1 AND table_name = $2 AND "
+      "column_name = $3 AND row_key = $4::text[]",
+      migration, table, e.column, TextArrayLiteral(e.key));
+  tx.commit();
+}
+
+void StateStore::RecordSyncError(pqxx::transaction_base& tx, const std::string& migration,
+                                 const std::string& table, const SyncError& e) {
+  tx.exec_params(
+      fmt::format("SELECT {}($1, $2, $3, $4::text[], $5, $6)", ddl::kRecordSyncErrorFunction),
+      migration, table, e.column, TextArrayLiteral(e.key), e.sqlstate, e.message);
 }
 
 void StateStore::SetPauseRequested(const std::string& migration, bool paused) {

@@ -16,7 +16,7 @@
 
 namespace pgphase::exec {
 
-inline constexpr int kStateVersion = 1;
+inline constexpr int kStateVersion = 2;
 
 struct MigrationRow {
   std::string name;
@@ -31,6 +31,15 @@ struct BackfillRow {
   long long rows_done = 0;
   long long rows_total = 0;
   long long batch_size = 0;
+};
+
+// A row whose new value a guarded sync fill could not compute (pgphase.sync_errors).
+struct SyncError {
+  std::string column;
+  std::vector<std::string> key;  // the row's key columns as text; empty for a table without one
+  std::string sqlstate;
+  std::string message;
+  long long occurrences = 1;
 };
 
 class StateStore {
@@ -77,6 +86,16 @@ class StateStore {
                   const std::string& step_id, const std::vector<std::string>& last_key,
                   long long rows, long long batch_size);
   void ResetBackfill(const std::string& migration, const std::string& step_id);
+
+  // The recorded sync errors of `table` ("schema.name"), in key order.
+  std::vector<SyncError> SyncErrors(const std::string& migration, const std::string& table);
+  // How many rows of the migration have a recorded sync error.
+  long long SyncErrorCount(const std::string& migration);
+  void ForgetSyncError(const std::string& migration, const std::string& table, const SyncError& e);
+  // Records one, as the sync trigger does (through the same function), in the caller's
+  // transaction.
+  void RecordSyncError(pqxx::transaction_base& tx, const std::string& migration,
+                       const std::string& table, const SyncError& e);
 
   void SetPauseRequested(const std::string& migration, bool paused);
   bool PauseRequested(const std::string& migration);

@@ -167,11 +167,21 @@ std::vector<ddl::Fill> PlanBuilder::SyncFills(const TableWork& w) const {
   return fills;
 }
 
+ddl::FillErrors PlanBuilder::Errors(const TableWork& w, bool after_swap) const {
+  std::vector<std::string> key = KeyNames(BeforePlan(*w.table));
+  if (after_swap)
+    for (auto& k : key)
+      for (const auto& [from, to] : w.swap.renames)
+        if (k == from) k = to;
+  return {spec_.name, DisplayName(*w.table), key};
+}
+
 std::vector<Statement> PlanBuilder::TriggerStatements(const TableInfo& t,
-                                                      const std::vector<ddl::Fill>& fills) const {
+                                                      const std::vector<ddl::Fill>& fills,
+                                                      const ddl::FillErrors& errors) const {
   const ddl::Rel table = RelOf(t);
   const ddl::Rel fn{"pgphase", FunctionName(t)};
-  std::vector<Statement> out = {ddl::CreateFillFunction(fn, table, fills),
+  std::vector<Statement> out = {ddl::CreateFillFunction(fn, table, fills, errors),
                                 ddl::CreateFillInsertTrigger(TriggerName("ins"), table, fn, fills)};
   if (auto upd = ddl::CreateFillUpdateTrigger(TriggerName("upd"), table, fn, fills))
     out.push_back(std::move(*upd));
@@ -207,7 +217,7 @@ void PlanBuilder::EmitSync(const TableWork& w) {
   const std::vector<ddl::Fill> fills = SyncFills(w);
   if (!fills.empty()) {
     Add(Phase::kSync, base + ".function", "create the dual-write function for " + t.name,
-        ddl::CreateFillFunction(fn, table, fills), {ddl::DropFunction(fn)});
+        ddl::CreateFillFunction(fn, table, fills, Errors(w, false)), {ddl::DropFunction(fn)});
     const std::string ins = TriggerName("ins");
     Add(Phase::kSync, base + ".insert_trigger", "fill new columns on INSERT into " + t.name,
         ddl::CreateFillInsertTrigger(ins, table, fn, fills), {ddl::DropTrigger(ins, table)});
@@ -219,13 +229,6 @@ void PlanBuilder::EmitSync(const TableWork& w) {
       Add(Phase::kSync, base + ".update_trigger", summary, std::move(*upd_sql),
           {ddl::DropTrigger(upd, table)});
     }
-  }
-  // Added only now: before the trigger fills new rows, an old-app INSERT would violate it.
-  for (const auto& [column, constraint] : w.not_null_helpers) {
-    Add(Phase::kSync, base + "." + column + ".not_null_check",
-        fmt::format("enforce NOT NULL on new writes to {}.{} (not yet validated)", t.name, column),
-        ddl::AddCheckNotValid(table, constraint, QuoteIdent(column) + " IS NOT NULL"),
-        {ddl::DropConstraint(table, constraint)});
   }
 }
 
@@ -273,14 +276,14 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
   if (!sync.empty()) append(fwd, drop_triggers);
   for (const auto& [from, to] : swap.renames) fwd.push_back(ddl::RenameColumn(table, from, to));
   append(fwd, swap.forward);
-  if (!after.empty()) append(fwd, TriggerStatements(t, after));
+  if (!after.empty()) append(fwd, TriggerStatements(t, after, Errors(w, true)));
   std::vector<Statement> rev;
   if (!after.empty()) append(rev, drop_triggers);
   append(rev, swap.reverse);
   for (auto it = swap.renames.rbegin(); it != swap.renames.rend(); ++it)
     rev.push_back(ddl::RenameColumn(table, it->second, it->first));
   if (!sync.empty()) {
-    append(rev, TriggerStatements(t, sync));
+    append(rev, TriggerStatements(t, sync, Errors(w, false)));
   } else if (!after.empty()) {
     rev.push_back(ddl::DropFunction({"pgphase", FunctionName(t)}));
   }
@@ -316,6 +319,43 @@ void PlanBuilder::EmitContract(const TableWork& w) {
         "drop the helper check (NOT NULL is now set on the column)",
         ddl::DropConstraint(table, constraint));
   }
+}
+
+// Before the phases that need the rows a guarded fill could not compute (validate: the new
+// columns must be complete before they are proved; swap: the old values must not be lost),
+// every table with such fills gets a check, first in the phase. And every backfilled column
+// that may fail to compute, or must not be NULL, is checked over the existing rows before
+// anything changes (Plan::prechecks).
+void PlanBuilder::EmitConversionChecks() {
+  std::vector<Step> checks;
+  for (const TableInfo* t : table_order_) {
+    auto it = work_.find(TableKey(*t));
+    if (it == work_.end()) continue;
+    const TableWork& w = it->second;
+    ConversionCheck check{t->schema, t->name, NewBackfillJob(*t).key, {}};
+    for (const ddl::Fill& f : SyncFills(w))
+      if (f.guard) check.columns.push_back({f.column, f.expr});
+    for (const ColumnSync& s : w.syncs) {
+      if (!s.backfill || (!s.fill.guard && !s.fill.not_null)) continue;
+      plan_.prechecks.push_back({t->schema, t->name, check.key,
+                                 s.name.empty() ? s.fill.column : s.name, s.fill.expr,
+                                 s.fill.not_null, ""});
+    }
+    if (check.columns.empty()) continue;
+    Step step;
+    step.id = "conversions." + t->name;
+    step.summary = "refuse while rows of " + t->name +
+                   " whose new values the sync trigger could not compute remain unfixed";
+    step.conversion_check = std::move(check);
+    checks.push_back(std::move(step));
+  }
+  for (Phase phase : {Phase::kValidate, Phase::kSwap}) {
+    std::vector<Step>& steps = plan_.phase(phase).steps;
+    std::vector<Step> first = checks;
+    for (Step& s : first) s.id = std::string(PhaseName(phase)) + "." + s.id;
+    steps.insert(steps.begin(), first.begin(), first.end());
+  }
+  plan_.prechecks.insert(plan_.prechecks.end(), extra_prechecks_.begin(), extra_prechecks_.end());
 }
 
 // Drift expectations: the touched tables' columns as they were before this plan, minus
@@ -364,6 +404,7 @@ Result<Plan> PlanBuilder::Finish() {
     plan_.tables.push_back(DisplayName(*t));
   }
   for (auto& [phase, step] : after_table_work_) AddStep(phase, std::move(step));
+  EmitConversionChecks();
   RecordExpectations();
   std::sort(plan_.tables.begin(), plan_.tables.end());
   return plan_;

@@ -25,6 +25,8 @@ struct ColumnSync {
   // Set: from swap on, the trigger fills this instead of `fill` (a shadow column's old
   // column, from `down`). Unset: `fill` carries on after swap, renames applied.
   std::optional<ddl::Fill> after_swap;
+  // The column as the migration names it, for messages ("" when it is fill.column).
+  std::string name;
 };
 
 // What one operation contributes to its table's swap transaction (and its reverse).
@@ -70,7 +72,9 @@ class PlanBuilder {
   void Sync(const TableInfo& table, ColumnSync sync);
   // Adds to the swap transaction of `table`.
   void Swap(const TableInfo& table, SwapChange change);
-  // A NOT NULL helper check to add once the sync trigger is in place, and to drop at contract.
+  // A precheck (Plan::prechecks) besides the ones of the syncs, which Finish adds.
+  void AddPrecheck(Precheck p) { extra_prechecks_.push_back(std::move(p)); }
+  // A NOT NULL helper check (added in validate) that contract drops.
   void AddNotNullHelper(const TableInfo& table, const std::string& column,
                         const std::string& constraint);
 
@@ -107,15 +111,19 @@ class PlanBuilder {
   std::vector<ddl::Fill> FillsAfterSwap(const TableWork& w) const;
   // The trigger's fills until swap (see builder.cc).
   std::vector<ddl::Fill> SyncFills(const TableWork& w) const;
+  // Where the trigger of `w` records what a guarded fill could not compute (the key by the
+  // names it has from swap on, when `after_swap`).
+  ddl::FillErrors Errors(const TableWork& w, bool after_swap) const;
   // CREATE OR REPLACE FUNCTION and the triggers for `fills`.
-  std::vector<Statement> TriggerStatements(const TableInfo& t,
-                                           const std::vector<ddl::Fill>& fills) const;
+  std::vector<Statement> TriggerStatements(const TableInfo& t, const std::vector<ddl::Fill>& fills,
+                                           const ddl::FillErrors& errors) const;
   // True when `w` needs a backfill and the table has no key to batch by (ctid ranges).
   bool BackfillsByCtid(const TableWork& w) const;
   void EmitSync(const TableWork& w);
   Status EmitBackfill(const TableWork& w);
   void EmitSwap(const TableWork& w);
   void EmitContract(const TableWork& w);
+  void EmitConversionChecks();
   void RecordExpectations();
   std::string FunctionName(const TableInfo& t) const;
 
@@ -128,6 +136,7 @@ class PlanBuilder {
   std::vector<std::string> new_columns_;       // table key + NUL + column this plan adds
   std::vector<std::string> changed_;           // table key (+ NUL + column) this plan changes
   std::vector<std::pair<Phase, Step>> after_table_work_;
+  std::vector<Precheck> extra_prechecks_;
 };
 
 }  // namespace pgphase

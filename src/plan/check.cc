@@ -87,6 +87,12 @@ std::vector<std::string> ColumnNames(const TableInfo& t) {
   return out;
 }
 
+ColumnTypes ColumnTypesOf(const TableInfo& t) {
+  ColumnTypes out;
+  for (const auto& c : t.columns) out[c.name] = c.type;
+  return out;
+}
+
 Status CheckReferenceTarget(const SourceLocation& where, std::string_view kind,
                             const CatalogSnapshot& catalog, const std::string& schema,
                             const std::string& table, const std::vector<std::string>& columns,

@@ -44,6 +44,8 @@ std::vector<std::string> SourcesIn(const std::vector<std::string>& columns, cons
 
 // Names of the columns of `t`, in order.
 std::vector<std::string> ColumnNames(const TableInfo& t);
+// The columns of `t` and their types, for MayRaise.
+ColumnTypes ColumnTypesOf(const TableInfo& t);
 
 // A foreign key's target: `table` exists (or is `self`, a table this operation creates,
 // with `self_columns`), has every one of `columns`, and a primary key or a valid, non-partial

@@ -36,25 +36,49 @@ json ToJson(const std::vector<Statement>& list) {
   return a;
 }
 
+json ToJson(const std::vector<KeyColumn>& key) {
+  json out = json::array();
+  for (const auto& k : key) out.push_back({{"name", k.name}, {"type", k.type}});
+  return out;
+}
+
+json ToJson(const std::vector<ddl::Assignment>& set) {
+  json out = json::array();
+  for (const auto& a : set) out.push_back({{"column", a.column}, {"expr", a.expr}});
+  return out;
+}
+
 json ToJson(const BackfillJob& j) {
-  json key = json::array(), set = json::array();
-  for (const auto& k : j.key) key.push_back({{"name", k.name}, {"type", k.type}});
-  for (const auto& a : j.assignments) set.push_back({{"column", a.column}, {"expr", a.expr}});
   json out = {{"schema", j.schema},
               {"table", j.table},
-              {"key", key},
-              {"assignments", set},
+              {"key", ToJson(j.key)},
+              {"assignments", ToJson(j.assignments)},
               {"estimated_rows", j.estimated_rows}};
   if (!j.only_where.empty()) out["only_where"] = j.only_where;
   return out;
+}
+
+json ToJson(const ConversionCheck& c) {
+  return {{"schema", c.schema},
+          {"table", c.table},
+          {"key", ToJson(c.key)},
+          {"columns", ToJson(c.columns)}};
+}
+
+json ToJson(const Precheck& p) {
+  return {{"schema", p.schema},        {"table", p.table}, {"key", ToJson(p.key)},
+          {"column", p.column},        {"expr", p.expr},   {"not_null", p.not_null},
+          {"only_where", p.only_where}};
 }
 
 json ToJson(const Step& s) {
   json out = {{"id", s.id}, {"summary", s.summary}, {"reverse", ToJson(s.reverse)}};
   if (s.statement) out["statement"] = ToJson(*s.statement);
   if (s.backfill) out["backfill"] = ToJson(*s.backfill);
+  if (s.conversion_check) out["conversion_check"] = ToJson(*s.conversion_check);
   if (!s.done_check.empty()) out["done_check"] = s.done_check;
   if (!s.cleanup.empty()) out["cleanup"] = ToJson(s.cleanup);
+  if (!s.diagnose.empty()) out["diagnose"] = s.diagnose;
   return out;
 }
 
@@ -75,12 +99,33 @@ std::vector<Statement> StatementsFrom(const json& j) {
   return out;
 }
 
+std::vector<KeyColumn> KeyFrom(const json& j) {
+  std::vector<KeyColumn> out;
+  for (const auto& k : j) out.push_back({k.at("name"), k.at("type")});
+  return out;
+}
+
+std::vector<ddl::Assignment> AssignmentsFrom(const json& j) {
+  std::vector<ddl::Assignment> out;
+  for (const auto& a : j) out.push_back({a.at("column"), a.at("expr")});
+  return out;
+}
+
+ConversionCheck ConversionCheckFrom(const json& j) {
+  return {j.at("schema"), j.at("table"), KeyFrom(j.at("key")), AssignmentsFrom(j.at("columns"))};
+}
+
+Precheck PrecheckFrom(const json& j) {
+  return {j.at("schema"), j.at("table"),    KeyFrom(j.at("key")), j.at("column"),
+          j.at("expr"),   j.at("not_null"), j.at("only_where")};
+}
+
 BackfillJob BackfillFrom(const json& j) {
   BackfillJob b;
   b.schema = j.at("schema").get<std::string>();
   b.table = j.at("table").get<std::string>();
-  for (const auto& k : j.at("key")) b.key.push_back({k.at("name"), k.at("type")});
-  for (const auto& a : j.at("assignments")) b.assignments.push_back({a.at("column"), a.at("expr")});
+  b.key = KeyFrom(j.at("key"));
+  b.assignments = AssignmentsFrom(j.at("assignments"));
   b.estimated_rows = j.at("estimated_rows").get<int64_t>();
   if (j.contains("only_where")) b.only_where = j.at("only_where").get<std::string>();
   return b;
@@ -95,6 +140,9 @@ Step StepFrom(const json& j) {
   if (j.contains("backfill")) s.backfill = BackfillFrom(j.at("backfill"));
   if (j.contains("done_check")) s.done_check = j.at("done_check").get<std::string>();
   if (j.contains("cleanup")) s.cleanup = StatementsFrom(j.at("cleanup"));
+  if (j.contains("conversion_check"))
+    s.conversion_check = ConversionCheckFrom(j.at("conversion_check"));
+  if (j.contains("diagnose")) s.diagnose = j.at("diagnose").get<std::string>();
   return s;
 }
 
@@ -114,6 +162,11 @@ std::string PlanToJson(const Plan& plan) {
   json out = {{"format", kPlanFormat}, {"migration", plan.migration},
               {"phases", phases},      {"tables", plan.tables},
               {"notes", plan.notes},   {"expected_columns", expected}};
+  if (!plan.prechecks.empty()) {
+    json prechecks = json::array();
+    for (const auto& p : plan.prechecks) prechecks.push_back(ToJson(p));
+    out["prechecks"] = prechecks;
+  }
   if (!plan.expected_keys.empty()) {
     json keys = json::array();
     for (const auto& k : plan.expected_keys)
@@ -145,6 +198,8 @@ Result<Plan> ParsePlanJson(std::string_view text) {
     for (const auto& e : j.at("expected_columns"))
       plan.expected_columns.push_back(
           {e.at("schema"), e.at("table"), e.at("column"), e.at("type")});
+    if (j.contains("prechecks"))  // absent in plans stored before prechecks
+      for (const auto& p : j.at("prechecks")) plan.prechecks.push_back(PrecheckFrom(p));
     if (j.contains("expected_keys")) {  // absent in plans stored before key checks
       for (const auto& k : j.at("expected_keys"))
         plan.expected_keys.push_back(

@@ -22,6 +22,12 @@ std::vector<KeyColumn> KeysetKey(const TableInfo& table) {
   return key;
 }
 
+std::vector<std::string> KeyNames(const TableInfo& table) {
+  std::vector<std::string> out;
+  for (const KeyColumn& k : KeysetKey(table)) out.push_back(k.name);
+  return out;
+}
+
 bool IsKeyIndex(const TableInfo& table, const IndexInfo& index) {
   if (!index.unique || !index.valid || index.partial || index.columns.empty()) return false;
   return std::all_of(index.columns.begin(), index.columns.end(), [&](const auto& n) {

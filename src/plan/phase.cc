@@ -29,10 +29,18 @@ bool operator==(const BackfillJob& a, const BackfillJob& b) {
          a.assignments == b.assignments && a.only_where == b.only_where &&
          a.estimated_rows == b.estimated_rows;
 }
+bool operator==(const ConversionCheck& a, const ConversionCheck& b) {
+  return a.schema == b.schema && a.table == b.table && a.key == b.key && a.columns == b.columns;
+}
+bool operator==(const Precheck& a, const Precheck& b) {
+  return a.schema == b.schema && a.table == b.table && a.key == b.key && a.column == b.column &&
+         a.expr == b.expr && a.not_null == b.not_null && a.only_where == b.only_where;
+}
 bool operator==(const Step& a, const Step& b) {
   return a.id == b.id && a.summary == b.summary && a.statement == b.statement &&
-         a.backfill == b.backfill && a.reverse == b.reverse && a.done_check == b.done_check &&
-         a.cleanup == b.cleanup;
+         a.backfill == b.backfill && a.conversion_check == b.conversion_check &&
+         a.reverse == b.reverse && a.done_check == b.done_check && a.cleanup == b.cleanup &&
+         a.diagnose == b.diagnose;
 }
 bool operator==(const PhasePlan& a, const PhasePlan& b) {
   return a.phase == b.phase && a.steps == b.steps;
@@ -46,7 +54,7 @@ bool operator==(const KeyExpectation& a, const KeyExpectation& b) {
 bool operator==(const Plan& a, const Plan& b) {
   return a.migration == b.migration && a.phases == b.phases && a.tables == b.tables &&
          a.notes == b.notes && a.expected_columns == b.expected_columns &&
-         a.expected_keys == b.expected_keys;
+         a.expected_keys == b.expected_keys && a.prechecks == b.prechecks;
 }
 
 std::string ColumnExpectation::Describe() const {

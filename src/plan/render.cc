@@ -58,6 +58,25 @@ std::string Indent(const std::string& text, const std::string& pad) {
   return out;
 }
 
+// What a conversion check verifies (it runs no SQL of the plan's own).
+std::string ConversionCheckLine(const ConversionCheck& c) {
+  std::string cols;
+  for (const auto& a : c.columns) cols += (cols.empty() ? "" : ", ") + a.column;
+  return fmt::format(
+      "pgphase re-evaluates the rows of {}.{} the sync trigger recorded as not convertible ({}) "
+      "and refuses (exit 2) while any still fails",
+      c.schema, c.table, cols);
+}
+
+std::string PrecheckLine(const Precheck& p) {
+  return fmt::format(
+      "before expand, pgphase evaluates {} for {} over the existing rows of {}.{}{} (read-only) "
+      "and "
+      "refuses (exit 2, naming them) any it cannot convert{}",
+      p.expr, p.column, p.schema, p.table, p.only_where.empty() ? "" : " WHERE " + p.only_where,
+      p.not_null ? " or that it makes NULL" : "");
+}
+
 }  // namespace
 
 std::string RenderPlanText(const Plan& plan) {
@@ -66,6 +85,7 @@ std::string RenderPlanText(const Plan& plan) {
   for (const auto& t : plan.tables) tables += (tables.empty() ? "" : ", ") + t;
   out += fmt::format("tables: {}\n", tables.empty() ? "(none)" : tables);
   for (const auto& n : plan.notes) out += "note: " + n + "\n";
+  for (const auto& c : plan.prechecks) out += "precheck: " + OneLine(PrecheckLine(c)) + "\n";
   for (const auto& p : plan.phases) {
     out += fmt::format("\n== {}\n", PhaseHeading(p));
     for (const auto& s : p.steps) {
@@ -80,6 +100,8 @@ std::string RenderPlanText(const Plan& plan) {
                            s.backfill->estimated_rows);
         out += Indent(BatchSql(*s.backfill, /*first_batch=*/false), "      ") + "\n";
       }
+      if (s.conversion_check)
+        out += "    " + OneLine(ConversionCheckLine(*s.conversion_check)) + "\n";
       for (const auto& r : s.reverse) out += Indent("reverse: " + r.sql, "    ") + "\n";
     }
   }
@@ -89,6 +111,7 @@ std::string RenderPlanText(const Plan& plan) {
 std::string RenderPlanSql(const Plan& plan) {
   std::string out = fmt::format("-- pgphase plan for migration {}\n", plan.migration);
   for (const auto& n : plan.notes) out += "-- note: " + OneLine(n) + "\n";
+  for (const auto& c : plan.prechecks) out += "-- precheck: " + OneLine(PrecheckLine(c)) + "\n";
   for (const auto& p : plan.phases) {
     out += fmt::format("\n-- phase {}\n", PhaseHeading(p));
     for (const auto& s : p.steps) {
@@ -102,6 +125,8 @@ std::string RenderPlanSql(const Plan& plan) {
         out += "-- repeated per batch: " + BatchParams(*s.backfill) + "\n";
         out += BatchSql(*s.backfill, /*first_batch=*/false) + ";\n";
       }
+      if (s.conversion_check)
+        out += "-- " + OneLine(ConversionCheckLine(*s.conversion_check)) + "\n";
     }
   }
   return out;

@@ -4,6 +4,7 @@
 
 #include "pgphase/ddl_table.h"
 #include "pgphase/sql.h"
+#include "plan/keys.h"
 
 namespace pgphase {
 
@@ -58,11 +59,20 @@ void RenameInCatalog(TableInfo& t, const std::string& from, const std::string& t
 void AddNotNullProof(PlanBuilder& b, const TableInfo& t, const std::string& column,
                      const std::string& helper, const std::string& base) {
   const ddl::Rel table{t.schema, t.name};
-  b.Add(Phase::kValidate, "validate." + base + ".not_null_check",
-        "prove no row is NULL, without blocking writes", ddl::ValidateConstraint(table, helper));
+  const std::string not_null = QuoteIdent(column) + " IS NOT NULL";
+  b.Add(Phase::kValidate, "validate." + base + ".not_null_helper",
+        fmt::format("enforce NOT NULL on new writes to {}.{} (not yet validated)", t.name, column),
+        ddl::AddCheckNotValid(table, helper, not_null), {ddl::DropConstraint(table, helper)});
+  Step validate;
+  validate.id = "validate." + base + ".not_null_check";
+  validate.summary = "prove no row is NULL, without blocking writes";
+  validate.statement = ddl::ValidateConstraint(table, helper);
+  validate.diagnose = ddl::ViolatingRowsQuery(table, KeyNames(b.BeforePlan(t)), not_null);
+  b.AddStep(Phase::kValidate, std::move(validate));
   b.Add(Phase::kValidate, "validate." + base + ".set_not_null",
         "SET NOT NULL (no scan: the validated check proves it)",
         ddl::SetNotNull(table, column, /*proven=*/true), {ddl::DropNotNull(table, column)});
+  b.AddNotNullHelper(t, column, helper);
 }
 
 namespace {

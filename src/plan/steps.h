@@ -34,10 +34,12 @@ void RecordConstraint(TableInfo& t, const std::string& name, char type,
 // Renames a column in the working catalog, with the key and index column lists.
 void RenameInCatalog(TableInfo& t, const std::string& from, const std::string& to);
 
-// Validate's two steps of a NOT NULL proven without blocking writes: VALIDATE the helper
-// CHECK (`helper`, added NOT VALID earlier), then SET NOT NULL, which the validated check
-// proves without a scan (reverse: DROP NOT NULL). Ids "validate.<base>.not_null_check" and
-// "validate.<base>.set_not_null".
+// Validate's steps of a NOT NULL proven without blocking writes: the helper CHECK (`helper`,
+// col IS NOT NULL) NOT VALID, VALIDATE it (naming the rows that are NULL when it fails), then
+// SET NOT NULL, which the validated check proves without a scan (reverse: DROP NOT NULL);
+// contract drops the helper. The helper is added only in validate, after the backfill: a
+// value the sync trigger could not compute must not make an application write fail earlier.
+// Ids "validate.<base>.not_null_helper", ".not_null_check" and ".set_not_null".
 void AddNotNullProof(PlanBuilder& b, const TableInfo& t, const std::string& column,
                      const std::string& helper, const std::string& base);
 

@@ -25,10 +25,11 @@ Status ReadOptionalInt(const YamlMap& map, std::string_view key, std::optional<i
 
 Status ReadSettings(const Value& v, Settings* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v,
-                                        {"schema", "lock_timeout", "statement_timeout",
-                                         "target_batch_time", "batch_size_min", "batch_size_max"},
-                                        {}, &map));
+  PGPHASE_RETURN_IF_ERROR(
+      YamlMap::Read(v,
+                    {"schema", "lock_timeout", "statement_timeout", "target_batch_time",
+                     "batch_size_min", "batch_size_max", "precheck"},
+                    {}, &map));
   if (std::optional<Value> schema = map.Find("schema")) {
     PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*schema, &out->schema));
   }
@@ -37,6 +38,9 @@ Status ReadSettings(const Value& v, Settings* out) {
   PGPHASE_RETURN_IF_ERROR(ReadOptionalDuration(map, "target_batch_time", &out->target_batch_time));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "batch_size_min", &out->batch_size_min));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "batch_size_max", &out->batch_size_max));
+  if (std::optional<Value> v = map.Find("precheck")) {
+    PGPHASE_RETURN_IF_ERROR(ReadBool(*v, &out->precheck.emplace()));
+  }
   if (out->batch_size_min && out->batch_size_max && *out->batch_size_min > *out->batch_size_max) {
     return ErrorAt(*map.Find("batch_size_max"), "must be at least batch_size_min (" +
                                                     std::to_string(*out->batch_size_min) + ")");

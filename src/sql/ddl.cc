@@ -193,6 +193,14 @@ Statement AddConstraintUsingIndex(const Rel& t, const std::string& name, bool pr
   return AccessExclusive(std::move(sql));
 }
 
+std::string ViolatingRowsQuery(const Rel& t, const std::vector<std::string>& key_columns,
+                               const std::string& predicate) {
+  std::string key = "ctid::text";
+  if (key_columns.size() == 1) key = Q(key_columns[0]) + "::text";
+  if (key_columns.size() > 1) key = "ROW(" + JoinQuoted(key_columns) + ")::text";
+  return fmt::format("SELECT {} FROM {} WHERE NOT ({}) LIMIT 10", key, t.Quoted(), predicate);
+}
+
 Statement DropIndexConcurrently(const Rel& index) {
   Statement s{"DROP INDEX CONCURRENTLY IF EXISTS " + index.Quoted(), Lock::kShareUpdateExclusive,
               false};
@@ -212,7 +220,61 @@ std::string IndexIsValidQuery(const Rel& index) {
       QuoteLiteral(index.Quoted()));
 }
 
-Statement CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills) {
+namespace {
+
+// "NEW.col := expr;" at `indent`. A guarded fill's assignment runs in a block of its own: an
+// error evaluating or storing the value leaves the column as the statement wrote it (an
+// UPDATE keeps the row's previous value) and is recorded with the row's key, so the
+// application's write still succeeds.
+std::string Assign(const Fill& f, const std::string& indent, const FillErrors& errors) {
+  const std::string assign = fmt::format("NEW.{} := {};\n", Q(f.column), f.expr);
+  if (!f.guard) return indent + assign;
+  std::string key;
+  for (const auto& k : errors.key_columns)
+    key += (key.empty() ? "" : ", ") + ("NEW." + Q(k) + "::text");
+  return fmt::format(
+      "{0}BEGIN\n{0}  {1}{0}EXCEPTION WHEN OTHERS THEN\n"
+      "{0}  PERFORM {2}({3}, {4}, {5}, {6}, SQLSTATE, SQLERRM);\n{0}END;\n",
+      indent, assign, kRecordSyncErrorFunction, QuoteLiteral(errors.migration),
+      QuoteLiteral(errors.table), QuoteLiteral(f.column),
+      key.empty() ? "'{}'::text[]" : "ARRAY[" + key + "]");
+}
+
+// The INSERT branch: every fill, each kApp one only when the row arrives without it.
+std::string InsertPart(const std::vector<Fill>& fills, const FillErrors& errors) {
+  std::string out;
+  for (const auto& f : fills) {
+    if (f.mode == Fill::Mode::kOwned || fills.size() == 1) {
+      out += Assign(f, "    ", errors);
+    } else {
+      out += fmt::format("    IF NEW.{} IS NULL THEN\n{}    END IF;\n", Q(f.column),
+                         Assign(f, "      ", errors));
+    }
+  }
+  return out;
+}
+
+// The UPDATE branch: each fill under its condition (UpdateCondition), untested when it is the
+// only one: the trigger's WHEN has just tested it.
+std::string UpdatePart(const std::vector<Fill>& fills, const FillErrors& errors) {
+  std::vector<std::pair<const Fill*, std::string>> on_update;  // fill, its condition
+  for (const auto& f : fills)
+    if (std::string cond = UpdateCondition(f); !cond.empty()) on_update.emplace_back(&f, cond);
+  std::string out;
+  for (const auto& [f, cond] : on_update) {
+    if (on_update.size() == 1) {
+      out += Assign(*f, "    ", errors);
+    } else {
+      out += fmt::format("    IF {} THEN\n{}    END IF;\n", cond, Assign(*f, "      ", errors));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Statement CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<Fill>& fills,
+                             const FillErrors& errors) {
   std::string body = "\n#variable_conflict use_variable\n";
   const auto bindings = Bindings(fills);
   if (!bindings.empty()) {
@@ -226,28 +288,8 @@ Statement CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<
   // function. So when one fill alone has a condition, the trigger has already tested it
   // and the function assigns without testing it again: a PL/pgSQL IF costs a few percent
   // of an UPDATE's time per row (docs/benchmarks.md).
-  body += "BEGIN\n  IF TG_OP = 'INSERT' THEN\n";
-  for (const auto& f : fills) {
-    if (f.mode == Fill::Mode::kOwned || fills.size() == 1) {
-      body += fmt::format("    NEW.{} := {};\n", Q(f.column), f.expr);
-    } else {
-      body += fmt::format("    IF NEW.{0} IS NULL THEN\n      NEW.{0} := {1};\n    END IF;\n",
-                          Q(f.column), f.expr);
-    }
-  }
-  std::vector<std::pair<const Fill*, std::string>> on_update;  // fill, its condition
-  for (const auto& f : fills)
-    if (std::string cond = UpdateCondition(f); !cond.empty()) on_update.emplace_back(&f, cond);
-  std::string update_part;
-  for (const auto& [f, cond] : on_update) {
-    if (on_update.size() == 1) {
-      update_part += fmt::format("    NEW.{} := {};\n", Q(f->column), f->expr);
-    } else {
-      update_part += fmt::format("    IF {} THEN\n      NEW.{} := {};\n    END IF;\n", cond,
-                                 Q(f->column), f->expr);
-    }
-  }
-  if (!update_part.empty()) body += "  ELSE\n" + update_part;
+  body += "BEGIN\n  IF TG_OP = 'INSERT' THEN\n" + InsertPart(fills, errors);
+  if (std::string update = UpdatePart(fills, errors); !update.empty()) body += "  ELSE\n" + update;
   body += "  END IF;\n  RETURN NEW;\nEND\n";
   const std::string tag = DollarQuoteTag(body);
   return {fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}{}{}",
@@ -346,6 +388,12 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
       fmt::arg("set", set), fmt::arg("after_and", after.empty() ? "" : after + " AND "),
       fmt::arg("keys", keys), fmt::arg("bound_keys", bound_keys), fmt::arg("filter", filter),
       fmt::arg("last_keys", last_keys));
+}
+
+std::string BackfillRow(const Rel& t, const std::string& key_equals,
+                        const std::vector<Assignment>& a, const std::string& only_where) {
+  const auto [set, filter] = BackfillSetAndFilter(a, only_where);
+  return fmt::format("UPDATE {} SET {} WHERE {} AND ({})", t.Quoted(), set, key_equals, filter);
 }
 
 std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments,

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "pgphase/sql.h"
+#include "sql/expr_tree.h"
 #include "sql/parse_result.h"
 
 namespace pgphase {
@@ -206,6 +207,16 @@ Status CheckScalarSubselect(const Json& value) {
 }
 
 }  // namespace
+
+namespace sql_internal {
+
+Result<nlohmann::json> ExpressionTree(std::string_view expr) {
+  Result<Json> stmts = ParseWrapped("expression", kExprPrefix, expr, kExprSuffix);
+  if (!stmts.ok()) return stmts.status();
+  return SoleTarget("expression", *stmts);
+}
+
+}  // namespace sql_internal
 
 Result<ExprAnalysis> AnalyzeExpression(std::string_view expr) {
   Result<Json> stmts = ParseWrapped("expression", kExprPrefix, expr, kExprSuffix);

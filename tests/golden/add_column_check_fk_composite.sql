@@ -1,4 +1,5 @@
 -- pgphase plan for migration add_column_check_fk_composite
+-- precheck: before expand, pgphase evaluates (1) for owner_id over the existing rows of public.order_lines (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
 
 -- phase expand
 
@@ -47,10 +48,6 @@ CREATE TRIGGER "pgphase_ins_add_column_check_fk_composite" BEFORE INSERT ON "pub
 -- lock: SHARE ROW EXCLUSIVE
 CREATE TRIGGER "pgphase_upd_add_column_check_fk_composite" BEFORE UPDATE ON "public"."order_lines" FOR EACH ROW WHEN ((NEW."owner_id" IS NULL)) EXECUTE FUNCTION "pgphase"."sync_add_column_check_fk_composite_order_lines"();
 
--- step sync.order_lines.owner_id.not_null_check: enforce NOT NULL on new writes to order_lines.owner_id (not yet validated)
--- lock: ACCESS EXCLUSIVE
-ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_owner_id" CHECK ("owner_id" IS NOT NULL) NOT VALID;
-
 -- phase backfill
 
 -- step backfill.order_lines: fill owner_id, state for existing rows of order_lines in keyset batches
@@ -58,6 +55,10 @@ ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_owner_
 WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "owner_id" = COALESCE("owner_id", (1)), "state" = COALESCE("state", ('pending')) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("owner_id" IS NULL OR "state" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound);
 
 -- phase validate
+
+-- step validate.order_lines.owner_id.not_null_helper: enforce NOT NULL on new writes to order_lines.owner_id (not yet validated)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_owner_id" CHECK ("owner_id" IS NOT NULL) NOT VALID;
 
 -- step validate.order_lines.owner_id.not_null_check: prove no row is NULL, without blocking writes
 -- lock: SHARE UPDATE EXCLUSIVE

@@ -1,4 +1,5 @@
 -- pgphase plan for migration add_column_hostile_names
+-- precheck: before expand, pgphase evaluates ('x') for Col"umn over the existing rows of public.we"ird;\nDROP TABLE users; -- (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
 
 -- phase expand
 
@@ -41,12 +42,6 @@ CREATE TRIGGER "pgphase_upd_add_column_hostile_names" BEFORE UPDATE ON "public".
 DROP TABLE users; --" FOR EACH ROW WHEN ((NEW."Col""umn" IS NULL)) EXECUTE FUNCTION "pgphase"."sync_add_column_hostile_names_we""ird;
 DROP TABLE users; --"();
 
--- step sync.we"ird;\nDROP TABLE users; --.Col"umn.not_null_check: enforce NOT NULL on new writes to we"ird;\nDROP TABLE users; --.Col"umn (not yet validated)
--- lock: ACCESS EXCLUSIVE
-ALTER TABLE "public"."we""ird;
-DROP TABLE users; --" ADD CONSTRAINT "pgphase_nn_we""ird;
-DROP TABLE users; --_Col""umn" CHECK ("Col""umn" IS NOT NULL) NOT VALID;
-
 -- phase backfill
 
 -- step backfill.we"ird;\nDROP TABLE users; --: fill Col"umn for existing rows of we"ird;\nDROP TABLE users; -- in keyset batches
@@ -56,6 +51,12 @@ DROP TABLE users; --" WHERE ("id") > ($1::integer) ORDER BY "id" LIMIT $2::bigin
 DROP TABLE users; --" SET "Col""umn" = COALESCE("Col""umn", ('x')) WHERE ("id") > ($1::integer) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("Col""umn" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
 
 -- phase validate
+
+-- step validate.we"ird;\nDROP TABLE users; --.Col"umn.not_null_helper: enforce NOT NULL on new writes to we"ird;\nDROP TABLE users; --.Col"umn (not yet validated)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."we""ird;
+DROP TABLE users; --" ADD CONSTRAINT "pgphase_nn_we""ird;
+DROP TABLE users; --_Col""umn" CHECK ("Col""umn" IS NOT NULL) NOT VALID;
 
 -- step validate.we"ird;\nDROP TABLE users; --.Col"umn.not_null_check: prove no row is NULL, without blocking writes
 -- lock: SHARE UPDATE EXCLUSIVE

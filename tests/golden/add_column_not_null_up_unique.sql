@@ -1,4 +1,5 @@
 -- pgphase plan for migration add_column_not_null_up_unique
+-- precheck: before expand, pgphase evaluates (upper(name)) for shout over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
 
 -- phase expand
 
@@ -36,10 +37,6 @@ CREATE TRIGGER "pgphase_ins_add_column_not_null_up_unique" BEFORE INSERT ON "pub
 -- lock: SHARE ROW EXCLUSIVE
 CREATE TRIGGER "pgphase_upd_add_column_not_null_up_unique" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."name" IS DISTINCT FROM OLD."name")))) EXECUTE FUNCTION "pgphase"."sync_add_column_not_null_up_unique_users"();
 
--- step sync.users.shout.not_null_check: enforce NOT NULL on new writes to users.shout (not yet validated)
--- lock: ACCESS EXCLUSIVE
-ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_shout" CHECK ("shout" IS NOT NULL) NOT VALID;
-
 -- phase backfill
 
 -- step backfill.users: fill shout for existing rows of users in keyset batches
@@ -47,6 +44,10 @@ ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_shout" CHECK ("sho
 WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "shout" = COALESCE("shout", (upper(name))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("shout" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
 
 -- phase validate
+
+-- step validate.users.shout.not_null_helper: enforce NOT NULL on new writes to users.shout (not yet validated)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_shout" CHECK ("shout" IS NOT NULL) NOT VALID;
 
 -- step validate.users.shout.not_null_check: prove no row is NULL, without blocking writes
 -- lock: SHARE UPDATE EXCLUSIVE

@@ -1,4 +1,5 @@
 -- pgphase plan for migration add_column_not_null_volatile_default
+-- precheck: before expand, pgphase evaluates ((random() * 1000)::int) for token over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
 
 -- phase expand
 
@@ -18,9 +19,17 @@ CREATE OR REPLACE FUNCTION "pgphase"."sync_add_column_not_null_volatile_default_
 #variable_conflict use_variable
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    NEW."token" := ((random() * 1000)::int);
+    BEGIN
+      NEW."token" := ((random() * 1000)::int);
+    EXCEPTION WHEN OTHERS THEN
+      PERFORM pgphase.record_sync_error('add_column_not_null_volatile_default', 'public.users', 'token', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
+    END;
   ELSE
-    NEW."token" := ((random() * 1000)::int);
+    BEGIN
+      NEW."token" := ((random() * 1000)::int);
+    EXCEPTION WHEN OTHERS THEN
+      PERFORM pgphase.record_sync_error('add_column_not_null_volatile_default', 'public.users', 'token', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
+    END;
   END IF;
   RETURN NEW;
 END
@@ -34,10 +43,6 @@ CREATE TRIGGER "pgphase_ins_add_column_not_null_volatile_default" BEFORE INSERT 
 -- lock: SHARE ROW EXCLUSIVE
 CREATE TRIGGER "pgphase_upd_add_column_not_null_volatile_default" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."token" IS NULL)) EXECUTE FUNCTION "pgphase"."sync_add_column_not_null_volatile_default_users"();
 
--- step sync.users.token.not_null_check: enforce NOT NULL on new writes to users.token (not yet validated)
--- lock: ACCESS EXCLUSIVE
-ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_token" CHECK ("token" IS NOT NULL) NOT VALID;
-
 -- phase backfill
 
 -- step backfill.users: fill token for existing rows of users in keyset batches
@@ -45,6 +50,13 @@ ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_token" CHECK ("tok
 WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "token" = COALESCE("token", ((random() * 1000)::int)) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("token" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
 
 -- phase validate
+
+-- step validate.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
+-- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (token) and refuses (exit 2) while any still fails
+
+-- step validate.users.token.not_null_helper: enforce NOT NULL on new writes to users.token (not yet validated)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_token" CHECK ("token" IS NOT NULL) NOT VALID;
 
 -- step validate.users.token.not_null_check: prove no row is NULL, without blocking writes
 -- lock: SHARE UPDATE EXCLUSIVE
@@ -54,7 +66,10 @@ ALTER TABLE "public"."users" VALIDATE CONSTRAINT "pgphase_nn_users_token";
 -- lock: ACCESS EXCLUSIVE
 ALTER TABLE "public"."users" ALTER COLUMN "token" SET NOT NULL;
 
--- phase swap (nothing to do)
+-- phase swap
+
+-- step swap.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
+-- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (token) and refuses (exit 2) while any still fails
 
 -- phase contract (irreversible: runs only with --through contract)
 

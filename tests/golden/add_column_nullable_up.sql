@@ -1,4 +1,5 @@
 -- pgphase plan for migration add_column_nullable_up
+-- precheck: before expand, pgphase evaluates (name || '-' || coalesce(email, '')) for label over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert
 
 -- phase expand
 
@@ -17,9 +18,17 @@ DECLARE
   "email" "public"."users"."email"%TYPE := NEW."email";
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    NEW."label" := (name || '-' || coalesce(email, ''));
+    BEGIN
+      NEW."label" := (name || '-' || coalesce(email, ''));
+    EXCEPTION WHEN OTHERS THEN
+      PERFORM pgphase.record_sync_error('add_column_nullable_up', 'public.users', 'label', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
+    END;
   ELSE
-    NEW."label" := (name || '-' || coalesce(email, ''));
+    BEGIN
+      NEW."label" := (name || '-' || coalesce(email, ''));
+    EXCEPTION WHEN OTHERS THEN
+      PERFORM pgphase.record_sync_error('add_column_nullable_up', 'public.users', 'label', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
+    END;
   END IF;
   RETURN NEW;
 END
@@ -39,9 +48,15 @@ CREATE TRIGGER "pgphase_upd_add_column_nullable_up" BEFORE UPDATE OF "name", "em
 -- repeated per batch: $1.. = last key done (id), then batch size
 WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "label" = COALESCE("label", (name || '-' || coalesce(email, ''))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("label" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
 
--- phase validate (nothing to do)
+-- phase validate
 
--- phase swap (nothing to do)
+-- step validate.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
+-- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (label) and refuses (exit 2) while any still fails
+
+-- phase swap
+
+-- step swap.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
+-- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (label) and refuses (exit 2) while any still fails
 
 -- phase contract (irreversible: runs only with --through contract)
 

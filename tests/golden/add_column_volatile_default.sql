@@ -1,4 +1,5 @@
 -- pgphase plan for migration add_column_volatile_default
+-- precheck: before expand, pgphase evaluates ((random() * 1000)::int) for token over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert
 
 -- phase expand
 

@@ -1,4 +1,5 @@
 -- pgphase plan for migration column_alter_not_null_references
+-- precheck: before expand, pgphase evaluates (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END) for note over the existing rows of public.order_lines (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
 
 -- phase expand
 
@@ -50,9 +51,17 @@ DECLARE
   "note" "public"."order_lines"."note"%TYPE := NEW."note";
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    NEW."_pgphase_new_note" := (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END);
+    BEGIN
+      NEW."_pgphase_new_note" := (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END);
+    EXCEPTION WHEN OTHERS THEN
+      PERFORM pgphase.record_sync_error('column_alter_not_null_references', 'public.order_lines', '_pgphase_new_note', ARRAY[NEW."tenant"::text, NEW."id"::text], SQLSTATE, SQLERRM);
+    END;
   ELSE
-    NEW."_pgphase_new_note" := (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END);
+    BEGIN
+      NEW."_pgphase_new_note" := (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END);
+    EXCEPTION WHEN OTHERS THEN
+      PERFORM pgphase.record_sync_error('column_alter_not_null_references', 'public.order_lines', '_pgphase_new_note', ARRAY[NEW."tenant"::text, NEW."id"::text], SQLSTATE, SQLERRM);
+    END;
   END IF;
   RETURN NEW;
 END
@@ -66,10 +75,6 @@ CREATE TRIGGER "pgphase_ins_column_alter_not_null_references" BEFORE INSERT ON "
 -- lock: SHARE ROW EXCLUSIVE
 CREATE TRIGGER "pgphase_upd_column_alter_not_null_references" BEFORE UPDATE ON "public"."order_lines" FOR EACH ROW WHEN ((NEW."_pgphase_new_note" IS NULL OR (NEW."note" IS DISTINCT FROM OLD."note"))) EXECUTE FUNCTION "pgphase"."sync_column_alter_not_null_references_order_lines"();
 
--- step sync.order_lines._pgphase_new_note.not_null_check: enforce NOT NULL on new writes to order_lines._pgphase_new_note (not yet validated)
--- lock: ACCESS EXCLUSIVE
-ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_note" CHECK ("_pgphase_new_note" IS NOT NULL) NOT VALID;
-
 -- phase backfill
 
 -- step backfill.order_lines: fill _pgphase_new_note for existing rows of order_lines in keyset batches
@@ -77,6 +82,13 @@ ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_note" 
 WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = COALESCE("_pgphase_new_note", (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END)) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_note" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound);
 
 -- phase validate
+
+-- step validate.conversions.order_lines: refuse while rows of order_lines whose new values the sync trigger could not compute remain unfixed
+-- pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (_pgphase_new_note) and refuses (exit 2) while any still fails
+
+-- step validate.order_lines.note.not_null_helper: enforce NOT NULL on new writes to order_lines._pgphase_new_note (not yet validated)
+-- lock: ACCESS EXCLUSIVE
+ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_note" CHECK ("_pgphase_new_note" IS NOT NULL) NOT VALID;
 
 -- step validate.order_lines.note.not_null_check: prove no row is NULL, without blocking writes
 -- lock: SHARE UPDATE EXCLUSIVE
@@ -91,6 +103,9 @@ ALTER TABLE "public"."order_lines" ALTER COLUMN "_pgphase_new_note" SET NOT NULL
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_note_fk";
 
 -- phase swap
+
+-- step swap.conversions.order_lines: refuse while rows of order_lines whose new values the sync trigger could not compute remain unfixed
+-- pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (_pgphase_new_note) and refuses (exit 2) while any still fails
 
 -- step swap.order_lines: in one transaction: rename note -> _pgphase_old_note, _pgphase_new_note -> note; point the sync trigger at the new names
 -- lock: ACCESS EXCLUSIVE

@@ -1,4 +1,5 @@
 -- pgphase plan for migration column_alter_type_unique_check
+-- precheck: before expand, pgphase evaluates (left(email, 100)) for email over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert
 
 -- phase expand
 
@@ -50,9 +51,17 @@ DECLARE
   "email" "public"."users"."email"%TYPE := NEW."email";
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    NEW."_pgphase_new_email" := (left(email, 100));
+    BEGIN
+      NEW."_pgphase_new_email" := (left(email, 100));
+    EXCEPTION WHEN OTHERS THEN
+      PERFORM pgphase.record_sync_error('column_alter_type_unique_check', 'public.users', '_pgphase_new_email', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
+    END;
   ELSE
-    NEW."_pgphase_new_email" := (left(email, 100));
+    BEGIN
+      NEW."_pgphase_new_email" := (left(email, 100));
+    EXCEPTION WHEN OTHERS THEN
+      PERFORM pgphase.record_sync_error('column_alter_type_unique_check', 'public.users', '_pgphase_new_email', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
+    END;
   END IF;
   RETURN NEW;
 END
@@ -74,6 +83,9 @@ WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public
 
 -- phase validate
 
+-- step validate.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
+-- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
+
 -- step validate.users.email.check: validate the check constraint
 -- lock: SHARE UPDATE EXCLUSIVE
 ALTER TABLE "public"."users" VALIDATE CONSTRAINT "email_has_at";
@@ -83,6 +95,9 @@ ALTER TABLE "public"."users" VALIDATE CONSTRAINT "email_has_at";
 CREATE UNIQUE INDEX CONCURRENTLY "users_email_key" ON "public"."users" ("_pgphase_new_email");
 
 -- phase swap
+
+-- step swap.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
+-- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
 
 -- step swap.users: in one transaction: rename email -> _pgphase_old_email, _pgphase_new_email -> email; the column changes; point the sync trigger at the new names
 -- lock: ACCESS EXCLUSIVE

@@ -1,5 +1,6 @@
 -- pgphase plan for migration constraint_check_up
 -- note: create_constraint order_lines_note_or_tenant: `up` is applied once, in backfill, to the existing rows of order_lines that violate the check; from expand on, writes that violate it are rejected
+-- precheck: before expand, pgphase evaluates (SELECT CASE WHEN note = '' THEN 'n/a' ELSE note END) for note over the existing rows of public.order_lines WHERE NOT (note <> '' OR tenant > 0) (read-only) and refuses (exit 2, naming them) any it cannot convert
 
 -- phase expand
 

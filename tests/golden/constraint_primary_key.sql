@@ -8,11 +8,11 @@
 
 -- phase validate
 
--- step validate.create_constraint.logs.logs_pkey.msg.not_null_check: enforce NOT NULL on new writes to msg (not yet validated)
+-- step validate.create_constraint.logs.logs_pkey.msg.not_null_helper: enforce NOT NULL on new writes to logs.msg (not yet validated)
 -- lock: ACCESS EXCLUSIVE
 ALTER TABLE "public"."logs" ADD CONSTRAINT "pgphase_nn_logs_msg" CHECK ("msg" IS NOT NULL) NOT VALID;
 
--- step validate.create_constraint.logs.logs_pkey.msg.validate_not_null: prove no row is NULL, without blocking writes
+-- step validate.create_constraint.logs.logs_pkey.msg.not_null_check: prove no row is NULL, without blocking writes
 -- lock: SHARE UPDATE EXCLUSIVE
 ALTER TABLE "public"."logs" VALIDATE CONSTRAINT "pgphase_nn_logs_msg";
 
@@ -32,6 +32,6 @@ ALTER TABLE "public"."logs" ADD CONSTRAINT "logs_pkey" PRIMARY KEY USING INDEX "
 
 -- phase contract (irreversible: runs only with --through contract)
 
--- step contract.create_constraint.logs.logs_pkey.msg.not_null_check: drop the helper check (NOT NULL is now set on the column)
+-- step contract.logs.msg.not_null_check: drop the helper check (NOT NULL is now set on the column)
 -- lock: ACCESS EXCLUSIVE
 ALTER TABLE "public"."logs" DROP CONSTRAINT IF EXISTS "pgphase_nn_logs_msg";

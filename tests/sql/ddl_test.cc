@@ -175,3 +175,36 @@ TEST(BackfillSqlTest, CtidScanStartReadsPagesAndFileNodeOfTheParameterTable) {
 
 }  // namespace
 }  // namespace pgphase::ddl
+
+namespace pgphase::ddl {
+namespace {
+
+// A fill whose expression may raise is computed in a block of its own: the error is caught,
+// recorded with the row's key, and the column keeps what the statement gave it.
+TEST(FillTriggerTest, AGuardedFillRecordsItsErrorAndLetsTheWriteThrough) {
+  Fill f("n", "(CAST(owner AS integer))", {"owner"});
+  f.mode = Fill::Mode::kOwned;
+  f.guard = true;
+  const std::string fn =
+      CreateFillFunction({"pgphase", "sync_m_t"}, {"public", "t"}, {f}, {"m", "public.t", {"id"}})
+          .sql;
+  const std::string guarded =
+      "    BEGIN\n"
+      "      NEW.\"n\" := (CAST(owner AS integer));\n"
+      "    EXCEPTION WHEN OTHERS THEN\n"
+      "      PERFORM pgphase.record_sync_error('m', 'public.t', 'n', ARRAY[NEW.\"id\"::text], "
+      "SQLSTATE, SQLERRM);\n"
+      "    END;\n";
+  EXPECT_NE(fn.find("  IF TG_OP = 'INSERT' THEN\n" + guarded + "  ELSE\n" + guarded),
+            std::string::npos)
+      << fn;
+  // An unguarded fill is a plain assignment, and a table without a key records an empty key.
+  Fill safe("s", "(upper(owner))", {"owner"});
+  const std::string both =
+      CreateFillFunction({"pgphase", "f"}, {"public", "t"}, {safe, f}, {"m", "public.t", {}}).sql;
+  EXPECT_NE(both.find("      NEW.\"s\" := (upper(owner));\n"), std::string::npos) << both;
+  EXPECT_NE(both.find("'{}'::text[], SQLSTATE, SQLERRM"), std::string::npos) << both;
+}
+
+}  // namespace
+}  // namespace pgphase::ddl

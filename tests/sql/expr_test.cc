@@ -290,3 +290,56 @@ TEST(CheckTypeNameTest, ParserErrorsCarryThePositionWithinTheType) {
 
 }  // namespace
 }  // namespace pgphase
+
+namespace pgphase {
+namespace {
+
+TEST(MayRaiseTest, OnlyWhatCannotFailForAnyValueIsSafe) {
+  const ColumnTypes cols = {{"name", "text"},
+                            {"owner", "text"},
+                            {"n", "integer"},
+                            {"big", "bigint"},
+                            {"code", "character varying(5)"},
+                            {"price", "numeric(12,2)"},
+                            {"at", "date"}};
+  struct Case {
+    const char* expr;
+    const char* target;
+    bool may_raise;
+  };
+  const Case cases[] = {
+      {"upper(name)", "text", false},
+      {"name || '!'", "text", false},
+      {"CAST(n AS bigint)", "bigint", false},
+      {"n", "bigint", false},
+      {"CAST(owner AS integer)", "integer", true},
+      {"owner", "integer", true},
+      {"n + 1", "integer", true},
+      {"n / 2", "integer", true},
+      {"CAST(big AS integer)", "integer", true},
+      {"code", "text", false},
+      {"code", "character varying(10)", false},
+      {"name", "character varying(10)", true},
+      {"CAST(name AS varchar(10))", "character varying(10)", false},
+      {"CASE WHEN name IS NULL THEN 'none' ELSE name END", "text", false},
+      {"coalesce(name, 'x')", "text", false},
+      {"nullif(name, '')", "text", false},
+      {"price", "numeric", false},
+      {"CAST(price AS numeric(5,2))", "numeric(5,2)", true},
+      {"at", "timestamp with time zone", false},
+      {"(SELECT 1)", "integer", true},
+      {"my_function(name)", "text", true},
+      {"name ~ 'a('", "boolean", true},
+      {"n", "text", false},
+      {"NULL", "integer", false},
+      {"'pending'", "text", false},
+      {"'5'", "integer", true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.expr) + " -> " + c.target);
+    EXPECT_EQ(MayRaise(c.expr, cols, c.target), c.may_raise);
+  }
+}
+
+}  // namespace
+}  // namespace pgphase

@@ -159,9 +159,9 @@ void Sync(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {
   const ExprAnalysis& analysis = op.up ? *c.up : *c.def;
   ddl::Fill fill{op.column.name, EmbedExpression(source.text), SourcesIn(ColumnNames(t), analysis),
                  c.not_null};
+  fill.guard = MayRaise(source.text, ColumnTypesOf(t), op.column.type);
   // Without `up`, the (volatile) default already fills rows the old app inserts.
-  b.Sync(t, {std::move(fill), /*backfill=*/true, /*trigger=*/op.up.has_value(), std::nullopt});
-  if (c.not_null) b.AddNotNullHelper(t, op.column.name, c.helper);
+  b.Sync(t, {std::move(fill), /*backfill=*/true, /*trigger=*/op.up.has_value(), std::nullopt, ""});
 }
 
 void Validate(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {

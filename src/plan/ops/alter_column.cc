@@ -22,7 +22,6 @@
 #include "plan/check.h"
 #include "plan/ops.h"
 #include "plan/steps.h"
-#include "plan/types.h"
 
 namespace pgphase {
 namespace {

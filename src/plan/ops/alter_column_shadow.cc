@@ -9,7 +9,8 @@
 //             each plain btree index on the column rebuilt CONCURRENTLY on the shadow
 //   swap      one transaction: refuse dependents again; <col> -> _pgphase_old_<col>,
 //             shadow -> <name>; attach UNIQUE USING INDEX; moved indexes take their names;
-//             DROP NOT NULL on the old column when the new one is nullable; the trigger
+//             DROP NOT NULL on the old column when the new one is nullable (or `down` may
+//             fail: a new-app write must not); the trigger
 //             turned around so that every write keeps _pgphase_old_<col> = down(row) (so
 //             reversing swap loses nothing)
 //   contract  drop trigger, function, helper check, then the old column
@@ -90,6 +91,7 @@ class ShadowPlanner {
   ExprAnalysis up_analysis_, down_analysis_;
   std::vector<std::string> before_cols_, after_cols_;
   std::string check_sql_;
+  bool down_may_fail_ = false;  // after swap, a new-app write may leave the old column NULL
 };
 
 Status ShadowPlanner::CheckColumn() const {
@@ -240,11 +242,18 @@ void ShadowPlanner::Sync() {
   ddl::Fill fill_up{shadow_, EmbedExpression(up_.text), SourcesIn(before_cols_, up_analysis_),
                     c_.new_not_null};
   fill_up.mode = ddl::Fill::Mode::kOwned;
+  const ColumnTypes before = ColumnTypesOf(*c_.before);
+  fill_up.guard = MayRaise(up_.text, before, c_.new_type);
   ddl::Fill fill_down{old_away_, EmbedExpression(down_.text),
                       SourcesIn(after_cols_, down_analysis_)};
   fill_down.mode = ddl::Fill::Mode::kOwned;
-  b_.Sync(t_, {std::move(fill_up), /*backfill=*/true, /*trigger=*/true, std::move(fill_down)});
-  if (c_.new_not_null) b_.AddNotNullHelper(t_, shadow_, BoundedName({"pgphase_nn", t_.name, col_}));
+  ColumnTypes after = before;
+  after.erase(col_);
+  after[c_.new_name] = c_.new_type;
+  fill_down.guard = MayRaise(down_.text, after, c_.old.type);
+  down_may_fail_ = fill_down.guard;
+  b_.Sync(t_,
+          {std::move(fill_up), /*backfill=*/true, /*trigger=*/true, std::move(fill_down), col_});
 }
 
 void ShadowPlanner::Validate() {
@@ -304,8 +313,9 @@ void ShadowPlanner::Swap() {
   swap.guards = {ddl::RefuseDependents(table_, col_, {b_.TriggerName("ins"), b_.TriggerName("upd")},
                                        carried_names_)};
   swap.renames = {{col_, old_away_}, {shadow_, c_.new_name}};
-  if (c_.old.not_null && !c_.new_not_null) {
-    // down may give NULL now; restored (without a scan under lock) when swap is reversed.
+  if (c_.old.not_null && (!c_.new_not_null || down_may_fail_)) {
+    // down may give NULL now (or fail, which leaves the column NULL on INSERT); restored
+    // (without a scan under lock) when swap is reversed.
     swap.forward = {ddl::DropNotNull(table_, old_away_)};
     swap.after_reverse =
         ddl::RestoreNotNull(table_, col_, "", BoundedName({"pgphase_nn_old", t_.name, col_}));

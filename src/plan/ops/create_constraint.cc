@@ -118,6 +118,8 @@ void PlanCheckFix(const CreateConstraintOp& op, const Target& t, const std::stri
   BackfillJob job = b.NewBackfillJob(*t.table);
   for (const auto& [column, expr] : sets) job.assignments.push_back({column, expr});
   job.only_where = "NOT " + check;
+  for (const auto& [column, expr] : sets)
+    b.AddPrecheck({t.rel.schema, t.rel.name, job.key, column, expr, false, job.only_where});
   if (job.ByCtid() && b.BeforePlan(*t.table).partitioned) {
     // It takes no lock beyond ROW EXCLUSIVE and touches only the rows the check rejects.
     b.Add(Phase::kBackfill, "backfill." + base + ".fix_rows",
@@ -167,20 +169,8 @@ void PlanKeyNotNull(const CreateConstraintOp& op, const Target& t, const std::st
                     PlanBuilder& b) {
   for (const auto& col : op.constraint.columns) {
     if (t.table->FindColumn(col)->not_null) continue;
-    const std::string helper = BoundedName({"pgphase_nn", t.rel.name, col});
-    const std::string id = base + "." + col;
-    b.Add(Phase::kValidate, "validate." + id + ".not_null_check",
-          "enforce NOT NULL on new writes to " + col + " (not yet validated)",
-          ddl::AddCheckNotValid(t.rel, helper, QuoteIdent(col) + " IS NOT NULL"),
-          {ddl::DropConstraint(t.rel, helper)});
-    b.Add(Phase::kValidate, "validate." + id + ".validate_not_null",
-          "prove no row is NULL, without blocking writes", ddl::ValidateConstraint(t.rel, helper));
-    b.Add(Phase::kValidate, "validate." + id + ".set_not_null",
-          "SET NOT NULL (no scan: the validated check proves it)",
-          ddl::SetNotNull(t.rel, col, /*proven=*/true), {ddl::DropNotNull(t.rel, col)});
-    b.Add(Phase::kContract, "contract." + id + ".not_null_check",
-          "drop the helper check (NOT NULL is now set on the column)",
-          ddl::DropConstraint(t.rel, helper));
+    AddNotNullProof(b, *t.table, col, BoundedName({"pgphase_nn", t.rel.name, col}),
+                    base + "." + col);
   }
 }
 

@@ -10,7 +10,6 @@
 #include "plan/check.h"
 #include "plan/ops.h"
 #include "plan/steps.h"
-#include "plan/types.h"
 
 namespace pgphase {
 namespace {

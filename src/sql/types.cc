@@ -1,7 +1,7 @@
-#include "plan/types.h"
-
 #include <cctype>
 #include <map>
+
+#include "pgphase/sql.h"
 
 namespace pgphase {
 namespace {
