@@ -113,7 +113,7 @@ class DbBackfillIo final : public BackfillIo {
 BatchResult DbBackfillIo::RunBatch(long long size, const Resolved& s) {
   try {
     pqxx::work tx(ctx_.conn);
-    ApplyTimeouts(tx, s, true);
+    ApplyTimeouts(tx, s, kBackfillBatchTimeout, true);
     const BatchOutcome r = walk_->Run(tx, size);
     if (r.finished) {
       tx.abort();  // nothing ran that needs keeping
