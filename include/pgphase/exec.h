@@ -20,10 +20,13 @@
 namespace pgphase {
 
 // Timeouts and retry policy for DDL steps; unset fields fall back to the spec's
-// settings, then to the defaults (lock_timeout 1s, statement_timeout 1min, 5 retries).
+// settings, then to the defaults (lock_timeout 1s, statement_timeout 1min, no
+// scan_timeout, 5 retries). lock_timeout bounds every step's wait for its lock;
+// statement_timeout or scan_timeout bounds its run, as TimeoutFor (statement.h) decides.
 struct LockPolicy {
   std::optional<Millis> lock_timeout;
   std::optional<Millis> statement_timeout;
+  std::optional<Millis> scan_timeout;  // 0ms: no limit
   std::optional<int> lock_retries;
 };
 

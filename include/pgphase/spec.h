@@ -265,6 +265,7 @@ struct Settings {
   std::string schema = "public";  // schema the operations' tables live in
   std::optional<Millis> lock_timeout;
   std::optional<Millis> statement_timeout;
+  std::optional<Millis> scan_timeout;  // 0ms: no limit
   std::optional<Millis> target_batch_time;
   std::optional<int64_t> batch_size_min;
   std::optional<int64_t> batch_size_max;

@@ -46,6 +46,22 @@ struct Statement {
 };
 bool operator==(const Statement& a, const Statement& b);
 
+// Which limit cuts a running statement short, besides lock_timeout (which bounds every
+// statement's wait for its lock). The one decision `plan` shows and the executor follows.
+enum class TimeoutKind {
+  kStatement,  // statement_timeout: the application waits on the statement's lock while it runs
+  kScan,       // scan_timeout (default: no limit): the application goes on; a long scan is safe
+};
+// kStatement when BlocksApplication(statement.lock), and for an UPDATE of many rows (ROW
+// EXCLUSIVE and scans: its row locks make application writes of those rows wait, as a
+// backfill batch's do); else kScan: VALIDATE, CREATE INDEX CONCURRENTLY, verification
+// queries and every other statement under a weaker lock.
+TimeoutKind TimeoutFor(const Statement& statement);
+// A backfill batch takes only ROW EXCLUSIVE, yet stays under statement_timeout: its row locks
+// make application writes of those rows wait, and a batch that times out is retried smaller.
+inline constexpr TimeoutKind kBackfillBatchTimeout = TimeoutKind::kStatement;
+std::string_view TimeoutName(TimeoutKind kind);  // "statement_timeout", "scan_timeout"
+
 // What a reviewer is warned about. A fixed list; the names are the ones `plan` prints and
 // the JSON carries.
 enum class Hazard {

@@ -36,7 +36,8 @@ Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const st
 
 void AddLockOptions(po::options_description& desc) {
   desc.add_options()("lock-timeout", po::value<std::string>(), "")(
-      "statement-timeout", po::value<std::string>(), "")("lock-retries", po::value<int>(), "");
+      "statement-timeout", po::value<std::string>(), "")("scan-timeout", po::value<std::string>(),
+                                                         "")("lock-retries", po::value<int>(), "");
 }
 
 Result<LockPolicy> LockOptions(const po::variables_map& vm) {
@@ -47,6 +48,9 @@ Result<LockPolicy> LockOptions(const po::variables_map& vm) {
   auto statement_timeout = DurationFlag(vm, "statement-timeout");
   if (!statement_timeout.ok()) return statement_timeout.status();
   locks.statement_timeout = *statement_timeout;
+  auto scan_timeout = DurationFlag(vm, "scan-timeout");
+  if (!scan_timeout.ok()) return scan_timeout.status();
+  locks.scan_timeout = *scan_timeout;
   if (vm.count("lock-retries")) {
     if (vm["lock-retries"].as<int>() < 0) return Status::Invalid("--lock-retries: must be >= 0");
     locks.lock_retries = vm["lock-retries"].as<int>();

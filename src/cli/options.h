@@ -28,7 +28,7 @@ void AddPrecheckOption(po::options_description& desc);
 
 // Optional duration flag: unset when absent; kInvalid naming the flag when malformed.
 Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const std::string& flag);
-// --lock-timeout, --statement-timeout, --lock-retries (apply and reverse).
+// --lock-timeout, --statement-timeout, --scan-timeout, --lock-retries (apply and reverse).
 void AddLockOptions(po::options_description& desc);
 Result<LockPolicy> LockOptions(const po::variables_map& vm);
 

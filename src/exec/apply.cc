@@ -55,6 +55,7 @@ Result<exec::Resolved> Resolve(const Settings& spec, const LockPolicy& locks,
   exec::Resolved r;
   r.lock_timeout = Pick(locks.lock_timeout, spec.lock_timeout, Millis(1000));
   r.statement_timeout = Pick(locks.statement_timeout, spec.statement_timeout, Millis(60000));
+  r.scan_timeout = Pick(locks.scan_timeout, spec.scan_timeout, Millis(0));
   r.lock_retries = locks.lock_retries.value_or(5);
   r.target_batch_time = Pick(throttle.target_batch_time, spec.target_batch_time, Millis(200));
   r.batch_size_min = Pick<int64_t>(throttle.batch_size_min, spec.batch_size_min, 100);

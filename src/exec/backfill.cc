@@ -114,7 +114,7 @@ class DbBackfillIo final : public BackfillIo {
 BatchResult DbBackfillIo::RunBatch(long long size, const Resolved& s) {
   try {
     pqxx::work tx(ctx_.conn);
-    ApplyTimeouts(tx, s, true);
+    ApplyTimeouts(tx, s, kBackfillBatchTimeout, true);
     const BatchOutcome r = walk_->Run(tx, size);
     if (r.finished) {
       tx.abort();  // nothing ran that needs keeping
@@ -141,7 +141,7 @@ BatchResult DbBackfillIo::RunBatch(long long size, const Resolved& s) {
 // holds the phase that needs them.
 BatchResult DbBackfillIo::RunRows(long long size, const Resolved& s) {
   pqxx::work tx(ctx_.conn);
-  ApplyTimeouts(tx, s, true);
+  ApplyTimeouts(tx, s, kBackfillBatchTimeout, true);
   long long failed = 0;
   const std::string table = job_.schema + "." + job_.table;
   const BatchOutcome r = walk_->RunRows(

@@ -75,6 +75,30 @@ Millis Backoff(int attempt) {
   return Millis(jitter(rng));
 }
 
+// A non-transactional statement and its cleanup, under session-level timeouts that are
+// reset even when it fails: a scan_timeout left on the session would cut pgphase's own
+// bookkeeping short.
+void RunAlone(RunContext& ctx, const Statement& st, const std::vector<Statement>& cleanup) {
+  pqxx::nontransaction tx(ctx.conn);
+  auto reset = [&] {
+    tx.exec("RESET lock_timeout");
+    tx.exec("RESET statement_timeout");
+  };
+  ApplyTimeouts(tx, ctx.settings, TimeoutFor(st), false);
+  try {
+    for (const auto& c : cleanup) tx.exec(c.sql);
+    tx.exec(st.sql);
+  } catch (const pqxx::sql_error&) {
+    try {
+      reset();
+    } catch (const std::exception&) {
+      // The connection is gone; so is the session the settings were on.
+    }
+    throw;
+  }
+  reset();
+}
+
 bool DoneCheck(RunContext& ctx, const Step& step) {
   if (step.done_check.empty()) return false;
   pqxx::nontransaction tx(ctx.conn);
@@ -83,11 +107,13 @@ bool DoneCheck(RunContext& ctx, const Step& step) {
 
 }  // namespace
 
-void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, bool local) {
+void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, TimeoutKind kind, bool local) {
   const std::string scope = local ? "SET LOCAL " : "SET ";
+  // PostgreSQL has one setting for both: scan_timeout is statement_timeout for a statement
+  // whose lock lets the application go on.
+  const Millis run_limit = kind == TimeoutKind::kStatement ? s.statement_timeout : s.scan_timeout;
   tx.exec(scope + "lock_timeout = '" + PgInterval(s.lock_timeout.count()) + "'");
-  tx.exec(scope + "statement_timeout = '" +
-          (local ? PgInterval(s.statement_timeout.count()) : std::string("0")) + "'");
+  tx.exec(scope + "statement_timeout = '" + PgInterval(run_limit.count()) + "'");
 }
 
 bool StopRequested() { return g_stop.load(); }
@@ -105,19 +131,12 @@ Status RunStatement(RunContext& ctx, const Statement& st, const std::string& con
     try {
       if (st.transactional) {
         pqxx::work tx(ctx.conn);
-        ApplyTimeouts(tx, ctx.settings, true);
+        ApplyTimeouts(tx, ctx.settings, TimeoutFor(st), true);
         tx.exec(st.sql);
         if (record) record(tx);
         tx.commit();
       } else {
-        {
-          pqxx::nontransaction tx(ctx.conn);
-          ApplyTimeouts(tx, ctx.settings, false);
-          for (const auto& c : cleanup) tx.exec(c.sql);
-          tx.exec(st.sql);
-          tx.exec("RESET lock_timeout");
-          tx.exec("RESET statement_timeout");
-        }
+        RunAlone(ctx, st, cleanup);
         if (record) {
           pqxx::work tx(ctx.conn);
           record(tx);

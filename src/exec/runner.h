@@ -21,6 +21,7 @@ using Clock = std::chrono::steady_clock;
 struct Resolved {
   Millis lock_timeout{1000};
   Millis statement_timeout{60000};
+  Millis scan_timeout{0};  // 0: no limit
   int lock_retries = 5;
   Millis target_batch_time{200};
   long long batch_size_min = 100;
@@ -44,17 +45,17 @@ bool StopRequested();
 // Sleeps up to `d`, waking early when a stop is requested.
 void InterruptibleSleep(Millis d);
 
-// SET LOCAL (local: for the transaction) or SET (for the session) lock_timeout and
-// statement_timeout from `s`. A session-level statement_timeout is 0: CREATE INDEX
-// CONCURRENTLY may legitimately run for hours.
-void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, bool local);
+// SET LOCAL (local: for the transaction) or SET (for the session) lock_timeout, and
+// PostgreSQL's statement_timeout to s.statement_timeout or s.scan_timeout as `kind` says.
+void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, TimeoutKind kind, bool local);
 
-// Runs one statement with SET LOCAL lock_timeout / statement_timeout (transactional)
-// or session-level settings (non-transactional), retrying lock timeouts with capped
-// exponential backoff and jitter. `cleanup` runs before every attempt of a
-// non-transactional statement (an interrupted CREATE INDEX CONCURRENTLY leaves an invalid
-// index behind). `record` runs in the statement's transaction (or a new one right after
-// a non-transactional statement) to record success.
+// Runs one statement with SET LOCAL lock_timeout and the timeout TimeoutFor(st) picks
+// (transactional), or the same as session-level settings reset afterwards
+// (non-transactional), retrying lock timeouts with capped exponential backoff and jitter.
+// `cleanup` runs before every attempt of a non-transactional statement (an interrupted
+// CREATE INDEX CONCURRENTLY leaves an invalid index behind). `record` runs in the
+// statement's transaction (or a new one right after a non-transactional statement) to
+// record success.
 Status RunStatement(RunContext& ctx, const Statement& st, const std::string& context,
                     const std::function<void(pqxx::transaction_base&)>& record,
                     const std::vector<Statement>& cleanup = {});

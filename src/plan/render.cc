@@ -1,5 +1,5 @@
 // Human renderings of a plan for `pgphase plan`: what runs, in which phase, under
-// which lock, and how each step is undone. Deterministic like the plan itself.
+// which lock and timeout, and how each step is undone. Deterministic like the plan itself.
 #include <fmt/format.h>
 
 #include "pgphase/ddl.h"
@@ -40,6 +40,14 @@ std::string OneLine(const std::string& text) {
       out += c;
   }
   return out;
+}
+
+// Which timeout cuts the statement short, for its lock line: a reviewer sees which steps a
+// short statement_timeout could fail, and which scans only scan_timeout bounds.
+std::string TimeoutNote(TimeoutKind kind) {
+  const std::string note = std::string(TimeoutName(kind)) + " applies";
+  if (kind == TimeoutKind::kStatement) return note;
+  return note + "; no " + std::string(TimeoutName(TimeoutKind::kStatement));
 }
 
 std::string PhaseHeading(const PhasePlan& p) {
@@ -91,12 +99,14 @@ std::string RenderPlanText(const Plan& plan) {
     for (const auto& s : p.steps) {
       out += fmt::format("  - {}: {}\n", OneLine(s.id), OneLine(s.summary));
       if (s.statement) {
-        out += fmt::format("    lock: {}{}\n", LockName(s.statement->lock),
+        out += fmt::format("    lock: {} ({}){}\n", LockName(s.statement->lock),
+                           TimeoutNote(TimeoutFor(*s.statement)),
                            s.statement->transactional ? "" : ", outside a transaction");
         out += Indent(s.statement->sql, "      ") + "\n";
       }
       if (s.backfill) {
-        out += fmt::format("    lock: ROW EXCLUSIVE, {}, about {} rows\n", BatchOrder(*s.backfill),
+        out += fmt::format("    lock: ROW EXCLUSIVE ({}), {}, about {} rows\n",
+                           TimeoutNote(kBackfillBatchTimeout), BatchOrder(*s.backfill),
                            s.backfill->estimated_rows);
         out += Indent(BatchSql(*s.backfill, /*first_batch=*/false), "      ") + "\n";
       }
@@ -117,7 +127,8 @@ std::string RenderPlanSql(const Plan& plan) {
     for (const auto& s : p.steps) {
       out += fmt::format("\n-- step {}: {}\n", OneLine(s.id), OneLine(s.summary));
       if (s.statement) {
-        out += fmt::format("-- lock: {}{}\n", LockName(s.statement->lock),
+        out += fmt::format("-- lock: {} ({}){}\n", LockName(s.statement->lock),
+                           TimeoutNote(TimeoutFor(*s.statement)),
                            s.statement->transactional ? "" : " (outside a transaction)");
         out += s.statement->sql + ";\n";
       }

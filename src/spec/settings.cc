@@ -3,11 +3,13 @@
 namespace pgphase::spec_internal {
 namespace {
 
-Status ReadOptionalDuration(const YamlMap& map, std::string_view key, std::optional<Millis>* out) {
+// `read` is ReadPositiveDuration unless zero means something (scan_timeout: no limit).
+Status ReadOptionalDuration(const YamlMap& map, std::string_view key, std::optional<Millis>* out,
+                            Status (*read)(const Value&, Millis*) = ReadPositiveDuration) {
   std::optional<Value> v = map.Find(key);
   if (!v) return Status::Ok();
   Millis d{};
-  PGPHASE_RETURN_IF_ERROR(ReadPositiveDuration(*v, &d));
+  PGPHASE_RETURN_IF_ERROR(read(*v, &d));
   *out = d;
   return Status::Ok();
 }
@@ -27,14 +29,16 @@ Status ReadSettings(const Value& v, Settings* out) {
   YamlMap map;
   PGPHASE_RETURN_IF_ERROR(
       YamlMap::Read(v,
-                    {"schema", "lock_timeout", "statement_timeout", "target_batch_time",
-                     "batch_size_min", "batch_size_max", "precheck"},
+                    {"schema", "lock_timeout", "statement_timeout", "scan_timeout",
+                     "target_batch_time", "batch_size_min", "batch_size_max", "precheck"},
                     {}, &map));
   if (std::optional<Value> schema = map.Find("schema")) {
     PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*schema, &out->schema));
   }
   PGPHASE_RETURN_IF_ERROR(ReadOptionalDuration(map, "lock_timeout", &out->lock_timeout));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalDuration(map, "statement_timeout", &out->statement_timeout));
+  PGPHASE_RETURN_IF_ERROR(
+      ReadOptionalDuration(map, "scan_timeout", &out->scan_timeout, ReadDuration));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalDuration(map, "target_batch_time", &out->target_batch_time));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "batch_size_min", &out->batch_size_min));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "batch_size_max", &out->batch_size_max));

@@ -185,13 +185,20 @@ Status ReadPositiveInt(const Value& v, int64_t* out) {
   return Status::Ok();
 }
 
-Status ReadPositiveDuration(const Value& v, Millis* out) {
+Status ReadDuration(const Value& v, Millis* out) {
   std::string s;
   PGPHASE_RETURN_IF_ERROR(ReadString(v, &s));
   Result<Millis> d = ParseDuration(s);
   if (!d.ok()) return ErrorAt(v, d.status().message());
-  if (d->count() <= 0) return ErrorAt(v, "duration must be greater than 0ms");
   *out = *d;
+  return Status::Ok();
+}
+
+Status ReadPositiveDuration(const Value& v, Millis* out) {
+  Millis d{};
+  PGPHASE_RETURN_IF_ERROR(ReadDuration(v, &d));
+  if (d.count() <= 0) return ErrorAt(v, "duration must be greater than 0ms");
+  *out = d;
   return Status::Ok();
 }
 

@@ -94,7 +94,9 @@ Status ReadSqlExpr(const Value& v, SqlExpr* out);
 Status ReadBool(const Value& v, bool* out);
 // An unquoted decimal integer > 0.
 Status ReadPositiveInt(const Value& v, int64_t* out);
-// A duration such as "200ms" or "1h30m", greater than zero.
+// A duration such as "0ms", "200ms" or "1h30m".
+Status ReadDuration(const Value& v, Millis* out);
+// The same, greater than zero.
 Status ReadPositiveDuration(const Value& v, Millis* out);
 
 // The same for an optional key of `map`: `out` is left as it is when the key is absent.

@@ -46,6 +46,16 @@ std::optional<Lock> ParseLock(std::string_view name) {
 
 bool BlocksApplication(Lock lock) { return lock >= Lock::kShare; }
 
+TimeoutKind TimeoutFor(const Statement& statement) {
+  const bool writes_rows = statement.lock == Lock::kRowExclusive && statement.scans;
+  return BlocksApplication(statement.lock) || writes_rows ? TimeoutKind::kStatement
+                                                          : TimeoutKind::kScan;
+}
+
+std::string_view TimeoutName(TimeoutKind kind) {
+  return kind == TimeoutKind::kStatement ? "statement_timeout" : "scan_timeout";
+}
+
 bool operator==(const Statement& a, const Statement& b) {
   return a.sql == b.sql && a.lock == b.lock && a.transactional == b.transactional &&
          a.scans == b.scans && a.rewrites == b.rewrites && a.deletes_data == b.deletes_data &&

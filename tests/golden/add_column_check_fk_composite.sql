@@ -4,25 +4,25 @@
 -- phase expand
 
 -- step expand.order_lines.owner_id: add column owner_id to order_lines
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ADD COLUMN "owner_id" bigint;
 
 -- step expand.order_lines.owner_id.check: check constraint, not yet validated
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ADD CONSTRAINT "owner_positive" CHECK ((owner_id > 0)) NOT VALID;
 
 -- step expand.order_lines.owner_id.foreign_key: foreign key, not yet validated
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ADD CONSTRAINT "order_lines_owner_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE NOT VALID;
 
 -- step expand.order_lines.state: add column state to order_lines
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ADD COLUMN "state" text;
 
 -- phase sync
 
 -- step sync.order_lines.function: create the dual-write function for order_lines
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 CREATE OR REPLACE FUNCTION "pgphase"."sync_add_column_check_fk_composite_order_lines"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 BEGIN
@@ -41,11 +41,11 @@ END
 $pgphase$;
 
 -- step sync.order_lines.insert_trigger: fill new columns on INSERT into order_lines
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_ins_add_column_check_fk_composite" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW WHEN (NEW."owner_id" IS NULL OR NEW."state" IS NULL) EXECUTE FUNCTION "pgphase"."sync_add_column_check_fk_composite_order_lines"();
 
 -- step sync.order_lines.update_trigger: keep new columns in step on UPDATE of order_lines
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_upd_add_column_check_fk_composite" BEFORE UPDATE ON "public"."order_lines" FOR EACH ROW WHEN ((NEW."owner_id" IS NULL)) EXECUTE FUNCTION "pgphase"."sync_add_column_check_fk_composite_order_lines"();
 
 -- phase backfill
@@ -57,23 +57,23 @@ WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT 
 -- phase validate
 
 -- step validate.order_lines.owner_id.not_null_helper: enforce NOT NULL on new writes to order_lines.owner_id (not yet validated)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_owner_id" CHECK ("owner_id" IS NOT NULL) NOT VALID;
 
 -- step validate.order_lines.owner_id.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "pgphase_nn_order_lines_owner_id";
 
 -- step validate.order_lines.owner_id.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ALTER COLUMN "owner_id" SET NOT NULL;
 
 -- step validate.order_lines.owner_id.check: validate the check constraint
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "owner_positive";
 
 -- step validate.order_lines.owner_id.foreign_key: validate the foreign key
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_owner_fk";
 
 -- phase swap (nothing to do)
@@ -81,17 +81,17 @@ ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_owner_fk";
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.order_lines.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_ins_add_column_check_fk_composite" ON "public"."order_lines";
 
 -- step contract.order_lines.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_upd_add_column_check_fk_composite" ON "public"."order_lines";
 
 -- step contract.order_lines.function: drop the dual-write function
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 DROP FUNCTION IF EXISTS "pgphase"."sync_add_column_check_fk_composite_order_lines"();
 
 -- step contract.order_lines.owner_id.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" DROP CONSTRAINT IF EXISTS "pgphase_nn_order_lines_owner_id";

@@ -3,7 +3,7 @@
 -- phase expand
 
 -- step expand.users.stock: add column stock to users
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD COLUMN "stock" int DEFAULT (100) NOT NULL;
 
 -- phase sync (nothing to do)

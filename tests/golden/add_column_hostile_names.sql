@@ -4,19 +4,19 @@
 -- phase expand
 
 -- step expand.we"ird;\nDROP TABLE users; --.Col"umn: add column Col"umn to we"ird;\nDROP TABLE users; --
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."we""ird;
 DROP TABLE users; --" ADD COLUMN "Col""umn" text;
 
 -- step expand.we"ird;\nDROP TABLE users; --.Col"umn.comment: column comment
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 COMMENT ON COLUMN "public"."we""ird;
 DROP TABLE users; --"."Col""umn" IS E'it''s a \\ backslash';
 
 -- phase sync
 
 -- step sync.we"ird;\nDROP TABLE users; --.function: create the dual-write function for we"ird;\nDROP TABLE users; --
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 CREATE OR REPLACE FUNCTION "pgphase"."sync_add_column_hostile_names_we""ird;
 DROP TABLE users; --"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
@@ -31,13 +31,13 @@ END
 $pgphase$;
 
 -- step sync.we"ird;\nDROP TABLE users; --.insert_trigger: fill new columns on INSERT into we"ird;\nDROP TABLE users; --
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_ins_add_column_hostile_names" BEFORE INSERT ON "public"."we""ird;
 DROP TABLE users; --" FOR EACH ROW WHEN (NEW."Col""umn" IS NULL) EXECUTE FUNCTION "pgphase"."sync_add_column_hostile_names_we""ird;
 DROP TABLE users; --"();
 
 -- step sync.we"ird;\nDROP TABLE users; --.update_trigger: keep new columns in step on UPDATE of we"ird;\nDROP TABLE users; --
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_upd_add_column_hostile_names" BEFORE UPDATE ON "public"."we""ird;
 DROP TABLE users; --" FOR EACH ROW WHEN ((NEW."Col""umn" IS NULL)) EXECUTE FUNCTION "pgphase"."sync_add_column_hostile_names_we""ird;
 DROP TABLE users; --"();
@@ -53,19 +53,19 @@ DROP TABLE users; --" SET "Col""umn" = COALESCE("Col""umn", ('x')) WHERE ("id") 
 -- phase validate
 
 -- step validate.we"ird;\nDROP TABLE users; --.Col"umn.not_null_helper: enforce NOT NULL on new writes to we"ird;\nDROP TABLE users; --.Col"umn (not yet validated)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."we""ird;
 DROP TABLE users; --" ADD CONSTRAINT "pgphase_nn_we""ird;
 DROP TABLE users; --_Col""umn" CHECK ("Col""umn" IS NOT NULL) NOT VALID;
 
 -- step validate.we"ird;\nDROP TABLE users; --.Col"umn.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."we""ird;
 DROP TABLE users; --" VALIDATE CONSTRAINT "pgphase_nn_we""ird;
 DROP TABLE users; --_Col""umn";
 
 -- step validate.we"ird;\nDROP TABLE users; --.Col"umn.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."we""ird;
 DROP TABLE users; --" ALTER COLUMN "Col""umn" SET NOT NULL;
 
@@ -74,22 +74,22 @@ DROP TABLE users; --" ALTER COLUMN "Col""umn" SET NOT NULL;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.we"ird;\nDROP TABLE users; --.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_ins_add_column_hostile_names" ON "public"."we""ird;
 DROP TABLE users; --";
 
 -- step contract.we"ird;\nDROP TABLE users; --.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_upd_add_column_hostile_names" ON "public"."we""ird;
 DROP TABLE users; --";
 
 -- step contract.we"ird;\nDROP TABLE users; --.function: drop the dual-write function
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 DROP FUNCTION IF EXISTS "pgphase"."sync_add_column_hostile_names_we""ird;
 DROP TABLE users; --"();
 
 -- step contract.we"ird;\nDROP TABLE users; --.Col"umn.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."we""ird;
 DROP TABLE users; --" DROP CONSTRAINT IF EXISTS "pgphase_nn_we""ird;
 DROP TABLE users; --_Col""umn";

@@ -3,13 +3,13 @@
 -- phase expand
 
 -- step expand.logs.shout: add column shout to logs
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."logs" ADD COLUMN "shout" text;
 
 -- phase sync
 
 -- step sync.logs.function: create the dual-write function for logs
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 CREATE OR REPLACE FUNCTION "pgphase"."sync_add_column_keyless_ctid_logs"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 DECLARE
@@ -25,11 +25,11 @@ END
 $pgphase$;
 
 -- step sync.logs.insert_trigger: fill new columns on INSERT into logs
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_ins_add_column_keyless_ctid" BEFORE INSERT ON "public"."logs" FOR EACH ROW WHEN (NEW."shout" IS NULL) EXECUTE FUNCTION "pgphase"."sync_add_column_keyless_ctid_logs"();
 
 -- step sync.logs.update_trigger: keep new columns in step on UPDATE of logs, and fill them on any UPDATE while NULL (the backfill walks ctid ranges)
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_upd_add_column_keyless_ctid" BEFORE UPDATE ON "public"."logs" FOR EACH ROW WHEN ((NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."msg" IS DISTINCT FROM OLD."msg")))) EXECUTE FUNCTION "pgphase"."sync_add_column_keyless_ctid_logs"();
 
 -- phase backfill
@@ -45,13 +45,13 @@ WITH done AS (UPDATE ONLY "public"."logs" SET "shout" = COALESCE("shout", (upper
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.logs.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_ins_add_column_keyless_ctid" ON "public"."logs";
 
 -- step contract.logs.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_upd_add_column_keyless_ctid" ON "public"."logs";
 
 -- step contract.logs.function: drop the dual-write function
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 DROP FUNCTION IF EXISTS "pgphase"."sync_add_column_keyless_ctid_logs"();

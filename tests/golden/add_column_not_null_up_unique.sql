@@ -4,17 +4,17 @@
 -- phase expand
 
 -- step expand.users.shout: add column shout to users
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD COLUMN "shout" text;
 
 -- step expand.users.shout.comment: column comment
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 COMMENT ON COLUMN "public"."users"."shout" IS 'upper-cased name';
 
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 CREATE OR REPLACE FUNCTION "pgphase"."sync_add_column_not_null_up_unique_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 DECLARE
@@ -30,11 +30,11 @@ END
 $pgphase$;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_ins_add_column_not_null_up_unique" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."shout" IS NULL) EXECUTE FUNCTION "pgphase"."sync_add_column_not_null_up_unique_users"();
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_upd_add_column_not_null_up_unique" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."name" IS DISTINCT FROM OLD."name")))) EXECUTE FUNCTION "pgphase"."sync_add_column_not_null_up_unique_users"();
 
 -- phase backfill
@@ -46,41 +46,41 @@ WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public
 -- phase validate
 
 -- step validate.users.shout.not_null_helper: enforce NOT NULL on new writes to users.shout (not yet validated)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_shout" CHECK ("shout" IS NOT NULL) NOT VALID;
 
 -- step validate.users.shout.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."users" VALIDATE CONSTRAINT "pgphase_nn_users_shout";
 
 -- step validate.users.shout.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ALTER COLUMN "shout" SET NOT NULL;
 
 -- step validate.users.shout.unique_index: build the unique index without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (outside a transaction)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout) (outside a transaction)
 CREATE UNIQUE INDEX CONCURRENTLY "users_shout_key" ON "public"."users" ("shout");
 
 -- phase swap
 
 -- step swap.users.shout.unique: attach the index as a unique constraint
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD CONSTRAINT "users_shout_key" UNIQUE USING INDEX "users_shout_key";
 
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_ins_add_column_not_null_up_unique" ON "public"."users";
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_upd_add_column_not_null_up_unique" ON "public"."users";
 
 -- step contract.users.function: drop the dual-write function
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 DROP FUNCTION IF EXISTS "pgphase"."sync_add_column_not_null_up_unique_users"();
 
 -- step contract.users.shout.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "pgphase_nn_users_shout";

@@ -4,17 +4,17 @@
 -- phase expand
 
 -- step expand.users.token: add column token to users
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD COLUMN "token" int;
 
 -- step expand.users.token.default: default for new rows only
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ALTER COLUMN "token" SET DEFAULT ((random() * 1000)::int);
 
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 CREATE OR REPLACE FUNCTION "pgphase"."sync_add_column_not_null_volatile_default_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 BEGIN
@@ -36,11 +36,11 @@ END
 $pgphase$;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_ins_add_column_not_null_volatile_default" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."token" IS NULL) EXECUTE FUNCTION "pgphase"."sync_add_column_not_null_volatile_default_users"();
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_upd_add_column_not_null_volatile_default" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."token" IS NULL)) EXECUTE FUNCTION "pgphase"."sync_add_column_not_null_volatile_default_users"();
 
 -- phase backfill
@@ -55,15 +55,15 @@ WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public
 -- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (token) and refuses (exit 2) while any still fails
 
 -- step validate.users.token.not_null_helper: enforce NOT NULL on new writes to users.token (not yet validated)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_token" CHECK ("token" IS NOT NULL) NOT VALID;
 
 -- step validate.users.token.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."users" VALIDATE CONSTRAINT "pgphase_nn_users_token";
 
 -- step validate.users.token.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ALTER COLUMN "token" SET NOT NULL;
 
 -- phase swap
@@ -74,17 +74,17 @@ ALTER TABLE "public"."users" ALTER COLUMN "token" SET NOT NULL;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_ins_add_column_not_null_volatile_default" ON "public"."users";
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_upd_add_column_not_null_volatile_default" ON "public"."users";
 
 -- step contract.users.function: drop the dual-write function
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 DROP FUNCTION IF EXISTS "pgphase"."sync_add_column_not_null_volatile_default_users"();
 
 -- step contract.users.token.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "pgphase_nn_users_token";

@@ -4,11 +4,11 @@
 -- phase expand
 
 -- step expand.users.token: add column token to users
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD COLUMN "token" int;
 
 -- step expand.users.token.default: default for new rows only
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ALTER COLUMN "token" SET DEFAULT ((random() * 1000)::int);
 
 -- phase sync (nothing to do)

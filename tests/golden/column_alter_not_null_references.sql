@@ -4,7 +4,7 @@
 -- phase expand
 
 -- step expand.order_lines.note.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
 DO $pgphase$
 DECLARE
   col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped);
@@ -22,11 +22,11 @@ END
 $pgphase$;
 
 -- step expand.order_lines.note.shadow: add shadow column _pgphase_new_note (text)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ADD COLUMN "_pgphase_new_note" text;
 
 -- step expand.order_lines.note.comment: carry the comment over
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 DO $pgphase$
 DECLARE
   c text := pg_catalog.col_description('"public"."order_lines"'::regclass, (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped));
@@ -38,13 +38,13 @@ END
 $pgphase$;
 
 -- step expand.order_lines.note.foreign_key: foreign key, not yet validated
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ADD CONSTRAINT "order_lines_note_fk" FOREIGN KEY ("_pgphase_new_note") REFERENCES "public"."accounts" ("code") NOT VALID;
 
 -- phase sync
 
 -- step sync.order_lines.function: create the dual-write function for order_lines
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 CREATE OR REPLACE FUNCTION "pgphase"."sync_column_alter_not_null_references_order_lines"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 DECLARE
@@ -68,11 +68,11 @@ END
 $pgphase$;
 
 -- step sync.order_lines.insert_trigger: fill new columns on INSERT into order_lines
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_ins_column_alter_not_null_references" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_column_alter_not_null_references_order_lines"();
 
 -- step sync.order_lines.update_trigger: keep new columns in step on UPDATE of order_lines
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_upd_column_alter_not_null_references" BEFORE UPDATE ON "public"."order_lines" FOR EACH ROW WHEN ((NEW."_pgphase_new_note" IS NULL OR (NEW."note" IS DISTINCT FROM OLD."note"))) EXECUTE FUNCTION "pgphase"."sync_column_alter_not_null_references_order_lines"();
 
 -- phase backfill
@@ -87,19 +87,19 @@ WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT 
 -- pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (_pgphase_new_note) and refuses (exit 2) while any still fails
 
 -- step validate.order_lines.note.not_null_helper: enforce NOT NULL on new writes to order_lines._pgphase_new_note (not yet validated)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_note" CHECK ("_pgphase_new_note" IS NOT NULL) NOT VALID;
 
 -- step validate.order_lines.note.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "pgphase_nn_order_lines_note";
 
 -- step validate.order_lines.note.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ALTER COLUMN "_pgphase_new_note" SET NOT NULL;
 
 -- step validate.order_lines.note.foreign_key: validate the foreign key
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_note_fk";
 
 -- phase swap
@@ -108,7 +108,7 @@ ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_note_fk";
 -- pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (_pgphase_new_note) and refuses (exit 2) while any still fails
 
 -- step swap.order_lines: in one transaction: rename note -> _pgphase_old_note, _pgphase_new_note -> note; point the sync trigger at the new names
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DO $pgphase$
 DECLARE
   col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped);
@@ -147,21 +147,21 @@ CREATE TRIGGER "pgphase_upd_column_alter_not_null_references" BEFORE UPDATE OF "
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.order_lines.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_ins_column_alter_not_null_references" ON "public"."order_lines";
 
 -- step contract.order_lines.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_upd_column_alter_not_null_references" ON "public"."order_lines";
 
 -- step contract.order_lines.function: drop the dual-write function
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 DROP FUNCTION IF EXISTS "pgphase"."sync_column_alter_not_null_references_order_lines"();
 
 -- step contract.order_lines._pgphase_new_note.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" DROP CONSTRAINT IF EXISTS "pgphase_nn_order_lines_note";
 
 -- step contract.order_lines.note.old_column: drop the old column _pgphase_old_note
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" DROP COLUMN IF EXISTS "_pgphase_old_note";

@@ -4,7 +4,7 @@
 -- phase expand
 
 -- step expand.users.email.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
 DO $pgphase$
 DECLARE
   col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped);
@@ -22,11 +22,11 @@ END
 $pgphase$;
 
 -- step expand.users.email.shadow: add shadow column _pgphase_new_email (varchar(100))
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD COLUMN "_pgphase_new_email" varchar(100);
 
 -- step expand.users.email.comment: carry the comment over
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 DO $pgphase$
 DECLARE
   c text := pg_catalog.col_description('"public"."users"'::regclass, (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped));
@@ -38,13 +38,13 @@ END
 $pgphase$;
 
 -- step expand.users.email.check: check constraint, not yet validated
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD CONSTRAINT "email_has_at" CHECK ((position('@' in "_pgphase_new_email") > 0)) NOT VALID;
 
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 CREATE OR REPLACE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 DECLARE
@@ -68,11 +68,11 @@ END
 $pgphase$;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_ins_column_alter_type_unique_check" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"();
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_upd_column_alter_type_unique_check" BEFORE UPDATE OF "email" ON "public"."users" FOR EACH ROW WHEN (((NEW."email" IS DISTINCT FROM OLD."email"))) EXECUTE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"();
 
 -- phase backfill
@@ -87,11 +87,11 @@ WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public
 -- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
 
 -- step validate.users.email.check: validate the check constraint
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."users" VALIDATE CONSTRAINT "email_has_at";
 
 -- step validate.users.email.unique_index: build the unique index on the new column without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (outside a transaction)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout) (outside a transaction)
 CREATE UNIQUE INDEX CONCURRENTLY "users_email_key" ON "public"."users" ("_pgphase_new_email");
 
 -- phase swap
@@ -100,7 +100,7 @@ CREATE UNIQUE INDEX CONCURRENTLY "users_email_key" ON "public"."users" ("_pgphas
 -- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
 
 -- step swap.users: in one transaction: rename email -> _pgphase_old_email, _pgphase_new_email -> email; the column changes; point the sync trigger at the new names
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DO $pgphase$
 DECLARE
   col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped);
@@ -140,17 +140,17 @@ CREATE TRIGGER "pgphase_upd_column_alter_type_unique_check" BEFORE UPDATE OF "em
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_ins_column_alter_type_unique_check" ON "public"."users";
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_upd_column_alter_type_unique_check" ON "public"."users";
 
 -- step contract.users.function: drop the dual-write function
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 DROP FUNCTION IF EXISTS "pgphase"."sync_column_alter_type_unique_check_users"();
 
 -- step contract.users.email.old_column: drop the old column _pgphase_old_email
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "_pgphase_old_email";

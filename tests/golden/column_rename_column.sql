@@ -3,13 +3,13 @@
 -- phase expand
 
 -- step expand.users.shout: add column shout to users
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD COLUMN "shout" text;
 
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 CREATE OR REPLACE FUNCTION "pgphase"."sync_column_rename_column_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 DECLARE
@@ -25,11 +25,11 @@ END
 $pgphase$;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_ins_column_rename_column" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."shout" IS NULL) EXECUTE FUNCTION "pgphase"."sync_column_rename_column_users"();
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TRIGGER "pgphase_upd_column_rename_column" BEFORE UPDATE OF "email" ON "public"."users" FOR EACH ROW WHEN (((NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."email" IS DISTINCT FROM OLD."email")))) EXECUTE FUNCTION "pgphase"."sync_column_rename_column_users"();
 
 -- phase backfill
@@ -43,7 +43,7 @@ WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public
 -- phase swap
 
 -- step swap.users: in one transaction: rename email -> mail; point the sync trigger at the new names
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_ins_column_rename_column" ON "public"."users";
 DROP TRIGGER IF EXISTS "pgphase_upd_column_rename_column" ON "public"."users";
 ALTER TABLE "public"."users" RENAME COLUMN "email" TO "mail";
@@ -66,13 +66,13 @@ CREATE TRIGGER "pgphase_upd_column_rename_column" BEFORE UPDATE OF "mail" ON "pu
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_ins_column_rename_column" ON "public"."users";
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TRIGGER IF EXISTS "pgphase_upd_column_rename_column" ON "public"."users";
 
 -- step contract.users.function: drop the dual-write function
--- lock: none
+-- lock: none (scan_timeout applies; no statement_timeout)
 DROP FUNCTION IF EXISTS "pgphase"."sync_column_rename_column_users"();

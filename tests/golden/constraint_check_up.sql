@@ -5,7 +5,7 @@
 -- phase expand
 
 -- step expand.create_constraint.order_lines.order_lines_note_or_tenant: check constraint order_lines_note_or_tenant, not yet validated
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ADD CONSTRAINT "order_lines_note_or_tenant" CHECK ((note <> '' OR tenant > 0)) NOT VALID;
 
 -- phase sync (nothing to do)
@@ -19,7 +19,7 @@ WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT 
 -- phase validate
 
 -- step validate.create_constraint.order_lines.order_lines_note_or_tenant: validate check constraint order_lines_note_or_tenant
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_note_or_tenant";
 
 -- phase swap (nothing to do)

@@ -5,11 +5,11 @@
 -- phase expand
 
 -- step expand.create_constraint.users.users_name_len: check constraint users_name_len, not yet validated
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD CONSTRAINT "users_name_len" CHECK ((length(name) > 0)) NOT VALID;
 
 -- step expand.rename_constraint.users.users_name_len: rename constraint users_name_len to users_name_not_empty (metadata only)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" RENAME CONSTRAINT "users_name_len" TO "users_name_not_empty";
 
 -- phase sync (nothing to do)
@@ -19,7 +19,7 @@ ALTER TABLE "public"."users" RENAME CONSTRAINT "users_name_len" TO "users_name_n
 -- phase validate
 
 -- step validate.create_constraint.users.users_name_len: validate check constraint users_name_len
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."users" VALIDATE CONSTRAINT "users_name_len";
 
 -- phase swap (nothing to do)
@@ -27,9 +27,9 @@ ALTER TABLE "public"."users" VALIDATE CONSTRAINT "users_name_len";
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.drop_multicolumn_constraint.users.users_pkey: drop constraint users_pkey of users
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" DROP CONSTRAINT "users_pkey";
 
 -- step contract.drop_constraint.users.users_name_not_empty: drop constraint users_name_not_empty of users
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" DROP CONSTRAINT "users_name_not_empty";

@@ -3,7 +3,7 @@
 -- phase expand
 
 -- step expand.create_index.order_lines_note_idx: build index order_lines_note_idx on order_lines without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (outside a transaction)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout) (outside a transaction)
 CREATE INDEX CONCURRENTLY "order_lines_note_idx" ON "public"."order_lines" USING btree ("note");
 
 -- phase sync (nothing to do)
@@ -17,5 +17,5 @@ CREATE INDEX CONCURRENTLY "order_lines_note_idx" ON "public"."order_lines" USING
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.drop_index.order_lines_note_idx: drop index order_lines_note_idx of order_lines without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (outside a transaction)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout) (outside a transaction)
 DROP INDEX CONCURRENTLY IF EXISTS "public"."order_lines_note_idx";

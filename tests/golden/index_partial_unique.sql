@@ -3,7 +3,7 @@
 -- phase expand
 
 -- step expand.create_index.users_email_key: build index users_email_key on users without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (outside a transaction)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout) (outside a transaction)
 CREATE UNIQUE INDEX CONCURRENTLY "users_email_key" ON "public"."users" USING btree ("email") WHERE (email IS NOT NULL AND id > 10);
 
 -- phase sync (nothing to do)

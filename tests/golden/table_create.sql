@@ -3,7 +3,7 @@
 -- phase expand
 
 -- step expand.create_table.invoices: create table invoices
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TABLE "public"."invoices" (
   "id" serial NOT NULL,
   "number" varchar(32) NOT NULL UNIQUE,
@@ -15,11 +15,11 @@ CREATE TABLE "public"."invoices" (
 );
 
 -- step expand.create_table.invoices.comment: table comment
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 COMMENT ON TABLE "public"."invoices" IS 'one row per invoice';
 
 -- step expand.create_table.invoices.amount.comment: column comment
--- lock: SHARE UPDATE EXCLUSIVE
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 COMMENT ON COLUMN "public"."invoices"."amount" IS 'it''s in euros';
 
 -- phase sync (nothing to do)

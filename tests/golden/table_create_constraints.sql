@@ -3,7 +3,7 @@
 -- phase expand
 
 -- step expand.create_table.bookings: create table bookings
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TABLE "public"."bookings" (
   "id" bigint GENERATED ALWAYS AS IDENTITY (START 100 INCREMENT 10) NOT NULL,
   "tenant" integer NOT NULL,
@@ -18,7 +18,7 @@ CREATE TABLE "public"."bookings" (
 );
 
 -- step expand.create_table.booking_notes: create table booking_notes
--- lock: SHARE ROW EXCLUSIVE
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
 CREATE TABLE "public"."booking_notes" (
   "booking_tenant" integer NOT NULL,
   "booking_id" bigint NOT NULL,

@@ -4,7 +4,7 @@
 -- phase expand
 
 -- step expand.rename_table.users.view: view customers over table users, so the new name reads and writes the table
--- lock: ACCESS SHARE
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
 CREATE VIEW "public"."customers" AS SELECT * FROM "public"."users";
 
 -- phase sync (nothing to do)
@@ -16,7 +16,7 @@ CREATE VIEW "public"."customers" AS SELECT * FROM "public"."users";
 -- phase swap
 
 -- step swap.rename_table.users: rename table users to customers; a view keeps the old name working
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP VIEW IF EXISTS "public"."customers";
 ALTER TABLE "public"."users" RENAME TO "customers";
 CREATE VIEW "public"."users" AS SELECT * FROM "public"."customers";
@@ -24,9 +24,9 @@ CREATE VIEW "public"."users" AS SELECT * FROM "public"."customers";
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.rename_table.users.view: drop the view users that kept the old name working
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP VIEW IF EXISTS "public"."users";
 
 -- step contract.drop_table.logs: drop table logs
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TABLE IF EXISTS "public"."logs";

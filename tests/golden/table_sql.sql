@@ -6,15 +6,15 @@
 -- phase expand
 
 -- step expand.sql.3.5: the migration's own SQL (reverse runs its `down`)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 CREATE TYPE mood AS ENUM ('happy', 'sad'); CREATE TABLE diary (id int PRIMARY KEY, mood mood);
 
 -- step expand.sql.6.5: the migration's own SQL (no `down`: reverse drops what it creates)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 CREATE INDEX users_name_idx ON users (name);
 
 -- step expand.sql.8.5: the migration's own SQL (no `down`: reverse cannot undo it)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 UPDATE users SET name = trim(name);
 
 -- phase sync (nothing to do)
@@ -28,5 +28,5 @@ UPDATE users SET name = trim(name);
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.sql.10.5: the migration's own SQL (onComplete: at contract)
--- lock: ACCESS EXCLUSIVE
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE users DROP COLUMN email;

@@ -211,6 +211,7 @@ TEST(ParseSpecTest, ParsesEverySetting) {
   schema: billing
   lock_timeout: 1s
   statement_timeout: 1m30s
+  scan_timeout: 2h
   target_batch_time: 200ms
   batch_size_min: 100
   batch_size_max: 100
@@ -223,10 +224,20 @@ operations:
   EXPECT_EQ(s.schema, "billing");
   EXPECT_EQ(s.lock_timeout, Millis(1000));
   EXPECT_EQ(s.statement_timeout, Millis(90'000));
+  EXPECT_EQ(s.scan_timeout, Millis(7'200'000));
   EXPECT_EQ(s.target_batch_time, Millis(200));
   EXPECT_EQ(s.batch_size_min, 100);
   EXPECT_EQ(s.batch_size_max, 100);
   EXPECT_EQ(spec->version_schema, "billing_v2");
+}
+
+// No scan_timeout is the default; 0ms says so explicitly, as PostgreSQL's statement_timeout = 0.
+TEST(ParseSpecTest, ScanTimeoutMayBeZeroMeaningNoLimit) {
+  Result<ChangeSpec> spec = Parse(
+      "settings:\n  scan_timeout: 0ms\n"
+      "operations:\n  - add_column: {table: t, column: {name: c, type: int}}\n");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  EXPECT_EQ(spec->settings.scan_timeout, Millis(0));
 }
 
 TEST(ParseSpecTest, SettingsMayComeAfterOperationsAndBeEmpty) {
@@ -495,7 +506,7 @@ TEST(ParseSpecErrorTest, RejectsBadSettings) {
       {"settings a sequence", "settings: [a]\noperations: []\n", "1:11", "settings",
        "expected a map, got a sequence"},
       {"unknown setting", WithSettings("  batch_size: 10\n"), "2:3", "settings.batch_size",
-       "unknown key; expected one of: schema, lock_timeout, statement_timeout, "
+       "unknown key; expected one of: schema, lock_timeout, statement_timeout, scan_timeout, "
        "target_batch_time, batch_size_min, batch_size_max"},
       {"schema too long", WithSettings("  schema: " + std::string(64, 's') + "\n"), "2:11",
        "settings.schema", "at most 63"},
@@ -509,6 +520,10 @@ TEST(ParseSpecErrorTest, RejectsBadSettings) {
        "settings.target_batch_time", "unknown unit \"d\""},
       {"duration zero", WithSettings("  lock_timeout: 0ms\n"), "2:17", "settings.lock_timeout",
        "duration must be greater than 0ms"},
+      {"scan timeout negative", WithSettings("  scan_timeout: -1s\n"), "2:17",
+       "settings.scan_timeout", "negative"},
+      {"scan timeout without unit", WithSettings("  scan_timeout: 0\n"), "2:17",
+       "settings.scan_timeout", "missing unit"},
       {"duration a map", WithSettings("  lock_timeout: {s: 1}\n"), "2:17", "settings.lock_timeout",
        "expected a string, got a map"},
       {"batch size zero", WithSettings("  batch_size_min: 0\n"), "2:19", "settings.batch_size_min",

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "pgphase/ddl.h"
 #include "pgphase/ddl_column.h"
 #include "pgphase/ddl_index.h"
@@ -121,6 +123,46 @@ TEST(StatementTest, ATransactionTakesTheStrongestLockAndEveryEffect) {
   EXPECT_TRUE(t.deletes_data);
   EXPECT_TRUE(t.scans);
   EXPECT_TRUE(t.transactional);
+}
+
+// statement_timeout only where the application waits on the lock; every weaker lock (down
+// to none) gets scan_timeout, whatever else the statement does.
+TEST(StatementTest, StatementTimeoutAppliesExactlyToLocksThatBlockTheApplication) {
+  const std::pair<Lock, TimeoutKind> cases[] = {
+      {Lock::kNone, TimeoutKind::kScan},
+      {Lock::kAccessShare, TimeoutKind::kScan},
+      {Lock::kRowExclusive, TimeoutKind::kScan},
+      {Lock::kShareUpdateExclusive, TimeoutKind::kScan},
+      {Lock::kShare, TimeoutKind::kStatement},
+      {Lock::kShareRowExclusive, TimeoutKind::kStatement},
+      {Lock::kAccessExclusive, TimeoutKind::kStatement},
+  };
+  for (const auto& [lock, kind] : cases) {
+    SCOPED_TRACE(LockName(lock));
+    Statement s{"SELECT 1", lock};
+    EXPECT_EQ(TimeoutFor(s), kind);
+    s.scans = true;
+    s.transactional = false;
+    // Writing every row it reads, ROW EXCLUSIVE holds row locks the application waits on.
+    EXPECT_EQ(TimeoutFor(s), lock == Lock::kRowExclusive ? TimeoutKind::kStatement : kind);
+  }
+}
+
+TEST(StatementTest, BuildersGetTheTimeoutTheirLockCalls) {
+  EXPECT_EQ(TimeoutFor(ddl::ValidateConstraint(kT, "c")), TimeoutKind::kScan);
+  EXPECT_EQ(TimeoutFor(ddl::CreateIndexConcurrently(kT, ddl::PlainIndex("i", {"a"}, false))),
+            TimeoutKind::kScan);
+  EXPECT_EQ(TimeoutFor(ddl::AddCheckNotValid(kT, "c", "(a > 0)")), TimeoutKind::kStatement);
+  EXPECT_EQ(TimeoutFor(ddl::UserSql("SELECT pg_sleep(1)")), TimeoutKind::kStatement);
+  EXPECT_EQ(TimeoutFor(ddl::FixViolatingRows(kT, {{"a", "(1)"}}, "(a > 0)")),
+            TimeoutKind::kStatement);
+  // One strong part puts the whole transaction under statement_timeout.
+  EXPECT_EQ(TimeoutFor(ddl::Transaction(
+                {ddl::ValidateConstraint(kT, "c"), ddl::SetNotNull(kT, "a", /*proven=*/true)})),
+            TimeoutKind::kStatement);
+  EXPECT_EQ(kBackfillBatchTimeout, TimeoutKind::kStatement);
+  EXPECT_EQ(TimeoutName(TimeoutKind::kStatement), "statement_timeout");
+  EXPECT_EQ(TimeoutName(TimeoutKind::kScan), "scan_timeout");
 }
 
 TEST(StatementTest, HazardsFollowFromWhatTheStatementDoes) {
