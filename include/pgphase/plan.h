@@ -55,7 +55,7 @@ struct BackfillJob {
 // The statement one batch of `job` runs (ddl::BackfillBatch for a keyset walk, the first batch
 // without a lower bound; ddl::BackfillCtidBatch for a ctid walk, where `first_batch` does not
 // matter). The executor runs it and `plan` shows it.
-std::string BatchSql(const BackfillJob& job, bool first_batch);
+Statement BatchSql(const BackfillJob& job, bool first_batch);
 
 struct Step {
   std::string id;       // unique within the plan: "expand.add_column.users.shout"

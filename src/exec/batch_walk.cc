@@ -18,8 +18,8 @@ class KeysetWalk final : public BatchWalk {
  public:
   KeysetWalk(const BackfillJob& job, std::vector<std::string> last_key)
       : keys_(std::move(last_key)),
-        first_sql_(BatchSql(job, /*first_batch=*/true)),
-        next_sql_(BatchSql(job, /*first_batch=*/false)) {}
+        first_sql_(BatchSql(job, /*first_batch=*/true).sql),
+        next_sql_(BatchSql(job, /*first_batch=*/false).sql) {}
 
   std::string_view Unit() const override { return "rows"; }
   BatchLimits Limits(const Resolved& s) const override {
@@ -83,7 +83,7 @@ class CtidWalk final : public BatchWalk {
  public:
   CtidWalk(pqxx::connection& conn, const BackfillJob& job, const BackfillRow& state)
       : table_{job.schema, job.table},
-        sql_(BatchSql(job, /*first_batch=*/false)),
+        sql_(BatchSql(job, /*first_batch=*/false).sql),
         rows_(state.rows_total) {
     at_ = state.last_key.empty() ? Start(conn) : FromKey(state.last_key);
     pending_ = at_;

@@ -3,7 +3,7 @@
 
 namespace pgphase {
 
-std::string BatchSql(const BackfillJob& job, bool first_batch) {
+Statement BatchSql(const BackfillJob& job, bool first_batch) {
   const ddl::Rel table{job.schema, job.table};
   if (job.ByCtid()) return ddl::BackfillCtidBatch(table, job.assignments, job.only_where);
   std::vector<std::string> names, types;

@@ -76,9 +76,10 @@ std::string RenderPlanText(const Plan& plan) {
         out += Indent(s.statement->sql, "      ") + "\n";
       }
       if (s.backfill) {
-        out += fmt::format("    lock: ROW EXCLUSIVE, {}, about {} rows\n", BatchOrder(*s.backfill),
-                           s.backfill->estimated_rows);
-        out += Indent(BatchSql(*s.backfill, /*first_batch=*/false), "      ") + "\n";
+        const Statement batch = BatchSql(*s.backfill, /*first_batch=*/false);
+        out += fmt::format("    lock: {}, {}, about {} rows\n", LockName(batch.lock),
+                           BatchOrder(*s.backfill), s.backfill->estimated_rows);
+        out += Indent(batch.sql, "      ") + "\n";
       }
       for (const auto& r : s.reverse) out += Indent("reverse: " + r.sql, "    ") + "\n";
     }
@@ -100,7 +101,7 @@ std::string RenderPlanSql(const Plan& plan) {
       }
       if (s.backfill) {
         out += "-- repeated per batch: " + BatchParams(*s.backfill) + "\n";
-        out += BatchSql(*s.backfill, /*first_batch=*/false) + ";\n";
+        out += BatchSql(*s.backfill, /*first_batch=*/false).sql + ";\n";
       }
     }
   }
