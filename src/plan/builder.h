@@ -40,9 +40,10 @@ struct SwapChange {
 
 class PlanBuilder {
  public:
-  PlanBuilder(const ChangeSpec& spec, const CatalogSnapshot& catalog);
+  PlanBuilder(const ChangeSpec& spec, const CatalogSnapshot& catalog, const PlanOptions& options);
 
   const ChangeSpec& spec() const { return spec_; }
+  const PlanOptions& options() const { return options_; }
   const std::string& schema() const { return spec_.settings.schema; }
   // The schema as it will be after the operations planned so far: operations update it
   // (a created table appears, a renamed column is renamed) so that later operations in
@@ -70,6 +71,10 @@ class PlanBuilder {
   void Sync(const TableInfo& table, ColumnSync sync);
   // Adds to the swap transaction of `table`.
   void Swap(const TableInfo& table, SwapChange change);
+  // A column of `table` that pgphase owns and keeps equal to an expression of its row (made
+  // with a deterministic expression: verify.h). Validate verifies every row, before any other
+  // validate step: one batched pass per table over all its columns, repairing what differs.
+  void Verify(const TableInfo& table, ddl::OwnedColumn column);
   // A NOT NULL helper check to add once the sync trigger is in place, and to drop at contract.
   void AddNotNullHelper(const TableInfo& table, const std::string& column,
                         const std::string& constraint);
@@ -99,6 +104,7 @@ class PlanBuilder {
     const TableInfo* table = nullptr;
     std::vector<ColumnSync> syncs;
     std::vector<std::pair<std::string, std::string>> not_null_helpers;  // column, constraint
+    std::vector<ddl::OwnedColumn> verified;
     SwapChange swap;
   };
   TableWork& Work(const TableInfo& table);
@@ -114,12 +120,15 @@ class PlanBuilder {
   bool BackfillsByCtid(const TableWork& w) const;
   void EmitSync(const TableWork& w);
   Status EmitBackfill(const TableWork& w);
+  // The verification of `w`'s owned columns, nullopt when there are none.
+  std::optional<Step> VerifyStep(const TableWork& w) const;
   void EmitSwap(const TableWork& w);
   void EmitContract(const TableWork& w);
   void RecordExpectations();
   std::string FunctionName(const TableInfo& t) const;
 
   const ChangeSpec& spec_;
+  const PlanOptions& options_;
   const CatalogSnapshot& original_;
   CatalogSnapshot catalog_;  // working copy
   Plan plan_;

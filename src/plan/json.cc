@@ -46,6 +46,7 @@ json ToJson(const BackfillJob& j) {
               {"assignments", set},
               {"estimated_rows", j.estimated_rows}};
   if (!j.only_where.empty()) out["only_where"] = j.only_where;
+  if (j.verify) out["verify"] = true;
   return out;
 }
 
@@ -83,6 +84,7 @@ BackfillJob BackfillFrom(const json& j) {
   for (const auto& a : j.at("assignments")) b.assignments.push_back({a.at("column"), a.at("expr")});
   b.estimated_rows = j.at("estimated_rows").get<int64_t>();
   if (j.contains("only_where")) b.only_where = j.at("only_where").get<std::string>();
+  b.verify = j.value("verify", false);
   return b;
 }
 

@@ -16,4 +16,14 @@ std::string CanonicalType(const std::string& written);
 // index rebuild: varchar(n) to varchar(m >= n), unbounded varchar, or text.
 bool IsWideningType(const std::string& from, const std::string& to);
 
+// True when converting values of `canonical` (or arrays of it) to or from text depends on
+// session settings: the date/time types (TimeZone, DateStyle, IntervalStyle) and money
+// (lc_monetary). Casts to or from them are therefore not deterministic.
+bool DependsOnSessionSettings(const std::string& canonical);
+
+// False for the built-in types (or arrays of them) that have no `=` operator, so that
+// IS DISTINCT FROM cannot compare two of their values: json, jsonpath, xml, point, polygon,
+// txid_snapshot, pg_snapshot.
+bool HasEqualityOperator(const std::string& canonical);
+
 }  // namespace pgphase

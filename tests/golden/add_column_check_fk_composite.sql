@@ -1,4 +1,6 @@
 -- pgphase plan for migration add_column_check_fk_composite
+-- note: add_column order_lines.owner_id: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
+-- note: add_column order_lines.state: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
 
 -- phase expand
 

@@ -1,4 +1,5 @@
 -- pgphase plan for migration add_column_hostile_names
+-- note: add_column we"ird;\nDROP TABLE users; --.Col"umn: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
 
 -- phase expand
 
