@@ -8,6 +8,7 @@
 #include <set>
 
 #include "exec/db.h"
+#include "exec/plan_options.h"
 #include "exec/runner.h"
 #include "pgphase/catalog_reader.h"
 #include "pgphase/ddl.h"
@@ -148,7 +149,9 @@ Status ProbeTypes(pqxx::connection& conn, const ChangeSpec& spec) {
 Result<Plan> FreshPlan(pqxx::connection& conn, const ChangeSpec& spec) {
   Result<CatalogSnapshot> catalog = ReadCatalog(conn, {spec.settings.schema});
   if (!catalog.ok()) return catalog.status();
-  Result<Plan> plan = BuildPlan(spec, *catalog);
+  Result<PlanOptions> options = exec::ReadPlanOptions(conn, spec);
+  if (!options.ok()) return options.status();
+  Result<Plan> plan = BuildPlan(spec, *catalog, *options);
   if (!plan.ok()) return plan;
   PGPHASE_RETURN_IF_ERROR(ProbeTypes(conn, spec));
   PGPHASE_RETURN_IF_ERROR(ProbeExpressions(conn, *plan, spec));

@@ -25,6 +25,9 @@ struct PhaseRow {
   bool has_progress = false;
   long long rows_done = 0, rows_total = 0;
   double seconds = 0;
+  bool verify = false;  // the batched steps are verifications: rows_done rows were checked
+  long long mismatched = 0;
+  std::vector<std::string> sample_keys;
 };
 
 constexpr const char* kStatusQuery = R"(
@@ -33,15 +36,26 @@ SELECT m.name, m.status, p.phase, p.status,
        coalesce(to_char(p.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
        p.attempts, coalesce(p.last_error, ''),
        b.rows_done IS NOT NULL, coalesce(b.rows_done, 0), coalesce(b.rows_total, 0),
-       coalesce(b.seconds, 0)
+       coalesce(b.seconds, 0), coalesce(b.verify, false), coalesce(b.mismatched, 0),
+       coalesce((SELECT array_agg(x.k ORDER BY x.ordinal, x.i)
+                   FROM (SELECT u.k, s.ordinal, u.i
+                           FROM pgphase.backfill bf
+                           JOIN pgphase.steps s ON s.migration = bf.migration
+                                               AND s.step_id = bf.step_id,
+                                unnest(bf.sample_keys) WITH ORDINALITY AS u (k, i)
+                          WHERE bf.migration = m.name AND s.phase = p.phase
+                          ORDER BY s.ordinal, u.i
+                          LIMIT $2) x), '{}')
   FROM pgphase.migrations m
   JOIN pgphase.phases p ON p.migration = m.name
   LEFT JOIN LATERAL (
-        SELECT sum(rows_done)::bigint AS rows_done, sum(rows_total)::bigint AS rows_total,
-               extract(epoch FROM max(updated_at) - min(started_at))::float8 AS seconds
+        SELECT sum(bf.rows_done)::bigint AS rows_done, sum(bf.rows_total)::bigint AS rows_total,
+               extract(epoch FROM max(bf.updated_at) - min(bf.started_at))::float8 AS seconds,
+               bool_or(bf.verify) AS verify, sum(bf.mismatched)::bigint AS mismatched
           FROM pgphase.backfill bf
-         WHERE bf.migration = m.name AND bf.started_at IS NOT NULL
-        HAVING count(*) > 0) b ON p.phase = 'backfill'
+          JOIN pgphase.steps s ON s.migration = bf.migration AND s.step_id = bf.step_id
+         WHERE bf.migration = m.name AND s.phase = p.phase AND bf.started_at IS NOT NULL
+        HAVING count(*) > 0) b ON true
  WHERE $1 = '' OR m.name = $1
  ORDER BY m.name, p.ordinal
 )";
@@ -49,7 +63,7 @@ SELECT m.name, m.status, p.phase, p.status,
 std::vector<PhaseRow> LoadRows(pqxx::connection& conn, const std::string& migration) {
   pqxx::read_transaction tx(conn);
   std::vector<PhaseRow> rows;
-  for (const auto& r : tx.exec_params(kStatusQuery, migration)) {
+  for (const auto& r : tx.exec_params(kStatusQuery, migration, exec::kVerifySampleKeys)) {
     PhaseRow p;
     p.migration = r[0].c_str();
     p.migration_status = exec::StoredStatus<MigrationStatus>(r[1].c_str());
@@ -63,6 +77,9 @@ std::vector<PhaseRow> LoadRows(pqxx::connection& conn, const std::string& migrat
     p.rows_done = r[9].as<long long>();
     p.rows_total = std::max(r[10].as<long long>(), p.rows_done);
     p.seconds = r[11].as<double>();
+    p.verify = r[12].as<bool>();
+    p.mismatched = r[13].as<long long>();
+    p.sample_keys = exec::ParseTextArray(r[14].c_str());
     rows.push_back(std::move(p));
   }
   return rows;
@@ -94,6 +111,14 @@ std::string RenderJson(const std::vector<PhaseRow>& rows) {
                            {"rows_per_second", Rate(p)},
                            {"eta_seconds", Eta(p)}};
     }
+    if (p.verify) {
+      // Every committed mismatch was repaired: a batch whose repair does not hold is rolled
+      // back and fails the step.
+      phase["verify"] = {{"rows_checked", p.rows_done},
+                         {"mismatched", p.mismatched},
+                         {"repaired", p.mismatched},
+                         {"sample_keys", p.sample_keys}};
+    }
     migrations.back()["phases"].push_back(phase);
   }
   return ordered_json({{"migrations", migrations}}).dump(2) + "\n";
@@ -116,6 +141,8 @@ std::string RenderText(const std::vector<PhaseRow>& rows) {
       if (p.status == PhaseStatus::kRunning) out += fmt::format(", ETA {:.0f}s", Eta(p));
     }
     out += "\n";
+    if (p.verify)
+      out += "    verify: " + exec::DescribeVerify(p.rows_done, p.mismatched, p.sample_keys) + "\n";
     if (!p.last_error.empty()) out += "    last error: " + p.last_error + "\n";
   }
   return out;

@@ -157,7 +157,7 @@ Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
       fmt::format("migration {}, phase {}, step {}", m, PhaseName(phase), step.id);
   Status st;
   if (step.backfill) {
-    st = RunBackfill(ctx, step);
+    st = RunBackfill(ctx, phase, step);
   } else {
     auto record = [&](pqxx::transaction_base& tx) {
       ctx.store.SetStepStatus(tx, m, step.id, StepStatus::kDone);

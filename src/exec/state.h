@@ -16,7 +16,7 @@
 
 namespace pgphase::exec {
 
-inline constexpr int kStateVersion = 1;
+inline constexpr int kStateVersion = 2;
 
 struct MigrationRow {
   std::string name;
@@ -31,7 +31,19 @@ struct BackfillRow {
   long long rows_done = 0;
   long long rows_total = 0;
   long long batch_size = 0;
+  // A verification (BackfillJob::verify): rows found wrong, every one of them repaired (a
+  // batch whose repair does not hold is rolled back), and the first few of their keys.
+  long long mismatched = 0;
+  std::vector<std::string> sample_keys{};
 };
+
+// How many keys of mismatched rows a verification keeps, over all its batches.
+inline constexpr int kVerifySampleKeys = 10;
+
+// "1000 rows checked, 2 mismatched, 2 repaired (sample keys: 5, 9)": a verification's result
+// as stdout, the events log and `status` say it.
+std::string DescribeVerify(long long rows_checked, long long mismatched,
+                           const std::vector<std::string>& sample_keys);
 
 class StateStore {
  public:
@@ -72,10 +84,13 @@ class StateStore {
 
   BackfillRow LoadBackfill(const std::string& migration, const std::string& step_id);
   void StartBackfill(const std::string& migration, const std::string& step_id, long long total);
-  // Checkpoint in the batch's transaction; returns whether a pause was requested.
+  // Checkpoint in the batch's transaction; returns whether a pause was requested. A
+  // verification's batch adds the rows it repaired, and their keys to the sample (up to
+  // kVerifySampleKeys in all).
   bool Checkpoint(pqxx::transaction_base& tx, const std::string& migration,
                   const std::string& step_id, const std::vector<std::string>& last_key,
-                  long long rows, long long batch_size);
+                  long long rows, long long batch_size, long long repaired = 0,
+                  const std::vector<std::string>& repaired_keys = {});
   void ResetBackfill(const std::string& migration, const std::string& step_id);
 
   void SetPauseRequested(const std::string& migration, bool paused);
