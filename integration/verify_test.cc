@@ -184,6 +184,27 @@ TEST_F(VerifyTest, TableWithoutKeyIsVerifiedInCtidRanges) {
   EXPECT_EQ(WrongShadows(), 0);
 }
 
+// A migration begun under state version 1 (no verification columns): status reads it as it is,
+// and the next apply upgrades the schema in place and goes on. (A plan registered under
+// version 1 has no verify step; this one does, to show the upgraded columns at work.)
+TEST_F(VerifyTest, StateOfVersionOneIsReadByStatusAndUpgradedByApply) {
+  Exec(kPrices);
+  const std::string spec = WriteSpec(kMigration, kToNumeric);
+  Apply(spec, "backfill");
+  Exec(
+      "ALTER TABLE pgphase.backfill DROP COLUMN verify, DROP COLUMN mismatched, "
+      "DROP COLUMN sample_keys;"
+      "UPDATE pgphase.schema_version SET version = 1;");
+  RunResult r = Run({"status", kMigration, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(ScalarInt("SELECT version FROM pgphase.schema_version"), 1) << "status is read-only";
+  r = Run({"apply", spec, "--through", "validate"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(ScalarInt("SELECT version FROM pgphase.schema_version"), 2);
+  EXPECT_NE(r.out.find("verify prices: 5000 rows checked, 0 mismatched"), std::string::npos) << r;
+  EXPECT_EQ(EventDetails("verify_done").size(), 1u);
+}
+
 // `up` that calls a function pg_proc does not call IMMUTABLE is not verified, and plan says
 // why; an IMMUTABLE function of the user's is looked up the same way and verified.
 TEST_F(VerifyTest, NotDeterministicUpIsNotVerifiedAndPlanSaysWhy) {

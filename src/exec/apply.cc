@@ -176,7 +176,11 @@ Status CheckConflicts(exec::StateStore& store, const Plan& plan) {
 Result<Plan> LoadOrRegister(pqxx::connection& conn, exec::StateStore& store, const ChangeSpec& spec,
                             std::ostream& out) {
   std::optional<exec::MigrationRow> row;
-  if (store.Exists()) row = store.LoadMigration(spec.name);
+  if (store.Exists()) {
+    // A migration begun by an earlier pgphase resumes on this one's state schema.
+    PGPHASE_RETURN_IF_ERROR(store.Ensure());
+    row = store.LoadMigration(spec.name);
+  }
   const std::string checksum = Md5(conn, spec.text);
   if (row && row->status != exec::MigrationStatus::kReversed) {
     if (row->checksum != checksum) {
@@ -295,7 +299,10 @@ namespace {
 Status ReverseLocked(pqxx::connection& conn, exec::StateStore& store, const std::string& name,
                      const ReverseOptions& options, std::ostream& out) {
   std::optional<exec::MigrationRow> row;
-  if (store.Exists()) row = store.LoadMigration(name);
+  if (store.Exists()) {
+    PGPHASE_RETURN_IF_ERROR(store.Ensure());  // as in LoadOrRegister
+    row = store.LoadMigration(name);
+  }
   if (!row) return Status::Invalid("no migration named " + name + " has been applied");
   if (row->status == exec::MigrationStatus::kReversed) {
     out << fmt::format("migration {} is already reversed\n", name);

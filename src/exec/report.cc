@@ -7,6 +7,7 @@
 
 #include "exec/db.h"
 #include "exec/runner.h"
+#include "pgphase/ddl.h"
 
 namespace pgphase {
 namespace {
@@ -30,6 +31,9 @@ struct PhaseRow {
   std::vector<std::string> sample_keys;
 };
 
+// The verification's columns are read through to_jsonb(bf): a state schema of version 1
+// (before verification) has none, and status is read-only, so it reports such a state as it
+// is until the next apply or reverse upgrades it.
 constexpr const char* kStatusQuery = R"(
 SELECT m.name, m.status, p.phase, p.status,
        coalesce(to_char(p.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
@@ -42,7 +46,9 @@ SELECT m.name, m.status, p.phase, p.status,
                            FROM pgphase.backfill bf
                            JOIN pgphase.steps s ON s.migration = bf.migration
                                                AND s.step_id = bf.step_id,
-                                unnest(bf.sample_keys) WITH ORDINALITY AS u (k, i)
+                                jsonb_array_elements_text(coalesce(to_jsonb(bf) -> 'sample_keys',
+                                                                   '[]'))
+                                  WITH ORDINALITY AS u (k, i)
                           WHERE bf.migration = m.name AND s.phase = p.phase
                           ORDER BY s.ordinal, u.i
                           LIMIT $2) x), '{}')
@@ -51,7 +57,8 @@ SELECT m.name, m.status, p.phase, p.status,
   LEFT JOIN LATERAL (
         SELECT sum(bf.rows_done)::bigint AS rows_done, sum(bf.rows_total)::bigint AS rows_total,
                extract(epoch FROM max(bf.updated_at) - min(bf.started_at))::float8 AS seconds,
-               bool_or(bf.verify) AS verify, sum(bf.mismatched)::bigint AS mismatched
+               bool_or((to_jsonb(bf) ->> 'verify')::boolean) AS verify,
+               sum((to_jsonb(bf) ->> 'mismatched')::bigint)::bigint AS mismatched
           FROM pgphase.backfill bf
           JOIN pgphase.steps s ON s.migration = bf.migration AND s.step_id = bf.step_id
          WHERE bf.migration = m.name AND s.phase = p.phase AND bf.started_at IS NOT NULL
@@ -63,7 +70,7 @@ SELECT m.name, m.status, p.phase, p.status,
 std::vector<PhaseRow> LoadRows(pqxx::connection& conn, const std::string& migration) {
   pqxx::read_transaction tx(conn);
   std::vector<PhaseRow> rows;
-  for (const auto& r : tx.exec_params(kStatusQuery, migration, exec::kVerifySampleKeys)) {
+  for (const auto& r : tx.exec_params(kStatusQuery, migration, ddl::kReportedKeys)) {
     PhaseRow p;
     p.migration = r[0].c_str();
     p.migration_status = exec::StoredStatus<MigrationStatus>(r[1].c_str());

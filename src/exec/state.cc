@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "exec/db.h"
+#include "pgphase/ddl.h"
 
 namespace pgphase::exec {
 namespace {
@@ -354,7 +355,7 @@ UPDATE pgphase.backfill b
 RETURNING m.pause_requested
 )",
                           migration, step_id, TextArrayLiteral(last_key), rows, batch_size,
-                          repaired, TextArrayLiteral(repaired_keys), kVerifySampleKeys);
+                          repaired, TextArrayLiteral(repaired_keys), ddl::kReportedKeys);
   return !r.empty() && r[0][0].as<bool>();
 }
 

@@ -37,9 +37,6 @@ struct BackfillRow {
   std::vector<std::string> sample_keys{};
 };
 
-// How many keys of mismatched rows a verification keeps, over all its batches.
-inline constexpr int kVerifySampleKeys = 10;
-
 // "1000 rows checked, 2 mismatched, 2 repaired (sample keys: 5, 9)": a verification's result
 // as stdout, the events log and `status` say it.
 std::string DescribeVerify(long long rows_checked, long long mismatched,
@@ -86,7 +83,7 @@ class StateStore {
   void StartBackfill(const std::string& migration, const std::string& step_id, long long total);
   // Checkpoint in the batch's transaction; returns whether a pause was requested. A
   // verification's batch adds the rows it repaired, and their keys to the sample (up to
-  // kVerifySampleKeys in all).
+  // ddl::kReportedKeys in all).
   bool Checkpoint(pqxx::transaction_base& tx, const std::string& migration,
                   const std::string& step_id, const std::vector<std::string>& last_key,
                   long long rows, long long batch_size, long long repaired = 0,
