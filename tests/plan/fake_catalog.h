@@ -65,6 +65,13 @@ inline CatalogSnapshot FakeCatalog() {
   return c;
 }
 
+// The plan's notes, one a line.
+inline std::string Notes(const Plan& p) {
+  std::string out;
+  for (const auto& n : p.notes) out += n + "\n";
+  return out;
+}
+
 // The volatility pg_proc gives the functions planner tests call (some by the pg_catalog names
 // SQL syntax turns into calls: position(a in b), trim(a)).
 inline PlanOptions FakeOptions() {

@@ -11,13 +11,8 @@ namespace pgphase {
 namespace {
 
 using testing::FakeOptions;
+using testing::Notes;
 using testing::PlanYaml;
-
-std::string Notes(const Plan& p) {
-  std::string out;
-  for (const auto& n : p.notes) out += n + "\n";
-  return out;
-}
 
 bool HasVerifyStep(const Plan& p) {
   for (const Step& s : p.phase(Phase::kValidate).steps)
