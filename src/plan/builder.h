@@ -1,7 +1,8 @@
 // PlanBuilder: accumulates the steps operations contribute, then lays them out in phase
 // order. Per-table work that several operations share (one sync trigger per table, one
-// backfill pass per table, one swap transaction per table) is collected here and emitted
-// once, in Finish(). Private to the plan module; one builder per BuildPlan call.
+// backfill pass per table, one verification pass per table, one swap transaction per table)
+// is collected here and emitted once, in Finish(). Private to the plan module; one builder per
+// BuildPlan call.
 #pragma once
 
 #include <map>
