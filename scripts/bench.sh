@@ -15,20 +15,16 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/bench_common.sh
+source scripts/bench_common.sh
 root=$PWD
-out_dir="$root/build-bench"
+out_dir=$bench_out_dir
 bench_dir="$root/integration/bench"
 spec="$bench_dir/add_shout.yaml"
 results="$out_dir/bench-results.txt"
 rows_list=${BENCH_ROWS:-1000000}
 readonly kTriggerRowsMax=200000
 readonly kRuns=${BENCH_RUNS:-3}
-
-say() { echo "bench.sh: $*" >&2; }
-die() {
-  say "$*"
-  exit 1
-}
 
 for n in $rows_list; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROWS: not a positive integer: $n"
@@ -53,27 +49,8 @@ ensure_time() {
 ensure_time
 command -v psql >/dev/null 2>&1 || die "psql not found; run scripts/bootstrap.sh"
 
-say "building a Release binary in build-bench/"
-cmake -S . -B "$out_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$out_dir" -j "${PGPHASE_JOBS:-2}" --target pgphase
-pgphase="$out_dir/pgphase"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pgphase-bench.XXXXXX")
-chmod 755 "$tmp"  # the server runs as `postgres` when we are root and must enter it
-pgdir="$tmp/pg"
-
-# shellcheck disable=SC2317  # called by the EXIT trap
-cleanup() {
-  bash scripts/pg.sh destroy "$pgdir" || say "could not stop the server in $pgdir"
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-server_url=$(bash scripts/pg.sh start "$pgdir")
-export PGOPTIONS="-c client_min_messages=warning"  # no NOTICEs from DROP ... IF EXISTS
-say "server $server_url (log: $(bash scripts/pg.sh log "$pgdir"))"
+bench_build
+bench_server
 
 db=  # URL of the current size's database, set per size below
 
@@ -95,18 +72,6 @@ timed_sql() {
 settle() {
   sql -c "CHECKPOINT"
   sync
-}
-
-now_ns() { date +%s%N; }
-median() { printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; }
-minimum() { printf '%s\n' "$@" | sort -g | head -n 1; }
-# calc EXPR: floating-point arithmetic through awk (EXPR holds only numbers and operators).
-calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
-fmt_num() { awk -v x="$1" -v p="${2:-0}" 'BEGIN { printf "%.*f", p, x }'; }
-fmt_list() {
-  local x out=()
-  for x; do out+=("$(fmt_num "$x")"); done
-  echo "${out[*]}"
 }
 
 # A compact copy of t (rows, NOT NULLs, primary key), autovacuum off like every table here.
@@ -167,11 +132,7 @@ compare_with_copy() {
 
 pg_version=$(psql -X -At -d "$server_url" -c "SHOW server_version")
 load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
-# The binary is built from the working tree: say so when it differs from the commit.
-revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n "$(git status --porcelain --untracked-files=no -- src include CMakeLists.txt 2>/dev/null)" ]]; then
-  revision+=" + uncommitted changes in src/include"
-fi
+revision=$(bench_revision)
 table_header="rows | pgphase rows/s | baseline rows/s | backfill ratio | trigger ratio (source col) | trigger ratio (other col) | peak RSS MB"
 table_rows=()
 details=()

@@ -3,8 +3,8 @@
 // inserted verbatim. Each returns a Statement that says what it does (statement.h): its
 // lock, whether it scans or rewrites the table, drops data, builds or drops an index.
 // Output is canonical: one statement, no trailing semicolon, single spaces, so plans are
-// byte-identical for the same inputs. Queries the executor asks (done checks, probes,
-// backfill batches) are plain text.
+// byte-identical for the same inputs. Queries the executor asks (done checks, probes) are
+// plain text.
 #pragma once
 
 #include <optional>
@@ -185,10 +185,15 @@ bool operator==(const Assignment& a, const Assignment& b);
 // trigger or the new app already filled keeps its value.
 // With `only_where` (an SQL predicate), the batch instead writes the assignments as given
 // to the rows of the range that match it (BackfillJob::only_where).
-std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
-                          const std::vector<std::string>& key_types,
-                          const std::vector<Assignment>& assignments, bool first_batch,
-                          const std::string& only_where = "");
+// With `report` too (a verification's repair, BackfillJob::verify), the row goes on with
+// the report columns (below): the written rows are returned, and whether each still
+// matches `only_where` once written (its re-check). Rows come back only when some matched,
+// so a batch that writes nothing costs what it did without `report`.
+// ROW EXCLUSIVE; `scans`: a walk's batches together read every row of the table.
+Statement BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
+                        const std::vector<std::string>& key_types,
+                        const std::vector<Assignment>& assignments, bool first_batch,
+                        const std::string& only_where = "", bool report = false);
 
 // One ctid-range batch for a table without a usable key: the rows on pages [a, b), written
 // as BackfillBatch writes them, read through a TID range scan (PostgreSQL 14+). UPDATE ONLY:
@@ -196,9 +201,30 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
 // $2 its file node (oid) when the scan started, $3 '(a,0)' and $4 '(b,0)' (tids as text).
 // When the file node differs (VACUUM FULL, CLUSTER or TRUNCATE rewrote the table, so the
 // pages no longer hold what they did), nothing is scanned or written. Returns one row: rows
-// scanned (the live rows of the range), then CtidScanStart's two columns.
-std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments,
-                              const std::string& only_where = "");
+// scanned (the live rows of the range), then CtidScanStart's two columns, then with `report`
+// the report columns (the rows' keys are their new ctids).
+Statement BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments,
+                            const std::string& only_where = "", bool report = false);
+
+// The four columns a reporting batch adds, in this order: rows written (bigint), rows of
+// them that still match only_where (bigint), then up to kReportedKeys keys of each (text[],
+// NULL when none; a key as text: "42", or "(1,42)" for a composite key), in key order.
+inline constexpr int kReportedKeys = 10;
+
+// A column pgphase owns and keeps equal to an expression of the other columns of its row:
+// a shadow column until swap, `expr` its `up`.
+struct OwnedColumn {
+  std::string column;
+  std::string expr;  // embedded user SQL
+  std::string type;  // the column's type (CheckTypeName), which `expr` is cast to
+  // The type has no equality operator (json, xml, point, ...): compare the text forms.
+  bool compare_text = false;
+};
+// The predicate of rows whose copies are wrong: "c" IS DISTINCT FROM CAST(expr AS type),
+// OR'ed over `columns` (a verification's only_where). The value is cast explicitly: the
+// column holds what assigning `expr` stored, which the same cast gives whenever the
+// assignment succeeded.
+std::string OwnedColumnMismatch(const std::vector<OwnedColumn>& columns);
 // One row's fill (the backfill's fallback when a batch raises): UPDATE t SET `a` as a batch
 // writes it, for the row whose key equals `key_equals` (a predicate with its own parameters,
 // ddl_scan.h KeyEquals), or that matches `only_where`, as BackfillBatch does.
@@ -216,5 +242,12 @@ std::string ProbeExpression(const Rel& t, const std::string& expr);
 // SELECT CAST(NULL AS type): makes PostgreSQL resolve a type name (already checked to be
 // exactly one type name by CheckTypeName).
 std::string ProbeType(const std::string& type);
+
+// The volatility of functions by the names expressions call them (FunctionName): parameters
+// $1 their schemas ('' for an unqualified name, which counts every schema of the session's
+// search_path, pg_catalog included) and $2 their names, both text[] of the same length.
+// Returns one row per name that exists: schema, name, and the pg_proc.provolatile ('i',
+// 's', 'v') of its least stable overload, as text; a name with no function has no row.
+std::string FunctionVolatilityQuery();
 
 }  // namespace pgphase::ddl

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "pgphase/catalog.h"
 #include "pgphase/ddl.h"
 #include "pgphase/spec.h"
+#include "pgphase/sql.h"
 #include "pgphase/statement.h"
 #include "pgphase/status.h"
 
@@ -47,6 +49,11 @@ struct BackfillJob {
   // Set (embedded SQL): each batch writes the assignments as given, overwriting, to the rows
   // that match this predicate (create_constraint's `up`, for the rows its check rejects).
   std::string only_where;
+  // With only_where: a verification, in validate, of columns pgphase owns (a shadow column
+  // kept equal to `up`). only_where is their mismatch (ddl::OwnedColumnMismatch), the
+  // assignments repair it, and each batch reports the rows it repaired and re-checks them
+  // (ddl::BackfillBatch's `report`).
+  bool verify = false;
   int64_t estimated_rows = 0;  // at plan time, for progress
 
   bool ByCtid() const { return key.empty(); }
@@ -55,7 +62,7 @@ struct BackfillJob {
 // The statement one batch of `job` runs (ddl::BackfillBatch for a keyset walk, the first batch
 // without a lower bound; ddl::BackfillCtidBatch for a ctid walk, where `first_batch` does not
 // matter). The executor runs it and `plan` shows it.
-std::string BatchSql(const BackfillJob& job, bool first_batch);
+Statement BatchSql(const BackfillJob& job, bool first_batch);
 
 // The rows of a table whose new value a guarded fill could not compute (the sync trigger
 // recorded them in pgphase.sync_errors): the executor re-evaluates each recorded row, forgets
@@ -145,10 +152,19 @@ struct Plan {
   PhasePlan& phase(Phase p) { return phases[PhaseIndex(p)]; }
 };
 
+// What the planner needs from the database besides the catalog snapshot; the executor
+// reads it before planning, tests give it by hand.
 struct PlanOptions {
-  // Nothing yet that the spec's settings do not already carry; kept so callers
-  // pass options explicitly as the planner grows.
+  // The volatility of the functions CalledFunctions(spec) names, the least stable of each
+  // one's overloads. A function missing here is taken as not IMMUTABLE, so the copy that
+  // calls it is not verified (and the plan says so).
+  std::map<FunctionName, Volatility> function_volatility;
 };
+
+// The functions the expressions whose determinism the plan depends on call (every
+// alter_column `up`: validate verifies the copy a shadow column holds only when `up` is
+// deterministic). An expression that does not parse is skipped (BuildPlan reports it).
+std::vector<FunctionName> CalledFunctions(const ChangeSpec& spec);
 
 // Checks every operation against the catalog and builds the plan.
 // Errors: ExitCode::kInvalid, message "file:line:col: operation: what".

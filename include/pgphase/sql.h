@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "pgphase/status.h"
@@ -28,6 +29,28 @@ std::string QuoteLiteral(std::string_view value);
 // A dollar-quote tag ("$pgphase$", "$pgphase1$", ...) that does not occur in body.
 std::string DollarQuoteTag(std::string_view body);
 
+// A function as an expression calls it, by the name it calls it: `schema` is "" when the
+// call does not qualify the name (PostgreSQL then finds it through search_path). SQL syntax
+// that the parser turns into a call names its pg_catalog function (trim -> pg_catalog.btrim).
+struct FunctionName {
+  std::string schema;
+  std::string name;
+
+  std::string Display() const;  // "lower", "pg_catalog.btrim": for messages
+};
+inline bool operator==(const FunctionName& a, const FunctionName& b) {
+  return a.schema == b.schema && a.name == b.name;
+}
+inline bool operator<(const FunctionName& a, const FunctionName& b) {
+  return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+}
+
+// pg_proc.provolatile: whether a function gives the same result for the same arguments always
+// (immutable), within one statement (stable: it reads settings or the database), or never
+// (volatile).
+enum class Volatility { kImmutable, kStable, kVolatile };
+std::string_view VolatilityName(Volatility v);  // "IMMUTABLE", "STABLE", "VOLATILE"
+
 // What the PostgreSQL parser says about one user expression.
 struct ExprAnalysis {
   // Unqualified or qualified column names the expression reads, de-duplicated, in
@@ -35,8 +58,20 @@ struct ExprAnalysis {
   // References inside sub-selects that name other tables are included too
   // (conservative: a superset of what the expression reads from its own row).
   std::vector<std::string> column_refs;
-  bool has_subquery = false;       // contains a sub-SELECT
+  bool has_subquery = false;  // contains a sub-SELECT
+  // A sub-SELECT reads a FROM list (other rows, other tables); one without FROM, such as
+  // pgroll's `up: SELECT CASE ... END`, reads only the expression's own row.
+  bool reads_other_rows = false;
   bool has_function_call = false;  // contains any function call
+  // The functions it calls, de-duplicated, in order of first appearance.
+  std::vector<FunctionName> function_calls;
+  // Reads a session value: CURRENT_TIMESTAMP, LOCALTIME, CURRENT_USER, ... (SQL syntax that
+  // is not a function call).
+  bool reads_session_value = false;
+  // The types it casts to (CAST, ::, typed literals such as date '2024-01-01'), each by the
+  // last part of its name as the parser gives it ("int4", "timestamptz", "date",
+  // "mytype"), de-duplicated, in order of first appearance.
+  std::vector<std::string> cast_types;
   // True when the expression is built only from literals, casts, and operators on
   // them: safe as a metadata-only column default.
   bool is_constant = false;
@@ -80,6 +115,16 @@ std::string CanonicalType(const std::string& written);
 // True when changing a column from `from` to `to` (both canonical) needs no rewrite and no
 // index rebuild: varchar(n) to varchar(m >= n), unbounded varchar, or text.
 bool IsWideningType(const std::string& from, const std::string& to);
+
+// True when converting values of `canonical` (or arrays of it) to or from text depends on
+// session settings: the date/time types (TimeZone, DateStyle, IntervalStyle) and money
+// (lc_monetary). Casts to or from them are therefore not deterministic.
+bool DependsOnSessionSettings(const std::string& canonical);
+
+// False for the built-in types (or arrays of them) that have no `=` operator, so that
+// IS DISTINCT FROM cannot compare two of their values: json, jsonpath, xml, point, polygon,
+// txid_snapshot, pg_snapshot.
+bool HasEqualityOperator(const std::string& canonical);
 
 // Builds an identifier from parts joined with '_', at most 63 bytes (NAMEDATALEN-1).
 // When too long, the joined name is cut and an 8-hex-digit hash of the whole is

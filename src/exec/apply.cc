@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "exec/db.h"
+#include "exec/plan_options.h"
 #include "exec/precheck.h"
 #include "exec/runner.h"
 #include "pgphase/catalog_reader.h"
@@ -153,7 +154,9 @@ Result<Plan> FreshPlan(pqxx::connection& conn, const ChangeSpec& spec, bool prec
                        std::ostream& out) {
   Result<CatalogSnapshot> catalog = ReadCatalog(conn, {spec.settings.schema});
   if (!catalog.ok()) return catalog.status();
-  Result<Plan> plan = BuildPlan(spec, *catalog);
+  Result<PlanOptions> options = exec::ReadPlanOptions(conn, spec);
+  if (!options.ok()) return options.status();
+  Result<Plan> plan = BuildPlan(spec, *catalog, *options);
   if (!plan.ok()) return plan;
   PGPHASE_RETURN_IF_ERROR(ProbeTypes(conn, spec));
   PGPHASE_RETURN_IF_ERROR(ProbeExpressions(conn, *plan, spec));
@@ -180,7 +183,11 @@ Status CheckConflicts(exec::StateStore& store, const Plan& plan) {
 Result<Plan> LoadOrRegister(pqxx::connection& conn, exec::StateStore& store, const ChangeSpec& spec,
                             bool precheck, std::ostream& out) {
   std::optional<exec::MigrationRow> row;
-  if (store.Exists()) row = store.LoadMigration(spec.name);
+  if (store.Exists()) {
+    // A migration begun by an earlier pgphase resumes on this one's state schema.
+    PGPHASE_RETURN_IF_ERROR(store.Ensure());
+    row = store.LoadMigration(spec.name);
+  }
   const std::string checksum = Md5(conn, spec.text);
   if (row && row->status != exec::MigrationStatus::kReversed) {
     if (row->checksum != checksum) {
@@ -301,7 +308,10 @@ namespace {
 Status ReverseLocked(pqxx::connection& conn, exec::StateStore& store, const std::string& name,
                      const ReverseOptions& options, std::ostream& out) {
   std::optional<exec::MigrationRow> row;
-  if (store.Exists()) row = store.LoadMigration(name);
+  if (store.Exists()) {
+    PGPHASE_RETURN_IF_ERROR(store.Ensure());  // as in LoadOrRegister
+    row = store.LoadMigration(name);
+  }
   if (!row) return Status::Invalid("no migration named " + name + " has been applied");
   if (row->status == exec::MigrationStatus::kReversed) {
     out << fmt::format("migration {} is already reversed\n", name);

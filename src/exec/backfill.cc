@@ -1,6 +1,7 @@
-// RunBackfill: the backfill loop (backfill_loop.h) over the database. Each batch commits
-// its rows and its checkpoint in one transaction, so a crash at any instant loses nothing
-// and redoes nothing.
+// RunBackfill: the backfill loop (backfill_loop.h) over the database, for a fill (backfill
+// phase) or a verification (validate phase, BackfillJob::verify). Each batch commits its rows
+// and its checkpoint in one transaction, so a crash at any instant loses nothing and redoes
+// nothing.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -45,12 +46,14 @@ long long EstimateRows(pqxx::connection& conn, const BackfillJob& job) {
 // BackfillIo over the run's connection and state store, for one backfill step.
 class DbBackfillIo final : public BackfillIo {
  public:
-  DbBackfillIo(RunContext& ctx, const Step& step)
+  DbBackfillIo(RunContext& ctx, Phase phase, const Step& step)
       : ctx_(ctx),
+        phase_(phase),
         job_(*step.backfill),
         migration_(ctx.plan.migration),
         step_id_(step.id),
-        context_(fmt::format("migration {}, phase backfill, step {}", migration_, step_id_)) {}
+        context_(fmt::format("migration {}, phase {}, step {}", migration_, PhaseName(phase),
+                             step_id_)) {}
 
   Result<BackfillRow> LoadCheckpoint() override {
     return Try(context_, [&] { return ctx_.store.LoadBackfill(migration_, step_id_); });
@@ -75,10 +78,15 @@ class DbBackfillIo final : public BackfillIo {
 
   Status Finish(long long rows_done) override {
     return Try(context_, [&] {
+      std::string event = "backfill_done", detail = fmt::format("{} rows", rows_done);
+      if (job_.verify) {
+        const BackfillRow row = ctx_.store.LoadBackfill(migration_, step_id_);
+        event = "verify_done";
+        detail = DescribeVerify(rows_done, row.mismatched, row.sample_keys);
+      }
       pqxx::work tx(ctx_.conn);
       ctx_.store.SetStepStatus(tx, migration_, step_id_, StepStatus::kDone);
-      ctx_.store.Event(tx, migration_, "backfill_done", fmt::format("{} rows", rows_done),
-                       Phase::kBackfill, step_id_);
+      ctx_.store.Event(tx, migration_, event, detail, phase_, step_id_);
       tx.commit();
     });
   }
@@ -93,8 +101,7 @@ class DbBackfillIo final : public BackfillIo {
   }
 
   Status Event(const std::string& event, const std::string& detail) override {
-    return Try(context_,
-               [&] { ctx_.store.Event(migration_, event, detail, Phase::kBackfill, step_id_); });
+    return Try(context_, [&] { ctx_.store.Event(migration_, event, detail, phase_, step_id_); });
   }
 
   Clock::time_point Now() override { return Clock::now(); }
@@ -102,7 +109,12 @@ class DbBackfillIo final : public BackfillIo {
   bool StopRequested() override { return exec::StopRequested(); }
 
  private:
+  // Fails, naming the rows, when a verification's repair did not hold (re-checked in the
+  // batch's own statement): something other than pgphase's trigger writes the column.
+  Status RepairFailed(const Repair& repair);
+
   RunContext& ctx_;
+  const Phase phase_;
   const BackfillJob& job_;
   const std::string& migration_;
   const std::string step_id_;
@@ -120,8 +132,12 @@ BatchResult DbBackfillIo::RunBatch(long long size, const Resolved& s) {
       tx.abort();  // nothing ran that needs keeping
       return BatchDone{r, false};
     }
-    const bool paused =
-        ctx_.store.Checkpoint(tx, migration_, step_id_, walk_->Pending(), r.scanned, size);
+    if (r.repair.failed > 0) {
+      tx.abort();  // the batch runs again, and fails again, until the cause is gone
+      return RepairFailed(r.repair);
+    }
+    const bool paused = ctx_.store.Checkpoint(tx, migration_, step_id_, walk_->Pending(), r.scanned,
+                                              size, r.repair.rows, r.repair.keys);
     tx.commit();
     walk_->Advance();
     return BatchDone{r, paused};
@@ -156,7 +172,7 @@ BatchResult DbBackfillIo::RunRows(long long size, const Resolved& s) {
   if (r.finished) return BatchDone{r, false};
   ctx_.store.Event(tx, migration_, "backfill_rows_failed",
                    fmt::format("{} row(s) of a batch could not be filled; recorded", failed),
-                   Phase::kBackfill, step_id_);
+                   phase_, step_id_);
   const bool paused =
       ctx_.store.Checkpoint(tx, migration_, step_id_, walk_->Pending(), r.scanned, size);
   tx.commit();
@@ -164,13 +180,36 @@ BatchResult DbBackfillIo::RunRows(long long size, const Resolved& s) {
   return BatchDone{r, paused};
 }
 
+Status DbBackfillIo::RepairFailed(const Repair& repair) {
+  std::string columns;
+  for (const auto& a : job_.assignments) columns += (columns.empty() ? "" : ", ") + a.column;
+  const std::string what = fmt::format(
+      "{} rows of {} still differ from `up` after their repair (keys: {}); something other "
+      "than pgphase writes {} (a trigger?); nothing of this batch was kept",
+      repair.failed, QuoteQualified(job_.schema, job_.table), fmt::join(repair.failed_keys, ", "),
+      columns);
+  Status recorded = Event("verify_failed", what);
+  if (!recorded.ok()) return recorded;
+  return Status::Failure(context_ + ": " + what);
+}
+
 }  // namespace
 
-Status RunBackfill(RunContext& ctx, const Step& step) {
-  DbBackfillIo io(ctx, step);
+Status RunBackfill(RunContext& ctx, Phase phase, const Step& step) {
+  const BackfillJob& job = *step.backfill;
+  DbBackfillIo io(ctx, phase, step);
   const FixedBackfillSettings settings(ctx.settings);
-  BackfillLoop loop(io, settings, {ctx.out, isatty(STDOUT_FILENO) == 1, step.backfill->table});
-  return loop.Run();
+  BackfillLoop loop(
+      io, settings,
+      {ctx.out, isatty(STDOUT_FILENO) == 1, job.table, job.verify ? "verify" : "backfill"});
+  PGPHASE_RETURN_IF_ERROR(loop.Run());
+  if (job.verify) {
+    const BackfillRow row = ctx.store.LoadBackfill(ctx.plan.migration, step.id);
+    ctx.out << fmt::format("  verify {}: {}\n", job.table,
+                           DescribeVerify(row.rows_done, row.mismatched, row.sample_keys))
+            << std::flush;
+  }
+  return Status::Ok();
 }
 
 }  // namespace pgphase::exec

@@ -62,8 +62,8 @@ Status BackfillLoop::Begin() {
   const BatchLimits limits = io_.Limits(settings_.Current());
   batch_ = std::clamp(at.batch_size > 0 ? at.batch_size : limits.initial, limits.min, limits.max);
   done_ = at.rows_done;
-  progress_.emplace(display_.out, display_.tty, display_.table, io_.Unit(), at.rows_total, done_,
-                    io_.Now());
+  progress_.emplace(display_.out, display_.tty, display_.action + " " + display_.table, io_.Unit(),
+                    at.rows_total, done_, io_.Now());
   return Status::Ok();
 }
 
@@ -131,6 +131,7 @@ Result<bool> BackfillLoop::AfterCommit(const BatchDone& done, Millis took, const
     PGPHASE_RETURN_IF_ERROR(io_.Event("backfill_restarted", done.walk.restarted));
   }
   done_ += done.walk.scanned;
+  if (done.walk.repair.rows > 0) PGPHASE_RETURN_IF_ERROR(Repaired(done.walk.repair));
   Show();
   batch_ = NextBatchSize(batch_, took, s.target_batch_time, limits);
   if (done.pause_requested) {
@@ -155,6 +156,14 @@ Status BackfillLoop::AfterTimeout(const BatchTimedOut& timeout, const Resolved& 
   PGPHASE_RETURN_IF_ERROR(io_.Event("batch_timeout", timeout.sqlstate));
   io_.Sleep(Millis(100 * timeouts_));
   return Status::Ok();
+}
+
+Status BackfillLoop::Repaired(const Repair& repair) {
+  const std::string what = fmt::format("{} rows differed from `up` and were repaired (keys: {})",
+                                       repair.rows, fmt::join(repair.keys, ", "));
+  display_.out << fmt::format("\n  {} {}: {}\n", display_.action, display_.table, what)
+               << std::flush;
+  return io_.Event("verify_repaired", what);
 }
 
 void BackfillLoop::Show(bool final) { progress_->Update(io_.Now(), done_, batch_, final); }

@@ -6,7 +6,9 @@
 //   - batch_delay between batches; batches are held while a standby replays further behind
 //     than max_replica_lag;
 //   - SIGINT/SIGTERM, the window end (--until, --max-runtime) and `pgphase pause` stop it
-//     between batches or during a hold with kStopped; the checkpoint stays.
+//     between batches or during a hold with kStopped; the checkpoint stays;
+//   - a verification's batch that repaired rows says so, on `out` and as a
+//     `verify_repaired` event.
 // Settings are read through BackfillSettings before every batch and on every turn of a
 // hold, never kept, so settings changed while the loop runs apply from the next batch.
 #pragma once
@@ -45,8 +47,9 @@ class FixedBackfillSettings final : public BackfillSettings {
 // Where the loop shows its progress (progress.h).
 struct BackfillDisplay {
   std::ostream& out;
-  bool tty = false;   // redraw one line rather than print one every few seconds
-  std::string table;  // as shown: "backfill orders: ..."
+  bool tty = false;                 // redraw one line rather than print one every few seconds
+  std::string table;                // as shown: "backfill orders: ..."
+  std::string action = "backfill";  // "verify" for a verification
 };
 
 // One backfill of one step (or, later, of one part of its table). `io`, `settings` and
@@ -69,6 +72,7 @@ class BackfillLoop {
   Result<bool> AfterCommit(const BatchDone& done, Millis took, const Resolved& s,
                            const BatchLimits& limits);
   Status AfterTimeout(const BatchTimedOut& timeout, const Resolved& s, const BatchLimits& limits);
+  Status Repaired(const Repair& repair);
   void Show(bool final = false);
 
   BackfillIo& io_;

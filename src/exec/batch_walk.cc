@@ -43,14 +43,26 @@ void FillRow(pqxx::transaction_base& tx, const BackfillJob& job, const ddl::Keys
   }
 }
 
+std::vector<std::string> KeysOf(const pqxx::field& f) {
+  return f.is_null() ? std::vector<std::string>() : ParseTextArray(f.c_str());
+}
+
+// A verification's four report columns (ddl::BackfillBatch), from column `first` of `row` on;
+// empty for a job that does not verify.
+Repair ReadRepair(const BackfillJob& job, const pqxx::row& row, pqxx::row::size_type first) {
+  if (!job.verify) return {};
+  return {row[first].as<long long>(), KeysOf(row[first + 2]), row[first + 1].as<long long>(),
+          KeysOf(row[first + 3])};
+}
+
 class KeysetWalk final : public BatchWalk {
  public:
   KeysetWalk(const BackfillJob& job, std::vector<std::string> last_key)
       : job_(job),
         keyset_(KeysetOf(job.key)),
         keys_(std::move(last_key)),
-        first_sql_(BatchSql(job, /*first_batch=*/true)),
-        next_sql_(BatchSql(job, /*first_batch=*/false)) {}
+        first_sql_(BatchSql(job, /*first_batch=*/true).sql),
+        next_sql_(BatchSql(job, /*first_batch=*/false).sql) {}
 
   std::string_view Unit() const override { return "rows"; }
   BatchLimits Limits(const Resolved& s) const override {
@@ -64,9 +76,10 @@ class KeysetWalk final : public BatchWalk {
                             pqxx::prepare::make_dynamic_params(params));
     const long long scanned = r[0][0].as<long long>();
     if (scanned == 0) return BatchOutcome::Finished();
+    const auto key_columns = static_cast<pqxx::row::size_type>(job_.key.size());
     pending_.clear();
-    for (pqxx::row::size_type i = 1; i < r.columns(); ++i) pending_.push_back(r[0][i].c_str());
-    return BatchOutcome::Scanned(scanned);
+    for (pqxx::row::size_type i = 1; i <= key_columns; ++i) pending_.push_back(r[0][i].c_str());
+    return BatchOutcome::Scanned(scanned, ReadRepair(job_, r[0], key_columns + 1));
   }
 
   BatchOutcome RunRows(pqxx::transaction_base& tx, long long size,
@@ -133,7 +146,7 @@ class CtidWalk final : public BatchWalk {
   CtidWalk(pqxx::connection& conn, const BackfillJob& job, const BackfillRow& state)
       : job_(job),
         table_{job.schema, job.table},
-        sql_(BatchSql(job, /*first_batch=*/false)),
+        sql_(BatchSql(job, /*first_batch=*/false).sql),
         rows_(state.rows_total) {
     at_ = state.last_key.empty() ? Start(conn) : FromKey(state.last_key);
     pending_ = at_;
@@ -150,7 +163,7 @@ class CtidWalk final : public BatchWalk {
     const std::string filenode = r[0][2].is_null() ? "" : r[0][2].c_str();
     if (filenode == at_.filenode) {
       pending_ = {to, at_.end, at_.filenode};
-      return BatchOutcome::Scanned(r[0][0].as<long long>());
+      return BatchOutcome::Scanned(r[0][0].as<long long>(), ReadRepair(job_, r[0], 3));
     }
     // Rewritten since the walk started: rows it had not reached may now sit on pages it
     // passed, so it starts over (rows already filled are skipped, not written again).

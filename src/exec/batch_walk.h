@@ -28,14 +28,27 @@ struct BatchLimits {
   long long initial = 1;  // the first batch's size when no checkpoint recorded one
 };
 
+// What a verification's batch (BackfillJob::verify) repaired: the rows it found wrong and
+// rewrote, and of those the ones still wrong once rewritten (their re-check), each with up
+// to ddl::kReportedKeys keys, in key order.
+struct Repair {
+  long long rows = 0;
+  std::vector<std::string> keys;
+  long long failed = 0;
+  std::vector<std::string> failed_keys;
+};
+
 struct BatchOutcome {
   bool finished = false;  // the walk had nothing left: no batch ran
   long long scanned = 0;  // rows the batch covered (rows_done, progress)
   std::string restarted;  // why the walk started over from the beginning; "" when it did not
+  Repair repair;          // a verification's; empty otherwise
 
-  static BatchOutcome Finished() { return {true, 0, ""}; }
-  static BatchOutcome Scanned(long long rows) { return {false, rows, ""}; }
-  static BatchOutcome Restarted(std::string why) { return {false, 0, std::move(why)}; }
+  static BatchOutcome Finished() { return {true, 0, "", {}}; }
+  static BatchOutcome Scanned(long long rows, Repair repair = {}) {
+    return {false, rows, "", std::move(repair)};
+  }
+  static BatchOutcome Restarted(std::string why) { return {false, 0, std::move(why), {}}; }
 };
 
 class BatchWalk {

@@ -7,11 +7,11 @@
 
 namespace pgphase::exec {
 
-Progress::Progress(std::ostream& out, bool tty, std::string table, std::string_view unit,
+Progress::Progress(std::ostream& out, bool tty, std::string label, std::string_view unit,
                    long long total, long long done, Clock::time_point start)
     : out_(out),
       tty_(tty),
-      table_(std::move(table)),
+      label_(std::move(label)),
       unit_(unit),
       total_(total),
       start_done_(done),
@@ -53,9 +53,9 @@ std::string Progress::Line(Clock::time_point now, long long done, long long batc
           ? FormatDuration(Millis(static_cast<long long>(1000.0 * (total - done) / rate)))
           : "-";
   std::string line = fmt::format(
-      "  backfill {}: {}/{} rows ({:.0f}%), {:.0f} rows/s, ETA {}, "
+      "  {}: {}/{} rows ({:.0f}%), {:.0f} rows/s, ETA {}, "
       "batch {}{}",
-      table_, done, total, Percent(done), rate, eta, batch, unit_ == "rows" ? "" : " " + unit_);
+      label_, done, total, Percent(done), rate, eta, batch, unit_ == "rows" ? "" : " " + unit_);
   if (!throttle_.empty()) line += ", throttled: " + throttle_;
   return line;
 }

@@ -1,5 +1,5 @@
-// Progress of one backfill: on a terminal one line redrawn in place, in a log a line every
-// few seconds. Time comes from the caller (the loop's clock), so tests can drive it. Not
+// Progress of one backfill (or verification): on a terminal one line redrawn in place, in a log a
+// line every few seconds. Time comes from the caller (the loop's clock), so tests can drive it. Not
 // thread-safe; one per backfill loop.
 #pragma once
 
@@ -13,9 +13,10 @@ namespace pgphase::exec {
 
 class Progress {
  public:
-  // `out` must outlive the Progress. `unit` is the batch size's ("rows", "pages");
-  // `done` rows were done before `start` (a resumed backfill).
-  Progress(std::ostream& out, bool tty, std::string table, std::string_view unit, long long total,
+  // `out` must outlive the Progress. `label` starts each line ("backfill orders"); `unit` is
+  // the batch size's ("rows", "pages"); `done` rows were done before `start` (a resumed
+  // backfill).
+  Progress(std::ostream& out, bool tty, std::string label, std::string_view unit, long long total,
            long long done, Clock::time_point start);
 
   // What holds the backfill back now ("" when nothing): shown until it clears.
@@ -31,7 +32,7 @@ class Progress {
 
   std::ostream& out_;
   bool tty_;
-  std::string table_;
+  std::string label_;
   std::string unit_;
   long long total_;
   long long start_done_;

@@ -7,6 +7,7 @@
 
 #include "exec/db.h"
 #include "exec/runner.h"
+#include "pgphase/ddl.h"
 
 namespace pgphase {
 namespace {
@@ -26,23 +27,43 @@ struct PhaseRow {
   long long rows_done = 0, rows_total = 0;
   double seconds = 0;
   long long unconverted = 0;  // of the migration: rows a guarded sync fill could not compute
+  bool verify = false;        // the batched steps are verifications: rows_done rows were checked
+  long long mismatched = 0;
+  std::vector<std::string> sample_keys;
 };
 
+// The verification's columns are read through to_jsonb(bf): a state schema of version 1
+// (before verification) has none, and status is read-only, so it reports such a state as it
+// is until the next apply or reverse upgrades it.
 constexpr const char* kStatusQuery = R"(
 SELECT m.name, m.status, p.phase, p.status,
        coalesce(to_char(p.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
        coalesce(to_char(p.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
        p.attempts, coalesce(p.last_error, ''),
        b.rows_done IS NOT NULL, coalesce(b.rows_done, 0), coalesce(b.rows_total, 0),
-       coalesce(b.seconds, 0)
+       coalesce(b.seconds, 0), coalesce(b.verify, false), coalesce(b.mismatched, 0),
+       coalesce((SELECT array_agg(x.k ORDER BY x.ordinal, x.i)
+                   FROM (SELECT u.k, s.ordinal, u.i
+                           FROM pgphase.backfill bf
+                           JOIN pgphase.steps s ON s.migration = bf.migration
+                                               AND s.step_id = bf.step_id,
+                                jsonb_array_elements_text(coalesce(to_jsonb(bf) -> 'sample_keys',
+                                                                   '[]'))
+                                  WITH ORDINALITY AS u (k, i)
+                          WHERE bf.migration = m.name AND s.phase = p.phase
+                          ORDER BY s.ordinal, u.i
+                          LIMIT $2) x), '{}')
   FROM pgphase.migrations m
   JOIN pgphase.phases p ON p.migration = m.name
   LEFT JOIN LATERAL (
-        SELECT sum(rows_done)::bigint AS rows_done, sum(rows_total)::bigint AS rows_total,
-               extract(epoch FROM max(updated_at) - min(started_at))::float8 AS seconds
+        SELECT sum(bf.rows_done)::bigint AS rows_done, sum(bf.rows_total)::bigint AS rows_total,
+               extract(epoch FROM max(bf.updated_at) - min(bf.started_at))::float8 AS seconds,
+               bool_or((to_jsonb(bf) ->> 'verify')::boolean) AS verify,
+               sum((to_jsonb(bf) ->> 'mismatched')::bigint)::bigint AS mismatched
           FROM pgphase.backfill bf
-         WHERE bf.migration = m.name AND bf.started_at IS NOT NULL
-        HAVING count(*) > 0) b ON p.phase = 'backfill'
+          JOIN pgphase.steps s ON s.migration = bf.migration AND s.step_id = bf.step_id
+         WHERE bf.migration = m.name AND s.phase = p.phase AND bf.started_at IS NOT NULL
+        HAVING count(*) > 0) b ON true
  WHERE $1 = '' OR m.name = $1
  ORDER BY m.name, p.ordinal
 )";
@@ -50,7 +71,7 @@ SELECT m.name, m.status, p.phase, p.status,
 std::vector<PhaseRow> LoadRows(pqxx::connection& conn, const std::string& migration) {
   pqxx::read_transaction tx(conn);
   std::vector<PhaseRow> rows;
-  for (const auto& r : tx.exec_params(kStatusQuery, migration)) {
+  for (const auto& r : tx.exec_params(kStatusQuery, migration, ddl::kReportedKeys)) {
     PhaseRow p;
     p.migration = r[0].c_str();
     p.migration_status = exec::StoredStatus<MigrationStatus>(r[1].c_str());
@@ -64,6 +85,9 @@ std::vector<PhaseRow> LoadRows(pqxx::connection& conn, const std::string& migrat
     p.rows_done = r[9].as<long long>();
     p.rows_total = std::max(r[10].as<long long>(), p.rows_done);
     p.seconds = r[11].as<double>();
+    p.verify = r[12].as<bool>();
+    p.mismatched = r[13].as<long long>();
+    p.sample_keys = exec::ParseTextArray(r[14].c_str());
     rows.push_back(std::move(p));
   }
   return rows;
@@ -96,6 +120,14 @@ std::string RenderJson(const std::vector<PhaseRow>& rows) {
                            {"rows_per_second", Rate(p)},
                            {"eta_seconds", Eta(p)}};
     }
+    if (p.verify) {
+      // Every committed mismatch was repaired: a batch whose repair does not hold is rolled
+      // back and fails the step.
+      phase["verify"] = {{"rows_checked", p.rows_done},
+                         {"mismatched", p.mismatched},
+                         {"repaired", p.mismatched},
+                         {"sample_keys", p.sample_keys}};
+    }
     migrations.back()["phases"].push_back(phase);
   }
   return ordered_json({{"migrations", migrations}}).dump(2) + "\n";
@@ -123,6 +155,8 @@ std::string RenderText(const std::vector<PhaseRow>& rows) {
       if (p.status == PhaseStatus::kRunning) out += fmt::format(", ETA {:.0f}s", Eta(p));
     }
     out += "\n";
+    if (p.verify)
+      out += "    verify: " + exec::DescribeVerify(p.rows_done, p.mismatched, p.sample_keys) + "\n";
     if (!p.last_error.empty()) out += "    last error: " + p.last_error + "\n";
   }
   return out;

@@ -195,7 +195,7 @@ Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
       fmt::format("migration {}, phase {}, step {}", m, PhaseName(phase), step.id);
   Status st;
   if (step.backfill) {
-    st = RunBackfill(ctx, step);
+    st = RunBackfill(ctx, phase, step);
   } else if (step.conversion_check) {
     st = RunConversionCheck(ctx, step);
     if (st.ok()) {

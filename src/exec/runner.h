@@ -65,7 +65,7 @@ Status RunPhase(RunContext& ctx, Phase phase);
 // Undoes the finished steps of `phase` in reverse order and marks it reversed.
 Status ReversePhase(RunContext& ctx, Phase phase);
 
-// The backfill loop for one step (backfill.cc).
-Status RunBackfill(RunContext& ctx, const Step& step);
+// The backfill loop for one step of `phase`: a fill, or a verification (backfill.cc).
+Status RunBackfill(RunContext& ctx, Phase phase, const Step& step);
 
 }  // namespace pgphase::exec

@@ -78,7 +78,8 @@ CREATE TABLE pgphase.events (
 )";
 
 // Version 2: what guarded sync fills could not compute (issue 9), and the function their
-// triggers call to record it. SECURITY DEFINER with a fixed search_path, so an application
+// triggers call to record it; verification (BackfillJob::verify) results next to the walk's
+// checkpoint. SECURITY DEFINER with a fixed search_path, so an application
 // role with no rights on the state schema can record its row (USAGE lets it name the
 // function; the tables stay closed to it).
 std::string SchemaV2() {
@@ -107,6 +108,10 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 $fn$;
 GRANT USAGE ON SCHEMA pgphase TO PUBLIC;
 GRANT EXECUTE ON FUNCTION {0}(text, text, text, text[], text, text) TO PUBLIC;
+ALTER TABLE pgphase.backfill
+  ADD COLUMN verify      boolean NOT NULL DEFAULT false,
+  ADD COLUMN mismatched  bigint NOT NULL DEFAULT 0,
+  ADD COLUMN sample_keys text[] NOT NULL DEFAULT '{{}}';
 )",
                      ddl::kRecordSyncErrorFunction);
 }
@@ -129,6 +134,14 @@ std::vector<std::string> ParseTextArray(const std::string& literal) {
        item = parser.get_next()) {
     if (item.first == pqxx::array_parser::string_value) out.push_back(item.second);
   }
+  return out;
+}
+
+std::string DescribeVerify(long long rows_checked, long long mismatched,
+                           const std::vector<std::string>& sample_keys) {
+  std::string out = fmt::format("{} rows checked, {} mismatched, {} repaired", rows_checked,
+                                mismatched, mismatched);
+  if (!sample_keys.empty()) out += fmt::format(" (sample keys: {})", fmt::join(sample_keys, ", "));
   return out;
 }
 
@@ -257,10 +270,10 @@ void StateStore::Register(const std::string& checksum, const std::string& spec_t
       std::vector<std::string> keys;
       for (const auto& k : s.backfill->key) keys.push_back(k.name);
       tx.exec_params(
-          "INSERT INTO pgphase.backfill (migration, step_id, table_name, key_columns, rows_total)"
-          " VALUES ($1, $2, $3, $4::text[], $5)",
+          "INSERT INTO pgphase.backfill (migration, step_id, table_name, key_columns, rows_total,"
+          " verify) VALUES ($1, $2, $3, $4::text[], $5, $6)",
           plan.migration, s.id, s.backfill->schema + "." + s.backfill->table,
-          TextArrayLiteral(keys), s.backfill->estimated_rows);
+          TextArrayLiteral(keys), s.backfill->estimated_rows, s.backfill->verify);
     }
   }
   Event(tx, plan.migration, "registered", "checksum " + checksum);
@@ -340,12 +353,13 @@ void StateStore::SetStepStatus(const std::string& migration, const std::string& 
 BackfillRow StateStore::LoadBackfill(const std::string& migration, const std::string& step_id) {
   pqxx::nontransaction tx(conn_);
   auto r = tx.exec_params(
-      "SELECT coalesce(last_key, '{}'), rows_done, rows_total, batch_size FROM pgphase.backfill "
-      "WHERE migration = $1 AND step_id = $2",
+      "SELECT coalesce(last_key, '{}'), rows_done, rows_total, batch_size, mismatched, "
+      "sample_keys FROM pgphase.backfill WHERE migration = $1 AND step_id = $2",
       migration, step_id);
   if (r.empty()) return {};
-  return {ParseTextArray(r[0][0].c_str()), r[0][1].as<long long>(), r[0][2].as<long long>(),
-          r[0][3].as<long long>()};
+  return {ParseTextArray(r[0][0].c_str()), r[0][1].as<long long>(),
+          r[0][2].as<long long>(),         r[0][3].as<long long>(),
+          r[0][4].as<long long>(),         ParseTextArray(r[0][5].c_str())};
 }
 
 void StateStore::StartBackfill(const std::string& migration, const std::string& step_id,
@@ -360,16 +374,19 @@ void StateStore::StartBackfill(const std::string& migration, const std::string& 
 
 bool StateStore::Checkpoint(pqxx::transaction_base& tx, const std::string& migration,
                             const std::string& step_id, const std::vector<std::string>& last_key,
-                            long long rows, long long batch_size) {
+                            long long rows, long long batch_size, long long repaired,
+                            const std::vector<std::string>& repaired_keys) {
   auto r = tx.exec_params(R"(
 UPDATE pgphase.backfill b
    SET last_key = $3::text[], rows_done = b.rows_done + $4, batch_size = $5, updated_at = now(),
-       rows_total = greatest(b.rows_total, b.rows_done + $4)
+       rows_total = greatest(b.rows_total, b.rows_done + $4), mismatched = b.mismatched + $6,
+       sample_keys = (b.sample_keys || $7::text[])[1:$8]
   FROM pgphase.migrations m
  WHERE b.migration = $1 AND b.step_id = $2 AND m.name = b.migration
 RETURNING m.pause_requested
 )",
-                          migration, step_id, TextArrayLiteral(last_key), rows, batch_size);
+                          migration, step_id, TextArrayLiteral(last_key), rows, batch_size,
+                          repaired, TextArrayLiteral(repaired_keys), ddl::kReportedKeys);
   return !r.empty() && r[0][0].as<bool>();
 }
 
@@ -377,7 +394,8 @@ void StateStore::ResetBackfill(const std::string& migration, const std::string& 
   pqxx::work tx(conn_);
   tx.exec_params(
       "UPDATE pgphase.backfill SET last_key = NULL, rows_done = 0, started_at = NULL, "
-      "updated_at = now() WHERE migration = $1 AND step_id = $2",
+      "mismatched = 0, sample_keys = '{}', updated_at = now() "
+      "WHERE migration = $1 AND step_id = $2",
       migration, step_id);
   tx.commit();
 }

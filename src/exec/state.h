@@ -31,6 +31,10 @@ struct BackfillRow {
   long long rows_done = 0;
   long long rows_total = 0;
   long long batch_size = 0;
+  // A verification (BackfillJob::verify): rows found wrong, every one of them repaired (a
+  // batch whose repair does not hold is rolled back), and the first few of their keys.
+  long long mismatched = 0;
+  std::vector<std::string> sample_keys{};
 };
 
 // A row whose new value a guarded sync fill could not compute (pgphase.sync_errors).
@@ -41,6 +45,10 @@ struct SyncError {
   std::string message;
   long long occurrences = 1;
 };
+// "1000 rows checked, 2 mismatched, 2 repaired (sample keys: 5, 9)": a verification's result
+// as stdout, the events log and `status` say it.
+std::string DescribeVerify(long long rows_checked, long long mismatched,
+                           const std::vector<std::string>& sample_keys);
 
 class StateStore {
  public:
@@ -81,10 +89,13 @@ class StateStore {
 
   BackfillRow LoadBackfill(const std::string& migration, const std::string& step_id);
   void StartBackfill(const std::string& migration, const std::string& step_id, long long total);
-  // Checkpoint in the batch's transaction; returns whether a pause was requested.
+  // Checkpoint in the batch's transaction; returns whether a pause was requested. A
+  // verification's batch adds the rows it repaired, and their keys to the sample (up to
+  // ddl::kReportedKeys in all).
   bool Checkpoint(pqxx::transaction_base& tx, const std::string& migration,
                   const std::string& step_id, const std::vector<std::string>& last_key,
-                  long long rows, long long batch_size);
+                  long long rows, long long batch_size, long long repaired = 0,
+                  const std::vector<std::string>& repaired_keys = {});
   void ResetBackfill(const std::string& migration, const std::string& step_id);
 
   // The recorded sync errors of `table` ("schema.name"), in key order.

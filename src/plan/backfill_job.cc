@@ -3,15 +3,17 @@
 
 namespace pgphase {
 
-std::string BatchSql(const BackfillJob& job, bool first_batch) {
+Statement BatchSql(const BackfillJob& job, bool first_batch) {
   const ddl::Rel table{job.schema, job.table};
-  if (job.ByCtid()) return ddl::BackfillCtidBatch(table, job.assignments, job.only_where);
+  if (job.ByCtid())
+    return ddl::BackfillCtidBatch(table, job.assignments, job.only_where, job.verify);
   std::vector<std::string> names, types;
   for (const auto& k : job.key) {
     names.push_back(k.name);
     types.push_back(k.type);
   }
-  return ddl::BackfillBatch(table, names, types, job.assignments, first_batch, job.only_where);
+  return ddl::BackfillBatch(table, names, types, job.assignments, first_batch, job.only_where,
+                            job.verify);
 }
 
 }  // namespace pgphase

@@ -6,11 +6,11 @@
 namespace pgphase {
 
 Result<Plan> BuildPlan(const ChangeSpec& spec, const CatalogSnapshot& catalog,
-                       const PlanOptions& /*options*/) {
+                       const PlanOptions& options) {
   std::vector<std::string> notes;
   Result<ChangeSpec> combined = CombineColumnOperations(spec, catalog, &notes);
   if (!combined.ok()) return combined.status();
-  PlanBuilder b(*combined, catalog);
+  PlanBuilder b(*combined, catalog, options);
   for (auto& note : notes) b.Note(std::move(note));
   for (const OperationEntry& entry : combined->operations) {
     PGPHASE_RETURN_IF_ERROR(

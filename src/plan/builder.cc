@@ -18,8 +18,9 @@ ddl::Rel RelOf(const TableInfo& t) { return {t.schema, t.name}; }
 
 }  // namespace
 
-PlanBuilder::PlanBuilder(const ChangeSpec& spec, const CatalogSnapshot& catalog)
-    : spec_(spec), original_(catalog), catalog_(catalog) {
+PlanBuilder::PlanBuilder(const ChangeSpec& spec, const CatalogSnapshot& catalog,
+                         const PlanOptions& options)
+    : spec_(spec), options_(options), original_(catalog), catalog_(catalog) {
   plan_.migration = spec.name;
   for (Phase p : kAllPhases) plan_.phase(p).phase = p;
   if (spec.version_schema) {
@@ -99,6 +100,10 @@ void PlanBuilder::Swap(const TableInfo& table, SwapChange change) {
 
 void PlanBuilder::AddAfterTableWork(Phase phase, Step step) {
   after_table_work_.emplace_back(phase, std::move(step));
+}
+
+void PlanBuilder::Verify(const TableInfo& table, ddl::OwnedColumn column) {
+  Work(table).verified.push_back(std::move(column));
 }
 
 void PlanBuilder::AddNotNullHelper(const TableInfo& table, const std::string& column,
@@ -257,6 +262,25 @@ Status PlanBuilder::EmitBackfill(const TableWork& w) {
   return Status::Ok();
 }
 
+std::optional<Step> PlanBuilder::VerifyStep(const TableWork& w) const {
+  if (w.verified.empty()) return std::nullopt;
+  BackfillJob job = NewBackfillJob(*w.table);
+  std::string cols;
+  for (const ddl::OwnedColumn& c : w.verified) {
+    job.assignments.push_back({c.column, c.expr});
+    cols += (cols.empty() ? "" : ", ") + c.column;
+  }
+  job.only_where = ddl::OwnedColumnMismatch(w.verified);
+  job.verify = true;
+  Step s;
+  s.id = "validate." + w.table->name + ".verify";
+  s.summary = fmt::format(
+      "verify {} = up(row) on every row of {} in {} batches, repairing the rows that differ", cols,
+      w.table->name, job.ByCtid() ? "ctid-range" : "keyset");
+  s.backfill = std::move(job);
+  return s;
+}
+
 // One short transaction per table: the column renames, what operations attach, and the
 // trigger turned around for the names and directions that hold from now on. Its reverse
 // is the exact inverse, also in one transaction.
@@ -391,18 +415,24 @@ void PlanBuilder::RecordExpectations() {
 }
 
 Result<Plan> PlanBuilder::Finish() {
-  // Per-table work (sync trigger, backfill pass, swap, their contract drops) is emitted once
-  // per table, tables in order of first use.
+  // Per-table work (sync trigger, backfill pass, verification, swap, their contract drops) is
+  // emitted once per table, tables in order of first use.
+  std::vector<Step> verify;
   for (const TableInfo* t : table_order_) {
     auto it = work_.find(TableKey(*t));
     if (it != work_.end()) {
       EmitSync(it->second);
       PGPHASE_RETURN_IF_ERROR(EmitBackfill(it->second));
+      if (auto step = VerifyStep(it->second)) verify.push_back(std::move(*step));
       EmitSwap(it->second);
       EmitContract(it->second);
     }
     plan_.tables.push_back(DisplayName(*t));
   }
+  // Verification comes first in validate: constraints and indexes are built on verified data.
+  std::vector<Step>& validate = plan_.phase(Phase::kValidate).steps;
+  validate.insert(validate.begin(), std::make_move_iterator(verify.begin()),
+                  std::make_move_iterator(verify.end()));
   for (auto& [phase, step] : after_table_work_) AddStep(phase, std::move(step));
   EmitConversionChecks();
   RecordExpectations();

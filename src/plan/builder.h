@@ -1,7 +1,8 @@
 // PlanBuilder: accumulates the steps operations contribute, then lays them out in phase
 // order. Per-table work that several operations share (one sync trigger per table, one
-// backfill pass per table, one swap transaction per table) is collected here and emitted
-// once, in Finish(). Private to the plan module; one builder per BuildPlan call.
+// backfill pass per table, one verification pass per table, one swap transaction per table)
+// is collected here and emitted once, in Finish(). Private to the plan module; one builder per
+// BuildPlan call.
 #pragma once
 
 #include <map>
@@ -42,9 +43,10 @@ struct SwapChange {
 
 class PlanBuilder {
  public:
-  PlanBuilder(const ChangeSpec& spec, const CatalogSnapshot& catalog);
+  PlanBuilder(const ChangeSpec& spec, const CatalogSnapshot& catalog, const PlanOptions& options);
 
   const ChangeSpec& spec() const { return spec_; }
+  const PlanOptions& options() const { return options_; }
   const std::string& schema() const { return spec_.settings.schema; }
   // The schema as it will be after the operations planned so far: operations update it
   // (a created table appears, a renamed column is renamed) so that later operations in
@@ -74,6 +76,11 @@ class PlanBuilder {
   void Swap(const TableInfo& table, SwapChange change);
   // A precheck (Plan::prechecks) besides the ones of the syncs, which Finish adds.
   void AddPrecheck(Precheck p) { extra_prechecks_.push_back(std::move(p)); }
+  // A column of `table` that pgphase owns and keeps equal to an expression of its row (made
+  // with a deterministic expression: verify.h). Validate verifies every row, before any other
+  // validate step but the conversion checks: one batched pass per table over all its columns,
+  // repairing what differs.
+  void Verify(const TableInfo& table, ddl::OwnedColumn column);
   // A NOT NULL helper check (added in validate) that contract drops.
   void AddNotNullHelper(const TableInfo& table, const std::string& column,
                         const std::string& constraint);
@@ -103,6 +110,7 @@ class PlanBuilder {
     const TableInfo* table = nullptr;
     std::vector<ColumnSync> syncs;
     std::vector<std::pair<std::string, std::string>> not_null_helpers;  // column, constraint
+    std::vector<ddl::OwnedColumn> verified;
     SwapChange swap;
   };
   TableWork& Work(const TableInfo& table);
@@ -121,6 +129,8 @@ class PlanBuilder {
   bool BackfillsByCtid(const TableWork& w) const;
   void EmitSync(const TableWork& w);
   Status EmitBackfill(const TableWork& w);
+  // The verification of `w`'s owned columns, nullopt when there are none.
+  std::optional<Step> VerifyStep(const TableWork& w) const;
   void EmitSwap(const TableWork& w);
   void EmitContract(const TableWork& w);
   void EmitConversionChecks();
@@ -128,6 +138,7 @@ class PlanBuilder {
   std::string FunctionName(const TableInfo& t) const;
 
   const ChangeSpec& spec_;
+  const PlanOptions& options_;
   const CatalogSnapshot& original_;
   CatalogSnapshot catalog_;  // working copy
   Plan plan_;

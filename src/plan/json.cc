@@ -55,6 +55,7 @@ json ToJson(const BackfillJob& j) {
               {"assignments", ToJson(j.assignments)},
               {"estimated_rows", j.estimated_rows}};
   if (!j.only_where.empty()) out["only_where"] = j.only_where;
+  if (j.verify) out["verify"] = true;
   return out;
 }
 
@@ -128,6 +129,7 @@ BackfillJob BackfillFrom(const json& j) {
   b.assignments = AssignmentsFrom(j.at("assignments"));
   b.estimated_rows = j.at("estimated_rows").get<int64_t>();
   if (j.contains("only_where")) b.only_where = j.at("only_where").get<std::string>();
+  b.verify = j.value("verify", false);
   return b;
 }
 

@@ -105,10 +105,11 @@ std::string RenderPlanText(const Plan& plan) {
         out += Indent(s.statement->sql, "      ") + "\n";
       }
       if (s.backfill) {
-        out += fmt::format("    lock: ROW EXCLUSIVE ({}), {}, about {} rows\n",
+        const Statement batch = BatchSql(*s.backfill, /*first_batch=*/false);
+        out += fmt::format("    lock: {} ({}), {}, about {} rows\n", LockName(batch.lock),
                            TimeoutNote(kBackfillBatchTimeout), BatchOrder(*s.backfill),
                            s.backfill->estimated_rows);
-        out += Indent(BatchSql(*s.backfill, /*first_batch=*/false), "      ") + "\n";
+        out += Indent(batch.sql, "      ") + "\n";
       }
       if (s.conversion_check)
         out += "    " + OneLine(ConversionCheckLine(*s.conversion_check)) + "\n";
@@ -134,7 +135,7 @@ std::string RenderPlanSql(const Plan& plan) {
       }
       if (s.backfill) {
         out += "-- repeated per batch: " + BatchParams(*s.backfill) + "\n";
-        out += BatchSql(*s.backfill, /*first_batch=*/false) + ";\n";
+        out += BatchSql(*s.backfill, /*first_batch=*/false).sql + ";\n";
       }
       if (s.conversion_check)
         out += "-- " + OneLine(ConversionCheckLine(*s.conversion_check)) + "\n";

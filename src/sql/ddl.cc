@@ -67,6 +67,41 @@ std::pair<std::string, std::string> BackfillSetAndFilter(const std::vector<Assig
   return {set, only_where.empty() ? any_null : only_where};
 }
 
+// " RETURNING k1 AS k1, ..., NOT (filter) AS ok": what a reporting batch's UPDATE returns
+// for each row it wrote, `keys` being the expressions of the row's key.
+std::string ReportReturning(const std::vector<std::string>& keys, const std::string& filter) {
+  std::string out = " RETURNING ";
+  for (size_t i = 0; i < keys.size(); ++i) out += fmt::format("{} AS k{}, ", keys[i], i + 1);
+  return out + fmt::format("NOT ({}) AS ok", filter);
+}
+
+// The report columns (ddl.h) over `done` (ReportReturning's rows) for a key of `n` columns.
+std::string ReportColumns(size_t n) {
+  std::string ks;
+  for (size_t i = 0; i < n; ++i) ks += fmt::format("{}k{}", i ? ", " : "", i + 1);
+  const std::string text = n == 1 ? "k1::text" : "ROW(" + ks + ")::text";
+  std::string sorted;
+  for (size_t i = 0; i < n; ++i) sorted += fmt::format("{}s.k{}", i ? ", " : "", i + 1);
+  auto keys = [&](const std::string& where) {
+    return fmt::format(
+        "(SELECT array_agg(s.k ORDER BY {sorted}) FROM (SELECT {text} AS k, {ks} FROM done{where} "
+        "ORDER BY {ks} LIMIT {limit}) s)",
+        fmt::arg("sorted", sorted), fmt::arg("text", text), fmt::arg("ks", ks),
+        fmt::arg("where", where), fmt::arg("limit", kReportedKeys));
+  };
+  return fmt::format(
+      ", (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), {}, {}", keys(""),
+      keys(" WHERE NOT ok"));
+}
+
+// A batch statement: it writes rows under ROW EXCLUSIVE, and the walk's batches together
+// read every row of the table.
+Statement BatchStatement(std::string sql) {
+  Statement s{std::move(sql), Lock::kRowExclusive};
+  s.scans = true;
+  return s;
+}
+
 // True when max() over a key column of `type` (as format_type prints it) returns the last
 // value in the order of the column's btree index: the built-in integer, numeric, text and
 // date/time types. Others (uuid has no max(), for one) take the sort.
@@ -195,10 +230,12 @@ Statement AddConstraintUsingIndex(const Rel& t, const std::string& name, bool pr
 
 std::string ViolatingRowsQuery(const Rel& t, const std::vector<std::string>& key_columns,
                                const std::string& predicate) {
-  std::string key = "ctid::text";
+  std::string key = "ctid::text", order = "ctid";
   if (key_columns.size() == 1) key = Q(key_columns[0]) + "::text";
   if (key_columns.size() > 1) key = "ROW(" + JoinQuoted(key_columns) + ")::text";
-  return fmt::format("SELECT {} FROM {} WHERE NOT ({}) LIMIT 10", key, t.Quoted(), predicate);
+  if (!key_columns.empty()) order = JoinQuoted(key_columns);
+  return fmt::format("SELECT {} FROM {} WHERE NOT ({}) ORDER BY {} LIMIT 10", key, t.Quoted(),
+                     predicate, order);
 }
 
 Statement DropIndexConcurrently(const Rel& index) {
@@ -348,12 +385,13 @@ bool operator==(const Assignment& a, const Assignment& b) {
   return a.column == b.column && a.expr == b.expr;
 }
 
-std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
-                          const std::vector<std::string>& key_types,
-                          const std::vector<Assignment>& assignments, bool first_batch,
-                          const std::string& only_where) {
+Statement BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
+                        const std::vector<std::string>& key_types,
+                        const std::vector<Assignment>& assignments, bool first_batch,
+                        const std::string& only_where, bool report) {
   const std::string keys = JoinQuoted(key_columns);
   std::string params, desc, bound_cols, bound_keys, last_keys;
+  std::vector<std::string> quoted;
   for (size_t i = 0; i < key_columns.size(); ++i) {
     const std::string sep = i ? ", " : "";
     params += sep + fmt::format("${}::{}", i + 1, key_types[i]);
@@ -361,6 +399,7 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
     bound_cols += fmt::format(", k{}", i + 1);
     bound_keys += sep + fmt::format("bound.k{}", i + 1);
     last_keys += fmt::format(", (SELECT k{}::text FROM bound)", i + 1);
+    quoted.push_back(Q(key_columns[i]));
   }
   const size_t limit_param = first_batch ? 1 : key_columns.size() + 1;
   const std::string after = first_batch ? "" : fmt::format("({}) > ({})", keys, params);
@@ -379,15 +418,17 @@ std::string BackfillBatch(const Rel& t, const std::vector<std::string>& key_colu
                         batch, desc);
   }
   const auto [set, filter] = BackfillSetAndFilter(assignments, only_where);
-  return fmt::format(
+  return BatchStatement(fmt::format(
       "WITH bound (n{bound_cols}) AS ({bound}), "
       "done AS (UPDATE {t} SET {set} WHERE {after_and}({keys}) <= (SELECT {bound_keys} FROM "
-      "bound) AND ({filter})) "
-      "SELECT coalesce((SELECT n FROM bound), 0){last_keys}",
+      "bound) AND ({filter}){returning}) "
+      "SELECT coalesce((SELECT n FROM bound), 0){last_keys}{report}",
       fmt::arg("bound_cols", bound_cols), fmt::arg("bound", bound), fmt::arg("t", t.Quoted()),
       fmt::arg("set", set), fmt::arg("after_and", after.empty() ? "" : after + " AND "),
       fmt::arg("keys", keys), fmt::arg("bound_keys", bound_keys), fmt::arg("filter", filter),
-      fmt::arg("last_keys", last_keys));
+      fmt::arg("returning", report ? ReportReturning(quoted, filter) : ""),
+      fmt::arg("last_keys", last_keys),
+      fmt::arg("report", report ? ReportColumns(key_columns.size()) : "")));
 }
 
 std::string BackfillRow(const Rel& t, const std::string& key_equals,
@@ -396,18 +437,36 @@ std::string BackfillRow(const Rel& t, const std::string& key_equals,
   return fmt::format("UPDATE {} SET {} WHERE {} AND ({})", t.Quoted(), set, key_equals, filter);
 }
 
-std::string BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments,
-                              const std::string& only_where) {
+Statement BackfillCtidBatch(const Rel& t, const std::vector<Assignment>& assignments,
+                            const std::string& only_where, bool report) {
   const auto [set, filter] = BackfillSetAndFilter(assignments, only_where);
   // The file node test has no column in it: the planner evaluates it once, before the scan.
   const std::string range =
       "pg_catalog.pg_relation_filenode($1::regclass) = $2::oid "
       "AND ctid >= $3::tid AND ctid < $4::tid";
-  return fmt::format(
-      "WITH done AS (UPDATE ONLY {t} SET {set} WHERE {range} AND ({filter})) "
-      "SELECT (SELECT count(*) FROM ONLY {t} WHERE {range}), {start}",
+  return BatchStatement(fmt::format(
+      "WITH done AS (UPDATE ONLY {t} SET {set} WHERE {range} AND ({filter}){returning}) "
+      "SELECT (SELECT count(*) FROM ONLY {t} WHERE {range}), {start}{report}",
       fmt::arg("t", t.Quoted()), fmt::arg("set", set), fmt::arg("range", range),
-      fmt::arg("filter", filter), fmt::arg("start", kCtidScanStartColumns));
+      fmt::arg("filter", filter),
+      fmt::arg("returning", report ? ReportReturning({"ctid"}, filter) : ""),
+      fmt::arg("start", kCtidScanStartColumns),
+      fmt::arg("report", report ? ReportColumns(1) : "")));
+}
+
+std::string OwnedColumnMismatch(const std::vector<OwnedColumn>& columns) {
+  std::string out;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const OwnedColumn& c = columns[i];
+    const std::string value = fmt::format("CAST({} AS {})", c.expr, c.type);
+    out += i ? " OR " : "";
+    if (c.compare_text) {
+      out += fmt::format("{}::text IS DISTINCT FROM {}::text", Q(c.column), value);
+    } else {
+      out += fmt::format("{} IS DISTINCT FROM {}", Q(c.column), value);
+    }
+  }
+  return out;
 }
 
 std::string CtidScanStart() { return fmt::format("SELECT {}", kCtidScanStartColumns); }
@@ -418,6 +477,17 @@ std::string ProbeExpression(const Rel& t, const std::string& expr) {
 
 std::string ProbeType(const std::string& type) {
   return fmt::format("SELECT CAST(NULL AS {})", type);
+}
+
+std::string FunctionVolatilityQuery() {
+  // provolatile sorts i < s < v, from most to least stable.
+  return "SELECT f.schema, f.name, max(p.provolatile::text) "
+         "FROM unnest($1::text[], $2::text[]) AS f (schema, name) "
+         "JOIN pg_catalog.pg_proc p ON p.proname = f.name "
+         "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+         "WHERE CASE WHEN f.schema = '' THEN n.nspname = ANY (pg_catalog.current_schemas(true)) "
+         "ELSE n.nspname = f.schema END "
+         "GROUP BY f.schema, f.name";
 }
 
 }  // namespace pgphase::ddl

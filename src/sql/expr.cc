@@ -138,18 +138,48 @@ bool IsConstantNode(const std::string& type) {
          std::end(kConstantNodes);
 }
 
-struct ColumnRefAt {
+// Something found at a character offset of the parsed text, to be put in source order.
+template <class T>
+struct Located {
   int location;
-  std::string name;
+  T value;
 };
 
 struct Walk {
-  std::vector<ColumnRefAt> refs;
+  std::vector<Located<std::string>> refs;
   bool has_subquery = false;
+  bool reads_other_rows = false;
   bool has_function_call = false;
+  std::vector<Located<FunctionName>> functions;
+  bool reads_session_value = false;
+  std::vector<Located<std::string>> cast_types;
   bool only_constant_nodes = true;
   bool has_param = false;
 };
+
+// The String parts of a name list (funcname, TypeName.names), in order.
+std::vector<std::string> NameParts(const Json& names) {
+  std::vector<std::string> parts;
+  for (const Json& n : names)
+    if (n.contains("String")) parts.push_back(n["String"].value("sval", ""));
+  return parts;
+}
+
+void VisitFuncCall(const Json& call, Walk& walk) {
+  std::vector<std::string> parts = NameParts(call.value("funcname", Json::array()));
+  if (parts.empty()) return;
+  FunctionName f;
+  f.name = parts.back();
+  if (parts.size() > 1) f.schema = parts[parts.size() - 2];
+  walk.functions.push_back({call.value("location", -1), std::move(f)});
+}
+
+void VisitTypeCast(const Json& cast, Walk& walk) {
+  const Json& type = cast.value("typeName", Json::object());
+  std::vector<std::string> parts = NameParts(type.value("names", Json::array()));
+  // The type name's own location: a typed literal (date '2024-01-01') has none on its cast.
+  if (!parts.empty()) walk.cast_types.push_back({type.value("location", -1), parts.back()});
+}
 
 void VisitColumnRef(const Json& column_ref, Walk& walk) {
   const Json& fields = column_ref.value("fields", Json::array());
@@ -172,24 +202,31 @@ void WalkTree(const Json& node, Walk& walk) {
       if (!IsConstantNode(key)) walk.only_constant_nodes = false;
       if (key == "ColumnRef") VisitColumnRef(value, walk);
       if (key == "SubLink") walk.has_subquery = true;
+      if (key == "SelectStmt" && !value.value("fromClause", Json::array()).empty())
+        walk.reads_other_rows = true;
       if (key == "ParamRef") walk.has_param = true;
       if (key == "FuncCall" || key == "SQLValueFunction") walk.has_function_call = true;
+      if (key == "FuncCall") VisitFuncCall(value, walk);
+      if (key == "SQLValueFunction") walk.reads_session_value = true;
+      if (key == "TypeCast") VisitTypeCast(value, walk);
     }
     WalkTree(value, walk);
   }
 }
 
-std::vector<std::string> InSourceOrderDeduplicated(std::vector<ColumnRefAt> refs) {
-  std::stable_sort(refs.begin(), refs.end(), [](const ColumnRefAt& a, const ColumnRefAt& b) {
+// The JSON walk visits keys in sorted order, not in the order the text has them.
+template <class T>
+std::vector<T> InSourceOrderDeduplicated(std::vector<Located<T>> items) {
+  std::stable_sort(items.begin(), items.end(), [](const Located<T>& a, const Located<T>& b) {
     return a.location < b.location;
   });
-  std::vector<std::string> names;
-  for (auto& ref : refs) {
-    if (std::find(names.begin(), names.end(), ref.name) == names.end()) {
-      names.push_back(std::move(ref.name));
+  std::vector<T> out;
+  for (auto& item : items) {
+    if (std::find(out.begin(), out.end(), item.value) == out.end()) {
+      out.push_back(std::move(item.value));
     }
   }
-  return names;
+  return out;
 }
 
 // A full SELECT used as an expression must yield one column to be a scalar sub-select.
@@ -218,6 +255,20 @@ Result<nlohmann::json> ExpressionTree(std::string_view expr) {
 
 }  // namespace sql_internal
 
+std::string FunctionName::Display() const { return schema.empty() ? name : schema + "." + name; }
+
+std::string_view VolatilityName(Volatility v) {
+  switch (v) {
+    case Volatility::kImmutable:
+      return "IMMUTABLE";
+    case Volatility::kStable:
+      return "STABLE";
+    case Volatility::kVolatile:
+      return "VOLATILE";
+  }
+  return "";
+}
+
 Result<ExprAnalysis> AnalyzeExpression(std::string_view expr) {
   Result<Json> stmts = ParseWrapped("expression", kExprPrefix, expr, kExprSuffix);
   if (!stmts.ok()) return stmts.status();
@@ -233,7 +284,11 @@ Result<ExprAnalysis> AnalyzeExpression(std::string_view expr) {
   ExprAnalysis analysis;
   analysis.column_refs = InSourceOrderDeduplicated(std::move(walk.refs));
   analysis.has_subquery = walk.has_subquery;
+  analysis.reads_other_rows = walk.reads_other_rows;
   analysis.has_function_call = walk.has_function_call;
+  analysis.function_calls = InSourceOrderDeduplicated(std::move(walk.functions));
+  analysis.reads_session_value = walk.reads_session_value;
+  analysis.cast_types = InSourceOrderDeduplicated(std::move(walk.cast_types));
   analysis.is_constant = walk.only_constant_nodes;
   return analysis;
 }

@@ -1,5 +1,8 @@
+#include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <map>
+#include <string_view>
 
 #include "pgphase/sql.h"
 
@@ -109,6 +112,37 @@ bool IsWideningType(const std::string& from, const std::string& to) {
   const long m = VarcharLength(to);
   if (m < 0) return false;
   return m == 0 || (n != 0 && m >= n);
+}
+
+namespace {
+
+// The type's name without arguments or array brackets: "timestamp(3) with time zone[]" ->
+// "timestamp with time zone".
+std::string BaseName(const std::string& canonical) {
+  std::string s = canonical;
+  while (s.size() >= 2 && s.compare(s.size() - 2, 2, "[]") == 0) s.resize(s.size() - 2);
+  if (const size_t open = s.find('('); open != std::string::npos) {
+    const size_t close = s.find(')', open);
+    s.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
+  }
+  return s;
+}
+
+bool OneOf(const std::string& name, std::initializer_list<std::string_view> names) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+}  // namespace
+
+bool DependsOnSessionSettings(const std::string& canonical) {
+  return OneOf(BaseName(canonical),
+               {"date", "time without time zone", "time with time zone",
+                "timestamp without time zone", "timestamp with time zone", "interval", "money"});
+}
+
+bool HasEqualityOperator(const std::string& canonical) {
+  return !OneOf(BaseName(canonical),
+                {"json", "jsonpath", "xml", "point", "polygon", "txid_snapshot", "pg_snapshot"});
 }
 
 }  // namespace pgphase

@@ -211,6 +211,19 @@ TEST_F(BackfillLoopTest, RestartedWalkIsRecordedAsAnEvent) {
   EXPECT_EQ(io_.finished_with, 1000);
 }
 
+TEST_F(BackfillLoopTest, VerificationBatchThatRepairedRowsSaysSoAndRecordsAnEvent) {
+  io_.repair_at = {{2, Repair{2, {"105", "142"}, 0, {}}}};
+  BackfillLoop loop(io_, settings_, {out_, false, "orders", "verify"});
+  ASSERT_TRUE(loop.Run().ok());
+  EXPECT_EQ(io_.EventDetails("verify_repaired"),
+            (Lines{"2 rows differed from `up` and were repaired (keys: 105, 142)"}));
+  EXPECT_TRUE(Contains(out_.str(),
+                       "\n  verify orders: 2 rows differed from `up` and were "
+                       "repaired (keys: 105, 142)\n"));
+  EXPECT_TRUE(Contains(out_.str(), "verify orders: 1000/1000 rows (100%)"));
+  EXPECT_EQ(io_.finished_with, 1000);
+}
+
 TEST_F(BackfillLoopTest, FreshBackfillStartsAndItsRowsAddUpToTheTotal) {
   io_.estimate = 900;  // an estimate, lower than the truth
   ASSERT_TRUE(Run().ok());

@@ -42,6 +42,7 @@ class FakeBackfillIo final : public BackfillIo {
   std::set<int> fail_at;                  // batches that fail outright
   std::set<int> pause_seen_at;            // batches whose checkpoint reads a pause request
   std::set<int> restart_at;               // batches that find the table rewritten
+  std::map<int, Repair> repair_at;        // batches of a verification that repair rows
   std::deque<double> lags;  // seconds, one per WorstReplicaLag; the last repeats; none: no standby
   bool pause_requested = false;             // what PauseRequested says
   bool stop = false;                        // the stop signal
@@ -132,8 +133,13 @@ class FakeBackfillIo final : public BackfillIo {
     position_ += scanned;
     checkpointed += scanned;
     const BatchOutcome walk = restart_at.count(n) ? BatchOutcome::Restarted("fake: rewritten")
-                                                  : BatchOutcome::Scanned(scanned);
+                                                  : BatchOutcome::Scanned(scanned, RepairOf(n));
     return BatchDone{walk, pause_seen_at.count(n) > 0};
+  }
+
+  Repair RepairOf(int n) const {
+    const auto it = repair_at.find(n);
+    return it == repair_at.end() ? Repair{} : it->second;
   }
 
   long long position_ = 0;

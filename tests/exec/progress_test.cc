@@ -11,7 +11,7 @@ const Clock::time_point kStart = Clock::time_point() + std::chrono::hours(1);
 
 TEST(ProgressTest, TerminalRedrawsOneLineAndEndsItWhenDone) {
   std::ostringstream out;
-  Progress p(out, true, "orders", "pages", 1000, 0, kStart);
+  Progress p(out, true, "backfill orders", "pages", 1000, 0, kStart);
   p.Update(kStart + Millis(1000), 500, 10);
   p.Update(kStart + Millis(1050), 600, 10);  // within 100ms: not drawn
   p.Update(kStart + Millis(2000), 1000, 10, true);
@@ -24,7 +24,7 @@ TEST(ProgressTest, TerminalRedrawsOneLineAndEndsItWhenDone) {
 
 TEST(ProgressTest, ThrottleShowsAtOnceAndUntilItClears) {
   std::ostringstream out;
-  Progress p(out, false, "orders", "rows", 1000, 0, kStart);
+  Progress p(out, false, "backfill orders", "rows", 1000, 0, kStart);
   p.Update(kStart + Millis(1000), 100, 100);
   p.SetThrottle("replica s1 replay lag 9.0s > 1s");
   p.Update(kStart + Millis(2000), 100, 100);  // a change shows though 5s have not passed

@@ -1,4 +1,5 @@
 -- pgphase plan for migration add_column_hostile_names
+-- note: add_column we"ird;\nDROP TABLE users; --.Col"umn: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
 -- precheck: before expand, pgphase evaluates ('x') for Col"umn over the existing rows of public.we"ird;\nDROP TABLE users; -- (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
 
 -- phase expand

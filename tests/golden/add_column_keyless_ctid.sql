@@ -1,4 +1,5 @@
 -- pgphase plan for migration add_column_keyless_ctid
+-- note: add_column logs.shout: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
 
 -- phase expand
 

@@ -1,4 +1,5 @@
 -- pgphase plan for migration add_column_nullable_up
+-- note: add_column users.label: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
 -- precheck: before expand, pgphase evaluates (name || '-' || coalesce(email, '')) for label over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert
 
 -- phase expand

@@ -86,6 +86,10 @@ WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT 
 -- step validate.conversions.order_lines: refuse while rows of order_lines whose new values the sync trigger could not compute remain unfixed
 -- pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (_pgphase_new_note) and refuses (exit 2) while any still fails
 
+-- step validate.order_lines.verify: verify _pgphase_new_note = up(row) on every row of order_lines in keyset batches, repairing the rows that differ
+-- repeated per batch: $1.. = last key done (tenant, id), then batch size
+WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_note" IS DISTINCT FROM CAST((SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END) AS text)) RETURNING "tenant" AS k1, "id" AS k2, NOT ("_pgphase_new_note" IS DISTINCT FROM CAST((SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END) AS text)) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done ORDER BY k1, k2 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done WHERE NOT ok ORDER BY k1, k2 LIMIT 10) s);
+
 -- step validate.order_lines.note.not_null_helper: enforce NOT NULL on new writes to order_lines._pgphase_new_note (not yet validated)
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_note" CHECK ("_pgphase_new_note" IS NOT NULL) NOT VALID;

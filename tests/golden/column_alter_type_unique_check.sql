@@ -86,6 +86,10 @@ WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public
 -- step validate.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
 -- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
 
+-- step validate.users.verify: verify _pgphase_new_email = up(row) on every row of users in keyset batches, repairing the rows that differ
+-- repeated per batch: $1.. = last key done (id), then batch size
+WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = (left(email, 100)) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS DISTINCT FROM CAST((left(email, 100)) AS varchar(100))) RETURNING "id" AS k1, NOT ("_pgphase_new_email" IS DISTINCT FROM CAST((left(email, 100)) AS varchar(100))) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done ORDER BY k1 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done WHERE NOT ok ORDER BY k1 LIMIT 10) s);
+
 -- step validate.users.email.check: validate the check constraint
 -- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
 ALTER TABLE "public"."users" VALIDATE CONSTRAINT "email_has_at";

@@ -1,4 +1,5 @@
 -- pgphase plan for migration column_rename_column
+-- note: add_column users.shout: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
 
 -- phase expand
 

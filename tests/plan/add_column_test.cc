@@ -235,8 +235,10 @@ TEST(AddColumnPlanTest, NotNullIsEnforcedOnlyFromValidate) {
   ASSERT_EQ(validate.size(), 3u);
   EXPECT_TRUE(AnyContains({validate[0]}, "CHECK (\"s\" IS NOT NULL) NOT VALID"));
   EXPECT_TRUE(AnyContains({validate[1]}, "VALIDATE CONSTRAINT"));
-  EXPECT_EQ(plan->phase(Phase::kValidate).steps[1].diagnose,
-            "SELECT \"id\"::text FROM \"public\".\"users\" WHERE NOT (\"s\" IS NOT NULL) LIMIT 10");
+  EXPECT_EQ(
+      plan->phase(Phase::kValidate).steps[1].diagnose,
+      "SELECT \"id\"::text FROM \"public\".\"users\" WHERE NOT (\"s\" IS NOT NULL) ORDER BY \"id\" "
+      "LIMIT 10");
   EXPECT_TRUE(AnyContains({validate[2]}, "SET NOT NULL"));
   // upper(name) cannot fail: no guard, no conversion check; NOT NULL is prechecked.
   EXPECT_FALSE(AnyContains(sync, "EXCEPTION"));

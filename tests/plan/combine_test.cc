@@ -9,6 +9,7 @@
 namespace pgphase {
 namespace {
 
+using testing::Notes;
 using testing::PlanYaml;
 
 std::string AllSql(const Plan& p) {
@@ -21,12 +22,6 @@ std::string AllSql(const Plan& p) {
           out += "FILL " + a.column + " = " + a.expr + "\n";
     }
   }
-  return out;
-}
-
-std::string Notes(const Plan& p) {
-  std::string out;
-  for (const auto& n : p.notes) out += n + "\n";
   return out;
 }
 

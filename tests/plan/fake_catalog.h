@@ -65,12 +65,34 @@ inline CatalogSnapshot FakeCatalog() {
   return c;
 }
 
+// The plan's notes, one a line.
+inline std::string Notes(const Plan& p) {
+  std::string out;
+  for (const auto& n : p.notes) out += n + "\n";
+  return out;
+}
+
+// The volatility pg_proc gives the functions planner tests call (some by the pg_catalog names
+// SQL syntax turns into calls: position(a in b), trim(a)).
+inline PlanOptions FakeOptions() {
+  PlanOptions o;
+  for (const char* f : {"upper", "lower", "left", "abs", "length", "md5"})
+    o.function_volatility[{"", f}] = Volatility::kImmutable;
+  for (const char* f : {"position", "btrim"})
+    o.function_volatility[{"pg_catalog", f}] = Volatility::kImmutable;
+  o.function_volatility[{"", "now"}] = Volatility::kStable;
+  o.function_volatility[{"", "to_char"}] = Volatility::kStable;
+  o.function_volatility[{"", "random"}] = Volatility::kVolatile;
+  return o;
+}
+
 // The plan of a migration written inline (as file 0001_test.yaml) against `catalog`.
 inline Result<Plan> PlanYaml(const std::string& yaml,
-                             const CatalogSnapshot& catalog = FakeCatalog()) {
+                             const CatalogSnapshot& catalog = FakeCatalog(),
+                             const PlanOptions& options = FakeOptions()) {
   auto spec = ParseSpec(yaml, "0001_test.yaml");
   if (!spec.ok()) return spec.status();
-  return BuildPlan(*spec, catalog);
+  return BuildPlan(*spec, catalog, options);
 }
 
 }  // namespace pgphase::testing

@@ -39,7 +39,7 @@ TEST_P(GoldenTest, SpecPlansToItsReviewedSql) {
   const fs::path& yaml = GetParam();
   auto spec = ParseSpec(ReadFile(yaml), yaml.filename().string());
   ASSERT_TRUE(spec.ok()) << spec.status().message();
-  auto plan = BuildPlan(*spec, testing::FakeCatalog());
+  auto plan = BuildPlan(*spec, testing::FakeCatalog(), testing::FakeOptions());
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = RenderPlanSql(*plan);
   fs::path golden = yaml;

@@ -88,7 +88,8 @@ TEST(FillTriggerTest, InsertOnlyFillsNeverGetAnUpdateConditionEvenWhenAskedToFil
 
 TEST(BackfillSqlTest, KeysetBatchFindsItsBoundWithMaxWhenTheKeyTypeAllowsIt) {
   const std::string sql =
-      BackfillBatch({"public", "lo\"gs"}, {"id"}, {"bigint"}, {{"shout", "(upper(msg))"}}, false);
+      BackfillBatch({"public", "lo\"gs"}, {"id"}, {"bigint"}, {{"shout", "(upper(msg))"}}, false)
+          .sql;
   EXPECT_EQ(sql,
             "WITH bound (n, k1) AS (SELECT count(*), max(\"id\") FROM (SELECT \"id\" FROM "
             "\"public\".\"lo\"\"gs\" WHERE (\"id\") > ($1::bigint) ORDER BY \"id\" LIMIT "
@@ -98,14 +99,14 @@ TEST(BackfillSqlTest, KeysetBatchFindsItsBoundWithMaxWhenTheKeyTypeAllowsIt) {
             "bound) AND (\"shout\" IS NULL)) "
             "SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound)");
   const std::string first =
-      BackfillBatch(kTable, {"id"}, {"integer"}, {{"shout", "(upper(msg))"}}, true);
+      BackfillBatch(kTable, {"id"}, {"integer"}, {{"shout", "(upper(msg))"}}, true).sql;
   EXPECT_TRUE(Contains(first, "FROM \"public\".\"logs\" ORDER BY \"id\" LIMIT $1::bigint"))
       << first;
   EXPECT_TRUE(Contains(first, "WHERE (\"id\") <= (SELECT bound.k1 FROM bound)")) << first;
   for (const char* type : {"numeric(12,2)", "character varying(40)", "text",
                            "timestamp(3) with time zone", "date", "smallint"}) {
-    EXPECT_TRUE(Contains(BackfillBatch(kTable, {"k"}, {type}, {{"shout", "(upper(msg))"}}, false),
-                         "max(\"k\")"))
+    EXPECT_TRUE(Contains(
+        BackfillBatch(kTable, {"k"}, {type}, {{"shout", "(upper(msg))"}}, false).sql, "max(\"k\")"))
         << type;
   }
 }
@@ -114,7 +115,7 @@ TEST(BackfillSqlTest, KeysetBatchFindsItsBoundWithMaxWhenTheKeyTypeAllowsIt) {
 // the batch is then found by a top-1 sort in the key's order.
 TEST(BackfillSqlTest, KeysetBatchSortsForItsBoundWhenMaxCannotFindIt) {
   const std::string uuid =
-      BackfillBatch(kTable, {"id"}, {"uuid"}, {{"shout", "(upper(msg))"}}, false);
+      BackfillBatch(kTable, {"id"}, {"uuid"}, {{"shout", "(upper(msg))"}}, false).sql;
   EXPECT_FALSE(Contains(uuid, "max(")) << uuid;
   EXPECT_TRUE(Contains(uuid,
                        "SELECT count(*) OVER (), \"id\" FROM (SELECT \"id\" FROM "
@@ -122,7 +123,8 @@ TEST(BackfillSqlTest, KeysetBatchSortsForItsBoundWhenMaxCannotFindIt) {
                        "LIMIT $2::bigint) batch ORDER BY \"id\" DESC LIMIT 1"))
       << uuid;
   const std::string composite = BackfillBatch(kTable, {"tenant", "id"}, {"integer", "bigint"},
-                                              {{"shout", "(upper(msg))"}}, false);
+                                              {{"shout", "(upper(msg))"}}, false)
+                                    .sql;
   EXPECT_TRUE(Contains(composite,
                        "WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "
                        "\"tenant\", \"id\" FROM"))
@@ -138,21 +140,72 @@ TEST(BackfillSqlTest, KeysetBatchSortsForItsBoundWhenMaxCannotFindIt) {
 // in the same batches as a fill.
 TEST(BackfillSqlTest, OnlyWhereBatchesOverwriteTheRowsMatchingThePredicate) {
   const std::string keyset =
-      BackfillBatch(kTable, {"id"}, {"bigint"}, {{"v", "(abs(v))"}}, false, "NOT ((v > 0))");
+      BackfillBatch(kTable, {"id"}, {"bigint"}, {{"v", "(abs(v))"}}, false, "NOT ((v > 0))").sql;
   EXPECT_TRUE(Contains(keyset,
                        "SET \"v\" = (abs(v)) WHERE (\"id\") > ($1::bigint) AND "
                        "(\"id\") <= (SELECT bound.k1 FROM bound) AND (NOT ((v > 0))))"))
       << keyset;
   EXPECT_FALSE(Contains(keyset, "COALESCE")) << keyset;
   EXPECT_FALSE(Contains(keyset, "IS NULL")) << keyset;
-  const std::string ctid = BackfillCtidBatch(kTable, {{"v", "(abs(v))"}}, "NOT ((v > 0))");
+  const std::string ctid = BackfillCtidBatch(kTable, {{"v", "(abs(v))"}}, "NOT ((v > 0))").sql;
   EXPECT_TRUE(Contains(ctid, "SET \"v\" = (abs(v)) WHERE ")) << ctid;
   EXPECT_TRUE(Contains(ctid, "AND ctid < $4::tid AND (NOT ((v > 0))))")) << ctid;
 }
 
+// A verification's repair (BackfillJob::verify): the same batch, writing only the rows that
+// differ, returning them with their re-check, and what it returns only grows when rows matched.
+TEST(BackfillSqlTest, ReportingBatchReturnsTheRowsItWroteAndTheirRecheck) {
+  const std::string mismatch = OwnedColumnMismatch({{"_new_v", "(v::numeric)", "numeric"}});
+  EXPECT_EQ(mismatch, "\"_new_v\" IS DISTINCT FROM CAST((v::numeric) AS numeric)");
+  const Statement keyset = BackfillBatch(kTable, {"id"}, {"bigint"}, {{"_new_v", "(v::numeric)"}},
+                                         false, mismatch, true);
+  EXPECT_EQ(keyset.lock, Lock::kRowExclusive);
+  EXPECT_TRUE(keyset.scans);
+  EXPECT_TRUE(Contains(keyset.sql,
+                       "SET \"_new_v\" = (v::numeric) WHERE (\"id\") > ($1::bigint) AND (\"id\") "
+                       "<= (SELECT bound.k1 FROM bound) AND (" +
+                           mismatch + ") RETURNING \"id\" AS k1, NOT (" + mismatch + ") AS ok)"))
+      << keyset.sql;
+  EXPECT_TRUE(Contains(keyset.sql,
+                       "(SELECT k1::text FROM bound), (SELECT count(*) FROM done), (SELECT "
+                       "count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1) "
+                       "FROM (SELECT k1::text AS k, k1 FROM done ORDER BY k1 LIMIT 10) s), "
+                       "(SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM "
+                       "done WHERE NOT ok ORDER BY k1 LIMIT 10) s)"))
+      << keyset.sql;
+  const std::string plain =
+      BackfillBatch(kTable, {"id"}, {"bigint"}, {{"_new_v", "(v::numeric)"}}, false, mismatch).sql;
+  EXPECT_FALSE(Contains(plain, "RETURNING")) << plain;
+  EXPECT_TRUE(plain.ends_with("(SELECT k1::text FROM bound)")) << plain;
+}
+
+TEST(BackfillSqlTest, ReportingBatchGivesCompositeAndCtidKeysAsText) {
+  const std::string composite = BackfillBatch(kTable, {"tenant", "id"}, {"integer", "bigint"},
+                                              {{"c", "(x)"}}, false, "c IS DISTINCT FROM x", true)
+                                    .sql;
+  EXPECT_TRUE(Contains(composite, "RETURNING \"tenant\" AS k1, \"id\" AS k2, NOT (")) << composite;
+  EXPECT_TRUE(Contains(composite,
+                       "(SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text "
+                       "AS k, k1, k2 FROM done ORDER BY k1, k2 LIMIT 10) s)"))
+      << composite;
+  const Statement ctid = BackfillCtidBatch(kTable, {{"c", "(x)"}}, "c IS DISTINCT FROM x", true);
+  EXPECT_TRUE(ctid.scans);
+  EXPECT_TRUE(Contains(ctid.sql,
+                       "AND (c IS DISTINCT FROM x) RETURNING ctid AS k1, NOT (c IS "
+                       "DISTINCT FROM x) AS ok) SELECT (SELECT count(*)"))
+      << ctid.sql;
+  EXPECT_TRUE(ctid.sql.ends_with("done WHERE NOT ok ORDER BY k1 LIMIT 10) s)")) << ctid.sql;
+}
+
+TEST(BackfillSqlTest, OwnedColumnsWithoutEqualityCompareTextForms) {
+  EXPECT_EQ(OwnedColumnMismatch({{"a", "(x)", "integer"}, {"b", "(y::json)", "json", true}}),
+            "\"a\" IS DISTINCT FROM CAST((x) AS integer) OR \"b\"::text IS DISTINCT FROM "
+            "CAST((y::json) AS json)::text");
+}
+
 TEST(BackfillSqlTest, CtidBatchIsOneRangeOfPagesWithEveryValueAParameter) {
   const std::string sql =
-      BackfillCtidBatch({"public", "lo\"gs"}, {{"shout", "(upper(msg))"}, {"n2", "(n * 2)"}});
+      BackfillCtidBatch({"public", "lo\"gs"}, {{"shout", "(upper(msg))"}, {"n2", "(n * 2)"}}).sql;
   EXPECT_EQ(sql,
             "WITH done AS (UPDATE ONLY \"public\".\"lo\"\"gs\" SET "
             "\"shout\" = COALESCE(\"shout\", (upper(msg))), \"n2\" = COALESCE(\"n2\", (n * 2)) "

@@ -96,6 +96,39 @@ TEST(AnalyzeExpressionTest, ColumnRefsAreInSourceOrderAndDeduplicated) {
   }
 }
 
+// What verification needs to decide whether an expression is deterministic (plan/verify.h).
+TEST(AnalyzeExpressionTest, FunctionCallsAreNamedAsCalledInSourceOrder) {
+  Result<ExprAnalysis> a =
+      AnalyzeExpression("lower(trim(b)) || public.slug(a) || lower(a) || substring(c from 2)");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  const std::vector<FunctionName> want = {
+      {"", "lower"}, {"pg_catalog", "btrim"}, {"public", "slug"}, {"pg_catalog", "substring"}};
+  EXPECT_EQ(a->function_calls, want);
+  EXPECT_EQ(a->function_calls[1].Display(), "pg_catalog.btrim");
+  EXPECT_TRUE(AnalyzeExpression("amount * 2")->function_calls.empty());
+}
+
+TEST(AnalyzeExpressionTest, CastTargetsAreNamedByTheParsersTypeName) {
+  Result<ExprAnalysis> a = AnalyzeExpression(
+      "CAST(a AS integer) + b::numeric(12,2) + extract(epoch from c::timestamptz) + "
+      "(date '2024-01-01' - d::date) + CAST(e AS integer)");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  EXPECT_EQ(a->cast_types, (Names{"int4", "numeric", "timestamptz", "date"}));
+  EXPECT_EQ(a->function_calls, (std::vector<FunctionName>{{"pg_catalog", "extract"}}));
+}
+
+TEST(AnalyzeExpressionTest, SessionValuesAndSubselectsWithFromAreFlagged) {
+  EXPECT_TRUE(AnalyzeExpression("CURRENT_TIMESTAMP")->reads_session_value);
+  EXPECT_TRUE(AnalyzeExpression("coalesce(a, current_user)")->reads_session_value);
+  EXPECT_FALSE(AnalyzeExpression("now()")->reads_session_value) << "a function call";
+  EXPECT_TRUE(AnalyzeExpression("(SELECT max(x) FROM other)")->reads_other_rows);
+  EXPECT_TRUE(AnalyzeExpression("a + (SELECT 1 WHERE EXISTS (SELECT 1 FROM t))")->reads_other_rows);
+  Result<ExprAnalysis> own_row = AnalyzeExpression("SELECT CASE WHEN a IS NULL THEN 'x' END");
+  ASSERT_TRUE(own_row.ok());
+  EXPECT_TRUE(own_row->has_subquery);
+  EXPECT_FALSE(own_row->reads_other_rows) << "no FROM: it reads only its own row";
+}
+
 TEST(AnalyzeExpressionTest, StarReferencesNameNoColumn) {
   Result<ExprAnalysis> got = AnalyzeExpression("(SELECT count(*) FROM (SELECT t.* FROM t) s)");
   ASSERT_TRUE(got.ok()) << got.status().message();

@@ -5,8 +5,10 @@
 //   sync      the table's trigger keeps shadow = up(row) on every write (pgphase owns the
 //             shadow, so no value an application writes into it is kept); NOT NULL helper
 //   backfill  shadow = up(row) for existing rows
-//   validate  VALIDATE helper / check / FK, SET NOT NULL, CREATE UNIQUE INDEX CONCURRENTLY;
-//             each plain btree index on the column rebuilt CONCURRENTLY on the shadow
+//   validate  first, when `up` is deterministic (verify.h): every row's shadow checked against
+//             up(row) in batches, rows that differ repaired and re-checked; then VALIDATE
+//             helper / check / FK, SET NOT NULL, CREATE UNIQUE INDEX CONCURRENTLY; each
+//             plain btree index on the column rebuilt CONCURRENTLY on the shadow
 //   swap      one transaction: refuse dependents again; <col> -> _pgphase_old_<col>,
 //             shadow -> <name>; attach UNIQUE USING INDEX; moved indexes take their names;
 //             DROP NOT NULL on the old column when the new one is nullable (or `down` may
@@ -27,9 +29,11 @@
 
 #include "pgphase/ddl_column.h"
 #include "pgphase/ddl_index.h"
+#include "pgphase/sql.h"
 #include "plan/check.h"
 #include "plan/ops/alter_column.h"
 #include "plan/steps.h"
+#include "plan/verify.h"
 
 namespace pgphase {
 namespace {
@@ -72,6 +76,7 @@ class ShadowPlanner {
   void Expand();
   void ExpandDefault();
   void Sync();
+  void Verify();
   void Validate();
   void CarryIndex(const CarriedIndex& ci);
   void Swap();
@@ -256,6 +261,23 @@ void ShadowPlanner::Sync() {
           {std::move(fill_up), /*backfill=*/true, /*trigger=*/true, std::move(fill_down), col_});
 }
 
+// The shadow is pgphase's alone until swap, so up(row) is the truth for it, when `up` gives the
+// same value each time it is evaluated.
+void ShadowPlanner::Verify() {
+  std::vector<std::pair<std::string, std::string>> sources;
+  for (const std::string& name : SourcesIn(before_cols_, up_analysis_))
+    sources.emplace_back(name, c_.before->FindColumn(name)->type);
+  const std::string why = WhyNotDeterministic(up_analysis_, sources, c_.new_type, b_.options());
+  if (!why.empty()) {
+    b_.Note(fmt::format(
+        "alter_column {}.{}: {} is not verified at validate: `up` is not deterministic ({})",
+        t_.name, col_, shadow_, why));
+    return;
+  }
+  b_.Verify(t_, {shadow_, EmbedExpression(up_.text), c_.new_type,
+                 !HasEqualityOperator(CanonicalType(c_.new_type))});
+}
+
 void ShadowPlanner::Validate() {
   const std::string base = "validate." + base_;
   if (c_.new_not_null)
@@ -341,6 +363,7 @@ Status ShadowPlanner::Plan() {
   PGPHASE_RETURN_IF_ERROR(ResolveCheck());
   Expand();
   Sync();
+  Verify();
   Validate();
   Swap();
   Contract();

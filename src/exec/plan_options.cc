@@ -1,0 +1,42 @@
+#include "exec/plan_options.h"
+
+#include "exec/db.h"
+#include "exec/state.h"
+#include "pgphase/ddl.h"
+
+namespace pgphase::exec {
+namespace {
+
+// pg_proc.provolatile, as FunctionVolatilityQuery returns it. Anything else (a later
+// PostgreSQL's new kind) counts as volatile: the copy is then not verified, which is safe.
+Volatility FromProvolatile(const std::string& v) {
+  if (v == "i") return Volatility::kImmutable;
+  if (v == "s") return Volatility::kStable;
+  return Volatility::kVolatile;
+}
+
+}  // namespace
+
+Result<PlanOptions> ReadPlanOptions(pqxx::connection& conn, const ChangeSpec& spec) {
+  PlanOptions options;
+  const std::vector<FunctionName> functions = CalledFunctions(spec);
+  if (functions.empty()) return options;
+  std::vector<std::string> schemas, names;
+  for (const FunctionName& f : functions) {
+    schemas.push_back(f.schema);
+    names.push_back(f.name);
+  }
+  try {
+    pqxx::read_transaction tx(conn);
+    auto r = tx.exec_params(ddl::FunctionVolatilityQuery(), TextArrayLiteral(schemas),
+                            TextArrayLiteral(names));
+    for (const auto& row : r)
+      options.function_volatility[{row[0].c_str(), row[1].c_str()}] =
+          FromProvolatile(row[2].c_str());
+    return options;
+  } catch (const std::exception& e) {
+    return FromException(e, "reading the volatility of the functions " + spec.file + " calls");
+  }
+}
+
+}  // namespace pgphase::exec

@@ -1,0 +1,49 @@
+#include "plan/verify.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "pgphase/sql.h"
+
+namespace pgphase {
+
+std::vector<FunctionName> CalledFunctions(const ChangeSpec& spec) {
+  std::vector<FunctionName> out;
+  for (const OperationEntry& e : spec.operations) {
+    const auto* alter = std::get_if<AlterColumnOp>(&e.op);
+    if (alter == nullptr || !alter->up) continue;
+    Result<ExprAnalysis> a = AnalyzeExpression(alter->up->text);
+    if (!a.ok()) continue;
+    for (const FunctionName& f : a->function_calls)
+      if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  }
+  return out;
+}
+
+std::string WhyNotDeterministic(const ExprAnalysis& a,
+                                const std::vector<std::pair<std::string, std::string>>& sources,
+                                const std::string& type, const PlanOptions& options) {
+  if (a.reads_other_rows) return "it has a sub-select that reads other rows";
+  if (a.reads_session_value)
+    return "it reads a session value (CURRENT_TIMESTAMP, CURRENT_USER or the like)";
+  for (const FunctionName& f : a.function_calls) {
+    const auto it = options.function_volatility.find(f);
+    if (it == options.function_volatility.end())
+      return fmt::format("the volatility of {}() is not known", f.Display());
+    if (it->second != Volatility::kImmutable)
+      return fmt::format("{}() is {}", f.Display(), VolatilityName(it->second));
+  }
+  const std::string settings = "whose conversions depend on session settings";
+  for (const std::string& cast : a.cast_types)
+    if (DependsOnSessionSettings(CanonicalType(cast)))
+      return fmt::format("it casts to {}, {}", cast, settings);
+  for (const auto& [column, column_type] : sources)
+    if (DependsOnSessionSettings(CanonicalType(column_type)))
+      return fmt::format("it reads {} ({}), {}", column, column_type, settings);
+  if (DependsOnSessionSettings(CanonicalType(type)))
+    return fmt::format("its value is stored as {}, {}", type, settings);
+  return "";
+}
+
+}  // namespace pgphase
