@@ -22,6 +22,10 @@ struct ColumnInfo {
   std::optional<std::string> default_expr;  // pg_get_expr(adbin), if any
   bool generated = false;                   // GENERATED ALWAYS AS (...) STORED
   bool identity = false;
+  // What else depends on the column (pg_describe_object, sorted): views, rules, policies,
+  // statistics, other tables' foreign keys, a sequence it owns. Not its default, nor the
+  // table's own indexes, constraints and triggers (IndexInfo, ConstraintInfo).
+  std::vector<std::string> dependents;
 };
 
 struct IndexInfo {
@@ -42,7 +46,8 @@ struct ConstraintInfo {
   std::string name;
   char type = '?';  // pg_constraint.contype: c, f, p, u, x
   bool validated = true;
-  std::string definition;  // pg_get_constraintdef
+  std::string definition;            // pg_get_constraintdef
+  std::vector<std::string> columns;  // the constrained columns by name (conkey), in order
   // A foreign key's referenced table (pg_constraint.confrelid); empty for other types.
   std::string ref_schema, ref_table;
 };

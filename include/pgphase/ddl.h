@@ -127,8 +127,17 @@ struct Fill {
   //   kOwned     only pgphase writes it (a shadow column before swap, the old column after):
   //              always computed on INSERT, recomputed on UPDATE whenever a source changed,
   //              whatever the statement wrote into it.
-  enum class Mode { kApp, kInsertOnly, kOwned };
+  //   kPairNew,  the two columns of a pair, both the application's (a renamed column, whose
+  //   kPairOld   old and new names both live from sync until contract): the kPairNew fill
+  //              computes the new column from the old app's side, the kPairOld fill (its
+  //              `partner`) the old column from the new app's side. The side a statement
+  //              wrote wins: an INSERT that gives the new column fills the old one, else the
+  //              new one is filled; an UPDATE that changes the new column (not in a pgphase
+  //              backfill, kFillingSetting) refills the old one, else an UPDATE of the old
+  //              side's sources refills the new one. Each function must hold both.
+  enum class Mode { kApp, kInsertOnly, kOwned, kPairNew, kPairOld };
   Mode mode = Mode::kApp;
+  std::string partner;  // kPairNew, kPairOld: the pair's other column
   // The names `expr` uses for `sources`, when they differ from the columns' names (a source
   // renamed at swap keeps its old name inside expressions written before the rename).
   // Empty, or one per source.
@@ -137,6 +146,10 @@ struct Fill {
   // column as the statement wrote it, and records the row (FillErrors), so the write succeeds.
   bool guard = false;
 };
+
+// Set to 'on' (SET LOCAL) by the transactions of pgphase's backfill and verification: their
+// writes of a pair's new column are not the new application's (Fill::Mode::kPairOld).
+inline constexpr const char* kFillingSetting = "pgphase.filling";
 
 // pgphase's function that records a value a guarded fill could not compute:
 // (migration, table, column, row key text[], sqlstate, message). Created with the state
@@ -159,7 +172,7 @@ Statement CreateFillFunction(const Rel& fn, const Rel& table, const std::vector<
                              const FillErrors& errors = {});
 Statement DropFunction(const Rel& fn);  // IF EXISTS, no arguments
 // BEFORE INSERT trigger firing only when a filled column is NULL (always, when any fill
-// is kOwned).
+// is kOwned or one of a pair).
 Statement CreateFillInsertTrigger(const std::string& name, const Rel& table, const Rel& fn,
                                   const std::vector<Fill>& fills);
 // BEFORE UPDATE [OF sources] trigger whose WHEN mirrors the function's UPDATE conditions,

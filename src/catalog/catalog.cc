@@ -47,7 +47,27 @@ SELECT a.attrelid::int8                         AS table_oid,
             THEN pg_get_expr(d.adbin, d.adrelid)
        END                                      AS default_expr,
        a.attgenerated <> ''                     AS generated,
-       a.attidentity <> ''                      AS identity
+       a.attidentity <> ''                      AS identity,
+       ARRAY(SELECT DISTINCT
+                    CASE WHEN d.classid = 'pg_rewrite'::regclass  -- a view's rule: the view
+                         THEN (SELECT pg_describe_object('pg_class'::regclass, r.ev_class, 0)
+                                 FROM pg_rewrite r WHERE r.oid = d.objid)
+                         ELSE pg_describe_object(d.classid, d.objid, d.objsubid)
+                    END
+               FROM pg_depend d
+              WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid
+                AND d.refobjsubid = a.attnum AND d.deptype <> 'i'
+                AND d.classid <> 'pg_attrdef'::regclass
+                AND NOT (d.classid = 'pg_class'::regclass
+                         AND d.objid IN (SELECT x.indexrelid FROM pg_index x
+                                          WHERE x.indrelid = a.attrelid))
+                AND NOT (d.classid = 'pg_constraint'::regclass
+                         AND d.objid IN (SELECT x.oid FROM pg_constraint x
+                                          WHERE x.conrelid = a.attrelid))
+                AND NOT (d.classid = 'pg_trigger'::regclass
+                         AND d.objid IN (SELECT x.oid FROM pg_trigger x
+                                          WHERE x.tgrelid = a.attrelid))
+              ORDER BY 1)                       AS dependents
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -99,6 +119,9 @@ SELECT con.conrelid::int8                AS table_oid,
        con.contype                       AS constraint_type,
        con.convalidated                  AS validated,
        pg_get_constraintdef(con.oid)     AS definition,
+       ARRAY(SELECT ca.attname FROM unnest(con.conkey) WITH ORDINALITY AS k (attnum, i)
+               JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.attnum
+              ORDER BY k.i)              AS columns,
        rn.nspname                        AS ref_schema,
        rc.relname                        AS ref_table
   FROM pg_constraint con
@@ -174,6 +197,18 @@ std::optional<std::string> OptionalText(const pqxx::field& f) {
   return f.as<std::string>();
 }
 
+// A text[] (or name[]) value, element by element.
+std::vector<std::string> TextArray(const pqxx::field& f) {
+  std::vector<std::string> out;
+  if (f.is_null()) return out;
+  pqxx::array_parser parser = f.as_array();
+  for (auto item = parser.get_next(); item.first != pqxx::array_parser::done;
+       item = parser.get_next()) {
+    if (item.first == pqxx::array_parser::string_value) out.push_back(item.second);
+  }
+  return out;
+}
+
 void ReadTables(Transaction& tx, const std::string& schemas, TablesByOid& tables) {
   for (const auto& row : tx.exec_params(kTablesSql, schemas)) {
     TableInfo t;
@@ -199,6 +234,7 @@ void ReadColumns(Transaction& tx, const std::string& schemas, TablesByOid& table
     c.default_expr = OptionalText(row["default_expr"]);
     c.generated = row["generated"].as<bool>();
     c.identity = row["identity"].as<bool>();
+    c.dependents = TextArray(row["dependents"]);
     t->columns.push_back(std::move(c));
   }
 }
@@ -238,6 +274,7 @@ void ReadConstraints(Transaction& tx, const std::string& schemas, TablesByOid& t
     c.type = row["constraint_type"].c_str()[0];
     c.validated = row["validated"].as<bool>();
     c.definition = row["definition"].as<std::string>();
+    c.columns = TextArray(row["columns"]);
     c.ref_schema = OptionalText(row["ref_schema"]).value_or("");
     c.ref_table = OptionalText(row["ref_table"]).value_or("");
     t->constraints.push_back(std::move(c));

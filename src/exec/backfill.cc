@@ -10,6 +10,7 @@
 #include "exec/backfill_io.h"
 #include "exec/backfill_loop.h"
 #include "exec/db.h"
+#include "pgphase/ddl.h"
 #include "pgphase/sql.h"
 
 namespace pgphase::exec {
@@ -123,10 +124,17 @@ class DbBackfillIo final : public BackfillIo {
   ReplicaLagMonitor replicas_;
 };
 
+// A batch's transaction: its timeouts, and the mark that its writes are pgphase's
+// (ddl::kFillingSetting), which a column pair's trigger does not copy back.
+void BeginBatch(pqxx::transaction_base& tx, const Resolved& s) {
+  ApplyTimeouts(tx, s, kBackfillBatchTimeout, true);
+  tx.exec(fmt::format("SET LOCAL {} = on", ddl::kFillingSetting));
+}
+
 BatchResult DbBackfillIo::RunBatch(long long size, const Resolved& s) {
   try {
     pqxx::work tx(ctx_.conn);
-    ApplyTimeouts(tx, s, kBackfillBatchTimeout, true);
+    BeginBatch(tx, s);
     const BatchOutcome r = walk_->Run(tx, size);
     if (r.finished) {
       tx.abort();  // nothing ran that needs keeping
@@ -157,7 +165,7 @@ BatchResult DbBackfillIo::RunBatch(long long size, const Resolved& s) {
 // holds the phase that needs them.
 BatchResult DbBackfillIo::RunRows(long long size, const Resolved& s) {
   pqxx::work tx(ctx_.conn);
-  ApplyTimeouts(tx, s, kBackfillBatchTimeout, true);
+  BeginBatch(tx, s);
   long long failed = 0;
   const std::string table = job_.schema + "." + job_.table;
   const BatchOutcome r = walk_->RunRows(

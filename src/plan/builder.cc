@@ -151,6 +151,7 @@ std::vector<ddl::Fill> PlanBuilder::FillsAfterSwap(const TableWork& w) const {
     g.column = renamed(g.column);
     if (g.sources == g.source_vars) g.source_vars.clear();
     out.push_back(std::move(g));
+    if (s->paired) out.push_back(*s->paired);  // a pair is renamed by nothing
   }
   for (const ColumnSync& s : w.syncs)
     if (s.after_swap) out.push_back(*s.after_swap);
@@ -163,7 +164,10 @@ std::vector<ddl::Fill> PlanBuilder::FillsAfterSwap(const TableWork& w) const {
 // it), every volatile-default one, and each fill then fills NULLs on any UPDATE.
 std::vector<ddl::Fill> PlanBuilder::SyncFills(const TableWork& w) const {
   std::vector<ddl::Fill> fills;
-  for (const ColumnSync* s : TriggerSyncs(w.syncs, true)) fills.push_back(s->fill);
+  for (const ColumnSync* s : TriggerSyncs(w.syncs, true)) {
+    fills.push_back(s->fill);
+    if (s->paired) fills.push_back(*s->paired);
+  }
   const bool by_ctid = BackfillsByCtid(w);
   for (const ColumnSync* s : TriggerSyncs(w.syncs, false))
     if (by_ctid || s->fill.not_null) fills.push_back(s->fill);

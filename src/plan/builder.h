@@ -28,6 +28,9 @@ struct ColumnSync {
   std::optional<ddl::Fill> after_swap;
   // The column as the migration names it, for messages ("" when it is fill.column).
   std::string name;
+  // Set: `fill` is the new column of a pair (Fill::Mode::kPairNew) and this its old column
+  // (kPairOld), both filled by the trigger from sync until contract. Never backfilled.
+  std::optional<ddl::Fill> paired;
 };
 
 // What one operation contributes to its table's swap transaction (and its reverse).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "pgphase/sql.h"
 #include "sql/clauses.h"
@@ -22,7 +23,20 @@ std::string SourcesChanged(const Fill& f) {
   return out;
 }
 
-// The condition under which an UPDATE must (re)compute f.column, or "" when never.
+bool IsPair(const Fill& f) {
+  return f.mode == Fill::Mode::kPairNew || f.mode == Fill::Mode::kPairOld;
+}
+
+// The kPairOld fill that `f` (kPairNew) is the other half of.
+const Fill& PartnerOf(const Fill& f, const std::vector<Fill>& fills) {
+  for (const auto& g : fills)
+    if (g.mode == Fill::Mode::kPairOld && g.column == f.partner) return g;
+  throw std::logic_error("fill of " + f.column + " has no partner " + f.partner);
+}
+
+// The condition under which an UPDATE must (re)compute f.column, or "" when never. A pair's
+// fills take the kApp condition: each side is recomputed when the statement left it alone
+// and changed what it is computed from.
 std::string UpdateCondition(const Fill& f) {
   if (f.mode == Fill::Mode::kInsertOnly) return "";
   std::string recompute;
@@ -277,10 +291,28 @@ std::string Assign(const Fill& f, const std::string& indent, const FillErrors& e
       key.empty() ? "'{}'::text[]" : "ARRAY[" + key + "]");
 }
 
-// The INSERT branch: every fill, each kApp one only when the row arrives without it.
+// A pair's assignment, and the variable bound to its column (Bindings) brought up to date:
+// the pairs come first, and the other fills read the row as the pair leaves it.
+std::string PairAssign(const Fill& f, const std::vector<Fill>& fills, const FillErrors& errors) {
+  std::string out = Assign(f, "      ", errors);
+  for (const auto& [var, column] : Bindings(fills))
+    if (column == f.column) out += fmt::format("      {} := NEW.{};\n", Q(var), Q(column));
+  return out;
+}
+
+// The INSERT branch: a pair fills its old column when the row arrives with the new one,
+// else its new column; then every other fill, each kApp one only when the row arrives
+// without it.
 std::string InsertPart(const std::vector<Fill>& fills, const FillErrors& errors) {
   std::string out;
   for (const auto& f : fills) {
+    if (f.mode != Fill::Mode::kPairNew) continue;
+    out +=
+        fmt::format("    IF NEW.{} IS NULL THEN\n{}    ELSE\n{}    END IF;\n", Q(f.column),
+                    PairAssign(f, fills, errors), PairAssign(PartnerOf(f, fills), fills, errors));
+  }
+  for (const auto& f : fills) {
+    if (IsPair(f)) continue;
     if (f.mode == Fill::Mode::kOwned || fills.size() == 1) {
       out += Assign(f, "    ", errors);
     } else {
@@ -291,6 +323,20 @@ std::string InsertPart(const std::vector<Fill>& fills, const FillErrors& errors)
   return out;
 }
 
+// A pair's UPDATE: the new app's write of the new column first (a pgphase backfill's is not
+// one), and only one of the two sides, so the other is as the statement left it.
+std::string PairUpdate(const Fill& new_side, const std::vector<Fill>& fills,
+                       const FillErrors& errors) {
+  const Fill& old_side = PartnerOf(new_side, fills);
+  const std::string written =
+      fmt::format("({}) AND pg_catalog.current_setting({}, true) IS DISTINCT FROM 'on'",
+                  UpdateCondition(old_side), QuoteLiteral(kFillingSetting));
+  std::string out = fmt::format("    IF {} THEN\n{}", written, PairAssign(old_side, fills, errors));
+  if (std::string cond = UpdateCondition(new_side); !cond.empty())
+    out += fmt::format("    ELSIF {} THEN\n{}", cond, PairAssign(new_side, fills, errors));
+  return out + "    END IF;\n";
+}
+
 // The UPDATE branch: each fill under its condition (UpdateCondition), untested when it is the
 // only one: the trigger's WHEN has just tested it.
 std::string UpdatePart(const std::vector<Fill>& fills, const FillErrors& errors) {
@@ -298,7 +344,11 @@ std::string UpdatePart(const std::vector<Fill>& fills, const FillErrors& errors)
   for (const auto& f : fills)
     if (std::string cond = UpdateCondition(f); !cond.empty()) on_update.emplace_back(&f, cond);
   std::string out;
+  for (const auto& f : fills) {
+    if (f.mode == Fill::Mode::kPairNew) out += PairUpdate(f, fills, errors);
+  }
   for (const auto& [f, cond] : on_update) {
+    if (IsPair(*f)) continue;
     if (on_update.size() == 1) {
       out += Assign(*f, "    ", errors);
     } else {
@@ -342,7 +392,7 @@ Statement CreateFillInsertTrigger(const std::string& name, const Rel& table, con
                                   const std::vector<Fill>& fills) {
   std::string when;
   for (size_t i = 0; i < fills.size(); ++i) {
-    if (fills[i].mode == Fill::Mode::kOwned) {
+    if (fills[i].mode == Fill::Mode::kOwned || IsPair(fills[i])) {
       when.clear();
       break;
     }

@@ -10,14 +10,13 @@
 
 -- phase swap
 
--- step swap.users: in one transaction: rename name -> full_name; the column changes
+-- step swap.users: in one transaction: the column changes
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-ALTER TABLE "public"."users" RENAME COLUMN "name" TO "full_name";
-ALTER TABLE "public"."users" ALTER COLUMN "full_name" DROP NOT NULL;
-ALTER TABLE "public"."users" ALTER COLUMN "full_name" SET DEFAULT ('anonymous');
+ALTER TABLE "public"."users" ALTER COLUMN "name" DROP NOT NULL;
+ALTER TABLE "public"."users" ALTER COLUMN "name" SET DEFAULT ('anonymous');
 
 -- phase contract (irreversible: runs only with --through contract)
 
--- step contract.users.full_name.comment: set the column comment
+-- step contract.users.name.comment: set the column comment
 -- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
-COMMENT ON COLUMN "public"."users"."full_name" IS 'what the user calls themselves';
+COMMENT ON COLUMN "public"."users"."name" IS 'what the user calls themselves';

@@ -1,4 +1,5 @@
 -- pgphase plan for migration column_alter_type_unique_check
+-- note: alter_column users.email: the type changes under the same name, so the two application versions cannot each have their own: email is text until swap and varchar(100) from swap on, and the old application must be stopped at swap; to keep both working through a rolling deploy, rename the column in the same alter_column (name:), and both names live from sync until contract
 -- precheck: before expand, pgphase evaluates (left(email, 100)) for email over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert
 
 -- phase expand

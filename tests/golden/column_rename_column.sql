@@ -7,6 +7,40 @@
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD COLUMN "shout" text;
 
+-- step expand.users.email.dependents: refuse if an index, constraint, view or other object depends on the column
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+DO $pgphase$
+DECLARE
+  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped);
+  deps text;
+BEGIN
+  SELECT string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ' ORDER BY 1) INTO deps
+    FROM pg_catalog.pg_depend d
+   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."users"'::regclass AND d.refobjsubid = col
+     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."users"'::regclass AND adnum = col))
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname IN (NULL)));
+  IF deps IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'email', '"public"."users"'::regclass, deps);
+  END IF;
+END
+$pgphase$;
+
+-- step expand.users.email.shadow: add column mail (text), kept in step with email until contract
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" ADD COLUMN "mail" text;
+
+-- step expand.users.email.comment: carry the comment over
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+DO $pgphase$
+DECLARE
+  c text := pg_catalog.col_description('"public"."users"'::regclass, (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped));
+BEGIN
+  IF c IS NOT NULL THEN
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', '"public"."users"'::regclass, 'mail', c);
+  END IF;
+END
+$pgphase$;
+
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
@@ -15,11 +49,30 @@ CREATE OR REPLACE FUNCTION "pgphase"."sync_column_rename_column_users"() RETURNS
 #variable_conflict use_variable
 DECLARE
   "email" "public"."users"."email"%TYPE := NEW."email";
+  "mail" "public"."users"."mail"%TYPE := NEW."mail";
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    NEW."shout" := (upper(email));
+    IF NEW."mail" IS NULL THEN
+      NEW."mail" := ("email");
+      "mail" := NEW."mail";
+    ELSE
+      NEW."email" := ("mail");
+      "email" := NEW."email";
+    END IF;
+    IF NEW."shout" IS NULL THEN
+      NEW."shout" := (upper(email));
+    END IF;
   ELSE
-    NEW."shout" := (upper(email));
+    IF ((NEW."email" IS NOT DISTINCT FROM OLD."email" AND (NEW."mail" IS DISTINCT FROM OLD."mail"))) AND pg_catalog.current_setting('pgphase.filling', true) IS DISTINCT FROM 'on' THEN
+      NEW."email" := ("mail");
+      "email" := NEW."email";
+    ELSIF (NEW."mail" IS NOT DISTINCT FROM OLD."mail" AND (NEW."email" IS DISTINCT FROM OLD."email")) THEN
+      NEW."mail" := ("email");
+      "mail" := NEW."mail";
+    END IF;
+    IF (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."email" IS DISTINCT FROM OLD."email")) THEN
+      NEW."shout" := (upper(email));
+    END IF;
   END IF;
   RETURN NEW;
 END
@@ -27,42 +80,25 @@ $pgphase$;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
 -- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
-CREATE TRIGGER "pgphase_ins_column_rename_column" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."shout" IS NULL) EXECUTE FUNCTION "pgphase"."sync_column_rename_column_users"();
+CREATE TRIGGER "pgphase_ins_column_rename_column" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_column_rename_column_users"();
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
 -- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
-CREATE TRIGGER "pgphase_upd_column_rename_column" BEFORE UPDATE OF "email" ON "public"."users" FOR EACH ROW WHEN (((NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."email" IS DISTINCT FROM OLD."email")))) EXECUTE FUNCTION "pgphase"."sync_column_rename_column_users"();
+CREATE TRIGGER "pgphase_upd_column_rename_column" BEFORE UPDATE OF "email", "mail" ON "public"."users" FOR EACH ROW WHEN (((NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."email" IS DISTINCT FROM OLD."email"))) OR ((NEW."mail" IS NOT DISTINCT FROM OLD."mail" AND (NEW."email" IS DISTINCT FROM OLD."email"))) OR ((NEW."email" IS NOT DISTINCT FROM OLD."email" AND (NEW."mail" IS DISTINCT FROM OLD."mail")))) EXECUTE FUNCTION "pgphase"."sync_column_rename_column_users"();
 
 -- phase backfill
 
--- step backfill.users: fill shout for existing rows of users in keyset batches
+-- step backfill.users: fill shout, mail for existing rows of users in keyset batches
 -- repeated per batch: $1.. = last key done (id), then batch size
-WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "shout" = COALESCE("shout", (upper(email))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("shout" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
+WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "shout" = COALESCE("shout", (upper(email))), "mail" = COALESCE("mail", ("email")) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("shout" IS NULL OR "mail" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
 
--- phase validate (nothing to do)
+-- phase validate
 
--- phase swap
+-- step validate.users.verify: verify mail = up(row) on every row of users in keyset batches, repairing the rows that differ
+-- repeated per batch: $1.. = last key done (id), then batch size
+WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "mail" = ("email") WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("mail" IS DISTINCT FROM CAST(("email") AS text)) RETURNING "id" AS k1, NOT ("mail" IS DISTINCT FROM CAST(("email") AS text)) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done ORDER BY k1 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done WHERE NOT ok ORDER BY k1 LIMIT 10) s);
 
--- step swap.users: in one transaction: rename email -> mail; point the sync trigger at the new names
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-DROP TRIGGER IF EXISTS "pgphase_ins_column_rename_column" ON "public"."users";
-DROP TRIGGER IF EXISTS "pgphase_upd_column_rename_column" ON "public"."users";
-ALTER TABLE "public"."users" RENAME COLUMN "email" TO "mail";
-CREATE OR REPLACE FUNCTION "pgphase"."sync_column_rename_column_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
-#variable_conflict use_variable
-DECLARE
-  "email" "public"."users"."mail"%TYPE := NEW."mail";
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    NEW."shout" := (upper(email));
-  ELSE
-    NEW."shout" := (upper(email));
-  END IF;
-  RETURN NEW;
-END
-$pgphase$;
-CREATE TRIGGER "pgphase_ins_column_rename_column" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."shout" IS NULL) EXECUTE FUNCTION "pgphase"."sync_column_rename_column_users"();
-CREATE TRIGGER "pgphase_upd_column_rename_column" BEFORE UPDATE OF "mail" ON "public"."users" FOR EACH ROW WHEN (((NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."mail" IS DISTINCT FROM OLD."mail")))) EXECUTE FUNCTION "pgphase"."sync_column_rename_column_users"();
+-- phase swap (nothing to do)
 
 -- phase contract (irreversible: runs only with --through contract)
 
@@ -77,3 +113,7 @@ DROP TRIGGER IF EXISTS "pgphase_upd_column_rename_column" ON "public"."users";
 -- step contract.users.function: drop the dual-write function
 -- lock: none (scan_timeout applies; no statement_timeout)
 DROP FUNCTION IF EXISTS "pgphase"."sync_column_rename_column_users"();
+
+-- step contract.users.email.old_column: drop the old column email
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "email";

@@ -9,6 +9,7 @@
 namespace pgphase {
 namespace {
 
+using testing::Notes;
 using testing::PlanYaml;
 
 std::string AllSql(const Plan& p, Phase phase) {
@@ -81,13 +82,62 @@ TEST(ColumnOpsPlanTest, RenamedColumnsAreNotExpectedUnchanged) {
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   for (const auto& e : plan->expected_columns) EXPECT_NE(e.column, "email") << e.Describe();
   EXPECT_EQ(plan->expected_columns.size(), 2u);
-  const std::string swap = AllSql(*plan, Phase::kSwap);
-  EXPECT_NE(swap.find("RENAME COLUMN \"email\" TO \"mail\""), std::string::npos) << swap;
-  EXPECT_NE(swap.find("REVERSE ALTER TABLE \"public\".\"users\" RENAME COLUMN \"mail\" TO "
-                      "\"email\""),
+}
+
+// Both names live from sync until contract: the new one is a column of its own, kept in step
+// with the old one both ways by the trigger; nothing is renamed.
+TEST(ColumnOpsPlanTest, RenameGoesThroughAColumnPair) {
+  auto plan = PlanYaml("operations:\n  - rename_column: {table: users, from: email, to: mail}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_NE(AllSql(*plan, Phase::kExpand).find("ADD COLUMN \"mail\" text"), std::string::npos);
+  const std::string sync = AllSql(*plan, Phase::kSync);
+  EXPECT_NE(sync.find("NEW.\"email\" := (\"mail\");"), std::string::npos) << sync;
+  EXPECT_NE(sync.find("NEW.\"mail\" := (\"email\");"), std::string::npos) << sync;
+  EXPECT_NE(sync.find("current_setting('pgphase.filling', true)"), std::string::npos) << sync;
+  EXPECT_TRUE(plan->phase(Phase::kSwap).steps.empty()) << AllSql(*plan, Phase::kSwap);
+  EXPECT_NE(AllSql(*plan, Phase::kContract).find("DROP COLUMN IF EXISTS \"email\""),
+            std::string::npos);
+  for (Phase p : kAllPhases) EXPECT_EQ(AllSql(*plan, p).find("RENAME COLUMN"), std::string::npos);
+  EXPECT_EQ(Notes(*plan).find("renamed at swap"), std::string::npos) << Notes(*plan);
+}
+
+// What a new column cannot take over, or what would go with the old one at contract, keeps
+// the rename at swap, and plan says why.
+TEST(ColumnOpsPlanTest, RenameThatCannotBeAPairHappensAtSwapWithANote) {
+  CatalogSnapshot catalog = testing::FakeCatalog();
+  catalog.tables[0].columns[2].dependents = {"view public.user_mails"};
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{table: users, from: id, to: uid}", "(it is part of the primary key)"},
+      {"{table: users, from: email, to: mail}", "(view public.user_mails depends on it)"},
+  };
+  for (const auto& [op, why] : cases) {
+    auto plan = PlanYaml("operations:\n  - rename_column: " + op + "\n", catalog);
+    ASSERT_TRUE(plan.ok()) << plan.status().message();
+    const std::string swap = AllSql(*plan, Phase::kSwap);
+    EXPECT_NE(swap.find("RENAME COLUMN"), std::string::npos) << op << swap;
+    EXPECT_NE(swap.find("REVERSE ALTER TABLE \"public\".\"users\" RENAME COLUMN"),
+              std::string::npos)
+        << swap;
+    EXPECT_TRUE(plan->phase(Phase::kExpand).steps.empty()) << op;
+    const std::string notes = Notes(*plan);
+    EXPECT_NE(notes.find("renamed at swap, not through a column pair " + why), std::string::npos)
+        << notes;
+    EXPECT_NE(notes.find("stop the old one at swap"), std::string::npos) << notes;
+  }
+}
+
+TEST(ColumnOpsPlanTest, SameNameTypeChangeAdvisesARename) {
+  auto plan = PlanYaml("operations:\n  - alter_column: {table: users, column: email, type: int}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_NE(Notes(*plan).find("alter_column users.email: the type changes under the same name"),
             std::string::npos)
-      << swap;
-  EXPECT_TRUE(plan->phase(Phase::kExpand).steps.empty()) << "until swap only the old name exists";
+      << Notes(*plan);
+  EXPECT_NE(Notes(*plan).find("rename the column in the same alter_column (name:)"),
+            std::string::npos);
+  plan = PlanYaml(
+      "operations:\n  - alter_column: {table: users, column: email, name: mail, type: int}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(Notes(*plan).find("the type changes under the same name"), std::string::npos);
 }
 
 TEST(ColumnOpsPlanTest, DirectChangesMakeNoShadowColumn) {

@@ -161,7 +161,8 @@ void Sync(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {
                  c.not_null};
   fill.guard = MayRaise(source.text, ColumnTypesOf(t), op.column.type);
   // Without `up`, the (volatile) default already fills rows the old app inserts.
-  b.Sync(t, {std::move(fill), /*backfill=*/true, /*trigger=*/op.up.has_value(), std::nullopt, ""});
+  b.Sync(t, {std::move(fill), /*backfill=*/true, /*trigger=*/op.up.has_value(), std::nullopt, "",
+             std::nullopt});
   if (op.up) {
     b.Note(fmt::format(
         "add_column {}.{}: not verified at validate: the new application may write the column "

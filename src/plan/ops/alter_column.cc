@@ -18,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "pgphase/ddl_column.h"
 #include "plan/check.h"
 #include "plan/ops.h"
@@ -85,7 +87,7 @@ Status CheckType(const AlterColumnOp& op, const SourceLocation& where, AlterColu
 }
 
 Result<AlterColumnChange> Check(const AlterColumnOp& op, const SourceLocation& where,
-                                PlanBuilder& b) {
+                                PlanBuilder& b, std::string_view kind) {
   AlterColumnChange c;
   c.table = b.MutableTable(op.table);
   if (c.table == nullptr) return MissingTable(where, kKind, "", b.schema(), op.table);
@@ -95,9 +97,10 @@ Result<AlterColumnChange> Check(const AlterColumnOp& op, const SourceLocation& w
   c.new_name = op.name.value_or(op.column);
   if (c.new_name != op.column &&
       (c.table->FindColumn(c.new_name) != nullptr || !b.ClaimNewColumn(*c.table, c.new_name))) {
-    return Invalid(where, kKind,
-                   fmt::format("name: column {} already exists in table {}", QuoteIdent(c.new_name),
-                               QuoteIdent(op.table)));
+    return Invalid(
+        where, kind,
+        fmt::format("{}column {} already exists in table {}", kind == kKind ? "name: " : "",
+                    QuoteIdent(c.new_name), QuoteIdent(op.table)));
   }
   PGPHASE_RETURN_IF_ERROR(CheckType(op, where, c));
   PGPHASE_RETURN_IF_ERROR(CheckExpressions(op));
@@ -187,6 +190,55 @@ Status PlanDirect(const AlterColumnOp& op, const AlterColumnChange& c, PlanBuild
   return Status::Ok();
 }
 
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// Why the column cannot be renamed through a column pair, or "" when it can: the pair is a
+// shadow column under the new name, so whatever the shadow path cannot carry over to a new
+// column, or would lose with the old one at contract, rules it out.
+std::string WhyNoColumnPair(const AlterColumnChange& c, const std::string& column) {
+  const TableInfo* before = c.before;
+  if (before == nullptr || before->FindColumn(column) == nullptr)
+    return "it is created or renamed earlier in this migration";
+  const ColumnInfo& col = *before->FindColumn(column);
+  if (col.generated || col.identity) return "it is generated or an identity column";
+  if (Contains(before->primary_key, column)) return "it is part of the primary key";
+  for (const auto& i : before->indexes) {
+    if (!Contains(i.columns, column) || (!i.primary && !i.partial && i.valid && i.plain)) continue;
+    return fmt::format("index {} ({}) cannot be rebuilt on a new column", i.name, i.definition);
+  }
+  for (const auto& k : c.table->constraints) {
+    const IndexInfo* index = before->FindIndex(k.name);
+    const bool carried = k.type == 'u' && index != nullptr && index->plain && !index->partial;
+    if (Contains(k.columns, column) && !carried)
+      return fmt::format("constraint {} ({}) is on it", k.name, k.definition);
+  }
+  if (!col.dependents.empty())
+    return fmt::format("{} depend{} on it", fmt::join(col.dependents, ", "),
+                       col.dependents.size() == 1 ? "s" : "");
+  if (before->partitioned && before->primary_key.empty())
+    return "the partitioned table has no primary key to backfill the new column by";
+  return "";
+}
+
+// A rename goes through a column pair when it can (both names live from sync until
+// contract); otherwise at swap, as the direct path or the shadow path rename, with a note.
+void ChooseRename(const AlterColumnOp& op, AlterColumnChange& c, PlanBuilder& b,
+                  std::string_view kind) {
+  if (c.new_name == op.column) return;
+  c.before = b.original_catalog().FindTable(c.table->schema, c.table->name);
+  const std::string why = WhyNoColumnPair(c, op.column);
+  if (why.empty()) {
+    c.pair = c.shadow = true;
+    return;
+  }
+  b.Note(fmt::format(
+      "{} {}.{} -> {}: renamed at swap, not through a column pair ({}): the old application "
+      "works until swap and the new one from swap on, so stop the old one at swap",
+      kind, c.table->name, op.column, c.new_name, why));
+}
+
 // Later operations see the new shape.
 void Record(const AlterColumnOp& op, const AlterColumnChange& c) {
   for (auto& col : c.table->columns) {
@@ -204,9 +256,15 @@ void Record(const AlterColumnOp& op, const AlterColumnChange& c) {
 }  // namespace
 
 Status PlanOperation(const AlterColumnOp& op, const SourceLocation& where, PlanBuilder& b) {
-  Result<AlterColumnChange> checked = Check(op, where, b);
+  return PlanAlterColumn(op, where, b, kKind);
+}
+
+Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, PlanBuilder& b,
+                       std::string_view kind) {
+  Result<AlterColumnChange> checked = Check(op, where, b, kind);
   if (!checked.ok()) return checked.status();
   AlterColumnChange& c = *checked;
+  ChooseRename(op, c, b, kind);
   if (!c.shadow) {
     // Nothing is copied, so `up` has no use here; `down` only refills NULLs on reverse.
     PGPHASE_RETURN_IF_ERROR(PlanDirect(op, c, b));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "pgphase/catalog.h"
 #include "pgphase/spec.h"
@@ -21,7 +22,16 @@ struct AlterColumnChange {
   bool widening = false;  // a type change PostgreSQL makes without a rewrite
   bool new_not_null = false;
   bool shadow = false;  // through a shadow column (else direct)
+  // A rename through a column pair: the shadow column takes the new name at expand, the old
+  // one keeps its name until contract, and both are the application's (the old app's and
+  // the new app's) from sync on. Implies shadow.
+  bool pair = false;
 };
+
+// An alter_column (or a rename_column, as one with `name:`; `kind` names it in notes): checks
+// it, chooses the path and plans it.
+Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, PlanBuilder& b,
+                       std::string_view kind);
 
 // The shadow path (alter_column_shadow.cc): every phase of the change.
 Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& where,

@@ -17,8 +17,25 @@
 //             reversing swap loses nothing)
 //   contract  drop trigger, function, helper check, then the old column
 //
-// Which side wrote: before swap only pgphase writes the shadow, after swap only pgphase
-// writes the old column, so the trigger never has to guess from the row. Every write
+// A rename (AlterColumnChange::pair) goes through a column pair instead, so that both
+// application versions work from sync until contract:
+//
+//   expand    the shadow column takes the new name (no default yet, see below)
+//   sync      DROP NOT NULL on the old column when a new-app write may leave it NULL (the
+//             new column is nullable, or `down` may fail); the trigger keeps both columns
+//             in step both ways from now until contract (ddl::Fill::Mode::kPairNew/kPairOld)
+//   backfill  the new column from `up`, where still NULL
+//   validate  verification only when `up` and `down` are the plain copies (or casts): the
+//             new app writes the new column too
+//   swap      nothing of the column's own (moved indexes take their names)
+//   contract  the new column's default, then the old column goes
+//
+// The new column has no default while the pair lives: an INSERT that leaves it NULL is the
+// old app's (or one that wants the default, which the old column then carries over), so the
+// trigger fills it from the old column; one that gives it fills the old column from it.
+//
+// Which side wrote, outside a pair: before swap only pgphase writes the shadow, after swap
+// only pgphase writes the old column, so the trigger never has to guess from the row. Every write
 // recomputes the pgphase-owned side from the application's side (Fill::Mode::kOwned):
 // a statement that sets both keeps the application's column and recomputes the other;
 // NULL is an ordinary value (never read as "omitted"); a default on the owned column is
@@ -61,8 +78,8 @@ class ShadowPlanner {
         t_(*c.table),
         table_{t_.schema, t_.name},
         col_(op.column),
-        shadow_(BoundedName({"_pgphase_new", col_})),
-        old_away_(BoundedName({"_pgphase_old", col_})),
+        shadow_(c.pair ? c.new_name : BoundedName({"_pgphase_new", col_})),
+        old_away_(c.pair ? col_ : BoundedName({"_pgphase_old", col_})),
         base_(t_.name + "." + col_) {}
 
   Status Plan();
@@ -75,6 +92,9 @@ class ShadowPlanner {
   Status ResolveCheck();
   void Expand();
   void ExpandDefault();
+  std::optional<std::string> NewDefault();
+  bool OldColumnMayGetNull() const;
+  void NoteSameNameTypeChange();
   void Sync();
   void Verify();
   void Validate();
@@ -105,6 +125,14 @@ Status ShadowPlanner::CheckColumn() const {
                    fmt::format("column {} is generated or an identity; changing it through a "
                                "new column is not planned yet",
                                QuoteIdent(col_)));
+  if (c_.pair) {
+    // The new name was checked and claimed with the rename (alter_column.cc).
+    if (c_.before->FindColumn(shadow_) == nullptr) return Status::Ok();
+    return Invalid(where_, kKind,
+                   fmt::format("name: column {} still exists in table {} until this migration's "
+                               "contract",
+                               QuoteIdent(shadow_), QuoteIdent(t_.name)));
+  }
   if (c_.before->FindColumn(shadow_) || c_.before->FindColumn(old_away_) ||
       !b_.ClaimNewColumn(t_, shadow_)) {
     return Invalid(where_, kKind,
@@ -193,19 +221,23 @@ Status ShadowPlanner::ResolveCheck() {
   return Status::Ok();
 }
 
+// The new column's default: at expand, or at contract for a pair (see the top of this file).
+std::optional<std::string> ShadowPlanner::NewDefault() {
+  if (op_.set_default)
+    return op_.default_value ? std::optional(EmbedExpression(op_.default_value->text))
+                             : std::nullopt;
+  if (!c_.old.default_expr) return std::nullopt;
+  if (!c_.type_changed) return c_.old.default_expr;
+  b_.Note(fmt::format(
+      "alter_column {}.{}: the default ({}) is not carried over to type {}; give `default:` "
+      "to keep one",
+      t_.name, col_, *c_.old.default_expr, c_.new_type));
+  return std::nullopt;
+}
+
 void ShadowPlanner::ExpandDefault() {
-  std::optional<std::string> shadow_default;
-  if (op_.set_default) {
-    if (op_.default_value) shadow_default = EmbedExpression(op_.default_value->text);
-  } else if (c_.old.default_expr && !c_.type_changed) {
-    shadow_default = *c_.old.default_expr;
-  } else if (c_.old.default_expr) {
-    b_.Note(
-        fmt::format("alter_column {}.{}: the default ({}) is not carried over to type {}; "
-                    "give `default:` to keep one",
-                    t_.name, col_, *c_.old.default_expr, c_.new_type));
-  }
-  if (shadow_default) {
+  if (c_.pair) return;
+  if (std::optional<std::string> shadow_default = NewDefault()) {
     b_.Add(Phase::kExpand, "expand." + base_ + ".default", "default of the new column",
            ddl::SetDefault(table_, shadow_, *shadow_default));
   }
@@ -220,7 +252,9 @@ void ShadowPlanner::Expand() {
   shadow.name = shadow_;
   shadow.type = c_.new_type;
   b_.Add(Phase::kExpand, base + ".shadow",
-         fmt::format("add shadow column {} ({})", shadow_, c_.new_type),
+         c_.pair ? fmt::format("add column {} ({}), kept in step with {} until contract", shadow_,
+                               c_.new_type, col_)
+                 : fmt::format("add shadow column {} ({})", shadow_, c_.new_type),
          ddl::AddColumn(table_, shadow), {ddl::DropColumn(table_, shadow_)});
   ExpandDefault();
   if (op_.set_comment && op_.comment) {
@@ -242,28 +276,59 @@ void ShadowPlanner::Expand() {
   }
 }
 
-// shadow = up(row) until swap, then old = down(row).
+// shadow = up(row) until swap, then old = down(row); for a pair, both ways from now on.
 void ShadowPlanner::Sync() {
   ddl::Fill fill_up{shadow_, EmbedExpression(up_.text), SourcesIn(before_cols_, up_analysis_),
                     c_.new_not_null};
-  fill_up.mode = ddl::Fill::Mode::kOwned;
+  fill_up.mode = c_.pair ? ddl::Fill::Mode::kPairNew : ddl::Fill::Mode::kOwned;
   const ColumnTypes before = ColumnTypesOf(*c_.before);
   fill_up.guard = MayRaise(up_.text, before, c_.new_type);
   ddl::Fill fill_down{old_away_, EmbedExpression(down_.text),
                       SourcesIn(after_cols_, down_analysis_)};
-  fill_down.mode = ddl::Fill::Mode::kOwned;
+  fill_down.mode = c_.pair ? ddl::Fill::Mode::kPairOld : ddl::Fill::Mode::kOwned;
   ColumnTypes after = before;
   after.erase(col_);
   after[c_.new_name] = c_.new_type;
   fill_down.guard = MayRaise(down_.text, after, c_.old.type);
   down_may_fail_ = fill_down.guard;
-  b_.Sync(t_,
-          {std::move(fill_up), /*backfill=*/true, /*trigger=*/true, std::move(fill_down), col_});
+  ColumnSync sync;
+  sync.name = col_;
+  if (!c_.pair) {
+    sync.fill = std::move(fill_up);
+    sync.after_swap = std::move(fill_down);
+    b_.Sync(t_, std::move(sync));
+    return;
+  }
+  fill_up.partner = old_away_;
+  fill_down.partner = shadow_;
+  if (OldColumnMayGetNull()) {
+    b_.Add(Phase::kSync, "sync." + base_ + ".old_not_null",
+           "drop NOT NULL on " + col_ + ": the new application's writes may leave it NULL",
+           ddl::DropNotNull(table_, col_),
+           ddl::RestoreNotNull(table_, col_, EmbedExpression(down_.text),
+                               BoundedName({"pgphase_nn_old", t_.name, col_})));
+  }
+  sync.fill = std::move(fill_up);
+  sync.paired = std::move(fill_down);
+  b_.Sync(t_, std::move(sync));
+}
+
+// NOT NULL on the old column would make a new-app write fail that succeeds on the new shape:
+// one that leaves the new column NULL, or whose `down` fails.
+bool ShadowPlanner::OldColumnMayGetNull() const {
+  return c_.old.not_null && (!c_.new_not_null || down_may_fail_);
 }
 
 // The shadow is pgphase's alone until swap, so up(row) is the truth for it, when `up` gives the
 // same value each time it is evaluated.
 void ShadowPlanner::Verify() {
+  if (c_.pair && (op_.up || op_.down)) {
+    b_.Note(fmt::format(
+        "alter_column {}.{}: {} is not verified at validate: the new application may write it "
+        "from sync on, so `up` is not the truth for it",
+        t_.name, col_, shadow_));
+    return;
+  }
   std::vector<std::pair<std::string, std::string>> sources;
   for (const std::string& name : SourcesIn(before_cols_, up_analysis_))
     sources.emplace_back(name, c_.before->FindColumn(name)->type);
@@ -334,8 +399,12 @@ void ShadowPlanner::Swap() {
   SwapChange swap;
   swap.guards = {ddl::RefuseDependents(table_, col_, {b_.TriggerName("ins"), b_.TriggerName("upd")},
                                        carried_names_)};
+  if (c_.pair) {
+    b_.Swap(t_, std::move(swap));  // the pair needs nothing at swap; the guard goes along
+    return;
+  }
   swap.renames = {{col_, old_away_}, {shadow_, c_.new_name}};
-  if (c_.old.not_null && (!c_.new_not_null || down_may_fail_)) {
+  if (OldColumnMayGetNull()) {
     // down may give NULL now (or fail, which leaves the column NULL on INSERT); restored
     // (without a scan under lock) when swap is reversed.
     swap.forward = {ddl::DropNotNull(table_, old_away_)};
@@ -347,6 +416,15 @@ void ShadowPlanner::Swap() {
 
 // The old column goes once the triggers reading it are gone.
 void ShadowPlanner::Contract() {
+  if (c_.pair) {
+    if (std::optional<std::string> d = NewDefault()) {
+      Step set;
+      set.id = "contract." + base_ + ".default";
+      set.summary = "default of " + shadow_ + ", now that the old column is going";
+      set.statement = ddl::SetDefault(table_, shadow_, *d);
+      b_.AddAfterTableWork(Phase::kContract, std::move(set));
+    }
+  }
   Step drop;
   drop.id = "contract." + base_ + ".old_column";
   drop.summary = "drop the old column " + old_away_;
@@ -355,7 +433,22 @@ void ShadowPlanner::Contract() {
   b_.MarkChanged(t_.schema, t_.name, col_);
 }
 
+// One physical table cannot give one name two types, so a same-name type change cannot
+// serve both application versions at once; a rename can (strong_migrations gives the same
+// advice).
+void ShadowPlanner::NoteSameNameTypeChange() {
+  if (c_.pair || !c_.type_changed || c_.new_name != col_) return;
+  b_.Note(fmt::format(
+      "alter_column {0}.{1}: the type changes under the same name, so the two application "
+      "versions cannot each have their own: {1} is {2} until swap and {3} from swap on, and the "
+      "old application must be stopped at swap; to keep both working through a rolling "
+      "deploy, rename the column in the same alter_column (name:), and both names live from "
+      "sync until contract",
+      t_.name, col_, c_.old.type, c_.new_type));
+}
+
 Status ShadowPlanner::Plan() {
+  NoteSameNameTypeChange();
   PGPHASE_RETURN_IF_ERROR(CheckColumn());
   PGPHASE_RETURN_IF_ERROR(FindCarriedIndexes());
   PGPHASE_RETURN_IF_ERROR(ResolveUp());

@@ -1,0 +1,105 @@
+-- pgphase plan for migration column_rename_pair
+-- note: alter_column users.name: full_name is not verified at validate: the new application may write it from sync on, so `up` is not the truth for it
+
+-- phase expand
+
+-- step expand.users.name.dependents: refuse if an index, constraint, view or other object depends on the column
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+DO $pgphase$
+DECLARE
+  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'name' AND NOT attisdropped);
+  deps text;
+BEGIN
+  SELECT string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ' ORDER BY 1) INTO deps
+    FROM pg_catalog.pg_depend d
+   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."users"'::regclass AND d.refobjsubid = col
+     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."users"'::regclass AND adnum = col))
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname IN (NULL)));
+  IF deps IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'name', '"public"."users"'::regclass, deps);
+  END IF;
+END
+$pgphase$;
+
+-- step expand.users.name.shadow: add column full_name (text), kept in step with name until contract
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" ADD COLUMN "full_name" text;
+
+-- step expand.users.name.comment: comment of the new column
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+COMMENT ON COLUMN "public"."users"."full_name" IS 'what the user calls themselves';
+
+-- phase sync
+
+-- step sync.users.name.old_not_null: drop NOT NULL on name: the new application's writes may leave it NULL
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" ALTER COLUMN "name" DROP NOT NULL;
+
+-- step sync.users.function: create the dual-write function for users
+-- lock: none (scan_timeout applies; no statement_timeout)
+CREATE OR REPLACE FUNCTION "pgphase"."sync_column_rename_pair_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "name" "public"."users"."name"%TYPE := NEW."name";
+  "full_name" "public"."users"."full_name"%TYPE := NEW."full_name";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW."full_name" IS NULL THEN
+      NEW."full_name" := ("name");
+      "full_name" := NEW."full_name";
+    ELSE
+      NEW."name" := (coalesce(full_name, 'anonymous'));
+      "name" := NEW."name";
+    END IF;
+  ELSE
+    IF ((NEW."name" IS NOT DISTINCT FROM OLD."name" AND (NEW."full_name" IS DISTINCT FROM OLD."full_name"))) AND pg_catalog.current_setting('pgphase.filling', true) IS DISTINCT FROM 'on' THEN
+      NEW."name" := (coalesce(full_name, 'anonymous'));
+      "name" := NEW."name";
+    ELSIF (NEW."full_name" IS NOT DISTINCT FROM OLD."full_name" AND (NEW."name" IS DISTINCT FROM OLD."name")) THEN
+      NEW."full_name" := ("name");
+      "full_name" := NEW."full_name";
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.users.insert_trigger: fill new columns on INSERT into users
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+CREATE TRIGGER "pgphase_ins_column_rename_pair" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_column_rename_pair_users"();
+
+-- step sync.users.update_trigger: keep new columns in step on UPDATE of users
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+CREATE TRIGGER "pgphase_upd_column_rename_pair" BEFORE UPDATE OF "name", "full_name" ON "public"."users" FOR EACH ROW WHEN (((NEW."full_name" IS NOT DISTINCT FROM OLD."full_name" AND (NEW."name" IS DISTINCT FROM OLD."name"))) OR ((NEW."name" IS NOT DISTINCT FROM OLD."name" AND (NEW."full_name" IS DISTINCT FROM OLD."full_name")))) EXECUTE FUNCTION "pgphase"."sync_column_rename_pair_users"();
+
+-- phase backfill
+
+-- step backfill.users: fill full_name for existing rows of users in keyset batches
+-- repeated per batch: $1.. = last key done (id), then batch size
+WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "full_name" = COALESCE("full_name", ("name")) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("full_name" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
+
+-- phase validate (nothing to do)
+
+-- phase swap (nothing to do)
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.users.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TRIGGER IF EXISTS "pgphase_ins_column_rename_pair" ON "public"."users";
+
+-- step contract.users.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TRIGGER IF EXISTS "pgphase_upd_column_rename_pair" ON "public"."users";
+
+-- step contract.users.function: drop the dual-write function
+-- lock: none (scan_timeout applies; no statement_timeout)
+DROP FUNCTION IF EXISTS "pgphase"."sync_column_rename_pair_users"();
+
+-- step contract.users.name.default: default of full_name, now that the old column is going
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" ALTER COLUMN "full_name" SET DEFAULT ('anonymous');
+
+-- step contract.users.name.old_column: drop the old column name
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "name";
