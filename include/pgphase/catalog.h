@@ -22,9 +22,10 @@ struct ColumnInfo {
   std::optional<std::string> default_expr;  // pg_get_expr(adbin), if any
   bool generated = false;                   // GENERATED ALWAYS AS (...) STORED
   bool identity = false;
-  // What else depends on the column (pg_describe_object, sorted): views, rules, policies,
-  // statistics, other tables' foreign keys, a sequence it owns. Not its default, nor the
-  // table's own indexes, constraints and triggers (IndexInfo, ConstraintInfo).
+  // What else depends on the column (pg_describe_object, sorted; a view rather than its
+  // rule): views, policies, statistics, other tables' foreign keys, a sequence it owns, the
+  // table's triggers that name it (UPDATE OF) but pgphase's. Not its default, nor the
+  // table's own indexes and constraints (IndexInfo, ConstraintInfo).
   std::vector<std::string> dependents;
 };
 

@@ -64,9 +64,10 @@ SELECT a.attrelid::int8                         AS table_oid,
                 AND NOT (d.classid = 'pg_constraint'::regclass
                          AND d.objid IN (SELECT x.oid FROM pg_constraint x
                                           WHERE x.conrelid = a.attrelid))
-                AND NOT (d.classid = 'pg_trigger'::regclass
+                AND NOT (d.classid = 'pg_trigger'::regclass  -- pgphase's own (UPDATE OF)
                          AND d.objid IN (SELECT x.oid FROM pg_trigger x
-                                          WHERE x.tgrelid = a.attrelid))
+                                          WHERE x.tgrelid = a.attrelid
+                                            AND x.tgname LIKE 'pgphase\_%'))
               ORDER BY 1)                       AS dependents
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid

@@ -35,10 +35,11 @@ void RecordIndex(PlanBuilder& b, TableInfo& t, const ddl::IndexDef& index, bool 
 }
 
 void RecordConstraint(TableInfo& t, const std::string& name, char type,
-                      const std::string& references) {
+                      std::vector<std::string> columns, const std::string& references) {
   ConstraintInfo c;
   c.name = name;
   c.type = type;
+  c.columns = std::move(columns);
   if (!references.empty()) {
     c.ref_schema = t.schema;
     c.ref_table = references;

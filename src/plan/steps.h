@@ -26,10 +26,10 @@ Step IndexBuildStep(std::string id, std::string summary, const TableInfo& t,
 void RecordIndex(PlanBuilder& b, TableInfo& t, const ddl::IndexDef& index, bool primary,
                  bool valid = true);
 
-// Adds constraint `name` of pg_constraint.contype `type` to `t` in the working catalog;
-// `references` is a foreign key's referenced table (in t's schema).
+// Adds constraint `name` of pg_constraint.contype `type` over `columns` to `t` in the
+// working catalog; `references` is a foreign key's referenced table (in t's schema).
 void RecordConstraint(TableInfo& t, const std::string& name, char type,
-                      const std::string& references = "");
+                      std::vector<std::string> columns, const std::string& references = "");
 
 // Renames a column in the working catalog, with the key and index column lists.
 void RenameInCatalog(TableInfo& t, const std::string& from, const std::string& to);

@@ -126,6 +126,35 @@ TEST(ColumnOpsPlanTest, RenameThatCannotBeAPairHappensAtSwapWithANote) {
   }
 }
 
+// What would stay on the old column is refused at plan time, not found at expand.
+TEST(ColumnOpsPlanTest, ShadowOfAColumnSomethingDependsOnIsRefusedAtPlanTime) {
+  CatalogSnapshot with_check = testing::FakeCatalog();
+  ConstraintInfo check;
+  check.name = "email_at";
+  check.type = 'c';
+  check.definition = "CHECK ((position('@' in email) > 0))";
+  check.columns = {"email"};
+  with_check.tables[0].constraints.push_back(check);
+  CatalogSnapshot with_view = testing::FakeCatalog();
+  with_view.tables[0].columns[2].dependents = {"trigger audit on table users", "view v"};
+  const std::vector<std::pair<CatalogSnapshot, std::string>> cases = {
+      {with_check, "constraint email_at (CHECK ((position('@' in email) > 0))) is on it"},
+      {with_view, "trigger audit on table users, view v depend on it"},
+  };
+  for (const auto& [catalog, why] : cases) {
+    auto plan =
+        PlanYaml("operations:\n  - alter_column: {table: users, column: email, type: varchar(9)}\n",
+                 catalog);
+    ASSERT_FALSE(plan.ok());
+    EXPECT_EQ(plan.status().code(), ExitCode::kInvalid);
+    EXPECT_NE(plan.status().message().find("column \"email\" cannot change through a new "
+                                           "column: " +
+                                           why),
+              std::string::npos)
+        << plan.status().message();
+  }
+}
+
 TEST(ColumnOpsPlanTest, SameNameTypeChangeAdvisesARename) {
   auto plan = PlanYaml("operations:\n  - alter_column: {table: users, column: email, type: int}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();

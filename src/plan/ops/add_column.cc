@@ -226,13 +226,14 @@ void Record(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {
   info.generated = col.generated && col.generated->expression;
   info.identity = col.generated && col.generated->identity;
   t->columns.push_back(info);
-  if (col.check) RecordConstraint(*t, col.check->name, 'c');
-  if (col.references) RecordConstraint(*t, col.references->name, 'f', col.references->table);
+  if (col.check) RecordConstraint(*t, col.check->name, 'c', {col.name});
+  if (col.references)
+    RecordConstraint(*t, col.references->name, 'f', {col.name}, col.references->table);
   if (col.unique || col.pk) {
     const std::string index = UniqueIndexName(t->name, col);
     // Built in validate, after the backfill: never a keyset key for this plan's backfill.
     RecordIndex(b, *t, ddl::PlainIndex(index, {col.name}, true), col.pk, /*valid=*/false);
-    RecordConstraint(*t, index, col.pk ? 'p' : 'u');
+    RecordConstraint(*t, index, col.pk ? 'p' : 'u', {col.name});
   }
 }
 

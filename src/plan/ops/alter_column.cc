@@ -194,6 +194,23 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+}  // namespace
+
+std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column) {
+  for (const auto& k : c.table->constraints) {
+    const IndexInfo* index = c.before->FindIndex(k.name);
+    const bool carried = k.type == 'u' && index != nullptr && index->plain && !index->partial;
+    if (Contains(k.columns, column) && !carried)
+      return fmt::format("constraint {} ({}) is on it", k.name, k.definition);
+  }
+  const ColumnInfo* col = c.before->FindColumn(column);
+  if (col == nullptr || col->dependents.empty()) return "";
+  return fmt::format("{} depend{} on it", fmt::join(col->dependents, ", "),
+                     col->dependents.size() == 1 ? "s" : "");
+}
+
+namespace {
+
 // Why the column cannot be renamed through a column pair, or "" when it can: the pair is a
 // shadow column under the new name, so whatever the shadow path cannot carry over to a new
 // column, or would lose with the old one at contract, rules it out.
@@ -208,15 +225,7 @@ std::string WhyNoColumnPair(const AlterColumnChange& c, const std::string& colum
     if (!Contains(i.columns, column) || (!i.primary && !i.partial && i.valid && i.plain)) continue;
     return fmt::format("index {} ({}) cannot be rebuilt on a new column", i.name, i.definition);
   }
-  for (const auto& k : c.table->constraints) {
-    const IndexInfo* index = before->FindIndex(k.name);
-    const bool carried = k.type == 'u' && index != nullptr && index->plain && !index->partial;
-    if (Contains(k.columns, column) && !carried)
-      return fmt::format("constraint {} ({}) is on it", k.name, k.definition);
-  }
-  if (!col.dependents.empty())
-    return fmt::format("{} depend{} on it", fmt::join(col.dependents, ", "),
-                       col.dependents.size() == 1 ? "s" : "");
+  if (std::string why = WhatStaysOnTheOldColumn(c, column); !why.empty()) return why;
   if (before->partitioned && before->primary_key.empty())
     return "the partitioned table has no primary key to backfill the new column by";
   return "";

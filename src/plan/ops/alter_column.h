@@ -33,6 +33,11 @@ struct AlterColumnChange {
 Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, PlanBuilder& b,
                        std::string_view kind);
 
+// What would stay behind on the old column if `column` changed through a new one (a check,
+// foreign key or exclusion constraint on it, a view, trigger or other object that depends on
+// it: ColumnInfo::dependents), as the reason to give; "" when nothing. c.before must be set.
+std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column);
+
 // The shadow path (alter_column_shadow.cc): every phase of the change.
 Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& where,
                              const AlterColumnChange& c, PlanBuilder& b);

@@ -133,6 +133,13 @@ Status ShadowPlanner::CheckColumn() const {
                                "contract",
                                QuoteIdent(shadow_), QuoteIdent(t_.name)));
   }
+  // Known now rather than found by the dependents check at expand, after part of the work.
+  if (std::string why = WhatStaysOnTheOldColumn(c_, col_); !why.empty()) {
+    return Invalid(where_, kKind,
+                   fmt::format("column {} cannot change through a new column: {}, and would stay "
+                               "on the old one; drop or recreate it in a separate migration",
+                               QuoteIdent(col_), why));
+  }
   if (c_.before->FindColumn(shadow_) || c_.before->FindColumn(old_away_) ||
       !b_.ClaimNewColumn(t_, shadow_)) {
     return Invalid(where_, kKind,

@@ -246,7 +246,7 @@ Status PlanOperation(const CreateConstraintOp& op, const SourceLocation& where, 
         "columns of {}",
         c.name, op.table));
   }
-  RecordConstraint(*t.table, c.name, ConstraintType(c.type), c.ref_table);
+  RecordConstraint(*t.table, c.name, ConstraintType(c.type), c.columns, c.ref_table);
   return Status::Ok();
 }
 

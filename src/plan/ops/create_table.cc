@@ -83,7 +83,7 @@ Status CreateTablePlanner::Describe() {
     i.primary = pk;
     i.columns = cols;
     self_.indexes.push_back(i);
-    RecordConstraint(self_, name, pk ? 'p' : 'u');
+    RecordConstraint(self_, name, pk ? 'p' : 'u', cols);
   };
   self_.primary_key = column_pk_;
   for (const auto& c : op_.constraints) {
@@ -112,7 +112,7 @@ Status CreateTablePlanner::ClaimConstraintName(const SourceLocation& at, const s
   if (Contains(constraint_names_, name))
     return Invalid(at, kKind, "constraint " + QuoteIdent(name) + " is defined twice");
   constraint_names_.push_back(name);
-  if (self_.FindConstraint(name) == nullptr) RecordConstraint(self_, name, type, references);
+  if (self_.FindConstraint(name) == nullptr) RecordConstraint(self_, name, type, {}, references);
   return Status::Ok();
 }
 
