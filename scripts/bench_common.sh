@@ -12,8 +12,10 @@
 #   sql                 psql on `db`, stopping at the first error
 #   timed_sql, settle   one statement's duration; a checkpoint and sync before measuring
 #   copy_of_table       a compact copy of a table; its NOT NULL columns are `bench_not_null`
+#   timed_sql_cpu       the same, with the backend's CPU time and wait for a CPU
 #   trigger_test, compare_with_copy   one UPDATE on several tables, alternating, `bench_runs`
-#                       runs each; then trig_ratio, trig_best_ratio, trig_runs read the result
+#                       runs each; then trig_ratio, trig_best_ratio, trig_runs, trig_cpu_ratio
+#                       read the result
 
 bench_out_dir="$PWD/build-bench"
 
@@ -89,6 +91,25 @@ timed_sql() {
   echo "$ms"
 }
 
+# timed_sql_cpu STATEMENT: like timed_sql, and also the time the statement's backend spent on
+# a CPU and waiting for one (the first two fields of its /proc/self/schedstat, read with
+# pg_read_file: the benchmark server's user is a superuser). Prints "WALL_MS CPU_MS WAIT_MS".
+# Other load on the machine adds to the wall clock, mostly as waiting; much less to the CPU.
+timed_sql_cpu() {
+  local output ms before after
+  local sched="SELECT 'sched ' || btrim(pg_read_file('/proc/self/schedstat'), E' \\n')"
+  output=$(psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$sched" -c '\timing on' -c "$1" \
+    -c '\timing off' -c "$sched")
+  ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$output" | tail -n 1)
+  before=$(grep '^sched ' <<<"$output" | head -n 1)
+  after=$(grep '^sched ' <<<"$output" | tail -n 1)
+  [[ -n "$ms" && "$before" != "$after" ]] || die "no timing in psql output for: $1"
+  awk -v ms="$ms" -v b="$before" -v a="$after" 'BEGIN {
+    split(b, x, " "); split(a, y, " ")
+    printf "%s %.3f %.3f\n", ms, (y[2] - x[2]) / 1e6, (y[3] - x[3]) / 1e6
+  }'
+}
+
 # Before each measured statement: write out dirty shared buffers (CHECKPOINT), and, since
 # this server runs with fsync off, have the kernel write its dirty pages too (sync), so that
 # no side pays for writes left over from the previous step.
@@ -113,14 +134,15 @@ copy_of_table() {
 # trigger_test LABEL STATEMENT_TEMPLATE TABLE...: runs the statement (with TABLE replaced by
 # the table's name) bench_runs times on each TABLE, the order rotating from run to run (with
 # two tables: A, B; B, A; ...), with settle before and VACUUM of the table after each run.
-# Sets trig_times[TABLE] to each table's times (ms, space-separated); read them with
-# trig_ratio, trig_best_ratio and trig_runs.
-declare -A trig_times=()
+# Sets trig_times[TABLE] to each table's times (ms, space-separated; read them with
+# trig_ratio, trig_best_ratio and trig_runs), trig_cpu[TABLE] and trig_wait[TABLE] to its
+# backend's CPU time and wait for a CPU in each run (timed_sql_cpu; read with trig_cpu_ratio).
+declare -A trig_times=() trig_cpu=() trig_wait=()
 trigger_test() {
   local label=$1 template=$2
   shift 2
-  local tables=("$@") run i side ms order
-  for side in "${tables[@]}"; do trig_times[$side]=""; done
+  local tables=("$@") run i side ms cpu wait order
+  for side in "${tables[@]}"; do trig_times[$side]="" trig_cpu[$side]="" trig_wait[$side]=""; done
   # shellcheck disable=SC2154  # bench_runs is the sourcing script's
   for ((run = 1; run <= bench_runs; run++)); do
     order=()
@@ -129,10 +151,12 @@ trigger_test() {
     done
     for side in "${order[@]}"; do
       settle
-      ms=$(timed_sql "${template//TABLE/$side}")
+      read -r ms cpu wait < <(timed_sql_cpu "${template//TABLE/$side}")
       sql -c "VACUUM $side"
       trig_times[$side]+="${trig_times[$side]:+ }$ms"
-      say "  $label run $run: $side $(fmt_num "$ms" 1) ms"
+      trig_cpu[$side]+="${trig_cpu[$side]:+ }$cpu"
+      trig_wait[$side]+="${trig_wait[$side]:+ }$wait"
+      say "  $label run $run: $side $(fmt_num "$ms" 1) ms (CPU $(fmt_num "$cpu" 1) ms, waiting for a CPU $(fmt_num "$wait" 1) ms)"
     done
   done
 }
@@ -150,15 +174,25 @@ trig_fastest() {
 # trig_best_ratio BASE TABLE: the same of the fastest runs.
 trig_ratio() { calc "$(trig_median "$1") / $(trig_median "$2")"; }
 trig_best_ratio() { calc "$(trig_fastest "$1") / $(trig_fastest "$2")"; }
-# trig_runs TABLE...: "runs of the first / runs of the second / ...", rounded to ms.
-trig_runs() {
-  local side list=""
+# trig_cpu_ratio BASE TABLE: the same ratio of the medians of the CPU times.
+trig_cpu_ratio() {
+  # shellcheck disable=SC2086  # lists of numbers
+  calc "$(median ${trig_cpu[$1]}) / $(median ${trig_cpu[$2]})"
+}
+# trig_runs TABLE...: "runs of the first / runs of the second / ...", rounded to ms;
+# trig_cpu_runs TABLE...: the same of the CPU times.
+trig_lists() {
+  local -n lists=$1
+  shift
+  local side joined=""
   for side; do
     # shellcheck disable=SC2086  # a list of numbers
-    list+="${list:+ / }$(fmt_list ${trig_times[$side]})"
+    joined+="${joined:+ / }$(fmt_list ${lists[$side]})"
   done
-  echo "$list"
+  echo "$joined"
 }
+trig_runs() { trig_lists trig_times "$@"; }
+trig_cpu_runs() { trig_lists trig_cpu "$@"; }
 
 # compare_with_copy TABLE COPY LABEL STATEMENT_TEMPLATE [SQL_ARGS...]: makes TABLE and a fresh
 # copy COPY equally compact (VACUUM FULL TABLE, CREATE TABLE AS), runs `sql SQL_ARGS` to set

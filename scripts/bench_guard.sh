@@ -75,6 +75,17 @@ duration_ms() {
   }' || die "not a duration: '$1'"
 }
 
+# add_waits TABLE...: adds the last trigger_test's times of each to wall_total and
+# wait_total, how long the trigger statements waited for a CPU overall.
+wall_total=0 wait_total=0
+add_waits() {
+  local side x
+  for side; do
+    for x in ${trig_times[$side]}; do wall_total=$(calc "$wall_total + $x"); done
+    for x in ${trig_wait[$side]}; do wait_total=$(calc "$wait_total + $x"); done
+  done
+}
+
 # check_fill: every row's shadow column holds code's value, and no write was recorded as
 # failing (nothing here can fail: the guard's handler must never have run).
 check_fill() {
@@ -148,7 +159,9 @@ compare_with_copy tg tg_min "source col" "$src" \
   -c "CREATE TRIGGER bench_min BEFORE UPDATE ON tg_min FOR EACH ROW EXECUTE FUNCTION bench_guard_min()"
 src_ratio=$(trig_ratio tg_min tg)
 src_best=$(trig_best_ratio tg_min tg)
-src_line="pgphase $(fmt_num "$(trig_median tg)" 1) ms, minimal trigger $(fmt_num "$(trig_median tg_min)" 1) ms (medians; runs: $(trig_runs tg tg_min))"
+src_cpu=$(trig_cpu_ratio tg_min tg)
+add_waits tg tg_min
+src_line="pgphase $(fmt_num "$(trig_median tg)" 1) ms, minimal trigger $(fmt_num "$(trig_median tg_min)" 1) ms (medians; runs: $(trig_runs tg tg_min); CPU ms: $(trig_cpu_runs tg tg_min))"
 check_fill "after the source-column UPDATEs"
 
 # The guard's alternatives and the parts of pgphase's function, all in one rotation, each on
@@ -162,6 +175,7 @@ forms=(
   "tg_pg_exc|bench_guard_exception|$pg_when|pgphase's trigger, function = one guarded assignment (no DECLARE, no TG_OP branch)"
   "tg_pg_nodecl|bench_guard_pg_no_declare|$pg_when|pgphase's trigger, function without the DECLARE"
   "tg_pg_onebr|bench_guard_pg_one_branch|$pg_when|pgphase's trigger, function without the TG_OP branch"
+  "tg_pg_sqlup|bench_guard_pg_sql_up|$pg_when|pgphase's trigger, function = one guarded assignment of up as an inlined SQL function"
 )
 say "[$rows rows] source column (K = $k): the forms of a guard, in rotation with pgphase's table"
 sql -c "VACUUM FULL tg"
@@ -174,10 +188,11 @@ for form in "${forms[@]}"; do
 done
 for name in "${form_tables[@]}"; do sql -c "VACUUM ANALYZE $name"; done
 trigger_test "forms" "$src" "${form_tables[@]}"
+add_waits "${form_tables[@]}"
 form_lines=()
 for form in "tg|||pgphase's sync trigger (as generated)" "${forms[@]}"; do
   IFS='|' read -r name _ _ label <<<"$form"
-  form_lines+=("  $label: $(fmt_num "$(trig_median "$name")" 1) ms; minimal / it $(fmt_num "$(trig_ratio tg_min "$name")" 3), fastest runs $(fmt_num "$(trig_best_ratio tg_min "$name")" 3); EXCEPTION block / it $(fmt_num "$(trig_ratio tg_exc "$name")" 3) (runs: $(trig_runs "$name"))")
+  form_lines+=("  $label: $(fmt_num "$(trig_median "$name")" 1) ms; minimal / it $(fmt_num "$(trig_ratio tg_min "$name")" 3), fastest runs $(fmt_num "$(trig_best_ratio tg_min "$name")" 3), CPU $(fmt_num "$(trig_cpu_ratio tg_min "$name")" 3); EXCEPTION block / it $(fmt_num "$(trig_ratio tg_exc "$name")" 3), CPU $(fmt_num "$(trig_cpu_ratio tg_exc "$name")" 3) (runs: $(trig_runs "$name"); CPU ms: $(trig_cpu_runs "$name"))")
 done
 for name in "${form_tables[@]:1}"; do sql -c "DROP TABLE $name"; done
 check_fill "after the rotation"
@@ -189,7 +204,9 @@ compare_with_copy tg tg_any "other col" "$oth" \
   -c "CREATE TRIGGER bench_any BEFORE UPDATE OF code ON tg_any FOR EACH ROW EXECUTE FUNCTION bench_guard_min()"
 oth_ratio=$(trig_ratio tg_any tg)
 oth_best=$(trig_best_ratio tg_any tg)
-oth_line="pgphase $(fmt_num "$(trig_median tg)" 1) ms, never-firing trigger $(fmt_num "$(trig_median tg_any)" 1) ms (medians; runs: $(trig_runs tg tg_any))"
+oth_cpu=$(trig_cpu_ratio tg_any tg)
+add_waits tg tg_any
+oth_line="pgphase $(fmt_num "$(trig_median tg)" 1) ms, never-firing trigger $(fmt_num "$(trig_median tg_any)" 1) ms (medians; runs: $(trig_runs tg tg_any); CPU ms: $(trig_cpu_runs tg tg_any))"
 psql -X -q -d "$server_url" -c "DROP DATABASE bench_guard"
 
 plan_ms=$(median "${plan_times[@]}")
@@ -207,9 +224,11 @@ skip_ms=$(median "${skip_times[@]}")
   echo "one aggregate over the whole table ms: one backend $(fmt_list "${agg_times[@]}"); parallel $(fmt_list "${agg_par_times[@]}")"
   echo "backfill walk ms: $(fmt_list "${backfill_walks[@]}"); apply --through backfill ms: $(fmt_list "${backfill_walls[@]}")"
   echo
-  echo "source col (K = $k): ratio $(fmt_num "$src_ratio" 3), fastest runs $(fmt_num "$src_best" 3) (target >= 0.9): $src_line"
+  echo "source col (K = $k): ratio $(fmt_num "$src_ratio" 3), fastest runs $(fmt_num "$src_best" 3), CPU $(fmt_num "$src_cpu" 3) (target >= 0.9): $src_line"
   echo "source col (K = $k), the forms of a guard in one rotation ($runs runs each, medians):"
   for line in "${form_lines[@]}"; do echo "$line"; done
-  echo "other col (K = $k): ratio $(fmt_num "$oth_ratio" 3), fastest runs $(fmt_num "$oth_best" 3) (target within 0.02 of 1): $oth_line"
+  echo "other col (K = $k): ratio $(fmt_num "$oth_ratio" 3), fastest runs $(fmt_num "$oth_best" 3), CPU $(fmt_num "$oth_cpu" 3) (target within 0.02 of 1): $oth_line"
+  echo "ratios: baseline time / pgphase's (or the form's) time; CPU: the same of the backends' CPU times (timed_sql_cpu)"
+  echo "waiting for a CPU, all trigger statements: $(fmt_num "$(calc "$wait_total")") ms of $(fmt_num "$(calc "$wall_total")") ms"
 } >"$results"
 cat "$results"

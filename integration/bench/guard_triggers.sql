@@ -18,7 +18,7 @@ BEGIN
   BEGIN
     NEW._pgphase_new_code := NEW.code::bigint;
   EXCEPTION WHEN OTHERS THEN
-    PERFORM pgphase.record_sync_error('bench', 'public.tg', '_pgphase_new_code', ARRAY[NEW.id::text], SQLSTATE, SQLERRM);
+    PERFORM pgphase.record_sync_error('0001_code', 'public.tg', '_pgphase_new_code', ARRAY[NEW.id::text], SQLSTATE, SQLERRM);
   END;
   RETURN NEW;
 END
@@ -35,7 +35,7 @@ BEGIN
     BEGIN
       NEW._pgphase_new_code := NEW.code::bigint;
     EXCEPTION WHEN OTHERS THEN
-      PERFORM pgphase.record_sync_error('bench', 'public.tg', '_pgphase_new_code', ARRAY[NEW.id::text], SQLSTATE, SQLERRM);
+      PERFORM pgphase.record_sync_error('0001_code', 'public.tg', '_pgphase_new_code', ARRAY[NEW.id::text], SQLSTATE, SQLERRM);
     END;
   END IF;
   RETURN NEW;
@@ -51,7 +51,7 @@ BEGIN
     BEGIN
       NEW._pgphase_new_code := NEW.code::bigint;
     EXCEPTION WHEN OTHERS THEN
-      PERFORM pgphase.record_sync_error('bench', 'public.tg', '_pgphase_new_code', ARRAY[NEW.id::text], SQLSTATE, SQLERRM);
+      PERFORM pgphase.record_sync_error('0001_code', 'public.tg', '_pgphase_new_code', ARRAY[NEW.id::text], SQLSTATE, SQLERRM);
     END;
   END IF;
   RETURN NEW;
@@ -70,7 +70,7 @@ BEGIN
   BEGIN
     NEW."_pgphase_new_code" := (CAST("code" AS bigint));
   EXCEPTION WHEN OTHERS THEN
-    PERFORM pgphase.record_sync_error('bench', 'public.tg', '_pgphase_new_code', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
+    PERFORM pgphase.record_sync_error('0001_code', 'public.tg', '_pgphase_new_code', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
   END;
   RETURN NEW;
 END
@@ -83,13 +83,13 @@ BEGIN
     BEGIN
       NEW."_pgphase_new_code" := (CAST(NEW."code" AS bigint));
     EXCEPTION WHEN OTHERS THEN
-      PERFORM pgphase.record_sync_error('bench', 'public.tg', '_pgphase_new_code', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
+      PERFORM pgphase.record_sync_error('0001_code', 'public.tg', '_pgphase_new_code', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
     END;
   ELSE
     BEGIN
       NEW."_pgphase_new_code" := (CAST(NEW."code" AS bigint));
     EXCEPTION WHEN OTHERS THEN
-      PERFORM pgphase.record_sync_error('bench', 'public.tg', '_pgphase_new_code', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
+      PERFORM pgphase.record_sync_error('0001_code', 'public.tg', '_pgphase_new_code', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
     END;
   END IF;
   RETURN NEW;
@@ -97,3 +97,22 @@ END
 $$;
 
 -- Without either: one guarded assignment (the EXCEPTION-block function above, behind WHEN).
+
+-- Without either, and with up left as written: up becomes the body of a SQL function whose
+-- parameters are named after the source columns, called with NEW's columns. The planner
+-- inlines such a function (LANGUAGE sql, a single SELECT of an expression, not SECURITY
+-- DEFINER, no SET, not STRICT, VOLATILE), so the call costs nothing per row; this is how
+-- pgphase could drop the DECLARE without rewriting the column names in up.
+CREATE OR REPLACE FUNCTION bench_guard_up("code" text) RETURNS bigint LANGUAGE sql AS $$
+SELECT (CAST("code" AS bigint))
+$$;
+CREATE OR REPLACE FUNCTION bench_guard_pg_sql_up() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  BEGIN
+    NEW."_pgphase_new_code" := bench_guard_up(NEW."code");
+  EXCEPTION WHEN OTHERS THEN
+    PERFORM pgphase.record_sync_error('0001_code', 'public.tg', '_pgphase_new_code', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
+  END;
+  RETURN NEW;
+END
+$$;
