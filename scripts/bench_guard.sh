@@ -86,6 +86,45 @@ add_waits() {
   done
 }
 
+# timed_script SQL: runs SQL (statements, one a line) in one psql session, prints the sum of
+# the statements' durations in ms as psql's \timing measures them.
+timed_script() {
+  local output
+  output=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c '\timing on' -f - <<<"$1")
+  sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$output" | awk '{ s += $1 } END { printf "%.3f", s }'
+}
+
+# shape_sql SHAPE: the precheck of CAST(code AS bigint) over tg as SQL, in ranges of the
+# precheck's 100 000 keys (tg's keys are 1..rows):
+#   ranges          the two statements per range pgphase's precheck runs (row_scan.cc): the
+#                   range's last key (BatchEndQuery), then the aggregate over the range
+#                   (EvaluateQuery); as the server plans them (the aggregate in parallel)
+#   ranges_serial   the same without parallel workers
+#   one_per_range   one statement per range, its last key from the same aggregate:
+#                   count, NULL count and max(id) of the next 100 000 rows in key order
+#   whole, whole_parallel   one aggregate over the whole table, one backend / parallel
+readonly kPrecheckRange=100000
+shape_sql() {
+  local lo expr='(CAST("code" AS bigint))'
+  case $1 in
+    ranges_serial) echo "SET max_parallel_workers_per_gather = 0;" ;;&
+    ranges | ranges_serial)
+      for ((lo = 0; lo < rows; lo += kPrecheckRange)); do
+        echo "SELECT \"id\"::text AS k1 FROM (SELECT \"id\" FROM \"public\".\"tg\" WHERE (\"id\") > ($lo::bigint) ORDER BY \"id\" LIMIT $kPrecheckRange::bigint) batch ORDER BY \"id\" DESC LIMIT 1;"
+        echo "SELECT count(*), count(*) FILTER (WHERE $expr IS NULL) FROM \"public\".\"tg\" WHERE (\"id\") > ($lo::bigint) AND (\"id\") <= ($((lo + kPrecheckRange))::bigint);"
+      done
+      ;;
+    one_per_range)
+      for ((lo = 0; lo < rows; lo += kPrecheckRange)); do
+        echo "SELECT count(*), count(*) FILTER (WHERE $expr IS NULL), max(\"id\")::text FROM (SELECT \"id\", \"code\" FROM \"public\".\"tg\" WHERE (\"id\") > ($lo::bigint) ORDER BY \"id\" LIMIT $kPrecheckRange::bigint) batch;"
+      done
+      ;;
+    whole) echo "SET max_parallel_workers_per_gather = 0;" ;;&
+    whole | whole_parallel) echo "SELECT count(*), count(*) FILTER (WHERE $expr IS NULL) FROM \"public\".\"tg\";" ;;
+    *) die "shape_sql: unknown shape $1" ;;
+  esac
+}
+
 # check_fill: every row's shadow column holds code's value, and no write was recorded as
 # failing (nothing here can fail: the guard's handler must never have run).
 check_fill() {
@@ -99,7 +138,9 @@ load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
 revision=$(bench_revision)
 
 # --- (a) precheck against backfill, one fresh database per round ---------------------------
-plan_times=() skip_times=() precheck_times=() agg_times=() agg_par_times=()
+plan_times=() skip_times=() precheck_times=()
+shapes=(ranges ranges_serial one_per_range whole whole_parallel)
+declare -A shape_times=()
 backfill_walls=() backfill_walks=() fractions=()
 for ((round = 1; round <= runs; round++)); do
   say "[$rows rows, round $round/$runs] creating tg"
@@ -125,13 +166,12 @@ EOF
       skip_times+=("$(run_ms "$pgphase" plan "$spec" --db "$db" --skip-precheck)")
     fi
   done
-  # The least any precheck can cost: one aggregate of the same expression over the whole
-  # table, in one backend (pgphase's precheck runs in one), and as PostgreSQL plans it.
-  settle
-  agg_times+=("$(timed_sql "SET max_parallel_workers_per_gather = 0;
-    SELECT count(*), count(*) FILTER (WHERE CAST(code AS bigint) IS NULL) FROM tg")")
-  settle
-  agg_par_times+=("$(timed_sql "SELECT count(*), count(*) FILTER (WHERE CAST(code AS bigint) IS NULL) FROM tg")")
+  # The same check in other shapes, each as one psql script (the sum of its statements'
+  # \timing): to find the cheapest.
+  for shape in "${shapes[@]}"; do
+    settle
+    shape_times[$shape]+="${shape_times[$shape]:+ }$(timed_script "$(shape_sql "$shape")")"
+  done
 
   settle
   "$pgphase" apply "$spec" --through sync --db "$db" >"$tmp/sync.log"  # not timed
@@ -221,7 +261,11 @@ skip_ms=$(median "${skip_times[@]}")
     "(plan --db minus plan --db --skip-precheck, over apply --through backfill; medians)"
   echo "precheck ms (apply's line): $(fmt_list "${precheck_times[@]}")"
   echo "plan --db ms: $(fmt_list "${plan_times[@]}"); plan --db --skip-precheck ms: $(fmt_list "${skip_times[@]}")"
-  echo "one aggregate over the whole table ms: one backend $(fmt_list "${agg_times[@]}"); parallel $(fmt_list "${agg_par_times[@]}")"
+  echo "the precheck's query in other shapes (psql's timing of each statement, summed; medians):"
+  for shape in "${shapes[@]}"; do
+    # shellcheck disable=SC2086  # a list of numbers
+    echo "  $shape: $(fmt_num "$(median ${shape_times[$shape]})") ms, / backfill walk $(fmt_num "$(calc "$(median ${shape_times[$shape]}) / $(median "${backfill_walks[@]}")")" 3) (runs: $(fmt_list ${shape_times[$shape]}))"
+  done
   echo "backfill walk ms: $(fmt_list "${backfill_walks[@]}"); apply --through backfill ms: $(fmt_list "${backfill_walls[@]}")"
   echo
   echo "source col (K = $k): ratio $(fmt_num "$src_ratio" 3), fastest runs $(fmt_num "$src_best" 3), CPU $(fmt_num "$src_cpu" 3) (target >= 0.9): $src_line"
