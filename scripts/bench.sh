@@ -53,82 +53,9 @@ bench_build
 bench_server
 
 db=  # URL of the current size's database, set per size below
-
-sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
-
-# Runs one statement and prints its duration in ms, as psql's \timing measures it
-# (statement round trip only, no connection setup).
-timed_sql() {
-  local output ms
-  output=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c '\timing on' -c "$1")
-  ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$output" | tail -n 1)
-  [[ -n "$ms" ]] || die "no timing in psql output for: $1"
-  echo "$ms"
-}
-
-# Before each measured statement: write out dirty shared buffers (CHECKPOINT), and, since
-# this server runs with fsync off, have the kernel write its dirty pages too (sync), so that
-# no side pays for writes left over from the previous step.
-settle() {
-  sql -c "CHECKPOINT"
-  sync
-}
-
-# A compact copy of t (rows, NOT NULLs, primary key), autovacuum off like every table here.
-copy_of_t() {
-  local name=$1
-  sql <<EOF
-DROP TABLE IF EXISTS $name;
-CREATE TABLE $name WITH (autovacuum_enabled = off) AS SELECT * FROM t;
-ALTER TABLE $name ADD PRIMARY KEY (id);
-ALTER TABLE $name ALTER COLUMN name SET NOT NULL, ALTER COLUMN n SET NOT NULL;
-EOF
-}
-
-# trigger_test LABEL STATEMENT_TEMPLATE OTHER_TABLE: runs the statement (with TABLE
-# replaced by the table name) kRuns times on t and on OTHER_TABLE, alternating which side
-# goes first, with VACUUM after each run and settle before each; sets the globals
-# trig_pg_ms and trig_other_ms to the medians, trig_best_ratio to the ratio of the fastest
-# runs (other side / t), and trig_runs to every run's time.
-trigger_test() {
-  local label=$1 template=$2 other=$3
-  local pg_times=() other_times=() run side ms order
-  for ((run = 1; run <= kRuns; run++)); do
-    order=("t" "$other")
-    if ((run % 2 == 0)); then
-      order=("$other" "t")
-    fi
-    for side in "${order[@]}"; do
-      settle
-      ms=$(timed_sql "${template//TABLE/$side}")
-      sql -c "VACUUM $side"
-      if [[ "$side" == "t" ]]; then
-        pg_times+=("$ms")
-      else
-        other_times+=("$ms")
-      fi
-      say "  $label run $run: $side $(fmt_num "$ms" 1) ms"
-    done
-  done
-  trig_pg_ms=$(median "${pg_times[@]}")
-  trig_other_ms=$(median "${other_times[@]}")
-  trig_best_ratio=$(calc "$(minimum "${other_times[@]}") / $(minimum "${pg_times[@]}")")
-  trig_runs="$(fmt_list "${pg_times[@]}") / $(fmt_list "${other_times[@]}")"
-}
-
-# compare_with_copy COPY LABEL STATEMENT_TEMPLATE [SQL_ARGS...]: makes t and a fresh copy
-# COPY equally compact (VACUUM FULL t, CREATE TABLE AS), runs `sql SQL_ARGS` to set COPY up
-# (its trigger) when given, then trigger_test on the two, and drops COPY.
-compare_with_copy() {
-  local copy=$1 label=$2 template=$3
-  shift 3
-  sql -c "VACUUM FULL t"
-  copy_of_t "$copy"
-  if (($# > 0)); then sql "$@"; fi
-  sql -c "VACUUM ANALYZE t" -c "VACUUM ANALYZE $copy"
-  trigger_test "$label" "$template" "$copy"
-  sql -c "DROP TABLE $copy"
-}
+# For the shared helpers (bench_common.sh): t's NOT NULL columns besides id, runs per side.
+bench_not_null=(name n)
+bench_runs=$kRuns
 
 pg_version=$(psql -X -At -d "$server_url" -c "SHOW server_version")
 load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
@@ -201,30 +128,30 @@ for n in $rows_list; do
   # t keeps pgphase's sync triggers until contract. Every compared table is made compact
   # the same way (VACUUM FULL of t, a fresh copy of t) so that layout and bloat are equal.
   say "[$n rows] trigger cost, UPDATE of the source column (K = $k), vs a minimal trigger"
-  compare_with_copy t_min "source col" "UPDATE TABLE SET name = name || 'x' WHERE id <= $k" \
+  compare_with_copy t t_min "source col" "UPDATE TABLE SET name = name || 'x' WHERE id <= $k" \
     -f "$bench_dir/minimal_trigger.sql"
-  src_pg_ms=$trig_pg_ms
-  src_min_ms=$trig_other_ms
-  src_runs=$trig_runs
-  src_best=$trig_best_ratio
+  src_pg_ms=$(trig_median t)
+  src_min_ms=$(trig_median t_min)
+  src_runs=$(trig_runs t t_min)
+  src_best=$(trig_best_ratio t_min t)
 
   say "[$n rows] trigger cost, UPDATE of another column (K = $k), vs no trigger"
-  compare_with_copy t_none "other col" "UPDATE TABLE SET n = n + 1 WHERE id <= $k"
-  oth_pg_ms=$trig_pg_ms
-  oth_none_ms=$trig_other_ms
-  oth_runs=$trig_runs
-  oth_best=$trig_best_ratio
+  compare_with_copy t t_none "other col" "UPDATE TABLE SET n = n + 1 WHERE id <= $k"
+  oth_pg_ms=$(trig_median t)
+  oth_none_ms=$(trig_median t_none)
+  oth_runs=$(trig_runs t t_none)
+  oth_best=$(trig_best_ratio t_none t)
 
   # The same UPDATE against t_any, a copy carrying a BEFORE UPDATE OF name row trigger that
   # never fires for it: PostgreSQL locks each row for any BEFORE UPDATE row trigger before
   # it looks at OF or WHEN, so this is what having such a trigger costs at all. Its
   # function is the minimal trigger's, created above.
   say "[$n rows] trigger cost, UPDATE of another column (K = $k), vs a never-firing trigger"
-  compare_with_copy t_any "other col vs any trigger" "UPDATE TABLE SET n = n + 1 WHERE id <= $k" \
+  compare_with_copy t t_any "other col vs any trigger" "UPDATE TABLE SET n = n + 1 WHERE id <= $k" \
     -c "CREATE TRIGGER bench_any BEFORE UPDATE OF name ON t_any FOR EACH ROW EXECUTE FUNCTION bench_min_fill()"
-  any_pg_ms=$trig_pg_ms
-  any_ms=$trig_other_ms
-  any_runs=$trig_runs
+  any_pg_ms=$(trig_median t)
+  any_ms=$(trig_median t_any)
+  any_runs=$(trig_runs t t_any)
 
   src_ratio=$(calc "$src_min_ms / $src_pg_ms")
   oth_ratio=$(calc "$oth_none_ms / $oth_pg_ms")

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# What the benchmarks (scripts/bench.sh, scripts/bench_verify.sh) share. Sourced, not run:
+# What the benchmarks (scripts/bench.sh, scripts/bench_verify.sh, scripts/bench_guard.sh) share.
+# Sourced, not run:
 # `source scripts/bench_common.sh` from the repository root, after `set -euo pipefail`.
 #   bench_build         builds a Release binary in build-bench/ and sets `pgphase` to it
 #   bench_server        starts a throwaway PostgreSQL (scripts/pg.sh) in a fresh temp dir and
@@ -7,6 +8,14 @@
 #   bench_revision      the commit the binary is built from, and whether src/ differs from it
 #   say, die            messages on stderr, prefixed with the script's name
 #   now_ns, calc, median, minimum, fmt_num, fmt_list   numbers (awk for floating point)
+# and, for timing statements in the database whose URL is in `db` (set by the script):
+#   sql                 psql on `db`, stopping at the first error
+#   timed_sql, settle   one statement's duration; a checkpoint and sync before measuring
+#   copy_of_table       a compact copy of a table; its NOT NULL columns are `bench_not_null`
+#   timed_sql_cpu       the same, with the backend's CPU time and wait for a CPU
+#   trigger_test, compare_with_copy   one UPDATE on several tables, alternating, `bench_runs`
+#                       runs each; then trig_ratio, trig_best_ratio, trig_runs, trig_cpu_ratio
+#                       read the result
 
 bench_out_dir="$PWD/build-bench"
 
@@ -62,4 +71,139 @@ fmt_list() {
   local x out=()
   for x; do out+=("$(fmt_num "$x")"); done
   echo "${out[*]}"
+}
+
+# --- Statements on `db` ----------------------------------------------------------------------
+# The sourcing script sets `db` (a database URL), and for the copies and trigger tests below
+# `bench_not_null` (an array: the NOT NULL columns of the table under test besides its primary
+# key `id`) and `bench_runs` (runs per table).
+
+# shellcheck disable=SC2154  # db is the sourcing script's
+sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+
+# Runs one statement and prints its duration in ms, as psql's \timing measures it
+# (statement round trip only, no connection setup).
+timed_sql() {
+  local output ms
+  output=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c '\timing on' -c "$1")
+  ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$output" | tail -n 1)
+  [[ -n "$ms" ]] || die "no timing in psql output for: $1"
+  echo "$ms"
+}
+
+# timed_sql_cpu STATEMENT: like timed_sql, and also the time the statement's backend spent on
+# a CPU and waiting for one (the first two fields of its /proc/self/schedstat, read with
+# pg_read_file: the benchmark server's user is a superuser). Prints "WALL_MS CPU_MS WAIT_MS".
+# Other load on the machine adds to the wall clock, mostly as waiting; much less to the CPU.
+timed_sql_cpu() {
+  local output ms before after
+  local sched="SELECT 'sched ' || btrim(pg_read_file('/proc/self/schedstat'), E' \\n')"
+  output=$(psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$sched" -c '\timing on' -c "$1" \
+    -c '\timing off' -c "$sched")
+  ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$output" | tail -n 1)
+  before=$(grep '^sched ' <<<"$output" | head -n 1)
+  after=$(grep '^sched ' <<<"$output" | tail -n 1)
+  [[ -n "$ms" && "$before" != "$after" ]] || die "no timing in psql output for: $1"
+  awk -v ms="$ms" -v b="$before" -v a="$after" 'BEGIN {
+    split(b, x, " "); split(a, y, " ")
+    printf "%s %.3f %.3f\n", ms, (y[2] - x[2]) / 1e6, (y[3] - x[3]) / 1e6
+  }'
+}
+
+# Before each measured statement: write out dirty shared buffers (CHECKPOINT), and, since
+# this server runs with fsync off, have the kernel write its dirty pages too (sync), so that
+# no side pays for writes left over from the previous step.
+settle() {
+  sql -c "CHECKPOINT"
+  sync
+}
+
+# copy_of_table SOURCE COPY: a compact copy of SOURCE (rows, the NOT NULLs of
+# bench_not_null, primary key id), autovacuum off like every benchmark table. No triggers.
+copy_of_table() {
+  local source=$1 name=$2 col not_null=""
+  # shellcheck disable=SC2154  # bench_not_null is the sourcing script's
+  for col in "${bench_not_null[@]}"; do not_null+="${not_null:+, }ALTER COLUMN $col SET NOT NULL"; done
+  local statements=(-c "DROP TABLE IF EXISTS $name"
+    -c "CREATE TABLE $name WITH (autovacuum_enabled = off) AS SELECT * FROM $source"
+    -c "ALTER TABLE $name ADD PRIMARY KEY (id)")
+  if [[ -n "$not_null" ]]; then statements+=(-c "ALTER TABLE $name $not_null"); fi
+  sql "${statements[@]}"
+}
+
+# trigger_test LABEL STATEMENT_TEMPLATE TABLE...: runs the statement (with TABLE replaced by
+# the table's name) bench_runs times on each TABLE, the order rotating from run to run (with
+# two tables: A, B; B, A; ...), with settle before and VACUUM of the table after each run.
+# Sets trig_times[TABLE] to each table's times (ms, space-separated; read them with
+# trig_ratio, trig_best_ratio and trig_runs), trig_cpu[TABLE] and trig_wait[TABLE] to its
+# backend's CPU time and wait for a CPU in each run (timed_sql_cpu; read with trig_cpu_ratio).
+declare -A trig_times=() trig_cpu=() trig_wait=()
+trigger_test() {
+  local label=$1 template=$2
+  shift 2
+  local tables=("$@") run i side ms cpu wait order
+  for side in "${tables[@]}"; do trig_times[$side]="" trig_cpu[$side]="" trig_wait[$side]=""; done
+  # shellcheck disable=SC2154  # bench_runs is the sourcing script's
+  for ((run = 1; run <= bench_runs; run++)); do
+    order=()
+    for ((i = 0; i < ${#tables[@]}; i++)); do
+      order+=("${tables[(i + run - 1) % ${#tables[@]}]}")
+    done
+    for side in "${order[@]}"; do
+      settle
+      read -r ms cpu wait < <(timed_sql_cpu "${template//TABLE/$side}")
+      sql -c "VACUUM $side"
+      trig_times[$side]+="${trig_times[$side]:+ }$ms"
+      trig_cpu[$side]+="${trig_cpu[$side]:+ }$cpu"
+      trig_wait[$side]+="${trig_wait[$side]:+ }$wait"
+      say "  $label run $run: $side $(fmt_num "$ms" 1) ms (CPU $(fmt_num "$cpu" 1) ms, waiting for a CPU $(fmt_num "$wait" 1) ms)"
+    done
+  done
+}
+
+# trig_median TABLE, trig_fastest TABLE: of its times in the last trigger_test that ran it.
+trig_median() {
+  # shellcheck disable=SC2086  # a list of numbers
+  median ${trig_times[$1]}
+}
+trig_fastest() {
+  # shellcheck disable=SC2086  # a list of numbers
+  minimum ${trig_times[$1]}
+}
+# trig_ratio BASE TABLE: BASE's median time / TABLE's (above 1: TABLE was faster);
+# trig_best_ratio BASE TABLE: the same of the fastest runs.
+trig_ratio() { calc "$(trig_median "$1") / $(trig_median "$2")"; }
+trig_best_ratio() { calc "$(trig_fastest "$1") / $(trig_fastest "$2")"; }
+# trig_cpu_ratio BASE TABLE: the same ratio of the medians of the CPU times.
+trig_cpu_ratio() {
+  # shellcheck disable=SC2086  # lists of numbers
+  calc "$(median ${trig_cpu[$1]}) / $(median ${trig_cpu[$2]})"
+}
+# trig_runs TABLE...: "runs of the first / runs of the second / ...", rounded to ms;
+# trig_cpu_runs TABLE...: the same of the CPU times.
+trig_lists() {
+  local -n lists=$1
+  shift
+  local side joined=""
+  for side; do
+    # shellcheck disable=SC2086  # a list of numbers
+    joined+="${joined:+ / }$(fmt_list ${lists[$side]})"
+  done
+  echo "$joined"
+}
+trig_runs() { trig_lists trig_times "$@"; }
+trig_cpu_runs() { trig_lists trig_cpu "$@"; }
+
+# compare_with_copy TABLE COPY LABEL STATEMENT_TEMPLATE [SQL_ARGS...]: makes TABLE and a fresh
+# copy COPY equally compact (VACUUM FULL TABLE, CREATE TABLE AS), runs `sql SQL_ARGS` to set
+# COPY up (its trigger) when given, then trigger_test on the two, and drops COPY.
+compare_with_copy() {
+  local table=$1 copy=$2 label=$3 template=$4
+  shift 4
+  sql -c "VACUUM FULL $table"
+  copy_of_table "$table" "$copy"
+  if (($# > 0)); then sql "$@"; fi
+  sql -c "VACUUM ANALYZE $table" -c "VACUUM ANALYZE $copy"
+  trigger_test "$label" "$template" "$table" "$copy"
+  sql -c "DROP TABLE $copy"
 }

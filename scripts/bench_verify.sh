@@ -27,7 +27,6 @@ command -v psql >/dev/null 2>&1 || die "psql not found; run scripts/bootstrap.sh
 bench_build
 bench_server
 db="${server_url%/*}/bench_verify"
-sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 
 spec="$tmp/0001_amount.yaml"
 cat >"$spec" <<'EOF'
