@@ -49,6 +49,9 @@ struct ApplyOptions {
   bool precheck = true;
   LockPolicy locks;
   Throttle throttle;
+  // Contract drops the previous version schema even while sessions use it (it warns instead
+  // of refusing: ddl::CheckVersionSchemaUnused).
+  bool ignore_version_sessions = false;
 };
 
 struct ReverseOptions {
@@ -80,6 +83,15 @@ Result<std::string> StatusReport(const std::string& conninfo,
 // (kGateNotReached), or the migration is reversed or failed (kFailure).
 Status WaitForPhase(const std::string& conninfo, const std::string& migration, Phase phase,
                     Millis timeout, std::ostream& out);
+
+// Creates the version schema <schema>_<name> of the tables as they are (docs/how-it-works.md,
+// "Version schemas"), so that applications can be pointed at it before the first migration
+// that uses version schemas. Exit 2 when a schema of that name exists.
+Status Baseline(const std::string& conninfo, const std::string& schema, const std::string& name,
+                std::ostream& out);
+
+// The newest version schema of `schema`; kFailure when there is none.
+Result<std::string> LatestVersionSchema(const std::string& conninfo, const std::string& schema);
 
 // Asks a running apply of `migration` to stop at its next safe point (exit 5 there).
 Status RequestPause(const std::string& conninfo, const std::string& migration);

@@ -159,7 +159,16 @@ struct PlanOptions {
   // one's overloads. A function missing here is taken as not IMMUTABLE, so the copy that
   // calls it is not verified (and the plan says so).
   std::map<FunctionName, Volatility> function_volatility;
+  // Version schemas (Settings::version_schemas or --version-schemas): the plan creates this
+  // migration's version schema last in swap, and drops `previous_version_schema` (the newest
+  // one before it; "" when there is none) first in contract.
+  bool version_schemas = false;
+  std::string previous_version_schema;
 };
+
+// The name of the version schema `spec` makes: <schema>_<version_schema, else the migration's
+// name>, shortened to PostgreSQL's 63 bytes as pgphase shortens its own names.
+std::string VersionSchemaName(const ChangeSpec& spec);
 
 // The functions the expressions whose determinism the plan depends on call (every
 // alter_column `up`: validate verifies the copy a shadow column holds only when `up` is

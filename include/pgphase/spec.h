@@ -271,6 +271,9 @@ struct Settings {
   std::optional<int64_t> batch_size_max;
   // false: skip the precheck of existing rows before expand (the data is known to convert).
   std::optional<bool> precheck;
+  // true: each application version reads and writes the tables through a schema of views of
+  // its own (docs/how-it-works.md, "Version schemas"); the flag --version-schemas too.
+  std::optional<bool> version_schemas;
 };
 
 struct ChangeSpec {
@@ -278,7 +281,9 @@ struct ChangeSpec {
   std::string file;  // path as given
   std::string text;  // the file's bytes, for checksum and state
   Settings settings;
-  std::optional<std::string> version_schema;  // pgroll's key; accepted, not acted on
+  // pgroll's key: the name of this migration's version schema is <schema>_<version_schema>
+  // (else <schema>_<name>), when version schemas are on.
+  std::optional<std::string> version_schema;
   std::vector<OperationEntry> operations;
 };
 

@@ -64,6 +64,11 @@ SELECT a.attrelid::int8                         AS table_oid,
                 AND NOT (d.classid = 'pg_constraint'::regclass
                          AND d.objid IN (SELECT x.oid FROM pg_constraint x
                                           WHERE x.conrelid = a.attrelid))
+                AND NOT (d.classid = 'pg_rewrite'::regclass  -- pgphase's version schemas
+                         AND d.objid IN (SELECT r.oid FROM pg_rewrite r
+                                           JOIN pg_class v ON v.oid = r.ev_class
+                                          WHERE obj_description(v.relnamespace, 'pg_namespace')
+                                                LIKE 'pgphase version schema of %'))
                 AND NOT (d.classid = 'pg_trigger'::regclass  -- pgphase's own (UPDATE OF)
                          AND d.objid IN (SELECT x.oid FROM pg_trigger x
                                           WHERE x.tgrelid = a.attrelid

@@ -12,10 +12,13 @@ namespace cli {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
-      {"plan", "plan <file|dir>... [--db URL] [--format text|sql|json] [--skip-precheck]",
+      {"plan",
+       "plan <file|dir>... [--db URL] [--format text|sql|json] [--skip-precheck] "
+       "[--version-schemas]",
        "print every step of each migration, by phase, with its lock (changes nothing)", RunPlan},
       {"apply",
-       "apply <file|dir> [--through PHASE] [--db URL] [--skip-precheck] [--lock-timeout D] "
+       "apply <file|dir> [--through PHASE] [--db URL] [--skip-precheck] [--version-schemas] "
+       "[--ignore-version-sessions] [--lock-timeout D] "
        "[--statement-timeout D]"
        " [--lock-retries N] [--batch-delay D] [--max-replica-lag D] [--max-runtime D] [--until "
        "HH:MM]",
@@ -31,6 +34,12 @@ const std::vector<Command>& Commands() {
       {"pause", "pause <migration> [--db URL]",
        "make a running apply stop at its next safe point (apply resumes)", RunPause},
       {"lint", "lint <file|dir>...", "check migration files without a database", RunLint},
+      {"baseline", "baseline <name> [--schema S] [--db URL]",
+       "create the version schema <S>_<name> of the tables as they are, for applications to "
+       "pin before the first migration with version schemas",
+       RunBaseline},
+      {"latest", "latest [--schema S] [--db URL]",
+       "print the newest version schema (for search_path in deploy scripts)", RunLatest},
   };
   return kCommands;
 }

@@ -32,6 +32,8 @@ Status RunStatus(const std::vector<std::string>& args);
 Status RunWait(const std::vector<std::string>& args);
 Status RunPause(const std::vector<std::string>& args);
 Status RunLint(const std::vector<std::string>& args);
+Status RunBaseline(const std::vector<std::string>& args);
+Status RunLatest(const std::vector<std::string>& args);
 
 }  // namespace cli
 }  // namespace pgphase

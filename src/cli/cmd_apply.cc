@@ -12,9 +12,11 @@ Status RunApply(const std::vector<std::string>& args) {
   desc.add_options()("file", po::value<std::string>()->required(), "")(
       "through", po::value<std::string>()->default_value("swap"), "last phase to run")(
       "batch-delay", po::value<std::string>(), "")("max-runtime", po::value<std::string>(), "")(
-      "max-replica-lag", po::value<std::string>(), "")("until", po::value<std::string>(), "");
+      "max-replica-lag", po::value<std::string>(), "")("until", po::value<std::string>(), "")(
+      "ignore-version-sessions", po::bool_switch(), "");
   AddDbOption(desc);
   AddPrecheckOption(desc);
+  AddVersionSchemasOption(desc);
   AddLockOptions(desc);
   po::positional_options_description pos;
   pos.add("file", 1);
@@ -27,6 +29,7 @@ Status RunApply(const std::vector<std::string>& args) {
   if (!through.ok()) return through.status();
   options.through = *through;
   options.precheck = !vm["skip-precheck"].as<bool>();
+  options.ignore_version_sessions = vm["ignore-version-sessions"].as<bool>();
   auto locks = LockOptions(vm);
   if (!locks.ok()) return locks.status();
   options.locks = *locks;
@@ -44,6 +47,7 @@ Status RunApply(const std::vector<std::string>& args) {
   for (const auto& file : *files) {
     auto spec = LoadSpecFile(file);
     if (!spec.ok()) return spec.status();
+    ApplyVersionSchemasOption(vm, *spec);
     PGPHASE_RETURN_IF_ERROR(Apply(*spec, options, std::cout));
   }
   return Status::Ok();

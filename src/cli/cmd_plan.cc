@@ -13,6 +13,7 @@ Status RunPlan(const std::vector<std::string>& args) {
       "format", po::value<std::string>()->default_value("text"), "text, sql or json");
   AddDbOption(desc);
   AddPrecheckOption(desc);
+  AddVersionSchemasOption(desc);
   po::positional_options_description pos;
   pos.add("files", -1);
   po::variables_map vm;
@@ -26,6 +27,7 @@ Status RunPlan(const std::vector<std::string>& args) {
   for (const auto& file : *files) {
     auto spec = LoadSpecFile(file);
     if (!spec.ok()) return spec.status();
+    ApplyVersionSchemasOption(vm, *spec);
     auto plan = PlanAgainstDatabase(*spec, conninfo, !vm["skip-precheck"].as<bool>());
     if (!plan.ok()) return plan.status();
     if (format == "json")

@@ -27,6 +27,16 @@ void AddPrecheckOption(po::options_description& desc) {
                      "do not evaluate the expressions over the existing rows before expand");
 }
 
+void AddVersionSchemasOption(po::options_description& desc) {
+  desc.add_options()("version-schemas", po::bool_switch(),
+                     "give each application version a schema of views of its own shape (as the "
+                     "setting version_schemas: true)");
+}
+
+void ApplyVersionSchemasOption(const po::variables_map& vm, ChangeSpec& spec) {
+  if (vm["version-schemas"].as<bool>()) spec.settings.version_schemas = true;
+}
+
 Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const std::string& flag) {
   if (!vm.count(flag)) return std::optional<Millis>();
   auto d = ParseDuration(vm[flag].as<std::string>());

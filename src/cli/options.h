@@ -25,6 +25,9 @@ Status ParseArgs(const std::string& command, const std::vector<std::string>& arg
 void AddDbOption(po::options_description& desc);
 // Adds --skip-precheck (apply, plan).
 void AddPrecheckOption(po::options_description& desc);
+// --version-schemas, which turns the spec's settings.version_schemas on.
+void AddVersionSchemasOption(po::options_description& desc);
+void ApplyVersionSchemasOption(const po::variables_map& vm, ChangeSpec& spec);
 
 // Optional duration flag: unset when absent; kInvalid naming the flag when malformed.
 Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const std::string& flag);

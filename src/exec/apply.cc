@@ -25,13 +25,6 @@ T Pick(const std::optional<T>& flag, const std::optional<T>& setting, T fallback
   return flag ? *flag : setting ? *setting : fallback;
 }
 
-// Releases the executor lock when the command ends, however it ends.
-struct ExecutorLockGuard {
-  explicit ExecutorLockGuard(exec::StateStore& s) : store(s) {}
-  ~ExecutorLockGuard() { store.ReleaseExecutorLock(); }
-  exec::StateStore& store;
-};
-
 // Next local occurrence of "HH:MM".
 Result<Clock::time_point> UntilDeadline(const std::string& hhmm) {
   int h = -1, m = -1;
@@ -275,9 +268,11 @@ Status Apply(const ChangeSpec& spec, const ApplyOptions& options, std::ostream& 
   auto conn = exec::Connect(options.conninfo, "pgphase apply " + spec.name);
   if (!conn.ok()) return conn.status();
   try {
+    if (options.ignore_version_sessions)  // read by ddl::CheckVersionSchemaUnused
+      pqxx::nontransaction(**conn).exec("SET pgphase.ignore_version_sessions = on");
     exec::StateStore store(**conn);
     PGPHASE_RETURN_IF_ERROR(store.AcquireExecutorLock());
-    const ExecutorLockGuard guard(store);
+    const exec::ExecutorLockGuard guard(store);
     return ApplyLocked(**conn, store, spec, options, *settings, out);
   } catch (const std::exception& e) {
     return exec::FromException(e, "migration " + spec.name);
@@ -356,7 +351,7 @@ Status Reverse(const std::string& migration, const ReverseOptions& options, std:
   try {
     exec::StateStore store(**conn);
     PGPHASE_RETURN_IF_ERROR(store.AcquireExecutorLock());
-    const ExecutorLockGuard guard(store);
+    const exec::ExecutorLockGuard guard(store);
     return ReverseLocked(**conn, store, migration, options, out);
   } catch (const std::exception& e) {
     return exec::FromException(e, "reversing migration " + migration);

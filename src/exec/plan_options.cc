@@ -19,6 +19,14 @@ Volatility FromProvolatile(const std::string& v) {
 
 Result<PlanOptions> ReadPlanOptions(pqxx::connection& conn, const ChangeSpec& spec) {
   PlanOptions options;
+  options.version_schemas = spec.settings.version_schemas.value_or(false);
+  if (options.version_schemas) {
+    try {
+      options.previous_version_schema = StateStore(conn).LatestVersionSchema(spec.settings.schema);
+    } catch (const std::exception& e) {
+      return FromException(e, "reading the version schemas of " + spec.settings.schema);
+    }
+  }
   const std::vector<FunctionName> functions = CalledFunctions(spec);
   if (functions.empty()) return options;
   std::vector<std::string> schemas, names;

@@ -8,6 +8,7 @@
 #include "exec/db.h"
 #include "exec/runner.h"
 #include "pgphase/ddl.h"
+#include "pgphase/sql.h"
 
 namespace pgphase {
 namespace {
@@ -26,8 +27,9 @@ struct PhaseRow {
   bool has_progress = false;
   long long rows_done = 0, rows_total = 0;
   double seconds = 0;
-  long long unconverted = 0;  // of the migration: rows a guarded sync fill could not compute
-  bool verify = false;        // the batched steps are verifications: rows_done rows were checked
+  long long unconverted = 0;   // of the migration: rows a guarded sync fill could not compute
+  std::string version_schema;  // the migration's version schema, "" when it made none (yet)
+  bool verify = false;         // the batched steps are verifications: rows_done rows were checked
   long long mismatched = 0;
   std::vector<std::string> sample_keys;
 };
@@ -108,6 +110,7 @@ std::string RenderJson(const std::vector<PhaseRow>& rows) {
                             {"status", std::string(StatusName(p.migration_status))},
                             {"phases", ordered_json::array()}});
       if (p.unconverted > 0) migrations.back()["unconverted_rows"] = p.unconverted;
+      if (!p.version_schema.empty()) migrations.back()["version_schema"] = p.version_schema;
     }
     ordered_json phase = {{"name", p.phase}, {"status", std::string(StatusName(p.status))}};
     if (!p.started_at.empty()) phase["started_at"] = p.started_at;
@@ -141,6 +144,9 @@ std::string RenderText(const std::vector<PhaseRow>& rows) {
       current = p.migration;
       out += fmt::format("{}{}  {}\n", out.empty() ? "" : "\n", p.migration,
                          StatusName(p.migration_status));
+      if (!p.version_schema.empty())
+        out += fmt::format("  version schema {} (search_path={})\n", p.version_schema,
+                           QuoteIdent(p.version_schema));
       if (p.unconverted > 0)
         out += fmt::format(
             "  {} row(s) the sync trigger could not convert: validate and swap refuse until "
@@ -172,7 +178,10 @@ Result<std::string> StatusReport(const std::string& conninfo,
     exec::StateStore store(**conn);
     std::vector<PhaseRow> rows;
     if (store.Exists()) rows = LoadRows(**conn, migration.value_or(""));
-    for (auto& r : rows) r.unconverted = store.SyncErrorCount(r.migration);
+    for (auto& r : rows) {
+      r.unconverted = store.SyncErrorCount(r.migration);
+      r.version_schema = store.VersionSchemaOf(r.migration);
+    }
     if (migration && rows.empty())
       return Status::Invalid("no migration named " + *migration + " has been applied");
     return json ? RenderJson(rows) : RenderText(rows);

@@ -116,6 +116,18 @@ ALTER TABLE pgphase.backfill
                      ddl::kRecordSyncErrorFunction);
 }
 
+// Version 3: the version schemas pgphase made (ddl_version.h), newest last; the executor reads
+// the newest one of a schema before planning (PlanOptions::previous_version_schema).
+constexpr const char* kSchemaV3 = R"(
+CREATE TABLE pgphase.version_schemas (
+  name       text PRIMARY KEY,
+  of_schema  text NOT NULL,
+  migration  text,
+  created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  seq        bigserial NOT NULL
+);
+)";
+
 std::string PhaseOrNull(std::optional<Phase> phase) {
   return phase ? std::string(PhaseName(*phase)) : std::string();
 }
@@ -179,6 +191,7 @@ Status StateStore::Ensure() {
     }
     if (version < 1) tx.exec(kSchemaV1);
     if (version < 2) tx.exec(SchemaV2());
+    if (version < 3) tx.exec(kSchemaV3);
     if (version < kStateVersion) {
       tx.exec("DELETE FROM pgphase.schema_version");
       tx.exec_params("INSERT INTO pgphase.schema_version VALUES ($1)", kStateVersion);
@@ -412,6 +425,24 @@ std::vector<SyncError> StateStore::SyncErrors(const std::string& migration,
     out.push_back({row[0].c_str(), ParseTextArray(row[1].c_str()), row[2].c_str(), row[3].c_str(),
                    row[4].as<long long>()});
   return out;
+}
+
+std::string StateStore::LatestVersionSchema(const std::string& of_schema) {
+  pqxx::nontransaction tx(conn_);
+  if (tx.exec("SELECT to_regclass('pgphase.version_schemas')")[0][0].is_null()) return "";
+  auto r = tx.exec_params(
+      "SELECT name FROM pgphase.version_schemas WHERE of_schema = $1 ORDER BY seq DESC LIMIT 1",
+      of_schema);
+  return r.empty() ? "" : r[0][0].c_str();
+}
+
+std::string StateStore::VersionSchemaOf(const std::string& migration) {
+  pqxx::nontransaction tx(conn_);
+  if (tx.exec("SELECT to_regclass('pgphase.version_schemas')")[0][0].is_null()) return "";
+  auto r = tx.exec_params(
+      "SELECT name FROM pgphase.version_schemas WHERE migration = $1 ORDER BY seq DESC LIMIT 1",
+      migration);
+  return r.empty() ? "" : r[0][0].c_str();
 }
 
 long long StateStore::SyncErrorCount(const std::string& migration) {

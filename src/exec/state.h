@@ -16,7 +16,7 @@
 
 namespace pgphase::exec {
 
-inline constexpr int kStateVersion = 2;
+inline constexpr int kStateVersion = 3;
 
 struct MigrationRow {
   std::string name;
@@ -108,6 +108,11 @@ class StateStore {
   void RecordSyncError(pqxx::transaction_base& tx, const std::string& migration,
                        const std::string& table, const SyncError& e);
 
+  // The newest version schema of `of_schema` ("" when none, or no state yet).
+  std::string LatestVersionSchema(const std::string& of_schema);
+  // The version schema `migration` made, "" when none (yet).
+  std::string VersionSchemaOf(const std::string& migration);
+
   void SetPauseRequested(const std::string& migration, bool paused);
   bool PauseRequested(const std::string& migration);
 
@@ -119,6 +124,15 @@ class StateStore {
 
  private:
   pqxx::connection& conn_;
+};
+
+// Releases the executor lock when the command ends, however it ends.
+struct ExecutorLockGuard {
+  explicit ExecutorLockGuard(StateStore& s) : store(s) {}
+  ~ExecutorLockGuard() { store.ReleaseExecutorLock(); }
+  ExecutorLockGuard(const ExecutorLockGuard&) = delete;
+  ExecutorLockGuard& operator=(const ExecutorLockGuard&) = delete;
+  StateStore& store;
 };
 
 // Parses a PostgreSQL text[] literal as returned by libpq ("{a,\"b c\"}").

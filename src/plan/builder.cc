@@ -23,11 +23,12 @@ PlanBuilder::PlanBuilder(const ChangeSpec& spec, const CatalogSnapshot& catalog,
     : spec_(spec), options_(options), original_(catalog), catalog_(catalog) {
   plan_.migration = spec.name;
   for (Phase p : kAllPhases) plan_.phase(p).phase = p;
-  if (spec.version_schema) {
-    Note(
-        fmt::format("version_schema '{}' is accepted but pgphase creates no version schemas: "
-                    "both application versions use the table itself",
-                    *spec.version_schema));
+  if (spec.version_schema && !options.version_schemas) {
+    Note(fmt::format(
+        "version_schema '{}' names this migration's version schema only when version schemas "
+        "are on (settings.version_schemas, or --version-schemas): without them both application "
+        "versions use the tables themselves",
+        *spec.version_schema));
   }
 }
 
@@ -418,6 +419,63 @@ void PlanBuilder::RecordExpectations() {
   }
 }
 
+std::string VersionSchemaName(const ChangeSpec& spec) {
+  return BoundedName({spec.settings.schema, spec.version_schema.value_or(spec.name)});
+}
+
+// The new version is complete at the end of swap: its schema is made last in swap (and
+// dropped by reversing swap). The previous one is dropped first in contract, once no session
+// uses it, before anything it shows goes.
+void PlanBuilder::EmitVersionSchemas() {
+  if (!options_.version_schemas) return;
+  const std::string name = VersionSchemaName(spec_);
+  Add(Phase::kSwap, "swap.version_schema",
+      fmt::format("create version schema {}: one view per table of {} in this migration's shape, "
+                  "for the new application (search_path={})",
+                  name, schema(), name),
+      ddl::CreateVersionSchema(name, schema(), spec_.name, version_shape_),
+      {ddl::DropVersionSchema(name)});
+  const std::string& previous = options_.previous_version_schema;
+  if (previous.empty()) {
+    Note(
+        fmt::format("no version schema of {} existed when this plan was made, so the old "
+                    "application uses the tables themselves and sees this migration's columns "
+                    "from expand on; run `pgphase baseline` first to give it one",
+                    schema()));
+    return;
+  }
+  std::vector<Step>& contract = plan_.phase(Phase::kContract).steps;
+  Step check, drop;
+  check.id = "contract.version_schema.unused";
+  check.summary = "refuse while sessions still use the previous version schema " + previous;
+  check.statement = ddl::CheckVersionSchemaUnused(previous);
+  drop.id = "contract.version_schema.drop";
+  drop.summary = "drop the previous version schema " + previous;
+  drop.statement = ddl::DropVersionSchema(previous);
+  contract.insert(contract.begin(), {std::move(check), std::move(drop)});
+}
+
+// Without version schemas, a column added to (or changed in) a table the application already
+// uses changes what `SELECT *` returns: PostgreSQL then refuses every statement a driver
+// prepared before ("cached plan must not change result type") until it prepares it again.
+void PlanBuilder::NoteResultShapeChanges() {
+  if (options_.version_schemas) return;
+  const bool changes = std::any_of(table_order_.begin(), table_order_.end(), [&](auto* t) {
+    if (original_.FindTable(t->schema, t->name) == nullptr) return false;
+    const std::string key = TableKey(*t) + '\0';
+    auto in = [&](const std::vector<std::string>& keys) {
+      return std::any_of(keys.begin(), keys.end(),
+                         [&](const std::string& k) { return k.rfind(key, 0) == 0; });
+    };
+    return in(new_columns_) || in(changed_);
+  });
+  if (!changes) return;
+  Note(
+      "columns of tables in use change from expand on: a statement a driver prepared before "
+      "(`SELECT *`) fails with `cached plan must not change result type` until prepared again; "
+      "--version-schemas gives each application version views of its own shape instead");
+}
+
 Result<Plan> PlanBuilder::Finish() {
   // Per-table work (sync trigger, backfill pass, verification, swap, their contract drops) is
   // emitted once per table, tables in order of first use.
@@ -438,6 +496,8 @@ Result<Plan> PlanBuilder::Finish() {
   validate.insert(validate.begin(), std::make_move_iterator(verify.begin()),
                   std::make_move_iterator(verify.end()));
   for (auto& [phase, step] : after_table_work_) AddStep(phase, std::move(step));
+  EmitVersionSchemas();
+  NoteResultShapeChanges();
   EmitConversionChecks();
   RecordExpectations();
   std::sort(plan_.tables.begin(), plan_.tables.end());

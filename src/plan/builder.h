@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "pgphase/ddl.h"
+#include "pgphase/ddl_version.h"
 #include "pgphase/plan.h"
 
 namespace pgphase {
@@ -96,6 +97,17 @@ class PlanBuilder {
   // Records that this migration adds `column` to `table`; false if it already does.
   bool ClaimNewColumn(const TableInfo& table, const std::string& column);
   void Note(std::string note) { plan_.notes.push_back(std::move(note)); }
+
+  // Version schemas (PlanOptions::version_schemas): what this migration's version shows
+  // differently from the tables as they stand at the end of swap (ddl::VersionShape).
+  bool version_schemas() const { return options_.version_schemas; }
+  void HideInVersion(const std::string& table) { version_shape_.hidden_tables.push_back(table); }
+  void HideInVersion(const std::string& table, const std::string& column) {
+    version_shape_.hidden_columns.push_back({table, column});
+  }
+  void ShowInVersionAs(ddl::VersionShape::Alias alias) {
+    version_shape_.aliases.push_back(std::move(alias));
+  }
   // The name of this migration's sync trigger of `kind` ("ins", "upd") on any table.
   std::string TriggerName(const std::string& kind) const;
 
@@ -137,6 +149,8 @@ class PlanBuilder {
   void EmitSwap(const TableWork& w);
   void EmitContract(const TableWork& w);
   void EmitConversionChecks();
+  void EmitVersionSchemas();
+  void NoteResultShapeChanges();
   void RecordExpectations();
   std::string FunctionName(const TableInfo& t) const;
 
@@ -150,6 +164,7 @@ class PlanBuilder {
   std::vector<std::string> new_columns_;       // table key + NUL + column this plan adds
   std::vector<std::string> changed_;           // table key (+ NUL + column) this plan changes
   std::vector<std::pair<Phase, Step>> after_table_work_;
+  ddl::VersionShape version_shape_;
   std::vector<Precheck> extra_prechecks_;
 };
 

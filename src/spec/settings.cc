@@ -27,11 +27,11 @@ Status ReadOptionalInt(const YamlMap& map, std::string_view key, std::optional<i
 
 Status ReadSettings(const Value& v, Settings* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(
-      YamlMap::Read(v,
-                    {"schema", "lock_timeout", "statement_timeout", "scan_timeout",
-                     "target_batch_time", "batch_size_min", "batch_size_max", "precheck"},
-                    {}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(
+      v,
+      {"schema", "lock_timeout", "statement_timeout", "scan_timeout", "target_batch_time",
+       "batch_size_min", "batch_size_max", "precheck", "version_schemas"},
+      {}, &map));
   if (std::optional<Value> schema = map.Find("schema")) {
     PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*schema, &out->schema));
   }
@@ -44,6 +44,9 @@ Status ReadSettings(const Value& v, Settings* out) {
   PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "batch_size_max", &out->batch_size_max));
   if (std::optional<Value> v = map.Find("precheck")) {
     PGPHASE_RETURN_IF_ERROR(ReadBool(*v, &out->precheck.emplace()));
+  }
+  if (std::optional<Value> v = map.Find("version_schemas")) {
+    PGPHASE_RETURN_IF_ERROR(ReadBool(*v, &out->version_schemas.emplace()));
   }
   if (out->batch_size_min && out->batch_size_max && *out->batch_size_min > *out->batch_size_max) {
     return ErrorAt(*map.Find("batch_size_max"), "must be at least batch_size_min (" +

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "pgphase/ddl_version.h"
 #include "pgphase/sql.h"
 #include "sql/clauses.h"
 
@@ -61,7 +62,7 @@ Statement RefuseDependents(const Rel& t, const std::string& column,
       "(SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = {rel} AND adnum = col))\n"
       "     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN "
       "(SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = {rel} AND tgname IN "
-      "({ignored}))){carried};\n"
+      "({ignored})))\n     {versions}{carried};\n"
       "  IF deps IS NOT NULL THEN\n"
       "    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format("
       "'column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column "
@@ -69,7 +70,7 @@ Statement RefuseDependents(const Rel& t, const std::string& column,
       "  END IF;\n"
       "END\n",
       fmt::arg("rel", rel), fmt::arg("col", QuoteLiteral(column)), fmt::arg("ignored", ignored),
-      fmt::arg("carried", carried_clause));
+      fmt::arg("carried", carried_clause), fmt::arg("versions", NotInVersionSchema("d")));
   return {DoBlock(body), Lock::kAccessShare};
 }
 

@@ -1,6 +1,7 @@
 -- pgphase plan for migration add_column_check_fk_composite
 -- note: add_column order_lines.owner_id: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
 -- note: add_column order_lines.state: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
+-- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
 -- precheck: before expand, pgphase evaluates (1) for owner_id over the existing rows of public.order_lines (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
 
 -- phase expand

@@ -1,5 +1,6 @@
 -- pgphase plan for migration add_column_not_null_up_unique
 -- note: add_column users.shout: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
+-- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
 -- precheck: before expand, pgphase evaluates (upper(name)) for shout over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
 
 -- phase expand

@@ -1,5 +1,6 @@
 -- pgphase plan for migration add_column_nullable_up
 -- note: add_column users.label: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
+-- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
 -- precheck: before expand, pgphase evaluates (name || '-' || coalesce(email, '')) for label over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert
 
 -- phase expand

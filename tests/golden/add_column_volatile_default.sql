@@ -1,4 +1,5 @@
 -- pgphase plan for migration add_column_volatile_default
+-- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
 -- precheck: before expand, pgphase evaluates ((random() * 1000)::int) for token over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert
 
 -- phase expand

@@ -1,4 +1,5 @@
 -- pgphase plan for migration column_alter_not_null_references
+-- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
 -- precheck: before expand, pgphase evaluates (SELECT CASE WHEN note IS NULL THEN 'none' ELSE note END) for note over the existing rows of public.order_lines (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
 
 -- phase expand
@@ -14,7 +15,8 @@ BEGIN
     FROM pg_catalog.pg_depend d
    WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."order_lines"'::regclass AND d.refobjsubid = col
      AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."order_lines"'::regclass AND adnum = col))
-     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."order_lines"'::regclass AND tgname IN (NULL)));
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."order_lines"'::regclass AND tgname IN (NULL)))
+     AND NOT (d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid IN (SELECT r.oid FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class WHERE pg_catalog.obj_description(v.relnamespace, 'pg_namespace') LIKE 'pgphase version schema of %'));
   IF deps IS NOT NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'note', '"public"."order_lines"'::regclass, deps);
   END IF;
@@ -122,7 +124,8 @@ BEGIN
     FROM pg_catalog.pg_depend d
    WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."order_lines"'::regclass AND d.refobjsubid = col
      AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."order_lines"'::regclass AND adnum = col))
-     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."order_lines"'::regclass AND tgname IN ('pgphase_ins_column_alter_not_null_references', 'pgphase_upd_column_alter_not_null_references')));
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."order_lines"'::regclass AND tgname IN ('pgphase_ins_column_alter_not_null_references', 'pgphase_upd_column_alter_not_null_references')))
+     AND NOT (d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid IN (SELECT r.oid FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class WHERE pg_catalog.obj_description(v.relnamespace, 'pg_namespace') LIKE 'pgphase version schema of %'));
   IF deps IS NOT NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'note', '"public"."order_lines"'::regclass, deps);
   END IF;
@@ -169,3 +172,7 @@ ALTER TABLE "public"."order_lines" DROP CONSTRAINT IF EXISTS "pgphase_nn_order_l
 -- step contract.order_lines.note.old_column: drop the old column _pgphase_old_note
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" DROP COLUMN IF EXISTS "_pgphase_old_note";
+
+-- step contract.order_lines.note.rename: the new column _pgphase_new_note takes the name note
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."order_lines" RENAME COLUMN "_pgphase_new_note" TO "note";

@@ -1,5 +1,6 @@
 -- pgphase plan for migration column_alter_type_unique_check
 -- note: alter_column users.email: the type changes under the same name, so the two application versions cannot each have their own: email is text until swap and varchar(100) from swap on, and the old application must be stopped at swap; to keep both working through a rolling deploy, rename the column in the same alter_column (name:), and both names live from sync until contract
+-- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
 -- precheck: before expand, pgphase evaluates (left(email, 100)) for email over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert
 
 -- phase expand
@@ -15,7 +16,8 @@ BEGIN
     FROM pg_catalog.pg_depend d
    WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."users"'::regclass AND d.refobjsubid = col
      AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."users"'::regclass AND adnum = col))
-     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname IN (NULL)));
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname IN (NULL)))
+     AND NOT (d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid IN (SELECT r.oid FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class WHERE pg_catalog.obj_description(v.relnamespace, 'pg_namespace') LIKE 'pgphase version schema of %'));
   IF deps IS NOT NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'email', '"public"."users"'::regclass, deps);
   END IF;
@@ -115,7 +117,8 @@ BEGIN
     FROM pg_catalog.pg_depend d
    WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."users"'::regclass AND d.refobjsubid = col
      AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."users"'::regclass AND adnum = col))
-     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname IN ('pgphase_ins_column_alter_type_unique_check', 'pgphase_upd_column_alter_type_unique_check')));
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname IN ('pgphase_ins_column_alter_type_unique_check', 'pgphase_upd_column_alter_type_unique_check')))
+     AND NOT (d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid IN (SELECT r.oid FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class WHERE pg_catalog.obj_description(v.relnamespace, 'pg_namespace') LIKE 'pgphase version schema of %'));
   IF deps IS NOT NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'email', '"public"."users"'::regclass, deps);
   END IF;
@@ -159,3 +162,7 @@ DROP FUNCTION IF EXISTS "pgphase"."sync_column_alter_type_unique_check_users"();
 -- step contract.users.email.old_column: drop the old column _pgphase_old_email
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "_pgphase_old_email";
+
+-- step contract.users.email.rename: the new column _pgphase_new_email takes the name email
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" RENAME COLUMN "_pgphase_new_email" TO "email";

@@ -1,4 +1,5 @@
 -- pgphase plan for migration column_drop_column
+-- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
 
 -- phase expand (nothing to do)
 

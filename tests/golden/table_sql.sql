@@ -1,5 +1,5 @@
 -- pgphase plan for migration table_sql
--- note: version_schema 'v2' is accepted but pgphase creates no version schemas: both application versions use the table itself
+-- note: version_schema 'v2' names this migration's version schema only when version schemas are on (settings.version_schemas, or --version-schemas): without them both application versions use the tables themselves
 -- note: sql at table_sql.yaml:6:5 has no `down`: reverse drops the objects it creates
 -- note: sql at table_sql.yaml:8:5 has no `down`: reversing expand cannot undo it
 

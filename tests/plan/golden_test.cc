@@ -39,7 +39,12 @@ TEST_P(GoldenTest, SpecPlansToItsReviewedSql) {
   const fs::path& yaml = GetParam();
   auto spec = ParseSpec(ReadFile(yaml), yaml.filename().string());
   ASSERT_TRUE(spec.ok()) << spec.status().message();
-  auto plan = BuildPlan(*spec, testing::FakeCatalog(), testing::FakeOptions());
+  PlanOptions options = testing::FakeOptions();
+  // A spec with version schemas on plans as if a baseline (or an earlier migration) had made
+  // public_v0, as the executor would read it from the state schema.
+  options.version_schemas = spec->settings.version_schemas.value_or(false);
+  if (options.version_schemas) options.previous_version_schema = "public_v0";
+  auto plan = BuildPlan(*spec, testing::FakeCatalog(), options);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = RenderPlanSql(*plan);
   fs::path golden = yaml;

@@ -106,8 +106,10 @@ Result<AlterColumnChange> Check(const AlterColumnOp& op, const SourceLocation& w
   PGPHASE_RETURN_IF_ERROR(CheckExpressions(op));
   PGPHASE_RETURN_IF_ERROR(CheckConstraintNames(op, *c.table, b, where));
   c.new_not_null = op.nullable ? !*op.nullable : c.old.not_null;
-  c.shadow = (c.type_changed && !c.widening) || (c.new_not_null && !c.old.not_null) ||
-             op.unique_name || op.check || op.references;
+  // With version schemas the old version's view keeps the old column, so even a type change
+  // PostgreSQL could make in place (which a view on the column would block) gets a new column.
+  c.shadow = (c.type_changed && (!c.widening || b.version_schemas())) ||
+             (c.new_not_null && !c.old.not_null) || op.unique_name || op.check || op.references;
   return c;
 }
 
@@ -233,15 +235,20 @@ std::string WhyNoColumnPair(const AlterColumnChange& c, const std::string& colum
 
 // A rename goes through a column pair when it can (both names live from sync until
 // contract); otherwise at swap, as the direct path or the shadow path rename, with a note.
+// With version schemas each version's view gives the column its own name, so a rename alone
+// happens at swap, and it is a change through a new column that goes through a pair, under
+// the same name too: the two versions write their own columns from swap until contract.
 void ChooseRename(const AlterColumnOp& op, AlterColumnChange& c, PlanBuilder& b,
                   std::string_view kind) {
-  if (c.new_name == op.column) return;
+  const bool renamed = c.new_name != op.column;
+  if (b.version_schemas() ? !c.shadow : !renamed) return;
   c.before = b.original_catalog().FindTable(c.table->schema, c.table->name);
   const std::string why = WhyNoColumnPair(c, op.column);
   if (why.empty()) {
     c.pair = c.shadow = true;
     return;
   }
+  if (!renamed) return;  // the shadow path notes that the old application stops at swap
   b.Note(fmt::format(
       "{} {}.{} -> {}: renamed at swap, not through a column pair ({}): the old application "
       "works until swap and the new one from swap on, so stop the old one at swap",

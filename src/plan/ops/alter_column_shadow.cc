@@ -78,7 +78,8 @@ class ShadowPlanner {
         t_(*c.table),
         table_{t_.schema, t_.name},
         col_(op.column),
-        shadow_(c.pair ? c.new_name : BoundedName({"_pgphase_new", col_})),
+        shadow_(c.pair && c.new_name != op.column ? c.new_name
+                                                  : BoundedName({"_pgphase_new", col_})),
         old_away_(c.pair ? col_ : BoundedName({"_pgphase_old", col_})),
         base_(t_.name + "." + col_) {}
 
@@ -188,16 +189,23 @@ Status ShadowPlanner::ResolveUp() {
   return CheckExpressionColumns(before_cols_, t_.name, up_analysis_, up_, kKind, "up");
 }
 
-// down: the new row -> the old column, by the names the new app uses.
+// down: the new row -> the old column, by the names the new app uses (a pair under the
+// same name: its new column by its own name, since the old one keeps the name).
 Status ShadowPlanner::ResolveDown() {
+  const std::string& new_col = c_.pair ? shadow_ : c_.new_name;
   after_cols_ = before_cols_;
   for (auto& n : after_cols_)
-    if (n == col_) n = c_.new_name;
+    if (n == col_) n = new_col;
   const SqlExpr own_value{c_.type_changed
-                              ? fmt::format("CAST({} AS {})", QuoteIdent(c_.new_name), c_.old.type)
-                              : QuoteIdent(c_.new_name),
+                              ? fmt::format("CAST({} AS {})", QuoteIdent(new_col), c_.old.type)
+                              : QuoteIdent(new_col),
                           where_};
   down_ = op_.down ? *op_.down : own_value;
+  if (op_.down && new_col != c_.new_name) {
+    Result<std::string> r = ddl::RenameColumnRefs(op_.down->text, c_.new_name, new_col);
+    if (!r.ok()) return Invalid(op_.down->where, kKind, "down: " + r.status().message());
+    down_.text = *r;
+  }
   auto a = Analyze(down_, kKind, "down");
   if (!a.ok()) return a.status();
   down_analysis_ = *a;
@@ -295,7 +303,7 @@ void ShadowPlanner::Sync() {
   fill_down.mode = c_.pair ? ddl::Fill::Mode::kPairOld : ddl::Fill::Mode::kOwned;
   ColumnTypes after = before;
   after.erase(col_);
-  after[c_.new_name] = c_.new_type;
+  after[c_.pair ? shadow_ : c_.new_name] = c_.new_type;
   fill_down.guard = MayRaise(down_.text, after, c_.old.type);
   down_may_fail_ = fill_down.guard;
   ColumnSync sync;
@@ -423,20 +431,30 @@ void ShadowPlanner::Swap() {
 
 // The old column goes once the triggers reading it are gone.
 void ShadowPlanner::Contract() {
-  if (c_.pair) {
-    if (std::optional<std::string> d = NewDefault()) {
-      Step set;
-      set.id = "contract." + base_ + ".default";
-      set.summary = "default of " + shadow_ + ", now that the old column is going";
-      set.statement = ddl::SetDefault(table_, shadow_, *d);
-      b_.AddAfterTableWork(Phase::kContract, std::move(set));
-    }
+  const std::optional<std::string> pair_default = c_.pair ? NewDefault() : std::nullopt;
+  if (pair_default) {
+    Step set;
+    set.id = "contract." + base_ + ".default";
+    set.summary = "default of " + shadow_ + ", now that the old column is going";
+    set.statement = ddl::SetDefault(table_, shadow_, *pair_default);
+    b_.AddAfterTableWork(Phase::kContract, std::move(set));
   }
   Step drop;
   drop.id = "contract." + base_ + ".old_column";
   drop.summary = "drop the old column " + old_away_;
   drop.statement = ddl::DropColumn(table_, old_away_);
   b_.AddAfterTableWork(Phase::kContract, std::move(drop));
+  if (shadow_ != c_.new_name) {  // a pair under the same name (version schemas)
+    Step rename;
+    rename.id = "contract." + base_ + ".rename";
+    rename.summary = fmt::format("the new column {} takes the name {}", shadow_, c_.new_name);
+    rename.statement = ddl::RenameColumn(table_, shadow_, c_.new_name);
+    b_.AddAfterTableWork(Phase::kContract, std::move(rename));
+  }
+  if (c_.pair && b_.version_schemas()) {
+    b_.HideInVersion(t_.name, col_);
+    b_.ShowInVersionAs({t_.name, shadow_, c_.new_name, col_, pair_default.value_or("")});
+  }
   b_.MarkChanged(t_.schema, t_.name, col_);
 }
 

@@ -69,6 +69,7 @@ Status PlanOperation(const DropColumnOp& op, const SourceLocation& where, PlanBu
   drop.statement = ddl::DropColumn({t->schema, t->name}, op.column);
   b.AddAfterTableWork(Phase::kContract, std::move(drop));
   b.MarkChanged(t->schema, t->name, op.column);
+  b.HideInVersion(t->name, op.column);
   t->columns.erase(std::remove_if(t->columns.begin(), t->columns.end(),
                                   [&](const ColumnInfo& col) { return col.name == op.column; }),
                    t->columns.end());

@@ -37,6 +37,7 @@ Status PlanOperation(const DropTableOp& op, const SourceLocation& where, PlanBui
   PGPHASE_RETURN_IF_ERROR(CheckNotReferenced(op, where, b));
   b.TouchTable(*t);
   b.MarkChanged(schema, op.name);
+  b.HideInVersion(op.name);
   b.Note(
       fmt::format("drop_table {}: the table stays in place, untouched, until contract, so the old "
                   "application keeps working; contract drops it",

@@ -1,0 +1,192 @@
+#include <fmt/format.h>
+
+#include "pgphase/ddl_version.h"
+#include "pgphase/sql.h"
+#include "sql/clauses.h"
+
+namespace pgphase::ddl {
+namespace {
+
+std::string TextArray(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + QuoteLiteral(item);
+  return "ARRAY[" + out + "]::text[]";
+}
+
+// One view per table of `of_schema`, as VersionShape says.
+std::string CreateViews(const std::string& name, const std::string& of_schema,
+                        const VersionShape& shape) {
+  std::vector<std::string> hide_t, hide_c, alias_t, alias_p, alias_s, alias_r;
+  for (const auto& c : shape.hidden_columns) {
+    hide_t.push_back(c.table);
+    hide_c.push_back(c.column);
+  }
+  for (const auto& a : shape.aliases) {
+    alias_t.push_back(a.table);
+    alias_p.push_back(a.physical);
+    alias_s.push_back(a.shown);
+    alias_r.push_back(a.replaces);
+  }
+  const std::string body = fmt::format(
+      "\nDECLARE\n"
+      "  t record;\n"
+      "  cols text;\n"
+      "BEGIN\n"
+      "  FOR t IN SELECT c.oid, c.relname FROM pg_catalog.pg_class c\n"
+      "            WHERE c.relnamespace = {of}::regnamespace AND c.relkind IN ('r', 'p')\n"
+      "              AND NOT c.relispartition AND c.relname NOT LIKE '\\_pgphase%'\n"
+      "              AND c.relname <> ALL ({hidden_tables})\n"
+      "            ORDER BY c.relname LOOP\n"
+      "    SELECT string_agg(CASE WHEN m.shown IS NULL OR m.shown = a.attname\n"
+      "                           THEN pg_catalog.quote_ident(a.attname)\n"
+      "                           ELSE pg_catalog.quote_ident(a.attname) || ' AS ' || "
+      "pg_catalog.quote_ident(m.shown) END, ', ' ORDER BY coalesce((SELECT r.attnum FROM "
+      "pg_catalog.pg_attribute r WHERE r.attrelid = t.oid AND r.attname = m.replaces), "
+      "a.attnum)) INTO cols\n"
+      "      FROM pg_catalog.pg_attribute a\n"
+      "      LEFT JOIN ROWS FROM (pg_catalog.unnest({alias_t}), pg_catalog.unnest({alias_p}), "
+      "pg_catalog.unnest({alias_s}), pg_catalog.unnest({alias_r})) AS m (tbl, phys, shown, "
+      "replaces)\n"
+      "        ON m.tbl = t.relname AND m.phys = a.attname\n"
+      "     WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped\n"
+      "       AND (m.shown IS NOT NULL OR (a.attname NOT LIKE '\\_pgphase\\_%' AND NOT EXISTS (\n"
+      "            SELECT 1 FROM ROWS FROM (pg_catalog.unnest({hide_t}), "
+      "pg_catalog.unnest({hide_c})) "
+      "AS h (tbl, col)\n"
+      "             WHERE h.tbl = t.relname AND h.col = a.attname)));\n"
+      "    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = "
+      "true) AS SELECT %s FROM %I.%I', {name}, t.relname, coalesce(cols, ''), {of_name}, "
+      "t.relname);\n"
+      "  END LOOP;\n"
+      "END\n",
+      fmt::arg("of", QuoteLiteral(Q(of_schema))), fmt::arg("of_name", QuoteLiteral(of_schema)),
+      fmt::arg("name", QuoteLiteral(name)),
+      fmt::arg("hidden_tables", TextArray(shape.hidden_tables)),
+      fmt::arg("alias_t", TextArray(alias_t)), fmt::arg("alias_p", TextArray(alias_p)),
+      fmt::arg("alias_s", TextArray(alias_s)), fmt::arg("alias_r", TextArray(alias_r)),
+      fmt::arg("hide_t", TextArray(hide_t)), fmt::arg("hide_c", TextArray(hide_c)));
+  return DoBlock(body);
+}
+
+// Every grant on each view's table (the owner's implicit ones included), made on the view, and
+// USAGE on the schema to each grantee.
+std::string CopyGrants(const std::string& schema) {
+  const std::string body = fmt::format(
+      "\nDECLARE\n"
+      "  g record;\n"
+      "BEGIN\n"
+      "  FOR g IN\n"
+      "    SELECT DISTINCT v.oid::regclass AS view, a.privilege_type AS privilege,\n"
+      "           CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
+      "ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END AS grantee,\n"
+      "           a.is_grantable\n"
+      "      FROM pg_catalog.pg_class v\n"
+      "      JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid\n"
+      "      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass "
+      "AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass "
+      "AND d.refobjid <> v.oid AND d.refobjsubid = 0\n"
+      "      JOIN pg_catalog.pg_class t ON t.oid = d.refobjid AND t.relkind IN ('r', 'p')\n"
+      "      CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(t.relacl, "
+      "pg_catalog.acldefault('r', t.relowner))) a\n"
+      "     WHERE v.relnamespace = {schema}::regnamespace AND v.relkind = 'v'\n"
+      "     ORDER BY 1, 2, 3\n"
+      "  LOOP\n"
+      "    EXECUTE pg_catalog.format('GRANT %s ON %s TO %s%s', g.privilege, g.view, g.grantee,\n"
+      "      CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);\n"
+      "    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %s', {name}, g.grantee);\n"
+      "  END LOOP;\n"
+      "END\n",
+      fmt::arg("schema", QuoteLiteral(Q(schema))), fmt::arg("name", QuoteLiteral(schema)));
+  return DoBlock(body);
+}
+
+}  // namespace
+
+Statement CreateVersionSchema(const std::string& name, const std::string& of_schema,
+                              const std::string& migration, const VersionShape& shape) {
+  const std::string marker =
+      fmt::format("{} of {}{}", kVersionSchemaMarker, of_schema,
+                  migration.empty() ? ", baseline" : ", migration " + migration);
+  std::vector<Statement> parts = {
+      {"CREATE SCHEMA IF NOT EXISTS " + Q(name), Lock::kNone},
+      {fmt::format("COMMENT ON SCHEMA {} IS {}", Q(name), QuoteLiteral(marker)), Lock::kNone}};
+  parts.push_back({CreateViews(name, of_schema, shape), Lock::kAccessShare});
+  for (const VersionShape::Alias& a : shape.aliases) {
+    if (a.default_expr.empty()) continue;
+    parts.push_back({fmt::format("ALTER VIEW {}.{} ALTER COLUMN {} SET DEFAULT {}", Q(name),
+                                 Q(a.table), Q(a.shown), a.default_expr),
+                     Lock::kNone});
+  }
+  parts.push_back({CopyGrants(name), Lock::kNone});
+  parts.push_back(
+      {fmt::format("INSERT INTO pgphase.version_schemas (name, of_schema, migration) VALUES "
+                   "({}, {}, {}) ON CONFLICT (name) DO NOTHING",
+                   QuoteLiteral(name), QuoteLiteral(of_schema),
+                   migration.empty() ? "NULL" : QuoteLiteral(migration)),
+       Lock::kNone});
+  return Transaction(parts);
+}
+
+Statement DropVersionSchema(const std::string& name) {
+  return Transaction(
+      {{fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", Q(name)), Lock::kAccessExclusive},
+       {"DELETE FROM pgphase.version_schemas WHERE name = " + QuoteLiteral(name), Lock::kNone}});
+}
+
+Statement CheckVersionSchemaUnused(const std::string& name) {
+  const std::string body = fmt::format(
+      "\nDECLARE\n"
+      "  s oid := pg_catalog.to_regnamespace({ident});\n"
+      "  sessions text;\n"
+      "  settings text;\n"
+      "  msg text;\n"
+      "BEGIN\n"
+      "  IF s IS NULL THEN\n"
+      "    RETURN;\n"
+      "  END IF;\n"
+      "  FOR i IN 1..5 LOOP\n"
+      "    SELECT string_agg(DISTINCT pg_catalog.format('pid %s (user %s, application %L, "
+      "client %s)', a.pid, a.usename, a.application_name, coalesce(a.client_addr::text, "
+      "'local')), '; ') INTO sessions\n"
+      "      FROM pg_catalog.pg_locks l\n"
+      "      JOIN pg_catalog.pg_class c ON c.oid = l.relation\n"
+      "      JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid\n"
+      "     WHERE c.relnamespace = s AND l.pid <> pg_catalog.pg_backend_pid();\n"
+      "    EXIT WHEN sessions IS NOT NULL OR i = 5;\n"
+      "    PERFORM pg_catalog.pg_sleep(0.2);\n"
+      "  END LOOP;\n"
+      "  SELECT string_agg(pg_catalog.format('%s in %s', CASE WHEN r.setrole = 0 THEN "
+      "'every role' ELSE 'role ' || pg_catalog.pg_get_userbyid(r.setrole) END, CASE WHEN "
+      "r.setdatabase = 0 THEN 'every database' ELSE 'database ' || (SELECT datname FROM "
+      "pg_catalog.pg_database WHERE oid = r.setdatabase) END), '; ' ORDER BY 1) INTO settings\n"
+      "    FROM pg_catalog.pg_db_role_setting r\n"
+      "   WHERE EXISTS (SELECT 1 FROM pg_catalog.unnest(r.setconfig) c "
+      "WHERE c LIKE 'search_path=%' AND pg_catalog.strpos(c, {name}) > 0);\n"
+      "  IF sessions IS NULL AND settings IS NULL THEN\n"
+      "    RETURN;\n"
+      "  END IF;\n"
+      "  msg := pg_catalog.format('version schema %s is still in use:%s%s', {name},\n"
+      "    CASE WHEN sessions IS NULL THEN '' ELSE ' sessions using its views: ' || sessions END,\n"
+      "    CASE WHEN settings IS NULL THEN '' ELSE ' search_path configured for: ' || settings "
+      "END);\n"
+      "  IF coalesce(pg_catalog.current_setting('pgphase.ignore_version_sessions', true), '') "
+      "= 'on' THEN\n"
+      "    RAISE WARNING '%', msg;\n"
+      "  ELSE\n"
+      "    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = msg || '; point them at "
+      "the newer version schema first, or contract with --ignore-version-sessions';\n"
+      "  END IF;\n"
+      "END\n",
+      fmt::arg("ident", QuoteLiteral(Q(name))), fmt::arg("name", QuoteLiteral(name)));
+  return {DoBlock(body), Lock::kNone};
+}
+
+std::string NotInVersionSchema(const std::string& d) {
+  return fmt::format(
+      "AND NOT ({d}.classid = 'pg_catalog.pg_rewrite'::regclass AND {d}.objid IN (SELECT r.oid "
+      "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class WHERE "
+      "pg_catalog.obj_description(v.relnamespace, 'pg_namespace') LIKE '{marker} of %'))",
+      fmt::arg("d", d), fmt::arg("marker", kVersionSchemaMarker));
+}
+
+}  // namespace pgphase::ddl

@@ -1,0 +1,228 @@
+-- pgphase plan for migration version_rename_add_drop
+-- note: add_column users.shout: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
+-- note: drop_table logs: the table stays in place, untouched, until contract, so the old application keeps working; contract drops it
+-- precheck: before expand, pgphase evaluates (upper(email)) for shout over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
+
+-- phase expand
+
+-- step expand.users.shout: add column shout to users
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" ADD COLUMN "shout" text;
+
+-- phase sync
+
+-- step sync.users.function: create the dual-write function for users
+-- lock: none (scan_timeout applies; no statement_timeout)
+CREATE OR REPLACE FUNCTION "pgphase"."sync_version_rename_add_drop_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "email" "public"."users"."email"%TYPE := NEW."email";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW."shout" := (upper(email));
+  ELSE
+    NEW."shout" := (upper(email));
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.users.insert_trigger: fill new columns on INSERT into users
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+CREATE TRIGGER "pgphase_ins_version_rename_add_drop" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."shout" IS NULL) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_users"();
+
+-- step sync.users.update_trigger: keep new columns in step on UPDATE of users
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+CREATE TRIGGER "pgphase_upd_version_rename_add_drop" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."email" IS DISTINCT FROM OLD."email")))) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_users"();
+
+-- step sync.order_lines.function: create the dual-write function for order_lines
+-- lock: none (scan_timeout applies; no statement_timeout)
+CREATE OR REPLACE FUNCTION "pgphase"."sync_version_rename_add_drop_order_lines"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW."note" := ('n/a');
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.order_lines.insert_trigger: fill new columns on INSERT into order_lines
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+CREATE TRIGGER "pgphase_ins_version_rename_add_drop" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW WHEN (NEW."note" IS NULL) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_order_lines"();
+
+-- phase backfill
+
+-- step backfill.users: fill shout for existing rows of users in keyset batches
+-- repeated per batch: $1.. = last key done (id), then batch size
+WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "shout" = COALESCE("shout", (upper(email))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("shout" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
+
+-- phase validate
+
+-- step validate.users.shout.not_null_helper: enforce NOT NULL on new writes to users.shout (not yet validated)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_shout" CHECK ("shout" IS NOT NULL) NOT VALID;
+
+-- step validate.users.shout.not_null_check: prove no row is NULL, without blocking writes
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+ALTER TABLE "public"."users" VALIDATE CONSTRAINT "pgphase_nn_users_shout";
+
+-- step validate.users.shout.set_not_null: SET NOT NULL (no scan: the validated check proves it)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" ALTER COLUMN "shout" SET NOT NULL;
+
+-- phase swap
+
+-- step swap.users: in one transaction: rename name -> full_name; point the sync trigger at the new names
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TRIGGER IF EXISTS "pgphase_ins_version_rename_add_drop" ON "public"."users";
+DROP TRIGGER IF EXISTS "pgphase_upd_version_rename_add_drop" ON "public"."users";
+ALTER TABLE "public"."users" RENAME COLUMN "name" TO "full_name";
+CREATE OR REPLACE FUNCTION "pgphase"."sync_version_rename_add_drop_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "email" "public"."users"."email"%TYPE := NEW."email";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW."shout" := (upper(email));
+  ELSE
+    NEW."shout" := (upper(email));
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+CREATE TRIGGER "pgphase_ins_version_rename_add_drop" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."shout" IS NULL) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_users"();
+CREATE TRIGGER "pgphase_upd_version_rename_add_drop" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."email" IS DISTINCT FROM OLD."email")))) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_users"();
+
+-- step swap.version_schema: create version schema public_v1: one view per table of public in this migration's shape, for the new application (search_path=public_v1)
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+CREATE SCHEMA IF NOT EXISTS "public_v1";
+COMMENT ON SCHEMA "public_v1" IS 'pgphase version schema of public, migration version_rename_add_drop';
+DO $pgphase$
+DECLARE
+  t record;
+  cols text;
+BEGIN
+  FOR t IN SELECT c.oid, c.relname FROM pg_catalog.pg_class c
+            WHERE c.relnamespace = '"public"'::regnamespace AND c.relkind IN ('r', 'p')
+              AND NOT c.relispartition AND c.relname NOT LIKE '\_pgphase%'
+              AND c.relname <> ALL (ARRAY['logs']::text[])
+            ORDER BY c.relname LOOP
+    SELECT string_agg(CASE WHEN m.shown IS NULL OR m.shown = a.attname
+                           THEN pg_catalog.quote_ident(a.attname)
+                           ELSE pg_catalog.quote_ident(a.attname) || ' AS ' || pg_catalog.quote_ident(m.shown) END, ', ' ORDER BY coalesce((SELECT r.attnum FROM pg_catalog.pg_attribute r WHERE r.attrelid = t.oid AND r.attname = m.replaces), a.attnum)) INTO cols
+      FROM pg_catalog.pg_attribute a
+      LEFT JOIN ROWS FROM (pg_catalog.unnest(ARRAY[]::text[]), pg_catalog.unnest(ARRAY[]::text[]), pg_catalog.unnest(ARRAY[]::text[]), pg_catalog.unnest(ARRAY[]::text[])) AS m (tbl, phys, shown, replaces)
+        ON m.tbl = t.relname AND m.phys = a.attname
+     WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+       AND (m.shown IS NOT NULL OR (a.attname NOT LIKE '\_pgphase\_%' AND NOT EXISTS (
+            SELECT 1 FROM ROWS FROM (pg_catalog.unnest(ARRAY['order_lines']::text[]), pg_catalog.unnest(ARRAY['note']::text[])) AS h (tbl, col)
+             WHERE h.tbl = t.relname AND h.col = a.attname)));
+    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = true) AS SELECT %s FROM %I.%I', 'public_v1', t.relname, coalesce(cols, ''), 'public', t.relname);
+  END LOOP;
+END
+$pgphase$;
+DO $pgphase$
+DECLARE
+  g record;
+BEGIN
+  FOR g IN
+    SELECT DISTINCT v.oid::regclass AS view, a.privilege_type AS privilege,
+           CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END AS grantee,
+           a.is_grantable
+      FROM pg_catalog.pg_class v
+      JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid
+      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> v.oid AND d.refobjsubid = 0
+      JOIN pg_catalog.pg_class t ON t.oid = d.refobjid AND t.relkind IN ('r', 'p')
+      CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(t.relacl, pg_catalog.acldefault('r', t.relowner))) a
+     WHERE v.relnamespace = '"public_v1"'::regnamespace AND v.relkind = 'v'
+     ORDER BY 1, 2, 3
+  LOOP
+    EXECUTE pg_catalog.format('GRANT %s ON %s TO %s%s', g.privilege, g.view, g.grantee,
+      CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %s', 'public_v1', g.grantee);
+  END LOOP;
+END
+$pgphase$;
+INSERT INTO pgphase.version_schemas (name, of_schema, migration) VALUES ('public_v1', 'public', 'version_rename_add_drop') ON CONFLICT (name) DO NOTHING;
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.version_schema.unused: refuse while sessions still use the previous version schema public_v0
+-- lock: none (scan_timeout applies; no statement_timeout)
+DO $pgphase$
+DECLARE
+  s oid := pg_catalog.to_regnamespace('"public_v0"');
+  sessions text;
+  settings text;
+  msg text;
+BEGIN
+  IF s IS NULL THEN
+    RETURN;
+  END IF;
+  FOR i IN 1..5 LOOP
+    SELECT string_agg(DISTINCT pg_catalog.format('pid %s (user %s, application %L, client %s)', a.pid, a.usename, a.application_name, coalesce(a.client_addr::text, 'local')), '; ') INTO sessions
+      FROM pg_catalog.pg_locks l
+      JOIN pg_catalog.pg_class c ON c.oid = l.relation
+      JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+     WHERE c.relnamespace = s AND l.pid <> pg_catalog.pg_backend_pid();
+    EXIT WHEN sessions IS NOT NULL OR i = 5;
+    PERFORM pg_catalog.pg_sleep(0.2);
+  END LOOP;
+  SELECT string_agg(pg_catalog.format('%s in %s', CASE WHEN r.setrole = 0 THEN 'every role' ELSE 'role ' || pg_catalog.pg_get_userbyid(r.setrole) END, CASE WHEN r.setdatabase = 0 THEN 'every database' ELSE 'database ' || (SELECT datname FROM pg_catalog.pg_database WHERE oid = r.setdatabase) END), '; ' ORDER BY 1) INTO settings
+    FROM pg_catalog.pg_db_role_setting r
+   WHERE EXISTS (SELECT 1 FROM pg_catalog.unnest(r.setconfig) c WHERE c LIKE 'search_path=%' AND pg_catalog.strpos(c, 'public_v0') > 0);
+  IF sessions IS NULL AND settings IS NULL THEN
+    RETURN;
+  END IF;
+  msg := pg_catalog.format('version schema %s is still in use:%s%s', 'public_v0',
+    CASE WHEN sessions IS NULL THEN '' ELSE ' sessions using its views: ' || sessions END,
+    CASE WHEN settings IS NULL THEN '' ELSE ' search_path configured for: ' || settings END);
+  IF coalesce(pg_catalog.current_setting('pgphase.ignore_version_sessions', true), '') = 'on' THEN
+    RAISE WARNING '%', msg;
+  ELSE
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = msg || '; point them at the newer version schema first, or contract with --ignore-version-sessions';
+  END IF;
+END
+$pgphase$;
+
+-- step contract.version_schema.drop: drop the previous version schema public_v0
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP SCHEMA IF EXISTS "public_v0" CASCADE;
+DELETE FROM pgphase.version_schemas WHERE name = 'public_v0';
+
+-- step contract.drop_table.logs: drop table logs
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TABLE IF EXISTS "public"."logs";
+
+-- step contract.users.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TRIGGER IF EXISTS "pgphase_ins_version_rename_add_drop" ON "public"."users";
+
+-- step contract.users.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TRIGGER IF EXISTS "pgphase_upd_version_rename_add_drop" ON "public"."users";
+
+-- step contract.users.function: drop the dual-write function
+-- lock: none (scan_timeout applies; no statement_timeout)
+DROP FUNCTION IF EXISTS "pgphase"."sync_version_rename_add_drop_users"();
+
+-- step contract.users.shout.not_null_check: drop the helper check (NOT NULL is now set on the column)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "pgphase_nn_users_shout";
+
+-- step contract.order_lines.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TRIGGER IF EXISTS "pgphase_ins_version_rename_add_drop" ON "public"."order_lines";
+
+-- step contract.order_lines.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TRIGGER IF EXISTS "pgphase_upd_version_rename_add_drop" ON "public"."order_lines";
+
+-- step contract.order_lines.function: drop the dual-write function
+-- lock: none (scan_timeout applies; no statement_timeout)
+DROP FUNCTION IF EXISTS "pgphase"."sync_version_rename_add_drop_order_lines"();
+
+-- step contract.order_lines.note.drop: drop column note of order_lines
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."order_lines" DROP COLUMN IF EXISTS "note";
