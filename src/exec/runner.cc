@@ -124,9 +124,35 @@ void InterruptibleSleep(Millis d) {
     std::this_thread::sleep_for(std::min<Clock::duration>(Millis(50), until - Clock::now()));
 }
 
+namespace {
+
+// While a step runs, the server's warnings to it (RAISE WARNING in a generated DO block, such
+// as a version schema still in use that --ignore-version-sessions lets contract drop) go to
+// the operator's output.
+class WarningsToOutput : public pqxx::errorhandler {
+ public:
+  WarningsToOutput(pqxx::connection_base& conn, std::ostream& out)
+      : pqxx::errorhandler(conn), out_(out) {}
+  bool operator()(const char msg[]) noexcept override {
+    const std::string_view m(msg);
+    if (m.rfind("WARNING:", 0) != 0) return true;
+    try {
+      out_ << "  " << m << (m.empty() || m.back() != '\n' ? "\n" : "") << std::flush;
+    } catch (...) {  // a notice must never fail the step
+    }
+    return false;
+  }
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace
+
 Status RunStatement(RunContext& ctx, const Statement& st, const std::string& context,
                     const std::function<void(pqxx::transaction_base&)>& record,
                     const std::vector<Statement>& cleanup) {
+  const WarningsToOutput warnings(ctx.conn, ctx.out);
   for (int attempt = 0;; ++attempt) {
     try {
       if (st.transactional) {
