@@ -1,7 +1,9 @@
 // pgroll's example migrations as one chain against one database (DESIGN, issue 3): for each
 // file in `.ledger` order, `apply --through swap`, `reverse` (the schema dump must be what it
 // was before), then `apply --through contract`. Later files build on earlier ones, so the
-// chain stops at the first file that fails.
+// chain stops at the first file that fails. It runs twice: as pgroll's files are, and with
+// version schemas on (after `pgphase baseline v0`), where each swap must also leave the
+// migration's version schema the newest one.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -44,9 +46,32 @@ std::string Row(const std::string& file, const std::string& result) {
   return padded + result + "\n";
 }
 
-using ConformanceTest = PgphaseTest;
+// The parameter: version schemas on.
+class ConformanceTest : public PgphaseTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  // `pgphase apply FILE --through PHASE`, with --version-schemas in that mode; in that mode
+  // a swap must leave the migration's version schema the newest.
+  RunResult ApplyThrough(const std::string& path, const std::string& phase, std::string& failure) {
+    std::vector<std::string> args = {"apply", path, "--through", phase};
+    if (GetParam()) args.push_back("--version-schemas");
+    RunResult r = Run(args);
+    if (r.exit_code != 0) {
+      failure = "apply --through " + phase + " failed";
+    } else if (GetParam() && phase == "swap") {
+      RunResult latest = Run({"latest"});
+      const std::string own =
+          "\"version_schema\": \"" + latest.out.substr(0, latest.out.find('\n'));
+      if (latest.exit_code != 0 ||
+          Run({"status", Stem(path), "--json"}).out.find(own) == std::string::npos) {
+        failure = "after swap, the newest version schema (`pgphase latest`) is not the migration's";
+        r = latest;
+      }
+    }
+    return r;
+  }
+};
 
-TEST_F(ConformanceTest, PgrollExamplesApplyReverseAndContractInLedgerOrder) {
+TEST_P(ConformanceTest, PgrollExamplesApplyReverseAndContractInLedgerOrder) {
   // A plain clone has no shared/ beside it: nothing to run here, which is not a failure.
   // CI puts shared/ there, and then the examples are part of the contract.
   if (!std::filesystem::is_directory(kExamplesDir)) {
@@ -57,6 +82,9 @@ TEST_F(ConformanceTest, PgrollExamplesApplyReverseAndContractInLedgerOrder) {
   const std::vector<std::string> files = LedgerFiles();
   ASSERT_EQ(files.size(), 56u) << "unexpected .ledger in " << kExamplesDir;
 
+  if (GetParam()) {
+    ASSERT_EQ(Run({"baseline", "v0"}).exit_code, 0);
+  }
   int passed = 0;
   std::string table = "conformance (apply --through swap, reverse, apply --through contract):\n";
   std::string failure;
@@ -64,16 +92,16 @@ TEST_F(ConformanceTest, PgrollExamplesApplyReverseAndContractInLedgerOrder) {
     const std::string path = kExamplesDir + "/" + file;
     const std::string name = Stem(file);
     const std::string before = SchemaDump();
-    RunResult r = Run({"apply", path, "--through", "swap"});
-    if (r.exit_code != 0) {
-      failure = "apply --through swap failed";
+    RunResult r = ApplyThrough(path, "swap", failure);
+    if (!failure.empty()) {
+      // reported below
     } else if (r = Run({"reverse", name}); r.exit_code != 0) {
       failure = "reverse failed";
     } else if (const std::string after = SchemaDump(); after != before) {
       failure = "schema after reverse differs from before apply\n" + FirstDifference(before, after);
       r = RunResult{};
-    } else if (r = Run({"apply", path, "--through", "contract"}); r.exit_code != 0) {
-      failure = "apply --through contract failed";
+    } else {
+      r = ApplyThrough(path, "contract", failure);
     }
     if (!failure.empty()) {
       std::ostringstream detail;
@@ -93,6 +121,11 @@ TEST_F(ConformanceTest, PgrollExamplesApplyReverseAndContractInLedgerOrder) {
   if (!failure.empty()) std::fputs(("first failure: " + failure + "\n").c_str(), stdout);
   EXPECT_GE(passed, kConformanceFloor) << failure;
 }
+
+INSTANTIATE_TEST_SUITE_P(Modes, ConformanceTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "VersionSchemas" : "Tables";
+                         });
 
 }  // namespace
 }  // namespace pgphase::it

@@ -50,7 +50,7 @@ Statement CreateVersionSchema(const std::string& name, const std::string& of_sch
 Statement DropVersionSchema(const std::string& name);
 // A DO block that raises (SQLSTATE 55006, object_in_use), naming them, when other sessions use
 // the version schema `name`: a backend holding a lock on one of its views (sampled five times
-// over a second: application statements hold them only while they run), or a role or database
+// over half a second: application statements hold them only while they run), or a role or database
 // whose configured search_path names it. With the setting pgphase.ignore_version_sessions on
 // (`contract --ignore-version-sessions`) it only warns.
 Statement CheckVersionSchemaUnused(const std::string& name);

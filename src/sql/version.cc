@@ -153,7 +153,7 @@ Statement CheckVersionSchemaUnused(const std::string& name) {
       "      JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid\n"
       "     WHERE c.relnamespace = s AND l.pid <> pg_catalog.pg_backend_pid();\n"
       "    EXIT WHEN sessions IS NOT NULL OR i = 5;\n"
-      "    PERFORM pg_catalog.pg_sleep(0.2);\n"
+      "    PERFORM pg_catalog.pg_sleep(0.1);\n"
       "  END LOOP;\n"
       "  SELECT string_agg(pg_catalog.format('%s in %s', CASE WHEN r.setrole = 0 THEN "
       "'every role' ELSE 'role ' || pg_catalog.pg_get_userbyid(r.setrole) END, CASE WHEN "
