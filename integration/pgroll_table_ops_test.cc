@@ -356,7 +356,9 @@ TEST_F(PgrollTableOpsTest, RenameReferencingTableSetFk) {
             (Rows{{"1", "apples", "1"}, {"9", "plums", "NULL"}}));
   Reverse("02_multi_operation");
   ExpectCleanedUp("items");
-  EXPECT_EQ(ScalarInt("SELECT count(*) FROM pg_constraint WHERE contype = 'f'"), 0);
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM pg_constraint WHERE conrelid = 'items'::regclass AND "
+                      "contype = 'f'"),
+            0);
   Apply(spec, "contract");
   EXPECT_THROW(Exec("INSERT INTO products (id, name, supplier_id) VALUES (3, 'pears', 2)"),
                pqxx::foreign_key_violation);
@@ -405,8 +407,10 @@ TEST_F(PgrollTableOpsTest, RenameTableCreateCheckConstraint) {
       type: check
       check: length(name) > 3
       columns: [name]
-      up: {name: SELECT CASE WHEN length(name) <= 3 THEN LPAD(name, 4, '-') ELSE name END}
-      down: {name: name}
+      up:
+        name: SELECT CASE WHEN length(name) <= 3 THEN LPAD(name, 4, '-') ELSE name END
+      down:
+        name: name
 )");
   Exec("INSERT INTO items (id, name) VALUES (2, 'abc')");
   Apply(spec, "swap");

@@ -314,8 +314,9 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
   auto append = [](std::vector<Statement>& to, const std::vector<Statement>& from) {
     to.insert(to.end(), from.begin(), from.end());
   };
-  std::vector<Statement> fwd = swap.guards;
-  if (renamed) fwd.push_back(ddl::DropView(view));
+  std::vector<Statement> fwd;
+  if (renamed) fwd.push_back(ddl::DropView(view));  // before the guards, which would count it
+  append(fwd, swap.guards);
   if (!sync.empty()) append(fwd, drop_triggers);
   for (const auto& [from, to] : swap.renames) fwd.push_back(ddl::RenameColumn(table, from, to));
   append(fwd, swap.forward);

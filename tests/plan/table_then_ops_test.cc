@@ -37,13 +37,15 @@ TEST(TableThenOpsPlanTest, RenamedTableIsChangedByItsOldNameUntilContract) {
   auto plan = PlanYaml(kRenameThenNotNull);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   for (Phase p : {Phase::kSync, Phase::kBackfill, Phase::kValidate})
-    EXPECT_EQ(PhaseSql(*plan, p).find("\"people\""), std::string::npos) << PhaseName(p);
+    EXPECT_EQ(PhaseSql(*plan, p).find("\"people\""), std::string::npos) << PhaseName(p) << "\n"
+                                                                        << PhaseSql(*plan, p);
   const auto& expand = plan->phase(Phase::kExpand).steps;
   EXPECT_EQ(expand.back().statement->sql,
             "CREATE VIEW \"public\".\"people\" AS SELECT * FROM \"public\".\"users\"")
       << "the view comes after the table's other expand steps";
   const std::string swap = PhaseSql(*plan, Phase::kSwap);
-  EXPECT_EQ(swap.rfind("DROP VIEW IF EXISTS \"public\".\"people\";\n", 0), 0u) << swap;
+  EXPECT_EQ(swap.rfind("DROP VIEW IF EXISTS \"public\".\"people\";\n", 0), 0u)
+      << "the view goes first, before the dependents check would count it: " << swap;
   EXPECT_NE(swap.find("CREATE VIEW \"public\".\"people\" AS SELECT \"id\", \"name\", \"email\" "
                       "FROM \"public\".\"users\"\n"),
             std::string::npos)
@@ -162,13 +164,18 @@ TEST(TableThenOpsPlanTest, AlterColumnOfANewTableIsMadeInExpand) {
 }
 
 TEST(TableThenOpsPlanTest, RenameOfANewTableIsMadeInExpand) {
+  // The create_index keeps the alter_column from being folded into create_table.
   auto plan = PlanYaml(std::string(kCreateItems) +
                        "  - rename_table: {from: items, to: products}\n"
+                       "  - create_index: {table: products, name: products_name_idx, columns: "
+                       "[name]}\n"
                        "  - alter_column: {table: products, column: name, nullable: false}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   EXPECT_EQ(PhaseSql(*plan, Phase::kExpand).find("CREATE VIEW"), std::string::npos);
   EXPECT_NE(PhaseSql(*plan, Phase::kExpand)
                 .find("ALTER TABLE \"public\".\"items\" RENAME TO \"products\"\n"
+                      "CREATE INDEX CONCURRENTLY \"products_name_idx\" ON \"public\".\"products\" "
+                      "USING btree (\"name\")\n"
                       "ALTER TABLE \"public\".\"products\" ALTER COLUMN \"name\" SET NOT NULL"),
             std::string::npos)
       << PhaseSql(*plan, Phase::kExpand);
