@@ -9,6 +9,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pgphase/status.h"
@@ -90,10 +91,25 @@ struct CatalogSnapshot {
   std::vector<std::string> relation_names;  // every relation name in the schemas read
                                             // (tables, indexes, sequences, views), "schema.name"
 
+  // The planner's working copy only: a table that a rename_table of the migration renames
+  // keeps its name here (the name every statement of the plan uses: the table is renamed at
+  // the end of contract) and is found by either name.
+  struct TableRename {
+    std::string schema, from, to;
+  };
+  std::vector<TableRename> renamed_tables;
+
+  // The table `schema.table` names, through renamed_tables.
   const TableInfo* FindTable(const std::string& schema, const std::string& table) const {
+    const std::string* name = &table;
+    for (const auto& r : renamed_tables)
+      if (r.schema == schema && r.to == table) name = &r.from;
     for (const auto& t : tables)
-      if (t.schema == schema && t.name == table) return &t;
+      if (t.schema == schema && t.name == *name) return &t;
     return nullptr;
+  }
+  TableInfo* FindTable(const std::string& schema, const std::string& table) {
+    return const_cast<TableInfo*>(std::as_const(*this).FindTable(schema, table));
   }
   bool HasRelation(const std::string& schema, const std::string& name) const {
     const std::string key = schema + "." + name;

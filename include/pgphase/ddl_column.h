@@ -18,6 +18,10 @@ Statement RenameColumn(const Rel& t, const std::string& from, const std::string&
 // back, on reverse).
 Statement SetColumnType(const Rel& t, const std::string& column, const std::string& type,
                         bool rewrites);
+// ALTER TABLE t ALTER COLUMN c TYPE type USING (using_expr): a rewrite. `using_expr` is
+// embedded user SQL.
+Statement SetColumnTypeUsing(const Rel& t, const std::string& column, const std::string& type,
+                             const std::string& using_expr);
 
 // A DO block that raises (SQLSTATE 55006, object_in_use) when an object other than
 // the column's own default, and other than triggers named in `ignored_triggers`,

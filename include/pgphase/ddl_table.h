@@ -49,6 +49,10 @@ Statement CommentOnTable(const Rel& t, const std::optional<std::string>& text);
 Statement RenameTable(const Rel& from, const std::string& to);
 // CREATE VIEW v AS SELECT * FROM t: simple enough to be automatically updatable.
 Statement CreatePassThroughView(const Rel& view, const Rel& table);
+// CREATE VIEW v AS SELECT columns FROM t: as above, over the columns named (not every
+// column, so that dropping one the view leaves out is not blocked by it).
+Statement CreateColumnsView(const Rel& view, const Rel& table,
+                            const std::vector<std::string>& columns);
 Statement DropView(const Rel& view);  // IF EXISTS
 
 // ALTER TABLE t REPLICA IDENTITY {DEFAULT|FULL|NOTHING|USING INDEX index}.

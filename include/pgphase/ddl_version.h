@@ -31,14 +31,20 @@ struct VersionShape {
     std::string replaces;      // the column whose place it takes in the view's order, or ""
     std::string default_expr;  // embedded; "" for none: the view's own default for the column
   };
+  struct Table {
+    std::string physical, shown;
+  };
+  std::vector<Table> renamed_tables;  // the view takes the table's new name (renamed at contract)
   std::vector<std::string> hidden_tables;
   std::vector<Column> hidden_columns;
   std::vector<Alias> aliases;
 };
 
+// Tables and columns are named as they are physically at the end of swap.
+//
 // One transaction: CREATE SCHEMA `name` and its marker comment; one view per table of
-// `of_schema` (partitions left out), named as the table is, its columns in the table's order
-// as `shape` says, made WITH (security_invoker) so that the table's privileges and row
+// `of_schema` (partitions left out), named as the table is (or will be), its columns in the table's
+// order as `shape` says, made WITH (security_invoker) so that the table's privileges and row
 // security apply to whoever queries it; each table's grants (its owner's included) copied
 // onto its view, with USAGE on the schema to every grantee; the schema recorded in
 // pgphase.version_schemas (`migration` "" for a baseline). The views are simple enough to be

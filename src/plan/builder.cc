@@ -5,7 +5,9 @@
 #include <algorithm>
 
 #include "pgphase/ddl_column.h"
+#include "pgphase/ddl_table.h"
 #include "pgphase/sql.h"
+#include "plan/check.h"
 #include "plan/keys.h"
 
 namespace pgphase {
@@ -47,9 +49,7 @@ void PlanBuilder::AddStep(Phase phase, Step step) {
 }
 
 TableInfo* PlanBuilder::MutableTable(const std::string& name) {
-  for (TableInfo& t : catalog_.tables)
-    if (t.schema == schema() && t.name == name) return &t;
-  return nullptr;
+  return catalog_.FindTable(schema(), name);
 }
 
 PlanBuilder::TableWork& PlanBuilder::Work(const TableInfo& table) {
@@ -57,6 +57,15 @@ PlanBuilder::TableWork& PlanBuilder::Work(const TableInfo& table) {
   TableWork& w = work_[TableKey(table)];
   w.table = &table;
   return w;
+}
+
+void PlanBuilder::RenameTable(const TableInfo& table, const std::string& to) {
+  Work(table).renamed_to = to;
+}
+
+bool PlanBuilder::Renames(const TableInfo& table) const {
+  auto it = work_.find(TableKey(table));
+  return it != work_.end() && !it->second.renamed_to.empty();
 }
 
 void PlanBuilder::TouchTable(const TableInfo& table) {
@@ -289,11 +298,16 @@ std::optional<Step> PlanBuilder::VerifyStep(const TableWork& w) const {
 // One short transaction per table: the column renames, what operations attach, and the
 // trigger turned around for the names and directions that hold from now on. Its reverse
 // is the exact inverse, also in one transaction.
+// A renamed table's view (RenameTable) is dropped first and re-created last, over the columns
+// the new app has from now on: the renames and type changes are not blocked by it, and it does
+// not keep reading a column that swap renamed away.
 void PlanBuilder::EmitSwap(const TableWork& w) {
   const SwapChange& swap = w.swap;
-  if (swap.renames.empty() && swap.forward.empty() && !HasAfterSwap(w.syncs)) return;
+  const bool renamed = !w.renamed_to.empty();
+  if (swap.renames.empty() && swap.forward.empty() && !HasAfterSwap(w.syncs) && !renamed) return;
   const TableInfo& t = *w.table;
   const ddl::Rel table = RelOf(t);
+  const ddl::Rel view{t.schema, w.renamed_to};
   const std::vector<ddl::Fill> after = FillsAfterSwap(w);
   const std::vector<ddl::Fill> sync = SyncFills(w);
   const std::vector<Statement> drop_triggers = {ddl::DropTrigger(TriggerName("ins"), table),
@@ -301,12 +315,16 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
   auto append = [](std::vector<Statement>& to, const std::vector<Statement>& from) {
     to.insert(to.end(), from.begin(), from.end());
   };
-  std::vector<Statement> fwd = swap.guards;
+  std::vector<Statement> fwd;
+  if (renamed) fwd.push_back(ddl::DropView(view));  // before the guards, which would count it
+  append(fwd, swap.guards);
   if (!sync.empty()) append(fwd, drop_triggers);
   for (const auto& [from, to] : swap.renames) fwd.push_back(ddl::RenameColumn(table, from, to));
   append(fwd, swap.forward);
   if (!after.empty()) append(fwd, TriggerStatements(t, after, Errors(w, true)));
+  if (renamed) fwd.push_back(ddl::CreateColumnsView(view, table, ColumnNames(t)));
   std::vector<Statement> rev;
+  if (renamed) rev.push_back(ddl::DropView(view));
   if (!after.empty()) append(rev, drop_triggers);
   append(rev, swap.reverse);
   for (auto it = swap.renames.rbegin(); it != swap.renames.rend(); ++it)
@@ -316,6 +334,7 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
   } else if (!after.empty()) {
     rev.push_back(ddl::DropFunction({"pgphase", FunctionName(t)}));
   }
+  if (renamed) rev.push_back(ddl::CreatePassThroughView(view, table));
   std::string summary = "in one transaction:";
   if (!swap.renames.empty()) {
     std::string names;
@@ -324,11 +343,32 @@ void PlanBuilder::EmitSwap(const TableWork& w) {
     summary += " rename" + names + ";";
   }
   if (!swap.forward.empty()) summary += " the column changes;";
-  if (!after.empty()) summary += " point the sync trigger at the new names";
+  if (!after.empty()) summary += " point the sync trigger at the new names;";
+  if (renamed) summary += " the view " + w.renamed_to + " over the columns from now on";
   if (summary.back() == ';') summary.pop_back();
   std::vector<Statement> reverse = {ddl::Transaction(rev)};
   append(reverse, swap.after_reverse);
   Add(Phase::kSwap, "swap." + t.name, summary, ddl::Transaction(fwd), std::move(reverse));
+}
+
+void PlanBuilder::EmitRenameView(const TableWork& w) {
+  if (w.renamed_to.empty()) return;
+  const TableInfo& t = *w.table;
+  const ddl::Rel view{t.schema, w.renamed_to};
+  Add(Phase::kExpand, "expand.rename_table." + t.name + ".view",
+      fmt::format("view {} over table {}, so the new name reads and writes the table", w.renamed_to,
+                  t.name),
+      ddl::CreatePassThroughView(view, RelOf(t)), {ddl::DropView(view)});
+}
+
+void PlanBuilder::EmitRename(const TableWork& w) {
+  if (w.renamed_to.empty()) return;
+  const TableInfo& t = *w.table;
+  Add(Phase::kContract, "contract.rename_table." + t.name,
+      fmt::format("in one transaction: drop the view {} and rename table {} to {}", w.renamed_to,
+                  t.name, w.renamed_to),
+      ddl::Transaction(
+          {ddl::DropView({t.schema, w.renamed_to}), ddl::RenameTable(RelOf(t), w.renamed_to)}));
 }
 
 void PlanBuilder::EmitContract(const TableWork& w) {
@@ -429,6 +469,9 @@ std::string VersionSchemaName(const ChangeSpec& spec) {
 void PlanBuilder::EmitVersionSchemas() {
   if (!options_.version_schemas) return;
   const std::string name = VersionSchemaName(spec_);
+  for (const auto& [key, w] : work_)
+    if (!w.renamed_to.empty())
+      version_shape_.renamed_tables.push_back({w.table->name, w.renamed_to});
   Add(Phase::kSwap, "swap.version_schema",
       fmt::format("create version schema {}: one view per table of {} in this migration's shape, "
                   "for the new application (search_path={})",
@@ -483,6 +526,7 @@ Result<Plan> PlanBuilder::Finish() {
   for (const TableInfo* t : table_order_) {
     auto it = work_.find(TableKey(*t));
     if (it != work_.end()) {
+      EmitRenameView(it->second);
       EmitSync(it->second);
       PGPHASE_RETURN_IF_ERROR(EmitBackfill(it->second));
       if (auto step = VerifyStep(it->second)) verify.push_back(std::move(*step));
@@ -490,12 +534,16 @@ Result<Plan> PlanBuilder::Finish() {
       EmitContract(it->second);
     }
     plan_.tables.push_back(DisplayName(*t));
+    if (Renames(*t)) plan_.tables.push_back(t->schema + "." + work_.at(TableKey(*t)).renamed_to);
   }
   // Verification comes first in validate: constraints and indexes are built on verified data.
   std::vector<Step>& validate = plan_.phase(Phase::kValidate).steps;
   validate.insert(validate.begin(), std::make_move_iterator(verify.begin()),
                   std::make_move_iterator(verify.end()));
   for (auto& [phase, step] : after_table_work_) AddStep(phase, std::move(step));
+  // Renamed tables last: every contract step before names them by their old names.
+  for (const TableInfo* t : table_order_)
+    if (auto it = work_.find(TableKey(*t)); it != work_.end()) EmitRename(it->second);
   EmitVersionSchemas();
   NoteResultShapeChanges();
   EmitConversionChecks();

@@ -89,6 +89,14 @@ class PlanBuilder {
   void AddNotNullHelper(const TableInfo& table, const std::string& column,
                         const std::string& constraint);
 
+  // Records that `table` (which exists) is renamed to `to`: expand ends with a view `to` over
+  // it, its swap transaction re-creates that view over the columns it has from swap on, and
+  // contract ends with the view dropped and the table renamed. Every statement before names
+  // the table by its name before the plan.
+  void RenameTable(const TableInfo& table, const std::string& to);
+  // True when this plan renames `table` (RenameTable).
+  bool Renames(const TableInfo& table) const;
+
   void TouchTable(const TableInfo& table);
   // Records that this plan renames, retypes or drops `column` of schema.table (or the
   // whole table when column is empty), so the drift check does not expect it unchanged.
@@ -127,6 +135,7 @@ class PlanBuilder {
     std::vector<std::pair<std::string, std::string>> not_null_helpers;  // column, constraint
     std::vector<ddl::OwnedColumn> verified;
     SwapChange swap;
+    std::string renamed_to;  // RenameTable's new name, or ""
   };
   TableWork& Work(const TableInfo& table);
   // The trigger's fills from swap on: the fills that carry over (sources renamed, with
@@ -148,6 +157,9 @@ class PlanBuilder {
   std::optional<Step> VerifyStep(const TableWork& w) const;
   void EmitSwap(const TableWork& w);
   void EmitContract(const TableWork& w);
+  // The view of a renamed table (RenameTable) in expand and the rename that ends contract.
+  void EmitRenameView(const TableWork& w);
+  void EmitRename(const TableWork& w);
   void EmitConversionChecks();
   void EmitVersionSchemas();
   void NoteResultShapeChanges();

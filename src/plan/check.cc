@@ -81,6 +81,17 @@ std::vector<std::string> SourcesIn(const std::vector<std::string>& columns, cons
   return out;
 }
 
+std::string DependentsOfKind(const ColumnInfo& c, const std::vector<std::string_view>& kinds) {
+  std::string out;
+  for (const std::string& d : c.dependents) {
+    const bool blocking = std::any_of(kinds.begin(), kinds.end(), [&](std::string_view k) {
+      return std::string_view(d).substr(0, k.size()) == k;
+    });
+    if (blocking) out += (out.empty() ? "" : ", ") + d;
+  }
+  return out;
+}
+
 std::vector<std::string> ColumnNames(const TableInfo& t) {
   std::vector<std::string> out;
   for (const auto& c : t.columns) out.push_back(c.name);

@@ -47,6 +47,19 @@ std::vector<std::string> ColumnNames(const TableInfo& t);
 // The columns of `t` and their types, for MayRaise.
 ColumnTypes ColumnTypesOf(const TableInfo& t);
 
+// Objects that depend on a column (ColumnInfo::dependents, by the first words of
+// pg_describe_object) and make a statement on it fail unless they go first.
+// ALTER COLUMN TYPE, DROP TABLE (from other relations):
+inline const std::vector<std::string_view> kViewsAndRules = {"view ", "materialized view ", "rule ",
+                                                             "policy "};
+// DROP COLUMN: everything but what it drops along (an owned sequence, statistics).
+inline const std::vector<std::string_view> kBlockDropColumn = {
+    "view ",   "materialized view ", "rule ",     "policy ", "constraint ", "trigger ",
+    "column ", "function ",          "procedure "};
+// The dependents of `c` whose description starts with one of `kinds`, for a message
+// ("view v, rule r"); "" when none.
+std::string DependentsOfKind(const ColumnInfo& c, const std::vector<std::string_view>& kinds);
+
 // A foreign key's target: `table` exists (or is `self`, a table this operation creates,
 // with `self_columns`), has every one of `columns`, and a primary key or a valid, non-partial
 // unique index over exactly them, as PostgreSQL requires. Errors are prefixed "references: ".

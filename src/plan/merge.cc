@@ -10,7 +10,8 @@
 //                                     shape; `up` and `down` composed
 //   rename_column  + alter_column     one alter_column that also renames
 //   any of them    + rename_column    the earlier operation gives the final name
-// Folding is only done while no other operation of the migration has used the table in
+// A rename_table in between does not stop the folding (later operations name the table by its
+// new name). Folding is only done while no other operation of the migration has used the table in
 // between (an index, a constraint, `sql`, a reference to it): those saw the column as the
 // earlier operation left it, so the later one is planned on its own and, where it needs
 // a path the column already has, refused with the reason.
@@ -223,6 +224,46 @@ class Merger {
     if (std::holds_alternative<SqlOp>(entry.op) || std::holds_alternative<DropIndexOp>(entry.op)) {
       origins_.clear();  // `sql` may use anything; drop_index names no table
     }
+    if (auto* rename = std::get_if<RenameTableOp>(&entry.op)) {
+      RenameTable(*rename);
+      out_.push_back(entry);
+      return Status::Ok();
+    }
+    if (!table_names_.empty()) {
+      OperationEntry renamed = entry;
+      ReferToTablesAsTheyAre(renamed.op);
+      return AddEntry(renamed);
+    }
+    return AddEntry(entry);
+  }
+
+  std::vector<OperationEntry> Take() { return std::move(out_); }
+  std::vector<std::string> TakeNotes() { return std::move(notes_); }
+
+ private:
+  using Key = std::pair<std::string, std::string>;  // table, column
+
+  // A foreign key to a table renamed earlier in the migration references it by the name it
+  // has until contract (its new name is a view until then).
+  void ReferToTablesAsTheyAre(Operation& op) const {
+    auto physical = [&](std::string& table) {
+      if (auto it = table_names_.find(table); it != table_names_.end()) table = it->second;
+    };
+    auto ref = [&](std::optional<ReferencesSpec>& r) {
+      if (r) physical(r->table);
+    };
+    if (auto* o = std::get_if<AddColumnOp>(&op)) ref(o->column.references);
+    if (auto* o = std::get_if<AlterColumnOp>(&op)) ref(o->references);
+    if (auto* o = std::get_if<CreateTableOp>(&op)) {
+      for (auto& c : o->columns) ref(c.references);
+      for (auto& c : o->constraints)
+        if (!c.ref_table.empty()) physical(c.ref_table);
+    }
+    if (auto* o = std::get_if<CreateConstraintOp>(&op))
+      if (!o->constraint.ref_table.empty()) physical(o->constraint.ref_table);
+  }
+
+  Status AddEntry(const OperationEntry& entry) {
     for (const auto& t : TablesUsed(entry.op)) Forget(t);
     if (auto* alter = std::get_if<AlterColumnOp>(&entry.op)) return AddAlter(entry, *alter);
     if (auto* rename = std::get_if<RenameColumnOp>(&entry.op)) return AddRename(entry, *rename);
@@ -238,15 +279,22 @@ class Merger {
     return Status::Ok();
   }
 
-  std::vector<OperationEntry> Take() { return std::move(out_); }
-  std::vector<std::string> TakeNotes() { return std::move(notes_); }
-
- private:
-  using Key = std::pair<std::string, std::string>;  // table, column
-
   void Forget(const std::string& table) {
     for (auto it = origins_.begin(); it != origins_.end();)
       it = it->first.first == table ? origins_.erase(it) : std::next(it);
+  }
+
+  // Later operations name the table by its new name: what its columns' operations folded
+  // into carries over, and the table as it is is found under its name before the migration.
+  void RenameTable(const RenameTableOp& rename) {
+    std::map<Key, size_t> kept;
+    for (auto& [key, at] : origins_)
+      kept[{key.first == rename.from ? rename.to : key.first, key.second}] = at;
+    origins_ = std::move(kept);
+    auto earlier = table_names_.find(rename.from);
+    const std::string before = earlier == table_names_.end() ? rename.from : earlier->second;
+    // A table the migration creates is renamed at once, in expand: its new name is the table.
+    if (catalog_.FindTable(schema_, before) != nullptr) table_names_[rename.to] = before;
   }
 
   void Moved(const Key& from, const std::string& to, size_t at) {
@@ -270,7 +318,9 @@ class Merger {
   }
 
   std::string OriginalType(const std::string& table, const std::string& column) const {
-    const TableInfo* t = catalog_.FindTable(schema_, table);
+    auto renamed = table_names_.find(table);
+    const TableInfo* t =
+        catalog_.FindTable(schema_, renamed == table_names_.end() ? table : renamed->second);
     const ColumnInfo* c = t ? t->FindColumn(column) : nullptr;
     return c ? c->type : "";
   }
@@ -356,6 +406,7 @@ class Merger {
   const CatalogSnapshot& catalog_;
   std::vector<OperationEntry> out_;
   std::map<Key, size_t> origins_;  // a column this migration adds or changes -> its operation
+  std::map<std::string, std::string> table_names_;  // a table's new name -> its name before
   std::vector<std::string> notes_;
 };
 

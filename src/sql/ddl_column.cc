@@ -26,6 +26,15 @@ Statement SetColumnType(const Rel& t, const std::string& column, const std::stri
   return s;
 }
 
+Statement SetColumnTypeUsing(const Rel& t, const std::string& column, const std::string& type,
+                             const std::string& using_expr) {
+  Statement s{
+      AlterTable(t, fmt::format("ALTER COLUMN {} TYPE {} USING {}", Q(column), type, using_expr)),
+      Lock::kAccessExclusive};
+  s.rewrites = true;
+  return s;
+}
+
 Statement RefuseDependents(const Rel& t, const std::string& column,
                            const std::vector<std::string>& ignored_triggers,
                            const std::vector<std::string>& carried) {

@@ -272,6 +272,15 @@ Statement CreatePassThroughView(const Rel& view, const Rel& table) {
           Lock::kAccessShare};
 }
 
+Statement CreateColumnsView(const Rel& view, const Rel& table,
+                            const std::vector<std::string>& columns) {
+  std::vector<std::string> quoted;
+  for (const auto& c : columns) quoted.push_back(Q(c));
+  return {fmt::format("CREATE VIEW {} AS SELECT {} FROM {}", view.Quoted(), fmt::join(quoted, ", "),
+                      table.Quoted()),
+          Lock::kAccessShare};
+}
+
 Statement DropView(const Rel& view) {
   return {"DROP VIEW IF EXISTS " + view.Quoted(), Lock::kAccessExclusive};
 }

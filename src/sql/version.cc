@@ -16,7 +16,11 @@ std::string TextArray(const std::vector<std::string>& items) {
 // One view per table of `of_schema`, as VersionShape says.
 std::string CreateViews(const std::string& name, const std::string& of_schema,
                         const VersionShape& shape) {
-  std::vector<std::string> hide_t, hide_c, alias_t, alias_p, alias_s, alias_r;
+  std::vector<std::string> hide_t, hide_c, alias_t, alias_p, alias_s, alias_r, from, to;
+  for (const auto& t : shape.renamed_tables) {
+    from.push_back(t.physical);
+    to.push_back(t.shown);
+  }
   for (const auto& c : shape.hidden_columns) {
     hide_t.push_back(c.table);
     hide_c.push_back(c.column);
@@ -32,7 +36,10 @@ std::string CreateViews(const std::string& name, const std::string& of_schema,
       "  t record;\n"
       "  cols text;\n"
       "BEGIN\n"
-      "  FOR t IN SELECT c.oid, c.relname FROM pg_catalog.pg_class c\n"
+      "  FOR t IN SELECT c.oid, c.relname, coalesce(n.shown, c.relname) AS shown\n"
+      "             FROM pg_catalog.pg_class c\n"
+      "             LEFT JOIN ROWS FROM (pg_catalog.unnest({from}), pg_catalog.unnest({to})) AS n "
+      "(physical, shown) ON n.physical = c.relname\n"
       "            WHERE c.relnamespace = {of}::regnamespace AND c.relkind IN ('r', 'p')\n"
       "              AND NOT c.relispartition AND c.relname NOT LIKE '\\_pgphase%'\n"
       "              AND c.relname <> ALL ({hidden_tables})\n"
@@ -55,7 +62,7 @@ std::string CreateViews(const std::string& name, const std::string& of_schema,
       "AS h (tbl, col)\n"
       "             WHERE h.tbl = t.relname AND h.col = a.attname)));\n"
       "    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = "
-      "true) AS SELECT %s FROM %I.%I', {name}, t.relname, coalesce(cols, ''), {of_name}, "
+      "true) AS SELECT %s FROM %I.%I', {name}, t.shown, coalesce(cols, ''), {of_name}, "
       "t.relname);\n"
       "  END LOOP;\n"
       "END\n",
@@ -64,6 +71,7 @@ std::string CreateViews(const std::string& name, const std::string& of_schema,
       fmt::arg("hidden_tables", TextArray(shape.hidden_tables)),
       fmt::arg("alias_t", TextArray(alias_t)), fmt::arg("alias_p", TextArray(alias_p)),
       fmt::arg("alias_s", TextArray(alias_s)), fmt::arg("alias_r", TextArray(alias_r)),
+      fmt::arg("from", TextArray(from)), fmt::arg("to", TextArray(to)),
       fmt::arg("hide_t", TextArray(hide_t)), fmt::arg("hide_c", TextArray(hide_c)));
   return DoBlock(body);
 }
@@ -113,8 +121,11 @@ Statement CreateVersionSchema(const std::string& name, const std::string& of_sch
   parts.push_back({CreateViews(name, of_schema, shape), Lock::kAccessShare});
   for (const VersionShape::Alias& a : shape.aliases) {
     if (a.default_expr.empty()) continue;
+    std::string view = a.table;
+    for (const auto& t : shape.renamed_tables)
+      if (t.physical == a.table) view = t.shown;
     parts.push_back({fmt::format("ALTER VIEW {}.{} ALTER COLUMN {} SET DEFAULT {}", Q(name),
-                                 Q(a.table), Q(a.shown), a.default_expr),
+                                 Q(view), Q(a.shown), a.default_expr),
                      Lock::kNone});
   }
   parts.push_back({CopyGrants(name), Lock::kNone});

@@ -15,18 +15,18 @@ CREATE VIEW "public"."customers" AS SELECT * FROM "public"."users";
 
 -- phase swap
 
--- step swap.rename_table.users: rename table users to customers; a view keeps the old name working
+-- step swap.users: in one transaction: the view customers over the columns from now on
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP VIEW IF EXISTS "public"."customers";
-ALTER TABLE "public"."users" RENAME TO "customers";
-CREATE VIEW "public"."users" AS SELECT * FROM "public"."customers";
+CREATE VIEW "public"."customers" AS SELECT "id", "name", "email" FROM "public"."users";
 
 -- phase contract (irreversible: runs only with --through contract)
-
--- step contract.rename_table.users.view: drop the view users that kept the old name working
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-DROP VIEW IF EXISTS "public"."users";
 
 -- step contract.drop_table.logs: drop table logs
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 DROP TABLE IF EXISTS "public"."logs";
+
+-- step contract.rename_table.users: in one transaction: drop the view customers and rename table users to customers
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP VIEW IF EXISTS "public"."customers";
+ALTER TABLE "public"."users" RENAME TO "customers";

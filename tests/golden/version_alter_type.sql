@@ -111,7 +111,9 @@ DECLARE
   t record;
   cols text;
 BEGIN
-  FOR t IN SELECT c.oid, c.relname FROM pg_catalog.pg_class c
+  FOR t IN SELECT c.oid, c.relname, coalesce(n.shown, c.relname) AS shown
+             FROM pg_catalog.pg_class c
+             LEFT JOIN ROWS FROM (pg_catalog.unnest(ARRAY[]::text[]), pg_catalog.unnest(ARRAY[]::text[])) AS n (physical, shown) ON n.physical = c.relname
             WHERE c.relnamespace = '"public"'::regnamespace AND c.relkind IN ('r', 'p')
               AND NOT c.relispartition AND c.relname NOT LIKE '\_pgphase%'
               AND c.relname <> ALL (ARRAY[]::text[])
@@ -126,7 +128,7 @@ BEGIN
        AND (m.shown IS NOT NULL OR (a.attname NOT LIKE '\_pgphase\_%' AND NOT EXISTS (
             SELECT 1 FROM ROWS FROM (pg_catalog.unnest(ARRAY['users']::text[]), pg_catalog.unnest(ARRAY['email']::text[])) AS h (tbl, col)
              WHERE h.tbl = t.relname AND h.col = a.attname)));
-    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = true) AS SELECT %s FROM %I.%I', 'public_version_alter_type', t.relname, coalesce(cols, ''), 'public', t.relname);
+    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = true) AS SELECT %s FROM %I.%I', 'public_version_alter_type', t.shown, coalesce(cols, ''), 'public', t.relname);
   END LOOP;
 END
 $pgphase$;
@@ -140,7 +142,7 @@ BEGIN
            a.is_grantable
       FROM pg_catalog.pg_class v
       JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid
-      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> v.oid AND d.refobjsubid = 0
+      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> v.oid
       JOIN pg_catalog.pg_class t ON t.oid = d.refobjid AND t.relkind IN ('r', 'p')
       CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(t.relacl, pg_catalog.acldefault('r', t.relowner))) a
      WHERE v.relnamespace = '"public_version_alter_type"'::regnamespace AND v.relkind = 'v'
@@ -175,11 +177,12 @@ BEGIN
       JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
      WHERE c.relnamespace = s AND l.pid <> pg_catalog.pg_backend_pid();
     EXIT WHEN sessions IS NOT NULL OR i = 5;
-    PERFORM pg_catalog.pg_sleep(0.2);
+    PERFORM pg_catalog.pg_sleep(0.1);
   END LOOP;
   SELECT string_agg(pg_catalog.format('%s in %s', CASE WHEN r.setrole = 0 THEN 'every role' ELSE 'role ' || pg_catalog.pg_get_userbyid(r.setrole) END, CASE WHEN r.setdatabase = 0 THEN 'every database' ELSE 'database ' || (SELECT datname FROM pg_catalog.pg_database WHERE oid = r.setdatabase) END), '; ' ORDER BY 1) INTO settings
     FROM pg_catalog.pg_db_role_setting r
-   WHERE EXISTS (SELECT 1 FROM pg_catalog.unnest(r.setconfig) c WHERE c LIKE 'search_path=%' AND pg_catalog.strpos(c, 'public_v0') > 0);
+   WHERE r.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))
+     AND EXISTS (SELECT 1 FROM pg_catalog.unnest(r.setconfig) c WHERE c LIKE 'search_path=%' AND pg_catalog.strpos(c, 'public_v0') > 0);
   IF sessions IS NULL AND settings IS NULL THEN
     RETURN;
   END IF;

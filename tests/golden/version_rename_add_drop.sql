@@ -9,6 +9,10 @@
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" ADD COLUMN "shout" text;
 
+-- step expand.rename_table.accounts.view: view ledger over table accounts, so the new name reads and writes the table
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+CREATE VIEW "public"."ledger" AS SELECT * FROM "public"."accounts";
+
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
@@ -94,6 +98,11 @@ $pgphase$;
 CREATE TRIGGER "pgphase_ins_version_rename_add_drop" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."shout" IS NULL) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_users"();
 CREATE TRIGGER "pgphase_upd_version_rename_add_drop" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."email" IS DISTINCT FROM OLD."email")))) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_users"();
 
+-- step swap.accounts: in one transaction: the view ledger over the columns from now on
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP VIEW IF EXISTS "public"."ledger";
+CREATE VIEW "public"."ledger" AS SELECT "code" FROM "public"."accounts";
+
 -- step swap.version_schema: create version schema public_v1: one view per table of public in this migration's shape, for the new application (search_path=public_v1)
 -- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
 CREATE SCHEMA IF NOT EXISTS "public_v1";
@@ -103,7 +112,9 @@ DECLARE
   t record;
   cols text;
 BEGIN
-  FOR t IN SELECT c.oid, c.relname FROM pg_catalog.pg_class c
+  FOR t IN SELECT c.oid, c.relname, coalesce(n.shown, c.relname) AS shown
+             FROM pg_catalog.pg_class c
+             LEFT JOIN ROWS FROM (pg_catalog.unnest(ARRAY['accounts']::text[]), pg_catalog.unnest(ARRAY['ledger']::text[])) AS n (physical, shown) ON n.physical = c.relname
             WHERE c.relnamespace = '"public"'::regnamespace AND c.relkind IN ('r', 'p')
               AND NOT c.relispartition AND c.relname NOT LIKE '\_pgphase%'
               AND c.relname <> ALL (ARRAY['logs']::text[])
@@ -118,7 +129,7 @@ BEGIN
        AND (m.shown IS NOT NULL OR (a.attname NOT LIKE '\_pgphase\_%' AND NOT EXISTS (
             SELECT 1 FROM ROWS FROM (pg_catalog.unnest(ARRAY['order_lines']::text[]), pg_catalog.unnest(ARRAY['note']::text[])) AS h (tbl, col)
              WHERE h.tbl = t.relname AND h.col = a.attname)));
-    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = true) AS SELECT %s FROM %I.%I', 'public_v1', t.relname, coalesce(cols, ''), 'public', t.relname);
+    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = true) AS SELECT %s FROM %I.%I', 'public_v1', t.shown, coalesce(cols, ''), 'public', t.relname);
   END LOOP;
 END
 $pgphase$;
@@ -132,7 +143,7 @@ BEGIN
            a.is_grantable
       FROM pg_catalog.pg_class v
       JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid
-      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> v.oid AND d.refobjsubid = 0
+      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> v.oid
       JOIN pg_catalog.pg_class t ON t.oid = d.refobjid AND t.relkind IN ('r', 'p')
       CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(t.relacl, pg_catalog.acldefault('r', t.relowner))) a
      WHERE v.relnamespace = '"public_v1"'::regnamespace AND v.relkind = 'v'
@@ -167,11 +178,12 @@ BEGIN
       JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
      WHERE c.relnamespace = s AND l.pid <> pg_catalog.pg_backend_pid();
     EXIT WHEN sessions IS NOT NULL OR i = 5;
-    PERFORM pg_catalog.pg_sleep(0.2);
+    PERFORM pg_catalog.pg_sleep(0.1);
   END LOOP;
   SELECT string_agg(pg_catalog.format('%s in %s', CASE WHEN r.setrole = 0 THEN 'every role' ELSE 'role ' || pg_catalog.pg_get_userbyid(r.setrole) END, CASE WHEN r.setdatabase = 0 THEN 'every database' ELSE 'database ' || (SELECT datname FROM pg_catalog.pg_database WHERE oid = r.setdatabase) END), '; ' ORDER BY 1) INTO settings
     FROM pg_catalog.pg_db_role_setting r
-   WHERE EXISTS (SELECT 1 FROM pg_catalog.unnest(r.setconfig) c WHERE c LIKE 'search_path=%' AND pg_catalog.strpos(c, 'public_v0') > 0);
+   WHERE r.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))
+     AND EXISTS (SELECT 1 FROM pg_catalog.unnest(r.setconfig) c WHERE c LIKE 'search_path=%' AND pg_catalog.strpos(c, 'public_v0') > 0);
   IF sessions IS NULL AND settings IS NULL THEN
     RETURN;
   END IF;
@@ -226,3 +238,8 @@ DROP FUNCTION IF EXISTS "pgphase"."sync_version_rename_add_drop_order_lines"();
 -- step contract.order_lines.note.drop: drop column note of order_lines
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" DROP COLUMN IF EXISTS "note";
+
+-- step contract.rename_table.accounts: in one transaction: drop the view ledger and rename table accounts to ledger
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP VIEW IF EXISTS "public"."ledger";
+ALTER TABLE "public"."accounts" RENAME TO "ledger";

@@ -8,6 +8,8 @@
 //   validate  VALIDATE the checks and FK, SET NOT NULL, CREATE UNIQUE INDEX CONCURRENTLY
 //   swap      ADD CONSTRAINT ... USING INDEX (unique or primary key)
 //   contract  drop trigger, function, helper check (per table, in PlanBuilder)
+// On a table created earlier in the same migration there are no rows to fill and no old app:
+// ADD COLUMN in its final shape (default, NOT NULL) and no trigger; `up` is not used.
 #include <fmt/format.h>
 
 #include "pgphase/ddl_index.h"
@@ -27,10 +29,11 @@ struct Checked {
   ddl::ColumnDef def_sql;  // the column as ADD COLUMN writes it when nothing is backfilled
   bool not_null = false;
   // Nothing to backfill: no `up`, and the default (if any) is metadata-only or the database
-  // computes the column itself (generated, identity).
+  // computes the column itself (generated, identity); or the table is new in this migration.
   bool direct = false;
-  std::string base;    // step ids: "<table>.<column>"
-  std::string helper;  // the NOT NULL helper check's name
+  bool new_table = false;  // created earlier in this migration: no rows, no old app
+  std::string base;        // step ids: "<table>.<column>"
+  std::string helper;      // the NOT NULL helper check's name
 };
 
 bool Generated(const ColumnSpec& col) { return col.generated.has_value(); }
@@ -67,7 +70,7 @@ Status CheckConstraints(const AddColumnOp& op, const Checked& c, PlanBuilder& b)
       return Invalid(col.where, kKind,
                      "constraint " + QuoteIdent(col.check->name) + " already exists");
   }
-  if (c.not_null && !op.up && !col.default_value && !Generated(col)) {
+  if (c.not_null && !op.up && !col.default_value && !Generated(col) && !c.new_table) {
     return Invalid(col.where, kKind,
                    fmt::format("column {} is NOT NULL but has neither `up` nor `default`: "
                                "existing rows would have no value (set nullable: true, or give "
@@ -105,7 +108,9 @@ Result<Checked> Check(const AddColumnOp& op, const SourceLocation& where, PlanBu
   c.def_sql = *def;
   PGPHASE_RETURN_IF_ERROR(CheckExpressions(op, c));
   c.not_null = !col.nullable || col.pk;
-  c.direct = !op.up && (!col.default_value || c.def->is_constant || Generated(col));
+  c.new_table = b.original_catalog().FindTable(c.table->schema, c.table->name) == nullptr;
+  c.direct =
+      c.new_table || (!op.up && (!col.default_value || c.def->is_constant || Generated(col)));
   c.base = c.table->name + "." + col.name;
   c.helper = BoundedName({"pgphase_nn", c.table->name, col.name});
   PGPHASE_RETURN_IF_ERROR(CheckConstraints(op, c, b));
@@ -153,6 +158,12 @@ void Expand(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {
 }
 
 void Sync(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {
+  if (c.new_table && op.up) {
+    b.Note(
+        fmt::format("add_column {}.{}: `up` is not used: table {} is created by this "
+                    "migration, so it has no rows to fill",
+                    c.table->name, op.column.name, c.table->name));
+  }
   if (c.direct) return;
   const TableInfo& t = *c.table;
   const SqlExpr& source = op.up ? *op.up : *op.column.default_value;
@@ -216,7 +227,7 @@ void UniqueOrPk(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {
 // Later operations of the same migration see the column (and its constraints) as the
 // plan leaves it after contract.
 void Record(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {
-  TableInfo* t = b.MutableTable(c.table->name);
+  TableInfo* t = b.MutableTable(op.table);
   const ColumnSpec& col = op.column;
   ColumnInfo info;
   info.name = col.name;

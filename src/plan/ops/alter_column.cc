@@ -160,12 +160,21 @@ void DirectDefault(const AlterColumnOp& op, const AlterColumnChange& c, SwapChan
                                             : ddl::DropDefault(table, name));
 }
 
-Status PlanDirect(const AlterColumnOp& op, const AlterColumnChange& c, PlanBuilder& b) {
+Status PlanDirect(const AlterColumnOp& op, const SourceLocation& where, const AlterColumnChange& c,
+                  PlanBuilder& b) {
   TableInfo& t = *c.table;
   const ddl::Rel table{t.schema, t.name};
   const std::string& name = c.new_name;  // swap statements run after the rename
   if (name != op.column) b.Swap(t, {{}, {{op.column, name}}, {}, {}, {}});
   if (c.widening) {
+    if (std::string deps = DependentsOfKind(c.old, kViewsAndRules); !deps.empty()) {
+      return Invalid(
+          where, kKind,
+          fmt::format("type: {} use{} column {}, and PostgreSQL cannot change the type "
+                      "of a column a view, rule or policy uses: drop or change {} first",
+                      deps, deps.find(", ") == std::string::npos ? "s" : "", QuoteIdent(op.column),
+                      deps.find(", ") == std::string::npos ? "it" : "them"));
+    }
     b.Swap(t, {{},
                {},
                {ddl::SetColumnType(table, name, c.new_type, /*rewrites=*/false)},
@@ -280,16 +289,22 @@ Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, Pla
   Result<AlterColumnChange> checked = Check(op, where, b, kind);
   if (!checked.ok()) return checked.status();
   AlterColumnChange& c = *checked;
+  if (b.original_catalog().FindTable(c.table->schema, c.table->name) == nullptr) {
+    PGPHASE_RETURN_IF_ERROR(PlanAlterColumnOnNewTable(op, c, b));
+    Record(op, c);
+    return Status::Ok();
+  }
   ChooseRename(op, c, b, kind);
   if (!c.shadow) {
     // Nothing is copied, so `up` has no use here; `down` only refills NULLs on reverse.
-    PGPHASE_RETURN_IF_ERROR(PlanDirect(op, c, b));
+    PGPHASE_RETURN_IF_ERROR(PlanDirect(op, where, c, b));
   } else {
     c.before = b.original_catalog().FindTable(c.table->schema, c.table->name);
     if (c.before == nullptr || c.before->FindColumn(op.column) == nullptr) {
       return Invalid(where, kKind,
                      fmt::format("column {} of {} is created or renamed earlier in this migration; "
-                                 "changing it through a shadow column is not planned yet",
+                                 "changing it through a shadow column is not planned yet (give "
+                                 "the change in the operation that creates or renames it)",
                                  QuoteIdent(op.column), QuoteIdent(op.table)));
     }
     PGPHASE_RETURN_IF_ERROR(PlanAlterColumnShadow(op, where, c, b));

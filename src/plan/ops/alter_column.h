@@ -38,6 +38,11 @@ Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, Pla
 // it: ColumnInfo::dependents), as the reason to give; "" when nothing. c.before must be set.
 std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column);
 
+// A table created earlier in the migration (alter_column_new_table.cc): every change made
+// directly, in expand.
+Status PlanAlterColumnOnNewTable(const AlterColumnOp& op, const AlterColumnChange& c,
+                                 PlanBuilder& b);
+
 // The shadow path (alter_column_shadow.cc): every phase of the change.
 Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& where,
                              const AlterColumnChange& c, PlanBuilder& b);

@@ -227,7 +227,8 @@ char ConstraintType(const std::string& type) {
 }  // namespace
 
 Status PlanOperation(const CreateConstraintOp& op, const SourceLocation& where, PlanBuilder& b) {
-  Target t{b.MutableTable(op.table), {b.schema(), op.table}};
+  TableInfo* table = b.MutableTable(op.table);
+  Target t{table, {b.schema(), table != nullptr ? table->name : op.table}};
   if (t.table == nullptr) return MissingTable(where, kKind, "", b.schema(), op.table);
   PGPHASE_RETURN_IF_ERROR(CheckCreate(op, t, where, b));
   const ConstraintSpec& c = op.constraint;

@@ -4,7 +4,9 @@
 //             app, which omits it) leaves it NULL; reverse drops it
 //   contract  DROP COLUMN, after the sync triggers that read it are gone
 // A NOT NULL column without a default and without `down` is refused: the new app's inserts
-// would fail until contract.
+// would fail until contract. So is a column a view, rule, policy, trigger, another table's
+// foreign key or another column depends on (the catalog snapshot's dependents): DROP COLUMN
+// would fail at contract.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -53,6 +55,14 @@ Status PlanOperation(const DropColumnOp& op, const SourceLocation& where, PlanBu
     return Invalid(where, kKind,
                    fmt::format("column {} is part of the primary key of {}; it cannot be dropped",
                                QuoteIdent(op.column), QuoteIdent(op.table)));
+  if (std::string deps = DependentsOfKind(*c, kBlockDropColumn); !deps.empty()) {
+    return Invalid(
+        where, kKind,
+        fmt::format("{} depend{} on column {}, so DROP COLUMN at contract would fail: "
+                    "drop or change {} first",
+                    deps, deps.find(", ") == std::string::npos ? "s" : "", QuoteIdent(op.column),
+                    deps.find(", ") == std::string::npos ? "it" : "them"));
+  }
   b.TouchTable(*t);
   if (op.down) {
     PGPHASE_RETURN_IF_ERROR(SyncDown(op, *c, *t, b));

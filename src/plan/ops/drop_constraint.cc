@@ -35,7 +35,7 @@ Status PlanDrop(const DropConstraintOp& op, std::string_view kind, const SourceL
   b.TouchTable(*t);
   b.Add(Phase::kContract, fmt::format("contract.{}.{}.{}", kind, op.table, op.name),
         "drop constraint " + op.name + " of " + op.table,
-        ddl::DropConstraintStrict({b.schema(), op.table}, op.name));
+        ddl::DropConstraintStrict({t->schema, t->name}, op.name));
   return Status::Ok();
 }
 

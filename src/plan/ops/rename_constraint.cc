@@ -15,7 +15,8 @@ constexpr std::string_view kKind = "rename_constraint";
 // name must be free as a relation name too, and the constraint must exist before swap.
 Status CheckIndexed(const RenameConstraintOp& op, const SourceLocation& where, PlanBuilder& b) {
   // One this migration creates is attached only at swap, after expand's rename would run.
-  const TableInfo* before = b.original_catalog().FindTable(b.schema(), op.table);
+  const TableInfo* t = b.catalog().FindTable(b.schema(), op.table);
+  const TableInfo* before = b.original_catalog().FindTable(t->schema, t->name);
   if (before == nullptr || before->FindConstraint(op.from) == nullptr) {
     return Invalid(where, kKind,
                    fmt::format("constraint {} is created by this migration and attached only at "
@@ -59,7 +60,7 @@ Status PlanOperation(const RenameConstraintOp& op, const SourceLocation& where, 
   }
   const bool indexed = from->type == 'u' || from->type == 'p' || from->type == 'x';
   if (indexed) PGPHASE_RETURN_IF_ERROR(CheckIndexed(op, where, b));
-  const ddl::Rel table{b.schema(), op.table};
+  const ddl::Rel table{t->schema, t->name};
   b.TouchTable(*t);
   b.Add(Phase::kExpand, "expand.rename_constraint." + op.table + "." + op.from,
         "rename constraint " + op.from + " to " + op.to + " (metadata only)",

@@ -62,7 +62,7 @@ Status PlanOperation(const SetReplicaIdentityOp& op, const SourceLocation& where
   std::string previous = IdentityType(t->replica_identity);
   std::string previous_index = t->replica_identity_index;
   if (previous == "INDEX" && previous_index.empty()) previous = "DEFAULT";
-  const ddl::Rel table{b.schema(), op.table};
+  const ddl::Rel table{t->schema, t->name};
   b.TouchTable(*t);
   b.Add(Phase::kExpand, "expand.set_replica_identity." + op.table,
         fmt::format("replica identity of {}: {}{} (was {}{})", op.table, op.type,
