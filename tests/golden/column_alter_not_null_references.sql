@@ -172,7 +172,3 @@ ALTER TABLE "public"."order_lines" DROP CONSTRAINT IF EXISTS "pgphase_nn_order_l
 -- step contract.order_lines.note.old_column: drop the old column _pgphase_old_note
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."order_lines" DROP COLUMN IF EXISTS "_pgphase_old_note";
-
--- step contract.order_lines.note.rename: the new column _pgphase_new_note takes the name note
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-ALTER TABLE "public"."order_lines" RENAME COLUMN "_pgphase_new_note" TO "note";

@@ -162,7 +162,3 @@ DROP FUNCTION IF EXISTS "pgphase"."sync_column_alter_type_unique_check_users"();
 -- step contract.users.email.old_column: drop the old column _pgphase_old_email
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "_pgphase_old_email";
-
--- step contract.users.email.rename: the new column _pgphase_new_email takes the name email
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-ALTER TABLE "public"."users" RENAME COLUMN "_pgphase_new_email" TO "email";

@@ -186,10 +186,6 @@ ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "pgphase_nn_users_email";
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "_pgphase_old_email";
 
--- step contract.users.email.rename: the new column _pgphase_new_email takes the name email
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-ALTER TABLE "public"."users" RENAME COLUMN "_pgphase_new_email" TO "email";
-
 -- step contract.users.name.drop: drop column name of users
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "name";

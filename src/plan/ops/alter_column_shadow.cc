@@ -444,7 +444,7 @@ void ShadowPlanner::Contract() {
   drop.summary = "drop the old column " + old_away_;
   drop.statement = ddl::DropColumn(table_, old_away_);
   b_.AddAfterTableWork(Phase::kContract, std::move(drop));
-  if (shadow_ != c_.new_name) {  // a pair under the same name (version schemas)
+  if (c_.pair && shadow_ != c_.new_name) {  // a pair under the same name (version schemas)
     Step rename;
     rename.id = "contract." + base_ + ".rename";
     rename.summary = fmt::format("the new column {} takes the name {}", shadow_, c_.new_name);
