@@ -195,13 +195,14 @@ TEST_F(VerifyTest, StateOfVersionOneIsReadByStatusAndUpgradedByApply) {
       "ALTER TABLE pgphase.backfill DROP COLUMN verify, DROP COLUMN mismatched, "
       "DROP COLUMN sample_keys;"
       "DROP TABLE pgphase.sync_errors; DROP FUNCTION pgphase.record_sync_error;"
-      "UPDATE pgphase.schema_version SET version = 1;");
+      "DROP TABLE pgphase.version_schemas; UPDATE pgphase.schema_version SET version = 1;");
   RunResult r = Run({"status", kMigration, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r;
   EXPECT_EQ(ScalarInt("SELECT version FROM pgphase.schema_version"), 1) << "status is read-only";
   r = Run({"apply", spec, "--through", "validate"});
   ASSERT_EQ(r.exit_code, 0) << r;
-  EXPECT_EQ(ScalarInt("SELECT version FROM pgphase.schema_version"), 2);
+  EXPECT_EQ(ScalarInt("SELECT version FROM pgphase.schema_version"), 3);
+  EXPECT_TRUE(RelationExists("pgphase.version_schemas"));
   EXPECT_NE(r.out.find("verify prices: 5000 rows checked, 0 mismatched"), std::string::npos) << r;
   EXPECT_EQ(EventDetails("verify_done").size(), 1u);
 }
