@@ -237,6 +237,28 @@ TEST_F(VersionSchemasTest, ReverseDropsTheNewSchemaAndKeepsTheOld) {
   EXPECT_TRUE(RelationExists("public_0001_orders.orders"));
 }
 
+// A new default is the new version's alone: an old-app INSERT that leaves the column out keeps
+// getting the old one until contract; reversing swap gives the table its old default back.
+TEST_F(VersionSchemasTest, ANewDefaultIsTheNewVersionsOnly) {
+  ASSERT_EQ(Run({"baseline", "v0"}).exit_code, 0);
+  const std::string spec =
+      WriteSpec("0001_qty",
+                "settings: {version_schemas: true}\n"
+                "operations:\n  - alter_column: {table: orders, column: qty, default: '5'}\n");
+  Apply(spec, "swap");
+  Exec("INSERT INTO public_v0.orders (id, amount) VALUES (3000, '1')");
+  Exec("INSERT INTO public_0001_qty.orders (id, amount) VALUES (3001, '1')");
+  EXPECT_EQ(Scalar("SELECT qty FROM orders WHERE id = 3000"), "1");
+  EXPECT_EQ(Scalar("SELECT qty FROM orders WHERE id = 3001"), "5");
+  Reverse("0001_qty");
+  Exec("INSERT INTO public_v0.orders (id, amount) VALUES (3002, '1')");
+  EXPECT_EQ(Scalar("SELECT qty FROM orders WHERE id = 3002"), "1");
+  EXPECT_EQ(Scalar("SELECT column_default FROM information_schema.columns WHERE table_schema = "
+                   "'public_v0' AND column_name = 'qty'"),
+            "NULL")
+      << "the view's own default is gone with the reverse";
+}
+
 TEST_F(VersionSchemasTest, BaselineLatestAndStatus) {
   RunResult none = Run({"latest"});
   EXPECT_EQ(none.exit_code, 1) << none;

@@ -3,6 +3,7 @@
 // "Version schemas"). Pure string functions, like ddl.h.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,12 @@ struct VersionShape {
 // an INSERT leaves out gets the table's default.
 Statement CreateVersionSchema(const std::string& name, const std::string& of_schema,
                               const std::string& migration, const VersionShape& shape);
+// ALTER VIEW IF EXISTS view ALTER COLUMN column SET DEFAULT expr (NULL when unset): the view's
+// own default, which an INSERT through it that leaves the column out gets instead of the
+// table's; and DROP DEFAULT, back to the table's.
+Statement SetViewDefault(const Rel& view, const std::string& column,
+                         const std::optional<std::string>& expr);
+Statement DropViewDefault(const Rel& view, const std::string& column);
 // DROP SCHEMA IF EXISTS name CASCADE, and its row in pgphase.version_schemas.
 Statement DropVersionSchema(const std::string& name);
 // A DO block that raises (SQLSTATE 55006, object_in_use), naming them, when other sessions use

@@ -138,6 +138,19 @@ Statement CreateVersionSchema(const std::string& name, const std::string& of_sch
   return Transaction(parts);
 }
 
+Statement SetViewDefault(const Rel& view, const std::string& column,
+                         const std::optional<std::string>& expr) {
+  return {fmt::format("ALTER VIEW IF EXISTS {} ALTER COLUMN {} SET DEFAULT {}", view.Quoted(),
+                      Q(column), expr.value_or("NULL")),
+          Lock::kAccessExclusive};
+}
+
+Statement DropViewDefault(const Rel& view, const std::string& column) {
+  return {
+      fmt::format("ALTER VIEW IF EXISTS {} ALTER COLUMN {} DROP DEFAULT", view.Quoted(), Q(column)),
+      Lock::kAccessExclusive};
+}
+
 Statement DropVersionSchema(const std::string& name) {
   return Transaction(
       {{fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", Q(name)), Lock::kAccessExclusive},

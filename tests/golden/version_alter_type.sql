@@ -102,6 +102,11 @@ WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public
 -- step swap.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
 -- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
 
+-- step swap.order_lines: in one transaction: the column changes
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."order_lines" ALTER COLUMN "note" SET DEFAULT ('none');
+ALTER VIEW IF EXISTS "public_v0"."order_lines" ALTER COLUMN "note" SET DEFAULT NULL;
+
 -- step swap.version_schema: create version schema public_version_alter_type: one view per table of public in this migration's shape, for the new application (search_path=public_version_alter_type)
 -- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
 CREATE SCHEMA IF NOT EXISTS "public_version_alter_type";

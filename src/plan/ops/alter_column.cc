@@ -21,6 +21,7 @@
 #include <algorithm>
 
 #include "pgphase/ddl_column.h"
+#include "pgphase/ddl_version.h"
 #include "plan/check.h"
 #include "plan/ops.h"
 #include "plan/steps.h"
@@ -191,6 +192,13 @@ Status PlanDirect(const AlterColumnOp& op, const SourceLocation& where, const Al
   b.Swap(t, std::move(nullability));
   SwapChange defaults;
   DirectDefault(op, c, defaults);
+  if (const std::string& old_version = b.options().previous_version_schema;
+      !defaults.forward.empty() && b.version_schemas() && !old_version.empty()) {
+    // The old version keeps the old default: its view takes it as its own.
+    const ddl::Rel view{old_version, t.name};
+    defaults.forward.push_back(ddl::SetViewDefault(view, op.column, c.old.default_expr));
+    defaults.reverse.push_back(ddl::DropViewDefault(view, op.column));
+  }
   b.Swap(t, std::move(defaults));
   if (op.set_comment) {
     b.Add(Phase::kContract, fmt::format("contract.{}.{}.comment", t.name, name),
