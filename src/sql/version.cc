@@ -13,7 +13,35 @@ std::string TextArray(const std::vector<std::string>& items) {
   return "ARRAY[" + out + "]::text[]";
 }
 
-// One view per table of `of_schema`, as VersionShape says.
+// One view per table of `of_schema`, as VersionShape says (the arrays are its lists, column by
+// column; see CreateViews).
+constexpr const char* kCreateViews = R"sql(
+DECLARE
+  t record;
+  cols text;
+BEGIN
+  FOR t IN SELECT c.oid, c.relname, coalesce(n.shown, c.relname) AS shown
+             FROM pg_catalog.pg_class c
+             LEFT JOIN ROWS FROM (pg_catalog.unnest({from}), pg_catalog.unnest({to})) AS n (physical, shown) ON n.physical = c.relname
+            WHERE c.relnamespace = {of}::regnamespace AND c.relkind IN ('r', 'p')
+              AND NOT c.relispartition AND c.relname NOT LIKE '\_pgphase%'
+              AND c.relname <> ALL ({hidden_tables})
+            ORDER BY c.relname LOOP
+    SELECT string_agg(CASE WHEN m.shown IS NULL OR m.shown = a.attname
+                           THEN pg_catalog.quote_ident(a.attname)
+                           ELSE pg_catalog.quote_ident(a.attname) || ' AS ' || pg_catalog.quote_ident(m.shown) END, ', ' ORDER BY coalesce((SELECT r.attnum FROM pg_catalog.pg_attribute r WHERE r.attrelid = t.oid AND r.attname = m.replaces), a.attnum)) INTO cols
+      FROM pg_catalog.pg_attribute a
+      LEFT JOIN ROWS FROM (pg_catalog.unnest({alias_t}), pg_catalog.unnest({alias_p}), pg_catalog.unnest({alias_s}), pg_catalog.unnest({alias_r})) AS m (tbl, phys, shown, replaces)
+        ON m.tbl = t.relname AND m.phys = a.attname
+     WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+       AND (m.shown IS NOT NULL OR (a.attname NOT LIKE '\_pgphase\_%' AND NOT EXISTS (
+            SELECT 1 FROM ROWS FROM (pg_catalog.unnest({hide_t}), pg_catalog.unnest({hide_c})) AS h (tbl, col)
+             WHERE h.tbl = t.relname AND h.col = a.attname)));
+    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = true) AS SELECT %s FROM %I.%I', {name}, t.shown, coalesce(cols, ''), {of_name}, t.relname);
+  END LOOP;
+END
+)sql";
+
 std::string CreateViews(const std::string& name, const std::string& of_schema,
                         const VersionShape& shape) {
   std::vector<std::string> hide_t, hide_c, alias_t, alias_p, alias_s, alias_r, from, to;
@@ -31,49 +59,14 @@ std::string CreateViews(const std::string& name, const std::string& of_schema,
     alias_s.push_back(a.shown);
     alias_r.push_back(a.replaces);
   }
-  const std::string body = fmt::format(
-      "\nDECLARE\n"
-      "  t record;\n"
-      "  cols text;\n"
-      "BEGIN\n"
-      "  FOR t IN SELECT c.oid, c.relname, coalesce(n.shown, c.relname) AS shown\n"
-      "             FROM pg_catalog.pg_class c\n"
-      "             LEFT JOIN ROWS FROM (pg_catalog.unnest({from}), pg_catalog.unnest({to})) AS n "
-      "(physical, shown) ON n.physical = c.relname\n"
-      "            WHERE c.relnamespace = {of}::regnamespace AND c.relkind IN ('r', 'p')\n"
-      "              AND NOT c.relispartition AND c.relname NOT LIKE '\\_pgphase%'\n"
-      "              AND c.relname <> ALL ({hidden_tables})\n"
-      "            ORDER BY c.relname LOOP\n"
-      "    SELECT string_agg(CASE WHEN m.shown IS NULL OR m.shown = a.attname\n"
-      "                           THEN pg_catalog.quote_ident(a.attname)\n"
-      "                           ELSE pg_catalog.quote_ident(a.attname) || ' AS ' || "
-      "pg_catalog.quote_ident(m.shown) END, ', ' ORDER BY coalesce((SELECT r.attnum FROM "
-      "pg_catalog.pg_attribute r WHERE r.attrelid = t.oid AND r.attname = m.replaces), "
-      "a.attnum)) INTO cols\n"
-      "      FROM pg_catalog.pg_attribute a\n"
-      "      LEFT JOIN ROWS FROM (pg_catalog.unnest({alias_t}), pg_catalog.unnest({alias_p}), "
-      "pg_catalog.unnest({alias_s}), pg_catalog.unnest({alias_r})) AS m (tbl, phys, shown, "
-      "replaces)\n"
-      "        ON m.tbl = t.relname AND m.phys = a.attname\n"
-      "     WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped\n"
-      "       AND (m.shown IS NOT NULL OR (a.attname NOT LIKE '\\_pgphase\\_%' AND NOT EXISTS (\n"
-      "            SELECT 1 FROM ROWS FROM (pg_catalog.unnest({hide_t}), "
-      "pg_catalog.unnest({hide_c})) "
-      "AS h (tbl, col)\n"
-      "             WHERE h.tbl = t.relname AND h.col = a.attname)));\n"
-      "    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = "
-      "true) AS SELECT %s FROM %I.%I', {name}, t.shown, coalesce(cols, ''), {of_name}, "
-      "t.relname);\n"
-      "  END LOOP;\n"
-      "END\n",
-      fmt::arg("of", QuoteLiteral(Q(of_schema))), fmt::arg("of_name", QuoteLiteral(of_schema)),
-      fmt::arg("name", QuoteLiteral(name)),
+  return DoBlock(fmt::format(
+      fmt::runtime(kCreateViews), fmt::arg("of", QuoteLiteral(Q(of_schema))),
+      fmt::arg("of_name", QuoteLiteral(of_schema)), fmt::arg("name", QuoteLiteral(name)),
       fmt::arg("hidden_tables", TextArray(shape.hidden_tables)),
       fmt::arg("alias_t", TextArray(alias_t)), fmt::arg("alias_p", TextArray(alias_p)),
       fmt::arg("alias_s", TextArray(alias_s)), fmt::arg("alias_r", TextArray(alias_r)),
       fmt::arg("from", TextArray(from)), fmt::arg("to", TextArray(to)),
-      fmt::arg("hide_t", TextArray(hide_t)), fmt::arg("hide_c", TextArray(hide_c)));
-  return DoBlock(body);
+      fmt::arg("hide_t", TextArray(hide_t)), fmt::arg("hide_c", TextArray(hide_c))));
 }
 
 // Every grant on each view's table (the owner's implicit ones included), made on the view, and
@@ -157,54 +150,49 @@ Statement DropVersionSchema(const std::string& name) {
        {"DELETE FROM pgphase.version_schemas WHERE name = " + QuoteLiteral(name), Lock::kNone}});
 }
 
+// Sessions and settings that use the version schema {name} (CheckVersionSchemaUnused).
+constexpr const char* kCheckVersionSchemaUnused = R"sql(
+DECLARE
+  s oid := pg_catalog.to_regnamespace({ident});
+  sessions text;
+  settings text;
+  msg text;
+BEGIN
+  IF s IS NULL THEN
+    RETURN;
+  END IF;
+  FOR i IN 1..5 LOOP
+    SELECT string_agg(DISTINCT pg_catalog.format('pid %s (user %s, application %L, client %s)', a.pid, a.usename, a.application_name, coalesce(a.client_addr::text, 'local')), '; ') INTO sessions
+      FROM pg_catalog.pg_locks l
+      JOIN pg_catalog.pg_class c ON c.oid = l.relation
+      JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+     WHERE c.relnamespace = s AND l.pid <> pg_catalog.pg_backend_pid();
+    EXIT WHEN sessions IS NOT NULL OR i = 5;
+    PERFORM pg_catalog.pg_sleep(0.1);
+  END LOOP;
+  SELECT string_agg(pg_catalog.format('%s in %s', CASE WHEN r.setrole = 0 THEN 'every role' ELSE 'role ' || pg_catalog.pg_get_userbyid(r.setrole) END, CASE WHEN r.setdatabase = 0 THEN 'every database' ELSE 'database ' || (SELECT datname FROM pg_catalog.pg_database WHERE oid = r.setdatabase) END), '; ' ORDER BY 1) INTO settings
+    FROM pg_catalog.pg_db_role_setting r
+   WHERE r.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))
+     AND EXISTS (SELECT 1 FROM pg_catalog.unnest(r.setconfig) c WHERE c LIKE 'search_path=%' AND pg_catalog.strpos(c, {name}) > 0);
+  IF sessions IS NULL AND settings IS NULL THEN
+    RETURN;
+  END IF;
+  msg := pg_catalog.format('version schema %s is still in use:%s%s', {name},
+    CASE WHEN sessions IS NULL THEN '' ELSE ' sessions using its views: ' || sessions END,
+    CASE WHEN settings IS NULL THEN '' ELSE ' search_path configured for: ' || settings END);
+  IF coalesce(pg_catalog.current_setting('pgphase.ignore_version_sessions', true), '') = 'on' THEN
+    RAISE WARNING '%', msg;
+  ELSE
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = msg || '; point them at the newer version schema first, or contract with --ignore-version-sessions';
+  END IF;
+END
+)sql";
+
 Statement CheckVersionSchemaUnused(const std::string& name) {
-  const std::string body = fmt::format(
-      "\nDECLARE\n"
-      "  s oid := pg_catalog.to_regnamespace({ident});\n"
-      "  sessions text;\n"
-      "  settings text;\n"
-      "  msg text;\n"
-      "BEGIN\n"
-      "  IF s IS NULL THEN\n"
-      "    RETURN;\n"
-      "  END IF;\n"
-      "  FOR i IN 1..5 LOOP\n"
-      "    SELECT string_agg(DISTINCT pg_catalog.format('pid %s (user %s, application %L, "
-      "client %s)', a.pid, a.usename, a.application_name, coalesce(a.client_addr::text, "
-      "'local')), '; ') INTO sessions\n"
-      "      FROM pg_catalog.pg_locks l\n"
-      "      JOIN pg_catalog.pg_class c ON c.oid = l.relation\n"
-      "      JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid\n"
-      "     WHERE c.relnamespace = s AND l.pid <> pg_catalog.pg_backend_pid();\n"
-      "    EXIT WHEN sessions IS NOT NULL OR i = 5;\n"
-      "    PERFORM pg_catalog.pg_sleep(0.1);\n"
-      "  END LOOP;\n"
-      "  SELECT string_agg(pg_catalog.format('%s in %s', CASE WHEN r.setrole = 0 THEN "
-      "'every role' ELSE 'role ' || pg_catalog.pg_get_userbyid(r.setrole) END, CASE WHEN "
-      "r.setdatabase = 0 THEN 'every database' ELSE 'database ' || (SELECT datname FROM "
-      "pg_catalog.pg_database WHERE oid = r.setdatabase) END), '; ' ORDER BY 1) INTO settings\n"
-      "    FROM pg_catalog.pg_db_role_setting r\n"
-      "   WHERE r.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
-      "pg_catalog.current_database()))\n"
-      "     AND EXISTS (SELECT 1 FROM pg_catalog.unnest(r.setconfig) c "
-      "WHERE c LIKE 'search_path=%' AND pg_catalog.strpos(c, {name}) > 0);\n"
-      "  IF sessions IS NULL AND settings IS NULL THEN\n"
-      "    RETURN;\n"
-      "  END IF;\n"
-      "  msg := pg_catalog.format('version schema %s is still in use:%s%s', {name},\n"
-      "    CASE WHEN sessions IS NULL THEN '' ELSE ' sessions using its views: ' || sessions END,\n"
-      "    CASE WHEN settings IS NULL THEN '' ELSE ' search_path configured for: ' || settings "
-      "END);\n"
-      "  IF coalesce(pg_catalog.current_setting('pgphase.ignore_version_sessions', true), '') "
-      "= 'on' THEN\n"
-      "    RAISE WARNING '%', msg;\n"
-      "  ELSE\n"
-      "    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = msg || '; point them at "
-      "the newer version schema first, or contract with --ignore-version-sessions';\n"
-      "  END IF;\n"
-      "END\n",
-      fmt::arg("ident", QuoteLiteral(Q(name))), fmt::arg("name", QuoteLiteral(name)));
-  return {DoBlock(body), Lock::kNone};
+  return {DoBlock(fmt::format(fmt::runtime(kCheckVersionSchemaUnused),
+                              fmt::arg("ident", QuoteLiteral(Q(name))),
+                              fmt::arg("name", QuoteLiteral(name)))),
+          Lock::kNone};
 }
 
 std::string NotInVersionSchema(const std::string& d) {
