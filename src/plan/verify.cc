@@ -10,13 +10,19 @@ namespace pgphase {
 
 std::vector<FunctionName> CalledFunctions(const ChangeSpec& spec) {
   std::vector<FunctionName> out;
-  for (const OperationEntry& e : spec.operations) {
-    const auto* alter = std::get_if<AlterColumnOp>(&e.op);
-    if (alter == nullptr || !alter->up) continue;
-    Result<ExprAnalysis> a = AnalyzeExpression(alter->up->text);
-    if (!a.ok()) continue;
+  auto add = [&](const SqlExpr& up) {
+    Result<ExprAnalysis> a = AnalyzeExpression(up.text);
+    if (!a.ok()) return;
     for (const FunctionName& f : a->function_calls)
       if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  };
+  for (const OperationEntry& e : spec.operations) {
+    if (const auto* alter = std::get_if<AlterColumnOp>(&e.op)) {
+      if (alter->up) add(*alter->up);
+    } else if (const auto* create = std::get_if<CreateConstraintOp>(&e.op)) {
+      // A unique, foreign key or primary key's `up` fills a shadow column (create_constraint.cc).
+      for (const ColumnExpr& up : create->up) add(up.expr);
+    }
   }
   return out;
 }

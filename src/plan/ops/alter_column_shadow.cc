@@ -55,8 +55,6 @@
 namespace pgphase {
 namespace {
 
-constexpr std::string_view kKind = "alter_column";
-
 // An index on the column that the swap moves to the new column: rebuilt on the shadow
 // in validate under a temporary name, then the names exchanged at swap (a unique
 // constraint's through RENAME CONSTRAINT and USING INDEX).
@@ -78,7 +76,7 @@ class ShadowPlanner {
         t_(*c.table),
         table_{t_.schema, t_.name},
         col_(op.column),
-        shadow_(c.pair ? c.new_name : BoundedName({"_pgphase_new", col_})),
+        shadow_(c.pair ? c.new_name : ShadowColumnName(col_)),
         old_away_(c.pair ? col_ : BoundedName({"_pgphase_old", col_})),
         base_(t_.name + "." + col_) {}
 
@@ -121,28 +119,28 @@ class ShadowPlanner {
 
 Status ShadowPlanner::CheckColumn() const {
   if (c_.old.generated || c_.old.identity)
-    return Invalid(where_, kKind,
+    return Invalid(where_, c_.kind,
                    fmt::format("column {} is generated or an identity; changing it through a "
                                "new column is not planned yet",
                                QuoteIdent(col_)));
   if (c_.pair) {
     // The new name was checked and claimed with the rename (alter_column.cc).
     if (c_.before->FindColumn(shadow_) == nullptr) return Status::Ok();
-    return Invalid(where_, kKind,
+    return Invalid(where_, c_.kind,
                    fmt::format("name: column {} still exists in table {} until this migration's "
                                "contract",
                                QuoteIdent(shadow_), QuoteIdent(t_.name)));
   }
   // Known now rather than found by the dependents check at expand, after part of the work.
   if (std::string why = WhatStaysOnTheOldColumn(c_, col_); !why.empty()) {
-    return Invalid(where_, kKind,
+    return Invalid(where_, c_.kind,
                    fmt::format("column {} cannot change through a new column: {}, and would stay "
                                "on the old one; drop or recreate it in a separate migration",
                                QuoteIdent(col_), why));
   }
   if (c_.before->FindColumn(shadow_) || c_.before->FindColumn(old_away_) ||
       !b_.ClaimNewColumn(t_, shadow_)) {
-    return Invalid(where_, kKind,
+    return Invalid(where_, c_.kind,
                    fmt::format("column {} is already being changed (by this migration or an "
                                "unfinished one: {} exists)",
                                QuoteIdent(col_), QuoteIdent(shadow_)));
@@ -154,7 +152,7 @@ Status ShadowPlanner::FindCarriedIndexes() {
   for (const auto& i : c_.before->indexes) {
     if (std::find(i.columns.begin(), i.columns.end(), col_) == i.columns.end()) continue;
     if (i.primary || i.partial || !i.valid || !i.plain) {
-      return Invalid(where_, kKind,
+      return Invalid(where_, c_.kind,
                      fmt::format("column {} is used by index {} ({}), which pgphase cannot move "
                                  "to a new column yet (only plain btree indexes over columns); "
                                  "drop or recreate the index in a separate migration",
@@ -182,10 +180,10 @@ Status ShadowPlanner::ResolveUp() {
             : SqlExpr{c_.type_changed ? fmt::format("CAST({} AS {})", QuoteIdent(col_), c_.new_type)
                                       : QuoteIdent(col_),
                       where_};
-  auto a = Analyze(up_, kKind, "up");
+  auto a = Analyze(up_, c_.kind, "up");
   if (!a.ok()) return a.status();
   up_analysis_ = *a;
-  return CheckExpressionColumns(before_cols_, t_.name, up_analysis_, up_, kKind, "up");
+  return CheckExpressionColumns(before_cols_, t_.name, up_analysis_, up_, c_.kind, "up");
 }
 
 // down: the new row -> the old column, by the names the new app uses.
@@ -198,10 +196,10 @@ Status ShadowPlanner::ResolveDown() {
                               : QuoteIdent(c_.new_name),
                           where_};
   down_ = op_.down ? *op_.down : own_value;
-  auto a = Analyze(down_, kKind, "down");
+  auto a = Analyze(down_, c_.kind, "down");
   if (!a.ok()) return a.status();
   down_analysis_ = *a;
-  Status refs = CheckExpressionColumns(after_cols_, t_.name, down_analysis_, down_, kKind, "down");
+  Status refs = CheckExpressionColumns(after_cols_, t_.name, down_analysis_, down_, c_.kind, "down");
   if (refs.ok()) return refs;
   // pgroll accepts such a `down` (its trigger would fail on the first new-app write after
   // the switch). Refusing would also refuse pgroll's own example 35; running it would break
@@ -212,7 +210,7 @@ Status ShadowPlanner::ResolveDown() {
           "value (" +
           own_value.text + ") instead: fix `down` if you meant something else");
   down_ = own_value;
-  a = Analyze(down_, kKind, "down");
+  a = Analyze(down_, c_.kind, "down");
   if (!a.ok()) return a.status();
   down_analysis_ = *a;
   return Status::Ok();
@@ -223,7 +221,7 @@ Status ShadowPlanner::ResolveCheck() {
   if (!op_.check) return Status::Ok();
   Result<std::string> r = ddl::RenameColumnRefs(op_.check->constraint.text, c_.new_name, shadow_);
   if (r.ok() && c_.new_name != col_) r = ddl::RenameColumnRefs(*r, col_, shadow_);
-  if (!r.ok()) return Invalid(op_.check->constraint.where, kKind, "check: " + r.status().message());
+  if (!r.ok()) return Invalid(op_.check->constraint.where, c_.kind, "check: " + r.status().message());
   check_sql_ = EmbedExpression(*r);
   return Status::Ok();
 }
@@ -342,7 +340,7 @@ void ShadowPlanner::Verify() {
   const std::string why = WhyNotDeterministic(up_analysis_, sources, c_.new_type, b_.options());
   if (!why.empty()) {
     b_.Note(fmt::format(
-        "alter_column {}.{}: {} is not verified at validate: `up` is not deterministic ({})",
+        "{} {}.{}: {} is not verified at validate: `up` is not deterministic ({})", c_.kind,
         t_.name, col_, shadow_, why));
     return;
   }
@@ -471,6 +469,10 @@ Status ShadowPlanner::Plan() {
 }
 
 }  // namespace
+
+std::string ShadowColumnName(const std::string& column) {
+  return BoundedName({"_pgphase_new", column});
+}
 
 Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& where,
                              const AlterColumnChange& c, PlanBuilder& b) {
