@@ -64,8 +64,7 @@ class PgrollConstraintOpsTest : public PgphaseTest {
   }
 };
 
-constexpr char kUsers[] =
-    "CREATE TABLE users (id serial PRIMARY KEY, name varchar(255) NOT NULL);";
+constexpr char kUsers[] = "CREATE TABLE users (id serial PRIMARY KEY, name varchar(255) NOT NULL);";
 
 // pgroll: TestCreateConstraint / "create unique constraint on single column".
 TEST_F(PgrollConstraintOpsTest, CreateUniqueConstraintOnSingleColumn) {
@@ -312,12 +311,12 @@ TEST_F(PgrollConstraintOpsTest, CreatePrimaryKeyConstraintOnMultipleColumns) {
   EXPECT_EQ(IndexColumns("id_pkey"), "id1,id2");
   const std::string three = "'00000000-0000-0000-0000-000000000003'";
   const std::string four = "'00000000-0000-0000-0000-000000000004'";
-  EXPECT_EQ(StateOf("INSERT INTO users (id1, id2, name) VALUES (" + three + ", " + four +
-                    ", 'alice')"),
-            "");
-  EXPECT_EQ(StateOf("INSERT INTO users (id1, id2, name) VALUES (" + three + ", " + four +
-                    ", 'bob')"),
-            "23505");
+  EXPECT_EQ(
+      StateOf("INSERT INTO users (id1, id2, name) VALUES (" + three + ", " + four + ", 'alice')"),
+      "");
+  EXPECT_EQ(
+      StateOf("INSERT INTO users (id1, id2, name) VALUES (" + three + ", " + four + ", 'bob')"),
+      "23505");
 
   Reverse(migration);
   EXPECT_EQ(SchemaDump(), before);

@@ -163,7 +163,8 @@ struct PlanOptions {
 
 // The functions the expressions whose determinism the plan depends on call (every
 // alter_column `up`, and every create_constraint `up`, which may fill a shadow column:
-// validate verifies the copy a shadow column holds only when `up` is deterministic). An expression that does not parse is skipped (BuildPlan reports it).
+// validate verifies the copy a shadow column holds only when `up` is deterministic). An expression
+// that does not parse is skipped (BuildPlan reports it).
 std::vector<FunctionName> CalledFunctions(const ChangeSpec& spec);
 
 // Checks every operation against the catalog and builds the plan.

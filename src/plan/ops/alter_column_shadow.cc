@@ -199,7 +199,8 @@ Status ShadowPlanner::ResolveDown() {
   auto a = Analyze(down_, c_.kind, "down");
   if (!a.ok()) return a.status();
   down_analysis_ = *a;
-  Status refs = CheckExpressionColumns(after_cols_, t_.name, down_analysis_, down_, c_.kind, "down");
+  Status refs =
+      CheckExpressionColumns(after_cols_, t_.name, down_analysis_, down_, c_.kind, "down");
   if (refs.ok()) return refs;
   // pgroll accepts such a `down` (its trigger would fail on the first new-app write after
   // the switch). Refusing would also refuse pgroll's own example 35; running it would break
@@ -221,7 +222,8 @@ Status ShadowPlanner::ResolveCheck() {
   if (!op_.check) return Status::Ok();
   Result<std::string> r = ddl::RenameColumnRefs(op_.check->constraint.text, c_.new_name, shadow_);
   if (r.ok() && c_.new_name != col_) r = ddl::RenameColumnRefs(*r, col_, shadow_);
-  if (!r.ok()) return Invalid(op_.check->constraint.where, c_.kind, "check: " + r.status().message());
+  if (!r.ok())
+    return Invalid(op_.check->constraint.where, c_.kind, "check: " + r.status().message());
   check_sql_ = EmbedExpression(*r);
   return Status::Ok();
 }
@@ -339,9 +341,8 @@ void ShadowPlanner::Verify() {
     sources.emplace_back(name, c_.before->FindColumn(name)->type);
   const std::string why = WhyNotDeterministic(up_analysis_, sources, c_.new_type, b_.options());
   if (!why.empty()) {
-    b_.Note(fmt::format(
-        "{} {}.{}: {} is not verified at validate: `up` is not deterministic ({})", c_.kind,
-        t_.name, col_, shadow_, why));
+    b_.Note(fmt::format("{} {}.{}: {} is not verified at validate: `up` is not deterministic ({})",
+                        c_.kind, t_.name, col_, shadow_, why));
     return;
   }
   b_.Verify(t_, {shadow_, EmbedExpression(up_.text), c_.new_type,
