@@ -54,6 +54,9 @@ struct BackfillJob {
   // assignments repair it, and each batch reports the rows it repaired and re-checks them
   // (ddl::BackfillBatch's `report`).
   bool verify = false;
+  // Assigned columns whose expression names a relation this migration creates in expand (a
+  // serial column's sequence): the executor cannot ask the server to resolve it beforehand.
+  std::vector<std::string> unprobed;
   int64_t estimated_rows = 0;  // at plan time, for progress
 
   bool ByCtid() const { return key.empty(); }

@@ -95,6 +95,8 @@ Status ProbeExpressions(pqxx::connection& conn, const Plan& plan, const ChangeSp
     if (!step.backfill || !step.backfill->only_where.empty()) continue;
     const BackfillJob& job = *step.backfill;
     for (const auto& a : job.assignments) {
+      if (std::find(job.unprobed.begin(), job.unprobed.end(), a.column) != job.unprobed.end())
+        continue;
       try {
         pqxx::read_transaction tx(conn);
         tx.exec(ddl::ProbeExpression({job.schema, job.table}, a.expr));
