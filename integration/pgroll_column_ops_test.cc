@@ -100,5 +100,140 @@ TEST_F(PgrollColumnOpsTest, AddSerialColumns) {
       << "existing rows were numbered by the backfill, in key order";
 }
 
+// pgroll: TestSetCheckConstraint / "add check constraint" (its check is no_inherit).
+TEST_F(PgrollColumnOpsTest, AddCheckConstraint) {
+  Exec("CREATE TABLE posts (id serial PRIMARY KEY, title text NOT NULL);");
+  const std::string before = SchemaDump();
+  const std::string migration = "02_add_check_constraint";
+  const std::string spec = WriteSpec(migration, R"(operations:
+  - alter_column:
+      table: posts
+      column: title
+      check:
+        name: check_title_length
+        constraint: length(title) > 3
+        no_inherit: true
+      up: SELECT CASE WHEN length(title) <= 3 THEN LPAD(title, 4, '-') ELSE title END
+      down: title
+)");
+  Apply(spec, "expand");
+  EXPECT_TRUE(ColumnExists("posts", "_pgphase_new_title"));
+  EXPECT_EQ(Scalar("SELECT connoinherit::text FROM pg_constraint WHERE conname = "
+                   "'check_title_length'"),
+            "true");
+  Apply(spec, "backfill");
+  // The old app writes a title that meets the check and one that does not.
+  Exec("INSERT INTO posts (title) VALUES ('post by alice')");
+  Exec("INSERT INTO posts (title) VALUES ('b')");
+  EXPECT_EQ(Rows("SELECT id, _pgphase_new_title FROM posts ORDER BY id"), "1,post by alice; 2,---b")
+      << "the new column has `up`";
+  Apply(spec, "swap");
+  EXPECT_EQ(StateOf("INSERT INTO posts (title) VALUES ('post by carl')"), "");
+  EXPECT_EQ(StateOf("INSERT INTO posts (title) VALUES ('d')"), "23514");
+  EXPECT_EQ(Rows("SELECT id, _pgphase_old_title FROM posts ORDER BY id"),
+            "1,post by alice; 2,b; 3,post by carl")
+      << "the new app's row reached the old column";
+
+  Reverse(migration);
+  EXPECT_EQ(SchemaDump(), before);
+  ExpectCleanedUp("posts");
+  EXPECT_EQ(Rows("SELECT id, title FROM posts ORDER BY id"),
+            "1,post by alice; 2,b; 3,post by carl");
+
+  Apply(spec, "contract");
+  ExpectCleanedUp("posts");
+  EXPECT_EQ(Scalar("SELECT convalidated::text || ' ' || connoinherit::text FROM pg_constraint "
+                   "WHERE conname = 'check_title_length'"),
+            "true true");
+  EXPECT_EQ(StateOf("INSERT INTO posts (id, title) VALUES (5, 'post by dana')"), "");
+  EXPECT_EQ(StateOf("INSERT INTO posts (title) VALUES ('e')"), "23514");
+  EXPECT_EQ(Rows("SELECT id, title FROM posts ORDER BY id"),
+            "1,post by alice; 2,---b; 3,post by carl; 5,post by dana");
+}
+
+// pgroll: TestChangeColumnType / "changing column type removes any incompatile check
+// constraints on the column".
+TEST_F(PgrollColumnOpsTest, ChangingColumnTypeRemovesAnyIncompatibleCheckConstraintsOnTheColumn) {
+  Exec(
+      "CREATE TABLE users (id integer PRIMARY KEY, age text CONSTRAINT age_length CHECK "
+      "(length(age) < 3));");
+  const std::string before = SchemaDump();
+  const std::string migration = "02_change_type";
+  const std::string spec = WriteSpec(migration, R"(operations:
+  - alter_column:
+      table: users
+      column: age
+      type: integer
+      up: CAST(age AS integer)
+      down: SELECT CASE WHEN age < 100 THEN age::text ELSE '0' END
+)");
+  RunResult plan = Run({"plan", spec});
+  ASSERT_EQ(plan.exit_code, 0) << plan;
+  EXPECT_NE(plan.out.find("check constraint age_length (CHECK ((length(age) < 3))) is not "
+                          "carried over to type integer"),
+            std::string::npos)
+      << plan;
+  Apply(spec, "swap");
+  // The new app writes a value the old column's check would refuse.
+  EXPECT_EQ(StateOf("INSERT INTO users (id, age) VALUES (1, 1111)"), "");
+  EXPECT_EQ(Rows("SELECT id, age, _pgphase_old_age FROM users"), "1,1111,0");
+
+  Reverse(migration);
+  EXPECT_EQ(SchemaDump(), before);
+  ExpectCleanedUp("users");
+  EXPECT_EQ(Rows("SELECT id, age FROM users"), "1,0");
+
+  Apply(spec, "contract");
+  ExpectCleanedUp("users");
+  EXPECT_EQ(StateOf("INSERT INTO users (id, age) VALUES (2, 2222)"), "");
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM pg_constraint WHERE conrelid = 'users'::regclass "
+                      "AND contype = 'c'"),
+            0);
+  EXPECT_EQ(Rows("SELECT id, age FROM users ORDER BY id"), "1,0; 2,2222");
+}
+
+// pgroll: TestChangeColumnType / "changing column type preserves any compatible check
+// constraints on the column".
+TEST_F(PgrollColumnOpsTest, ChangingColumnTypePreservesAnyCompatibleCheckConstraintsOnTheColumn) {
+  Exec(
+      "CREATE TABLE users (id integer PRIMARY KEY, username text CONSTRAINT username_length "
+      "CHECK (length(username) > 3));"
+      "INSERT INTO users VALUES (10, 'zara');");
+  const std::string before = SchemaDump();
+  const std::string migration = "02_change_type";
+  const std::string spec = WriteSpec(migration, R"(operations:
+  - alter_column:
+      table: users
+      column: username
+      type: varchar(255)
+      up: username
+      down: username
+)");
+  Apply(spec, "validate");
+  EXPECT_EQ(Scalar("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
+                   "'_pgphase_new_username_length'"),
+            "CHECK ((length((_pgphase_new_username)::text) > 3))");
+  EXPECT_EQ(StateOf("INSERT INTO users (id, username) VALUES (1, 'a')"), "23514");
+  Apply(spec, "swap");
+  EXPECT_EQ(TypeOf("users", "username"), "character varying(255)");
+  EXPECT_EQ(StateOf("INSERT INTO users (id, username) VALUES (1, 'a')"), "23514");
+  EXPECT_EQ(StateOf("INSERT INTO users (id, username) VALUES (1, 'alice')"), "");
+
+  Reverse(migration);
+  EXPECT_EQ(SchemaDump(), before);
+  ExpectCleanedUp("users");
+  EXPECT_EQ(Rows("SELECT id, username FROM users ORDER BY id"), "1,alice; 10,zara");
+
+  Apply(spec, "contract");
+  ExpectCleanedUp("users");
+  EXPECT_EQ(StateOf("INSERT INTO users (id, username) VALUES (2, 'b')"), "23514");
+  EXPECT_EQ(Scalar("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = "
+                   "'users'::regclass AND contype = 'c'"),
+            "CHECK ((length((username)::text) > 3))");
+  EXPECT_EQ(Scalar("SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND "
+                   "contype = 'c'"),
+            "username_length");
+}
+
 }  // namespace
 }  // namespace pgphase::it

@@ -162,7 +162,24 @@ struct PlanOptions {
   // one's overloads. A function missing here is taken as not IMMUTABLE, so the copy that
   // calls it is not verified (and the plan says so).
   std::map<FunctionName, Volatility> function_volatility;
+  // The check constraints that cannot be carried over to a column's new type (CheckKey ->
+  // the server's error), found by running CarriedCheckProbes: the shadow path leaves them
+  // on the old column, which contract drops, and the plan says so.
+  std::map<std::string, std::string> unusable_checks;
 };
+
+// "schema.table.constraint", the key of PlanOptions::unusable_checks.
+std::string CheckKey(const std::string& schema, const std::string& table,
+                     const std::string& constraint);
+
+// A read-only query that fails when a check constraint on a column whose type an
+// alter_column changes cannot be written for the new type (`length(c) > 3` on an integer):
+// the check with the column replaced by CAST(NULL AS new type), over the table, LIMIT 0.
+struct CheckProbe {
+  std::string key;  // CheckKey
+  std::string sql;
+};
+std::vector<CheckProbe> CarriedCheckProbes(const ChangeSpec& spec, const CatalogSnapshot& catalog);
 
 // The functions the expressions whose determinism the plan depends on call (every
 // alter_column `up`, and every create_constraint `up`, which may fill a shadow column:

@@ -156,7 +156,7 @@ Result<Plan> FreshPlan(pqxx::connection& conn, const ChangeSpec& spec, bool prec
                        std::ostream& out) {
   Result<CatalogSnapshot> catalog = ReadCatalog(conn, {spec.settings.schema});
   if (!catalog.ok()) return catalog.status();
-  Result<PlanOptions> options = exec::ReadPlanOptions(conn, spec);
+  Result<PlanOptions> options = exec::ReadPlanOptions(conn, spec, *catalog);
   if (!options.ok()) return options.status();
   Result<Plan> plan = BuildPlan(spec, *catalog, *options);
   if (!plan.ok()) return plan;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "pgphase/ddl_column.h"
 #include "pgphase/sql.h"
 
 namespace pgphase {
@@ -22,6 +23,35 @@ std::vector<FunctionName> CalledFunctions(const ChangeSpec& spec) {
     } else if (const auto* create = std::get_if<CreateConstraintOp>(&e.op)) {
       // A unique, foreign key or primary key's `up` fills a shadow column (create_constraint.cc).
       for (const ColumnExpr& up : create->up) add(up.expr);
+    }
+  }
+  return out;
+}
+
+std::string CheckKey(const std::string& schema, const std::string& table,
+                     const std::string& constraint) {
+  return schema + "." + table + "." + constraint;
+}
+
+std::vector<CheckProbe> CarriedCheckProbes(const ChangeSpec& spec, const CatalogSnapshot& catalog) {
+  std::vector<CheckProbe> out;
+  const std::string& schema = spec.settings.schema;
+  for (const OperationEntry& e : spec.operations) {
+    const auto* alter = std::get_if<AlterColumnOp>(&e.op);
+    if (alter == nullptr || !alter->type) continue;
+    const TableInfo* t = catalog.FindTable(schema, alter->table);
+    if (t == nullptr || t->FindColumn(alter->column) == nullptr) continue;
+    for (const ConstraintInfo& k : t->constraints) {
+      if (k.type != 'c' || k.check_expr.empty() ||
+          std::find(k.columns.begin(), k.columns.end(), alter->column) == k.columns.end())
+        continue;
+      Result<std::string> expr = ddl::ReplaceColumnRefs(
+          k.check_expr, alter->column, fmt::format("CAST(NULL AS {})", *alter->type));
+      if (!expr.ok()) continue;
+      const std::string key = CheckKey(schema, t->name, k.name);
+      if (std::any_of(out.begin(), out.end(), [&](const CheckProbe& p) { return p.key == key; }))
+        continue;
+      out.push_back({key, ddl::ProbeExpression({schema, t->name}, *expr)});
     }
   }
   return out;

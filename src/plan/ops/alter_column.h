@@ -39,7 +39,10 @@ Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, Pla
 // What would stay behind on the old column if `column` changed through a new one (a check,
 // foreign key or exclusion constraint on it, a view, trigger or other object that depends on
 // it: ColumnInfo::dependents), as the reason to give; "" when nothing. c.before must be set.
-std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column);
+// `checks_carried`: the shadow path re-creates check constraints on the new column, so they
+// do not count.
+std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column,
+                                    bool checks_carried = false);
 
 // The shadow column of `column`, `_pgphase_new_<column>`, outside a pair.
 std::string ShadowColumnName(const std::string& column);

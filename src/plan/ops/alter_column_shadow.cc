@@ -17,6 +17,15 @@
 //             reversing swap loses nothing)
 //   contract  drop trigger, function, helper check, then the old column
 //
+// Check constraints on the column are carried over (CarriedCheck): each one that the new type
+// can take (PlanOptions::unusable_checks, found by the executor's CarriedCheckProbes before
+// planning, says which cannot) is added to the new column in validate as
+// `_pgphase_new_<check>` NOT VALID and validated there (in validate, not expand, so that an
+// `up` whose value it rejects breaks no write before the phase that establishes it; the
+// validate failure names the rows); at swap the old one becomes `_pgphase_old_<check>` and the
+// new one takes its name; contract drops the old one with the old column. One the new type
+// cannot take stays on the old column only, and goes with it at contract; the plan says so.
+//
 // A rename (AlterColumnChange::pair) goes through a column pair instead, so that both
 // application versions work from sync until contract:
 //
@@ -48,6 +57,7 @@
 #include "pgphase/ddl_index.h"
 #include "pgphase/sql.h"
 #include "plan/check.h"
+#include "plan/keys.h"
 #include "plan/ops/alter_column.h"
 #include "plan/steps.h"
 #include "plan/verify.h"
@@ -63,6 +73,14 @@ struct CarriedIndex {
   std::vector<std::string> columns;  // with the shadow in place of the column
   bool unique = false;
   bool constraint = false;
+};
+
+// A check constraint on the column, re-created on the new column.
+struct CarriedCheck {
+  std::string name, tmp, old;
+  std::string expr;  // on the new column
+  bool no_inherit = false;
+  bool validated = true;
 };
 
 class ShadowPlanner {
@@ -85,6 +103,8 @@ class ShadowPlanner {
  private:
   Status CheckColumn() const;
   Status FindCarriedIndexes();
+  Status FindCarriedChecks();
+  void ValidateCarriedChecks();
   Status ResolveUp();
   Status ResolveDown();
   Status ResolveCheck();
@@ -109,6 +129,7 @@ class ShadowPlanner {
   const std::string& col_;
   const std::string shadow_, old_away_, base_;
   std::vector<CarriedIndex> carried_;
+  std::vector<CarriedCheck> checks_;
   std::vector<std::string> carried_names_;
   SqlExpr up_, down_;
   ExprAnalysis up_analysis_, down_analysis_;
@@ -132,7 +153,7 @@ Status ShadowPlanner::CheckColumn() const {
                                QuoteIdent(shadow_), QuoteIdent(t_.name)));
   }
   // Known now rather than found by the dependents check at expand, after part of the work.
-  if (std::string why = WhatStaysOnTheOldColumn(c_, col_); !why.empty()) {
+  if (std::string why = WhatStaysOnTheOldColumn(c_, col_, /*checks_carried=*/true); !why.empty()) {
     return Invalid(where_, c_.kind,
                    fmt::format("column {} cannot change through a new column: {}, and would stay "
                                "on the old one; drop or recreate it in a separate migration",
@@ -168,6 +189,31 @@ Status ShadowPlanner::FindCarriedIndexes() {
     ci.constraint = con != nullptr && con->type == 'u';
     carried_names_.push_back(ci.name);
     carried_.push_back(std::move(ci));
+  }
+  return Status::Ok();
+}
+
+Status ShadowPlanner::FindCarriedChecks() {
+  for (const auto& k : c_.before->constraints) {
+    if (k.type != 'c' || std::find(k.columns.begin(), k.columns.end(), col_) == k.columns.end())
+      continue;
+    carried_names_.push_back(k.name);  // carried, or dropped with the old column: not refused
+    const auto unusable = b_.options().unusable_checks.find(CheckKey(t_.schema, t_.name, k.name));
+    if (unusable != b_.options().unusable_checks.end()) {
+      b_.Note(fmt::format(
+          "{} {}.{}: check constraint {} ({}) is not carried over to type {} ({}): it stays on "
+          "the old column only, until contract drops it",
+          c_.kind, t_.name, col_, k.name, k.definition, c_.new_type, unusable->second));
+      continue;
+    }
+    Result<std::string> expr = ddl::RenameColumnRefs(k.check_expr, col_, shadow_);
+    if (!expr.ok())
+      return Invalid(where_, c_.kind,
+                     fmt::format("check constraint {} on column {}: {}", QuoteIdent(k.name),
+                                 QuoteIdent(col_), expr.status().message()));
+    checks_.push_back({k.name, BoundedName({"_pgphase_new", k.name}),
+                       BoundedName({"_pgphase_old", k.name}), EmbedExpression(*expr), k.no_inherit,
+                       k.validated});
   }
   return Status::Ok();
 }
@@ -377,6 +423,31 @@ void ShadowPlanner::Validate() {
   }
 }
 
+void ShadowPlanner::ValidateCarriedChecks() {
+  for (const CarriedCheck& k : checks_) {
+    const std::string base = "validate." + base_ + ".check." + k.name;
+    b_.Add(Phase::kValidate, base + ".add",
+           fmt::format("check constraint {} on the new column as {}, not yet validated", k.name,
+                       k.tmp),
+           ddl::AddCheckNotValid(table_, k.tmp, k.expr, k.no_inherit),
+           {ddl::DropConstraint(table_, k.tmp)});
+    if (k.validated) {
+      Step validate;
+      validate.id = base + ".validate";
+      validate.summary = "validate " + k.tmp + " without blocking writes";
+      validate.statement = ddl::ValidateConstraint(table_, k.tmp);
+      validate.diagnose = ddl::ViolatingRowsQuery(table_, KeyNames(b_.BeforePlan(t_)), k.expr);
+      b_.AddStep(Phase::kValidate, std::move(validate));
+    }
+    SwapChange names;
+    names.forward = {ddl::RenameConstraint(table_, k.name, k.old),
+                     ddl::RenameConstraint(table_, k.tmp, k.name)};
+    names.reverse = {ddl::RenameConstraint(table_, k.name, k.tmp),
+                     ddl::RenameConstraint(table_, k.old, k.name)};
+    b_.Swap(t_, std::move(names));
+  }
+}
+
 void ShadowPlanner::CarryIndex(const CarriedIndex& ci) {
   const ddl::IndexDef def = ddl::PlainIndex(ci.tmp, ci.columns, ci.unique);
   b_.AddStep(
@@ -457,6 +528,7 @@ Status ShadowPlanner::Plan() {
   NoteSameNameTypeChange();
   PGPHASE_RETURN_IF_ERROR(CheckColumn());
   PGPHASE_RETURN_IF_ERROR(FindCarriedIndexes());
+  PGPHASE_RETURN_IF_ERROR(FindCarriedChecks());
   PGPHASE_RETURN_IF_ERROR(ResolveUp());
   PGPHASE_RETURN_IF_ERROR(ResolveDown());
   PGPHASE_RETURN_IF_ERROR(ResolveCheck());
@@ -464,6 +536,7 @@ Status ShadowPlanner::Plan() {
   Sync();
   Verify();
   Validate();
+  ValidateCarriedChecks();
   Swap();
   Contract();
   return Status::Ok();
