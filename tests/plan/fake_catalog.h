@@ -13,7 +13,8 @@ namespace pgphase::testing {
 // order_lines(tenant int, id bigint, PK (tenant, id), note text);
 // logs(msg text) without any key;
 // "we""ird;<newline>DROP TABLE users; --"(id int PK);
-// accounts(code text PK), for foreign keys from text columns.
+// accounts(code text PK), for foreign keys from text columns;
+// products(id bigint PK, sku text CONSTRAINT sku_length CHECK (length(sku) > 3)).
 inline ColumnInfo Col(const char* name, const char* type, bool not_null) {
   ColumnInfo c;
   c.name = name;
@@ -59,9 +60,19 @@ inline CatalogSnapshot FakeCatalog() {
   TableInfo accounts = Table("accounts");
   accounts.columns = {Col("code", "text", true)};
   accounts.primary_key = {"code"};
-  c.tables = {users, lines, logs, weird, accounts};
+  TableInfo products = Table("products");
+  products.columns = {Col("id", "bigint", true), Col("sku", "text", false)};
+  products.primary_key = {"id"};
+  ConstraintInfo sku_length;
+  sku_length.name = "sku_length";
+  sku_length.type = 'c';
+  sku_length.definition = "CHECK ((length(sku) > 3))";
+  sku_length.check_expr = "(length(sku) > 3)";
+  sku_length.columns = {"sku"};
+  products.constraints = {sku_length};
+  c.tables = {users, lines, logs, weird, accounts, products};
   c.relation_names = {"public.users", "public.users_pkey", "public.order_lines", "public.logs",
-                      "public.accounts"};
+                      "public.accounts", "public.products"};
   return c;
 }
 
