@@ -71,8 +71,8 @@ inline CatalogSnapshot FakeCatalog() {
   sku_length.columns = {"sku"};
   products.constraints = {sku_length};
   c.tables = {users, lines, logs, weird, accounts, products};
-  c.relation_names = {"public.users", "public.users_pkey", "public.order_lines", "public.logs",
-                      "public.accounts", "public.products"};
+  c.relation_names = {"public.users", "public.users_pkey", "public.order_lines",
+                      "public.logs",  "public.accounts",   "public.products"};
   return c;
 }
 
