@@ -235,5 +235,88 @@ TEST_F(PgrollColumnOpsTest, ChangingColumnTypePreservesAnyCompatibleCheckConstra
             "username_length");
 }
 
+// The primary key's columns, comma separated, and whether it is validated.
+constexpr char kPrimaryKey[] =
+    "SELECT conname || ' ' || (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM "
+    "unnest(c.conkey) WITH ORDINALITY k(attnum, n) JOIN pg_attribute a ON a.attrelid = "
+    "c.conrelid AND a.attnum = k.attnum) FROM pg_constraint c WHERE conrelid = "
+    "'people'::regclass AND contype = 'p'";
+
+// pgroll: TestAlterPrimaryKeyColumns / "alter a single primary key column".
+TEST_F(PgrollColumnOpsTest, AlterASinglePrimaryKeyColumn) {
+  Exec("CREATE TABLE people (id int PRIMARY KEY, name varchar(255));");
+  const std::string before = SchemaDump();
+  const std::string migration = "02_alter_column";
+  const std::string spec = WriteSpec(migration, R"(operations:
+  - alter_column:
+      table: people
+      column: id
+      type: bigint
+      up: CAST(id AS bigint)
+      down: SELECT CASE WHEN id < 2147483647 THEN CAST(id AS int) ELSE 0 END
+)");
+  Apply(spec, "validate");
+  EXPECT_EQ(Scalar(kPrimaryKey), "people_pkey id");
+  // The old app: an integer id works, a bigint one does not.
+  EXPECT_EQ(StateOf("INSERT INTO people (id, name) VALUES (100, 'alice')"), "");
+  EXPECT_EQ(StateOf("INSERT INTO people (id, name) VALUES (31474836471, 'alice')"), "22003");
+  Apply(spec, "swap");
+  EXPECT_EQ(Scalar(kPrimaryKey), "people_pkey id");
+  EXPECT_EQ(TypeOf("people", "id"), "bigint");
+  // The new app: a bigint id works.
+  EXPECT_EQ(StateOf("INSERT INTO people (id, name) VALUES (31474836471, 'alice')"), "");
+  EXPECT_EQ(Rows("SELECT id, _pgphase_old_id, name FROM people ORDER BY id"),
+            "100,100,alice; 31474836471,0,alice");
+
+  Reverse(migration);
+  EXPECT_EQ(SchemaDump(), before);
+  EXPECT_EQ(Scalar(kPrimaryKey), "people_pkey id");
+  ExpectCleanedUp("people");
+  EXPECT_EQ(Rows("SELECT id, name FROM people ORDER BY id"), "0,alice; 100,alice")
+      << "the new app's row, through `down`";
+
+  Apply(spec, "contract");
+  ExpectCleanedUp("people");
+  EXPECT_EQ(Scalar(kPrimaryKey), "people_pkey id");
+  EXPECT_EQ(StateOf("INSERT INTO people (id, name) VALUES (31474836472, 'bob')"), "");
+  EXPECT_EQ(StateOf("INSERT INTO people (id, name) VALUES (31474836472, 'bob')"), "23505");
+  EXPECT_EQ(Rows("SELECT id, name FROM people ORDER BY id"), "0,alice; 100,alice; 31474836472,bob");
+}
+
+// pgroll: TestAlterPrimaryKeyColumns / "alter a composite primary key: one column changes
+// type, the other is unchanged".
+TEST_F(PgrollColumnOpsTest, AlterACompositePrimaryKeyOneColumnChangesTypeTheOtherIsUnchanged) {
+  Exec("CREATE TABLE people (id1 int, id2 int, name varchar(255), PRIMARY KEY (id1, id2));");
+  const std::string before = SchemaDump();
+  const std::string migration = "02_alter_column";
+  const std::string spec = WriteSpec(migration, R"(operations:
+  - alter_column:
+      table: people
+      column: id1
+      type: bigint
+      up: CAST(id1 AS bigint)
+      down: SELECT CASE WHEN id1 < 2147483647 THEN CAST(id1 AS int) ELSE 0 END
+)");
+  Apply(spec, "validate");
+  EXPECT_EQ(StateOf("INSERT INTO people VALUES (100, 100, 'alice')"), "");
+  EXPECT_EQ(StateOf("INSERT INTO people VALUES (31474836471, 100, 'alice')"), "22003");
+  Apply(spec, "swap");
+  EXPECT_EQ(Scalar(kPrimaryKey), "people_pkey id1,id2");
+  EXPECT_EQ(StateOf("INSERT INTO people (id1, id2, name) VALUES (31474836471, 100, 'alice')"), "");
+  Exec("DELETE FROM people WHERE id1 = 31474836471");
+
+  Reverse(migration);
+  EXPECT_EQ(SchemaDump(), before);
+  ExpectCleanedUp("people");
+
+  Apply(spec, "contract");
+  ExpectCleanedUp("people");
+  EXPECT_EQ(Scalar(kPrimaryKey), "people_pkey id1,id2");
+  EXPECT_EQ(TypeOf("people", "id1"), "bigint");
+  EXPECT_EQ(StateOf("INSERT INTO people (id1, id2, name) VALUES (31474836472, 72, 'bob')"), "");
+  EXPECT_EQ(Rows("SELECT id1, id2, name FROM people ORDER BY id1"),
+            "100,100,alice; 31474836472,72,bob");
+}
+
 }  // namespace
 }  // namespace pgphase::it

@@ -201,7 +201,7 @@ std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::strin
   for (const auto& k : c.table->constraints) {
     const IndexInfo* index = c.before->FindIndex(k.name);
     const bool carried =
-        (k.type == 'u' && index != nullptr && index->plain && !index->partial) ||
+        ((k.type == 'u' || k.type == 'p') && index != nullptr && index->plain && !index->partial) ||
         (k.type == 'c' && checks_carried && c.before->FindConstraint(k.name) != nullptr);
     if (Contains(k.columns, column) && !carried)
       return fmt::format("constraint {} ({}) is on it", k.name, k.definition);

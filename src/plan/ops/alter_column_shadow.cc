@@ -73,6 +73,11 @@ struct CarriedIndex {
   std::vector<std::string> columns;  // with the shadow in place of the column
   bool unique = false;
   bool constraint = false;
+  // The primary key: at swap the old one is dropped and the rebuilt index becomes the key;
+  // reversing swap drops the new key, and the old one comes back after the reverse
+  // transaction, on an index built concurrently (`old`) once NOT NULL is restored.
+  bool primary = false;
+  std::vector<std::string> old_columns;
 };
 
 // A check constraint on the column, re-created on the new column.
@@ -172,7 +177,7 @@ Status ShadowPlanner::CheckColumn() const {
 Status ShadowPlanner::FindCarriedIndexes() {
   for (const auto& i : c_.before->indexes) {
     if (std::find(i.columns.begin(), i.columns.end(), col_) == i.columns.end()) continue;
-    if (i.primary || i.partial || !i.valid || !i.plain) {
+    if (i.partial || !i.valid || !i.plain) {
       return Invalid(where_, c_.kind,
                      fmt::format("column {} is used by index {} ({}), which pgphase cannot move "
                                  "to a new column yet (only plain btree indexes over columns); "
@@ -187,6 +192,12 @@ Status ShadowPlanner::FindCarriedIndexes() {
     ci.unique = i.unique;
     const ConstraintInfo* con = c_.before->FindConstraint(i.name);
     ci.constraint = con != nullptr && con->type == 'u';
+    ci.primary = i.primary;
+    ci.old_columns = i.columns;
+    if (ci.primary && !c_.new_not_null)
+      return Invalid(where_, c_.kind,
+                     fmt::format("column {} is in the primary key {}, so it cannot become nullable",
+                                 QuoteIdent(col_), QuoteIdent(i.name)));
     carried_names_.push_back(ci.name);
     carried_.push_back(std::move(ci));
   }
@@ -455,7 +466,11 @@ void ShadowPlanner::CarryIndex(const CarriedIndex& ci) {
       IndexBuildStep("validate." + base_ + ".index." + ci.name,
                      "rebuild index " + ci.name + " on the new column as " + ci.tmp, t_, def));
   SwapChange move;
-  if (ci.constraint) {
+  if (ci.primary) {
+    move.forward = {ddl::DropConstraint(table_, ci.name),
+                    ddl::AddConstraintUsingIndex(table_, ci.name, true, ci.tmp)};
+    move.reverse = {ddl::DropConstraint(table_, ci.name)};
+  } else if (ci.constraint) {
     move.forward = {ddl::RenameConstraint(table_, ci.name, ci.old),
                     ddl::AddConstraintUsingIndex(table_, ci.name, false, ci.tmp)};
     move.reverse = {ddl::DropConstraint(table_, ci.name),
@@ -489,6 +504,18 @@ void ShadowPlanner::Swap() {
         ddl::RestoreNotNull(table_, col_, "", BoundedName({"pgphase_nn_old", t_.name, col_}));
   }
   b_.Swap(t_, std::move(swap));
+  // After the old column's NOT NULL is back: the old primary key, then validate's index.
+  for (const auto& ci : carried_) {
+    if (!ci.primary) continue;
+    const ddl::IndexDef old_key = ddl::PlainIndex(ci.old, ci.old_columns, /*unique=*/true);
+    SwapChange key;
+    key.after_reverse = {
+        ddl::CreateIndexConcurrently(table_, old_key, /*if_not_exists=*/true),
+        ddl::AddConstraintUsingIndex(table_, ci.name, true, ci.old),
+        ddl::CreateIndexConcurrently(table_, ddl::PlainIndex(ci.tmp, ci.columns, ci.unique),
+                                     /*if_not_exists=*/true)};
+    b_.Swap(t_, std::move(key));
+  }
 }
 
 // The old column goes once the triggers reading it are gone.
