@@ -210,6 +210,43 @@ TEST(ColumnOpsPlanTest, TypeChangeCarriesTheColumnsChecksOrSaysWhichItLeavesOut)
       << Notes(*plan);
 }
 
+// A primary key column (order_lines_pkey is a plain index over (tenant, id)): the key is
+// rebuilt on the new column and swapped; reversing swap drops the new key in its transaction,
+// then restores the old column's NOT NULL and, after it, the old key on a concurrent build.
+TEST(ColumnOpsPlanTest, PrimaryKeyColumnChangesThroughARebuiltKey) {
+  auto plan = PlanYaml(
+      "operations:\n  - alter_column: {table: order_lines, column: id, type: numeric(20)}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string swap = AllSql(*plan, Phase::kSwap);
+  const size_t drop = swap.find("DROP CONSTRAINT IF EXISTS \"order_lines_pkey\";");
+  const size_t add = swap.find(
+      "ADD CONSTRAINT \"order_lines_pkey\" PRIMARY KEY USING INDEX "
+      "\"_pgphase_new_order_lines_pkey\"");
+  const size_t old_null = swap.find("ALTER COLUMN \"_pgphase_old_id\" DROP NOT NULL");
+  ASSERT_NE(drop, std::string::npos) << swap;
+  ASSERT_NE(add, std::string::npos) << swap;
+  EXPECT_LT(drop, add);
+  EXPECT_LT(add, old_null) << "the old column leaves the key before it loses NOT NULL";
+  const size_t restore_nn = swap.find(
+      "REVERSE ALTER TABLE \"public\".\"order_lines\" ALTER "
+      "COLUMN \"id\" SET NOT NULL");
+  const size_t old_key = swap.find(
+      "REVERSE CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"_pgphase_old_order_lines_pkey\" "
+      "ON \"public\".\"order_lines\" (\"tenant\", \"id\")");
+  const size_t readd = swap.find(
+      "REVERSE ALTER TABLE \"public\".\"order_lines\" ADD CONSTRAINT \"order_lines_pkey\" "
+      "PRIMARY KEY USING INDEX \"_pgphase_old_order_lines_pkey\"");
+  ASSERT_NE(restore_nn, std::string::npos) << swap;
+  ASSERT_NE(old_key, std::string::npos) << swap;
+  ASSERT_NE(readd, std::string::npos) << swap;
+  EXPECT_LT(restore_nn, old_key);
+  EXPECT_LT(old_key, readd);
+  ExpectError(
+      "operations:\n  - alter_column: {table: order_lines, column: id, type: numeric(20), "
+      "nullable: true}\n",
+      "is in the primary key \"order_lines_pkey\", so it cannot become nullable");
+}
+
 TEST(ColumnOpsPlanTest, SameNameTypeChangeAdvisesARename) {
   auto plan = PlanYaml("operations:\n  - alter_column: {table: users, column: email, type: int}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();

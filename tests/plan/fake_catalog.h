@@ -10,7 +10,7 @@
 namespace pgphase::testing {
 
 // users(id bigint PK, name text NOT NULL, email text);
-// order_lines(tenant int, id bigint, PK (tenant, id), note text);
+// order_lines(tenant int, id bigint, note text, order_lines_pkey (tenant, id), a plain index);
 // logs(msg text) without any key;
 // "we""ird;<newline>DROP TABLE users; --"(id int PK);
 // accounts(code text PK), for foreign keys from text columns;
@@ -51,6 +51,17 @@ inline CatalogSnapshot FakeCatalog() {
   lines.columns = {Col("tenant", "integer", true), Col("id", "bigint", true),
                    Col("note", "text", false)};
   lines.primary_key = {"tenant", "id"};
+  IndexInfo lines_pkey;
+  lines_pkey.name = "order_lines_pkey";
+  lines_pkey.unique = lines_pkey.primary = lines_pkey.plain = true;
+  lines_pkey.columns = {"tenant", "id"};
+  lines.indexes = {lines_pkey};
+  ConstraintInfo lines_pk;
+  lines_pk.name = "order_lines_pkey";
+  lines_pk.type = 'p';
+  lines_pk.definition = "PRIMARY KEY (tenant, id)";
+  lines_pk.columns = {"tenant", "id"};
+  lines.constraints = {lines_pk};
   lines.estimated_rows = 1000;
   TableInfo logs = Table("logs");
   logs.columns = {Col("msg", "text", false)};
