@@ -49,6 +49,8 @@ struct ConstraintInfo {
   char type = '?';  // pg_constraint.contype: c, f, p, u, x
   bool validated = true;
   std::string definition;            // pg_get_constraintdef
+  std::string check_expr;            // a check's expression (pg_get_expr of conbin), else ""
+  bool no_inherit = false;           // a check's NO INHERIT (connoinherit)
   std::vector<std::string> columns;  // the constrained columns by name (conkey), in order
   // A foreign key's referenced table (pg_constraint.confrelid); empty for other types.
   std::string ref_schema, ref_table;

@@ -67,6 +67,13 @@ Statement DropDefault(const Rel& t, const std::string& column);
 // NULL) proves it: the caller says which (`proven`).
 Statement SetNotNull(const Rel& t, const std::string& column, bool proven);
 Statement DropNotNull(const Rel& t, const std::string& column);
+// CREATE SEQUENCE seq AS type (a serial column's; locks no table) and its reverse, DROP
+// SEQUENCE IF EXISTS.
+Statement CreateSequence(const Rel& seq, const std::string& type);
+Statement DropSequence(const Rel& seq);
+// ALTER SEQUENCE seq OWNED BY t.column (dropped with the column), or OWNED BY NONE when
+// `column` is empty.
+Statement SequenceOwnedBy(const Rel& seq, const Rel& t, const std::string& column);
 // COMMENT ON COLUMN ... IS 'text' (or IS NULL when text is unset).
 Statement CommentOnColumn(const Rel& t, const std::string& column,
                           const std::optional<std::string>& text);

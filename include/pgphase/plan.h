@@ -54,6 +54,9 @@ struct BackfillJob {
   // assignments repair it, and each batch reports the rows it repaired and re-checks them
   // (ddl::BackfillBatch's `report`).
   bool verify = false;
+  // Assigned columns whose expression names a relation this migration creates in expand (a
+  // serial column's sequence): the executor cannot ask the server to resolve it beforehand.
+  std::vector<std::string> unprobed;
   int64_t estimated_rows = 0;  // at plan time, for progress
 
   bool ByCtid() const { return key.empty(); }
@@ -164,15 +167,33 @@ struct PlanOptions {
   // one before it; "" when there is none) first in contract.
   bool version_schemas = false;
   std::string previous_version_schema;
+  // The check constraints that cannot be carried over to a column's new type (CheckKey ->
+  // the server's error), found by running CarriedCheckProbes: the shadow path leaves them
+  // on the old column, which contract drops, and the plan says so.
+  std::map<std::string, std::string> unusable_checks;
 };
 
 // The name of the version schema `spec` makes: <schema>_<version_schema, else the migration's
 // name>, shortened to PostgreSQL's 63 bytes as pgphase shortens its own names.
 std::string VersionSchemaName(const ChangeSpec& spec);
 
+// "schema.table.constraint", the key of PlanOptions::unusable_checks.
+std::string CheckKey(const std::string& schema, const std::string& table,
+                     const std::string& constraint);
+
+// A read-only query that fails when a check constraint on a column whose type an
+// alter_column changes cannot be written for the new type (`length(c) > 3` on an integer):
+// the check with the column replaced by CAST(NULL AS new type), over the table, LIMIT 0.
+struct CheckProbe {
+  std::string key;  // CheckKey
+  std::string sql;
+};
+std::vector<CheckProbe> CarriedCheckProbes(const ChangeSpec& spec, const CatalogSnapshot& catalog);
+
 // The functions the expressions whose determinism the plan depends on call (every
-// alter_column `up`: validate verifies the copy a shadow column holds only when `up` is
-// deterministic). An expression that does not parse is skipped (BuildPlan reports it).
+// alter_column `up`, and every create_constraint `up`, which may fill a shadow column:
+// validate verifies the copy a shadow column holds only when `up` is deterministic). An expression
+// that does not parse is skipped (BuildPlan reports it).
 std::vector<FunctionName> CalledFunctions(const ChangeSpec& spec);
 
 // Checks every operation against the catalog and builds the plan.

@@ -125,6 +125,10 @@ SELECT con.conrelid::int8                AS table_oid,
        con.contype                       AS constraint_type,
        con.convalidated                  AS validated,
        pg_get_constraintdef(con.oid)     AS definition,
+       CASE WHEN con.contype = 'c'
+            THEN pg_get_expr(con.conbin, con.conrelid)
+       END                               AS check_expr,
+       con.connoinherit                  AS no_inherit,
        ARRAY(SELECT ca.attname FROM unnest(con.conkey) WITH ORDINALITY AS k (attnum, i)
                JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.attnum
               ORDER BY k.i)              AS columns,
@@ -280,6 +284,8 @@ void ReadConstraints(Transaction& tx, const std::string& schemas, TablesByOid& t
     c.type = row["constraint_type"].c_str()[0];
     c.validated = row["validated"].as<bool>();
     c.definition = row["definition"].as<std::string>();
+    c.check_expr = OptionalText(row["check_expr"]).value_or("");
+    c.no_inherit = row["no_inherit"].as<bool>();
     c.columns = TextArray(row["columns"]);
     c.ref_schema = OptionalText(row["ref_schema"]).value_or("");
     c.ref_table = OptionalText(row["ref_table"]).value_or("");

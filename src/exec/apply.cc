@@ -88,6 +88,8 @@ Status ProbeExpressions(pqxx::connection& conn, const Plan& plan, const ChangeSp
     if (!step.backfill || !step.backfill->only_where.empty()) continue;
     const BackfillJob& job = *step.backfill;
     for (const auto& a : job.assignments) {
+      if (std::find(job.unprobed.begin(), job.unprobed.end(), a.column) != job.unprobed.end())
+        continue;
       try {
         pqxx::read_transaction tx(conn);
         tx.exec(ddl::ProbeExpression({job.schema, job.table}, a.expr));
@@ -147,7 +149,7 @@ Result<Plan> FreshPlan(pqxx::connection& conn, const ChangeSpec& spec, bool prec
                        std::ostream& out) {
   Result<CatalogSnapshot> catalog = ReadCatalog(conn, {spec.settings.schema});
   if (!catalog.ok()) return catalog.status();
-  Result<PlanOptions> options = exec::ReadPlanOptions(conn, spec);
+  Result<PlanOptions> options = exec::ReadPlanOptions(conn, spec, *catalog);
   if (!options.ok()) return options.status();
   Result<Plan> plan = BuildPlan(spec, *catalog, *options);
   if (!plan.ok()) return plan;

@@ -15,20 +15,26 @@ Volatility FromProvolatile(const std::string& v) {
   return Volatility::kVolatile;
 }
 
-}  // namespace
-
-Result<PlanOptions> ReadPlanOptions(pqxx::connection& conn, const ChangeSpec& spec) {
-  PlanOptions options;
-  options.version_schemas = spec.settings.version_schemas.value_or(false);
-  if (options.version_schemas) {
+// Runs each probe read-only: the ones the server refuses are the checks the new type cannot
+// take.
+Status ReadUnusableChecks(pqxx::connection& conn, const ChangeSpec& spec,
+                          const CatalogSnapshot& catalog, PlanOptions& options) {
+  for (const CheckProbe& probe : CarriedCheckProbes(spec, catalog)) {
     try {
-      options.previous_version_schema = StateStore(conn).LatestVersionSchema(spec.settings.schema);
+      pqxx::read_transaction tx(conn);
+      tx.exec(probe.sql);
+    } catch (const pqxx::sql_error& e) {
+      options.unusable_checks[probe.key] = ServerMessage(e.what());
     } catch (const std::exception& e) {
-      return FromException(e, "reading the version schemas of " + spec.settings.schema);
+      return FromException(e, "checking the check constraints " + spec.file + " carries over");
     }
   }
+  return Status::Ok();
+}
+
+Status ReadVolatilities(pqxx::connection& conn, const ChangeSpec& spec, PlanOptions& options) {
   const std::vector<FunctionName> functions = CalledFunctions(spec);
-  if (functions.empty()) return options;
+  if (functions.empty()) return Status::Ok();
   std::vector<std::string> schemas, names;
   for (const FunctionName& f : functions) {
     schemas.push_back(f.schema);
@@ -41,10 +47,28 @@ Result<PlanOptions> ReadPlanOptions(pqxx::connection& conn, const ChangeSpec& sp
     for (const auto& row : r)
       options.function_volatility[{row[0].c_str(), row[1].c_str()}] =
           FromProvolatile(row[2].c_str());
-    return options;
+    return Status::Ok();
   } catch (const std::exception& e) {
     return FromException(e, "reading the volatility of the functions " + spec.file + " calls");
   }
+}
+
+}  // namespace
+
+Result<PlanOptions> ReadPlanOptions(pqxx::connection& conn, const ChangeSpec& spec,
+                                    const CatalogSnapshot& catalog) {
+  PlanOptions options;
+  options.version_schemas = spec.settings.version_schemas.value_or(false);
+  if (options.version_schemas) {
+    try {
+      options.previous_version_schema = StateStore(conn).LatestVersionSchema(spec.settings.schema);
+    } catch (const std::exception& e) {
+      return FromException(e, "reading the version schemas of " + spec.settings.schema);
+    }
+  }
+  PGPHASE_RETURN_IF_ERROR(ReadVolatilities(conn, spec, options));
+  PGPHASE_RETURN_IF_ERROR(ReadUnusableChecks(conn, spec, catalog, options));
+  return options;
 }
 
 }  // namespace pgphase::exec

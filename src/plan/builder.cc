@@ -257,6 +257,7 @@ Status PlanBuilder::EmitBackfill(const TableWork& w) {
   for (const ColumnSync& s : w.syncs) {
     if (!s.backfill) continue;
     job.assignments.push_back({s.fill.column, s.fill.expr});
+    if (!s.probe) job.unprobed.push_back(s.fill.column);
     cols += (cols.empty() ? "" : ", ") + s.fill.column;
   }
   if (job.assignments.empty()) return Status::Ok();
@@ -405,7 +406,7 @@ void PlanBuilder::EmitConversionChecks() {
     for (const ddl::Fill& f : SyncFills(w))
       if (f.guard) check.columns.push_back({f.column, f.expr});
     for (const ColumnSync& s : w.syncs) {
-      if (!s.backfill || (!s.fill.guard && !s.fill.not_null)) continue;
+      if (!s.backfill || !s.probe || (!s.fill.guard && !s.fill.not_null)) continue;
       plan_.prechecks.push_back({t->schema, t->name, check.key,
                                  s.name.empty() ? s.fill.column : s.name, s.fill.expr,
                                  s.fill.not_null, ""});

@@ -32,6 +32,9 @@ struct ColumnSync {
   // Set: `fill` is the new column of a pair (Fill::Mode::kPairNew) and this its old column
   // (kPairOld), both filled by the trigger from sync until contract. Never backfilled.
   std::optional<ddl::Fill> paired;
+  // false: the expression names a relation expand creates (a serial column's sequence), so
+  // it is neither resolved by the server nor prechecked over the rows before expand.
+  bool probe = true;
 };
 
 // What one operation contributes to its table's swap transaction (and its reverse).

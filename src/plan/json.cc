@@ -56,6 +56,7 @@ json ToJson(const BackfillJob& j) {
               {"estimated_rows", j.estimated_rows}};
   if (!j.only_where.empty()) out["only_where"] = j.only_where;
   if (j.verify) out["verify"] = true;
+  if (!j.unprobed.empty()) out["unprobed"] = j.unprobed;
   return out;
 }
 
@@ -130,6 +131,7 @@ BackfillJob BackfillFrom(const json& j) {
   b.estimated_rows = j.at("estimated_rows").get<int64_t>();
   if (j.contains("only_where")) b.only_where = j.at("only_where").get<std::string>();
   b.verify = j.value("verify", false);
+  if (j.contains("unprobed")) b.unprobed = j.at("unprobed").get<std::vector<std::string>>();
   return b;
 }
 

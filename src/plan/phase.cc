@@ -27,7 +27,7 @@ bool operator==(const KeyColumn& a, const KeyColumn& b) {
 bool operator==(const BackfillJob& a, const BackfillJob& b) {
   return a.schema == b.schema && a.table == b.table && a.key == b.key &&
          a.assignments == b.assignments && a.only_where == b.only_where && a.verify == b.verify &&
-         a.estimated_rows == b.estimated_rows;
+         a.unprobed == b.unprobed && a.estimated_rows == b.estimated_rows;
 }
 bool operator==(const ConversionCheck& a, const ConversionCheck& b) {
   return a.schema == b.schema && a.table == b.table && a.key == b.key && a.columns == b.columns;

@@ -4,19 +4,55 @@
 
 #include <algorithm>
 
+#include "pgphase/ddl_column.h"
 #include "pgphase/sql.h"
 
 namespace pgphase {
 
 std::vector<FunctionName> CalledFunctions(const ChangeSpec& spec) {
   std::vector<FunctionName> out;
-  for (const OperationEntry& e : spec.operations) {
-    const auto* alter = std::get_if<AlterColumnOp>(&e.op);
-    if (alter == nullptr || !alter->up) continue;
-    Result<ExprAnalysis> a = AnalyzeExpression(alter->up->text);
-    if (!a.ok()) continue;
+  auto add = [&](const SqlExpr& up) {
+    Result<ExprAnalysis> a = AnalyzeExpression(up.text);
+    if (!a.ok()) return;
     for (const FunctionName& f : a->function_calls)
       if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  };
+  for (const OperationEntry& e : spec.operations) {
+    if (const auto* alter = std::get_if<AlterColumnOp>(&e.op)) {
+      if (alter->up) add(*alter->up);
+    } else if (const auto* create = std::get_if<CreateConstraintOp>(&e.op)) {
+      // A unique, foreign key or primary key's `up` fills a shadow column (create_constraint.cc).
+      for (const ColumnExpr& up : create->up) add(up.expr);
+    }
+  }
+  return out;
+}
+
+std::string CheckKey(const std::string& schema, const std::string& table,
+                     const std::string& constraint) {
+  return schema + "." + table + "." + constraint;
+}
+
+std::vector<CheckProbe> CarriedCheckProbes(const ChangeSpec& spec, const CatalogSnapshot& catalog) {
+  std::vector<CheckProbe> out;
+  const std::string& schema = spec.settings.schema;
+  for (const OperationEntry& e : spec.operations) {
+    const auto* alter = std::get_if<AlterColumnOp>(&e.op);
+    if (alter == nullptr || !alter->type) continue;
+    const TableInfo* t = catalog.FindTable(schema, alter->table);
+    if (t == nullptr || t->FindColumn(alter->column) == nullptr) continue;
+    for (const ConstraintInfo& k : t->constraints) {
+      if (k.type != 'c' || k.check_expr.empty() ||
+          std::find(k.columns.begin(), k.columns.end(), alter->column) == k.columns.end())
+        continue;
+      Result<std::string> expr = ddl::ReplaceColumnRefs(
+          k.check_expr, alter->column, fmt::format("CAST(NULL AS {})", *alter->type));
+      if (!expr.ok()) continue;
+      const std::string key = CheckKey(schema, t->name, k.name);
+      if (std::any_of(out.begin(), out.end(), [&](const CheckProbe& p) { return p.key == key; }))
+        continue;
+      out.push_back({key, ddl::ProbeExpression({schema, t->name}, *expr)});
+    }
   }
   return out;
 }

@@ -179,6 +179,21 @@ Statement SetDefault(const Rel& t, const std::string& column, const std::string&
       AlterTable(t, fmt::format("ALTER COLUMN {} SET DEFAULT {}", Q(column), expr)));
 }
 
+Statement CreateSequence(const Rel& seq, const std::string& type) {
+  return {fmt::format("CREATE SEQUENCE {} AS {}", seq.Quoted(), type), Lock::kNone};
+}
+
+Statement DropSequence(const Rel& seq) {
+  return {fmt::format("DROP SEQUENCE IF EXISTS {}", seq.Quoted()), Lock::kNone};
+}
+
+Statement SequenceOwnedBy(const Rel& seq, const Rel& t, const std::string& column) {
+  // Records a dependency: the table is only read (ACCESS SHARE).
+  return {fmt::format("ALTER SEQUENCE {} OWNED BY {}", seq.Quoted(),
+                      column.empty() ? "NONE" : t.Quoted() + "." + Q(column)),
+          Lock::kAccessShare};
+}
+
 Statement DropDefault(const Rel& t, const std::string& column) {
   return AccessExclusive(AlterTable(t, fmt::format("ALTER COLUMN {} DROP DEFAULT", Q(column))));
 }

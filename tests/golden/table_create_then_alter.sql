@@ -36,9 +36,9 @@ ALTER TABLE "public"."items" ADD CONSTRAINT "items_name_unique" UNIQUE USING IND
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
 ALTER TABLE "public"."items" ADD COLUMN "description" text NOT NULL;
 
--- step expand.rename_table.items: rename table items to products (created by this migration: nobody uses it yet)
+-- step expand.rename_table.items: rename table items to goods (created by this migration: nobody uses it yet)
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-ALTER TABLE "public"."items" RENAME TO "products";
+ALTER TABLE "public"."items" RENAME TO "goods";
 
 -- phase sync (nothing to do)
 

@@ -43,6 +43,40 @@ TEST(AddColumnPlanTest, NotNullWithoutUpOrDefaultIsRejectedWithItsLocation) {
   EXPECT_NE(plan.status().message().find("neither `up` nor `default`"), std::string::npos);
 }
 
+// pgroll's "add serial columns": a serial fills itself from its sequence. ADD COLUMN ...
+// serial would compute nextval() for every row under ACCESS EXCLUSIVE (a rewrite); pgphase
+// creates the sequence, adds a plain integer column with the nextval default, and backfills.
+TEST(AddColumnPlanTest, SerialIsASequenceAVolatileDefaultAndABackfill) {
+  auto plan = PlanYaml(AddColumn("users", "        name: n\n        type: BIGSERIAL\n"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const auto expand = Sql(*plan, Phase::kExpand);
+  ASSERT_EQ(expand.size(), 4u);
+  EXPECT_EQ(expand[0], "CREATE SEQUENCE \"public\".\"users_n_seq\" AS bigint");
+  EXPECT_EQ(expand[1], "ALTER TABLE \"public\".\"users\" ADD COLUMN \"n\" bigint");
+  EXPECT_EQ(expand[2],
+            "ALTER TABLE \"public\".\"users\" ALTER COLUMN \"n\" SET DEFAULT "
+            "(nextval('\"public\".\"users_n_seq\"'::regclass))");
+  EXPECT_EQ(expand[3],
+            "ALTER SEQUENCE \"public\".\"users_n_seq\" OWNED BY \"public\".\"users\".\"n\"");
+  for (const Step& s : plan->phase(Phase::kExpand).steps) {
+    EXPECT_FALSE(s.statement->rewrites) << s.id;
+    EXPECT_FALSE(s.reverse.empty() && s.id != "expand.users.n.default") << s.id;
+  }
+  ASSERT_EQ(plan->phase(Phase::kBackfill).steps.size(), 1u);
+  const BackfillJob& job = *plan->phase(Phase::kBackfill).steps[0].backfill;
+  EXPECT_EQ(job.unprobed, std::vector<std::string>{"n"})
+      << "the sequence exists only from expand on";
+  EXPECT_TRUE(plan->prechecks.empty());
+  EXPECT_TRUE(AnyContains(Sql(*plan, Phase::kValidate), "SET NOT NULL"));
+
+  auto refused = PlanYaml(
+      AddColumn("users", "        name: n\n        type: serial\n        default: \"1\"\n"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("takes its default from its sequence"),
+            std::string::npos)
+      << refused.status().message();
+}
+
 TEST(AddColumnPlanTest, MissingTableIsRejected) {
   auto plan =
       PlanYaml(AddColumn("nope", "        name: c\n        type: int\n        nullable: true\n"));

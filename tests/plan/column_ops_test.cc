@@ -128,17 +128,17 @@ TEST(ColumnOpsPlanTest, RenameThatCannotBeAPairHappensAtSwapWithANote) {
 
 // What would stay on the old column is refused at plan time, not found at expand.
 TEST(ColumnOpsPlanTest, ShadowOfAColumnSomethingDependsOnIsRefusedAtPlanTime) {
-  CatalogSnapshot with_check = testing::FakeCatalog();
-  ConstraintInfo check;
-  check.name = "email_at";
-  check.type = 'c';
-  check.definition = "CHECK ((position('@' in email) > 0))";
-  check.columns = {"email"};
-  with_check.tables[0].constraints.push_back(check);
+  CatalogSnapshot with_fk = testing::FakeCatalog();
+  ConstraintInfo fk;
+  fk.name = "email_fk";
+  fk.type = 'f';
+  fk.definition = "FOREIGN KEY (email) REFERENCES accounts(code)";
+  fk.columns = {"email"};
+  with_fk.tables[0].constraints.push_back(fk);
   CatalogSnapshot with_view = testing::FakeCatalog();
   with_view.tables[0].columns[2].dependents = {"trigger audit on table users", "view v"};
   const std::vector<std::pair<CatalogSnapshot, std::string>> cases = {
-      {with_check, "constraint email_at (CHECK ((position('@' in email) > 0))) is on it"},
+      {with_fk, "constraint email_fk (FOREIGN KEY (email) REFERENCES accounts(code)) is on it"},
       {with_view, "trigger audit on table users, view v depend on it"},
   };
   for (const auto& [catalog, why] : cases) {
@@ -153,6 +153,98 @@ TEST(ColumnOpsPlanTest, ShadowOfAColumnSomethingDependsOnIsRefusedAtPlanTime) {
               std::string::npos)
         << plan.status().message();
   }
+}
+
+// pgroll keeps the checks that still apply to a column's new type and drops the others: the
+// shadow path re-creates each on the new column in validate and gives it the name at swap;
+// one the executor's probe found the new type cannot take is left out, with a note.
+TEST(ColumnOpsPlanTest, TypeChangeCarriesTheColumnsChecksOrSaysWhichItLeavesOut) {
+  CatalogSnapshot catalog = testing::FakeCatalog();
+  ConstraintInfo check;
+  check.name = "email_at";
+  check.type = 'c';
+  check.definition = "CHECK ((position('@' in email) > 0))";
+  check.check_expr = "(position('@' in email) > 0)";
+  check.no_inherit = true;
+  check.columns = {"email"};
+  catalog.tables[0].constraints.push_back(check);
+  const std::string yaml =
+      "operations:\n  - alter_column: {table: users, column: email, type: varchar(99)}\n";
+
+  const std::vector<CheckProbe> probes =
+      CarriedCheckProbes(*ParseSpec(yaml, "0001_test.yaml"), catalog);
+  ASSERT_EQ(probes.size(), 1u);
+  EXPECT_EQ(probes[0].key, "public.users.email_at");
+  EXPECT_EQ(probes[0].sql,
+            "SELECT (position('@' in (CAST(NULL AS varchar(99)))) > 0) FROM \"public\".\"users\" "
+            "LIMIT 0");
+
+  auto plan = PlanYaml(yaml, catalog);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string validate = AllSql(*plan, Phase::kValidate);
+  EXPECT_NE(validate.find("ADD CONSTRAINT \"_pgphase_new_email_at\" CHECK "), std::string::npos)
+      << validate;
+  EXPECT_NE(validate.find("\"_pgphase_new_email\""), std::string::npos) << validate;
+  EXPECT_NE(validate.find("NO INHERIT NOT VALID"), std::string::npos) << validate;
+  EXPECT_NE(validate.find("VALIDATE CONSTRAINT \"_pgphase_new_email_at\""), std::string::npos);
+  EXPECT_EQ(AllSql(*plan, Phase::kExpand).find("_pgphase_new_email_at"), std::string::npos)
+      << "not enforced before validate";
+  const std::string swap = AllSql(*plan, Phase::kSwap);
+  EXPECT_NE(swap.find("RENAME CONSTRAINT \"email_at\" TO \"_pgphase_old_email_at\""),
+            std::string::npos)
+      << swap;
+  EXPECT_NE(swap.find("RENAME CONSTRAINT \"_pgphase_new_email_at\" TO \"email_at\""),
+            std::string::npos);
+  EXPECT_NE(swap.find("'email_at'"), std::string::npos) << "the dependents guard lets it through";
+
+  PlanOptions options = testing::FakeOptions();
+  options.unusable_checks["public.users.email_at"] =
+      "function position(text, integer) does not exist";
+  plan = PlanYaml(yaml, catalog, options);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(AllSql(*plan, Phase::kValidate).find("_pgphase_new_email_at"), std::string::npos);
+  EXPECT_NE(Notes(*plan).find("check constraint email_at (CHECK ((position('@' in email) > 0))) "
+                              "is not carried over to type varchar(99) (function position(text, "
+                              "integer) does not exist)"),
+            std::string::npos)
+      << Notes(*plan);
+}
+
+// A primary key column (order_lines_pkey is a plain index over (tenant, id)): the key is
+// rebuilt on the new column and swapped; reversing swap drops the new key in its transaction,
+// then restores the old column's NOT NULL and, after it, the old key on a concurrent build.
+TEST(ColumnOpsPlanTest, PrimaryKeyColumnChangesThroughARebuiltKey) {
+  auto plan = PlanYaml(
+      "operations:\n  - alter_column: {table: order_lines, column: id, type: numeric(20)}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string swap = AllSql(*plan, Phase::kSwap);
+  const size_t drop = swap.find("DROP CONSTRAINT IF EXISTS \"order_lines_pkey\";");
+  const size_t add = swap.find(
+      "ADD CONSTRAINT \"order_lines_pkey\" PRIMARY KEY USING INDEX "
+      "\"_pgphase_new_order_lines_pkey\"");
+  const size_t old_null = swap.find("ALTER COLUMN \"_pgphase_old_id\" DROP NOT NULL");
+  ASSERT_NE(drop, std::string::npos) << swap;
+  ASSERT_NE(add, std::string::npos) << swap;
+  EXPECT_LT(drop, add);
+  EXPECT_LT(add, old_null) << "the old column leaves the key before it loses NOT NULL";
+  const size_t restore_nn = swap.find(
+      "REVERSE ALTER TABLE \"public\".\"order_lines\" ALTER "
+      "COLUMN \"id\" SET NOT NULL");
+  const size_t old_key = swap.find(
+      "REVERSE CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"_pgphase_old_order_lines_pkey\" "
+      "ON \"public\".\"order_lines\" (\"tenant\", \"id\")");
+  const size_t readd = swap.find(
+      "REVERSE ALTER TABLE \"public\".\"order_lines\" ADD CONSTRAINT \"order_lines_pkey\" "
+      "PRIMARY KEY USING INDEX \"_pgphase_old_order_lines_pkey\"");
+  ASSERT_NE(restore_nn, std::string::npos) << swap;
+  ASSERT_NE(old_key, std::string::npos) << swap;
+  ASSERT_NE(readd, std::string::npos) << swap;
+  EXPECT_LT(restore_nn, old_key);
+  EXPECT_LT(old_key, readd);
+  ExpectError(
+      "operations:\n  - alter_column: {table: order_lines, column: id, type: numeric(20), "
+      "nullable: true}\n",
+      "is in the primary key \"order_lines_pkey\", so it cannot become nullable");
 }
 
 TEST(ColumnOpsPlanTest, SameNameTypeChangeAdvisesARename) {

@@ -10,10 +10,11 @@
 namespace pgphase::testing {
 
 // users(id bigint PK, name text NOT NULL, email text);
-// order_lines(tenant int, id bigint, PK (tenant, id), note text);
+// order_lines(tenant int, id bigint, note text, order_lines_pkey (tenant, id), a plain index);
 // logs(msg text) without any key;
 // "we""ird;<newline>DROP TABLE users; --"(id int PK);
-// accounts(code text PK), for foreign keys from text columns.
+// accounts(code text PK), for foreign keys from text columns;
+// products(id bigint PK, sku text CONSTRAINT sku_length CHECK (length(sku) > 3)).
 inline ColumnInfo Col(const char* name, const char* type, bool not_null) {
   ColumnInfo c;
   c.name = name;
@@ -50,6 +51,17 @@ inline CatalogSnapshot FakeCatalog() {
   lines.columns = {Col("tenant", "integer", true), Col("id", "bigint", true),
                    Col("note", "text", false)};
   lines.primary_key = {"tenant", "id"};
+  IndexInfo lines_pkey;
+  lines_pkey.name = "order_lines_pkey";
+  lines_pkey.unique = lines_pkey.primary = lines_pkey.plain = true;
+  lines_pkey.columns = {"tenant", "id"};
+  lines.indexes = {lines_pkey};
+  ConstraintInfo lines_pk;
+  lines_pk.name = "order_lines_pkey";
+  lines_pk.type = 'p';
+  lines_pk.definition = "PRIMARY KEY (tenant, id)";
+  lines_pk.columns = {"tenant", "id"};
+  lines.constraints = {lines_pk};
   lines.estimated_rows = 1000;
   TableInfo logs = Table("logs");
   logs.columns = {Col("msg", "text", false)};
@@ -59,9 +71,19 @@ inline CatalogSnapshot FakeCatalog() {
   TableInfo accounts = Table("accounts");
   accounts.columns = {Col("code", "text", true)};
   accounts.primary_key = {"code"};
-  c.tables = {users, lines, logs, weird, accounts};
-  c.relation_names = {"public.users", "public.users_pkey", "public.order_lines", "public.logs",
-                      "public.accounts"};
+  TableInfo products = Table("products");
+  products.columns = {Col("id", "bigint", true), Col("sku", "text", false)};
+  products.primary_key = {"id"};
+  ConstraintInfo sku_length;
+  sku_length.name = "sku_length";
+  sku_length.type = 'c';
+  sku_length.definition = "CHECK ((length(sku) > 3))";
+  sku_length.check_expr = "(length(sku) > 3)";
+  sku_length.columns = {"sku"};
+  products.constraints = {sku_length};
+  c.tables = {users, lines, logs, weird, accounts, products};
+  c.relation_names = {"public.users", "public.users_pkey", "public.order_lines",
+                      "public.logs",  "public.accounts",   "public.products"};
   return c;
 }
 

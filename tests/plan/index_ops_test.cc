@@ -202,6 +202,76 @@ TEST(ConstraintPlanTest, ForeignKeyIsAddedNotValidThenValidated) {
   EXPECT_EQ(plan->tables, (std::vector<std::string>{"public.order_lines", "public.users"}));
 }
 
+// The statement of the step `id` of `phase`, "" when there is none.
+std::string StepSql(const Plan& p, Phase phase, const std::string& id) {
+  for (const auto& s : p.phase(phase).steps)
+    if (s.id == id && s.statement) return s.statement->sql;
+  return "";
+}
+
+bool Has(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// pgroll duplicates the columns a unique, foreign key or primary key's `up` transforms:
+// pgphase takes each through alter_column's shadow path, and builds the constraint on the new
+// columns; a column whose `up` is itself stays as it is.
+TEST(ConstraintPlanTest, UniqueWithUpIsBuiltOnShadowColumnsAndAttachedInTheSwapTransaction) {
+  auto plan = PlanOps(
+      "  - create_constraint: {table: users, name: uq, type: unique, columns: [name, email], "
+      "up: {name: name, email: lower(email)}, down: {email: email}}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(StepSql(*plan, Phase::kExpand, "expand.users.email.shadow"),
+            "ALTER TABLE \"public\".\"users\" ADD COLUMN \"_pgphase_new_email\" text");
+  EXPECT_EQ(StepSql(*plan, Phase::kExpand, "expand.users.name.shadow"), "")
+      << "an `up` that is the column itself needs no new column";
+  EXPECT_FALSE(plan->phase(Phase::kSync).steps.empty());
+  EXPECT_FALSE(plan->phase(Phase::kBackfill).steps.empty());
+  EXPECT_EQ(StepSql(*plan, Phase::kValidate, "validate.create_constraint.users.uq.index"),
+            "CREATE UNIQUE INDEX CONCURRENTLY \"uq\" ON \"public\".\"users\" USING btree "
+            "(\"name\", \"_pgphase_new_email\")");
+  ASSERT_EQ(plan->phase(Phase::kSwap).steps.size(), 1u) << "one transaction";
+  const std::string swap = StepSql(*plan, Phase::kSwap, "swap.users");
+  const size_t rename = swap.find("RENAME COLUMN \"_pgphase_new_email\" TO \"email\"");
+  const size_t attach = swap.find("ADD CONSTRAINT \"uq\" UNIQUE USING INDEX \"uq\"");
+  ASSERT_NE(rename, std::string::npos) << swap;
+  ASSERT_NE(attach, std::string::npos) << swap;
+  EXPECT_LT(rename, attach);
+  EXPECT_TRUE(Has(StepSql(*plan, Phase::kContract, "contract.users.email.old_column"),
+                  "DROP COLUMN IF EXISTS \"_pgphase_old_email\""));
+  for (const std::string& note : plan->notes) EXPECT_FALSE(Has(note, "is not used")) << note;
+}
+
+TEST(ConstraintPlanTest, PrimaryKeyWithUpMakesTheShadowColumnsNotNullInValidate) {
+  auto plan = PlanOps(
+      "  - create_constraint: {table: logs, name: logs_pkey, type: primary_key, columns: [msg], "
+      "up: {msg: upper(msg)}}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_TRUE(Has(StepSql(*plan, Phase::kValidate, "validate.logs.msg.set_not_null"),
+                  "ALTER COLUMN \"_pgphase_new_msg\" SET NOT NULL"));
+  EXPECT_EQ(StepSql(*plan, Phase::kValidate,
+                    "validate.create_constraint.logs.logs_pkey.msg"
+                    ".set_not_null"),
+            "")
+      << "the old column keeps its NULLs";
+  EXPECT_TRUE(Has(StepSql(*plan, Phase::kSwap, "swap.logs"),
+                  "ADD CONSTRAINT \"logs_pkey\" PRIMARY KEY USING INDEX \"logs_pkey\""));
+}
+
+TEST(ConstraintPlanTest, ForeignKeyWithUpIsAddedNotValidOnTheShadowColumn) {
+  auto plan = PlanOps(
+      "  - create_constraint: {table: order_lines, name: fk, type: foreign_key, columns: [note], "
+      "references: {table: accounts, columns: [code]}, up: {note: upper(note)}}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const auto expand = Sql(*plan, Phase::kExpand);
+  ASSERT_FALSE(expand.empty());
+  EXPECT_EQ(expand.back(),
+            "ALTER TABLE \"public\".\"order_lines\" ADD CONSTRAINT \"fk\" FOREIGN KEY "
+            "(\"_pgphase_new_note\") REFERENCES \"public\".\"accounts\" (\"code\") NOT VALID");
+  EXPECT_EQ(StepSql(*plan, Phase::kValidate, "validate.create_constraint.order_lines.fk"),
+            "ALTER TABLE \"public\".\"order_lines\" VALIDATE CONSTRAINT \"fk\"");
+}
+
 TEST(ConstraintPlanTest, CreateConstraintRefusesBadInput) {
   const std::string pre = "  - create_constraint: {table: ";
   ExpectRefused(pre + "nope, name: c, type: unique, columns: [a]}\n", "2:5",
@@ -229,8 +299,11 @@ TEST(ConstraintPlanTest, CreateConstraintRefusesBadInput) {
   ExpectRefused(pre + "users, name: c, type: primary_key, columns: [email]}\n", "2:5",
                 "already has a primary key");
   ExpectRefused(
-      pre + "users, name: c, type: unique, columns: [email], up: {email: lower(email)}}\n", "2:92",
-      "for a unique constraint `up` must be the column itself");
+      "  - add_column: {table: users, column: {name: nick, type: text, nullable: true}}\n" + pre +
+          "users, name: c, type: unique, columns: [nick], up: {nick: lower(nick)}}\n",
+      "3:5", "created or renamed earlier in this migration");
+  ExpectRefused(pre + "users, name: c, type: unique, columns: [email], up: {email: nope}}\n",
+                "2:92", "create_constraint.up: column \"nope\" does not exist");
   ExpectRefused(pre +
                     "users, name: c, type: unique, columns: [email], index_parameters: "
                     "{storage_parameters: \"fillfactor = x y\"}}\n",

@@ -57,6 +57,16 @@ TEST(PlanJsonTest, FixOfViolatingRowsRoundTripsWithItsPredicate) {
   EXPECT_EQ(fill.phase(Phase::kBackfill).steps[0].backfill->only_where, "");
 }
 
+// A serial column's fill names the sequence expand creates: the stored plan keeps saying so.
+TEST(PlanJsonTest, UnprobedAssignmentsRoundTrip) {
+  const Plan plan = ExpectRoundTrip(
+      "operations:\n  - add_column:\n      table: users\n"
+      "      column:\n        name: n\n        type: serial\n");
+  ASSERT_EQ(plan.phase(Phase::kBackfill).steps.size(), 1u);
+  EXPECT_EQ(plan.phase(Phase::kBackfill).steps[0].backfill->unprobed,
+            std::vector<std::string>{"n"});
+}
+
 TEST(PlanJsonTest, CorruptOrForeignPlansAreRefused) {
   EXPECT_FALSE(ParsePlanJson("not json").ok());
   EXPECT_FALSE(ParsePlanJson("{\"format\": 99}").ok());

@@ -166,17 +166,17 @@ TEST(TableThenOpsPlanTest, AlterColumnOfANewTableIsMadeInExpand) {
 TEST(TableThenOpsPlanTest, RenameOfANewTableIsMadeInExpand) {
   // The create_index keeps the alter_column from being folded into create_table.
   auto plan = PlanYaml(std::string(kCreateItems) +
-                       "  - rename_table: {from: items, to: products}\n"
-                       "  - create_index: {table: products, name: products_name_idx, columns: "
+                       "  - rename_table: {from: items, to: goods}\n"
+                       "  - create_index: {table: goods, name: goods_name_idx, columns: "
                        "[name]}\n"
-                       "  - alter_column: {table: products, column: name, nullable: false}\n");
+                       "  - alter_column: {table: goods, column: name, nullable: false}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   EXPECT_EQ(PhaseSql(*plan, Phase::kExpand).find("CREATE VIEW"), std::string::npos);
   EXPECT_NE(PhaseSql(*plan, Phase::kExpand)
-                .find("ALTER TABLE \"public\".\"items\" RENAME TO \"products\"\n"
-                      "CREATE INDEX CONCURRENTLY \"products_name_idx\" ON \"public\".\"products\" "
+                .find("ALTER TABLE \"public\".\"items\" RENAME TO \"goods\"\n"
+                      "CREATE INDEX CONCURRENTLY \"goods_name_idx\" ON \"public\".\"goods\" "
                       "USING btree (\"name\")\n"
-                      "ALTER TABLE \"public\".\"products\" ALTER COLUMN \"name\" SET NOT NULL"),
+                      "ALTER TABLE \"public\".\"goods\" ALTER COLUMN \"name\" SET NOT NULL"),
             std::string::npos)
       << PhaseSql(*plan, Phase::kExpand);
   EXPECT_TRUE(plan->phase(Phase::kContract).steps.empty());

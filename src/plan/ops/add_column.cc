@@ -10,6 +10,13 @@
 //   contract  drop trigger, function, helper check (per table, in PlanBuilder)
 // On a table created earlier in the same migration there are no rows to fill and no old app:
 // ADD COLUMN in its final shape (default, NOT NULL) and no trigger; `up` is not used.
+//
+// A serial column (serial, bigserial, smallserial; NOT NULL) is what PostgreSQL makes of
+// one, without the rewrite that ADD COLUMN with a volatile default would take under ACCESS
+// EXCLUSIVE: expand creates the sequence <table>_<column>_seq, adds the integer column,
+// gives it DEFAULT nextval(...) for new rows and makes the sequence OWNED BY it; the
+// default is then an ordinary volatile default (backfill numbers the existing rows in key
+// order, validate proves NOT NULL).
 #include <fmt/format.h>
 
 #include "pgphase/ddl_index.h"
@@ -34,6 +41,7 @@ struct Checked {
   bool new_table = false;  // created earlier in this migration: no rows, no old app
   std::string base;        // step ids: "<table>.<column>"
   std::string helper;      // the NOT NULL helper check's name
+  bool serial = false;     // the default is nextval() of a sequence expand creates
 };
 
 bool Generated(const ColumnSpec& col) { return col.generated.has_value(); }
@@ -172,8 +180,11 @@ void Sync(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {
                  c.not_null};
   fill.guard = MayRaise(source.text, ColumnTypesOf(t), op.column.type);
   // Without `up`, the (volatile) default already fills rows the old app inserts.
-  b.Sync(t, {std::move(fill), /*backfill=*/true, /*trigger=*/op.up.has_value(), std::nullopt, "",
-             std::nullopt});
+  ColumnSync sync{
+      std::move(fill), /*backfill=*/true, /*trigger=*/op.up.has_value(), std::nullopt, "",
+      std::nullopt};
+  sync.probe = !c.serial;
+  b.Sync(t, std::move(sync));
   if (op.up) {
     b.Note(fmt::format(
         "add_column {}.{}: not verified at validate: the new application may write the column "
@@ -248,19 +259,80 @@ void Record(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {
   }
 }
 
-}  // namespace
+// The integer type of a serial type ("bigint" for bigserial), "" for any other type.
+std::string SerialBase(const std::string& type) {
+  std::string t;
+  for (char ch : type) t += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (t == "serial" || t == "serial4") return "integer";
+  if (t == "bigserial" || t == "serial8") return "bigint";
+  if (t == "smallserial" || t == "serial2") return "smallint";
+  return "";
+}
 
-Status PlanOperation(const AddColumnOp& op, const SourceLocation& where, PlanBuilder& b) {
+// A serial column: its sequence, and the column as an integer one with a nextval default.
+struct Serial {
+  ddl::Rel sequence;
+  AddColumnOp op;
+};
+
+Result<std::optional<Serial>> ResolveSerial(const AddColumnOp& op, PlanBuilder& b) {
+  const ColumnSpec& col = op.column;
+  const std::string base = SerialBase(col.type);
+  if (base.empty()) return std::optional<Serial>();
+  if (col.default_value)
+    return Invalid(col.default_value->where, kKind,
+                   "column.default: a serial column takes its default from its sequence");
+  if (col.generated)
+    return Invalid(col.where, kKind, "column.generated: a serial column cannot be generated");
+  Serial s{{b.schema(), BoundedName({op.table, col.name, "seq"})}, op};
+  if (b.catalog().HasRelation(s.sequence.schema, s.sequence.name))
+    return Invalid(col.where, kKind,
+                   fmt::format("a relation named {} already exists (the serial column's "
+                               "sequence takes its name)",
+                               QuoteIdent(s.sequence.name)));
+  s.op.column.type = base;
+  s.op.column.nullable = false;
+  s.op.column.default_value =
+      SqlExpr{fmt::format("nextval({}::regclass)", QuoteLiteral(s.sequence.Quoted())), col.where};
+  return std::optional<Serial>(std::move(s));
+}
+
+Status PlanColumn(const AddColumnOp& op, const SourceLocation& where, PlanBuilder& b,
+                  const std::optional<Serial>& serial) {
   Result<Checked> checked = Check(op, where, b);
   if (!checked.ok()) return checked.status();
-  const Checked& c = *checked;
+  Checked& c = *checked;
+  c.serial = serial.has_value();
   b.TouchTable(*c.table);
+  const ddl::Rel table{c.table->schema, c.table->name};
+  if (serial) {
+    b.Add(Phase::kExpand, "expand." + c.base + ".sequence",
+          "create the sequence of serial column " + op.column.name,
+          ddl::CreateSequence(serial->sequence, op.column.type),
+          {ddl::DropSequence(serial->sequence)});
+    b.working_catalog().relation_names.push_back(serial->sequence.schema + "." +
+                                                 serial->sequence.name);
+  }
   Expand(op, c, b);
+  if (serial) {
+    b.Add(Phase::kExpand, "expand." + c.base + ".sequence_owner",
+          "the sequence belongs to the column (and goes with it)",
+          ddl::SequenceOwnedBy(serial->sequence, table, op.column.name),
+          {ddl::SequenceOwnedBy(serial->sequence, table, "")});
+  }
   Sync(op, c, b);
   Validate(op, c, b);
   UniqueOrPk(op, c, b);
   Record(op, c, b);
   return Status::Ok();
+}
+
+}  // namespace
+
+Status PlanOperation(const AddColumnOp& op, const SourceLocation& where, PlanBuilder& b) {
+  Result<std::optional<Serial>> serial = ResolveSerial(op, b);
+  if (!serial.ok()) return serial.status();
+  return PlanColumn(*serial ? (*serial)->op : op, where, b, *serial);
 }
 
 }  // namespace pgphase

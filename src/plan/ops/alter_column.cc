@@ -215,10 +215,13 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 
 }  // namespace
 
-std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column) {
+std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column,
+                                    bool checks_carried) {
   for (const auto& k : c.table->constraints) {
     const IndexInfo* index = c.before->FindIndex(k.name);
-    const bool carried = k.type == 'u' && index != nullptr && index->plain && !index->partial;
+    const bool carried =
+        ((k.type == 'u' || k.type == 'p') && index != nullptr && index->plain && !index->partial) ||
+        (k.type == 'c' && checks_carried && c.before->FindConstraint(k.name) != nullptr);
     if (Contains(k.columns, column) && !carried)
       return fmt::format("constraint {} ({}) is on it", k.name, k.definition);
   }

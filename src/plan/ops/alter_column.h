@@ -26,6 +26,9 @@ struct AlterColumnChange {
   // one keeps its name until contract, and both are the application's (the old app's and
   // the new app's) from sync on. Implies shadow.
   bool pair = false;
+  // The operation as messages name it ("alter_column", or "create_constraint" when a
+  // constraint's `up` goes through shadow columns: create_constraint.cc).
+  std::string_view kind = "alter_column";
 };
 
 // An alter_column (or a rename_column, as one with `name:`; `kind` names it in notes): checks
@@ -36,7 +39,13 @@ Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, Pla
 // What would stay behind on the old column if `column` changed through a new one (a check,
 // foreign key or exclusion constraint on it, a view, trigger or other object that depends on
 // it: ColumnInfo::dependents), as the reason to give; "" when nothing. c.before must be set.
-std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column);
+// `checks_carried`: the shadow path re-creates check constraints on the new column, so they
+// do not count.
+std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column,
+                                    bool checks_carried = false);
+
+// The shadow column of `column`, `_pgphase_new_<column>`, outside a pair.
+std::string ShadowColumnName(const std::string& column);
 
 // A table created earlier in the migration (alter_column_new_table.cc): every change made
 // directly, in expand.

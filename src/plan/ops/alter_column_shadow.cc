@@ -17,6 +17,15 @@
 //             reversing swap loses nothing)
 //   contract  drop trigger, function, helper check, then the old column
 //
+// Check constraints on the column are carried over (CarriedCheck): each one that the new type
+// can take (PlanOptions::unusable_checks, found by the executor's CarriedCheckProbes before
+// planning, says which cannot) is added to the new column in validate as
+// `_pgphase_new_<check>` NOT VALID and validated there (in validate, not expand, so that an
+// `up` whose value it rejects breaks no write before the phase that establishes it; the
+// validate failure names the rows); at swap the old one becomes `_pgphase_old_<check>` and the
+// new one takes its name; contract drops the old one with the old column. One the new type
+// cannot take stays on the old column only, and goes with it at contract; the plan says so.
+//
 // A rename (AlterColumnChange::pair) goes through a column pair instead, so that both
 // application versions work from sync until contract:
 //
@@ -48,14 +57,13 @@
 #include "pgphase/ddl_index.h"
 #include "pgphase/sql.h"
 #include "plan/check.h"
+#include "plan/keys.h"
 #include "plan/ops/alter_column.h"
 #include "plan/steps.h"
 #include "plan/verify.h"
 
 namespace pgphase {
 namespace {
-
-constexpr std::string_view kKind = "alter_column";
 
 // An index on the column that the swap moves to the new column: rebuilt on the shadow
 // in validate under a temporary name, then the names exchanged at swap (a unique
@@ -65,6 +73,19 @@ struct CarriedIndex {
   std::vector<std::string> columns;  // with the shadow in place of the column
   bool unique = false;
   bool constraint = false;
+  // The primary key: at swap the old one is dropped and the rebuilt index becomes the key;
+  // reversing swap drops the new key, and the old one comes back after the reverse
+  // transaction, on an index built concurrently (`old`) once NOT NULL is restored.
+  bool primary = false;
+  std::vector<std::string> old_columns;
+};
+
+// A check constraint on the column, re-created on the new column.
+struct CarriedCheck {
+  std::string name, tmp, old;
+  std::string expr;  // on the new column
+  bool no_inherit = false;
+  bool validated = true;
 };
 
 class ShadowPlanner {
@@ -78,8 +99,7 @@ class ShadowPlanner {
         t_(*c.table),
         table_{t_.schema, t_.name},
         col_(op.column),
-        shadow_(c.pair && c.new_name != op.column ? c.new_name
-                                                  : BoundedName({"_pgphase_new", col_})),
+        shadow_(c.pair && c.new_name != op.column ? c.new_name : ShadowColumnName(col_)),
         old_away_(c.pair ? col_ : BoundedName({"_pgphase_old", col_})),
         base_(t_.name + "." + col_) {}
 
@@ -88,6 +108,8 @@ class ShadowPlanner {
  private:
   Status CheckColumn() const;
   Status FindCarriedIndexes();
+  Status FindCarriedChecks();
+  void ValidateCarriedChecks();
   Status ResolveUp();
   Status ResolveDown();
   Status ResolveCheck();
@@ -112,6 +134,7 @@ class ShadowPlanner {
   const std::string& col_;
   const std::string shadow_, old_away_, base_;
   std::vector<CarriedIndex> carried_;
+  std::vector<CarriedCheck> checks_;
   std::vector<std::string> carried_names_;
   SqlExpr up_, down_;
   ExprAnalysis up_analysis_, down_analysis_;
@@ -122,28 +145,28 @@ class ShadowPlanner {
 
 Status ShadowPlanner::CheckColumn() const {
   if (c_.old.generated || c_.old.identity)
-    return Invalid(where_, kKind,
+    return Invalid(where_, c_.kind,
                    fmt::format("column {} is generated or an identity; changing it through a "
                                "new column is not planned yet",
                                QuoteIdent(col_)));
   if (c_.pair) {
     // The new name was checked and claimed with the rename (alter_column.cc).
     if (c_.before->FindColumn(shadow_) == nullptr) return Status::Ok();
-    return Invalid(where_, kKind,
+    return Invalid(where_, c_.kind,
                    fmt::format("name: column {} still exists in table {} until this migration's "
                                "contract",
                                QuoteIdent(shadow_), QuoteIdent(t_.name)));
   }
   // Known now rather than found by the dependents check at expand, after part of the work.
-  if (std::string why = WhatStaysOnTheOldColumn(c_, col_); !why.empty()) {
-    return Invalid(where_, kKind,
+  if (std::string why = WhatStaysOnTheOldColumn(c_, col_, /*checks_carried=*/true); !why.empty()) {
+    return Invalid(where_, c_.kind,
                    fmt::format("column {} cannot change through a new column: {}, and would stay "
                                "on the old one; drop or recreate it in a separate migration",
                                QuoteIdent(col_), why));
   }
   if (c_.before->FindColumn(shadow_) || c_.before->FindColumn(old_away_) ||
       !b_.ClaimNewColumn(t_, shadow_)) {
-    return Invalid(where_, kKind,
+    return Invalid(where_, c_.kind,
                    fmt::format("column {} is already being changed (by this migration or an "
                                "unfinished one: {} exists)",
                                QuoteIdent(col_), QuoteIdent(shadow_)));
@@ -154,8 +177,8 @@ Status ShadowPlanner::CheckColumn() const {
 Status ShadowPlanner::FindCarriedIndexes() {
   for (const auto& i : c_.before->indexes) {
     if (std::find(i.columns.begin(), i.columns.end(), col_) == i.columns.end()) continue;
-    if (i.primary || i.partial || !i.valid || !i.plain) {
-      return Invalid(where_, kKind,
+    if (i.partial || !i.valid || !i.plain) {
+      return Invalid(where_, c_.kind,
                      fmt::format("column {} is used by index {} ({}), which pgphase cannot move "
                                  "to a new column yet (only plain btree indexes over columns); "
                                  "drop or recreate the index in a separate migration",
@@ -169,8 +192,39 @@ Status ShadowPlanner::FindCarriedIndexes() {
     ci.unique = i.unique;
     const ConstraintInfo* con = c_.before->FindConstraint(i.name);
     ci.constraint = con != nullptr && con->type == 'u';
+    ci.primary = i.primary;
+    ci.old_columns = i.columns;
+    if (ci.primary && !c_.new_not_null)
+      return Invalid(where_, c_.kind,
+                     fmt::format("column {} is in the primary key {}, so it cannot become nullable",
+                                 QuoteIdent(col_), QuoteIdent(i.name)));
     carried_names_.push_back(ci.name);
     carried_.push_back(std::move(ci));
+  }
+  return Status::Ok();
+}
+
+Status ShadowPlanner::FindCarriedChecks() {
+  for (const auto& k : c_.before->constraints) {
+    if (k.type != 'c' || std::find(k.columns.begin(), k.columns.end(), col_) == k.columns.end())
+      continue;
+    carried_names_.push_back(k.name);  // carried, or dropped with the old column: not refused
+    const auto unusable = b_.options().unusable_checks.find(CheckKey(t_.schema, t_.name, k.name));
+    if (unusable != b_.options().unusable_checks.end()) {
+      b_.Note(fmt::format(
+          "{} {}.{}: check constraint {} ({}) is not carried over to type {} ({}): it stays on "
+          "the old column only, until contract drops it",
+          c_.kind, t_.name, col_, k.name, k.definition, c_.new_type, unusable->second));
+      continue;
+    }
+    Result<std::string> expr = ddl::RenameColumnRefs(k.check_expr, col_, shadow_);
+    if (!expr.ok())
+      return Invalid(where_, c_.kind,
+                     fmt::format("check constraint {} on column {}: {}", QuoteIdent(k.name),
+                                 QuoteIdent(col_), expr.status().message()));
+    checks_.push_back({k.name, BoundedName({"_pgphase_new", k.name}),
+                       BoundedName({"_pgphase_old", k.name}), EmbedExpression(*expr), k.no_inherit,
+                       k.validated});
   }
   return Status::Ok();
 }
@@ -183,10 +237,10 @@ Status ShadowPlanner::ResolveUp() {
             : SqlExpr{c_.type_changed ? fmt::format("CAST({} AS {})", QuoteIdent(col_), c_.new_type)
                                       : QuoteIdent(col_),
                       where_};
-  auto a = Analyze(up_, kKind, "up");
+  auto a = Analyze(up_, c_.kind, "up");
   if (!a.ok()) return a.status();
   up_analysis_ = *a;
-  return CheckExpressionColumns(before_cols_, t_.name, up_analysis_, up_, kKind, "up");
+  return CheckExpressionColumns(before_cols_, t_.name, up_analysis_, up_, c_.kind, "up");
 }
 
 // down: the new row -> the old column, by the names the new app uses (a pair under the
@@ -203,13 +257,14 @@ Status ShadowPlanner::ResolveDown() {
   down_ = op_.down ? *op_.down : own_value;
   if (op_.down && new_col != c_.new_name) {
     Result<std::string> r = ddl::RenameColumnRefs(op_.down->text, c_.new_name, new_col);
-    if (!r.ok()) return Invalid(op_.down->where, kKind, "down: " + r.status().message());
+    if (!r.ok()) return Invalid(op_.down->where, c_.kind, "down: " + r.status().message());
     down_.text = *r;
   }
-  auto a = Analyze(down_, kKind, "down");
+  auto a = Analyze(down_, c_.kind, "down");
   if (!a.ok()) return a.status();
   down_analysis_ = *a;
-  Status refs = CheckExpressionColumns(after_cols_, t_.name, down_analysis_, down_, kKind, "down");
+  Status refs =
+      CheckExpressionColumns(after_cols_, t_.name, down_analysis_, down_, c_.kind, "down");
   if (refs.ok()) return refs;
   // pgroll accepts such a `down` (its trigger would fail on the first new-app write after
   // the switch). Refusing would also refuse pgroll's own example 35; running it would break
@@ -220,7 +275,7 @@ Status ShadowPlanner::ResolveDown() {
           "value (" +
           own_value.text + ") instead: fix `down` if you meant something else");
   down_ = own_value;
-  a = Analyze(down_, kKind, "down");
+  a = Analyze(down_, c_.kind, "down");
   if (!a.ok()) return a.status();
   down_analysis_ = *a;
   return Status::Ok();
@@ -231,7 +286,8 @@ Status ShadowPlanner::ResolveCheck() {
   if (!op_.check) return Status::Ok();
   Result<std::string> r = ddl::RenameColumnRefs(op_.check->constraint.text, c_.new_name, shadow_);
   if (r.ok() && c_.new_name != col_) r = ddl::RenameColumnRefs(*r, col_, shadow_);
-  if (!r.ok()) return Invalid(op_.check->constraint.where, kKind, "check: " + r.status().message());
+  if (!r.ok())
+    return Invalid(op_.check->constraint.where, c_.kind, "check: " + r.status().message());
   check_sql_ = EmbedExpression(*r);
   return Status::Ok();
 }
@@ -349,9 +405,8 @@ void ShadowPlanner::Verify() {
     sources.emplace_back(name, c_.before->FindColumn(name)->type);
   const std::string why = WhyNotDeterministic(up_analysis_, sources, c_.new_type, b_.options());
   if (!why.empty()) {
-    b_.Note(fmt::format(
-        "alter_column {}.{}: {} is not verified at validate: `up` is not deterministic ({})",
-        t_.name, col_, shadow_, why));
+    b_.Note(fmt::format("{} {}.{}: {} is not verified at validate: `up` is not deterministic ({})",
+                        c_.kind, t_.name, col_, shadow_, why));
     return;
   }
   b_.Verify(t_, {shadow_, EmbedExpression(up_.text), c_.new_type,
@@ -386,6 +441,31 @@ void ShadowPlanner::Validate() {
   }
 }
 
+void ShadowPlanner::ValidateCarriedChecks() {
+  for (const CarriedCheck& k : checks_) {
+    const std::string base = "validate." + base_ + ".check." + k.name;
+    b_.Add(Phase::kValidate, base + ".add",
+           fmt::format("check constraint {} on the new column as {}, not yet validated", k.name,
+                       k.tmp),
+           ddl::AddCheckNotValid(table_, k.tmp, k.expr, k.no_inherit),
+           {ddl::DropConstraint(table_, k.tmp)});
+    if (k.validated) {
+      Step validate;
+      validate.id = base + ".validate";
+      validate.summary = "validate " + k.tmp + " without blocking writes";
+      validate.statement = ddl::ValidateConstraint(table_, k.tmp);
+      validate.diagnose = ddl::ViolatingRowsQuery(table_, KeyNames(b_.BeforePlan(t_)), k.expr);
+      b_.AddStep(Phase::kValidate, std::move(validate));
+    }
+    SwapChange names;
+    names.forward = {ddl::RenameConstraint(table_, k.name, k.old),
+                     ddl::RenameConstraint(table_, k.tmp, k.name)};
+    names.reverse = {ddl::RenameConstraint(table_, k.name, k.tmp),
+                     ddl::RenameConstraint(table_, k.old, k.name)};
+    b_.Swap(t_, std::move(names));
+  }
+}
+
 void ShadowPlanner::CarryIndex(const CarriedIndex& ci) {
   const ddl::IndexDef def = ddl::PlainIndex(ci.tmp, ci.columns, ci.unique);
   b_.AddStep(
@@ -393,7 +473,11 @@ void ShadowPlanner::CarryIndex(const CarriedIndex& ci) {
       IndexBuildStep("validate." + base_ + ".index." + ci.name,
                      "rebuild index " + ci.name + " on the new column as " + ci.tmp, t_, def));
   SwapChange move;
-  if (ci.constraint) {
+  if (ci.primary) {
+    move.forward = {ddl::DropConstraint(table_, ci.name),
+                    ddl::AddConstraintUsingIndex(table_, ci.name, true, ci.tmp)};
+    move.reverse = {ddl::DropConstraint(table_, ci.name)};
+  } else if (ci.constraint) {
     move.forward = {ddl::RenameConstraint(table_, ci.name, ci.old),
                     ddl::AddConstraintUsingIndex(table_, ci.name, false, ci.tmp)};
     move.reverse = {ddl::DropConstraint(table_, ci.name),
@@ -427,6 +511,18 @@ void ShadowPlanner::Swap() {
         ddl::RestoreNotNull(table_, col_, "", BoundedName({"pgphase_nn_old", t_.name, col_}));
   }
   b_.Swap(t_, std::move(swap));
+  // After the old column's NOT NULL is back: the old primary key, then validate's index.
+  for (const auto& ci : carried_) {
+    if (!ci.primary) continue;
+    const ddl::IndexDef old_key = ddl::PlainIndex(ci.old, ci.old_columns, /*unique=*/true);
+    SwapChange key;
+    key.after_reverse = {
+        ddl::CreateIndexConcurrently(table_, old_key, /*if_not_exists=*/true),
+        ddl::AddConstraintUsingIndex(table_, ci.name, true, ci.old),
+        ddl::CreateIndexConcurrently(table_, ddl::PlainIndex(ci.tmp, ci.columns, ci.unique),
+                                     /*if_not_exists=*/true)};
+    b_.Swap(t_, std::move(key));
+  }
 }
 
 // The old column goes once the triggers reading it are gone.
@@ -476,6 +572,7 @@ Status ShadowPlanner::Plan() {
   NoteSameNameTypeChange();
   PGPHASE_RETURN_IF_ERROR(CheckColumn());
   PGPHASE_RETURN_IF_ERROR(FindCarriedIndexes());
+  PGPHASE_RETURN_IF_ERROR(FindCarriedChecks());
   PGPHASE_RETURN_IF_ERROR(ResolveUp());
   PGPHASE_RETURN_IF_ERROR(ResolveDown());
   PGPHASE_RETURN_IF_ERROR(ResolveCheck());
@@ -483,12 +580,17 @@ Status ShadowPlanner::Plan() {
   Sync();
   Verify();
   Validate();
+  ValidateCarriedChecks();
   Swap();
   Contract();
   return Status::Ok();
 }
 
 }  // namespace
+
+std::string ShadowColumnName(const std::string& column) {
+  return BoundedName({"_pgphase_new", column});
+}
 
 Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& where,
                              const AlterColumnChange& c, PlanBuilder& b) {

@@ -11,8 +11,20 @@
 //                         VALIDATE, SET NOT NULL; CREATE UNIQUE INDEX CONCURRENTLY
 //                swap     ADD CONSTRAINT ... PRIMARY KEY USING INDEX
 //                contract drop the helper checks
-// pgphase keeps one physical column, so `down` (new -> old) has nothing to do, and an `up`
-// that is the column itself needs no data change.
+// An `up` that is the column itself needs no data change: pgphase keeps one physical column,
+// so `down` (new -> old) has nothing to do.
+//
+// unique, foreign_key and primary_key with an `up` that is not the column itself (pgroll's
+// duplicated columns): each such column changes through alter_column's shadow path
+// (alter_column_shadow.cc: `_pgphase_new_<col>` kept = up(row) by the sync trigger,
+// backfilled, verified, swapped in under the column's name, the old one kept = down(row)
+// from swap until contract drops it), and the constraint is built on the new columns:
+//   foreign_key  expand   FOREIGN KEY (new columns) NOT VALID;  validate  VALIDATE
+//   unique       validate CREATE UNIQUE INDEX CONCURRENTLY on the new columns (a duplicate
+//                         stops it there, exit 1, with the application unaffected)
+//                swap     in the table's swap transaction: ADD CONSTRAINT ... USING INDEX
+//   primary_key  as unique, with the new columns NOT NULL (the shadow path's validated
+//                helper check) and ADD PRIMARY KEY USING INDEX
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,6 +33,7 @@
 #include "pgphase/ddl_index.h"
 #include "plan/check.h"
 #include "plan/ops.h"
+#include "plan/ops/alter_column.h"
 #include "plan/steps.h"
 
 namespace pgphase {
@@ -70,7 +83,7 @@ Status CheckNames(const CreateConstraintOp& op, const Target& t, const SourceLoc
   return Status::Ok();
 }
 
-// The check and the per-column `up` and `down` parse; only a check transforms rows.
+// The check and the per-column `up` and `down` parse.
 Status CheckExpressions(const CreateConstraintOp& op, const Target& t) {
   const ConstraintSpec& c = op.constraint;
   if (c.check) {
@@ -82,11 +95,6 @@ Status CheckExpressions(const CreateConstraintOp& op, const Target& t) {
   for (const ColumnExpr& e : op.up) {
     Result<ExprAnalysis> a = Analyze(e.expr, kKind, "up." + e.column);
     if (!a.ok()) return a.status();
-    if (!IsIdentity(e) && c.type != "check") {
-      return Invalid(e.expr.where, std::string(kKind) + ".up." + e.column,
-                     "only a check constraint can transform existing rows with `up`; for a " +
-                         c.type + " constraint `up` must be the column itself");
-    }
   }
   for (const ColumnExpr& e : op.down) {
     Result<ExprAnalysis> a = Analyze(e.expr, kKind, "down." + e.column);
@@ -153,11 +161,12 @@ void PlanCheck(const CreateConstraintOp& op, const Target& t, const std::string&
 }
 
 void PlanForeignKey(const CreateConstraintOp& op, const Target& t, const std::string& base,
-                    PlanBuilder& b) {
+                    const std::vector<std::string>& columns, PlanBuilder& b) {
   const ConstraintSpec& c = op.constraint;
+  ddl::ForeignKey fk = ForeignKeyOf(c, t.rel.schema);
+  fk.columns = columns;
   b.Add(Phase::kExpand, "expand." + base, "foreign key " + c.name + ", not yet validated",
-        ddl::AddForeignKeyNotValid(t.rel, ForeignKeyOf(c, t.rel.schema)),
-        {ddl::DropConstraint(t.rel, c.name)});
+        ddl::AddForeignKeyNotValid(t.rel, fk), {ddl::DropConstraint(t.rel, c.name)});
   b.Add(Phase::kValidate, "validate." + base, "validate foreign key " + c.name,
         ddl::ValidateConstraint(t.rel, c.name));
   if (const TableInfo* ref = b.catalog().FindTable(t.rel.schema, c.ref_table)) b.TouchTable(*ref);
@@ -166,16 +175,19 @@ void PlanForeignKey(const CreateConstraintOp& op, const Target& t, const std::st
 // NOT NULL on every nullable key column, the way add_column does it: a helper check
 // validated without blocking writes, then SET NOT NULL without a scan.
 void PlanKeyNotNull(const CreateConstraintOp& op, const Target& t, const std::string& base,
-                    PlanBuilder& b) {
+                    const std::vector<std::string>& columns, PlanBuilder& b) {
   for (const auto& col : op.constraint.columns) {
+    // A new column of the shadow path gets its NOT NULL there.
+    if (std::find(columns.begin(), columns.end(), col) == columns.end()) continue;
     if (t.table->FindColumn(col)->not_null) continue;
     AddNotNullProof(b, *t.table, col, BoundedName({"pgphase_nn", t.rel.name, col}),
                     base + "." + col);
   }
 }
 
-Result<ddl::IndexDef> ConstraintIndex(const ConstraintSpec& c) {
-  ddl::IndexDef index = ddl::PlainIndex(c.name, c.columns, /*unique=*/true);
+Result<ddl::IndexDef> ConstraintIndex(const ConstraintSpec& c,
+                                      const std::vector<std::string>& columns) {
+  ddl::IndexDef index = ddl::PlainIndex(c.name, columns, /*unique=*/true);
   index.method = "btree";
   index.include = c.include_columns;
   index.nulls_not_distinct = c.nulls_not_distinct;
@@ -189,25 +201,39 @@ Result<ddl::IndexDef> ConstraintIndex(const ConstraintSpec& c) {
   return index;
 }
 
+// `columns`: the constraint's columns, a new column of the shadow path in place of each
+// column that `up` transforms.
 Status PlanIndexed(const CreateConstraintOp& op, const Target& t, const std::string& base,
-                   PlanBuilder& b) {
+                   const std::vector<std::string>& columns, PlanBuilder& b) {
   const ConstraintSpec& c = op.constraint;
   const bool pk = c.type == "primary_key";
-  Result<ddl::IndexDef> index = ConstraintIndex(c);
+  Result<ddl::IndexDef> index = ConstraintIndex(c, columns);
   if (!index.ok()) return index.status();
-  if (pk) PlanKeyNotNull(op, t, base, b);
+  if (pk) PlanKeyNotNull(op, t, base, columns, b);
   b.AddStep(Phase::kValidate,
             IndexBuildStep("validate." + base + ".index",
                            "build the unique index for " + c.name + " without blocking writes",
                            *t.table, *index));
-  b.Add(Phase::kSwap, "swap." + base,
-        pk ? "make the index the primary key" : "attach the index as a unique constraint",
-        ddl::AddConstraintUsingIndex(t.rel, c.name, pk, c.name, c.deferrable, c.initially_deferred),
-        // Back to validate's state: the index without the constraint. IF NOT EXISTS lets an
-        // interrupted reverse run again.
-        {ddl::DropConstraint(t.rel, c.name),
-         ddl::CreateIndexConcurrently(t.rel, *index, /*if_not_exists=*/true)});
-  RecordIndex(b, *t.table, *index, pk);
+  Statement attach =
+      ddl::AddConstraintUsingIndex(t.rel, c.name, pk, c.name, c.deferrable, c.initially_deferred);
+  // Back to validate's state: the index without the constraint. IF NOT EXISTS lets an
+  // interrupted reverse run again.
+  Statement rebuild = ddl::CreateIndexConcurrently(t.rel, *index, /*if_not_exists=*/true);
+  if (columns == c.columns) {
+    b.Add(Phase::kSwap, "swap." + base,
+          pk ? "make the index the primary key" : "attach the index as a unique constraint",
+          std::move(attach), {ddl::DropConstraint(t.rel, c.name), std::move(rebuild)});
+  } else {
+    // In the transaction that gives the new columns their names, so that the new
+    // application finds the constraint from its first write.
+    SwapChange swap;
+    swap.forward = {std::move(attach)};
+    swap.reverse = {ddl::DropConstraint(t.rel, c.name)};
+    swap.after_reverse = {std::move(rebuild)};
+    b.Swap(*t.table, std::move(swap));
+  }
+  Result<ddl::IndexDef> final_index = ConstraintIndex(c, c.columns);
+  RecordIndex(b, *t.table, *final_index, pk);
   if (pk) {
     t.table->primary_key = c.columns;
     for (auto& col : t.table->columns)
@@ -215,6 +241,53 @@ Status PlanIndexed(const CreateConstraintOp& op, const Target& t, const std::str
         col.not_null = true;
   }
   return Status::Ok();
+}
+
+const ColumnExpr* ExprOf(const std::vector<ColumnExpr>& exprs, const std::string& column) {
+  for (const ColumnExpr& e : exprs)
+    if (e.column == column) return &e;
+  return nullptr;
+}
+
+// Each column of a unique, foreign key or primary key whose `up` is not the column itself
+// changes through alter_column's shadow path; returns the constraint's columns with the new
+// column in place of each of those.
+Result<std::vector<std::string>> PlanShadows(const CreateConstraintOp& op, const Target& t,
+                                             const SourceLocation& where, PlanBuilder& b) {
+  const ConstraintSpec& c = op.constraint;
+  std::vector<std::string> columns;
+  const TableInfo* before = b.original_catalog().FindTable(t.rel.schema, t.rel.name);
+  for (const std::string& col : c.columns) {
+    const ColumnExpr* up = ExprOf(op.up, col);
+    if (c.type == "check" || up == nullptr || IsIdentity(*up)) {
+      columns.push_back(col);
+      continue;
+    }
+    if (before == nullptr || before->FindColumn(col) == nullptr) {
+      return Invalid(where, kKind,
+                     fmt::format("column {} of {} is created or renamed earlier in this "
+                                 "migration; transforming it with `up` through a new column is "
+                                 "not planned yet",
+                                 QuoteIdent(col), QuoteIdent(op.table)));
+    }
+    AlterColumnOp alter;
+    alter.table = op.table;
+    alter.column = col;
+    alter.up = up->expr;
+    if (const ColumnExpr* down = ExprOf(op.down, col)) alter.down = down->expr;
+    AlterColumnChange change;
+    change.kind = kKind;
+    change.table = t.table;
+    change.before = before;
+    change.old = *t.table->FindColumn(col);
+    change.new_name = col;
+    change.new_type = change.old.type;
+    change.new_not_null = change.old.not_null || c.type == "primary_key";
+    change.shadow = true;
+    PGPHASE_RETURN_IF_ERROR(PlanAlterColumnShadow(alter, where, change, b));
+    columns.push_back(ShadowColumnName(col));
+  }
+  return columns;
 }
 
 char ConstraintType(const std::string& type) {
@@ -234,14 +307,21 @@ Status PlanOperation(const CreateConstraintOp& op, const SourceLocation& where, 
   const ConstraintSpec& c = op.constraint;
   const std::string base = "create_constraint." + op.table + "." + c.name;
   b.TouchTable(*t.table);
+  Result<std::vector<std::string>> columns = PlanShadows(op, t, where, b);
+  if (!columns.ok()) return columns.status();
   if (c.type == "check") {
     PlanCheck(op, t, base, b);
   } else if (c.type == "foreign_key") {
-    PlanForeignKey(op, t, base, b);
+    PlanForeignKey(op, t, base, *columns, b);
   } else {
-    PGPHASE_RETURN_IF_ERROR(PlanIndexed(op, t, base, b));
+    PGPHASE_RETURN_IF_ERROR(PlanIndexed(op, t, base, *columns, b));
   }
-  if (std::any_of(op.down.begin(), op.down.end(), [](const auto& e) { return !IsIdentity(e); })) {
+  // A column's `down` is used when it has a new column (its `up` transforms it).
+  const bool unused_down = std::any_of(op.down.begin(), op.down.end(), [&](const ColumnExpr& e) {
+    return !IsIdentity(e) &&
+           std::find(columns->begin(), columns->end(), e.column) != columns->end();
+  });
+  if (unused_down) {
     b.Note(fmt::format(
         "create_constraint {}: `down` is not used: both application versions write the same "
         "columns of {}",

@@ -1,0 +1,143 @@
+-- pgphase plan for migration constraint_foreign_key_up
+-- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
+
+-- phase expand
+
+-- step expand.order_lines.note.dependents: refuse if an index, constraint, view or other object depends on the column
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+DO $pgphase$
+DECLARE
+  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped);
+  deps text;
+BEGIN
+  SELECT string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ' ORDER BY 1) INTO deps
+    FROM pg_catalog.pg_depend d
+   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."order_lines"'::regclass AND d.refobjsubid = col
+     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."order_lines"'::regclass AND adnum = col))
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."order_lines"'::regclass AND tgname IN (NULL)))
+     AND NOT (d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid IN (SELECT r.oid FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class WHERE pg_catalog.obj_description(v.relnamespace, 'pg_namespace') LIKE 'pgphase version schema of %'));
+  IF deps IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'note', '"public"."order_lines"'::regclass, deps);
+  END IF;
+END
+$pgphase$;
+
+-- step expand.order_lines.note.shadow: add shadow column _pgphase_new_note (text)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."order_lines" ADD COLUMN "_pgphase_new_note" text;
+
+-- step expand.order_lines.note.comment: carry the comment over
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+DO $pgphase$
+DECLARE
+  c text := pg_catalog.col_description('"public"."order_lines"'::regclass, (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped));
+BEGIN
+  IF c IS NOT NULL THEN
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', '"public"."order_lines"'::regclass, '_pgphase_new_note', c);
+  END IF;
+END
+$pgphase$;
+
+-- step expand.create_constraint.order_lines.order_lines_note_fk: foreign key order_lines_note_fk, not yet validated
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."order_lines" ADD CONSTRAINT "order_lines_note_fk" FOREIGN KEY ("_pgphase_new_note") REFERENCES "public"."accounts" ("code") ON DELETE SET NULL NOT VALID;
+
+-- phase sync
+
+-- step sync.order_lines.function: create the dual-write function for order_lines
+-- lock: none (scan_timeout applies; no statement_timeout)
+CREATE OR REPLACE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "note" "public"."order_lines"."note"%TYPE := NEW."note";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW."_pgphase_new_note" := (upper(note));
+  ELSE
+    NEW."_pgphase_new_note" := (upper(note));
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.order_lines.insert_trigger: fill new columns on INSERT into order_lines
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+CREATE TRIGGER "pgphase_ins_constraint_foreign_key_up" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines"();
+
+-- step sync.order_lines.update_trigger: keep new columns in step on UPDATE of order_lines
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+CREATE TRIGGER "pgphase_upd_constraint_foreign_key_up" BEFORE UPDATE OF "note" ON "public"."order_lines" FOR EACH ROW WHEN (((NEW."note" IS DISTINCT FROM OLD."note"))) EXECUTE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines"();
+
+-- phase backfill
+
+-- step backfill.order_lines: fill _pgphase_new_note for existing rows of order_lines in keyset batches
+-- repeated per batch: $1.. = last key done (tenant, id), then batch size
+WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = COALESCE("_pgphase_new_note", (upper(note))) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_note" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound);
+
+-- phase validate
+
+-- step validate.order_lines.verify: verify _pgphase_new_note = up(row) on every row of order_lines in keyset batches, repairing the rows that differ
+-- repeated per batch: $1.. = last key done (tenant, id), then batch size
+WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = (upper(note)) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_note" IS DISTINCT FROM CAST((upper(note)) AS text)) RETURNING "tenant" AS k1, "id" AS k2, NOT ("_pgphase_new_note" IS DISTINCT FROM CAST((upper(note)) AS text)) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done ORDER BY k1, k2 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done WHERE NOT ok ORDER BY k1, k2 LIMIT 10) s);
+
+-- step validate.create_constraint.order_lines.order_lines_note_fk: validate foreign key order_lines_note_fk
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_note_fk";
+
+-- phase swap
+
+-- step swap.order_lines: in one transaction: rename note -> _pgphase_old_note, _pgphase_new_note -> note; point the sync trigger at the new names
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DO $pgphase$
+DECLARE
+  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped);
+  deps text;
+BEGIN
+  SELECT string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ' ORDER BY 1) INTO deps
+    FROM pg_catalog.pg_depend d
+   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."order_lines"'::regclass AND d.refobjsubid = col
+     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."order_lines"'::regclass AND adnum = col))
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."order_lines"'::regclass AND tgname IN ('pgphase_ins_constraint_foreign_key_up', 'pgphase_upd_constraint_foreign_key_up')))
+     AND NOT (d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid IN (SELECT r.oid FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class WHERE pg_catalog.obj_description(v.relnamespace, 'pg_namespace') LIKE 'pgphase version schema of %'));
+  IF deps IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'note', '"public"."order_lines"'::regclass, deps);
+  END IF;
+END
+$pgphase$;
+DROP TRIGGER IF EXISTS "pgphase_ins_constraint_foreign_key_up" ON "public"."order_lines";
+DROP TRIGGER IF EXISTS "pgphase_upd_constraint_foreign_key_up" ON "public"."order_lines";
+ALTER TABLE "public"."order_lines" RENAME COLUMN "note" TO "_pgphase_old_note";
+ALTER TABLE "public"."order_lines" RENAME COLUMN "_pgphase_new_note" TO "note";
+CREATE OR REPLACE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "note" "public"."order_lines"."note"%TYPE := NEW."note";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW."_pgphase_old_note" := (note);
+  ELSE
+    NEW."_pgphase_old_note" := (note);
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+CREATE TRIGGER "pgphase_ins_constraint_foreign_key_up" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines"();
+CREATE TRIGGER "pgphase_upd_constraint_foreign_key_up" BEFORE UPDATE OF "note" ON "public"."order_lines" FOR EACH ROW WHEN (((NEW."note" IS DISTINCT FROM OLD."note"))) EXECUTE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines"();
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.order_lines.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TRIGGER IF EXISTS "pgphase_ins_constraint_foreign_key_up" ON "public"."order_lines";
+
+-- step contract.order_lines.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TRIGGER IF EXISTS "pgphase_upd_constraint_foreign_key_up" ON "public"."order_lines";
+
+-- step contract.order_lines.function: drop the dual-write function
+-- lock: none (scan_timeout applies; no statement_timeout)
+DROP FUNCTION IF EXISTS "pgphase"."sync_constraint_foreign_key_up_order_lines"();
+
+-- step contract.order_lines.note.old_column: drop the old column _pgphase_old_note
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."order_lines" DROP COLUMN IF EXISTS "_pgphase_old_note";

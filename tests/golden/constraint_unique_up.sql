@@ -1,0 +1,140 @@
+-- pgphase plan for migration constraint_unique_up
+-- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
+
+-- phase expand
+
+-- step expand.users.email.dependents: refuse if an index, constraint, view or other object depends on the column
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+DO $pgphase$
+DECLARE
+  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped);
+  deps text;
+BEGIN
+  SELECT string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ' ORDER BY 1) INTO deps
+    FROM pg_catalog.pg_depend d
+   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."users"'::regclass AND d.refobjsubid = col
+     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."users"'::regclass AND adnum = col))
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname IN (NULL)))
+     AND NOT (d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid IN (SELECT r.oid FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class WHERE pg_catalog.obj_description(v.relnamespace, 'pg_namespace') LIKE 'pgphase version schema of %'));
+  IF deps IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'email', '"public"."users"'::regclass, deps);
+  END IF;
+END
+$pgphase$;
+
+-- step expand.users.email.shadow: add shadow column _pgphase_new_email (text)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" ADD COLUMN "_pgphase_new_email" text;
+
+-- step expand.users.email.comment: carry the comment over
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+DO $pgphase$
+DECLARE
+  c text := pg_catalog.col_description('"public"."users"'::regclass, (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped));
+BEGIN
+  IF c IS NOT NULL THEN
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', '"public"."users"'::regclass, '_pgphase_new_email', c);
+  END IF;
+END
+$pgphase$;
+
+-- phase sync
+
+-- step sync.users.function: create the dual-write function for users
+-- lock: none (scan_timeout applies; no statement_timeout)
+CREATE OR REPLACE FUNCTION "pgphase"."sync_constraint_unique_up_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "email" "public"."users"."email"%TYPE := NEW."email";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW."_pgphase_new_email" := (lower(email));
+  ELSE
+    NEW."_pgphase_new_email" := (lower(email));
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+
+-- step sync.users.insert_trigger: fill new columns on INSERT into users
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+CREATE TRIGGER "pgphase_ins_constraint_unique_up" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_constraint_unique_up_users"();
+
+-- step sync.users.update_trigger: keep new columns in step on UPDATE of users
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+CREATE TRIGGER "pgphase_upd_constraint_unique_up" BEFORE UPDATE OF "email" ON "public"."users" FOR EACH ROW WHEN (((NEW."email" IS DISTINCT FROM OLD."email"))) EXECUTE FUNCTION "pgphase"."sync_constraint_unique_up_users"();
+
+-- phase backfill
+
+-- step backfill.users: fill _pgphase_new_email for existing rows of users in keyset batches
+-- repeated per batch: $1.. = last key done (id), then batch size
+WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = COALESCE("_pgphase_new_email", (lower(email))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
+
+-- phase validate
+
+-- step validate.users.verify: verify _pgphase_new_email = up(row) on every row of users in keyset batches, repairing the rows that differ
+-- repeated per batch: $1.. = last key done (id), then batch size
+WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = (lower(email)) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS DISTINCT FROM CAST((lower(email)) AS text)) RETURNING "id" AS k1, NOT ("_pgphase_new_email" IS DISTINCT FROM CAST((lower(email)) AS text)) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done ORDER BY k1 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done WHERE NOT ok ORDER BY k1 LIMIT 10) s);
+
+-- step validate.create_constraint.users.users_name_email_key.index: build the unique index for users_name_email_key without blocking writes
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout) (outside a transaction)
+CREATE UNIQUE INDEX CONCURRENTLY "users_name_email_key" ON "public"."users" USING btree ("name", "_pgphase_new_email");
+
+-- phase swap
+
+-- step swap.users: in one transaction: rename email -> _pgphase_old_email, _pgphase_new_email -> email; the column changes; point the sync trigger at the new names
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DO $pgphase$
+DECLARE
+  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped);
+  deps text;
+BEGIN
+  SELECT string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ' ORDER BY 1) INTO deps
+    FROM pg_catalog.pg_depend d
+   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = '"public"."users"'::regclass AND d.refobjsubid = col
+     AND NOT (d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_attrdef WHERE adrelid = '"public"."users"'::regclass AND adnum = col))
+     AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = '"public"."users"'::regclass AND tgname IN ('pgphase_ins_constraint_unique_up', 'pgphase_upd_constraint_unique_up')))
+     AND NOT (d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid IN (SELECT r.oid FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class WHERE pg_catalog.obj_description(v.relnamespace, 'pg_namespace') LIKE 'pgphase version schema of %'));
+  IF deps IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = pg_catalog.format('column %s of %s cannot be swapped: %s depend(s) on it and would stay on the old column (drop or recreate them in a separate migration)', 'email', '"public"."users"'::regclass, deps);
+  END IF;
+END
+$pgphase$;
+DROP TRIGGER IF EXISTS "pgphase_ins_constraint_unique_up" ON "public"."users";
+DROP TRIGGER IF EXISTS "pgphase_upd_constraint_unique_up" ON "public"."users";
+ALTER TABLE "public"."users" RENAME COLUMN "email" TO "_pgphase_old_email";
+ALTER TABLE "public"."users" RENAME COLUMN "_pgphase_new_email" TO "email";
+ALTER TABLE "public"."users" ADD CONSTRAINT "users_name_email_key" UNIQUE USING INDEX "users_name_email_key";
+CREATE OR REPLACE FUNCTION "pgphase"."sync_constraint_unique_up_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
+#variable_conflict use_variable
+DECLARE
+  "email" "public"."users"."email"%TYPE := NEW."email";
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW."_pgphase_old_email" := (email);
+  ELSE
+    NEW."_pgphase_old_email" := (email);
+  END IF;
+  RETURN NEW;
+END
+$pgphase$;
+CREATE TRIGGER "pgphase_ins_constraint_unique_up" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_constraint_unique_up_users"();
+CREATE TRIGGER "pgphase_upd_constraint_unique_up" BEFORE UPDATE OF "email" ON "public"."users" FOR EACH ROW WHEN (((NEW."email" IS DISTINCT FROM OLD."email"))) EXECUTE FUNCTION "pgphase"."sync_constraint_unique_up_users"();
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.users.insert_trigger: drop the INSERT sync trigger
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TRIGGER IF EXISTS "pgphase_ins_constraint_unique_up" ON "public"."users";
+
+-- step contract.users.update_trigger: drop the UPDATE sync trigger
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+DROP TRIGGER IF EXISTS "pgphase_upd_constraint_unique_up" ON "public"."users";
+
+-- step contract.users.function: drop the dual-write function
+-- lock: none (scan_timeout applies; no statement_timeout)
+DROP FUNCTION IF EXISTS "pgphase"."sync_constraint_unique_up_users"();
+
+-- step contract.users.email.old_column: drop the old column _pgphase_old_email
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "_pgphase_old_email";
