@@ -284,6 +284,8 @@ Result<std::vector<std::string>> PlanShadows(const CreateConstraintOp& op, const
     change.new_type = change.old.type;
     change.new_not_null = change.old.not_null || c.type == "primary_key";
     change.shadow = true;
+    // With version schemas the old version writes its column until contract: both ways.
+    change.pair = b.version_schemas();
     PGPHASE_RETURN_IF_ERROR(PlanAlterColumnShadow(alter, where, change, b));
     columns.push_back(ShadowColumnName(col));
   }
