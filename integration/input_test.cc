@@ -115,6 +115,96 @@ const BadSpec kBadSpecs[] = {
      "      table: orders\n"
      "      column: {name: total, type: bigint}\n",
      "total", 0, false},
+    // Issue 10's corpus: broken files of every kind.
+    {"EmptyFile", "", "empty spec", 1, true},
+    {"TabIndentation", "operations:\n\t- add_column:\n", "invalid YAML", 2, true},
+    {"BinaryGarbage", "\xff\xfe\x01\x02garbage\x80\x81", "expected a map", 1, true},
+    {"ScalarDocument", "just a scalar\n", "expected a map, got a string", 1, true},
+    {"TopLevelList", "- add_column: {table: orders}\n", "got a sequence", 1, true},
+    {"NoOperations", "operations: []\n", "non-empty sequence", 1, true},
+    {"TwoOperationsInOneEntry",
+     "operations:\n  - add_column: {table: orders, column: {name: x, type: int, nullable: true}}\n"
+     "    drop_column: {table: orders, column: note}\n",
+     "got 2 keys", 2, true},
+    {"OperationNotAMap", "operations:\n  - add_column: [1, 2]\n", "expected a map", 2, true},
+    {"DuplicateKey",
+     "operations:\n  - add_column:\n      table: orders\n      table: codes\n"
+     "      column: {name: t, type: int, nullable: true}\n",
+     "duplicate key", 4, true},
+    {"UnknownOperationKey",
+     "operations:\n  - drop_constraint: {table: orders, name: c, up: amount, down: amount, "
+     "column: amount}\n",
+     "unknown key", 2, true},
+    {"UnknownSetting",
+     "settings: {unknown_setting: 1}\noperations:\n  - drop_column: {table: orders, column: "
+     "note}\n",
+     "unknown_setting", 1, true},
+    {"NegativeTimeout",
+     "settings: {lock_timeout: -5s}\noperations:\n  - drop_column: {table: orders, column: note}\n",
+     "negative durations", 1, true},
+    {"ZeroBatchSize",
+     "settings: {batch_size_min: 0}\noperations:\n  - drop_column: {table: orders, column: note}\n",
+     "positive integer", 1, true},
+    {"DurationNotADuration",
+     "settings: {target_batch_time: banana}\noperations:\n"
+     "  - drop_column: {table: orders, column: note}\n",
+     "invalid duration", 1, true},
+    {"NameIsAList",
+     "operations:\n  - add_column: {table: orders, column: {name: [a], type: int, nullable: "
+     "true}}\n",
+     "expected a name", 2, true},
+    {"EmptyName",
+     "operations:\n  - add_column: {table: orders, column: {name: \"\", type: int, nullable: "
+     "true}}\n",
+     "empty string", 2, true},
+    {"NameTooLong",
+     "operations:\n  - add_column: {table: orders, column: {name: "
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, type: int, nullable: "
+     "true}}\n",
+     "70 bytes long", 2, true},
+    {"AlterColumnChangesNothing",
+     "operations:\n  - alter_column: {table: orders, column: amount}\n", "changes nothing", 2,
+     true},
+    {"MissingColumnToDrop", "operations:\n  - drop_column: {table: orders, column: nope}\n",
+     "\"nope\" does not exist", 2, false},
+    {"TableExists",
+     "operations:\n  - create_table: {name: orders, columns: [{name: id, type: int}]}\n",
+     "already exists", 2, false},
+    {"IndexNameTaken",
+     "operations:\n  - create_index: {table: orders, name: orders_pkey, columns: [amount]}\n",
+     "already exists", 2, false},
+    {"MissingIndexToDrop", "operations:\n  - drop_index: {name: nope_idx}\n", "does not exist", 2,
+     false},
+    {"RenameOntoAnExistingColumn",
+     "operations:\n  - rename_column: {table: orders, from: note, to: amount}\n", "already exists",
+     2, false},
+    {"InjectionInSchema",
+     "settings: {schema: \"public; DROP TABLE orders\"}\noperations:\n"
+     "  - drop_column: {table: orders, column: note}\n",
+     "does not exist", 3, false},
+    {"InjectionInTable",
+     "operations:\n  - drop_column: {table: \"orders; DROP TABLE orders; --\", column: note}\n",
+     "does not exist", 2, false},
+    {"InjectionInType",
+     "operations:\n  - add_column: {table: orders, column: {name: y, type: \"int; DROP TABLE "
+     "orders\", nullable: true}}\n",
+     "invalid type", 2, false},
+    {"InjectionInUp",
+     "operations:\n  - add_column: {table: orders, up: \"1); DROP TABLE orders; --\", column: "
+     "{name: z, type: int, nullable: true}}\n",
+     "exactly one expression", 2, false},
+    {"InjectionInIndexColumn",
+     "operations:\n  - create_index: {table: orders, name: i, columns: [\"amount); DROP TABLE "
+     "orders; --\"]}\n",
+     "does not exist", 2, false},
+    {"ExpressionDoesNotParse",
+     "operations:\n  - add_column: {table: orders, up: \"amount +\", column: {name: u, type: int, "
+     "nullable: true}}\n",
+     "syntax error", 2, false},
+    {"SqlDoesNotParse", "operations:\n  - sql: {up: \"SELEC 1\"}\n", "syntax error", 2, false},
+    {"DefaultCastFailsOnExistingRows",
+     "operations:\n  - alter_column: {table: orders, column: note, type: integer}\n",
+     "cannot convert these existing rows", 0, false},
 };
 
 void PrintTo(const BadSpec& c, std::ostream* os) { *os << c.name; }
