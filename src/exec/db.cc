@@ -46,6 +46,13 @@ Status FromException(const std::exception& e, const std::string& context) {
     return FromSqlError(*sql, context);
   std::string msg = e.what();
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+    // libpq says only "Connection to database failed" when the server ends the session.
+    return Status::Failure(fmt::format(
+        "{}: lost the connection to the database ({}): the server terminated the session or "
+        "restarted; what committed is kept, and `pgphase apply` again resumes from there",
+        context, msg));
+  }
   return Status::Failure(fmt::format("{}: {}", context, msg));
 }
 
