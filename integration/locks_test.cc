@@ -1,5 +1,7 @@
 // DDL steps under lock contention: bounded waits, retries with backoff, and a message
 // that names who blocks (DESIGN "Locks").
+#include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "harness.h"
@@ -65,6 +67,48 @@ TEST_F(LockTest, SucceedsWhenTheBlockerLeavesDuringTheRetries) {
   EXPECT_EQ(r.exit_code, 0) << r;
   EXPECT_NE(r.out.find("lock timeout"), std::string::npos) << r;
   EXPECT_EQ(Scalar("SELECT status FROM pgphase.phases WHERE phase = 'expand'"), "done");
+}
+
+// While pgphase waits for a lock a long transaction holds, the application's statements queue
+// behind its request: they must never wait longer than lock_timeout (plus a margin for the
+// machine), however many times pgphase retries.
+TEST_F(LockTest, ApplicationWaitsNoLongerThanLockTimeoutWhileRetrying) {
+  const std::string spec = Spec();
+  auto blocker = Connect();
+  auto hold = std::make_unique<pqxx::work>(*blocker);
+  hold->exec("SELECT count(*) FROM accounts");
+  std::atomic<bool> stop{false};
+  std::atomic<long long> worst_us{0}, probes{0};
+  std::thread probe([&] {
+    auto c = Connect();
+    while (!stop) {
+      const auto t0 = std::chrono::steady_clock::now();
+      pqxx::nontransaction tx(*c);
+      tx.exec(probes % 2 ? "SELECT name FROM accounts WHERE id = 1"
+                         : "UPDATE accounts SET name = name WHERE id = 2");
+      const long long us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::steady_clock::now() - t0)
+                               .count();
+      worst_us = std::max<long long>(worst_us, us);
+      ++probes;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    hold->abort();
+  });
+  RunResult r = Run(
+      {"apply", spec, "--through", "expand", "--lock-timeout", "200ms", "--lock-retries", "30"});
+  release.join();
+  stop = true;
+  probe.join();
+  std::printf("worst application wait %.1f ms over %lld probes (lock_timeout 200 ms)\n",
+              worst_us / 1000.0, static_cast<long long>(probes));
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_NE(r.out.find("lock timeout"), std::string::npos) << "it did wait and retry" << r;
+  EXPECT_GT(probes, 20);
+  EXPECT_LT(worst_us, 200'000 + 300'000) << "an application statement waited too long";
 }
 
 // CREATE INDEX CONCURRENTLY that times out waiting for a writer's transaction leaves an
