@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The application under load through a migration (issue 10): pgbench acts as the old app,
+# reading and writing the migrated column at a fixed rate (pgbench -R), through a whole
+# alter_column type change (text -> numeric) of a table with pgphase, and, in the same run on
+# an identical fresh table, through the blocking ALTER TABLE ... TYPE a user would otherwise
+# write. Reports TPS against the offered rate, p99 and maximum latency, and client errors, for
+# a quiet baseline and for each of the two.
+# Usage: scripts/bench_load.sh
+# Environment:
+#   BENCH_ROWS     table size (default 1000000)
+#   BENCH_RATE     offered rate, transactions per second (default 200)
+#   BENCH_CLIENTS  pgbench clients (default 4)
+#   PGPHASE_JOBS   parallel compile jobs (default 2)
+# Builds a Release binary in build-bench/, starts its own throwaway PostgreSQL (scripts/pg.sh,
+# deleted on exit), prints the result and writes it to build-bench/bench-load-results.txt.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/bench_common.sh
+source scripts/bench_common.sh
+results="$bench_out_dir/bench-load-results.txt"
+rows=${BENCH_ROWS:-1000000}
+rate=${BENCH_RATE:-200}
+clients=${BENCH_CLIENTS:-4}
+for v in "$rows" "$rate" "$clients"; do
+  [[ "$v" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROWS, BENCH_RATE, BENCH_CLIENTS: not a positive integer: $v"
+done
+pgbench_bin="$(pg_config --bindir)/pgbench"
+if [[ ! -x "$pgbench_bin" ]]; then
+  bins=(/usr/lib/postgresql/*/bin/pgbench)
+  pgbench_bin=${bins[-1]}
+fi
+
+bench_build
+bench_server
+db="${server_url%/*}/bench_load"
+load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
+revision=$(bench_revision)
+
+# The old app: one point read and one point write of the migrated column per transaction.
+# The value is an untyped literal, so the same statement writes text before and numeric after.
+cat >"$tmp/app.sql" <<EOF
+\\set id random(1, $rows)
+SELECT amount FROM t WHERE id = :id;
+UPDATE t SET amount = ':id.5' WHERE id = :id;
+EOF
+cat >"$tmp/0001_amount.yaml" <<'EOF'
+operations:
+  - alter_column:
+      table: t
+      column: amount
+      type: numeric
+      up: CAST(amount AS numeric)
+EOF
+
+fresh_table() {
+  psql -X -q -v ON_ERROR_STOP=1 -d "$server_url" -c "DROP DATABASE IF EXISTS bench_load" \
+    -c "CREATE DATABASE bench_load"
+  sql -v rows="$rows" <<'SQL'
+CREATE TABLE t (id bigint PRIMARY KEY, amount text NOT NULL, n int NOT NULL);
+INSERT INTO t SELECT g, (g * 1.5)::text, g % 100 FROM generate_series(1, :rows) g;
+VACUUM ANALYZE t;
+SQL
+}
+
+# start_app NAME SECONDS: pgbench in the background, per-transaction log under $tmp/NAME.
+start_app() {
+  mkdir -p "$tmp/$1"
+  (cd "$tmp/$1" && "$pgbench_bin" -n -c "$clients" -j "$clients" -R "$rate" -T "$2" -l \
+    -f "$tmp/app.sql" "$db" >"$tmp/$1/out.txt" 2>&1) &
+  app_pid=$!
+}
+
+# report NAME WHAT [FROM_NS TO_NS]: over the transactions that started in the window (all
+# when none is given), TPS over the offered rate, p99 and max latency as the application sees
+# it (the log's latency plus its schedule lag, in microseconds), and client errors.
+report() {
+  local from=${3:-0} to=${4:-0} lat n secs errors
+  lat="$tmp/$1/latencies"
+  cat "$tmp/$1"/pgbench_log.* | awk -v from="$from" -v to="$to" '
+    { t = $5 * 1e9 + $6 * 1e3
+      if (to == 0 || (t >= from && t <= to)) print $3 + (NF >= 7 ? $7 : 0), t }' |
+    sort -n >"$lat"
+  n=$(wc -l <"$lat")
+  ((n > 0)) || die "$1: no transactions in the window"
+  secs=$(awk 'NR == 1 || $2 < lo { lo = $2 } $2 > hi { hi = $2 } END { print (hi - lo) / 1e9 }' "$lat")
+  errors=$(grep -c -i "error\|aborted" "$tmp/$1/out.txt" || true)
+  echo "$2: TPS / offered $(fmt_num "$(calc "$n / ($secs > 0 ? $secs : 1) / $rate")" 3)," \
+    "p99 $(fmt_num "$(calc "$(sed -n "$(((n * 99 + 99) / 100))p" "$lat" | cut -d ' ' -f 1) / 1000")" 1) ms," \
+    "max $(fmt_num "$(calc "$(tail -n 1 "$lat" | cut -d ' ' -f 1) / 1000")" 1) ms," \
+    "$n transactions, client errors $errors"
+}
+
+say "[$rows rows] baseline: the app alone"
+fresh_table
+settle
+start_app quiet 20
+wait "$app_pid"
+quiet=$(report quiet "quiet (no migration)")
+say "  $quiet"
+
+say "[$rows rows] pgphase: apply --through swap, then contract, under the app"
+fresh_table
+settle
+start_app pgphase 600
+t0=$(now_ns)
+"$pgphase" apply "$tmp/0001_amount.yaml" --through swap --db "$db" >"$tmp/apply.log"
+"$pgphase" apply "$tmp/0001_amount.yaml" --through contract --db "$db" >>"$tmp/apply.log"
+t1=$(now_ns)
+kill -INT "$app_pid" 2>/dev/null || true
+wait "$app_pid" || true
+migrated=$(report pgphase "pgphase ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s, type change through contract)" "$t0" "$t1")
+say "  $migrated"
+
+say "[$rows rows] blocking ALTER TABLE ... TYPE under the app"
+fresh_table
+settle
+start_app blocking 600
+sleep 2
+t0=$(now_ns)
+sql -c "ALTER TABLE t ALTER COLUMN amount TYPE numeric USING amount::numeric"
+t1=$(now_ns)
+sleep 2
+kill -INT "$app_pid" 2>/dev/null || true
+wait "$app_pid" || true
+blocking=$(report blocking "blocking ALTER ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s, and 2 s on each side)" "$((t0 - 2000000000))" "$((t1 + 2000000000))")
+say "  $blocking"
+psql -X -q -d "$server_url" -c "DROP DATABASE bench_load"
+
+{
+  echo "pgphase under application load (issue 10), $(date -u '+%Y-%m-%d %H:%M UTC'), $rows rows," \
+    "$(nproc) cores, load average at start $load_at_start, commit $revision"
+  echo "pgbench -c $clients -R $rate (offered $rate tps): one point SELECT and one point UPDATE of the migrated column"
+  echo "$quiet"
+  echo "$migrated"
+  echo "$blocking"
+} >"$results"
+cat "$results"
