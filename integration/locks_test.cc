@@ -148,5 +148,63 @@ TEST_F(LockTest, ConcurrentIndexBuildRetriesAfterLeavingAnInvalidIndex) {
             0);
 }
 
+// An index build cut short (its backend terminated while it waits for an old transaction)
+// leaves an invalid index; apply resumes, drops it and builds a valid one, for each kind of
+// index pgphase builds concurrently.
+struct IndexCase {
+  const char* name;
+  const char* yaml;
+  const char* index;  // the index the build leaves invalid
+};
+
+const IndexCase kIndexCases[] = {
+    {"CreateIndex",
+     "operations:\n  - create_index: {table: accounts, name: accounts_name_idx, columns: [name]}\n",
+     "accounts_name_idx"},
+    {"UniqueThroughShadow",
+     "operations:\n  - alter_column:\n      table: accounts\n      column: name\n"
+     "      unique: {name: accounts_name_key}\n      up: name\n      down: name\n",
+     "accounts_name_key"},
+    {"PrimaryKeyColumnMoved",
+     "operations:\n  - alter_column: {table: accounts, column: id, type: numeric, up: id, down: "
+     "\"CAST(id AS bigint)\"}\n",
+     "_pgphase_new_accounts_pkey"},
+};
+
+void PrintTo(const IndexCase& c, std::ostream* os) { *os << c.name; }
+
+class InvalidIndexTest : public LockTest, public ::testing::WithParamInterface<IndexCase> {};
+
+TEST_P(InvalidIndexTest, ATerminatedBuildIsRebuiltOnResume) {
+  Spec();  // the accounts table
+  const std::string spec = WriteSpec("0001_index", GetParam().yaml);
+  // A transaction holding an old snapshot (and no lock): CREATE INDEX CONCURRENTLY waits for it
+  // to end before the index is valid.
+  auto blocker = Connect();
+  auto hold = std::make_unique<pqxx::work>(*blocker);
+  hold->exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  hold->exec("SELECT 1");
+  pid_t pid = Spawn({"apply", spec, "--through", "swap"});
+  const std::string waiting =
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE "
+      "'CREATE %INDEX CONCURRENTLY%' AND wait_event_type = 'Lock'";
+  ASSERT_TRUE(Eventually([&] { return ScalarOpt(waiting).has_value(); }, Millis(60'000), pid))
+      << WaitExit(pid, Millis(1000));
+  Exec("SELECT pg_terminate_backend((" + waiting + " LIMIT 1))");
+  RunResult cut = WaitExit(pid);
+  EXPECT_EQ(cut.exit_code, 1) << cut;
+  hold->abort();
+  const std::string valid =
+      "SELECT i.indisvalid::text FROM pg_index i JOIN pg_class c ON c.oid "
+      "= i.indexrelid WHERE c.relname = '" +
+      std::string(GetParam().index) + "'";
+  EXPECT_EQ(ScalarOpt(valid).value_or("gone"), "false") << "the cut build left an invalid index";
+  Apply(spec, "swap");
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM pg_index WHERE NOT indisvalid"), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, InvalidIndexTest, ::testing::ValuesIn(kIndexCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
 }  // namespace
 }  // namespace pgphase::it
