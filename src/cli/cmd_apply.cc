@@ -18,6 +18,7 @@ Status RunApply(const std::vector<std::string>& args) {
   AddPrecheckOption(desc);
   AddVersionSchemasOption(desc);
   AddLockOptions(desc);
+  AddOperatorOptions(desc);
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
@@ -30,6 +31,7 @@ Status RunApply(const std::vector<std::string>& args) {
   options.through = *through;
   options.precheck = !vm["skip-precheck"].as<bool>();
   options.ignore_version_sessions = vm["ignore-version-sessions"].as<bool>();
+  options.notify = NotifyCommand(vm);
   auto locks = LockOptions(vm);
   if (!locks.ok()) return locks.status();
   options.locks = *locks;
@@ -41,6 +43,8 @@ Status RunApply(const std::vector<std::string>& args) {
     *target = *d;
   }
   if (vm.count("until")) options.throttle.until = vm["until"].as<std::string>();
+  auto endpoint = StartMetrics(vm, options.conninfo);
+  if (!endpoint.ok()) return endpoint.status();
 
   auto files = ExpandSpecPaths({vm["file"].as<std::string>()});
   if (!files.ok()) return files.status();

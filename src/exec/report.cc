@@ -190,40 +190,69 @@ Result<std::string> StatusReport(const std::string& conninfo,
   }
 }
 
+namespace {
+
+// Where `phase` is: `status` as it is now and `done`; kFailure when it cannot be done
+// without an operator.
+Status Reached(exec::StateStore& store, const std::string& migration, Phase phase,
+               std::string& status, bool& done) {
+  done = false;
+  std::optional<exec::MigrationRow> row;
+  if (store.Exists()) row = store.LoadMigration(migration);
+  if (!row) {
+    status = "not registered";
+    return Status::Ok();
+  }
+  const PhaseStatus phase_status = store.LoadPhaseStatus(migration, phase);
+  status = StatusName(phase_status);
+  done = phase_status == PhaseStatus::kDone;
+  if (done) return Status::Ok();
+  if (row->status == MigrationStatus::kReversed || row->status == MigrationStatus::kFailed ||
+      phase_status == PhaseStatus::kFailed || phase_status == PhaseStatus::kReversed) {
+    return Status::Failure(fmt::format(
+        "migration {} is {} (phase {} {}); the phase will not complete without an operator",
+        migration, StatusName(row->status), PhaseName(phase), status));
+  }
+  return Status::Ok();
+}
+
+Status WaitLoop(exec::StateStore& store, const std::string& migration, Phase phase,
+                const WaitOptions& options, std::ostream& out) {
+  const auto deadline = exec::Clock::now() + options.timeout;
+  std::string last;
+  for (;;) {
+    std::string status;
+    bool done = false;
+    PGPHASE_RETURN_IF_ERROR(Reached(store, migration, phase, status, done));
+    if (status != last && !options.json)
+      out << fmt::format("{} {}: {}\n", migration, PhaseName(phase), status) << std::flush;
+    last = status;
+    if (done) return Status::Ok();
+    if (exec::Clock::now() >= deadline || exec::StopRequested()) {
+      return Status::GateNotReached(
+          fmt::format("phase {} of migration {} not done after {} (it is {})", PhaseName(phase),
+                      migration, FormatDuration(options.timeout), status));
+    }
+    exec::InterruptibleSleep(std::min(
+        options.interval, std::chrono::duration_cast<Millis>(deadline - exec::Clock::now())));
+  }
+}
+
+}  // namespace
+
 Status WaitForPhase(const std::string& conninfo, const std::string& migration, Phase phase,
-                    Millis timeout, std::ostream& out) {
+                    const WaitOptions& options, std::ostream& out) {
   auto conn = exec::Connect(conninfo, "pgphase wait " + migration);
   if (!conn.ok()) return conn.status();
-  const auto deadline = exec::Clock::now() + timeout;
-  std::string last;
   try {
     exec::StateStore store(**conn);
-    for (;;) {
-      std::optional<exec::MigrationRow> row;
-      if (store.Exists()) row = store.LoadMigration(migration);
-      const PhaseStatus phase_status =
-          row ? store.LoadPhaseStatus(migration, phase) : PhaseStatus::kPending;
-      const std::string status = row ? std::string(StatusName(phase_status)) : "not registered";
-      if (status != last) {
-        out << fmt::format("{} {}: {}\n", migration, PhaseName(phase), status) << std::flush;
-        last = status;
-      }
-      if (row && phase_status == PhaseStatus::kDone) return Status::Ok();
-      if (row &&
-          (row->status == MigrationStatus::kReversed || row->status == MigrationStatus::kFailed)) {
-        return Status::Failure(
-            fmt::format("migration {} is {}; phase {} will not complete "
-                        "without an operator",
-                        migration, StatusName(row->status), PhaseName(phase)));
-      }
-      if (exec::Clock::now() >= deadline || exec::StopRequested()) {
-        return Status::GateNotReached(
-            fmt::format("phase {} of migration {} not done after {} (it is {})", PhaseName(phase),
-                        migration, FormatDuration(timeout), status));
-      }
-      exec::InterruptibleSleep(
-          std::min(Millis(500), std::chrono::duration_cast<Millis>(deadline - exec::Clock::now())));
+    Status st = WaitLoop(store, migration, phase, options, out);
+    if (options.json) {
+      std::vector<PhaseRow> rows;
+      if (store.Exists()) rows = LoadRows(**conn, migration);
+      out << RenderJson(rows) << std::flush;
     }
+    return st;
   } catch (const std::exception& e) {
     return exec::FromException(e, "waiting for " + migration);
   }
