@@ -76,10 +76,11 @@ int FreePort() {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
   close(fd);
+  EXPECT_TRUE(ok) << "no free port";
   return ntohs(addr.sin_port);
 }
 
@@ -118,6 +119,15 @@ class OperatorEndpointTest : public OrdersTest {
     const RunResult r = WaitExit(pid_, Millis(30000));
     EXPECT_EQ(r.exit_code, 5) << r;
     EXPECT_NE(r.err.find("stopped by POST /stop from 127.0.0.1:"), std::string::npos) << r;
+  }
+
+  // The backfill's progress in `status --json`.
+  nlohmann::json StatusProgress() {
+    const RunResult r = Run({"status", "--json"});
+    const auto j = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << r;
+    if (j.is_discarded()) return {};
+    return j["migrations"][0]["phases"][2].value("progress", nlohmann::json::object());
   }
 
   std::string EventDetail(const std::string& event) {
@@ -193,8 +203,12 @@ TEST_F(OperatorEndpointTest, ThrottleHoldsProgressAndResumeRestartsIt) {
   EXPECT_FALSE(TryReap(pid_)) << "the process ended while throttled";
   const std::string metrics = Http(port_, "GET", "/metrics").body;
   EXPECT_GT(Sample(metrics, "pgphase_throttled_seconds_total{reason=\"manual\"}"), 0.5);
+  const nlohmann::json held_progress = StatusProgress();
+  EXPECT_EQ(held_progress.value("throttled_by", ""), "held by POST /throttle") << held_progress;
+  EXPECT_GT(held_progress.value("batch_size", 0), 0) << held_progress;
   ASSERT_EQ(Http(port_, "POST", "/resume").status, 200);
   EXPECT_TRUE(Eventually([&] { return BackfillRowsDone(kMigration) > held; }, Millis(10000), pid_));
+  EXPECT_FALSE(StatusProgress().contains("throttled_by")) << "still throttled after /resume";
   EXPECT_NE(EventDetail("operator_throttle").find("from 127.0.0.1:"), std::string::npos);
   EXPECT_NE(EventDetail("operator_resume").find("from 127.0.0.1:"), std::string::npos);
   StopIt();

@@ -1,4 +1,6 @@
 // What release pipelines use: `wait` (0, 3, 1, --json), `history`, and --notify hooks.
+#include <unistd.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -125,6 +127,21 @@ TEST_F(PipelineTest, FailingHookIsReportedAndNeverHidesThePhaseResult) {
            "echo \"$PGPHASE_PHASE $PGPHASE_STATUS\" >> " + log + "; exit 9"});
   EXPECT_EQ(r.exit_code, 1) << "the phase's failure, not the hook's: " << r;
   EXPECT_EQ(ReadFile(log), "expand failed\n") << r;
+}
+
+TEST_F(PipelineTest, StatusHistoryAndWaitWorkForARoleThatOnlyReadsTheStateSchema) {
+  Apply(spec_, "backfill");
+  const std::string role = "pgphase_it_reader_" + std::to_string(getpid());
+  Exec("CREATE ROLE " + role + " LOGIN; GRANT USAGE ON SCHEMA pgphase TO " + role +
+       "; GRANT SELECT ON ALL TABLES IN SCHEMA pgphase TO " + role);
+  std::string url = db_url();
+  url.replace(url.find("postgres@"), 9, role + "@");
+  std::vector<RunResult> runs = {RunNoDb({"status", "--json", "--db", url}),
+                                 RunNoDb({"history", kMigration, "--db", url}),
+                                 RunNoDb({"wait", kMigration, "--phase", "backfill", "--db", url})};
+  Exec("DROP OWNED BY " + role + "; DROP ROLE " + role);
+  for (const RunResult& r : runs) EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_NE(runs[0].out.find("\"rows_done\": 1000"), std::string::npos) << runs[0];
 }
 
 }  // namespace

@@ -32,6 +32,8 @@ struct PhaseRow {
   bool verify = false;         // the batched steps are verifications: rows_done rows were checked
   long long mismatched = 0;
   std::vector<std::string> sample_keys;
+  long long batch_size = 0;  // of the batched step checkpointed last
+  std::string throttled_by;  // a running backfill's hold since its last checkpoint
 };
 
 // The verification's columns are read through to_jsonb(bf): a state schema of version 1
@@ -54,14 +56,22 @@ SELECT m.name, m.status, p.phase, p.status,
                                   WITH ORDINALITY AS u (k, i)
                           WHERE bf.migration = m.name AND s.phase = p.phase
                           ORDER BY s.ordinal, u.i
-                          LIMIT $2) x), '{}')
+                          LIMIT $2) x), '{}'),
+       coalesce(b.batch_size, 0),
+       coalesce((SELECT ev.detail FROM pgphase.events ev
+                  WHERE p.status = 'running' AND ev.migration = m.name AND ev.phase = p.phase
+                    AND ev.event = 'throttled'
+                    AND ev.at > coalesce(b.updated_at, '-infinity')
+                  ORDER BY ev.id DESC LIMIT 1), '')
   FROM pgphase.migrations m
   JOIN pgphase.phases p ON p.migration = m.name
   LEFT JOIN LATERAL (
         SELECT sum(bf.rows_done)::bigint AS rows_done, sum(bf.rows_total)::bigint AS rows_total,
                extract(epoch FROM max(bf.updated_at) - min(bf.started_at))::float8 AS seconds,
                bool_or((to_jsonb(bf) ->> 'verify')::boolean) AS verify,
-               sum((to_jsonb(bf) ->> 'mismatched')::bigint)::bigint AS mismatched
+               sum((to_jsonb(bf) ->> 'mismatched')::bigint)::bigint AS mismatched,
+               (array_agg(bf.batch_size ORDER BY bf.updated_at DESC))[1] AS batch_size,
+               max(bf.updated_at) AS updated_at
           FROM pgphase.backfill bf
           JOIN pgphase.steps s ON s.migration = bf.migration AND s.step_id = bf.step_id
          WHERE bf.migration = m.name AND s.phase = p.phase AND bf.started_at IS NOT NULL
@@ -90,6 +100,8 @@ std::vector<PhaseRow> LoadRows(pqxx::connection& conn, const std::string& migrat
     p.verify = r[12].as<bool>();
     p.mismatched = r[13].as<long long>();
     p.sample_keys = exec::ParseTextArray(r[14].c_str());
+    p.batch_size = r[15].as<long long>();
+    p.throttled_by = r[16].c_str();
     rows.push_back(std::move(p));
   }
   return rows;
@@ -121,7 +133,9 @@ std::string RenderJson(const std::vector<PhaseRow>& rows) {
       phase["progress"] = {{"rows_done", p.rows_done},
                            {"rows_total", p.rows_total},
                            {"rows_per_second", Rate(p)},
-                           {"eta_seconds", Eta(p)}};
+                           {"eta_seconds", Eta(p)},
+                           {"batch_size", p.batch_size}};
+      if (!p.throttled_by.empty()) phase["progress"]["throttled_by"] = p.throttled_by;
     }
     if (p.verify) {
       // Every committed mismatch was repaired: a batch whose repair does not hold is rolled
@@ -159,6 +173,7 @@ std::string RenderText(const std::vector<PhaseRow>& rows) {
     if (p.has_progress) {
       out += fmt::format("  {}/{} rows, {:.0f} rows/s", p.rows_done, p.rows_total, Rate(p));
       if (p.status == PhaseStatus::kRunning) out += fmt::format(", ETA {:.0f}s", Eta(p));
+      if (!p.throttled_by.empty()) out += ", throttled: " + p.throttled_by;
     }
     out += "\n";
     if (p.verify)
