@@ -94,8 +94,14 @@ class LineLogger final : public std::streambuf {
     for (std::streamsize i = 0; i < n; ++i) overflow(static_cast<unsigned char>(s[i]));
     return n;
   }
+  // A line flushed unfinished is a terminal's progress bar, redrawn after a \r: in text it
+  // is drawn at once; in json only its last drawing is kept, for the line it ends in.
   int sync() override {
-    if (!json_ && line_.find('\r') != std::string::npos) {
+    const size_t redraw = line_.rfind('\r');
+    if (redraw == std::string::npos) return 0;
+    if (json_) {
+      line_ = Drawing(line_.substr(redraw + 1));
+    } else {
       std::fputs(line_.c_str(), file_);
       std::fflush(file_);
       line_.clear();
@@ -104,9 +110,19 @@ class LineLogger final : public std::streambuf {
   }
 
  private:
+  // A progress bar's words: without the bar ("  [####    ] ") and the terminal control
+  // ("\033[K": clear to the end of the line).
+  static std::string Drawing(std::string s) {
+    for (size_t at; (at = s.find("\033[K")) != std::string::npos;) s.erase(at, 3);
+    const size_t bar = s.find_first_not_of(' ');
+    if (bar != std::string::npos && s[bar] == '[' && s.find("] ", bar) != std::string::npos)
+      s.erase(0, s.find("] ", bar) + 2);
+    return s;
+  }
+
   void Emit() {
-    // In text, a progress bar redrawn in place: its last drawing is the line.
-    if (json_ && line_.find('\r') != std::string::npos) line_ = line_.substr(line_.rfind('\r') + 1);
+    const size_t redraw = line_.rfind('\r');
+    if (json_ && redraw != std::string::npos) line_ = Drawing(line_.substr(redraw + 1));
     const auto level = level_ == spdlog::level::err && line_.rfind("warning", 0) == 0
                            ? spdlog::level::warn
                            : level_;

@@ -73,6 +73,7 @@ struct HttpServer::Impl {
   int open = 0;  // connections being served (the server's thread only); outlives `io`
   asio::io_context io;
   tcp::acceptor acceptor{io};
+  asio::steady_timer retry{io};  // after a failed accept (out of descriptors): not a spin
   HttpHandler handler;
   HttpLimits limits;
   std::string address;
@@ -175,13 +176,18 @@ bool SplitAddress(const std::string& in, std::string& host, std::string& port) {
 void HttpServer::Impl::Accept() {
   acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      if (open < limits.max_connections) {
-        std::make_shared<Session>(std::move(socket), *this)->Start();
-      } else {
-        boost::system::error_code ignored;
-        socket.close(ignored);  // over the cap: refused at once, costing nothing
-      }
+    if (ec) {
+      retry.expires_after(std::chrono::milliseconds(100));
+      retry.async_wait([this](boost::system::error_code e) {
+        if (!e) Accept();
+      });
+      return;
+    }
+    if (open < limits.max_connections) {
+      std::make_shared<Session>(std::move(socket), *this)->Start();
+    } else {
+      boost::system::error_code ignored;
+      socket.close(ignored);  // over the cap: refused at once, costing nothing
     }
     Accept();
   });

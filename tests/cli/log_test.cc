@@ -66,6 +66,7 @@ std::string CaptureStdout(const LogFlags& flags, F body) {
 TEST(LogSetupTest, JsonMakesEachLineOneObjectAndTextKeepsIt) {
   const std::string json = CaptureStdout({true, "info"}, [] {
     std::cout << "phase expand\n  step one (1ms)\n" << std::flush;
+    std::cout << "\r  [#  ] 1\033[K" << std::flush << "\r  [## ] 2\033[K" << std::flush << "\n";
     std::cout << "unfinished";
   });
   std::istringstream lines(json);
@@ -76,10 +77,16 @@ TEST(LogSetupTest, JsonMakesEachLineOneObjectAndTextKeepsIt) {
     EXPECT_EQ(j["level"], "info");
     messages.push_back(j["message"]);
   }
-  EXPECT_EQ(messages, (std::vector<std::string>{"phase expand", "step one (1ms)", "unfinished"}));
+  EXPECT_EQ(messages,
+            (std::vector<std::string>{"phase expand", "step one (1ms)", "2", "unfinished"}));
 
   EXPECT_EQ(CaptureStdout({false, "info"}, [] { std::cout << "phase expand\n"; }),
             "phase expand\n");
+  EXPECT_EQ(
+      CaptureStdout({false, "info"},
+                    [] { std::cout << "\r  [#  ] 1\033[K" << std::flush << "\r  [## ] 2\n"; }),
+      "\r  [#  ] 1\033[K\r  [## ] 2\n")
+      << "a terminal's progress bar is drawn as it comes";
   EXPECT_EQ(CaptureStdout({false, "warn"}, [] { std::cout << "phase expand\n"; }), "");
 }
 
