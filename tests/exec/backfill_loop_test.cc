@@ -291,7 +291,7 @@ TEST_F(BackfillLoopTest, LiveThrottleHoldsBatchesUntilResumed) {
   EXPECT_DOUBLE_EQ(live_.Snapshot().throttled_seconds["manual"], 0.75);
 }
 
-TEST_F(BackfillLoopTest, LiveStopDuringAThrottleStopsNamingItsCause) {
+TEST_F(BackfillLoopTest, StopDuringALiveThrottleStopsWithoutABatch) {
   live_.SetThrottled(true);
   io_.on_sleep = [&] { io_.stop = true; };
   const Status st = Run();
