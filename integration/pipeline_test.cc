@@ -144,5 +144,25 @@ TEST_F(PipelineTest, StatusHistoryAndWaitWorkForARoleThatOnlyReadsTheStateSchema
   EXPECT_NE(runs[0].out.find("\"rows_done\": 1000"), std::string::npos) << runs[0];
 }
 
+TEST_F(PipelineTest, StatusTextIsATableWithAHeaderAndTheBackfillsProgress) {
+  Apply(spec_, "backfill");
+  const RunResult r = Run({"status", kMigration});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  std::istringstream in(r.out);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 8u) << r;
+  EXPECT_EQ(lines[0], std::string(kMigration) + "  in_progress");
+  EXPECT_EQ(lines[1].rfind("  PHASE     STATUS    STARTED               FINISHED              "
+                           "PROGRESS",
+                           0),
+            0u)
+      << r;
+  EXPECT_EQ(lines[4].find("  backfill  done      20"), 0u) << r;
+  EXPECT_NE(lines[4].find("Z  1000/1000 rows, "), std::string::npos) << r;
+  EXPECT_NE(lines[4].find(", batch "), std::string::npos) << r;
+  EXPECT_EQ(lines[7], "  contract  pending") << r;
+}
+
 }  // namespace
 }  // namespace pgphase::it

@@ -69,6 +69,16 @@ std::string JsonLine(spdlog::level::level_enum level, const std::string& line) {
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// A line that warns, on either stream: the server's warnings, lock and batch timeouts
+// being retried, a hook that failed.
+bool IsWarning(const std::string& line) {
+  const std::string_view m =
+      std::string_view(line).substr(std::min(line.find_first_not_of(' '), line.size()));
+  for (std::string_view w : {"warning", "WARNING", "lock timeout", "batch timed out", "--notify"})
+    if (m.substr(0, w.size()) == w) return true;
+  return false;
+}
+
 // A stream buffer that hands each finished line to `logger`. In text, a line flushed
 // unfinished (a terminal's progress bar, redrawn with \r) is written to `file` at once.
 class LineLogger final : public std::streambuf {
@@ -123,9 +133,7 @@ class LineLogger final : public std::streambuf {
   void Emit() {
     const size_t redraw = line_.rfind('\r');
     if (json_ && redraw != std::string::npos) line_ = Drawing(line_.substr(redraw + 1));
-    const auto level = level_ == spdlog::level::err && line_.rfind("warning", 0) == 0
-                           ? spdlog::level::warn
-                           : level_;
+    const auto level = IsWarning(line_) ? spdlog::level::warn : level_;
     logger_->log(level, "{}", json_ ? JsonLine(level, line_) : line_);
     line_.clear();
   }

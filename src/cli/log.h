@@ -1,6 +1,7 @@
 // The process's one logger setup (spdlog): --log-format text|json and --log-level, for every
 // command. Installed around a command, it sends each line written to std::cout (level info)
-// and std::cerr (level error; "warning..." lines warn) through spdlog, so the commands and
+// and std::cerr (level error; warnings, lock or batch timeouts being retried and failed
+// hooks at warn, on either) through spdlog, so the commands and
 // the executor keep writing plain lines to their streams. In json every line on stdout
 // and stderr becomes one JSON object: time, level, migration, phase, step, message and
 // fields (rows_done, rows_total, rows_per_second, batch_size, throttled_by for a backfill's

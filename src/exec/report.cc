@@ -150,6 +150,25 @@ std::string RenderJson(const std::vector<PhaseRow>& rows) {
   return ordered_json({{"migrations", migrations}}).dump(2) + "\n";
 }
 
+// One phase's row of the text table: phase, status, started, finished, progress.
+std::string TextRow(const PhaseRow& p) {
+  std::string progress;
+  if (p.has_progress) {
+    progress = fmt::format("{}/{} rows, {:.0f} rows/s", p.rows_done, p.rows_total, Rate(p));
+    if (p.status == PhaseStatus::kRunning) progress += fmt::format(", ETA {:.0f}s", Eta(p));
+    if (p.batch_size > 0) progress += fmt::format(", batch {}", p.batch_size);
+    if (!p.throttled_by.empty()) progress += ", throttled: " + p.throttled_by;
+  }
+  std::string row = fmt::format("  {:<9} {:<9} {:<20}  {:<20}  {}", p.phase, StatusName(p.status),
+                                p.started_at, p.finished_at, progress);
+  row.erase(row.find_last_not_of(' ') + 1);
+  row += "\n";
+  if (p.verify)
+    row += "    verify: " + exec::DescribeVerify(p.rows_done, p.mismatched, p.sample_keys) + "\n";
+  if (!p.last_error.empty()) row += "    last error: " + p.last_error + "\n";
+  return row;
+}
+
 std::string RenderText(const std::vector<PhaseRow>& rows) {
   if (rows.empty()) return "no migrations\n";
   std::string out, current;
@@ -166,19 +185,10 @@ std::string RenderText(const std::vector<PhaseRow>& rows) {
             "  {} row(s) the sync trigger could not convert: validate and swap refuse until "
             "they are fixed\n",
             p.unconverted);
+      out += fmt::format("  {:<9} {:<9} {:<20}  {:<20}  {}\n", "PHASE", "STATUS", "STARTED",
+                         "FINISHED", "PROGRESS");
     }
-    out += fmt::format("  {:<9} {:<9}", p.phase, StatusName(p.status));
-    if (!p.started_at.empty()) out += " " + p.started_at;
-    if (!p.finished_at.empty()) out += " -> " + p.finished_at;
-    if (p.has_progress) {
-      out += fmt::format("  {}/{} rows, {:.0f} rows/s", p.rows_done, p.rows_total, Rate(p));
-      if (p.status == PhaseStatus::kRunning) out += fmt::format(", ETA {:.0f}s", Eta(p));
-      if (!p.throttled_by.empty()) out += ", throttled: " + p.throttled_by;
-    }
-    out += "\n";
-    if (p.verify)
-      out += "    verify: " + exec::DescribeVerify(p.rows_done, p.mismatched, p.sample_keys) + "\n";
-    if (!p.last_error.empty()) out += "    last error: " + p.last_error + "\n";
+    out += TextRow(p);
   }
   return out;
 }

@@ -90,5 +90,17 @@ TEST(LogSetupTest, JsonMakesEachLineOneObjectAndTextKeepsIt) {
   EXPECT_EQ(CaptureStdout({false, "warn"}, [] { std::cout << "phase expand\n"; }), "");
 }
 
+TEST(LogSetupTest, WarningsAndRetriesAreWarnAndPassALevelThatDropsInfo) {
+  const std::string out = CaptureStdout({true, "warn"}, [] {
+    std::cout << "phase expand\n  lock timeout (1s) on step x, attempt 1/6\n"
+              << "  WARNING:  version schema v0 is still in use\n";
+  });
+  std::istringstream lines(out);
+  std::vector<std::string> levels;
+  for (std::string line; std::getline(lines, line);)
+    levels.push_back(nlohmann::json::parse(line)["level"]);
+  EXPECT_EQ(levels, (std::vector<std::string>{"warning", "warning"}));
+}
+
 }  // namespace
 }  // namespace pgphase::cli
