@@ -196,13 +196,17 @@ TEST_F(OperatorEndpointTest, SettingsChangeTheBatchSizeOfTheNextCheckpoint) {
 TEST_F(OperatorEndpointTest, ThrottleHoldsProgressAndResumeRestartsIt) {
   StartBackfill();
   ASSERT_EQ(Http(port_, "POST", "/throttle").status, 200);
-  std::this_thread::sleep_for(Millis(300));  // a batch under way commits
+  auto held_for = [&] {
+    return Sample(Http(port_, "GET", "/metrics").body,
+                  "pgphase_throttled_seconds_total{reason=\"manual\"}");
+  };
+  // Once the loop has held for a turn, no batch is under way.
+  ASSERT_TRUE(Eventually([&] { return held_for() > 0; }, Millis(10000), pid_));
   const long long held = BackfillRowsDone(kMigration);
   std::this_thread::sleep_for(Millis(1000));
   EXPECT_EQ(BackfillRowsDone(kMigration), held) << "batches ran while throttled";
   EXPECT_FALSE(TryReap(pid_)) << "the process ended while throttled";
-  const std::string metrics = Http(port_, "GET", "/metrics").body;
-  EXPECT_GT(Sample(metrics, "pgphase_throttled_seconds_total{reason=\"manual\"}"), 0.5);
+  EXPECT_GT(held_for(), 0.5);
   const nlohmann::json held_progress = StatusProgress();
   EXPECT_EQ(held_progress.value("throttled_by", ""), "held by POST /throttle") << held_progress;
   EXPECT_GT(held_progress.value("batch_size", 0), 0) << held_progress;
@@ -230,6 +234,17 @@ TEST_F(OperatorEndpointTest, HostileClientsNeverHoldUpTheBackfill) {
   EXPECT_TRUE(
       Eventually([&] { return Http(port_, "GET", "/healthz").status == 200; }, Millis(10000), pid_))
       << "the endpoint did not recover";
+  auto raw = [&](const std::string& request) {
+    const int fd = ConnectTo(port_);
+    SendAll(fd, request);
+    const HttpReply r = ReadReply(fd);
+    close(fd);
+    return r.status;
+  };
+  EXPECT_EQ(raw("NONSENSE\r\n\r\n"), 400);
+  EXPECT_EQ(raw("POST /settings HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n"), 413);
+  EXPECT_EQ(raw("POST /settings HTTP/1.1\r\nContent-Length: -1\r\n\r\n"), 400);
+  EXPECT_EQ(raw("GET /metrics HTTP/1.1\r\nX: " + std::string(20000, 'a') + "\r\n\r\n"), 431);
   StopIt();
 }
 

@@ -55,11 +55,15 @@ bool ParseHead(const std::string& head, HttpRequest& req, size_t& content_length
   while (std::getline(in, line)) {
     const size_t colon = line.find(':');
     if (colon == std::string::npos || Lower(line.substr(0, colon)) != "content-length") continue;
-    try {
-      content_length = std::stoul(line.substr(colon + 1));
-    } catch (const std::exception&) {
+    // Digits only (stoul would take "-1" for a huge length), and few enough to fit.
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t\r") + 1);
+    if (value.empty() || value.size() > 12 || !std::all_of(value.begin(), value.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) != 0;
+        }))
       return false;
-    }
+    content_length = std::stoul(value);
   }
   return true;
 }
