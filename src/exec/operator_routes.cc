@@ -187,7 +187,7 @@ Result<SettingsOverride> ParseSettingsOverride(const std::string& body) {
 }
 
 HttpResponse Route(const OperatorDeps& deps, const HttpRequest& req) {
-  if (req.method == "GET" || req.method == "HEAD") return Get(deps, req);
+  if (req.method == "GET") return Get(deps, req);
   if (req.method == "POST") return Post(deps, req);
   return {405, "text/plain", "method not allowed\n"};
 }
