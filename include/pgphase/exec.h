@@ -9,6 +9,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -52,6 +53,8 @@ struct ApplyOptions {
   // Contract drops the previous version schema even while sessions use it (it warns instead
   // of refusing: ddl::CheckVersionSchemaUnused).
   bool ignore_version_sessions = false;
+  // Run after each phase finishes or fails (docs/how-it-works.md, "Hooks"); "" for none.
+  std::string notify;
 };
 
 struct ReverseOptions {
@@ -60,6 +63,7 @@ struct ReverseOptions {
   // Unset: reverse every phase; the migration ends `reversed`.
   std::optional<Phase> to;
   LockPolicy locks;
+  std::string notify;  // as ApplyOptions::notify, after each phase is reversed
 };
 
 // Runs (or resumes) a migration through options.through. Exit codes per DESIGN.
@@ -79,10 +83,24 @@ Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conn
 Result<std::string> StatusReport(const std::string& conninfo,
                                  const std::optional<std::string>& migration, bool json);
 
-// Blocks until `phase` of `migration` is done (Ok), the timeout passes
-// (kGateNotReached), or the migration is reversed or failed (kFailure).
+struct WaitOptions {
+  Millis timeout{3600 * 1000};
+  Millis interval{500};  // between looks at the state
+  // Print only the final state, as `status --json` of the migration, instead of a line per
+  // change.
+  bool json = false;
+};
+
+// Blocks until `phase` of `migration` is done (Ok), the timeout passes (kGateNotReached), or
+// the phase can no longer be reached without an operator: the migration is reversed or
+// failed, or the phase itself failed or was reversed (kFailure).
 Status WaitForPhase(const std::string& conninfo, const std::string& migration, Phase phase,
-                    Millis timeout, std::ostream& out);
+                    const WaitOptions& options, std::ostream& out);
+
+// The events log of `migration` (pgphase.events): what ran and when, lock retries and who
+// blocked, throttles, stops and operator calls, oldest first. Text, or JSON
+// {"migration": ..., "events": [{"at", "phase", "step", "event", "detail"}]}. Read-only.
+Result<std::string> History(const std::string& conninfo, const std::string& migration, bool json);
 
 // Creates the version schema <schema>_<name> of the tables as they are (docs/how-it-works.md,
 // "Version schemas"), so that applications can be pointed at it before the first migration
@@ -95,6 +113,35 @@ Result<std::string> LatestVersionSchema(const std::string& conninfo, const std::
 
 // Asks a running apply of `migration` to stop at its next safe point (exit 5 there).
 Status RequestPause(const std::string& conninfo, const std::string& migration);
+
+// A running --metrics-addr endpoint (DESIGN "Operators"): /metrics, /status, /healthz and
+// live control (POST /throttle, /resume, /settings, /stop) of the Apply or Reverse this
+// process runs, served from its own thread until destroyed. It reads what the executor
+// publishes and never holds up a batch; control calls are recorded as events through
+// `conninfo`'s state store.
+class OperatorEndpoint {
+ public:
+  virtual ~OperatorEndpoint() = default;
+  // Where it listens, "HOST:PORT" with the port bound (port 0 picks a free one).
+  virtual std::string Address() const = 0;
+};
+
+// Listens on `host_port` ("HOST:PORT"; "PORT" or ":PORT": loopback). kInvalid (exit 2)
+// when the address is malformed, unknown or busy.
+Result<std::unique_ptr<OperatorEndpoint>> StartOperatorEndpoint(const std::string& host_port,
+                                                                const std::string& conninfo);
+
+// Where the running Apply or Reverse of this process is, for log lines: the migration,
+// phase and step it last started ("" before any), and its backfill's progress. Safe from
+// any thread.
+struct LiveContext {
+  std::string migration, phase, step;
+  bool backfill = false;  // a backfill of the migration has published progress
+  long long rows_done = 0, rows_total = 0, batch_size = 0;
+  double rows_per_second = 0;
+  std::string throttled_by;  // what holds its batches now, "" when nothing
+};
+LiveContext CurrentLiveContext();
 
 // SIGINT/SIGTERM make a running Apply/Reverse stop at its next safe point (exit 5).
 void InstallStopSignalHandlers();

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/log.h"
 #include "pgphase/exec.h"
 
 namespace pgphase {
@@ -21,16 +22,21 @@ const std::vector<Command>& Commands() {
        "[--ignore-version-sessions] [--lock-timeout D] "
        "[--statement-timeout D]"
        " [--lock-retries N] [--batch-delay D] [--max-replica-lag D] [--max-runtime D] [--until "
-       "HH:MM]",
+       "HH:MM] [--metrics-addr HOST:PORT] [--notify CMD]",
        "run a migration through a phase (default swap; contract only by name); resumes", RunApply},
       {"reverse",
        "reverse <migration> [--to PHASE] [--db URL] [--lock-timeout D] [--statement-timeout D] "
-       "[--lock-retries N]",
+       "[--lock-retries N] [--metrics-addr HOST:PORT] [--notify CMD]",
        "undo finished phases in reverse order (contract cannot be undone)", RunReverse},
       {"status", "status [<migration>] [--db URL] [--json]", "show migrations and their phases",
        RunStatus},
-      {"wait", "wait <migration> --phase PHASE [--timeout D] [--db URL]",
-       "exit 0 once PHASE is done, 3 if the timeout passes first", RunWait},
+      {"wait", "wait <migration> --phase PHASE [--timeout D] [--interval D] [--json] [--db URL]",
+       "exit 0 once PHASE is done, 3 if the timeout passes first, 1 if it can no longer be "
+       "done",
+       RunWait},
+      {"history", "history <migration> [--json] [--db URL]",
+       "the events log: what ran and when, lock retries, throttles, stops, operator calls",
+       RunHistory},
       {"pause", "pause <migration> [--db URL]",
        "make a running apply stop at its next safe point (apply resumes)", RunPause},
       {"lint", "lint <file|dir>...", "check migration files without a database", RunLint},
@@ -58,6 +64,8 @@ void PrintUsage(std::ostream& out) {
   out << "pgphase: zero-downtime PostgreSQL schema changes by expand/contract\n\nusage:\n";
   for (const auto& c : cli::Commands())
     out << fmt::format("  pgphase {}\n      {}\n", c.usage, c.help);
+  out << "\nevery command: --log-format text|json (json: one object a line on stdout and "
+         "stderr),\n               --log-level trace|debug|info|warn|error|critical|off\n";
   out << "\nexit codes: 0 done, 1 runtime failure, 2 invalid input, 3 gate not reached,\n"
          "            4 busy (another executor), 5 stopped at a safe point (apply resumes)\n";
 }
@@ -66,6 +74,18 @@ void PrintUsage(std::ostream& out) {
 
 int RunCli(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  const Result<cli::LogFlags> log_flags = cli::TakeLogFlags(args);
+  if (!log_flags.ok()) {
+    std::cerr << "pgphase: " << log_flags.status().message() << "\n";
+    return static_cast<int>(ExitCode::kInvalid);
+  }
+  const cli::LogSetup logs(*log_flags);
+  return cli::RunCommand(args);
+}
+
+namespace cli {
+
+int RunCommand(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     PrintUsage(args.empty() ? std::cerr : std::cout);
     return args.empty() ? static_cast<int>(ExitCode::kInvalid) : 0;
@@ -93,4 +113,5 @@ int RunCli(int argc, char** argv) {
   return static_cast<int>(ExitCode::kInvalid);
 }
 
+}  // namespace cli
 }  // namespace pgphase

@@ -21,6 +21,10 @@ struct Command {
 
 const std::vector<Command>& Commands();
 
+// Runs the command `args` name (argv without the program, log flags taken out); the exit
+// code.
+int RunCommand(const std::vector<std::string>& args);
+
 // --db, else PGPHASE_DB, else "" (libpq's PG* environment).
 std::string ResolveConninfo(const std::string& db_flag);
 
@@ -30,6 +34,7 @@ Status RunApply(const std::vector<std::string>& args);
 Status RunReverse(const std::vector<std::string>& args);
 Status RunStatus(const std::vector<std::string>& args);
 Status RunWait(const std::vector<std::string>& args);
+Status RunHistory(const std::vector<std::string>& args);
 Status RunPause(const std::vector<std::string>& args);
 Status RunLint(const std::vector<std::string>& args);
 Status RunBaseline(const std::vector<std::string>& args);

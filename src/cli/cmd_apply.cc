@@ -6,6 +6,21 @@
 #include "pgphase/spec_reader.h"
 
 namespace pgphase::cli {
+namespace {
+
+Status ReadThrottle(const po::variables_map& vm, Throttle& throttle) {
+  for (auto [flag, target] : {std::pair{"batch-delay", &throttle.batch_delay},
+                              std::pair{"max-runtime", &throttle.max_runtime},
+                              std::pair{"max-replica-lag", &throttle.max_replica_lag}}) {
+    auto d = DurationFlag(vm, flag);
+    if (!d.ok()) return d.status();
+    *target = *d;
+  }
+  if (vm.count("until")) throttle.until = vm["until"].as<std::string>();
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status RunApply(const std::vector<std::string>& args) {
   po::options_description desc("apply");
@@ -18,6 +33,7 @@ Status RunApply(const std::vector<std::string>& args) {
   AddPrecheckOption(desc);
   AddVersionSchemasOption(desc);
   AddLockOptions(desc);
+  AddOperatorOptions(desc);
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
@@ -30,17 +46,13 @@ Status RunApply(const std::vector<std::string>& args) {
   options.through = *through;
   options.precheck = !vm["skip-precheck"].as<bool>();
   options.ignore_version_sessions = vm["ignore-version-sessions"].as<bool>();
+  options.notify = NotifyCommand(vm);
   auto locks = LockOptions(vm);
   if (!locks.ok()) return locks.status();
   options.locks = *locks;
-  for (auto [flag, target] : {std::pair{"batch-delay", &options.throttle.batch_delay},
-                              std::pair{"max-runtime", &options.throttle.max_runtime},
-                              std::pair{"max-replica-lag", &options.throttle.max_replica_lag}}) {
-    auto d = DurationFlag(vm, flag);
-    if (!d.ok()) return d.status();
-    *target = *d;
-  }
-  if (vm.count("until")) options.throttle.until = vm["until"].as<std::string>();
+  PGPHASE_RETURN_IF_ERROR(ReadThrottle(vm, options.throttle));
+  auto endpoint = StartMetrics(vm, options.conninfo);
+  if (!endpoint.ok()) return endpoint.status();
 
   auto files = ExpandSpecPaths({vm["file"].as<std::string>()});
   if (!files.ok()) return files.status();

@@ -12,12 +12,14 @@ Status RunReverse(const std::vector<std::string>& args) {
       "to", po::value<std::string>(), "leave the migration as `apply --through PHASE` would");
   AddDbOption(desc);
   AddLockOptions(desc);
+  AddOperatorOptions(desc);
   po::positional_options_description pos;
   pos.add("migration", 1);
   po::variables_map vm;
   PGPHASE_RETURN_IF_ERROR(ParseArgs("reverse", args, desc, pos, vm));
   ReverseOptions options;
   options.conninfo = ResolveConninfo(vm["db"].as<std::string>());
+  options.notify = NotifyCommand(vm);
   if (vm.count("to")) {
     auto to = PhaseFlag(vm, "to");
     if (!to.ok()) return to.status();
@@ -26,6 +28,8 @@ Status RunReverse(const std::vector<std::string>& args) {
   auto locks = LockOptions(vm);
   if (!locks.ok()) return locks.status();
   options.locks = *locks;
+  auto endpoint = StartMetrics(vm, options.conninfo);
+  if (!endpoint.ok()) return endpoint.status();
   return Reverse(vm["migration"].as<std::string>(), options, std::cout);
 }
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 
 #include "cli/cli.h"
@@ -10,7 +11,9 @@ Status RunWait(const std::vector<std::string>& args) {
   po::options_description desc("wait");
   desc.add_options()("migration", po::value<std::string>()->required(), "")(
       "phase", po::value<std::string>()->required(), "")(
-      "timeout", po::value<std::string>()->default_value("1h"), "");
+      "timeout", po::value<std::string>()->default_value("1h"), "")(
+      "interval", po::value<std::string>()->default_value("500ms"), "between looks")(
+      "json", po::bool_switch(), "print the final state as `status --json` does");
   AddDbOption(desc);
   po::positional_options_description pos;
   pos.add("migration", 1);
@@ -18,10 +21,16 @@ Status RunWait(const std::vector<std::string>& args) {
   PGPHASE_RETURN_IF_ERROR(ParseArgs("wait", args, desc, pos, vm));
   auto phase = PhaseFlag(vm, "phase");
   if (!phase.ok()) return phase.status();
+  WaitOptions options;
   auto timeout = DurationFlag(vm, "timeout");
   if (!timeout.ok()) return timeout.status();
+  options.timeout = **timeout;
+  auto interval = DurationFlag(vm, "interval");
+  if (!interval.ok()) return interval.status();
+  options.interval = std::max(Millis(10), **interval);
+  options.json = vm["json"].as<bool>();
   return WaitForPhase(ResolveConninfo(vm["db"].as<std::string>()),
-                      vm["migration"].as<std::string>(), *phase, **timeout, std::cout);
+                      vm["migration"].as<std::string>(), *phase, options, std::cout);
 }
 
 }  // namespace pgphase::cli

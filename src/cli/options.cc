@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iostream>
+
 namespace pgphase::cli {
 
 Status ParseArgs(const std::string& command, const std::vector<std::string>& args,
@@ -66,6 +68,26 @@ Result<LockPolicy> LockOptions(const po::variables_map& vm) {
     locks.lock_retries = vm["lock-retries"].as<int>();
   }
   return locks;
+}
+
+void AddOperatorOptions(po::options_description& desc) {
+  desc.add_options()("metrics-addr", po::value<std::string>(),
+                     "serve /metrics, /status, /healthz and live control on HOST:PORT "
+                     "(loopback unless a host is given)")(
+      "notify", po::value<std::string>()->default_value(""),
+      "run CMD (sh -c) after each phase finishes or fails, with PGPHASE_MIGRATION, "
+      "PGPHASE_PHASE, PGPHASE_STATUS and PGPHASE_DB set");
+}
+
+std::string NotifyCommand(const po::variables_map& vm) { return vm["notify"].as<std::string>(); }
+
+Result<std::unique_ptr<OperatorEndpoint>> StartMetrics(const po::variables_map& vm,
+                                                       const std::string& conninfo) {
+  if (!vm.count("metrics-addr")) return std::unique_ptr<OperatorEndpoint>();
+  auto endpoint = StartOperatorEndpoint(vm["metrics-addr"].as<std::string>(), conninfo);
+  if (!endpoint.ok()) return endpoint.status();
+  std::cout << fmt::format("metrics: http://{}/metrics\n", (*endpoint)->Address()) << std::flush;
+  return endpoint;
 }
 
 Result<Phase> PhaseFlag(const po::variables_map& vm, const std::string& flag) {

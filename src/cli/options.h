@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,14 @@ Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const st
 // --lock-timeout, --statement-timeout, --scan-timeout, --lock-retries (apply and reverse).
 void AddLockOptions(po::options_description& desc);
 Result<LockPolicy> LockOptions(const po::variables_map& vm);
+
+// --metrics-addr HOST:PORT and --notify CMD (apply, reverse).
+void AddOperatorOptions(po::options_description& desc);
+std::string NotifyCommand(const po::variables_map& vm);
+// Starts the endpoint --metrics-addr asks for (none when absent) and says where on stdout;
+// kInvalid when the address is bad or busy, before anything else runs.
+Result<std::unique_ptr<OperatorEndpoint>> StartMetrics(const po::variables_map& vm,
+                                                       const std::string& conninfo);
 
 Result<Phase> PhaseFlag(const po::variables_map& vm, const std::string& flag);
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "exec/db.h"
+#include "exec/live.h"
 #include "exec/plan_options.h"
 #include "exec/precheck.h"
 #include "exec/runner.h"
@@ -226,6 +227,7 @@ Status CheckDrift(pqxx::connection& conn, const Plan& plan, Phase phase) {
 
 Status ApplyLocked(pqxx::connection& conn, exec::StateStore& store, const ChangeSpec& spec,
                    const ApplyOptions& options, const exec::Resolved& settings, std::ostream& out) {
+  exec::Live().SetMigration(spec.name);  // for log lines before the plan is registered
   Result<Plan> plan = LoadOrRegister(conn, store, spec, options.precheck, out);
   if (!plan.ok()) return plan.status();
   const std::string& name = spec.name;
@@ -235,7 +237,8 @@ Status ApplyLocked(pqxx::connection& conn, exec::StateStore& store, const Change
   }
   store.SetPauseRequested(name, false);
   store.SetMigrationStatus(name, exec::MigrationStatus::kInProgress);
-  exec::RunContext ctx{conn, store, *plan, settings, out};
+  exec::RunContext ctx{conn, store, *plan, settings, out, options.notify, options.conninfo};
+  exec::PublishPhases(ctx);
   for (Phase phase : kAllPhases) {
     if (PhaseIndex(phase) > PhaseIndex(options.through)) break;
     if (store.LoadPhaseStatus(name, phase) == exec::PhaseStatus::kDone) continue;
@@ -325,7 +328,8 @@ Status ReverseLocked(pqxx::connection& conn, exec::StateStore& store, const std:
   }
   Result<exec::Resolved> settings = Resolve({}, options.locks, {});
   if (!settings.ok()) return settings.status();
-  exec::RunContext ctx{conn, store, *plan, *settings, out};
+  exec::RunContext ctx{conn, store, *plan, *settings, out, options.notify, options.conninfo};
+  exec::PublishPhases(ctx);
   const int stop_at = options.to ? PhaseIndex(*options.to) : -1;
   for (int i = PhaseIndex(Phase::kSwap); i > stop_at; --i) {
     const Phase phase = kAllPhases[i];

@@ -108,6 +108,7 @@ class DbBackfillIo final : public BackfillIo {
   Clock::time_point Now() override { return Clock::now(); }
   void Sleep(Millis d) override { InterruptibleSleep(d); }
   bool StopRequested() override { return exec::StopRequested(); }
+  std::string StopCause() override { return exec::StopCause(); }
 
  private:
   // Fails, naming the rows, when a verification's repair did not hold (re-checked in the
@@ -206,7 +207,7 @@ Status DbBackfillIo::RepairFailed(const Repair& repair) {
 Status RunBackfill(RunContext& ctx, Phase phase, const Step& step) {
   const BackfillJob& job = *step.backfill;
   DbBackfillIo io(ctx, phase, step);
-  const FixedBackfillSettings settings(ctx.settings);
+  const LiveBackfillSettings settings(ctx.settings, Live());
   BackfillLoop loop(
       io, settings,
       {ctx.out, isatty(STDOUT_FILENO) == 1, job.table, job.verify ? "verify" : "backfill"});

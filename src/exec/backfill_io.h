@@ -73,6 +73,8 @@ class BackfillIo {
   virtual Clock::time_point Now() = 0;
   virtual void Sleep(Millis d) = 0;
   virtual bool StopRequested() = 0;
+  // What asked to stop ("signal"), for the message.
+  virtual std::string StopCause() = 0;
 };
 
 }  // namespace pgphase::exec

@@ -32,8 +32,8 @@ long long NextBatchSize(long long batch, Millis took, Millis target_time,
 }  // namespace
 
 BackfillLoop::BackfillLoop(BackfillIo& io, const BackfillSettings& settings,
-                           BackfillDisplay display)
-    : io_(io), settings_(settings), display_(std::move(display)) {}
+                           BackfillDisplay display, LiveState& live)
+    : io_(io), settings_(settings), display_(std::move(display)), live_(live) {}
 
 Status BackfillLoop::Run() {
   PGPHASE_RETURN_IF_ERROR(Begin());
@@ -69,7 +69,7 @@ Status BackfillLoop::Begin() {
 
 // Ok, or kStopped when a signal or the window end asks to stop.
 Status BackfillLoop::StopPoint(const Resolved& s, std::string_view where) {
-  if (io_.StopRequested()) return Stopped("stopped by signal", where);
+  if (io_.StopRequested()) return Stopped("stopped by " + io_.StopCause(), where);
   if (s.deadline && io_.Now() >= *s.deadline) return Stopped(s.deadline_reason, where);
   return Status::Ok();
 }
@@ -80,30 +80,33 @@ Status BackfillLoop::Hold() {
   bool recorded = false;
   for (;;) {
     const Resolved s = settings_.Current();
-    const Result<std::string> reason = HoldReason(s);
-    if (!reason.ok()) return reason.status();
-    progress_->SetThrottle(*reason);
-    if (reason->empty()) return Status::Ok();
-    if (!recorded) PGPHASE_RETURN_IF_ERROR(io_.Event("throttled", *reason));
+    const Result<HoldCause> cause = HoldReason(s);
+    if (!cause.ok()) return cause.status();
+    progress_->SetThrottle(cause->text);
+    live_.SetThrottledBy(cause->text);
+    if (cause->text.empty()) return Status::Ok();
+    if (!recorded) PGPHASE_RETURN_IF_ERROR(io_.Event("throttled", cause->text));
     recorded = true;
     Show();
     PGPHASE_RETURN_IF_ERROR(StopPoint(s, kWhileThrottled));
     const Result<bool> paused = io_.PauseRequested();
     if (!paused.ok()) return paused.status();
     if (*paused) return Paused(kWhileThrottled);
+    const Clock::time_point before = io_.Now();
     io_.Sleep(kHoldPoll);
+    live_.AddThrottled(cause->reason, std::chrono::duration<double>(io_.Now() - before).count());
   }
 }
 
-// Why batches must wait now; "" when they need not.
-Result<std::string> BackfillLoop::HoldReason(const Resolved& s) {
-  if (!s.max_replica_lag) return std::string();
+Result<BackfillLoop::HoldCause> BackfillLoop::HoldReason(const Resolved& s) {
+  if (live_.Throttled()) return HoldCause{"manual", "held by POST /throttle"};
+  if (!s.max_replica_lag) return HoldCause{};
   const Result<std::optional<ReplicaLag>> lag = io_.WorstReplicaLag();
   if (!lag.ok()) return lag.status();
   if (!*lag || (*lag)->seconds * 1000.0 <= static_cast<double>(s.max_replica_lag->count()))
-    return std::string();
-  return fmt::format("replica {} replay lag {:.1f}s > {}", (*lag)->standby, (*lag)->seconds,
-                     FormatDuration(*s.max_replica_lag));
+    return HoldCause{};
+  return HoldCause{"replica_lag", fmt::format("replica {} replay lag {:.1f}s > {}", (*lag)->standby,
+                                              (*lag)->seconds, FormatDuration(*s.max_replica_lag))};
 }
 
 // Runs one batch and picks the next one's size. True once the walk is finished.
@@ -132,13 +135,17 @@ Result<bool> BackfillLoop::AfterCommit(const BatchDone& done, Millis took, const
   }
   done_ += done.walk.scanned;
   if (done.walk.repair.rows > 0) PGPHASE_RETURN_IF_ERROR(Repaired(done.walk.repair));
-  Show();
   batch_ = NextBatchSize(batch_, took, s.target_batch_time, limits);
+  Publish(took);  // first, so a log line of the progress finds it published
+  Show();
   if (done.pause_requested) {
     Show(true);
     return Paused(kDuringBackfill);
   }
-  if (s.batch_delay.count() > 0) io_.Sleep(s.batch_delay);
+  if (s.batch_delay.count() > 0) {
+    io_.Sleep(s.batch_delay);
+    live_.AddThrottled("batch_delay", std::chrono::duration<double>(s.batch_delay).count());
+  }
   return false;
 }
 
@@ -150,6 +157,7 @@ Status BackfillLoop::AfterTimeout(const BatchTimedOut& timeout, const Resolved& 
   if (++timeouts_ > s.lock_retries)
     return timeout.error.WithContext(fmt::format("{} batches in a row timed out", timeouts_));
   batch_ = std::max(limits.min, batch_ / 2);
+  live_.CountLockRetry();
   display_.out << fmt::format("  batch timed out (SQLSTATE {}); retrying with batch size {}\n",
                               timeout.sqlstate, batch_)
                << std::flush;
@@ -167,5 +175,14 @@ Status BackfillLoop::Repaired(const Repair& repair) {
 }
 
 void BackfillLoop::Show(bool final) { progress_->Update(io_.Now(), done_, batch_, final); }
+
+// A verification's batches check rows rather than fill them: the metrics are the fill's.
+void BackfillLoop::Publish(Millis took) {
+  if (display_.action != "backfill") return;
+  const Clock::time_point now = io_.Now();
+  live_.ObserveBatch(std::chrono::duration<double>(took).count());
+  live_.SetBackfill(display_.table,
+                    {done_, progress_->Total(done_), progress_->Rate(now, done_), batch_});
+}
 
 }  // namespace pgphase::exec

@@ -8,7 +8,9 @@
 //   - SIGINT/SIGTERM, the window end (--until, --max-runtime) and `pgphase pause` stop it
 //     between batches or during a hold with kStopped; the checkpoint stays;
 //   - a verification's batch that repaired rows says so, on `out` and as a
-//     `verify_repaired` event.
+//     `verify_repaired` event;
+//   - a backfill publishes its progress, batch times, throttled time and lock retries to a
+//     LiveState (live.h), and holds its batches while that state says POST /throttle.
 // Settings are read through BackfillSettings before every batch and on every turn of a
 // hold, never kept, so settings changed while the loop runs apply from the next batch.
 #pragma once
@@ -20,6 +22,7 @@
 #include <utility>
 
 #include "exec/backfill_io.h"
+#include "exec/live.h"
 #include "exec/progress.h"
 #include "exec/runner.h"
 #include "pgphase/status.h"
@@ -44,6 +47,18 @@ class FixedBackfillSettings final : public BackfillSettings {
   Resolved s_;
 };
 
+// The settings resolved when the command started, with the changes POST /settings made to
+// `live` since (LiveState::Apply). Safe from any thread, as LiveState is.
+class LiveBackfillSettings final : public BackfillSettings {
+ public:
+  LiveBackfillSettings(Resolved s, const LiveState& live) : s_(std::move(s)), live_(live) {}
+  Resolved Current() const override { return live_.Apply(s_); }
+
+ private:
+  Resolved s_;
+  const LiveState& live_;
+};
+
 // Where the loop shows its progress (progress.h).
 struct BackfillDisplay {
   std::ostream& out;
@@ -52,12 +67,13 @@ struct BackfillDisplay {
   std::string action = "backfill";  // "verify" for a verification
 };
 
-// One backfill of one step (or, later, of one part of its table). `io`, `settings` and
-// `display.out` must outlive the loop. Not thread-safe, and keeps no state outside itself:
-// loops with their own io may run at once on separate threads.
+// One backfill of one step (or, later, of one part of its table). `io`, `settings`,
+// `display.out` and `live` must outlive the loop. Not thread-safe, and keeps no state outside
+// itself: loops with their own io may run at once on separate threads.
 class BackfillLoop {
  public:
-  BackfillLoop(BackfillIo& io, const BackfillSettings& settings, BackfillDisplay display);
+  BackfillLoop(BackfillIo& io, const BackfillSettings& settings, BackfillDisplay display,
+               LiveState& live = Live());
 
   // Runs the backfill to its end (Ok: the step is done), to a safe stop (kStopped: the
   // checkpoint has every batch that committed), or to a failure. Call once.
@@ -67,17 +83,25 @@ class BackfillLoop {
   Status Begin();
   Status StopPoint(const Resolved& s, std::string_view where);
   Status Hold();
-  Result<std::string> HoldReason(const Resolved& s);
+  // Why batches must wait now: the metric's reason label and the words shown; both "" when
+  // they need not.
+  struct HoldCause {
+    std::string reason;
+    std::string text;
+  };
+  Result<HoldCause> HoldReason(const Resolved& s);
   Result<bool> Batch(const Resolved& s);
   Result<bool> AfterCommit(const BatchDone& done, Millis took, const Resolved& s,
                            const BatchLimits& limits);
   Status AfterTimeout(const BatchTimedOut& timeout, const Resolved& s, const BatchLimits& limits);
   Status Repaired(const Repair& repair);
   void Show(bool final = false);
+  void Publish(Millis took);
 
   BackfillIo& io_;
   const BackfillSettings& settings_;
   BackfillDisplay display_;
+  LiveState& live_;
   std::optional<Progress> progress_;  // from Begin on
   long long batch_ = 0;               // the next batch's size, in the walk's unit
   long long done_ = 0;                // rows

@@ -38,16 +38,20 @@ void Progress::Update(Clock::time_point now, long long done, long long batch, bo
   out_ << line << (final ? "\n" : "") << std::flush;
 }
 
+double Progress::Rate(Clock::time_point now, long long done) const {
+  const double secs = std::chrono::duration<double>(now - start_).count();
+  return secs > 0 ? (done - start_done_) / secs : 0;
+}
+
 double Progress::Percent(long long done) const {
-  const long long total = std::max(total_, done);
+  const long long total = Total(done);
   return total > 0 ? 100.0 * done / total : 100.0;
 }
 
 std::string Progress::Line(Clock::time_point now, long long done, long long batch,
                            bool final) const {
-  const double secs = std::chrono::duration<double>(now - start_).count();
-  const double rate = secs > 0 ? (done - start_done_) / secs : 0;
-  const long long total = std::max(total_, done);
+  const double rate = Rate(now, done);
+  const long long total = Total(done);
   const std::string eta =
       rate > 0 && !final
           ? FormatDuration(Millis(static_cast<long long>(1000.0 * (total - done) / rate)))

@@ -3,6 +3,7 @@
 // thread-safe; one per backfill loop.
 #pragma once
 
+#include <algorithm>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ class Progress {
   // Shows `done` rows and the current batch size: at most every 100ms on a terminal,
   // every 5s otherwise; a final update always shows, and ends the terminal's line.
   void Update(Clock::time_point now, long long done, long long batch, bool final = false);
+
+  // Rows a second since the start, and the total (which grows to `done` if need be).
+  double Rate(Clock::time_point now, long long done) const;
+  long long Total(long long done) const { return std::max(total_, done); }
 
  private:
   double Percent(long long done) const;  // of the total, which grows to `done` if need be

@@ -32,6 +32,8 @@ struct PhaseRow {
   bool verify = false;         // the batched steps are verifications: rows_done rows were checked
   long long mismatched = 0;
   std::vector<std::string> sample_keys;
+  long long batch_size = 0;  // of the batched step checkpointed last
+  std::string throttled_by;  // a running backfill's hold since its last checkpoint
 };
 
 // The verification's columns are read through to_jsonb(bf): a state schema of version 1
@@ -54,14 +56,22 @@ SELECT m.name, m.status, p.phase, p.status,
                                   WITH ORDINALITY AS u (k, i)
                           WHERE bf.migration = m.name AND s.phase = p.phase
                           ORDER BY s.ordinal, u.i
-                          LIMIT $2) x), '{}')
+                          LIMIT $2) x), '{}'),
+       coalesce(b.batch_size, 0),
+       coalesce((SELECT ev.detail FROM pgphase.events ev
+                  WHERE p.status = 'running' AND ev.migration = m.name AND ev.phase = p.phase
+                    AND ev.event = 'throttled'
+                    AND ev.at > coalesce(b.updated_at, '-infinity')
+                  ORDER BY ev.id DESC LIMIT 1), '')
   FROM pgphase.migrations m
   JOIN pgphase.phases p ON p.migration = m.name
   LEFT JOIN LATERAL (
         SELECT sum(bf.rows_done)::bigint AS rows_done, sum(bf.rows_total)::bigint AS rows_total,
                extract(epoch FROM max(bf.updated_at) - min(bf.started_at))::float8 AS seconds,
                bool_or((to_jsonb(bf) ->> 'verify')::boolean) AS verify,
-               sum((to_jsonb(bf) ->> 'mismatched')::bigint)::bigint AS mismatched
+               sum((to_jsonb(bf) ->> 'mismatched')::bigint)::bigint AS mismatched,
+               (array_agg(bf.batch_size ORDER BY bf.updated_at DESC))[1] AS batch_size,
+               max(bf.updated_at) AS updated_at
           FROM pgphase.backfill bf
           JOIN pgphase.steps s ON s.migration = bf.migration AND s.step_id = bf.step_id
          WHERE bf.migration = m.name AND s.phase = p.phase AND bf.started_at IS NOT NULL
@@ -90,6 +100,8 @@ std::vector<PhaseRow> LoadRows(pqxx::connection& conn, const std::string& migrat
     p.verify = r[12].as<bool>();
     p.mismatched = r[13].as<long long>();
     p.sample_keys = exec::ParseTextArray(r[14].c_str());
+    p.batch_size = r[15].as<long long>();
+    p.throttled_by = r[16].c_str();
     rows.push_back(std::move(p));
   }
   return rows;
@@ -121,7 +133,9 @@ std::string RenderJson(const std::vector<PhaseRow>& rows) {
       phase["progress"] = {{"rows_done", p.rows_done},
                            {"rows_total", p.rows_total},
                            {"rows_per_second", Rate(p)},
-                           {"eta_seconds", Eta(p)}};
+                           {"eta_seconds", Eta(p)},
+                           {"batch_size", p.batch_size}};
+      if (!p.throttled_by.empty()) phase["progress"]["throttled_by"] = p.throttled_by;
     }
     if (p.verify) {
       // Every committed mismatch was repaired: a batch whose repair does not hold is rolled
@@ -134,6 +148,25 @@ std::string RenderJson(const std::vector<PhaseRow>& rows) {
     migrations.back()["phases"].push_back(phase);
   }
   return ordered_json({{"migrations", migrations}}).dump(2) + "\n";
+}
+
+// One phase's row of the text table: phase, status, started, finished, progress.
+std::string TextRow(const PhaseRow& p) {
+  std::string progress;
+  if (p.has_progress) {
+    progress = fmt::format("{}/{} rows, {:.0f} rows/s", p.rows_done, p.rows_total, Rate(p));
+    if (p.status == PhaseStatus::kRunning) progress += fmt::format(", ETA {:.0f}s", Eta(p));
+    if (p.batch_size > 0) progress += fmt::format(", batch {}", p.batch_size);
+    if (!p.throttled_by.empty()) progress += ", throttled: " + p.throttled_by;
+  }
+  std::string row = fmt::format("  {:<9} {:<9} {:<20}  {:<20}  {}", p.phase, StatusName(p.status),
+                                p.started_at, p.finished_at, progress);
+  row.erase(row.find_last_not_of(' ') + 1);
+  row += "\n";
+  if (p.verify)
+    row += "    verify: " + exec::DescribeVerify(p.rows_done, p.mismatched, p.sample_keys) + "\n";
+  if (!p.last_error.empty()) row += "    last error: " + p.last_error + "\n";
+  return row;
 }
 
 std::string RenderText(const std::vector<PhaseRow>& rows) {
@@ -152,18 +185,10 @@ std::string RenderText(const std::vector<PhaseRow>& rows) {
             "  {} row(s) the sync trigger could not convert: validate and swap refuse until "
             "they are fixed\n",
             p.unconverted);
+      out += fmt::format("  {:<9} {:<9} {:<20}  {:<20}  {}\n", "PHASE", "STATUS", "STARTED",
+                         "FINISHED", "PROGRESS");
     }
-    out += fmt::format("  {:<9} {:<9}", p.phase, StatusName(p.status));
-    if (!p.started_at.empty()) out += " " + p.started_at;
-    if (!p.finished_at.empty()) out += " -> " + p.finished_at;
-    if (p.has_progress) {
-      out += fmt::format("  {}/{} rows, {:.0f} rows/s", p.rows_done, p.rows_total, Rate(p));
-      if (p.status == PhaseStatus::kRunning) out += fmt::format(", ETA {:.0f}s", Eta(p));
-    }
-    out += "\n";
-    if (p.verify)
-      out += "    verify: " + exec::DescribeVerify(p.rows_done, p.mismatched, p.sample_keys) + "\n";
-    if (!p.last_error.empty()) out += "    last error: " + p.last_error + "\n";
+    out += TextRow(p);
   }
   return out;
 }
@@ -190,40 +215,69 @@ Result<std::string> StatusReport(const std::string& conninfo,
   }
 }
 
+namespace {
+
+// Where `phase` is: `status` as it is now and `done`; kFailure when it cannot be done
+// without an operator.
+Status Reached(exec::StateStore& store, const std::string& migration, Phase phase,
+               std::string& status, bool& done) {
+  done = false;
+  std::optional<exec::MigrationRow> row;
+  if (store.Exists()) row = store.LoadMigration(migration);
+  if (!row) {
+    status = "not registered";
+    return Status::Ok();
+  }
+  const PhaseStatus phase_status = store.LoadPhaseStatus(migration, phase);
+  status = StatusName(phase_status);
+  done = phase_status == PhaseStatus::kDone;
+  if (done) return Status::Ok();
+  if (row->status == MigrationStatus::kReversed || row->status == MigrationStatus::kFailed ||
+      phase_status == PhaseStatus::kFailed || phase_status == PhaseStatus::kReversed) {
+    return Status::Failure(fmt::format(
+        "migration {} is {} (phase {} {}); the phase will not complete without an operator",
+        migration, StatusName(row->status), PhaseName(phase), status));
+  }
+  return Status::Ok();
+}
+
+Status WaitLoop(exec::StateStore& store, const std::string& migration, Phase phase,
+                const WaitOptions& options, std::ostream& out) {
+  const auto deadline = exec::Clock::now() + options.timeout;
+  std::string last;
+  for (;;) {
+    std::string status;
+    bool done = false;
+    PGPHASE_RETURN_IF_ERROR(Reached(store, migration, phase, status, done));
+    if (status != last && !options.json)
+      out << fmt::format("{} {}: {}\n", migration, PhaseName(phase), status) << std::flush;
+    last = status;
+    if (done) return Status::Ok();
+    if (exec::Clock::now() >= deadline || exec::StopRequested()) {
+      return Status::GateNotReached(
+          fmt::format("phase {} of migration {} not done after {} (it is {})", PhaseName(phase),
+                      migration, FormatDuration(options.timeout), status));
+    }
+    exec::InterruptibleSleep(std::min(
+        options.interval, std::chrono::duration_cast<Millis>(deadline - exec::Clock::now())));
+  }
+}
+
+}  // namespace
+
 Status WaitForPhase(const std::string& conninfo, const std::string& migration, Phase phase,
-                    Millis timeout, std::ostream& out) {
+                    const WaitOptions& options, std::ostream& out) {
   auto conn = exec::Connect(conninfo, "pgphase wait " + migration);
   if (!conn.ok()) return conn.status();
-  const auto deadline = exec::Clock::now() + timeout;
-  std::string last;
   try {
     exec::StateStore store(**conn);
-    for (;;) {
-      std::optional<exec::MigrationRow> row;
-      if (store.Exists()) row = store.LoadMigration(migration);
-      const PhaseStatus phase_status =
-          row ? store.LoadPhaseStatus(migration, phase) : PhaseStatus::kPending;
-      const std::string status = row ? std::string(StatusName(phase_status)) : "not registered";
-      if (status != last) {
-        out << fmt::format("{} {}: {}\n", migration, PhaseName(phase), status) << std::flush;
-        last = status;
-      }
-      if (row && phase_status == PhaseStatus::kDone) return Status::Ok();
-      if (row &&
-          (row->status == MigrationStatus::kReversed || row->status == MigrationStatus::kFailed)) {
-        return Status::Failure(
-            fmt::format("migration {} is {}; phase {} will not complete "
-                        "without an operator",
-                        migration, StatusName(row->status), PhaseName(phase)));
-      }
-      if (exec::Clock::now() >= deadline || exec::StopRequested()) {
-        return Status::GateNotReached(
-            fmt::format("phase {} of migration {} not done after {} (it is {})", PhaseName(phase),
-                        migration, FormatDuration(timeout), status));
-      }
-      exec::InterruptibleSleep(
-          std::min(Millis(500), std::chrono::duration_cast<Millis>(deadline - exec::Clock::now())));
+    Status st = WaitLoop(store, migration, phase, options, out);
+    if (options.json) {
+      std::vector<PhaseRow> rows;
+      if (store.Exists()) rows = LoadRows(**conn, migration);
+      out << RenderJson(rows) << std::flush;
     }
+    return st;
   } catch (const std::exception& e) {
     return exec::FromException(e, "waiting for " + migration);
   }

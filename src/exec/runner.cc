@@ -5,17 +5,23 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <mutex>
 #include <random>
 #include <thread>
 
 #include "exec/conversions.h"
 #include "exec/db.h"
+#include "exec/live.h"
+#include "exec/notify.h"
 #include "pgphase/sql.h"
 
 namespace pgphase {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_stop_requested{false};  // by RequestStop, whose cause is below
+std::mutex g_stop_mu;
+std::string g_stop_cause;
 
 extern "C" void OnStopSignal(int) { g_stop.store(true); }
 
@@ -116,7 +122,21 @@ void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, TimeoutKind ki
   tx.exec(scope + "statement_timeout = '" + PgInterval(run_limit.count()) + "'");
 }
 
-bool StopRequested() { return g_stop.load(); }
+bool StopRequested() { return g_stop.load() || g_stop_requested.load(); }
+
+void RequestStop(const std::string& cause) {
+  {
+    const std::lock_guard<std::mutex> lock(g_stop_mu);
+    if (!g_stop_requested.load()) g_stop_cause = cause;
+  }
+  g_stop_requested.store(true);
+}
+
+std::string StopCause() {
+  if (g_stop.load()) return "signal";
+  const std::lock_guard<std::mutex> lock(g_stop_mu);
+  return g_stop_cause;
+}
 
 void InterruptibleSleep(Millis d) {
   const auto until = Clock::now() + d;
@@ -185,6 +205,7 @@ Status RunStatement(RunContext& ctx, const Statement& st, const std::string& con
                      ctx.settings.lock_retries + 1, blockers, FormatDuration(wait))
               << std::flush;
       ctx.store.Event(ctx.plan.migration, "lock_timeout", context + ";" + blockers);
+      Live().CountLockRetry();
       InterruptibleSleep(wait);
       if (StopRequested()) return Status::Stopped("stopped while waiting for a lock");
     } catch (const std::exception& e) {
@@ -216,6 +237,7 @@ Status Diagnose(RunContext& ctx, const Step& step, const Status& failure) {
 Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
   const std::string& m = ctx.plan.migration;
   if (ctx.store.LoadStepStatus(m, step.id) == StepStatus::kDone) return Status::Ok();
+  Live().SetPosition(phase, step.id);
   const auto t0 = Clock::now();
   const std::string context =
       fmt::format("migration {}, phase {}, step {}", m, PhaseName(phase), step.id);
@@ -254,15 +276,26 @@ Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
 
 }  // namespace
 
+void PublishPhases(RunContext& ctx) {
+  const std::string& m = ctx.plan.migration;
+  std::vector<std::pair<Phase, std::string>> phases;
+  for (Phase phase : kAllPhases)
+    phases.emplace_back(phase, std::string(StatusName(ctx.store.LoadPhaseStatus(m, phase))));
+  Live().SetMigration(m);
+  Live().SetPhases(std::move(phases), ctx.store.SyncErrorCount(m));
+}
+
 Status RunPhase(RunContext& ctx, Phase phase) {
   const std::string& m = ctx.plan.migration;
   const PhasePlan& p = ctx.plan.phase(phase);
+  ctx.store.SetPhaseStatus(m, phase, PhaseStatus::kRunning);
+  PublishPhases(ctx);
+  Live().SetPosition(phase, "");
   ctx.out << fmt::format("phase {}{}\n", PhaseName(phase), p.steps.empty() ? ": nothing to do" : "")
           << std::flush;
-  ctx.store.SetPhaseStatus(m, phase, PhaseStatus::kRunning);
   for (const Step& step : p.steps) {
     if (StopRequested())
-      return Status::Stopped(fmt::format("stopped by signal before step {}", step.id));
+      return Status::Stopped(fmt::format("stopped by {} before step {}", StopCause(), step.id));
     Status st = RunStep(ctx, phase, step);
     if (st.code() == ExitCode::kStopped) return st;
     if (st.code() == ExitCode::kInvalid) {
@@ -273,24 +306,31 @@ Status RunPhase(RunContext& ctx, Phase phase) {
     }
     if (!st.ok()) {
       ctx.store.SetPhaseStatus(m, phase, PhaseStatus::kFailed, st.message());
+      PublishPhases(ctx);
+      Notify(ctx, phase, StatusName(PhaseStatus::kFailed));
       ctx.store.SetMigrationStatus(m, MigrationStatus::kFailed);
       return st;
     }
   }
   ctx.store.SetPhaseStatus(m, phase, PhaseStatus::kDone);
+  PublishPhases(ctx);
+  Notify(ctx, phase, StatusName(PhaseStatus::kDone));
   return Status::Ok();
 }
 
 Status ReversePhase(RunContext& ctx, Phase phase) {
   const std::string& m = ctx.plan.migration;
   const PhasePlan& p = ctx.plan.phase(phase);
+  PublishPhases(ctx);
+  Live().SetPosition(phase, "");
   ctx.out << fmt::format("reverse {}\n", PhaseName(phase)) << std::flush;
   for (auto it = p.steps.rbegin(); it != p.steps.rend(); ++it) {
     const Step& step = *it;
     const StepStatus status = ctx.store.LoadStepStatus(m, step.id);
     if (status != StepStatus::kDone && status != StepStatus::kRunning) continue;
     if (StopRequested())
-      return Status::Stopped(fmt::format("stopped by signal before reversing step {}", step.id));
+      return Status::Stopped(
+          fmt::format("stopped by {} before reversing step {}", StopCause(), step.id));
     const std::string context =
         fmt::format("migration {}, reversing phase {}, step {}", m, PhaseName(phase), step.id);
     if (step.backfill) ctx.store.ResetBackfill(m, step.id);
@@ -304,6 +344,8 @@ Status ReversePhase(RunContext& ctx, Phase phase) {
     ctx.out << fmt::format("  undid {}\n", step.id) << std::flush;
   }
   ctx.store.SetPhaseStatus(m, phase, PhaseStatus::kReversed);
+  PublishPhases(ctx);
+  Notify(ctx, phase, StatusName(PhaseStatus::kReversed));
   return Status::Ok();
 }
 

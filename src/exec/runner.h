@@ -38,10 +38,17 @@ struct RunContext {
   const Plan& plan;
   Resolved settings;
   std::ostream& out;
+  std::string notify = "";    // --notify CMD (notify.h); "" for none
+  std::string conninfo = "";  // as given, for the hook's PGPHASE_DB (masked there)
 };
 
-// True once SIGINT/SIGTERM arrived (see InstallStopSignalHandlers).
+// True once SIGINT/SIGTERM arrived (see InstallStopSignalHandlers) or RequestStop was called.
 bool StopRequested();
+// Asks the command to stop at its next safe point, as a signal does; `cause` completes
+// "stopped by ..." ("POST /stop from 127.0.0.1:5000"). Safe from any thread.
+void RequestStop(const std::string& cause);
+// What asked to stop: "signal", or RequestStop's cause.
+std::string StopCause();
 // Sleeps up to `d`, waking early when a stop is requested.
 void InterruptibleSleep(Millis d);
 
@@ -59,6 +66,9 @@ void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, TimeoutKind ki
 Status RunStatement(RunContext& ctx, const Statement& st, const std::string& context,
                     const std::function<void(pqxx::transaction_base&)>& record,
                     const std::vector<Statement>& cleanup = {});
+
+// Publishes the migration's phase statuses and sync error count to Live() (live.h).
+void PublishPhases(RunContext& ctx);
 
 // Runs every unfinished step of `phase` and marks the phase done.
 Status RunPhase(RunContext& ctx, Phase phase);

@@ -19,8 +19,9 @@ using Lines = std::vector<std::string>;
 
 class BackfillLoopTest : public ::testing::Test {
  protected:
-  Status Run() {
-    BackfillLoop loop(io_, settings_, {out_, false, "orders"});
+  Status Run() { return Run(settings_); }
+  Status Run(const BackfillSettings& settings) {
+    BackfillLoop loop(io_, settings, {out_, false, "orders"}, live_);
     return loop.Run();
   }
 
@@ -37,6 +38,7 @@ class BackfillLoopTest : public ::testing::Test {
   FakeBackfillIo io_;
   MutableSettings settings_;
   std::ostringstream out_;
+  LiveState live_;
 };
 
 TEST_F(BackfillLoopTest, BatchSizeDoublesAtMostPerBatchUpToTheMaximum) {
@@ -274,6 +276,72 @@ TEST_F(BackfillLoopTest, SettingsChangedBetweenBatchesApplyFromTheNextBatch) {
   };
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
   EXPECT_EQ(io_.sizes, (Sizes{100, 200, 400, 250, 250}));
+}
+
+TEST_F(BackfillLoopTest, LiveThrottleHoldsBatchesUntilResumed) {
+  io_.rows = 100;
+  live_.SetThrottled(true);
+  int sleeps = 0;
+  io_.on_sleep = [&] {
+    if (++sleeps == 3) live_.SetThrottled(false);
+  };
+  ASSERT_TRUE(Run().ok());
+  EXPECT_EQ(io_.log, (Lines{"sleep 250", "sleep 250", "sleep 250", "batch 100", "finish 100"}));
+  EXPECT_EQ(io_.EventDetails("throttled"), (Lines{"held by POST /throttle"}));
+  EXPECT_DOUBLE_EQ(live_.Snapshot().throttled_seconds["manual"], 0.75);
+}
+
+TEST_F(BackfillLoopTest, StopDuringALiveThrottleStopsWithoutABatch) {
+  live_.SetThrottled(true);
+  io_.on_sleep = [&] { io_.stop = true; };
+  const Status st = Run();
+  EXPECT_EQ(st.code(), ExitCode::kStopped);
+  EXPECT_TRUE(Contains(st.message(), "stopped by signal while throttled"));
+  EXPECT_TRUE(io_.sizes.empty());
+}
+
+TEST_F(BackfillLoopTest, LiveSettingsOverrideAppliesFromTheNextBatch) {
+  io_.rows = 1'000'000;
+  io_.batch_time = [](long long n) { return Millis(n / 100); };
+  const LiveBackfillSettings settings(settings_.s, live_);
+  io_.on_batch = [this](int batch) {
+    SettingsOverride change;
+    change.batch_size_max = 150;
+    if (batch == 2) live_.Override(change);
+    io_.stop = batch >= 4;
+  };
+  EXPECT_EQ(Run(settings).code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{100, 200, 150, 150}));
+}
+
+TEST_F(BackfillLoopTest, PublishesProgressBatchTimesAndDelays) {
+  io_.rows = 300;
+  settings_.s.batch_size_max = 100;
+  settings_.s.batch_delay = Millis(50);
+  ASSERT_TRUE(Run().ok());
+  const LiveSnapshot s = live_.Snapshot();
+  ASSERT_EQ(s.tables.count("orders"), 1u);
+  EXPECT_EQ(s.tables.at("orders").rows_done, 300);
+  EXPECT_EQ(s.tables.at("orders").rows_total, 1000);
+  EXPECT_EQ(s.batch_size, 100);
+  EXPECT_GT(s.rows_per_second, 0);
+  EXPECT_EQ(s.batches, 3);  // 100 rows at 1ms a row: 0.1s each, in the 0.1 bucket
+  EXPECT_EQ(s.batch_buckets[4], 3);
+  EXPECT_DOUBLE_EQ(s.batch_seconds_sum, 0.3);
+  EXPECT_DOUBLE_EQ(s.throttled_seconds.at("batch_delay"), 0.15);
+}
+
+TEST_F(BackfillLoopTest, TimedOutBatchCountsALockRetry) {
+  io_.timeout_at = {{1, "55P03"}, {2, "57014"}};
+  ASSERT_TRUE(Run().ok());
+  EXPECT_EQ(live_.Snapshot().lock_retries, 2);
+}
+
+TEST_F(BackfillLoopTest, VerificationPublishesNoBackfillProgress) {
+  BackfillLoop loop(io_, settings_, {out_, false, "orders", "verify"}, live_);
+  ASSERT_TRUE(loop.Run().ok());
+  EXPECT_TRUE(live_.Snapshot().tables.empty());
+  EXPECT_EQ(live_.Snapshot().batches, 0);
 }
 
 }  // namespace

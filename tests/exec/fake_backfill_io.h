@@ -106,6 +106,7 @@ class FakeBackfillIo final : public BackfillIo {
     if (!stop) now += d;  // a stop wakes the sleeper at once
   }
   bool StopRequested() override { return stop; }
+  std::string StopCause() override { return "signal"; }
 
   // Events named `event`.
   std::vector<std::string> EventDetails(const std::string& event) const {
