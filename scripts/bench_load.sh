@@ -66,7 +66,7 @@ SQL
 # start_app NAME SECONDS: pgbench in the background, per-transaction log under $tmp/NAME.
 start_app() {
   mkdir -p "$tmp/$1"
-  (cd "$tmp/$1" && "$pgbench_bin" -n -c "$clients" -j "$clients" -R "$rate" -T "$2" -l \
+  (cd "$tmp/$1" && exec "$pgbench_bin" -n -c "$clients" -j "$clients" -R "$rate" -T "$2" -l \
     -f "$tmp/app.sql" "$db" >"$tmp/$1/out.txt" 2>&1) &
   app_pid=$!
 }
@@ -78,12 +78,12 @@ report() {
   local from=${3:-0} to=${4:-0} lat n secs errors
   lat="$tmp/$1/latencies"
   cat "$tmp/$1"/pgbench_log.* | awk -v from="$from" -v to="$to" '
-    { t = $5 * 1e9 + $6 * 1e3
-      if (to == 0 || (t >= from && t <= to)) print $3 + (NF >= 7 ? $7 : 0), t }' |
+    { t = $5 * 1e6 + $6
+      if (to == 0 || (t >= from / 1e3 && t <= to / 1e3)) printf "%d %.0f\n", $3 + (NF >= 7 ? $7 : 0), t }' |
     sort -n >"$lat"
   n=$(wc -l <"$lat")
   ((n > 0)) || die "$1: no transactions in the window"
-  secs=$(awk 'NR == 1 || $2 < lo { lo = $2 } $2 > hi { hi = $2 } END { print (hi - lo) / 1e9 }' "$lat")
+  secs=$(awk 'NR == 1 || $2 < lo { lo = $2 } $2 > hi { hi = $2 } END { print (hi - lo) / 1e6 }' "$lat")
   errors=$(grep -c -i "error\|aborted" "$tmp/$1/out.txt" || true)
   echo "$2: TPS / offered $(fmt_num "$(calc "$n / ($secs > 0 ? $secs : 1) / $rate")" 3)," \
     "p99 $(fmt_num "$(calc "$(sed -n "$(((n * 99 + 99) / 100))p" "$lat" | cut -d ' ' -f 1) / 1000")" 1) ms," \
