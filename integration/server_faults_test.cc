@@ -1,7 +1,8 @@
 // Issue 10: the server goes away under a running backfill. Restarted (`pg_ctl restart -m
-// fast`), or failed over to its streaming standby (promoted; the old primary stopped): the
-// executor exits 1 saying the connection was lost, and `apply` against the server that now
-// serves resumes from the checkpoint it has and completes, with every row right. Each test
+// fast`): the executor reconnects, with backoff, and goes on. Failed over to its streaming
+// standby (promoted; the old primary stopped): reconnecting to the old address fails, the
+// executor exits 1 saying the connection was lost, and `apply` against the promoted server
+// resumes from the checkpoint it has and completes, with every row right. Each test
 // runs a server of its own (scripts/pg.sh): restarting the shared one would break the tests
 // running beside it.
 #include <pqxx/pqxx>
@@ -57,22 +58,18 @@ class ServerFaultsTest : public PgphaseTest {
                      "operations:\n  - alter_column: {table: t, column: v, type: bigint}\n");
   }
   // Starts a slow apply on `url` and waits for its first checkpoint.
-  pid_t StartBackfill(const std::string& url, const std::string& spec) {
-    pid_t pid = SpawnCommand(
-        {BinaryPath(), "apply", spec, "--through", "swap", "--batch-delay", "20ms", "--db", url});
+  pid_t StartBackfill(const std::string& url, const std::string& spec,
+                      const std::string& reconnects) {
+    pid_t pid = SpawnCommand({BinaryPath(), "apply", spec, "--through", "swap", "--batch-delay",
+                              "20ms", "--reconnects", reconnects, "--db", url});
     const bool started = Eventually(
         [&] { return Poll(url, "SELECT bool_or(rows_done > 0) FROM pgphase.backfill") == "t"; },
         Millis(60'000), pid);
     EXPECT_TRUE(started) << "the backfill never checkpointed";
     return pid;
   }
-  // The killed-by-the-server apply said why, and a new one on `url` completes, every row right.
-  void ExpectResumeCompletes(pid_t pid, const std::string& url, const std::string& spec) {
-    RunResult lost = WaitExit(pid);
-    EXPECT_EQ(lost.exit_code, 1) << lost;
-    EXPECT_NE(lost.err.find("lost the connection to the database"), std::string::npos) << lost;
-    RunResult r = RunCommand({BinaryPath(), "apply", spec, "--through", "swap", "--db", url});
-    ASSERT_EQ(r.exit_code, 0) << r;
+  // Every row right on `url`, and the migration through swap.
+  void ExpectDone(const std::string& url) {
     EXPECT_EQ(Query1(url, "SELECT count(*) FROM t WHERE v IS DISTINCT FROM ctl::bigint"), "0");
     EXPECT_EQ(Query1(url, "SELECT count(*) FROM t"), "100000");
     EXPECT_EQ(Query1(url, "SELECT status FROM pgphase.phases WHERE phase = 'swap'"), "done");
@@ -82,15 +79,19 @@ class ServerFaultsTest : public PgphaseTest {
   std::vector<std::string> servers_;
 };
 
-TEST_F(ServerFaultsTest, RestartMidBackfillThenApplyResumes) {
+TEST_F(ServerFaultsTest, RestartMidBackfillIsReconnected) {
   const std::string url = StartServer("primary");
   Seed(url);
   const std::string spec = Spec();
-  pid_t pid = StartBackfill(url, spec);
+  pid_t pid = StartBackfill(url, spec, "5");
   const std::string dir = temp_dir() + "/primary";
   ASSERT_EQ(RunCommand({"bash", kPgSh, "stop", dir}).exit_code, 0);
   ASSERT_EQ(RunCommand({"bash", kPgSh, "start", dir}).exit_code, 0);
-  ExpectResumeCompletes(pid, url, spec);
+  RunResult r = WaitExit(pid);
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_NE(r.out.find("lost the connection to the database; reconnecting"), std::string::npos)
+      << r;
+  ExpectDone(url);
 }
 
 TEST_F(ServerFaultsTest, FailoverMidBackfillThenApplyOnThePromotedStandbyResumes) {
@@ -98,7 +99,7 @@ TEST_F(ServerFaultsTest, FailoverMidBackfillThenApplyOnThePromotedStandbyResumes
   Seed(primary);
   const std::string standby = StartServer("standby", temp_dir() + "/primary");
   const std::string spec = Spec();
-  pid_t pid = StartBackfill(primary, spec);
+  pid_t pid = StartBackfill(primary, spec, "1");
   Eventually(
       [&] { return Poll(standby, "SELECT bool_or(rows_done > 0) FROM pgphase.backfill") == "t"; },
       Millis(30'000));
@@ -107,7 +108,12 @@ TEST_F(ServerFaultsTest, FailoverMidBackfillThenApplyOnThePromotedStandbyResumes
   const std::string checkpoint =
       Query1(standby, "SELECT rows_done FROM pgphase.backfill WHERE step_id = 'backfill.t'");
   EXPECT_NE(checkpoint, "0") << "the standby has the replicated checkpoint";
-  ExpectResumeCompletes(pid, standby, spec);
+  RunResult lost = WaitExit(pid);
+  EXPECT_EQ(lost.exit_code, 1) << lost;
+  EXPECT_NE(lost.err.find("lost the connection to the database"), std::string::npos) << lost;
+  RunResult r = RunCommand({BinaryPath(), "apply", spec, "--through", "swap", "--db", standby});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  ExpectDone(standby);
   EXPECT_EQ(Query1(standby,
                    "SELECT rows_done FROM pgphase.backfill WHERE step_id = "
                    "'backfill.t'"),

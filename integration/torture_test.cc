@@ -216,25 +216,33 @@ TEST_F(TortureTest, KillNineAtRandomInstantsLosesNoWrite) {
   EXPECT_EQ(ScalarInt("SELECT count(*) FROM t WHERE v IS DISTINCT FROM ctl::bigint"), 0);
 }
 
-// The executor's backend terminated under it (pg_terminate_backend) mid-backfill: it exits 1
-// naming what happened, or goes on; either way the next apply finishes with every row right.
-TEST_F(TortureTest, TerminatedBackendMidBackfillThenApplyFinishes) {
+// The executor's backend terminated under it (pg_terminate_backend) mid-backfill: it
+// reconnects and goes on, and every row is right; without reconnects (--reconnects 0) it
+// exits 1 saying so, and the next apply finishes.
+TEST_F(TortureTest, TerminatedBackendMidBackfillIsReconnected) {
   Exec(
       "CREATE TABLE t (id bigint PRIMARY KEY, v text NOT NULL, ctl text NOT NULL);"
       "INSERT INTO t SELECT g, g::text, g::text FROM generate_series(1, 100000) g; ANALYZE t");
   const std::string spec =
       WriteSpec(kSpec, "operations:\n  - alter_column: {table: t, column: v, type: bigint}\n");
-  pid_t pid = Spawn({"apply", spec, "--through", "swap", "--batch-delay", "20ms"});
-  ASSERT_TRUE(Eventually([&] { return BackfillRowsDone(kSpec) > 0; }, Millis(60'000), pid));
-  Exec(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-      "current_database() AND application_name LIKE 'pgphase %'");
-  RunResult r = WaitExit(pid);
-  if (r.exit_code != 0) {
-    EXPECT_EQ(r.exit_code, 1) << r;
-    EXPECT_NE(r.err.find("lost the connection to the database"), std::string::npos) << r;
-    ASSERT_TRUE(NoExecutorSession());
-    Apply(spec, "swap");
+  for (const char* reconnects : {"0", "5"}) {
+    SCOPED_TRACE(std::string("--reconnects ") + reconnects);
+    pid_t pid = Spawn(
+        {"apply", spec, "--through", "swap", "--batch-delay", "20ms", "--reconnects", reconnects});
+    ASSERT_TRUE(Eventually([&] { return BackfillRowsDone(kSpec) > 0 && Running() == "backfill"; },
+                           Millis(60'000), pid));
+    Exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+        "current_database() AND application_name LIKE 'pgphase %'");
+    RunResult r = WaitExit(pid);
+    if (std::string(reconnects) == "0") {
+      EXPECT_EQ(r.exit_code, 1) << r;
+      EXPECT_NE(r.err.find("lost the connection to the database"), std::string::npos) << r;
+      ASSERT_TRUE(NoExecutorSession());
+    } else {
+      EXPECT_EQ(r.exit_code, 0) << r;
+      EXPECT_NE(r.out.find("reconnecting"), std::string::npos) << r;
+    }
   }
   ExpectPhasesDoneThrough(kSpec, "swap");
   EXPECT_EQ(ScalarInt("SELECT count(*) FROM t WHERE v IS DISTINCT FROM ctl::bigint"), 0);

@@ -53,6 +53,9 @@ struct ApplyOptions {
   // Contract drops the previous version schema even while sessions use it (it warns instead
   // of refusing: ddl::CheckVersionSchemaUnused).
   bool ignore_version_sessions = false;
+  // A lost connection (the server ended the session, restarted, or failed over to an address
+  // that answers) is reconnected this many times, with backoff, and the migration resumes.
+  int reconnects = 5;
   // Run after each phase finishes or fails (docs/how-it-works.md, "Hooks"); "" for none.
   std::string notify;
 };

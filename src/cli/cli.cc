@@ -19,7 +19,7 @@ const std::vector<Command>& Commands() {
        "print every step of each migration, by phase, with its lock (changes nothing)", RunPlan},
       {"apply",
        "apply <file|dir> [--through PHASE] [--db URL] [--skip-precheck] [--version-schemas] "
-       "[--ignore-version-sessions] [--lock-timeout D] "
+       "[--ignore-version-sessions] [--reconnects N] [--lock-timeout D] "
        "[--statement-timeout D]"
        " [--lock-retries N] [--batch-delay D] [--max-replica-lag D] [--max-runtime D] [--until "
        "HH:MM] [--metrics-addr HOST:PORT] [--notify CMD]",

@@ -28,7 +28,7 @@ Status RunApply(const std::vector<std::string>& args) {
       "through", po::value<std::string>()->default_value("swap"), "last phase to run")(
       "batch-delay", po::value<std::string>(), "")("max-runtime", po::value<std::string>(), "")(
       "max-replica-lag", po::value<std::string>(), "")("until", po::value<std::string>(), "")(
-      "ignore-version-sessions", po::bool_switch(), "");
+      "ignore-version-sessions", po::bool_switch(), "")("reconnects", po::value<int>(), "");
   AddDbOption(desc);
   AddPrecheckOption(desc);
   AddVersionSchemasOption(desc);
@@ -46,6 +46,10 @@ Status RunApply(const std::vector<std::string>& args) {
   options.through = *through;
   options.precheck = !vm["skip-precheck"].as<bool>();
   options.ignore_version_sessions = vm["ignore-version-sessions"].as<bool>();
+  if (vm.count("reconnects")) {
+    if (vm["reconnects"].as<int>() < 0) return Status::Invalid("--reconnects: must be >= 0");
+    options.reconnects = vm["reconnects"].as<int>();
+  }
   options.notify = NotifyCommand(vm);
   auto locks = LockOptions(vm);
   if (!locks.ok()) return locks.status();

@@ -267,21 +267,61 @@ Status ApplyLocked(pqxx::connection& conn, exec::StateStore& store, const Change
 
 }  // namespace
 
-Status Apply(const ChangeSpec& spec, const ApplyOptions& options, std::ostream& out) {
-  Result<exec::Resolved> settings = Resolve(spec.settings, options.locks, options.throttle);
-  if (!settings.ok()) return settings.status();
+namespace {
+
+// One connection's worth of apply: connect, take the executor lock, run. `lost` says the
+// connection went away under it (or, when `reconnecting`, could not be made): a new one may
+// go on from what committed.
+Status ApplyConnected(const ChangeSpec& spec, const ApplyOptions& options,
+                      const exec::Resolved& settings, std::ostream& out, bool reconnecting,
+                      bool& lost) {
+  lost = false;
   auto conn = exec::Connect(options.conninfo, "pgphase apply " + spec.name);
-  if (!conn.ok()) return conn.status();
+  if (!conn.ok()) {
+    lost = reconnecting;
+    return conn.status();
+  }
+  Status st = Status::Ok();
   try {
     if (options.ignore_version_sessions)  // read by ddl::CheckVersionSchemaUnused
       pqxx::nontransaction(**conn).exec("SET pgphase.ignore_version_sessions = on");
     exec::StateStore store(**conn);
     PGPHASE_RETURN_IF_ERROR(store.AcquireExecutorLock());
     const exec::ExecutorLockGuard guard(store);
-    return ApplyLocked(**conn, store, spec, options, *settings, out);
+    st = ApplyLocked(**conn, store, spec, options, settings, out);
   } catch (const std::exception& e) {
-    return exec::FromException(e, "migration " + spec.name);
+    st = exec::FromException(e, "migration " + spec.name);
   }
+  lost = exec::LostConnection(st);
+  return st;
+}
+
+Millis ReconnectBackoff(int attempt) { return Millis(std::min(8000, 500 << (attempt - 1))); }
+
+}  // namespace
+
+Status Apply(const ChangeSpec& spec, const ApplyOptions& options, std::ostream& out) {
+  Result<exec::Resolved> settings = Resolve(spec.settings, options.locks, options.throttle);
+  if (!settings.ok()) return settings.status();
+  bool lost = false;
+  Status st = ApplyConnected(spec, options, *settings, out, false, lost);
+  for (int attempt = 1; lost && attempt <= options.reconnects; ++attempt) {
+    const Millis wait = ReconnectBackoff(attempt);
+    out << fmt::format("lost the connection to the database; reconnecting in {} (attempt {}/{})\n",
+                       FormatDuration(wait), attempt, options.reconnects)
+        << std::flush;
+    exec::InterruptibleSleep(wait);
+    if (exec::StopRequested())
+      return Status::Stopped("stopped while reconnecting; `pgphase apply` again resumes");
+    st = ApplyConnected(spec, options, *settings, out, true, lost);
+  }
+  if (lost && !exec::LostConnection(st)) {  // the last reconnect could not connect
+    return Status::Failure(fmt::format(
+        "migration {}: {} and could not reconnect ({} attempts; last: {}); `pgphase apply` again "
+        "resumes from what committed",
+        spec.name, exec::kLostConnection, options.reconnects, st.message()));
+  }
+  return st;
 }
 
 Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conninfo,

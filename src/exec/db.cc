@@ -34,9 +34,31 @@ bool IsDataError(const std::string& sqlstate) {
 
 std::string PgInterval(long long millis) { return std::to_string(millis) + "ms"; }
 
-Status FromSqlError(const pqxx::sql_error& e, const std::string& context) {
-  std::string msg = e.what();
+namespace {
+
+std::string Trimmed(std::string msg) {
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  return msg;
+}
+
+// The server ended the session (terminated, shut down, restarting) or the link broke.
+bool EndsTheSession(const std::string& sqlstate) {
+  return sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" || sqlstate == "57P02" ||
+         sqlstate == "57P03";
+}
+
+Status Lost(const std::string& context, const std::string& what) {
+  return Status::Failure(fmt::format(
+      "{}: {} ({}): the server terminated the session or restarted; what committed is kept, and "
+      "`pgphase apply` again resumes from there",
+      context, kLostConnection, what));
+}
+
+}  // namespace
+
+Status FromSqlError(const pqxx::sql_error& e, const std::string& context) {
+  const std::string msg = Trimmed(e.what());
+  if (EndsTheSession(e.sqlstate())) return Lost(context, "SQLSTATE " + e.sqlstate() + ": " + msg);
   const std::string state = e.sqlstate().empty() ? "" : "SQLSTATE " + e.sqlstate() + ": ";
   return Status::Failure(fmt::format("{}: {}{}", context, state, msg));
 }
@@ -44,16 +66,14 @@ Status FromSqlError(const pqxx::sql_error& e, const std::string& context) {
 Status FromException(const std::exception& e, const std::string& context) {
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e))
     return FromSqlError(*sql, context);
-  std::string msg = e.what();
-  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
-    // libpq says only "Connection to database failed" when the server ends the session.
-    return Status::Failure(fmt::format(
-        "{}: lost the connection to the database ({}): the server terminated the session or "
-        "restarted; what committed is kept, and `pgphase apply` again resumes from there",
-        context, msg));
-  }
+  const std::string msg = Trimmed(e.what());
+  // libpq says only "Connection to database failed" when the server ends the session.
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) return Lost(context, msg);
   return Status::Failure(fmt::format("{}: {}", context, msg));
+}
+
+bool LostConnection(const Status& st) {
+  return !st.ok() && st.message().find(kLostConnection) != std::string::npos;
 }
 
 Result<std::unique_ptr<pqxx::connection>> Connect(const std::string& conninfo,

@@ -5,6 +5,7 @@
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 
 #include "pgphase/status.h"
 
@@ -19,6 +20,10 @@ Result<std::unique_ptr<pqxx::connection>> Connect(const std::string& conninfo,
 Status FromSqlError(const pqxx::sql_error& e, const std::string& context);
 // Any exception from libpqxx, as a runtime failure (connection lost, ...).
 Status FromException(const std::exception& e, const std::string& context);
+// The phrase both put in a status when the connection was lost (the server ended the session,
+// shut down or restarted, or the link broke), and the test for it: apply reconnects then.
+inline constexpr std::string_view kLostConnection = "lost the connection to the database";
+bool LostConnection(const Status& st);
 
 // SQLSTATEs the executor reacts to.
 inline constexpr const char* kLockNotAvailable = "55P03";
