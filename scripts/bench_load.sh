@@ -107,7 +107,7 @@ t0=$(now_ns)
 "$pgphase" apply "$tmp/0001_amount.yaml" --through swap --db "$db" >"$tmp/apply.log"
 "$pgphase" apply "$tmp/0001_amount.yaml" --through contract --db "$db" >>"$tmp/apply.log"
 t1=$(now_ns)
-kill -INT "$app_pid" 2>/dev/null || true
+kill -TERM "$app_pid" 2>/dev/null || true
 wait "$app_pid" || true
 migrated=$(report pgphase "pgphase ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s, type change through contract)" "$t0" "$t1")
 say "  $migrated"
@@ -121,7 +121,7 @@ t0=$(now_ns)
 sql -c "ALTER TABLE t ALTER COLUMN amount TYPE numeric USING amount::numeric"
 t1=$(now_ns)
 sleep 2
-kill -INT "$app_pid" 2>/dev/null || true
+kill -TERM "$app_pid" 2>/dev/null || true
 wait "$app_pid" || true
 blocking=$(report blocking "blocking ALTER ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s, and 2 s on each side)" "$((t0 - 2000000000))" "$((t1 + 2000000000))")
 say "  $blocking"
