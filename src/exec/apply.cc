@@ -296,7 +296,8 @@ Status ApplyConnected(const ChangeSpec& spec, const ApplyOptions& options,
   return st;
 }
 
-Millis ReconnectBackoff(int attempt) { return Millis(std::min(8000, 500 << (attempt - 1))); }
+// 500 ms, doubling, at most 8 s.
+Millis ReconnectBackoff(int attempt) { return Millis(attempt > 4 ? 8000 : 500 << (attempt - 1)); }
 
 }  // namespace
 
