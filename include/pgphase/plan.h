@@ -16,6 +16,7 @@
 
 #include "pgphase/catalog.h"
 #include "pgphase/ddl.h"
+#include "pgphase/duration.h"
 #include "pgphase/spec.h"
 #include "pgphase/sql.h"
 #include "pgphase/statement.h"
@@ -207,7 +208,21 @@ Result<Plan> ParsePlanJson(std::string_view json);
 
 // Human renderings for `pgphase plan`.
 std::string RenderPlanText(const Plan& plan);  // grouped by phase, lock per statement
-std::string RenderPlanSql(const Plan& plan);   // runnable-looking SQL with phase comments
+// What the script of a plan sets as apply would: the timeouts apply resolves from the spec's
+// settings (and its flags) and the size of a backfill's first batch; `reverse` renders the
+// reverse steps instead, phases and steps last first (contract has none).
+struct ScriptOptions {
+  Millis lock_timeout{1000};
+  Millis statement_timeout{60000};
+  Millis scan_timeout{0};  // 0: no limit
+  int64_t batch_size = 50000;
+  bool reverse = false;
+};
+// The psql script of the plan: phase by phase, each statement as apply runs it (a transaction
+// step in BEGIN; SET LOCAL lock_timeout, statement_timeout ...; COMMIT; a CONCURRENTLY step
+// outside any, after its cleanup), each with a comment of its lock, timeout, scans, rewrites
+// and hazards (HazardsOf); a backfill as its batch statement and the first batch run.
+std::string RenderPlanSql(const Plan& plan, const ScriptOptions& options = {});
 
 bool operator==(const KeyColumn& a, const KeyColumn& b);
 bool operator==(const BackfillJob& a, const BackfillJob& b);
