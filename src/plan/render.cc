@@ -216,7 +216,7 @@ std::string ScriptPreamble(const Plan& plan, const ScriptOptions& o) {
   if (!o.reverse)
     for (const auto& c : plan.prechecks) out += "-- precheck: " + OneLine(PrecheckLine(c)) + "\n";
   // The sync functions live in pgphase's schema, which apply creates with its state.
-  return out + "CREATE SCHEMA IF NOT EXISTS \"pgphase\";\n";
+  return out + ScriptStatement({"CREATE SCHEMA IF NOT EXISTS \"pgphase\"", Lock::kNone}, {}, o);
 }
 
 }  // namespace

@@ -3,7 +3,11 @@
 -- note: alter_column order_lines.id: the type changes under the same name, so the two application versions cannot each have their own: id is bigint until swap and numeric(20) from swap on, and the old application must be stopped at swap; to keep both working through a rolling deploy, rename the column in the same alter_column (name:), and both names live from sync until contract
 -- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
 -- precheck: before expand, pgphase evaluates (CAST(id AS numeric(20))) for id over the existing rows of public.order_lines (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 

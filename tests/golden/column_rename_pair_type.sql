@@ -3,7 +3,11 @@
 -- note: alter_column order_lines.note: remark is not verified at validate: the new application may write it from sync on, so `up` is not the truth for it
 -- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
 -- precheck: before expand, pgphase evaluates (left(coalesce(note, ''), 40)) for note over the existing rows of public.order_lines (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 

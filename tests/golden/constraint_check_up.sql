@@ -2,7 +2,11 @@
 -- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
 -- note: create_constraint order_lines_note_or_tenant: `up` is applied once, in backfill, to the existing rows of order_lines that violate the check; from expand on, writes that violate it are rejected
 -- precheck: before expand, pgphase evaluates (SELECT CASE WHEN note = '' THEN 'n/a' ELSE note END) for note over the existing rows of public.order_lines WHERE NOT (note <> '' OR tenant > 0) (read-only) and refuses (exit 2, naming them) any it cannot convert
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 

@@ -2,7 +2,11 @@
 -- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
 -- note: drop_multicolumn_constraint users_pkey: `up` and `down` are not used: the data is not transformed, and the constraint stays in force until contract
 -- note: drop_constraint users_name_not_empty: `up` and `down` are not used: the data is not transformed, and the constraint stays in force until contract
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 

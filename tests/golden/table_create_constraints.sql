@@ -1,6 +1,10 @@
 -- pgphase plan for migration table_create_constraints: the statements apply runs, for psql -v ON_ERROR_STOP=1
 -- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 

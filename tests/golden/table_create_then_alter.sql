@@ -2,7 +2,11 @@
 -- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
 -- note: alter_column items.name: `up` and `down` are not used: table items is created by this migration, so the column is changed directly in expand, before anyone uses it
 -- note: add_column items.description: `up` is not used: table items is created by this migration, so it has no rows to fill
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 

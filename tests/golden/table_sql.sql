@@ -3,7 +3,11 @@
 -- note: version_schema 'v2' names this migration's version schema only when version schemas are on (settings.version_schemas, or --version-schemas): without them both application versions use the tables themselves
 -- note: sql at table_sql.yaml:6:5 has no `down`: reverse drops the objects it creates
 -- note: sql at table_sql.yaml:8:5 has no `down`: reversing expand cannot undo it
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 

@@ -2,7 +2,11 @@
 -- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
 -- note: alter_column users.email: _pgphase_new_email is not verified at validate: the new application may write it from sync on, so `up` is not the truth for it
 -- precheck: before expand, pgphase evaluates (left(email, 100)) for email over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 

@@ -1,7 +1,11 @@
 -- pgphase plan for migration version_constraint_unique_up: the statements apply runs, for psql -v ON_ERROR_STOP=1
 -- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
 -- note: alter_column users.email: _pgphase_new_email is not verified at validate: the new application may write it from sync on, so `up` is not the truth for it
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 

@@ -3,7 +3,11 @@
 -- note: add_column users.shout: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
 -- note: drop_table logs: the table stays in place, untouched, until contract, so the old application keeps working; contract drops it
 -- precheck: before expand, pgphase evaluates (upper(email)) for shout over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 
