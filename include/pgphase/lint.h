@@ -20,9 +20,13 @@ struct LintFinding {
   std::string safe;     // the safe alternative
 };
 
-// The findings of every statement of `sql`, in order. SQL that does not parse gives one
-// finding, rule "syntax" (an error), at offset 0.
+// The findings of every statement of `sql`, in order; none for a statement on a table that
+// `sql` creates before it (CREATE TABLE x ...; CREATE INDEX ON x: nothing uses x yet). SQL that
+// does not parse gives one finding, rule "syntax" (an error), at offset 0.
 std::vector<LintFinding> LintSql(std::string_view sql);
+
+// True when `rule` is one of the rules LintSql reports.
+bool IsLintRule(std::string_view rule);
 
 // The 1-based line and column of `offset` in `text`.
 std::pair<int, int> LineColumnAt(std::string_view text, int offset);

@@ -17,6 +17,7 @@
 #include "pgphase/catalog.h"
 #include "pgphase/ddl.h"
 #include "pgphase/duration.h"
+#include "pgphase/lint.h"
 #include "pgphase/spec.h"
 #include "pgphase/sql.h"
 #include "pgphase/statement.h"
@@ -196,6 +197,25 @@ std::vector<CheckProbe> CarriedCheckProbes(const ChangeSpec& spec, const Catalog
 // validate verifies the copy a shadow column holds only when `up` is deterministic). An expression
 // that does not parse is skipped (BuildPlan reports it).
 std::vector<FunctionName> CalledFunctions(const ChangeSpec& spec);
+
+// A lint finding in a `sql` operation's `up` or `down`: where its statement starts in the
+// file, and whether the operation accepts it (its rule is in unsafe_ok).
+struct SqlLintFinding {
+  SourceLocation where;
+  std::string field;  // "sql.up", "sql.down"
+  LintFinding finding;
+  bool accepted = false;
+
+  // "file:line:col: error create-index-not-concurrently: sql.up: what; safe: how"
+  std::string Describe() const;
+  bool Refuses() const { return finding.severity == Severity::kError && !accepted; }
+};
+// LintSql over the operation's `up` and `down`, placed in `file_text` (the spec's text, to
+// find where a block scalar's lines start). Errors (kInvalid) when unsafe_ok names a rule
+// that does not exist.
+Result<std::vector<SqlLintFinding>> LintSqlOperation(const SqlOp& op, std::string_view file_text);
+// Every `sql` operation of the spec, in order.
+Result<std::vector<SqlLintFinding>> LintSpec(const ChangeSpec& spec);
 
 // Checks every operation against the catalog and builds the plan.
 // Errors: ExitCode::kInvalid, message "file:line:col: operation: what".

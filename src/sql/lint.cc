@@ -2,6 +2,7 @@
 
 #include <array>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "sql/parse_result.h"
@@ -29,11 +30,9 @@ constexpr std::array<Rule, 20> kRules = {{
     {"validating-foreign-key", Severity::kError,
      "ADD FOREIGN KEY validates every row while both tables are locked",
      "ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT (alter_column references)"},
-    {"set-not-null", Severity::kError,
-     "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE",
+    {"set-not-null", Severity::kError, "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE",
      "alter_column nullable: false (a NOT VALID check, validated, then SET NOT NULL)"},
-    {"validating-check", Severity::kError,
-     "ADD CHECK validates every row under ACCESS EXCLUSIVE",
+    {"validating-check", Severity::kError, "ADD CHECK validates every row under ACCESS EXCLUSIVE",
      "ADD CONSTRAINT ... CHECK (...) NOT VALID, then VALIDATE CONSTRAINT (create_constraint)"},
     {"vacuum-full", Severity::kError,
      "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE; it has no online form",
@@ -41,8 +40,7 @@ constexpr std::array<Rule, 20> kRules = {{
     {"volatile-default", Severity::kError,
      "ADD COLUMN with a volatile DEFAULT rewrites the table under ACCESS EXCLUSIVE",
      "add_column with the default (a nullable column, backfilled in batches)"},
-    {"unique-constraint", Severity::kError,
-     "ADD UNIQUE builds its index while writes are blocked",
+    {"unique-constraint", Severity::kError, "ADD UNIQUE builds its index while writes are blocked",
      "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX "
      "(create_constraint type: unique)"},
     {"lock-table", Severity::kError, "LOCK TABLE blocks the application; it has no online form",
@@ -55,10 +53,10 @@ constexpr std::array<Rule, 20> kRules = {{
      "(create_constraint type: primary_key)"},
     {"reindex", Severity::kError, "REINDEX blocks writes while it rebuilds",
      "REINDEX CONCURRENTLY (outside a transaction)"},
-    {"truncate", Severity::kError,
-     "TRUNCATE deletes every row under ACCESS EXCLUSIVE", "DELETE in batches, if at all"},
-    {"drop-without-if-exists", Severity::kWarning,
-     "DROP without IF EXISTS fails when run again", "DROP ... IF EXISTS"},
+    {"truncate", Severity::kError, "TRUNCATE deletes every row under ACCESS EXCLUSIVE",
+     "DELETE in batches, if at all"},
+    {"drop-without-if-exists", Severity::kWarning, "DROP without IF EXISTS fails when run again",
+     "DROP ... IF EXISTS"},
     {"generated-stored-column", Severity::kError,
      "ADD COLUMN ... GENERATED ... STORED rewrites the table under ACCESS EXCLUSIVE",
      "add_column with up (a plain column filled by the sync trigger and the backfill)"},
@@ -93,8 +91,8 @@ bool HasOption(const Json& list, std::string_view name) {
 // A FuncCall to a function PostgreSQL marks volatile, anywhere in the expression.
 bool CallsVolatile(const Json& node) {
   static constexpr std::array<std::string_view, 7> kVolatile = {
-      "random", "gen_random_uuid", "uuid_generate_v4", "clock_timestamp",
-      "timeofday", "nextval", "uuid_generate_v1"};
+      "random",    "gen_random_uuid", "uuid_generate_v4", "clock_timestamp",
+      "timeofday", "nextval",         "uuid_generate_v1"};
   if (node.is_object() && node.contains("FuncCall")) {
     const Json& names = node["FuncCall"].value("funcname", Json::array());
     if (!names.empty()) {
@@ -144,10 +142,26 @@ void CheckAlterTable(const Json& s, int at, std::vector<LintFinding>& out) {
     const Json& def = cmd.value("def", Json::object());
     if (sub == "AT_AlterColumnType") out.push_back(Found("alter-column-type", at));
     if (sub == "AT_SetNotNull") out.push_back(Found("set-not-null", at));
-    if (sub == "AT_AddColumn" && def.contains("ColumnDef")) CheckColumnDef(def["ColumnDef"], at, out);
+    if (sub == "AT_AddColumn" && def.contains("ColumnDef"))
+      CheckColumnDef(def["ColumnDef"], at, out);
     if (sub == "AT_AddConstraint" && def.contains("Constraint"))
       CheckConstraint(def["Constraint"], at, out);
   }
+}
+
+// "schema.name" (schema "" when unqualified) of a RangeVar.
+std::string RelationKey(const Json& range_var) {
+  return range_var.value("schemaname", "") + "." + range_var.value("relname", "");
+}
+
+// The table a statement acts on, when it is one this SQL created before it: the application
+// cannot be using it yet, so what locks or rewrites it is harmless.
+bool OnNewTable(const Json& stmt, const std::set<std::string>& created) {
+  for (const char* type : {"IndexStmt", "AlterTableStmt", "RenameStmt"}) {
+    if (stmt.contains(type) && stmt[type].contains("relation"))
+      return created.count(RelationKey(stmt[type]["relation"])) > 0;
+  }
+  return false;
 }
 
 void CheckStatement(const Json& stmt, int at, std::vector<LintFinding>& out) {
@@ -189,21 +203,30 @@ std::vector<LintFinding> LintSql(std::string_view sql) {
   const sql_internal::ParseResult parsed{std::string(sql)};
   std::vector<LintFinding> out;
   if (parsed.get().error != nullptr) {
-    LintFinding f = Found("syntax", parsed.get().error->cursorpos > 0
-                                        ? parsed.get().error->cursorpos - 1
-                                        : 0);
+    LintFinding f =
+        Found("syntax", parsed.get().error->cursorpos > 0 ? parsed.get().error->cursorpos - 1 : 0);
     f.message += std::string(": ") + parsed.get().error->message;
     return {f};
   }
   const Json tree = Json::parse(parsed.get().parse_tree, nullptr, /*allow_exceptions=*/false);
+  std::set<std::string> created;
   for (const Json& entry : tree.value("stmts", Json::array())) {
+    const Json& stmt = entry.value("stmt", Json::object());
+    if (stmt.contains("CreateStmt")) created.insert(RelationKey(stmt["CreateStmt"]["relation"]));
+    if (OnNewTable(stmt, created)) continue;
     int at = entry.value("stmt_location", 0);
     // The statement's text starts after the whitespace before it.
     while (at < static_cast<int>(sql.size()) && std::isspace(static_cast<unsigned char>(sql[at])))
       ++at;
-    CheckStatement(entry.value("stmt", Json::object()), at, out);
+    CheckStatement(stmt, at, out);
   }
   return out;
+}
+
+bool IsLintRule(std::string_view rule) {
+  for (const Rule& r : kRules)
+    if (r.id == rule) return true;
+  return false;
 }
 
 std::pair<int, int> LineColumnAt(std::string_view text, int offset) {

@@ -67,6 +67,13 @@ TEST(SqlLintTest, FindingsSayWhereTheirStatementStartsAndItsSeverity) {
   EXPECT_EQ(found[1].severity, Severity::kWarning);
 }
 
+TEST(SqlLintTest, StatementsOnATableTheSqlCreatesAreNotFindings) {
+  EXPECT_TRUE(LintSql("CREATE TABLE s.x (a int); CREATE INDEX i ON s.x (a); "
+                      "ALTER TABLE s.x ADD CONSTRAINT u UNIQUE (a)")
+                  .empty());
+  EXPECT_EQ(LintSql("CREATE TABLE x (a int); CREATE INDEX i ON s.x (a)").size(), 1u);
+}
+
 TEST(SqlLintTest, SqlThatDoesNotParseIsASyntaxError) {
   const auto found = LintSql("ALTER TABLE t ADD COLUMNN x int");
   ASSERT_EQ(found.size(), 1u);
