@@ -106,7 +106,8 @@ TEST_F(CtidBackfillTest, EachBatchIsATidRangeScan) {
   std::istringstream lines(plan.out);
   std::string line, batch_sql;
   while (std::getline(lines, line))
-    if (line.rfind("-- repeated per batch", 0) == 0) std::getline(lines, batch_sql);
+    if (line.rfind("PREPARE pgphase_batch AS ", 0) == 0)
+      batch_sql = line.substr(std::string("PREPARE pgphase_batch AS ").size());
   ASSERT_FALSE(batch_sql.empty()) << plan;
   batch_sql.pop_back();  // the trailing ';'
   ASSERT_EQ(Run({"apply", spec, "--through", "sync"}).exit_code, 0);

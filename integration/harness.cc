@@ -531,9 +531,11 @@ std::string PgphaseTest::WriteAddColumnSpec(const std::string& migration, const 
   return WriteSpec(migration, yaml);
 }
 
-std::string PgphaseTest::SchemaDump() {
+std::string PgphaseTest::SchemaDump() { return SchemaDumpOf(db_url()); }
+
+std::string SchemaDumpOf(const std::string& url) {
   RunResult r = RunCommand({PgDumpPath(), "--schema-only", "--no-owner", "--no-privileges",
-                            "--exclude-schema=pgphase", "--dbname=" + db_url()},
+                            "--exclude-schema=pgphase", "--dbname=" + url},
                            Millis(60'000));
   EXPECT_EQ(r.exit_code, 0) << "pg_dump failed" << r;
   // pg_dump >= 15.14 brackets its output with \restrict <random key>; drop those lines.

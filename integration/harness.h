@@ -58,6 +58,9 @@ std::string BinaryPath();
 // newest /usr/lib/postgresql/*/bin), else "pg_dump" from PATH.
 std::string PgDumpPath();
 
+// pg_dump --schema-only of the database at `url` as PgphaseTest::SchemaDump makes it.
+std::string SchemaDumpOf(const std::string& url);
+
 // "pgphase_it_<sanitized name>_<hash>_<pid>": lowercase [a-z0-9_], at most 63 bytes,
 // distinct for distinct names even when truncated.
 std::string DatabaseNameFor(const std::string& test_name, long pid);

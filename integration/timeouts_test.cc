@@ -49,11 +49,15 @@ INSERT INTO readings SELECT g, g FROM generate_series(1, 300) g;
 };
 
 TEST_F(TimeoutTest, PlanSaysValidateRunsUnderScanTimeoutOnly) {
-  const std::string spec = SlowValidatePending();
+  const std::string spec = SlowValidatePending("  statement_timeout: 2s\n  scan_timeout: 5m\n");
   RunResult r = Run({"plan", spec, "--format", "sql"});
   ASSERT_EQ(r.exit_code, 0) << r;
+  // The script sets statement_timeout to scan_timeout for it, as apply does.
   EXPECT_NE(r.out.find("-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no "
-                       "statement_timeout)\nALTER TABLE \"public\".\"readings\" VALIDATE"),
+                       "statement_timeout); scans: yes; rewrites: no; hazards: full_scan\n"
+                       "BEGIN;\nSET LOCAL lock_timeout = '1000ms';\n"
+                       "SET LOCAL statement_timeout = '300000ms';\n"
+                       "ALTER TABLE \"public\".\"readings\" VALIDATE"),
             std::string::npos)
       << r;
 }

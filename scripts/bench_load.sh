@@ -82,7 +82,7 @@ report() {
       if (to == 0 || (t >= from / 1e3 && t <= to / 1e3)) printf "%d %.0f\n", $3 + (NF >= 7 ? $7 : 0), t }' |
     sort -n >"$lat"
   n=$(wc -l <"$lat")
-  ((n > 0)) || die "$1: no transactions in the window"
+  ((n > 0)) || die "$1: no transactions in the window ($(cat "$tmp/$1"/pgbench_log.* | wc -l) logged; $(head -c 300 "$tmp/$1/out.txt"))"
   secs=$(awk 'NR == 1 || $2 < lo { lo = $2 } $2 > hi { hi = $2 } END { print (hi - lo) / 1e6 }' "$lat")
   errors=$(grep -c -i "error\|aborted" "$tmp/$1/out.txt" || true)
   echo "$2: TPS / offered $(fmt_num "$(calc "$n / ($secs > 0 ? $secs : 1) / $rate")" 3)," \

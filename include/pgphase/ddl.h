@@ -55,8 +55,11 @@ struct ColumnDef {
 };
 
 // --- columns ---
-// ALTER TABLE t ADD COLUMN name type [DEFAULT] [GENERATED ...] [NOT NULL]: ACCESS EXCLUSIVE;
-// a generated or identity column makes PostgreSQL compute every existing row (a rewrite).
+// ALTER TABLE t ADD COLUMN IF NOT EXISTS name type [DEFAULT] [GENERATED ...] [NOT NULL]:
+// ACCESS EXCLUSIVE; a generated or identity column makes PostgreSQL compute every existing
+// row (a rewrite). IF NOT EXISTS changes nothing for apply (the planner refuses a column
+// that exists, and a step is recorded done in the transaction that ran it); it makes the
+// rendered script safe to run again.
 // The column's unique, check and foreign key are not part of it: the planner adds them as
 // constraints of their own, so that none is validated under this lock.
 Statement AddColumn(const Rel& t, const ColumnDef& def);

@@ -81,6 +81,9 @@ Status Reverse(const std::string& migration, const ReverseOptions& options, std:
 Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conninfo,
                                  bool precheck = true);
 
+// The timeouts and batch size `apply` with `locks` would use for `spec`, for its script.
+Result<ScriptOptions> ScriptSettings(const ChangeSpec& spec, const LockPolicy& locks = {});
+
 // Text or JSON (DESIGN "status --json") report of one or all migrations. Read-only;
 // an absent state schema means no migrations.
 Result<std::string> StatusReport(const std::string& conninfo,

@@ -16,6 +16,8 @@
 
 #include "pgphase/catalog.h"
 #include "pgphase/ddl.h"
+#include "pgphase/duration.h"
+#include "pgphase/lint.h"
 #include "pgphase/spec.h"
 #include "pgphase/sql.h"
 #include "pgphase/statement.h"
@@ -196,6 +198,25 @@ std::vector<CheckProbe> CarriedCheckProbes(const ChangeSpec& spec, const Catalog
 // that does not parse is skipped (BuildPlan reports it).
 std::vector<FunctionName> CalledFunctions(const ChangeSpec& spec);
 
+// A lint finding in a `sql` operation's `up` or `down`: where its statement starts in the
+// file, and whether the operation accepts it (its rule is in unsafe_ok).
+struct SqlLintFinding {
+  SourceLocation where;
+  std::string field;  // "sql.up", "sql.down"
+  LintFinding finding;
+  bool accepted = false;
+
+  // "file:line:col: error create-index-not-concurrently: sql.up: what; safe: how"
+  std::string Describe() const;
+  bool Refuses() const { return finding.severity == Severity::kError && !accepted; }
+};
+// LintSql over the operation's `up` and `down`, placed in `file_text` (the spec's text, to
+// find where a block scalar's lines start). Errors (kInvalid) when unsafe_ok names a rule
+// that does not exist.
+Result<std::vector<SqlLintFinding>> LintSqlOperation(const SqlOp& op, std::string_view file_text);
+// Every `sql` operation of the spec, in order.
+Result<std::vector<SqlLintFinding>> LintSpec(const ChangeSpec& spec);
+
 // Checks every operation against the catalog and builds the plan.
 // Errors: ExitCode::kInvalid, message "file:line:col: operation: what".
 Result<Plan> BuildPlan(const ChangeSpec& spec, const CatalogSnapshot& catalog,
@@ -207,7 +228,21 @@ Result<Plan> ParsePlanJson(std::string_view json);
 
 // Human renderings for `pgphase plan`.
 std::string RenderPlanText(const Plan& plan);  // grouped by phase, lock per statement
-std::string RenderPlanSql(const Plan& plan);   // runnable-looking SQL with phase comments
+// What the script of a plan sets as apply would: the timeouts apply resolves from the spec's
+// settings (and its flags) and the size of a backfill's first batch; `reverse` renders the
+// reverse steps instead, phases and steps last first (contract has none).
+struct ScriptOptions {
+  Millis lock_timeout{1000};
+  Millis statement_timeout{60000};
+  Millis scan_timeout{0};  // 0: no limit
+  int64_t batch_size = 50000;
+  bool reverse = false;
+};
+// The psql script of the plan: phase by phase, each statement as apply runs it (a transaction
+// step in BEGIN; SET LOCAL lock_timeout, statement_timeout ...; COMMIT; a CONCURRENTLY step
+// outside any, after its cleanup), each with a comment of its lock, timeout, scans, rewrites
+// and hazards (HazardsOf); a backfill as its batch statement and the first batch run.
+std::string RenderPlanSql(const Plan& plan, const ScriptOptions& options = {});
 
 bool operator==(const KeyColumn& a, const KeyColumn& b);
 bool operator==(const BackfillJob& a, const BackfillJob& b);

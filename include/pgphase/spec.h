@@ -218,6 +218,10 @@ struct SqlOp {
   SqlExpr up;
   std::optional<SqlExpr> down;
   bool on_complete = false;  // run at contract instead of expand
+  // The lint rules (pgphase/lint.h) whose error-level findings in `up` and `down` the
+  // migration accepts on purpose; any other error-level finding refuses the plan.
+  std::vector<std::string> unsafe_ok;
+  SourceLocation unsafe_ok_where;
 };
 
 // The registration table: every operation pgphase reads and plans, by its YAML key and its

@@ -10,7 +10,8 @@ namespace pgphase::cli {
 Status RunPlan(const std::vector<std::string>& args) {
   po::options_description desc("plan");
   desc.add_options()("files", po::value<std::vector<std::string>>()->required(), "")(
-      "format", po::value<std::string>()->default_value("text"), "text, sql or json");
+      "format", po::value<std::string>()->default_value("text"), "text, sql or json")(
+      "reverse", po::bool_switch(), "with --format sql: the script of the reverse steps");
   AddDbOption(desc);
   AddPrecheckOption(desc);
   AddVersionSchemasOption(desc);
@@ -21,6 +22,8 @@ Status RunPlan(const std::vector<std::string>& args) {
   const std::string format = vm["format"].as<std::string>();
   if (format != "text" && format != "sql" && format != "json")
     return Status::Invalid("--format: expected text, sql or json, got '" + format + "'");
+  if (vm["reverse"].as<bool>() && format != "sql")
+    return Status::Invalid("--reverse: only with --format sql");
   auto files = ExpandSpecPaths(vm["files"].as<std::vector<std::string>>());
   if (!files.ok()) return files.status();
   const std::string conninfo = ResolveConninfo(vm["db"].as<std::string>());
@@ -30,10 +33,13 @@ Status RunPlan(const std::vector<std::string>& args) {
     ApplyVersionSchemasOption(vm, *spec);
     auto plan = PlanAgainstDatabase(*spec, conninfo, !vm["skip-precheck"].as<bool>());
     if (!plan.ok()) return plan.status();
+    auto script = ScriptSettings(*spec);
+    if (!script.ok()) return script.status();
+    script->reverse = vm["reverse"].as<bool>();
     if (format == "json")
       std::cout << PlanToJson(*plan) << "\n";
     else if (format == "sql")
-      std::cout << RenderPlanSql(*plan);
+      std::cout << RenderPlanSql(*plan, *script);
     else
       std::cout << RenderPlanText(*plan);
   }

@@ -325,6 +325,17 @@ Status Apply(const ChangeSpec& spec, const ApplyOptions& options, std::ostream& 
   return st;
 }
 
+Result<ScriptOptions> ScriptSettings(const ChangeSpec& spec, const LockPolicy& locks) {
+  auto r = Resolve(spec.settings, locks, {});
+  if (!r.ok()) return r.status();
+  ScriptOptions o;
+  o.lock_timeout = r->lock_timeout;
+  o.statement_timeout = r->statement_timeout;
+  o.scan_timeout = r->scan_timeout;
+  o.batch_size = r->batch_size_max;
+  return o;
+}
+
 Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conninfo,
                                  bool precheck) {
   auto conn = exec::Connect(conninfo, "pgphase plan " + spec.name);

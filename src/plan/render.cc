@@ -119,27 +119,123 @@ std::string RenderPlanText(const Plan& plan) {
   return out;
 }
 
-std::string RenderPlanSql(const Plan& plan) {
-  std::string out = fmt::format("-- pgphase plan for migration {}\n", plan.migration);
+namespace {
+
+std::string Quantity(Millis d) { return "'" + std::to_string(d.count()) + "ms'"; }
+
+// The SET statements apply runs before a statement (exec ApplyTimeouts): lock_timeout, and
+// statement_timeout set to the limit TimeoutFor picks (scan_timeout is statement_timeout for a
+// statement that lets the application go on).
+std::string SetTimeouts(const ScriptOptions& o, TimeoutKind kind, bool local) {
+  const std::string scope = local ? "SET LOCAL " : "SET ";
+  const Millis run = kind == TimeoutKind::kStatement ? o.statement_timeout : o.scan_timeout;
+  return scope + "lock_timeout = " + Quantity(o.lock_timeout) + ";\n" + scope +
+         "statement_timeout = " + Quantity(run) + ";\n";
+}
+
+std::string HazardList(const Statement& s) {
+  std::string out;
+  for (Hazard h : HazardsOf(s)) out += (out.empty() ? "" : ", ") + std::string(HazardName(h));
+  return out.empty() ? "none" : out;
+}
+
+// What the step's statement does, from the statement value: its lock and the timeout that
+// bounds it, whether it reads or rewrites the table, and its hazards.
+std::string Annotation(const Statement& s, const std::string& rows) {
+  return fmt::format("-- lock: {} ({}){}; scans: {}; rewrites: {}{}; hazards: {}\n",
+                     LockName(s.lock), TimeoutNote(TimeoutFor(s)),
+                     s.transactional ? "" : "; outside a transaction", s.scans ? "yes" : "no",
+                     s.rewrites ? "yes" : "no", rows, HazardList(s));
+}
+
+// One statement as apply runs it: in a transaction of its own under SET LOCAL timeouts, or
+// (CONCURRENTLY) alone under session timeouts that are reset afterwards, after its cleanup.
+std::string ScriptStatement(const Statement& s, const std::vector<Statement>& cleanup,
+                            const ScriptOptions& o) {
+  const TimeoutKind kind = TimeoutFor(s);
+  if (s.transactional) return "BEGIN;\n" + SetTimeouts(o, kind, true) + s.sql + ";\nCOMMIT;\n";
+  std::string out = SetTimeouts(o, kind, false);
+  for (const auto& c : cleanup) out += c.sql + ";\n";
+  return out + s.sql + ";\nRESET lock_timeout;\nRESET statement_timeout;\n";
+}
+
+// The first batch's arguments: no lower key and o.batch_size rows, or every page of the table.
+std::string FirstBatchArguments(const BackfillJob& job, const ScriptOptions& o) {
+  if (!job.ByCtid()) return std::to_string(o.batch_size);
+  const std::string t = QuoteLiteral(ddl::Rel{job.schema, job.table}.Quoted());
+  return fmt::format(
+      "{0}, pg_catalog.pg_relation_filenode({0}::regclass), '(0,0)', pg_catalog.format('(%s,0)', "
+      "pg_catalog.pg_relation_size({0}::regclass) / pg_catalog.current_setting('block_size')::"
+      "bigint + 1)",
+      t);
+}
+
+// A backfill as its batch statement: apply repeats it, each batch in its own transaction; the
+// script runs the first one, prepared with the text apply sends.
+std::string ScriptBackfill(const BackfillJob& job, const ScriptOptions& o) {
+  const Statement first = BatchSql(job, /*first_batch=*/true);
+  std::string out = Annotation(first, fmt::format("; about {} rows", job.estimated_rows));
+  out += fmt::format(
+      "-- apply repeats this batch, each in a transaction of its own, {}, with {}, sizing the "
+      "batches to target_batch_time and checkpointing after each, until a batch returns 0 "
+      "rows: the batches after the first run\n--   {}\n-- here, the first batch",
+      BatchOrder(job), BatchParams(job), OneLine(BatchSql(job, /*first_batch=*/false).sql));
+  out += job.ByCtid() ? " (every page):\n" : fmt::format(" ({} rows):\n", o.batch_size);
+  out += "BEGIN;\n" + SetTimeouts(o, kBackfillBatchTimeout, true) +
+         fmt::format("SET LOCAL {} = on;\n", ddl::kFillingSetting);
+  out += "PREPARE pgphase_batch AS " + first.sql + ";\n";
+  out += "EXECUTE pgphase_batch(" + FirstBatchArguments(job, o) + ");\n";
+  return out + "DEALLOCATE pgphase_batch;\nCOMMIT;\n";
+}
+
+std::string ScriptStep(const Step& s, const ScriptOptions& o) {
+  std::string out = fmt::format("\n-- step {}: {}\n", OneLine(s.id), OneLine(s.summary));
+  if (s.statement)
+    out += Annotation(*s.statement, "") + ScriptStatement(*s.statement, s.cleanup, o);
+  if (s.backfill) out += ScriptBackfill(*s.backfill, o);
+  if (s.conversion_check)
+    out += "-- (no SQL here) " + OneLine(ConversionCheckLine(*s.conversion_check)) + "\n";
+  return out;
+}
+
+std::string ScriptReverseStep(const Step& s, const ScriptOptions& o) {
+  if (s.reverse.empty()) return "";
+  std::string out = fmt::format("\n-- undo step {}: {}\n", OneLine(s.id), OneLine(s.summary));
+  for (const auto& r : s.reverse) out += Annotation(r, "") + ScriptStatement(r, {}, o);
+  return out;
+}
+
+std::string ScriptPreamble(const Plan& plan, const ScriptOptions& o) {
+  std::string out = fmt::format(
+      "-- pgphase {}plan for migration {}: the statements apply runs, for psql -v "
+      "ON_ERROR_STOP=1\n-- lock_timeout {}, statement_timeout {}, scan_timeout {} (0ms: no "
+      "limit); apply also retries a lock timeout and records each step in schema pgphase\n",
+      o.reverse ? "reverse " : "", plan.migration, FormatDuration(o.lock_timeout),
+      FormatDuration(o.statement_timeout), FormatDuration(o.scan_timeout));
   for (const auto& n : plan.notes) out += "-- note: " + OneLine(n) + "\n";
-  for (const auto& c : plan.prechecks) out += "-- precheck: " + OneLine(PrecheckLine(c)) + "\n";
+  if (!o.reverse)
+    for (const auto& c : plan.prechecks) out += "-- precheck: " + OneLine(PrecheckLine(c)) + "\n";
+  // The sync functions live in pgphase's schema, which apply creates with its state.
+  return out + ScriptStatement({"CREATE SCHEMA IF NOT EXISTS \"pgphase\"", Lock::kNone}, {}, o);
+}
+
+}  // namespace
+
+std::string RenderPlanSql(const Plan& plan, const ScriptOptions& options) {
+  std::string out = ScriptPreamble(plan, options);
+  if (options.reverse) {
+    out += "\n-- phase contract cannot be reversed; the others, last first\n";
+    for (auto p = plan.phases.rbegin(); p != plan.phases.rend(); ++p) {
+      if (p->phase == Phase::kContract) continue;
+      out += fmt::format("\n-- reverse phase {}\n", PhaseName(p->phase));
+      for (auto s = p->steps.rbegin(); s != p->steps.rend(); ++s)
+        out += ScriptReverseStep(*s, options);
+    }
+    return out;
+  }
   for (const auto& p : plan.phases) {
     out += fmt::format("\n-- phase {}\n", PhaseHeading(p));
-    for (const auto& s : p.steps) {
-      out += fmt::format("\n-- step {}: {}\n", OneLine(s.id), OneLine(s.summary));
-      if (s.statement) {
-        out += fmt::format("-- lock: {} ({}){}\n", LockName(s.statement->lock),
-                           TimeoutNote(TimeoutFor(*s.statement)),
-                           s.statement->transactional ? "" : " (outside a transaction)");
-        out += s.statement->sql + ";\n";
-      }
-      if (s.backfill) {
-        out += "-- repeated per batch: " + BatchParams(*s.backfill) + "\n";
-        out += BatchSql(*s.backfill, /*first_batch=*/false).sql + ";\n";
-      }
-      if (s.conversion_check)
-        out += "-- " + OneLine(ConversionCheckLine(*s.conversion_check)) + "\n";
-    }
+    for (const auto& s : p.steps) out += ScriptStep(s, options);
   }
   return out;
 }

@@ -14,7 +14,7 @@ Step IndexBuildStep(std::string id, std::string summary, const TableInfo& t,
   Step s;
   s.id = std::move(id);
   s.summary = std::move(summary);
-  s.statement = ddl::CreateIndexConcurrently({t.schema, t.name}, index);
+  s.statement = ddl::CreateIndexConcurrently({t.schema, t.name}, index, /*if_not_exists=*/true);
   s.done_check = ddl::IndexIsValidQuery(rel);
   s.cleanup = {ddl::DropIndexConcurrently(rel)};
   s.reverse = {ddl::DropIndexConcurrently(rel)};

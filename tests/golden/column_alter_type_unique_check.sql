@@ -1,12 +1,21 @@
--- pgphase plan for migration column_alter_type_unique_check
+-- pgphase plan for migration column_alter_type_unique_check: the statements apply runs, for psql -v ON_ERROR_STOP=1
+-- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
 -- note: alter_column users.email: the type changes under the same name, so the two application versions cannot each have their own: email is text until swap and varchar(100) from swap on, and the old application must be stopped at swap; to keep both working through a rolling deploy, rename the column in the same alter_column (name:), and both names live from sync until contract
 -- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
 -- precheck: before expand, pgphase evaluates (left(email, 100)) for email over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 
 -- step expand.users.email.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DO $pgphase$
 DECLARE
   col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped);
@@ -23,13 +32,21 @@ BEGIN
   END IF;
 END
 $pgphase$;
+COMMIT;
 
 -- step expand.users.email.shadow: add shadow column _pgphase_new_email (varchar(100))
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-ALTER TABLE "public"."users" ADD COLUMN "_pgphase_new_email" varchar(100);
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "_pgphase_new_email" varchar(100);
+COMMIT;
 
 -- step expand.users.email.comment: carry the comment over
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DO $pgphase$
 DECLARE
   c text := pg_catalog.col_description('"public"."users"'::regclass, (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped));
@@ -39,75 +56,116 @@ BEGIN
   END IF;
 END
 $pgphase$;
+COMMIT;
 
 -- step expand.users.email.check: check constraint, not yet validated
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."users" ADD CONSTRAINT "email_has_at" CHECK ((position('@' in "_pgphase_new_email") > 0)) NOT VALID;
+COMMIT;
 
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE OR REPLACE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 DECLARE
   "email" "public"."users"."email"%TYPE := NEW."email";
 BEGIN
-  IF TG_OP = 'INSERT' THEN
     BEGIN
       NEW."_pgphase_new_email" := (left(email, 100));
     EXCEPTION WHEN OTHERS THEN
       PERFORM pgphase.record_sync_error('column_alter_type_unique_check', 'public.users', '_pgphase_new_email', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
     END;
-  ELSE
-    BEGIN
-      NEW."_pgphase_new_email" := (left(email, 100));
-    EXCEPTION WHEN OTHERS THEN
-      PERFORM pgphase.record_sync_error('column_alter_type_unique_check', 'public.users', '_pgphase_new_email', ARRAY[NEW."id"::text], SQLSTATE, SQLERRM);
-    END;
-  END IF;
   RETURN NEW;
 END
 $pgphase$;
+COMMIT;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TRIGGER "pgphase_ins_column_alter_type_unique_check" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"();
+COMMIT;
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TRIGGER "pgphase_upd_column_alter_type_unique_check" BEFORE UPDATE OF "email" ON "public"."users" FOR EACH ROW WHEN (((NEW."email" IS DISTINCT FROM OLD."email"))) EXECUTE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"();
+COMMIT;
 
 -- phase backfill
 
 -- step backfill.users: fill _pgphase_new_email for existing rows of users in keyset batches
--- repeated per batch: $1.. = last key done (id), then batch size
-WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = COALESCE("_pgphase_new_email", (left(email, 100))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 300000 rows; hazards: full_scan
+-- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
+--   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = COALESCE("_pgphase_new_email", (left(email, 100))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound)
+-- here, the first batch (50000 rows):
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+SET LOCAL pgphase.filling = on;
+PREPARE pgphase_batch AS WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" ORDER BY "id" LIMIT $1::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = COALESCE("_pgphase_new_email", (left(email, 100))) WHERE ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
+EXECUTE pgphase_batch(50000);
+DEALLOCATE pgphase_batch;
+COMMIT;
 
 -- phase validate
 
 -- step validate.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
--- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
+-- (no SQL here) pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
 
 -- step validate.users.verify: verify _pgphase_new_email = up(row) on every row of users in keyset batches, repairing the rows that differ
--- repeated per batch: $1.. = last key done (id), then batch size
-WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = (left(email, 100)) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS DISTINCT FROM CAST((left(email, 100)) AS varchar(100))) RETURNING "id" AS k1, NOT ("_pgphase_new_email" IS DISTINCT FROM CAST((left(email, 100)) AS varchar(100))) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done ORDER BY k1 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done WHERE NOT ok ORDER BY k1 LIMIT 10) s);
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 300000 rows; hazards: full_scan
+-- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
+--   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = (left(email, 100)) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS DISTINCT FROM CAST((left(email, 100)) AS varchar(100))) RETURNING "id" AS k1, NOT ("_pgphase_new_email" IS DISTINCT FROM CAST((left(email, 100)) AS varchar(100))) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done ORDER BY k1 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done WHERE NOT ok ORDER BY k1 LIMIT 10) s)
+-- here, the first batch (50000 rows):
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+SET LOCAL pgphase.filling = on;
+PREPARE pgphase_batch AS WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" ORDER BY "id" LIMIT $1::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = (left(email, 100)) WHERE ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS DISTINCT FROM CAST((left(email, 100)) AS varchar(100))) RETURNING "id" AS k1, NOT ("_pgphase_new_email" IS DISTINCT FROM CAST((left(email, 100)) AS varchar(100))) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done ORDER BY k1 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done WHERE NOT ok ORDER BY k1 LIMIT 10) s);
+EXECUTE pgphase_batch(50000);
+DEALLOCATE pgphase_batch;
+COMMIT;
 
 -- step validate.users.email.check: validate the check constraint
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 ALTER TABLE "public"."users" VALIDATE CONSTRAINT "email_has_at";
+COMMIT;
 
 -- step validate.users.email.unique_index: build the unique index on the new column without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout) (outside a transaction)
-CREATE UNIQUE INDEX CONCURRENTLY "users_email_key" ON "public"."users" ("_pgphase_new_email");
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build
+SET lock_timeout = '1000ms';
+SET statement_timeout = '0ms';
+DROP INDEX CONCURRENTLY IF EXISTS "public"."users_email_key";
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "users_email_key" ON "public"."users" ("_pgphase_new_email");
+RESET lock_timeout;
+RESET statement_timeout;
 
 -- phase swap
 
 -- step swap.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
--- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
+-- (no SQL here) pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
 
 -- step swap.users: in one transaction: rename email -> _pgphase_old_email, _pgphase_new_email -> email; the column changes; point the sync trigger at the new names
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DO $pgphase$
 DECLARE
   col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped);
@@ -134,31 +192,44 @@ CREATE OR REPLACE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"
 DECLARE
   "email" "public"."users"."email"%TYPE := NEW."email";
 BEGIN
-  IF TG_OP = 'INSERT' THEN
     NEW."_pgphase_old_email" := (email);
-  ELSE
-    NEW."_pgphase_old_email" := (email);
-  END IF;
   RETURN NEW;
 END
 $pgphase$;
 CREATE TRIGGER "pgphase_ins_column_alter_type_unique_check" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"();
 CREATE TRIGGER "pgphase_upd_column_alter_type_unique_check" BEFORE UPDATE OF "email" ON "public"."users" FOR EACH ROW WHEN (((NEW."email" IS DISTINCT FROM OLD."email"))) EXECUTE FUNCTION "pgphase"."sync_column_alter_type_unique_check_users"();
+COMMIT;
 
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_ins_column_alter_type_unique_check" ON "public"."users";
+COMMIT;
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_upd_column_alter_type_unique_check" ON "public"."users";
+COMMIT;
 
 -- step contract.users.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DROP FUNCTION IF EXISTS "pgphase"."sync_column_alter_type_unique_check_users"();
+COMMIT;
 
 -- step contract.users.email.old_column: drop the old column _pgphase_old_email
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "_pgphase_old_email";
+COMMIT;

@@ -1,12 +1,21 @@
--- pgphase plan for migration column_rename_pair_type
+-- pgphase plan for migration column_rename_pair_type: the statements apply runs, for psql -v ON_ERROR_STOP=1
+-- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
 -- note: alter_column order_lines.note: remark is not verified at validate: the new application may write it from sync on, so `up` is not the truth for it
 -- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
 -- precheck: before expand, pgphase evaluates (left(coalesce(note, ''), 40)) for note over the existing rows of public.order_lines (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 
 -- step expand.order_lines.note.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DO $pgphase$
 DECLARE
   col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped);
@@ -23,13 +32,21 @@ BEGIN
   END IF;
 END
 $pgphase$;
+COMMIT;
 
 -- step expand.order_lines.note.shadow: add column remark (varchar(40)), kept in step with note until contract
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-ALTER TABLE "public"."order_lines" ADD COLUMN "remark" varchar(40);
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+ALTER TABLE "public"."order_lines" ADD COLUMN IF NOT EXISTS "remark" varchar(40);
+COMMIT;
 
 -- step expand.order_lines.note.comment: carry the comment over
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DO $pgphase$
 DECLARE
   c text := pg_catalog.col_description('"public"."order_lines"'::regclass, (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped));
@@ -39,11 +56,15 @@ BEGIN
   END IF;
 END
 $pgphase$;
+COMMIT;
 
 -- phase sync
 
 -- step sync.order_lines.function: create the dual-write function for order_lines
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE OR REPLACE FUNCTION "pgphase"."sync_column_rename_pair_type_order_lines"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 DECLARE
@@ -78,61 +99,112 @@ BEGIN
   RETURN NEW;
 END
 $pgphase$;
+COMMIT;
 
 -- step sync.order_lines.insert_trigger: fill new columns on INSERT into order_lines
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TRIGGER "pgphase_ins_column_rename_pair_type" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_column_rename_pair_type_order_lines"();
+COMMIT;
 
 -- step sync.order_lines.update_trigger: keep new columns in step on UPDATE of order_lines
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TRIGGER "pgphase_upd_column_rename_pair_type" BEFORE UPDATE ON "public"."order_lines" FOR EACH ROW WHEN ((NEW."remark" IS NULL OR (NEW."remark" IS NOT DISTINCT FROM OLD."remark" AND (NEW."note" IS DISTINCT FROM OLD."note"))) OR ((NEW."note" IS NOT DISTINCT FROM OLD."note" AND (NEW."remark" IS DISTINCT FROM OLD."remark")))) EXECUTE FUNCTION "pgphase"."sync_column_rename_pair_type_order_lines"();
+COMMIT;
 
 -- phase backfill
 
 -- step backfill.order_lines: fill remark for existing rows of order_lines in keyset batches
--- repeated per batch: $1.. = last key done (tenant, id), then batch size
-WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "remark" = COALESCE("remark", (left(coalesce(note, ''), 40))) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("remark" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound);
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 1000 rows; hazards: full_scan
+-- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (tenant, id), with $1.. = last key done (tenant, id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
+--   WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "remark" = COALESCE("remark", (left(coalesce(note, ''), 40))) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("remark" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound)
+-- here, the first batch (50000 rows):
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+SET LOCAL pgphase.filling = on;
+PREPARE pgphase_batch AS WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" ORDER BY "tenant", "id" LIMIT $1::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "remark" = COALESCE("remark", (left(coalesce(note, ''), 40))) WHERE ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("remark" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound);
+EXECUTE pgphase_batch(50000);
+DEALLOCATE pgphase_batch;
+COMMIT;
 
 -- phase validate
 
 -- step validate.conversions.order_lines: refuse while rows of order_lines whose new values the sync trigger could not compute remain unfixed
--- pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (remark) and refuses (exit 2) while any still fails
+-- (no SQL here) pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (remark) and refuses (exit 2) while any still fails
 
 -- step validate.order_lines.note.not_null_helper: enforce NOT NULL on new writes to order_lines.remark (not yet validated)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_note" CHECK ("remark" IS NOT NULL) NOT VALID;
+COMMIT;
 
 -- step validate.order_lines.note.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "pgphase_nn_order_lines_note";
+COMMIT;
 
 -- step validate.order_lines.note.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."order_lines" ALTER COLUMN "remark" SET NOT NULL;
+COMMIT;
 
 -- phase swap
 
 -- step swap.conversions.order_lines: refuse while rows of order_lines whose new values the sync trigger could not compute remain unfixed
--- pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (remark) and refuses (exit 2) while any still fails
+-- (no SQL here) pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (remark) and refuses (exit 2) while any still fails
 
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.order_lines.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_ins_column_rename_pair_type" ON "public"."order_lines";
+COMMIT;
 
 -- step contract.order_lines.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_upd_column_rename_pair_type" ON "public"."order_lines";
+COMMIT;
 
 -- step contract.order_lines.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DROP FUNCTION IF EXISTS "pgphase"."sync_column_rename_pair_type_order_lines"();
+COMMIT;
 
 -- step contract.order_lines.remark.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."order_lines" DROP CONSTRAINT IF EXISTS "pgphase_nn_order_lines_note";
+COMMIT;
 
 -- step contract.order_lines.note.old_column: drop the old column note
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."order_lines" DROP COLUMN IF EXISTS "note";
+COMMIT;

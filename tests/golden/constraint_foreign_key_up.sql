@@ -1,10 +1,19 @@
--- pgphase plan for migration constraint_foreign_key_up
+-- pgphase plan for migration constraint_foreign_key_up: the statements apply runs, for psql -v ON_ERROR_STOP=1
+-- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
 -- note: columns of tables in use change from expand on: a statement a driver prepared before (`SELECT *`) fails with `cached plan must not change result type` until prepared again; --version-schemas gives each application version views of its own shape instead
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 
 -- step expand.order_lines.note.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DO $pgphase$
 DECLARE
   col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped);
@@ -21,13 +30,21 @@ BEGIN
   END IF;
 END
 $pgphase$;
+COMMIT;
 
 -- step expand.order_lines.note.shadow: add shadow column _pgphase_new_note (text)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-ALTER TABLE "public"."order_lines" ADD COLUMN "_pgphase_new_note" text;
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+ALTER TABLE "public"."order_lines" ADD COLUMN IF NOT EXISTS "_pgphase_new_note" text;
+COMMIT;
 
 -- step expand.order_lines.note.comment: carry the comment over
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DO $pgphase$
 DECLARE
   c text := pg_catalog.col_description('"public"."order_lines"'::regclass, (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped));
@@ -37,57 +54,97 @@ BEGIN
   END IF;
 END
 $pgphase$;
+COMMIT;
 
 -- step expand.create_constraint.order_lines.order_lines_note_fk: foreign key order_lines_note_fk, not yet validated
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."order_lines" ADD CONSTRAINT "order_lines_note_fk" FOREIGN KEY ("_pgphase_new_note") REFERENCES "public"."accounts" ("code") ON DELETE SET NULL NOT VALID;
+COMMIT;
 
 -- phase sync
 
 -- step sync.order_lines.function: create the dual-write function for order_lines
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE OR REPLACE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 DECLARE
   "note" "public"."order_lines"."note"%TYPE := NEW."note";
 BEGIN
-  IF TG_OP = 'INSERT' THEN
     NEW."_pgphase_new_note" := (upper(note));
-  ELSE
-    NEW."_pgphase_new_note" := (upper(note));
-  END IF;
   RETURN NEW;
 END
 $pgphase$;
+COMMIT;
 
 -- step sync.order_lines.insert_trigger: fill new columns on INSERT into order_lines
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TRIGGER "pgphase_ins_constraint_foreign_key_up" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines"();
+COMMIT;
 
 -- step sync.order_lines.update_trigger: keep new columns in step on UPDATE of order_lines
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TRIGGER "pgphase_upd_constraint_foreign_key_up" BEFORE UPDATE OF "note" ON "public"."order_lines" FOR EACH ROW WHEN (((NEW."note" IS DISTINCT FROM OLD."note"))) EXECUTE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines"();
+COMMIT;
 
 -- phase backfill
 
 -- step backfill.order_lines: fill _pgphase_new_note for existing rows of order_lines in keyset batches
--- repeated per batch: $1.. = last key done (tenant, id), then batch size
-WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = COALESCE("_pgphase_new_note", (upper(note))) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_note" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound);
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 1000 rows; hazards: full_scan
+-- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (tenant, id), with $1.. = last key done (tenant, id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
+--   WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = COALESCE("_pgphase_new_note", (upper(note))) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_note" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound)
+-- here, the first batch (50000 rows):
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+SET LOCAL pgphase.filling = on;
+PREPARE pgphase_batch AS WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" ORDER BY "tenant", "id" LIMIT $1::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = COALESCE("_pgphase_new_note", (upper(note))) WHERE ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_note" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound);
+EXECUTE pgphase_batch(50000);
+DEALLOCATE pgphase_batch;
+COMMIT;
 
 -- phase validate
 
 -- step validate.order_lines.verify: verify _pgphase_new_note = up(row) on every row of order_lines in keyset batches, repairing the rows that differ
--- repeated per batch: $1.. = last key done (tenant, id), then batch size
-WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = (upper(note)) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_note" IS DISTINCT FROM CAST((upper(note)) AS text)) RETURNING "tenant" AS k1, "id" AS k2, NOT ("_pgphase_new_note" IS DISTINCT FROM CAST((upper(note)) AS text)) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done ORDER BY k1, k2 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done WHERE NOT ok ORDER BY k1, k2 LIMIT 10) s);
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 1000 rows; hazards: full_scan
+-- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (tenant, id), with $1.. = last key done (tenant, id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
+--   WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = (upper(note)) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_note" IS DISTINCT FROM CAST((upper(note)) AS text)) RETURNING "tenant" AS k1, "id" AS k2, NOT ("_pgphase_new_note" IS DISTINCT FROM CAST((upper(note)) AS text)) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done ORDER BY k1, k2 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done WHERE NOT ok ORDER BY k1, k2 LIMIT 10) s)
+-- here, the first batch (50000 rows):
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+SET LOCAL pgphase.filling = on;
+PREPARE pgphase_batch AS WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" ORDER BY "tenant", "id" LIMIT $1::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_note" = (upper(note)) WHERE ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_note" IS DISTINCT FROM CAST((upper(note)) AS text)) RETURNING "tenant" AS k1, "id" AS k2, NOT ("_pgphase_new_note" IS DISTINCT FROM CAST((upper(note)) AS text)) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done ORDER BY k1, k2 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done WHERE NOT ok ORDER BY k1, k2 LIMIT 10) s);
+EXECUTE pgphase_batch(50000);
+DEALLOCATE pgphase_batch;
+COMMIT;
 
 -- step validate.create_constraint.order_lines.order_lines_note_fk: validate foreign key order_lines_note_fk
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "order_lines_note_fk";
+COMMIT;
 
 -- phase swap
 
 -- step swap.order_lines: in one transaction: rename note -> _pgphase_old_note, _pgphase_new_note -> note; point the sync trigger at the new names
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DO $pgphase$
 DECLARE
   col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."order_lines"'::regclass AND attname = 'note' AND NOT attisdropped);
@@ -113,31 +170,44 @@ CREATE OR REPLACE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines
 DECLARE
   "note" "public"."order_lines"."note"%TYPE := NEW."note";
 BEGIN
-  IF TG_OP = 'INSERT' THEN
     NEW."_pgphase_old_note" := (note);
-  ELSE
-    NEW."_pgphase_old_note" := (note);
-  END IF;
   RETURN NEW;
 END
 $pgphase$;
 CREATE TRIGGER "pgphase_ins_constraint_foreign_key_up" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines"();
 CREATE TRIGGER "pgphase_upd_constraint_foreign_key_up" BEFORE UPDATE OF "note" ON "public"."order_lines" FOR EACH ROW WHEN (((NEW."note" IS DISTINCT FROM OLD."note"))) EXECUTE FUNCTION "pgphase"."sync_constraint_foreign_key_up_order_lines"();
+COMMIT;
 
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.order_lines.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_ins_constraint_foreign_key_up" ON "public"."order_lines";
+COMMIT;
 
 -- step contract.order_lines.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_upd_constraint_foreign_key_up" ON "public"."order_lines";
+COMMIT;
 
 -- step contract.order_lines.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DROP FUNCTION IF EXISTS "pgphase"."sync_constraint_foreign_key_up_order_lines"();
+COMMIT;
 
 -- step contract.order_lines.note.old_column: drop the old column _pgphase_old_note
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."order_lines" DROP COLUMN IF EXISTS "_pgphase_old_note";
+COMMIT;

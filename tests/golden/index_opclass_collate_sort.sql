@@ -1,14 +1,30 @@
--- pgphase plan for migration index_opclass_collate_sort
+-- pgphase plan for migration index_opclass_collate_sort: the statements apply runs, for psql -v ON_ERROR_STOP=1
+-- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 
 -- step expand.create_index.users_name_email_idx: build index users_name_email_idx on users without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout) (outside a transaction)
-CREATE INDEX CONCURRENTLY "users_name_email_idx" ON "public"."users" USING btree ("name" COLLATE "C" "text_pattern_ops" DESC NULLS LAST, "email" ASC NULLS FIRST);
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build
+SET lock_timeout = '1000ms';
+SET statement_timeout = '0ms';
+DROP INDEX CONCURRENTLY IF EXISTS "public"."users_name_email_idx";
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_name_email_idx" ON "public"."users" USING btree ("name" COLLATE "C" "text_pattern_ops" DESC NULLS LAST, "email" ASC NULLS FIRST);
+RESET lock_timeout;
+RESET statement_timeout;
 
 -- step expand.create_index.users_email_trgm_idx: build index users_email_trgm_idx on users without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout) (outside a transaction)
-CREATE INDEX CONCURRENTLY "users_email_trgm_idx" ON "public"."users" USING gist ("email" "gist_trgm_ops" (siglen = 32));
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build
+SET lock_timeout = '1000ms';
+SET statement_timeout = '0ms';
+DROP INDEX CONCURRENTLY IF EXISTS "public"."users_email_trgm_idx";
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_email_trgm_idx" ON "public"."users" USING gist ("email" "gist_trgm_ops" (siglen = 32));
+RESET lock_timeout;
+RESET statement_timeout;
 
 -- phase sync (nothing to do)
 

@@ -1,10 +1,21 @@
--- pgphase plan for migration index_partial_unique
+-- pgphase plan for migration index_partial_unique: the statements apply runs, for psql -v ON_ERROR_STOP=1
+-- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 
 -- step expand.create_index.users_email_key: build index users_email_key on users without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout) (outside a transaction)
-CREATE UNIQUE INDEX CONCURRENTLY "users_email_key" ON "public"."users" USING btree ("email") WHERE (email IS NOT NULL AND id > 10);
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build
+SET lock_timeout = '1000ms';
+SET statement_timeout = '0ms';
+DROP INDEX CONCURRENTLY IF EXISTS "public"."users_email_key";
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "users_email_key" ON "public"."users" USING btree ("email") WHERE (email IS NOT NULL AND id > 10);
+RESET lock_timeout;
+RESET statement_timeout;
 
 -- phase sync (nothing to do)
 

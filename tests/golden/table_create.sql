@@ -1,9 +1,18 @@
--- pgphase plan for migration table_create
+-- pgphase plan for migration table_create: the statements apply runs, for psql -v ON_ERROR_STOP=1
+-- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 
 -- step expand.create_table.invoices: create table invoices
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TABLE "public"."invoices" (
   "id" serial NOT NULL,
   "number" varchar(32) NOT NULL UNIQUE,
@@ -13,14 +22,23 @@ CREATE TABLE "public"."invoices" (
   "note" text,
   PRIMARY KEY ("id")
 );
+COMMIT;
 
 -- step expand.create_table.invoices.comment: table comment
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 COMMENT ON TABLE "public"."invoices" IS 'one row per invoice';
+COMMIT;
 
 -- step expand.create_table.invoices.amount.comment: column comment
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 COMMENT ON COLUMN "public"."invoices"."amount" IS 'it''s in euros';
+COMMIT;
 
 -- phase sync (nothing to do)
 

@@ -1,9 +1,18 @@
--- pgphase plan for migration table_create_constraints
+-- pgphase plan for migration table_create_constraints: the statements apply runs, for psql -v ON_ERROR_STOP=1
+-- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 
 -- step expand.create_table.bookings: create table bookings
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TABLE "public"."bookings" (
   "id" bigint GENERATED ALWAYS AS IDENTITY (START 100 INCREMENT 10) NOT NULL,
   "tenant" integer NOT NULL,
@@ -16,9 +25,13 @@ CREATE TABLE "public"."bookings" (
   CONSTRAINT "bookings_room_check" CHECK (length(room) > 0) NO INHERIT,
   CONSTRAINT "bookings_no_double" EXCLUDE USING "btree" (room WITH =) WHERE (code IS NOT NULL)
 );
+COMMIT;
 
 -- step expand.create_table.booking_notes: create table booking_notes
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TABLE "public"."booking_notes" (
   "booking_tenant" integer NOT NULL,
   "booking_id" bigint NOT NULL,
@@ -26,6 +39,7 @@ CREATE TABLE "public"."booking_notes" (
   PRIMARY KEY ("booking_tenant", "booking_id"),
   CONSTRAINT "booking_notes_fk" FOREIGN KEY ("booking_tenant", "booking_id") REFERENCES "public"."bookings" ("tenant", "id")
 );
+COMMIT;
 
 -- phase sync (nothing to do)
 

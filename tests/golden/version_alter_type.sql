@@ -1,11 +1,20 @@
--- pgphase plan for migration version_alter_type
+-- pgphase plan for migration version_alter_type: the statements apply runs, for psql -v ON_ERROR_STOP=1
+-- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
 -- note: alter_column users.email: _pgphase_new_email is not verified at validate: the new application may write it from sync on, so `up` is not the truth for it
 -- precheck: before expand, pgphase evaluates (left(email, 100)) for email over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 
 -- step expand.users.email.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DO $pgphase$
 DECLARE
   col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped);
@@ -22,13 +31,21 @@ BEGIN
   END IF;
 END
 $pgphase$;
+COMMIT;
 
 -- step expand.users.email.shadow: add column _pgphase_new_email (varchar(100)), kept in step with email until contract
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-ALTER TABLE "public"."users" ADD COLUMN "_pgphase_new_email" varchar(100);
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "_pgphase_new_email" varchar(100);
+COMMIT;
 
 -- step expand.users.email.comment: carry the comment over
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DO $pgphase$
 DECLARE
   c text := pg_catalog.col_description('"public"."users"'::regclass, (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = '"public"."users"'::regclass AND attname = 'email' AND NOT attisdropped));
@@ -38,11 +55,15 @@ BEGIN
   END IF;
 END
 $pgphase$;
+COMMIT;
 
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE OR REPLACE FUNCTION "pgphase"."sync_version_alter_type_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 DECLARE
@@ -77,38 +98,64 @@ BEGIN
   RETURN NEW;
 END
 $pgphase$;
+COMMIT;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TRIGGER "pgphase_ins_version_alter_type" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION "pgphase"."sync_version_alter_type_users"();
+COMMIT;
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TRIGGER "pgphase_upd_version_alter_type" BEFORE UPDATE OF "email", "_pgphase_new_email" ON "public"."users" FOR EACH ROW WHEN (((NEW."_pgphase_new_email" IS NOT DISTINCT FROM OLD."_pgphase_new_email" AND (NEW."email" IS DISTINCT FROM OLD."email"))) OR ((NEW."email" IS NOT DISTINCT FROM OLD."email" AND (NEW."_pgphase_new_email" IS DISTINCT FROM OLD."_pgphase_new_email")))) EXECUTE FUNCTION "pgphase"."sync_version_alter_type_users"();
+COMMIT;
 
 -- phase backfill
 
 -- step backfill.users: fill _pgphase_new_email for existing rows of users in keyset batches
--- repeated per batch: $1.. = last key done (id), then batch size
-WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = COALESCE("_pgphase_new_email", (left(email, 100))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 300000 rows; hazards: full_scan
+-- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
+--   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = COALESCE("_pgphase_new_email", (left(email, 100))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound)
+-- here, the first batch (50000 rows):
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+SET LOCAL pgphase.filling = on;
+PREPARE pgphase_batch AS WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" ORDER BY "id" LIMIT $1::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = COALESCE("_pgphase_new_email", (left(email, 100))) WHERE ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
+EXECUTE pgphase_batch(50000);
+DEALLOCATE pgphase_batch;
+COMMIT;
 
 -- phase validate
 
 -- step validate.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
--- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
+-- (no SQL here) pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
 
 -- phase swap
 
 -- step swap.conversions.users: refuse while rows of users whose new values the sync trigger could not compute remain unfixed
--- pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
+-- (no SQL here) pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (_pgphase_new_email) and refuses (exit 2) while any still fails
 
 -- step swap.order_lines: in one transaction: the column changes
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."order_lines" ALTER COLUMN "note" SET DEFAULT ('none');
 ALTER VIEW IF EXISTS "public_v0"."order_lines" ALTER COLUMN "note" SET DEFAULT NULL;
+COMMIT;
 
 -- step swap.version_schema: create version schema public_version_alter_type: one view per table of public in this migration's shape, for the new application (search_path=public_version_alter_type)
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "public_version_alter_type";
 COMMENT ON SCHEMA "public_version_alter_type" IS 'pgphase version schema of public, migration version_alter_type';
 DO $pgphase$
@@ -160,11 +207,15 @@ BEGIN
 END
 $pgphase$;
 INSERT INTO pgphase.version_schemas (name, of_schema, migration) VALUES ('public_version_alter_type', 'public', 'version_alter_type') ON CONFLICT (name) DO NOTHING;
+COMMIT;
 
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.version_schema.unused: refuse while sessions still use the previous version schema public_v0
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DO $pgphase$
 DECLARE
   s oid := pg_catalog.to_regnamespace('"public_v0"');
@@ -201,28 +252,53 @@ BEGIN
   END IF;
 END
 $pgphase$;
+COMMIT;
 
 -- step contract.version_schema.drop: drop the previous version schema public_v0
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP SCHEMA IF EXISTS "public_v0" CASCADE;
 DELETE FROM pgphase.version_schemas WHERE name = 'public_v0';
+COMMIT;
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_ins_version_alter_type" ON "public"."users";
+COMMIT;
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_upd_version_alter_type" ON "public"."users";
+COMMIT;
 
 -- step contract.users.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DROP FUNCTION IF EXISTS "pgphase"."sync_version_alter_type_users"();
+COMMIT;
 
 -- step contract.users.email.old_column: drop the old column email
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "email";
+COMMIT;
 
 -- step contract.users.email.rename: the new column _pgphase_new_email takes the name email
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."users" RENAME COLUMN "_pgphase_new_email" TO "email";
+COMMIT;

@@ -1,46 +1,71 @@
--- pgphase plan for migration version_rename_add_drop
+-- pgphase plan for migration version_rename_add_drop: the statements apply runs, for psql -v ON_ERROR_STOP=1
+-- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
 -- note: add_column users.shout: not verified at validate: the new application may write the column from sync on, so `up` is not the truth for it
 -- note: drop_table logs: the table stays in place, untouched, until contract, so the old application keeps working; contract drops it
 -- precheck: before expand, pgphase evaluates (upper(email)) for shout over the existing rows of public.users (read-only) and refuses (exit 2, naming them) any it cannot convert or that it makes NULL
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
 
 -- phase expand
 
 -- step expand.users.shout: add column shout to users
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
-ALTER TABLE "public"."users" ADD COLUMN "shout" text;
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "shout" text;
+COMMIT;
 
 -- step expand.rename_table.accounts.view: view ledger over table accounts, so the new name reads and writes the table
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE VIEW "public"."ledger" AS SELECT * FROM "public"."accounts";
+COMMIT;
 
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE OR REPLACE FUNCTION "pgphase"."sync_version_rename_add_drop_users"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 DECLARE
   "email" "public"."users"."email"%TYPE := NEW."email";
 BEGIN
-  IF TG_OP = 'INSERT' THEN
     NEW."shout" := (upper(email));
-  ELSE
-    NEW."shout" := (upper(email));
-  END IF;
   RETURN NEW;
 END
 $pgphase$;
+COMMIT;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TRIGGER "pgphase_ins_version_rename_add_drop" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."shout" IS NULL) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_users"();
+COMMIT;
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TRIGGER "pgphase_upd_version_rename_add_drop" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."email" IS DISTINCT FROM OLD."email")))) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_users"();
+COMMIT;
 
 -- step sync.order_lines.function: create the dual-write function for order_lines
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE OR REPLACE FUNCTION "pgphase"."sync_version_rename_add_drop_order_lines"() RETURNS trigger LANGUAGE plpgsql AS $pgphase$
 #variable_conflict use_variable
 BEGIN
@@ -50,35 +75,65 @@ BEGIN
   RETURN NEW;
 END
 $pgphase$;
+COMMIT;
 
 -- step sync.order_lines.insert_trigger: fill new columns on INSERT into order_lines
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies)
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 CREATE TRIGGER "pgphase_ins_version_rename_add_drop" BEFORE INSERT ON "public"."order_lines" FOR EACH ROW WHEN (NEW."note" IS NULL) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_order_lines"();
+COMMIT;
 
 -- phase backfill
 
 -- step backfill.users: fill shout for existing rows of users in keyset batches
--- repeated per batch: $1.. = last key done (id), then batch size
-WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "shout" = COALESCE("shout", (upper(email))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("shout" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 300000 rows; hazards: full_scan
+-- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
+--   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "shout" = COALESCE("shout", (upper(email))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("shout" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound)
+-- here, the first batch (50000 rows):
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+SET LOCAL pgphase.filling = on;
+PREPARE pgphase_batch AS WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" ORDER BY "id" LIMIT $1::bigint) batch), done AS (UPDATE "public"."users" SET "shout" = COALESCE("shout", (upper(email))) WHERE ("id") <= (SELECT bound.k1 FROM bound) AND ("shout" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
+EXECUTE pgphase_batch(50000);
+DEALLOCATE pgphase_batch;
+COMMIT;
 
 -- phase validate
 
 -- step validate.users.shout.not_null_helper: enforce NOT NULL on new writes to users.shout (not yet validated)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_shout" CHECK ("shout" IS NOT NULL) NOT VALID;
+COMMIT;
 
 -- step validate.users.shout.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout)
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 ALTER TABLE "public"."users" VALIDATE CONSTRAINT "pgphase_nn_users_shout";
+COMMIT;
 
 -- step validate.users.shout.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."users" ALTER COLUMN "shout" SET NOT NULL;
+COMMIT;
 
 -- phase swap
 
 -- step swap.users: in one transaction: rename name -> full_name; point the sync trigger at the new names
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_ins_version_rename_add_drop" ON "public"."users";
 DROP TRIGGER IF EXISTS "pgphase_upd_version_rename_add_drop" ON "public"."users";
 ALTER TABLE "public"."users" RENAME COLUMN "name" TO "full_name";
@@ -87,24 +142,28 @@ CREATE OR REPLACE FUNCTION "pgphase"."sync_version_rename_add_drop_users"() RETU
 DECLARE
   "email" "public"."users"."email"%TYPE := NEW."email";
 BEGIN
-  IF TG_OP = 'INSERT' THEN
     NEW."shout" := (upper(email));
-  ELSE
-    NEW."shout" := (upper(email));
-  END IF;
   RETURN NEW;
 END
 $pgphase$;
 CREATE TRIGGER "pgphase_ins_version_rename_add_drop" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (NEW."shout" IS NULL) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_users"();
 CREATE TRIGGER "pgphase_upd_version_rename_add_drop" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."shout" IS NULL OR (NEW."shout" IS NOT DISTINCT FROM OLD."shout" AND (NEW."email" IS DISTINCT FROM OLD."email")))) EXECUTE FUNCTION "pgphase"."sync_version_rename_add_drop_users"();
+COMMIT;
 
 -- step swap.accounts: in one transaction: the view ledger over the columns from now on
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP VIEW IF EXISTS "public"."ledger";
 CREATE VIEW "public"."ledger" AS SELECT "code" FROM "public"."accounts";
+COMMIT;
 
 -- step swap.version_schema: create version schema public_v1: one view per table of public in this migration's shape, for the new application (search_path=public_v1)
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout)
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 CREATE SCHEMA IF NOT EXISTS "public_v1";
 COMMENT ON SCHEMA "public_v1" IS 'pgphase version schema of public, migration version_rename_add_drop';
 DO $pgphase$
@@ -156,11 +215,15 @@ BEGIN
 END
 $pgphase$;
 INSERT INTO pgphase.version_schemas (name, of_schema, migration) VALUES ('public_v1', 'public', 'version_rename_add_drop') ON CONFLICT (name) DO NOTHING;
+COMMIT;
 
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.version_schema.unused: refuse while sessions still use the previous version schema public_v0
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DO $pgphase$
 DECLARE
   s oid := pg_catalog.to_regnamespace('"public_v0"');
@@ -197,49 +260,94 @@ BEGIN
   END IF;
 END
 $pgphase$;
+COMMIT;
 
 -- step contract.version_schema.drop: drop the previous version schema public_v0
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP SCHEMA IF EXISTS "public_v0" CASCADE;
 DELETE FROM pgphase.version_schemas WHERE name = 'public_v0';
+COMMIT;
 
 -- step contract.drop_table.logs: drop table logs
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TABLE IF EXISTS "public"."logs";
+COMMIT;
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_ins_version_rename_add_drop" ON "public"."users";
+COMMIT;
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_upd_version_rename_add_drop" ON "public"."users";
+COMMIT;
 
 -- step contract.users.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DROP FUNCTION IF EXISTS "pgphase"."sync_version_rename_add_drop_users"();
+COMMIT;
 
 -- step contract.users.shout.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "pgphase_nn_users_shout";
+COMMIT;
 
 -- step contract.order_lines.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_ins_version_rename_add_drop" ON "public"."order_lines";
+COMMIT;
 
 -- step contract.order_lines.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP TRIGGER IF EXISTS "pgphase_upd_version_rename_add_drop" ON "public"."order_lines";
+COMMIT;
 
 -- step contract.order_lines.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout)
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 DROP FUNCTION IF EXISTS "pgphase"."sync_version_rename_add_drop_order_lines"();
+COMMIT;
 
 -- step contract.order_lines.note.drop: drop column note of order_lines
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."order_lines" DROP COLUMN IF EXISTS "note";
+COMMIT;
 
 -- step contract.rename_table.accounts: in one transaction: drop the view ledger and rename table accounts to ledger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
 DROP VIEW IF EXISTS "public"."ledger";
 ALTER TABLE "public"."accounts" RENAME TO "ledger";
+COMMIT;

@@ -89,7 +89,8 @@ TEST(ColumnOpsPlanTest, RenamedColumnsAreNotExpectedUnchanged) {
 TEST(ColumnOpsPlanTest, RenameGoesThroughAColumnPair) {
   auto plan = PlanYaml("operations:\n  - rename_column: {table: users, from: email, to: mail}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_NE(AllSql(*plan, Phase::kExpand).find("ADD COLUMN \"mail\" text"), std::string::npos);
+  EXPECT_NE(AllSql(*plan, Phase::kExpand).find("ADD COLUMN IF NOT EXISTS \"mail\" text"),
+            std::string::npos);
   const std::string sync = AllSql(*plan, Phase::kSync);
   EXPECT_NE(sync.find("NEW.\"email\" := (\"mail\");"), std::string::npos) << sync;
   EXPECT_NE(sync.find("NEW.\"mail\" := (\"email\");"), std::string::npos) << sync;
@@ -300,7 +301,8 @@ TEST(ColumnOpsPlanTest, WideningVarcharIsDirectNarrowingIsNot) {
   }
   auto plan = PlanYaml(op + "varchar(5)}\n", c);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_NE(AllSql(*plan, Phase::kExpand).find("ADD COLUMN \"_pgphase_new_code\" varchar(5)"),
+  EXPECT_NE(AllSql(*plan, Phase::kExpand)
+                .find("ADD COLUMN IF NOT EXISTS \"_pgphase_new_code\" varchar(5)"),
             std::string::npos);
 }
 

@@ -48,7 +48,7 @@ TEST(CombinePlanTest, AddColumnThenAlterColumnAddsTheFinalColumnOnce) {
       "      down: name_length\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = AllSql(*plan);
-  EXPECT_NE(sql.find("ADD COLUMN \"name_length\" bigint"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("ADD COLUMN IF NOT EXISTS \"name_length\" bigint"), std::string::npos) << sql;
   EXPECT_EQ(sql.find("_pgphase_new"), std::string::npos) << "no shadow of a new column\n" << sql;
   EXPECT_EQ(sql.find("\"n\""), std::string::npos) << sql;
   // The alter's `up` reads n, which is the add's `up`.
@@ -83,7 +83,7 @@ TEST(CombinePlanTest, TwoAlterColumnsTakeOneShadowColumnWithComposedUpAndDown) {
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = AllSql(*plan);
   // A rename: the new column takes its name at expand (a column pair).
-  EXPECT_EQ(Count(sql, "ADD COLUMN \"mail\" varchar(200)"), 1u) << sql;
+  EXPECT_EQ(Count(sql, "ADD COLUMN IF NOT EXISTS \"mail\" varchar(200)"), 1u) << sql;
   EXPECT_NE(sql.find("FILL mail = (coalesce(((lower(email))), 'none'))"), std::string::npos) << sql;
   // down: the second gave none, so mail's own value is what the first's down reads.
   EXPECT_NE(sql.find("upper(((\"mail\")))"), std::string::npos) << sql;
@@ -113,7 +113,7 @@ TEST(CombinePlanTest, RenameColumnThenAlterColumnIsOneAlterThatRenames) {
       "  - alter_column: {table: users, column: mail, type: varchar(100)}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = AllSql(*plan);
-  EXPECT_EQ(Count(sql, "ADD COLUMN \"mail\" varchar(100)"), 1u) << sql;
+  EXPECT_EQ(Count(sql, "ADD COLUMN IF NOT EXISTS \"mail\" varchar(100)"), 1u) << sql;
   EXPECT_NE(sql.find("DROP COLUMN IF EXISTS \"email\""), std::string::npos) << sql;
   EXPECT_NE(Notes(*plan).find("combined with the earlier rename_column"), std::string::npos)
       << Notes(*plan);
@@ -132,7 +132,7 @@ TEST(CombinePlanTest, RenameAfterAddGivesTheAddedColumnItsFinalName) {
       "  - rename_column: {table: users, from: a, to: b}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = AllSql(*plan);
-  EXPECT_NE(sql.find("ADD COLUMN \"b\" int"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("ADD COLUMN IF NOT EXISTS \"b\" int"), std::string::npos) << sql;
   EXPECT_NE(sql.find("CHECK ((\"b\" > 0))"), std::string::npos) << sql;
   EXPECT_EQ(sql.find("RENAME"), std::string::npos) << sql;
 }
@@ -143,7 +143,7 @@ TEST(CombinePlanTest, UniqueGivenByTheAlterKeepsItsName) {
       "  - add_column: {table: users, up: id, column: {name: code, type: bigint}}\n"
       "  - alter_column: {table: users, column: code, unique: {name: users_code_uq}}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_NE(AllSql(*plan).find("CREATE UNIQUE INDEX CONCURRENTLY \"users_code_uq\""),
+  EXPECT_NE(AllSql(*plan).find("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"users_code_uq\""),
             std::string::npos)
       << AllSql(*plan);
 }

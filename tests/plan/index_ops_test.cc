@@ -40,7 +40,8 @@ TEST(IndexPlanTest, CreateIndexIsOneRetryableConcurrentBuildInExpand) {
   ASSERT_EQ(steps.size(), 1u);
   const Step& s = steps[0];
   EXPECT_EQ(s.statement->sql,
-            "CREATE INDEX CONCURRENTLY \"users_email_idx\" ON \"public\".\"users\" USING btree "
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"users_email_idx\" ON \"public\".\"users\" "
+            "USING btree "
             "(\"email\")");
   EXPECT_FALSE(s.statement->transactional);
   EXPECT_EQ(s.statement->lock, Lock::kShareUpdateExclusive);
@@ -154,9 +155,10 @@ TEST(ConstraintPlanTest, UniqueIsBuiltConcurrentlyInValidateAndAttachedAtSwap) {
   EXPECT_TRUE(plan->phase(Phase::kExpand).steps.empty());
   const auto& v = plan->phase(Phase::kValidate).steps;
   ASSERT_EQ(v.size(), 1u);
-  EXPECT_EQ(v[0].statement->sql,
-            "CREATE UNIQUE INDEX CONCURRENTLY \"uq\" ON \"public\".\"users\" USING btree "
-            "(\"name\", \"email\")");
+  EXPECT_EQ(
+      v[0].statement->sql,
+      "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"uq\" ON \"public\".\"users\" USING btree "
+      "(\"name\", \"email\")");
   EXPECT_FALSE(v[0].statement->transactional);
   EXPECT_FALSE(v[0].done_check.empty());
   EXPECT_EQ(v[0].cleanup.size(), 1u);
@@ -182,7 +184,8 @@ TEST(ConstraintPlanTest, PrimaryKeyOnNullableColumnProvesNotNullFirst) {
   EXPECT_NE(v[0].find("CHECK (\"msg\" IS NOT NULL) NOT VALID"), std::string::npos) << v[0];
   EXPECT_NE(v[1].find("VALIDATE CONSTRAINT"), std::string::npos);
   EXPECT_NE(v[2].find("SET NOT NULL"), std::string::npos);
-  EXPECT_NE(v[3].find("CREATE UNIQUE INDEX CONCURRENTLY \"logs_pkey\""), std::string::npos);
+  EXPECT_NE(v[3].find("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"logs_pkey\""),
+            std::string::npos);
   EXPECT_NE(Sql(*plan, Phase::kSwap).at(0).find("PRIMARY KEY USING INDEX"), std::string::npos);
   EXPECT_NE(Sql(*plan, Phase::kContract).at(0).find("DROP CONSTRAINT IF EXISTS \"pgphase_nn_"),
             std::string::npos);
@@ -221,15 +224,17 @@ TEST(ConstraintPlanTest, UniqueWithUpIsBuiltOnShadowColumnsAndAttachedInTheSwapT
       "  - create_constraint: {table: users, name: uq, type: unique, columns: [name, email], "
       "up: {name: name, email: lower(email)}, down: {email: email}}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_EQ(StepSql(*plan, Phase::kExpand, "expand.users.email.shadow"),
-            "ALTER TABLE \"public\".\"users\" ADD COLUMN \"_pgphase_new_email\" text");
+  EXPECT_EQ(
+      StepSql(*plan, Phase::kExpand, "expand.users.email.shadow"),
+      "ALTER TABLE \"public\".\"users\" ADD COLUMN IF NOT EXISTS \"_pgphase_new_email\" text");
   EXPECT_EQ(StepSql(*plan, Phase::kExpand, "expand.users.name.shadow"), "")
       << "an `up` that is the column itself needs no new column";
   EXPECT_FALSE(plan->phase(Phase::kSync).steps.empty());
   EXPECT_FALSE(plan->phase(Phase::kBackfill).steps.empty());
-  EXPECT_EQ(StepSql(*plan, Phase::kValidate, "validate.create_constraint.users.uq.index"),
-            "CREATE UNIQUE INDEX CONCURRENTLY \"uq\" ON \"public\".\"users\" USING btree "
-            "(\"name\", \"_pgphase_new_email\")");
+  EXPECT_EQ(
+      StepSql(*plan, Phase::kValidate, "validate.create_constraint.users.uq.index"),
+      "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"uq\" ON \"public\".\"users\" USING btree "
+      "(\"name\", \"_pgphase_new_email\")");
   ASSERT_EQ(plan->phase(Phase::kSwap).steps.size(), 1u) << "one transaction";
   const std::string swap = StepSql(*plan, Phase::kSwap, "swap.users");
   const size_t rename = swap.find("RENAME COLUMN \"_pgphase_new_email\" TO \"email\"");

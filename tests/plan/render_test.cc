@@ -1,5 +1,5 @@
-// The text rendering of `pgphase plan` (the sql rendering has golden files): each step's lock
-// line says which timeout cuts it short.
+// The renderings of `pgphase plan`: each step's lock line says which timeout cuts it short, and
+// the script runs each statement as apply does (the goldens hold whole scripts).
 #include <gtest/gtest.h>
 
 #include "pgphase/plan.h"
@@ -11,7 +11,7 @@ namespace {
 
 // A NOT NULL unique column filled from `up`: an ACCESS EXCLUSIVE add, a backfill, a
 // concurrent index build and a VALIDATE.
-std::string RenderedUniqueShout() {
+Result<Plan> UniqueShoutPlan() {
   auto spec = ParseSpec(
       "operations:\n"
       "  - add_column:\n"
@@ -19,11 +19,20 @@ std::string RenderedUniqueShout() {
       "      up: upper(name)\n"
       "      column: {name: shout, type: text, nullable: false, unique: true}\n",
       "0001_shout.yaml");
-  EXPECT_TRUE(spec.ok()) << spec.status().message();
-  if (!spec.ok()) return "";
-  auto plan = BuildPlan(*spec, testing::FakeCatalog());
+  if (!spec.ok()) return spec.status();
+  return BuildPlan(*spec, testing::FakeCatalog());
+}
+
+std::string RenderedUniqueShout() {
+  auto plan = UniqueShoutPlan();
   EXPECT_TRUE(plan.ok()) << plan.status().message();
   return plan.ok() ? RenderPlanText(*plan) : "";
+}
+
+std::string ScriptOfUniqueShout(const ScriptOptions& options) {
+  auto plan = UniqueShoutPlan();
+  EXPECT_TRUE(plan.ok()) << plan.status().message();
+  return plan.ok() ? RenderPlanSql(*plan, options) : "";
 }
 
 TEST(RenderPlanTextTest, EveryLockLineSaysWhichTimeoutApplies) {
@@ -46,6 +55,48 @@ TEST(RenderPlanTextTest, EveryLockLineSaysWhichTimeoutApplies) {
   }
   EXPECT_GT(lock_lines, 3u);
   EXPECT_EQ(with_timeout, lock_lines) << text;
+}
+
+// The script runs each statement as apply does: a transactional one in its own transaction
+// under SET LOCAL timeouts (statement_timeout set to scan_timeout where that is the limit), a
+// CONCURRENTLY one alone after its cleanup, with session timeouts reset afterwards.
+TEST(RenderPlanSqlTest, EachStatementRunsUnderTheTimeoutsApplySets) {
+  ScriptOptions o;
+  o.lock_timeout = Millis(250);
+  o.statement_timeout = Millis(2000);
+  o.scan_timeout = Millis(600000);
+  const std::string sql = ScriptOfUniqueShout(o);
+  for (const char* part : {
+           "-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; "
+           "hazards: access_exclusive_lock\nBEGIN;\nSET LOCAL lock_timeout = '250ms';\n"
+           "SET LOCAL statement_timeout = '2000ms';\nALTER TABLE \"public\".\"users\" ADD COLUMN "
+           "IF NOT EXISTS \"shout\" text;\nCOMMIT;\n",
+           "outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build\n"
+           "SET lock_timeout = '250ms';\nSET statement_timeout = '600000ms';\n"
+           "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"users_shout_key\";\n"
+           "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"users_shout_key\"",
+           ";\nRESET lock_timeout;\nRESET statement_timeout;\n",
+           "SET LOCAL pgphase.filling = on;\nPREPARE pgphase_batch AS ",
+           "EXECUTE pgphase_batch(50000);\nDEALLOCATE pgphase_batch;\nCOMMIT;\n",
+           "-- phase contract (irreversible: runs only with --through contract)",
+       }) {
+    EXPECT_NE(sql.find(part), std::string::npos) << part << "\nin:\n" << sql;
+  }
+}
+
+// --reverse: each phase's undo statements, the last phase and step first; contract has none.
+TEST(RenderPlanSqlTest, ReverseScriptUndoesTheLastPhaseFirstAndNotContract) {
+  ScriptOptions o;
+  o.reverse = true;
+  const std::string sql = ScriptOfUniqueShout(o);
+  EXPECT_EQ(sql.find("-- reverse phase contract"), std::string::npos) << sql;
+  const size_t swap = sql.find("-- reverse phase swap");
+  const size_t expand = sql.find("-- reverse phase expand");
+  ASSERT_NE(swap, std::string::npos) << sql;
+  ASSERT_NE(expand, std::string::npos) << sql;
+  EXPECT_LT(swap, expand);
+  EXPECT_NE(sql.find("DROP COLUMN IF EXISTS \"shout\";\nCOMMIT;\n", expand), std::string::npos)
+      << sql;
 }
 
 }  // namespace

@@ -247,12 +247,38 @@ TEST(TablePlanTest, SqlWithoutDownThatOnlyCreatesIsUndoneByDroppingWhatItCreated
   EXPECT_NE(s.summary.find("reverse drops what it creates"), std::string::npos);
   for (const char* not_inferred :
        {"CREATE TABLE IF NOT EXISTS a (id int)", "CREATE OR REPLACE VIEW v AS SELECT 1",
-        "CREATE TABLE a (id int); INSERT INTO a VALUES (1)", "CREATE INDEX ON users (name)"}) {
+        "CREATE TABLE a (id int); INSERT INTO a VALUES (1)",
+        "CREATE INDEX ON users (name)\n      unsafe_ok: [create-index-not-concurrently]"}) {
     SCOPED_TRACE(not_inferred);
     plan = PlanYaml(std::string("operations:\n  - sql:\n      up: ") + not_inferred + "\n");
     ASSERT_TRUE(plan.ok()) << plan.status().message();
     EXPECT_TRUE(OnlyStep(*plan, Phase::kExpand).reverse.empty());
   }
+}
+
+// An error-level lint finding refuses the plan, naming the rule and its safe form, unless
+// the operation accepts the rule (unsafe_ok), which the plan then notes; a rule that does
+// not exist is an error.
+TEST(TablePlanTest, SqlWithAnUnsafeStatementIsRefusedUnlessItsRuleIsAccepted) {
+  const std::string sql =
+      "operations:\n  - sql:\n      up: ALTER TABLE users ALTER COLUMN name SET NOT NULL\n";
+  auto refused = PlanYaml(sql);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find(":3:11: error set-not-null: sql.up: "),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("safe: alter_column nullable: false"),
+            std::string::npos);
+  auto accepted = PlanYaml(sql + "      unsafe_ok: [set-not-null]\n");
+  ASSERT_TRUE(accepted.ok()) << accepted.status().message();
+  bool noted = false;
+  for (const auto& n : accepted->notes)
+    noted = noted || n.find("set-not-null: sql.up:") != std::string::npos;
+  EXPECT_TRUE(noted);
+  auto unknown = PlanYaml(sql + "      unsafe_ok: [set-not-nul]\n");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("no lint rule named \"set-not-nul\""),
+            std::string::npos);
 }
 
 TEST(TablePlanTest, SqlWithoutDownSaysReverseCannotUndoIt) {

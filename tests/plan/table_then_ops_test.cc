@@ -101,9 +101,10 @@ TEST(TableThenOpsPlanTest, RenameTableAfterRenameColumnFoldsTheAlter) {
       "  - rename_column: {table: people, from: email, to: mail}\n"
       "  - alter_column: {table: people, column: mail, type: varchar(100)}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_NE(PhaseSql(*plan, Phase::kExpand)
-                .find("ALTER TABLE \"public\".\"users\" ADD COLUMN \"mail\" varchar(100)"),
-            std::string::npos)
+  EXPECT_NE(
+      PhaseSql(*plan, Phase::kExpand)
+          .find("ALTER TABLE \"public\".\"users\" ADD COLUMN IF NOT EXISTS \"mail\" varchar(100)"),
+      std::string::npos)
       << PhaseSql(*plan, Phase::kExpand);
 }
 
@@ -133,9 +134,10 @@ TEST(TableThenOpsPlanTest, AddColumnToANewTableIsOneAddColumnInExpand) {
                        "  - add_column: {table: items, column: {name: d, type: text}, up: "
                        "upper(name)}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_NE(PhaseSql(*plan, Phase::kExpand)
-                .find("ALTER TABLE \"public\".\"items\" ADD COLUMN \"d\" text NOT NULL"),
-            std::string::npos)
+  EXPECT_NE(
+      PhaseSql(*plan, Phase::kExpand)
+          .find("ALTER TABLE \"public\".\"items\" ADD COLUMN IF NOT EXISTS \"d\" text NOT NULL"),
+      std::string::npos)
       << PhaseSql(*plan, Phase::kExpand);
   for (Phase p : {Phase::kSync, Phase::kBackfill, Phase::kValidate, Phase::kSwap})
     EXPECT_TRUE(plan->phase(p).steps.empty()) << PhaseName(p);
@@ -172,12 +174,14 @@ TEST(TableThenOpsPlanTest, RenameOfANewTableIsMadeInExpand) {
                        "  - alter_column: {table: goods, column: name, nullable: false}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   EXPECT_EQ(PhaseSql(*plan, Phase::kExpand).find("CREATE VIEW"), std::string::npos);
-  EXPECT_NE(PhaseSql(*plan, Phase::kExpand)
-                .find("ALTER TABLE \"public\".\"items\" RENAME TO \"goods\"\n"
-                      "CREATE INDEX CONCURRENTLY \"goods_name_idx\" ON \"public\".\"goods\" "
-                      "USING btree (\"name\")\n"
-                      "ALTER TABLE \"public\".\"goods\" ALTER COLUMN \"name\" SET NOT NULL"),
-            std::string::npos)
+  EXPECT_NE(
+      PhaseSql(*plan, Phase::kExpand)
+          .find(
+              "ALTER TABLE \"public\".\"items\" RENAME TO \"goods\"\n"
+              "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"goods_name_idx\" ON \"public\".\"goods\" "
+              "USING btree (\"name\")\n"
+              "ALTER TABLE \"public\".\"goods\" ALTER COLUMN \"name\" SET NOT NULL"),
+      std::string::npos)
       << PhaseSql(*plan, Phase::kExpand);
   EXPECT_TRUE(plan->phase(Phase::kContract).steps.empty());
 }

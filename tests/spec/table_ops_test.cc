@@ -141,6 +141,7 @@ TEST(TableOpsSpecTest, SimpleOperations) {
   - set_replica_identity: {table: t, identity: {type: Full}}
   - sql: {up: "CREATE TABLE x (id int); CREATE TABLE y (id int)", down: "DROP TABLE x, y"}
   - sql: {up: SELECT 1, onComplete: true}
+  - sql: {up: VACUUM FULL t, unsafe_ok: [vacuum-full, lock-table]}
 )yaml");
   ASSERT_TRUE(spec.ok()) << spec.status().message();
   EXPECT_EQ(Op<DropTableOp>(*spec, 0).name, "old");
@@ -154,6 +155,8 @@ TEST(TableOpsSpecTest, SimpleOperations) {
   EXPECT_FALSE(Op<SqlOp>(*spec, 4).on_complete);
   EXPECT_TRUE(Op<SqlOp>(*spec, 5).on_complete);
   EXPECT_FALSE(Op<SqlOp>(*spec, 5).down.has_value());
+  EXPECT_EQ(Op<SqlOp>(*spec, 6).unsafe_ok, (std::vector<std::string>{"vacuum-full", "lock-table"}));
+  EXPECT_TRUE(Op<SqlOp>(*spec, 5).unsafe_ok.empty());
 }
 
 struct ErrorCase {
@@ -166,6 +169,8 @@ struct ErrorCase {
 
 TEST(TableOpsSpecTest, ErrorsNameFileLineColumnAndKey) {
   const ErrorCase cases[] = {
+      {"unsafe_ok not a list", "operations:\n  - sql: {up: SELECT 1, unsafe_ok: cluster}\n", "2:36",
+       "operations[0].sql.unsafe_ok", "expected a non-empty sequence of lint rule names"},
       {"create_table without columns", "operations:\n  - create_table: {name: t}\n", "2:19",
        "operations[0].create_table.columns", "missing required key"},
       {"empty columns", "operations:\n  - create_table: {name: t, columns: []}\n", "2:38",

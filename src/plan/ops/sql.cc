@@ -1,6 +1,7 @@
 // sql: the migration's own statements, which pgphase runs but cannot analyse.
 //
-//   expand    `up` (parsed first: statements that cannot run in a transaction are refused);
+//   expand    `up` (parsed first: statements that cannot run in a transaction are refused,
+//             and so is an error-level lint finding the operation does not name in unsafe_ok);
 //             reverse runs `down`, or, without it, drops what `up` only creates
 //   contract  `up` instead, with onComplete: true
 #include <fmt/format.h>
@@ -29,6 +30,20 @@ void TouchNamedTables(const ddl::StatementsAnalysis& up, PlanBuilder& b) {
   }
 }
 
+// The lint of the SQL (LintSqlOperation): an error-level finding the operation does not accept
+// refuses the plan; an accepted one is a note of the plan (warnings are for `pgphase lint`).
+Status CheckLint(const SqlOp& op, PlanBuilder& b) {
+  auto found = LintSqlOperation(op, b.spec().text);
+  if (!found.ok()) return found.status();
+  for (const auto& f : *found) {
+    if (f.Refuses())
+      return Status::Invalid(f.Describe() + " (or name the rule in unsafe_ok: [" + f.finding.rule +
+                             "])");
+    if (f.accepted) b.Note("lint: " + f.Describe());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status PlanOperation(const SqlOp& op, const SourceLocation& where, PlanBuilder& b) {
@@ -40,6 +55,7 @@ Status PlanOperation(const SqlOp& op, const SourceLocation& where, PlanBuilder& 
     if (!down.ok()) return InvalidField(op.down->where, "sql.down", down.status());
     reverse.push_back(ddl::UserSql(op.down->text));
   }
+  PGPHASE_RETURN_IF_ERROR(CheckLint(op, b));
   TouchNamedTables(*up, b);
   const std::string id = fmt::format("sql.{}.{}", where.line, where.column);
   Statement statement = ddl::UserSql(op.up.text);
