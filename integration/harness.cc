@@ -698,4 +698,21 @@ void OrdersTest::OldAppWrites(long long first_id, int n) {
       std::to_string(n) + ";");
 }
 
+std::string PgphaseTest::StateOf(const std::string& sql) {
+  try {
+    Exec(sql);
+  } catch (const pqxx::sql_error& e) {
+    return e.sqlstate();
+  }
+  return "";
+}
+
+void PgphaseTest::ExpectCleanedUp(const std::string& table) {
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM pg_attribute WHERE attrelid = '" + table +
+                      "'::regclass AND attname LIKE '\\_pgphase%' AND NOT attisdropped"),
+            0);
+  EXPECT_EQ(UserTriggerCount(table), 0);
+  EXPECT_EQ(FunctionCountInSchema("pgphase"), 0);
+}
+
 }  // namespace pgphase::it

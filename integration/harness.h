@@ -195,6 +195,10 @@ class PgphaseTest : public ::testing::Test {
   long long CheckConstraintCount(const std::string& table);
   // Functions in `schema`, not counting the state schema's own (pgphase.record_sync_error).
   long long FunctionCountInSchema(const std::string& schema);
+  // The SQLSTATE `sql` fails with, "" when it succeeds.
+  std::string StateOf(const std::string& sql);
+  // No pgphase column, trigger or function is left on `table` (pgroll's TableMustBeCleanedUp).
+  void ExpectCleanedUp(const std::string& table);
 
  private:
   struct Child {

@@ -14,22 +14,6 @@ namespace {
 
 class PgrollColumnOpsTest : public PgphaseTest {
  protected:
-  // The SQLSTATE `sql` fails with, "" when it succeeds.
-  std::string StateOf(const std::string& sql) {
-    try {
-      Exec(sql);
-    } catch (const pqxx::sql_error& e) {
-      return e.sqlstate();
-    }
-    return "";
-  }
-  void ExpectCleanedUp(const std::string& table) {
-    EXPECT_EQ(ScalarInt("SELECT count(*) FROM pg_attribute WHERE attrelid = '" + table +
-                        "'::regclass AND attname LIKE '\\_pgphase%' AND NOT attisdropped"),
-              0);
-    EXPECT_EQ(UserTriggerCount(table), 0);
-    EXPECT_EQ(FunctionCountInSchema("pgphase"), 0);
-  }
   std::string Rows(const std::string& sql) {
     std::string out;
     for (const auto& row : Query(sql)) {

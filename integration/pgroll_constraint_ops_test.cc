@@ -15,28 +15,13 @@ class PgrollConstraintOpsTest : public PgphaseTest {
  public:
   using PgphaseTest::Apply;
   using PgphaseTest::Exec;
+  using PgphaseTest::ExpectCleanedUp;
+  using PgphaseTest::StateOf;
   using PgphaseTest::Reverse;
   using PgphaseTest::Scalar;
   using PgphaseTest::SchemaDump;
   using PgphaseTest::WriteSpec;
 
-  // The SQLSTATE `sql` fails with, "" when it succeeds.
-  std::string StateOf(const std::string& sql) {
-    try {
-      Exec(sql);
-    } catch (const pqxx::sql_error& e) {
-      return e.sqlstate();
-    }
-    return "";
-  }
-  // pgphase's columns, triggers and functions left on `table` (pgroll's TableMustBeCleanedUp).
-  void ExpectCleanedUp(const std::string& table) {
-    EXPECT_EQ(ScalarInt("SELECT count(*) FROM pg_attribute WHERE attrelid = '" + table +
-                        "'::regclass AND attname LIKE '\\_pgphase%' AND NOT attisdropped"),
-              0);
-    EXPECT_EQ(UserTriggerCount(table), 0);
-    EXPECT_EQ(FunctionCountInSchema("pgphase"), 0);
-  }
   // The columns of index `name`, comma separated, "" when there is no such index.
   std::string IndexColumns(const std::string& name) {
     return ScalarOpt(
