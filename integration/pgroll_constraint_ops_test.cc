@@ -16,10 +16,10 @@ class PgrollConstraintOpsTest : public PgphaseTest {
   using PgphaseTest::Apply;
   using PgphaseTest::Exec;
   using PgphaseTest::ExpectCleanedUp;
-  using PgphaseTest::StateOf;
   using PgphaseTest::Reverse;
   using PgphaseTest::Scalar;
   using PgphaseTest::SchemaDump;
+  using PgphaseTest::StateOf;
   using PgphaseTest::WriteSpec;
 
   // The columns of index `name`, comma separated, "" when there is no such index.
