@@ -227,10 +227,13 @@ TEST_F(TortureTest, TerminatedBackendMidBackfillIsReconnected) {
       WriteSpec(kSpec, "operations:\n  - alter_column: {table: t, column: v, type: bigint}\n");
   for (const char* reconnects : {"0", "5"}) {
     SCOPED_TRACE(std::string("--reconnects ") + reconnects);
+    // This run's own progress, past where the one before stopped.
+    const long long before = BackfillRowsDone(kSpec);
     pid_t pid = Spawn(
-        {"apply", spec, "--through", "swap", "--batch-delay", "20ms", "--reconnects", reconnects});
-    ASSERT_TRUE(Eventually([&] { return BackfillRowsDone(kSpec) > 0 && Running() == "backfill"; },
-                           Millis(60'000), pid));
+        {"apply", spec, "--through", "swap", "--batch-delay", "50ms", "--reconnects", reconnects});
+    ASSERT_TRUE(
+        Eventually([&] { return Running() == "backfill" && BackfillRowsDone(kSpec) > before; },
+                   Millis(60'000), pid));
     Exec(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
         "current_database() AND application_name LIKE 'pgphase %'");
