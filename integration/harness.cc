@@ -500,12 +500,14 @@ bool PgphaseTest::Eventually(const std::function<bool()>& pred, Millis timeout,
   }
 }
 
-bool PgphaseTest::WaitForNoOtherSessions(Millis timeout) {
+bool PgphaseTest::WaitForNoOtherSessions(Millis timeout, const std::string& application_like) {
   return Eventually(
       [&] {
-        return ScalarInt(
+        return ScalarOptP(
                    "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                   "current_database() AND pid <> pg_backend_pid()") == 0;
+                   "current_database() AND pid <> pg_backend_pid() AND "
+                   "coalesce(application_name, '') LIKE $1",
+                   application_like) == "0";
       },
       timeout);
 }

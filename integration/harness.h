@@ -155,8 +155,10 @@ class PgphaseTest : public ::testing::Test {
   bool Eventually(const std::function<bool()>& pred, Millis timeout,
                   std::optional<pid_t> watched = std::nullopt, Millis interval = Millis(50));
   // Waits until no other session is connected to the test database (e.g. the server
-  // side of a killed pgphase has gone, releasing its advisory lock).
-  bool WaitForNoOtherSessions(Millis timeout = Millis(20'000));
+  // side of a killed pgphase has gone, releasing its advisory lock); with
+  // `application_like`, only sessions whose application_name is LIKE it count.
+  bool WaitForNoOtherSessions(Millis timeout = Millis(20'000),
+                              const std::string& application_like = "%");
 
   // Writes <temp_dir>/<migration>.yaml and returns its path.
   std::string WriteSpec(const std::string& migration, const std::string& yaml);

@@ -83,15 +83,6 @@ constexpr const char* kSpec = "0001_v_bigint";
 
 class TortureTest : public PgphaseTest {
  protected:
-  // The result when `pid` exits within `wait`, else nullopt (it still runs).
-  std::optional<RunResult> WaitExitFor(pid_t pid, Millis wait) {
-    const auto deadline = std::chrono::steady_clock::now() + wait;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (std::optional<RunResult> r = TryReap(pid)) return r;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return TryReap(pid);
-  }
   static constexpr std::array<const char*, 5> kTargets = {"expand", "sync", "backfill", "validate",
                                                           "swap"};
   // The phase kill number `k` of `wanted` aims at: expand, sync, then the backfill (most of
@@ -155,16 +146,6 @@ class TortureTest : public PgphaseTest {
     if (holding) holding->commit();
     return phase.empty() ? "between steps" : phase;
   }
-  // A killed executor's backend goes away once the server notices (and with it its lock).
-  bool NoExecutorSession() {
-    return Eventually(
-        [&] {
-          return ScalarInt(
-                     "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                     "current_database() AND application_name LIKE 'pgphase %'") == 0;
-        },
-        Millis(20'000));
-  }
 };
 
 TEST_F(TortureTest, KillNineAtRandomInstantsLosesNoWrite) {
@@ -187,7 +168,8 @@ TEST_F(TortureTest, KillNineAtRandomInstantsLosesNoWrite) {
   int kills = 0, runs = 0;
   std::map<std::string, int> killed_in;  // phase -> kills
   while (kills < kills_wanted && runs++ < kills_wanted + 20) {
-    ASSERT_TRUE(NoExecutorSession()) << "a killed executor's session lingers";
+    ASSERT_TRUE(WaitForNoOtherSessions(Millis(20'000), "pgphase %"))
+        << "a killed executor's session lingers";
     if (std::optional<std::string> phase = KillDuring(spec, Target(kills, kills_wanted), rng)) {
       ++killed_in[*phase];
       ++kills;
@@ -196,7 +178,7 @@ TEST_F(TortureTest, KillNineAtRandomInstantsLosesNoWrite) {
       ASSERT_EQ(Run({"reverse", kSpec, "--to", "validate"}).exit_code, 0);
     }
   }
-  ASSERT_TRUE(NoExecutorSession());
+  ASSERT_TRUE(WaitForNoOtherSessions(Millis(20'000), "pgphase %"));
   Apply(spec, "swap");
   ASSERT_EQ(MigrationStatus("0001_v_bigint"), "in_progress");
   ExpectPhasesDoneThrough("0001_v_bigint", "swap");
@@ -241,7 +223,7 @@ TEST_F(TortureTest, TerminatedBackendMidBackfillIsReconnected) {
     if (std::string(reconnects) == "0") {
       EXPECT_EQ(r.exit_code, 1) << r;
       EXPECT_NE(r.err.find("lost the connection to the database"), std::string::npos) << r;
-      ASSERT_TRUE(NoExecutorSession());
+      ASSERT_TRUE(WaitForNoOtherSessions(Millis(20'000), "pgphase %"));
     } else {
       EXPECT_EQ(r.exit_code, 0) << r;
       EXPECT_NE(r.out.find("reconnecting"), std::string::npos) << r;

@@ -5,6 +5,7 @@
 #   bench_build         builds a Release binary in build-bench/ and sets `pgphase` to it
 #   bench_server        starts a throwaway PostgreSQL (scripts/pg.sh) in a fresh temp dir and
 #                       sets `tmp`, `pgdir` and `server_url`; both are deleted on exit
+#   bench_pgbench       sets `pgbench_bin`
 #   bench_revision      the commit the binary is built from, and whether src/ differs from it
 #   say, die            messages on stderr, prefixed with the script's name
 #   now_ns, calc, median, minimum, fmt_num, fmt_list   numbers (awk for floating point)
@@ -59,6 +60,17 @@ bench_server() {
   server_url=$(bash scripts/pg.sh start "$pgdir")
   export PGOPTIONS="-c client_min_messages=warning"  # no NOTICEs from DROP ... IF EXISTS
   say "server $server_url (log: $(bash scripts/pg.sh log "$pgdir"))"
+}
+
+# bench_pgbench: sets `pgbench_bin` to the server's pgbench (pg_config --bindir, else the
+# highest /usr/lib/postgresql/*/bin).
+bench_pgbench() {
+  pgbench_bin="$(pg_config --bindir)/pgbench"
+  if [[ ! -x "$pgbench_bin" ]]; then
+    local bins=(/usr/lib/postgresql/*/bin/pgbench)
+    pgbench_bin=${bins[-1]}
+  fi
+  [[ -x "$pgbench_bin" ]] || die "pgbench not found (PostgreSQL server package)"
 }
 
 now_ns() { date +%s%N; }

@@ -27,11 +27,7 @@ clients=${BENCH_CLIENTS:-4}
 for v in "$rows" "$rate" "$clients"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROWS, BENCH_RATE, BENCH_CLIENTS: not a positive integer: $v"
 done
-pgbench_bin="$(pg_config --bindir)/pgbench"
-if [[ ! -x "$pgbench_bin" ]]; then
-  bins=(/usr/lib/postgresql/*/bin/pgbench)
-  pgbench_bin=${bins[-1]}
-fi
+bench_pgbench
 
 bench_build
 bench_server

@@ -24,12 +24,7 @@ seconds=${BENCH_SECONDS:-10}
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS: not a positive integer: $runs"
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || die "BENCH_SECONDS: not a positive integer: $seconds"
 
-pgbench_bin="$(pg_config --bindir)/pgbench"
-if [[ ! -x "$pgbench_bin" ]]; then
-  bins=(/usr/lib/postgresql/*/bin/pgbench)
-  pgbench_bin=${bins[-1]}
-fi
-[[ -x "$pgbench_bin" ]] || die "pgbench not found (PostgreSQL server package)"
+bench_pgbench
 
 bench_build
 bench_server

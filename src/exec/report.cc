@@ -203,7 +203,13 @@ Result<std::string> StatusReport(const std::string& conninfo,
     exec::StateStore store(**conn);
     std::vector<PhaseRow> rows;
     if (store.Exists()) rows = LoadRows(**conn, migration.value_or(""));
-    for (auto& r : rows) {
+    for (size_t i = 0; i < rows.size(); ++i) {  // once per migration (rows are by migration)
+      PhaseRow& r = rows[i];
+      if (i > 0 && rows[i - 1].migration == r.migration) {
+        r.unconverted = rows[i - 1].unconverted;
+        r.version_schema = rows[i - 1].version_schema;
+        continue;
+      }
       r.unconverted = store.SyncErrorCount(r.migration);
       r.version_schema = store.VersionSchemaOf(r.migration);
     }

@@ -427,22 +427,23 @@ std::vector<SyncError> StateStore::SyncErrors(const std::string& migration,
   return out;
 }
 
-std::string StateStore::LatestVersionSchema(const std::string& of_schema) {
+// The newest version schema whose `column` (of_schema or migration, a fixed name) is `value`.
+std::string StateStore::NewestVersionSchema(const char* column, const std::string& value) {
   pqxx::nontransaction tx(conn_);
   if (tx.exec("SELECT to_regclass('pgphase.version_schemas')")[0][0].is_null()) return "";
-  auto r = tx.exec_params(
-      "SELECT name FROM pgphase.version_schemas WHERE of_schema = $1 ORDER BY seq DESC LIMIT 1",
-      of_schema);
+  auto r = tx.exec_params(fmt::format("SELECT name FROM pgphase.version_schemas WHERE {} = $1 "
+                                      "ORDER BY seq DESC LIMIT 1",
+                                      column),
+                          value);
   return r.empty() ? "" : r[0][0].c_str();
 }
 
+std::string StateStore::LatestVersionSchema(const std::string& of_schema) {
+  return NewestVersionSchema("of_schema", of_schema);
+}
+
 std::string StateStore::VersionSchemaOf(const std::string& migration) {
-  pqxx::nontransaction tx(conn_);
-  if (tx.exec("SELECT to_regclass('pgphase.version_schemas')")[0][0].is_null()) return "";
-  auto r = tx.exec_params(
-      "SELECT name FROM pgphase.version_schemas WHERE migration = $1 ORDER BY seq DESC LIMIT 1",
-      migration);
-  return r.empty() ? "" : r[0][0].c_str();
+  return NewestVersionSchema("migration", migration);
 }
 
 long long StateStore::SyncErrorCount(const std::string& migration) {

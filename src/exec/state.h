@@ -123,6 +123,8 @@ class StateStore {
              const std::string& step_id = "");
 
  private:
+  std::string NewestVersionSchema(const char* column, const std::string& value);
+
   pqxx::connection& conn_;
 };
 
