@@ -60,6 +60,38 @@ TEST_F(ConcurrencyTest, SecondExecutorExitsBusyAtOnceNamingTheHolder) {
 // only once it notices the disconnect, so the next command could otherwise see "busy".
 // The race is narrow: without the explicit release this passes on an idle machine and
 // fails under load (seen with ctest -j3), which is when a deploy pipeline would hit it.
+// A reconnecting executor takes the executor lock again: when another took it while the
+// connection was lost (here a session holding the same advisory lock), it exits 4 rather
+// than run beside it, and the next apply resumes.
+TEST_F(ConcurrencyTest, ReconnectFindingAnotherExecutorExitsBusy) {
+  SeedOrders(100000);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);
+  pid_t pid = Spawn({"apply", spec, "--through", "backfill", "--batch-delay", "50ms"});
+  ASSERT_TRUE(Eventually([&] { return BackfillRowsDone(kMigration) > 0; }, Millis(60'000), pid));
+  auto other = Connect();
+  pqxx::nontransaction(*other).exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+      "current_database() AND application_name LIKE 'pgphase apply %'");
+  // The executor lock's key (exec/state.cc): free once the terminated backend is gone.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return pqxx::nontransaction(*other)
+            .exec("SELECT pg_try_advisory_lock(31638929876808549)")[0][0]
+            .as<bool>();
+      },
+      Millis(5'000)));
+  RunResult r = WaitExit(pid);
+  EXPECT_EQ(r.exit_code, 4) << r;
+  EXPECT_NE(r.out.find("reconnecting"), std::string::npos) << r;
+  EXPECT_NE(r.err.find("another pgphase executor"), std::string::npos) << r;
+  other.reset();
+
+  ASSERT_TRUE(WaitForNoOtherSessions());
+  r = Run({"apply", spec, "--through", "backfill"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(BadTotals(), 0);
+}
+
 TEST_F(ConcurrencyTest, BackToBackCommandsNeverSeeTheirPredecessorsLock) {
   SeedOrders(100);
   const std::string spec = WriteOrdersSpec(kMigration, "");

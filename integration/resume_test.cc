@@ -88,6 +88,92 @@ INSTANTIATE_TEST_SUITE_P(Signals, StopSignalTest, ::testing::Values(SIGTERM, SIG
                            return std::string(info.param == SIGTERM ? "SIGTERM" : "SIGINT");
                          });
 
+// A signal in any phase stops apply with exit 5 at the next safe point, and apply resumes.
+// The phase is held at one of its steps by a session holding SHARE on the table (which
+// conflicts with the DDL lock of every phase of a type change), so apply is retrying that
+// step when the signal comes.
+struct PhaseSignal {
+  const char* phase;
+  int signal;
+};
+
+void PrintTo(const PhaseSignal& p, std::ostream* os) {
+  *os << p.phase << (p.signal == SIGTERM ? " SIGTERM" : " SIGINT");
+}
+
+class StopInPhaseTest : public ResumeTest, public ::testing::WithParamInterface<PhaseSignal> {
+ protected:
+  // Spawns `apply --through phase` and waits until it retries a lock in that phase.
+  pid_t StartBlockedAt(const std::string& spec, const std::string& phase) {
+    pid_t pid = Spawn(
+        {"apply", spec, "--through", phase, "--lock-timeout", "100ms", "--lock-retries", "1000"});
+    // A DDL step's retry names its phase in the detail; a batch's is recorded under it.
+    const std::string retrying =
+        "SELECT count(*) FROM pgphase.events WHERE (event = 'lock_timeout' AND detail LIKE "
+        "'%phase " +
+        phase + ",%') OR (event = 'batch_timeout' AND phase::text = '" + phase + "')";
+    auto waiting = [&] {
+      try {
+        return ScalarInt(retrying) > 0;
+      } catch (const pqxx::undefined_table&) {  // before apply creates its state
+        return false;
+      }
+    };
+    if (!Eventually(waiting, Millis(30'000), pid)) {
+      ADD_FAILURE() << "apply never waited for the lock in " << phase << WaitExit(pid);
+      return -1;
+    }
+    return pid;
+  }
+};
+
+TEST_P(StopInPhaseTest, StopsWithExit5AtTheNextSafePointAndApplyResumes) {
+  const std::string phase = GetParam().phase;
+  SeedOrders(2000);
+  const std::string checksum = OriginalDataChecksum();
+  const std::string spec =
+      WriteSpec("0001_amount_bigint",
+                "operations:\n  - alter_column: {table: orders, column: amount, type: bigint}\n");
+  if (phase != "expand") Apply(spec, AllPhases()[PhaseIndexOf(phase) - 1]);
+  auto blocker = Connect();
+  auto hold = std::make_unique<pqxx::work>(*blocker);
+  hold->exec("LOCK TABLE orders IN SHARE MODE");
+
+  pid_t pid = StartBlockedAt(spec, phase);
+  ASSERT_GT(pid, 0);
+  const auto signalled = std::chrono::steady_clock::now();
+  ASSERT_TRUE(Signal(pid, GetParam().signal));
+  RunResult stopped = WaitExit(pid, Millis(30'000));
+  EXPECT_EQ(stopped.exit_code, 5) << stopped;
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(5)) << stopped;
+  EXPECT_NE(PhaseStatus("0001_amount_bigint", phase), "done");
+  EXPECT_NE(stopped.out.find("holds ShareLock on public.orders"), std::string::npos)
+      << "each retry names the blocker" << stopped;
+  hold->abort();
+  ASSERT_TRUE(WaitForNoOtherSessions(Millis(20'000), "pgphase %"));
+
+  RunResult resumed = Run({"apply", spec, "--through", phase});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed;
+  ExpectPhasesDoneThrough("0001_amount_bigint", phase);
+  if (phase != "contract") Apply(spec, "contract");
+  EXPECT_EQ(TypeOf("orders", "amount"), "bigint");
+  EXPECT_EQ(OriginalDataChecksum(), checksum);
+  EXPECT_EQ(UserTriggerCount("orders"), 0);
+}
+
+std::vector<PhaseSignal> PhaseSignals() {
+  std::vector<PhaseSignal> cases;
+  for (const char* phase : {"expand", "sync", "validate", "swap", "contract"})
+    for (int signal : {SIGTERM, SIGINT}) cases.push_back({phase, signal});
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Phases, StopInPhaseTest, ::testing::ValuesIn(PhaseSignals()),
+                         [](const auto& info) {
+                           return std::string(info.param.phase) +
+                                  (info.param.signal == SIGTERM ? "_SIGTERM" : "_SIGINT");
+                         });
+
 TEST_F(ResumeTest, PauseStopsTheRunningApplyWithExit5AndApplyResumes) {
   SeedOrders(100000);
   const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);

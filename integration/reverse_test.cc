@@ -1,5 +1,7 @@
 // Reversing: every phase before contract undoes without data loss, leaving the schema
 // exactly as it was; contract cannot be undone.
+#include <signal.h>
+
 #include "harness.h"
 
 namespace pgphase::it {
@@ -84,6 +86,95 @@ TEST_F(ReverseTest, ReverseToPhaseReversesOnlyLaterPhases) {
   EXPECT_EQ(BadTotals(), 0);
   EXPECT_TRUE(ColumnNotNull("orders", "total"));
 }
+
+// A reverse interrupted while it retries a lock (a session holds SHARE on the table).
+class InterruptedReverseTest : public OrdersTest {
+ protected:
+  void SetUp() override {
+    OrdersTest::SetUp();
+    SeedOrders(2000);
+    before_ = SchemaDump();
+    Apply(WriteOrdersSpec(), "swap");
+    OldAppWrites(100001, 25);
+    checksum_ = OriginalDataChecksum();
+  }
+
+  // Spawns `reverse` (with `extra` flags) behind a SHARE lock; waits until it retries.
+  pid_t StartBlockedReverse(std::vector<std::string> extra = {}) {
+    blocker_ = Connect();
+    hold_ = std::make_unique<pqxx::work>(*blocker_);
+    hold_->exec("LOCK TABLE orders IN SHARE MODE");
+    std::vector<std::string> args = {"reverse", kMigration,       "--lock-timeout",
+                                     "100ms",   "--lock-retries", "1000"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_t pid = Spawn(args);
+    bool retrying = Eventually(
+        [&] {
+          return ScalarInt(
+                     "SELECT count(*) FROM pgphase.events WHERE event = 'lock_timeout' "
+                     "AND detail LIKE '%reversing phase%'") > 0;
+        },
+        Millis(30'000), pid);
+    if (!retrying) ADD_FAILURE() << "reverse never waited for the lock" << WaitExit(pid);
+    return retrying ? pid : -1;
+  }
+
+  void Release() { hold_->abort(); }
+
+  // The migration is reversed: the schema exactly as before it, the data untouched.
+  void ExpectReversed() {
+    EXPECT_EQ(MigrationStatus(kMigration), "reversed");
+    EXPECT_EQ(SchemaDump(), before_);
+    EXPECT_EQ(OriginalDataChecksum(), checksum_);
+  }
+
+ private:
+  std::string before_, checksum_;
+  std::unique_ptr<pqxx::connection> blocker_;
+  std::unique_ptr<pqxx::work> hold_;
+};
+
+TEST_F(InterruptedReverseTest, SigtermStopsWithExit5AndReverseResumes) {
+  pid_t pid = StartBlockedReverse();
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(Signal(pid, SIGTERM));
+  RunResult r = WaitExit(pid, Millis(30'000));
+  EXPECT_EQ(r.exit_code, 5) << r;
+  EXPECT_NE(MigrationStatus(kMigration), "reversed");
+  Release();
+  ASSERT_TRUE(WaitForNoOtherSessions(Millis(20'000), "pgphase %"));
+  r = Run({"reverse", kMigration});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  ExpectReversed();
+}
+
+// The reverse's backend terminated under it: it reconnects and finishes; without reconnects
+// (--reconnects 0) it exits 1 saying so, and the next reverse finishes.
+class ReverseReconnectTest : public InterruptedReverseTest,
+                             public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(ReverseReconnectTest, TerminatedBackendMidReverse) {
+  pid_t pid = StartBlockedReverse({"--reconnects", GetParam()});
+  ASSERT_GT(pid, 0);
+  Exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+      "current_database() AND application_name LIKE 'pgphase reverse %'");
+  Release();
+  RunResult r = WaitExit(pid);
+  if (std::string(GetParam()) == "0") {
+    EXPECT_EQ(r.exit_code, 1) << r;
+    EXPECT_NE(r.err.find("lost the connection to the database"), std::string::npos) << r;
+    ASSERT_TRUE(WaitForNoOtherSessions(Millis(20'000), "pgphase %"));
+    r = Run({"reverse", kMigration});
+  } else {
+    EXPECT_NE(r.out.find("reconnecting"), std::string::npos) << r;
+  }
+  ASSERT_EQ(r.exit_code, 0) << r;
+  ExpectReversed();
+}
+
+INSTANTIATE_TEST_SUITE_P(Reconnects, ReverseReconnectTest, ::testing::Values("0", "5"),
+                         [](const auto& info) { return std::string("reconnects_") + info.param; });
 
 TEST_F(ReverseTest, ReverseAfterContractIsRefused) {
   SeedOrders(2000);

@@ -67,6 +67,7 @@ struct ReverseOptions {
   std::optional<Phase> to;
   LockPolicy locks;
   std::string notify;  // as ApplyOptions::notify, after each phase is reversed
+  int reconnects = 5;  // as ApplyOptions::reconnects
 };
 
 // Runs (or resumes) a migration through options.through. Exit codes per DESIGN.

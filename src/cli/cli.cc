@@ -25,7 +25,8 @@ const std::vector<Command>& Commands() {
        "HH:MM] [--metrics-addr HOST:PORT] [--notify CMD]",
        "run a migration through a phase (default swap; contract only by name); resumes", RunApply},
       {"reverse",
-       "reverse <migration> [--to PHASE] [--db URL] [--lock-timeout D] [--statement-timeout D] "
+       "reverse <migration> [--to PHASE] [--db URL] [--reconnects N] [--lock-timeout D] "
+       "[--statement-timeout D] "
        "[--lock-retries N] [--metrics-addr HOST:PORT] [--notify CMD]",
        "undo finished phases in reverse order (contract cannot be undone)", RunReverse},
       {"status", "status [<migration>] [--db URL] [--json]", "show migrations and their phases",

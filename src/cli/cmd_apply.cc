@@ -28,11 +28,12 @@ Status RunApply(const std::vector<std::string>& args) {
       "through", po::value<std::string>()->default_value("swap"), "last phase to run")(
       "batch-delay", po::value<std::string>(), "")("max-runtime", po::value<std::string>(), "")(
       "max-replica-lag", po::value<std::string>(), "")("until", po::value<std::string>(), "")(
-      "ignore-version-sessions", po::bool_switch(), "")("reconnects", po::value<int>(), "");
+      "ignore-version-sessions", po::bool_switch(), "");
   AddDbOption(desc);
   AddPrecheckOption(desc);
   AddVersionSchemasOption(desc);
   AddLockOptions(desc);
+  AddReconnectsOption(desc);
   AddOperatorOptions(desc);
   po::positional_options_description pos;
   pos.add("file", 1);
@@ -46,10 +47,9 @@ Status RunApply(const std::vector<std::string>& args) {
   options.through = *through;
   options.precheck = !vm["skip-precheck"].as<bool>();
   options.ignore_version_sessions = vm["ignore-version-sessions"].as<bool>();
-  if (vm.count("reconnects")) {
-    if (vm["reconnects"].as<int>() < 0) return Status::Invalid("--reconnects: must be >= 0");
-    options.reconnects = vm["reconnects"].as<int>();
-  }
+  auto reconnects = ReconnectsFlag(vm, options.reconnects);
+  if (!reconnects.ok()) return reconnects.status();
+  options.reconnects = *reconnects;
   options.notify = NotifyCommand(vm);
   auto locks = LockOptions(vm);
   if (!locks.ok()) return locks.status();

@@ -12,6 +12,7 @@ Status RunReverse(const std::vector<std::string>& args) {
       "to", po::value<std::string>(), "leave the migration as `apply --through PHASE` would");
   AddDbOption(desc);
   AddLockOptions(desc);
+  AddReconnectsOption(desc);
   AddOperatorOptions(desc);
   po::positional_options_description pos;
   pos.add("migration", 1);
@@ -25,6 +26,9 @@ Status RunReverse(const std::vector<std::string>& args) {
     if (!to.ok()) return to.status();
     options.to = *to;
   }
+  auto reconnects = ReconnectsFlag(vm, options.reconnects);
+  if (!reconnects.ok()) return reconnects.status();
+  options.reconnects = *reconnects;
   auto locks = LockOptions(vm);
   if (!locks.ok()) return locks.status();
   options.locks = *locks;

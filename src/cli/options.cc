@@ -29,6 +29,18 @@ void AddPrecheckOption(po::options_description& desc) {
                      "do not evaluate the expressions over the existing rows before expand");
 }
 
+void AddReconnectsOption(po::options_description& desc) {
+  desc.add_options()("reconnects", po::value<int>(),
+                     "reconnect a lost connection this many times, with backoff");
+}
+
+Result<int> ReconnectsFlag(const po::variables_map& vm, int fallback) {
+  if (!vm.count("reconnects")) return fallback;
+  const int n = vm["reconnects"].as<int>();
+  if (n < 0) return Status::Invalid("--reconnects: must be >= 0");
+  return n;
+}
+
 void AddVersionSchemasOption(po::options_description& desc) {
   desc.add_options()("version-schemas", po::bool_switch(),
                      "give each application version a schema of views of its own shape (as the "

@@ -36,6 +36,11 @@ Result<std::optional<Millis>> DurationFlag(const po::variables_map& vm, const st
 void AddLockOptions(po::options_description& desc);
 Result<LockPolicy> LockOptions(const po::variables_map& vm);
 
+// --reconnects N (apply, reverse): how often a lost connection is reconnected; `fallback`
+// when absent, kInvalid when negative.
+void AddReconnectsOption(po::options_description& desc);
+Result<int> ReconnectsFlag(const po::variables_map& vm, int fallback);
+
 // --metrics-addr HOST:PORT and --notify CMD (apply, reverse).
 void AddOperatorOptions(po::options_description& desc);
 std::string NotifyCommand(const po::variables_map& vm);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <functional>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -269,28 +270,28 @@ Status ApplyLocked(pqxx::connection& conn, exec::StateStore& store, const Change
 
 namespace {
 
-// One connection's worth of apply: connect, take the executor lock, run. `lost` says the
-// connection went away under it (or, when `reconnecting`, could not be made): a new one may
-// go on from what committed.
-Status ApplyConnected(const ChangeSpec& spec, const ApplyOptions& options,
-                      const exec::Resolved& settings, std::ostream& out, bool reconnecting,
-                      bool& lost) {
+// One connection's worth of `command` (apply or reverse of `migration`): connect, take the
+// executor lock, run `locked`. `lost` says the connection went away under it (or, when
+// `reconnecting`, could not be made): a new one may go on from what committed.
+using LockedRun = std::function<Status(pqxx::connection&, exec::StateStore&)>;
+
+Status RunConnected(const std::string& conninfo, const std::string& command,
+                    const std::string& migration, const LockedRun& locked, bool reconnecting,
+                    bool& lost) {
   lost = false;
-  auto conn = exec::Connect(options.conninfo, "pgphase apply " + spec.name);
+  auto conn = exec::Connect(conninfo, fmt::format("pgphase {} {}", command, migration));
   if (!conn.ok()) {
     lost = reconnecting;
     return conn.status();
   }
   Status st = Status::Ok();
   try {
-    if (options.ignore_version_sessions)  // read by ddl::CheckVersionSchemaUnused
-      pqxx::nontransaction(**conn).exec("SET pgphase.ignore_version_sessions = on");
     exec::StateStore store(**conn);
     PGPHASE_RETURN_IF_ERROR(store.AcquireExecutorLock());
     const exec::ExecutorLockGuard guard(store);
-    st = ApplyLocked(**conn, store, spec, options, settings, out);
+    st = locked(**conn, store);
   } catch (const std::exception& e) {
-    st = exec::FromException(e, "migration " + spec.name);
+    st = exec::FromException(e, fmt::format("{} of migration {}", command, migration));
   }
   lost = exec::LostConnection(st);
   return st;
@@ -299,30 +300,46 @@ Status ApplyConnected(const ChangeSpec& spec, const ApplyOptions& options,
 // 500 ms, doubling, at most 8 s.
 Millis ReconnectBackoff(int attempt) { return Millis(attempt > 4 ? 8000 : 500 << (attempt - 1)); }
 
+// RunConnected, and again after each lost connection, up to `reconnects` times with backoff:
+// the state in the database says where the new connection goes on. Re-taking the executor
+// lock on each connection means a second executor that took it meanwhile stops this one
+// (exit 4).
+Status RunReconnecting(const std::string& conninfo, const std::string& command,
+                       const std::string& migration, int reconnects, const LockedRun& locked,
+                       std::ostream& out) {
+  bool lost = false;
+  Status st = RunConnected(conninfo, command, migration, locked, false, lost);
+  for (int attempt = 1; lost && attempt <= reconnects; ++attempt) {
+    const Millis wait = ReconnectBackoff(attempt);
+    out << fmt::format("{}; reconnecting in {} (attempt {}/{})\n", exec::kLostConnection,
+                       FormatDuration(wait), attempt, reconnects)
+        << std::flush;
+    exec::InterruptibleSleep(wait);
+    if (exec::StopRequested())
+      return Status::Stopped(
+          fmt::format("stopped while reconnecting; `pgphase {}` again resumes", command));
+    st = RunConnected(conninfo, command, migration, locked, true, lost);
+  }
+  if (lost && !exec::LostConnection(st)) {  // the last reconnect could not connect
+    return Status::Failure(fmt::format(
+        "migration {}: {} and could not reconnect ({} attempts; last: {}); `pgphase {}` again "
+        "resumes from what committed",
+        migration, exec::kLostConnection, reconnects, st.message(), command));
+  }
+  return st;
+}
+
 }  // namespace
 
 Status Apply(const ChangeSpec& spec, const ApplyOptions& options, std::ostream& out) {
   Result<exec::Resolved> settings = Resolve(spec.settings, options.locks, options.throttle);
   if (!settings.ok()) return settings.status();
-  bool lost = false;
-  Status st = ApplyConnected(spec, options, *settings, out, false, lost);
-  for (int attempt = 1; lost && attempt <= options.reconnects; ++attempt) {
-    const Millis wait = ReconnectBackoff(attempt);
-    out << fmt::format("lost the connection to the database; reconnecting in {} (attempt {}/{})\n",
-                       FormatDuration(wait), attempt, options.reconnects)
-        << std::flush;
-    exec::InterruptibleSleep(wait);
-    if (exec::StopRequested())
-      return Status::Stopped("stopped while reconnecting; `pgphase apply` again resumes");
-    st = ApplyConnected(spec, options, *settings, out, true, lost);
-  }
-  if (lost && !exec::LostConnection(st)) {  // the last reconnect could not connect
-    return Status::Failure(fmt::format(
-        "migration {}: {} and could not reconnect ({} attempts; last: {}); `pgphase apply` again "
-        "resumes from what committed",
-        spec.name, exec::kLostConnection, options.reconnects, st.message()));
-  }
-  return st;
+  const LockedRun run = [&](pqxx::connection& conn, exec::StateStore& store) {
+    if (options.ignore_version_sessions)  // read by ddl::CheckVersionSchemaUnused
+      pqxx::nontransaction(conn).exec("SET pgphase.ignore_version_sessions = on");
+    return ApplyLocked(conn, store, spec, options, *settings, out);
+  };
+  return RunReconnecting(options.conninfo, "apply", spec.name, options.reconnects, run, out);
 }
 
 Result<ScriptOptions> ScriptSettings(const ChangeSpec& spec, const LockPolicy& locks) {
@@ -404,16 +421,10 @@ Status ReverseLocked(pqxx::connection& conn, exec::StateStore& store, const std:
 }  // namespace
 
 Status Reverse(const std::string& migration, const ReverseOptions& options, std::ostream& out) {
-  auto conn = exec::Connect(options.conninfo, "pgphase reverse " + migration);
-  if (!conn.ok()) return conn.status();
-  try {
-    exec::StateStore store(**conn);
-    PGPHASE_RETURN_IF_ERROR(store.AcquireExecutorLock());
-    const exec::ExecutorLockGuard guard(store);
-    return ReverseLocked(**conn, store, migration, options, out);
-  } catch (const std::exception& e) {
-    return exec::FromException(e, "reversing migration " + migration);
-  }
+  const LockedRun run = [&](pqxx::connection& conn, exec::StateStore& store) {
+    return ReverseLocked(conn, store, migration, options, out);
+  };
+  return RunReconnecting(options.conninfo, "reverse", migration, options.reconnects, run, out);
 }
 
 }  // namespace pgphase

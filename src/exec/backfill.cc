@@ -101,6 +101,8 @@ class DbBackfillIo final : public BackfillIo {
     return Try(context_, [&] { return ctx_.store.PauseRequested(migration_); });
   }
 
+  std::string Blockers() override { return DescribeBlockers(ctx_); }
+
   Status Event(const std::string& event, const std::string& detail) override {
     return Try(context_, [&] { ctx_.store.Event(migration_, event, detail, phase_, step_id_); });
   }

@@ -65,6 +65,8 @@ class BackfillIo {
   virtual Result<std::optional<ReplicaLag>> WorstReplicaLag() = 0;
   // Whether `pgphase pause` has asked the migration to stop.
   virtual Result<bool> PauseRequested() = 0;
+  // Who holds locks on the migration's tables now (DescribeBlockers), after a batch timed out.
+  virtual std::string Blockers() = 0;
   // Records `event` (pgphase.events) for the step.
   virtual Status Event(const std::string& event, const std::string& detail) = 0;
 

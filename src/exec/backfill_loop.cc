@@ -154,14 +154,19 @@ Status BackfillLoop::AfterTimeout(const BatchTimedOut& timeout, const Resolved& 
                                   const BatchLimits& limits) {
   // The batch was rolled back, so this is a safe point too.
   PGPHASE_RETURN_IF_ERROR(StopPoint(s, kDuringBackfill));
-  if (++timeouts_ > s.lock_retries)
-    return timeout.error.WithContext(fmt::format("{} batches in a row timed out", timeouts_));
+  const std::string blockers = io_.Blockers();
+  if (++timeouts_ > s.lock_retries) {
+    return timeout.error.WithContext(
+        fmt::format("{} batches in a row timed out; blocked by:{}", timeouts_, blockers));
+  }
   batch_ = std::max(limits.min, batch_ / 2);
   live_.CountLockRetry();
-  display_.out << fmt::format("  batch timed out (SQLSTATE {}); retrying with batch size {}\n",
-                              timeout.sqlstate, batch_)
-               << std::flush;
-  PGPHASE_RETURN_IF_ERROR(io_.Event("batch_timeout", timeout.sqlstate));
+  display_.out
+      << fmt::format(
+             "  batch timed out (SQLSTATE {}); retrying with batch size {}; blocked by:{}\n",
+             timeout.sqlstate, batch_, blockers)
+      << std::flush;
+  PGPHASE_RETURN_IF_ERROR(io_.Event("batch_timeout", timeout.sqlstate + ";" + blockers));
   io_.Sleep(Millis(100 * timeouts_));
   return Status::Ok();
 }

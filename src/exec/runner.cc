@@ -36,10 +36,7 @@ void InstallStopSignalHandlers() {
 }
 
 namespace exec {
-namespace {
 
-// Sessions other than ours holding locks on the migration's tables: who to blame
-// when a DDL step cannot get its lock.
 std::string DescribeBlockers(RunContext& ctx) {
   std::string out;
   try {
@@ -73,6 +70,8 @@ SELECT DISTINCT a.pid, l.mode, coalesce(a.state, ''),
   }
   return out.empty() ? " (no session holds a lock on the tables now)" : out;
 }
+
+namespace {
 
 Millis Backoff(int attempt) {
   static std::mt19937 rng{std::random_device{}()};

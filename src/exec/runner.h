@@ -56,6 +56,11 @@ void InterruptibleSleep(Millis d);
 // PostgreSQL's statement_timeout to s.statement_timeout or s.scan_timeout as `kind` says.
 void ApplyTimeouts(pqxx::transaction_base& tx, const Resolved& s, TimeoutKind kind, bool local);
 
+// Sessions other than ours holding locks on the migration's tables, a line each (pid, mode,
+// state, transaction age, query), or a note that none does: who to blame when a step cannot
+// get its lock. Best effort: "" when it cannot be read.
+std::string DescribeBlockers(RunContext& ctx);
+
 // Runs one statement with SET LOCAL lock_timeout and the timeout TimeoutFor(st) picks
 // (transactional), or the same as session-level settings reset afterwards
 // (non-transactional), retrying lock timeouts with capped exponential backoff and jitter.

@@ -79,9 +79,11 @@ TEST_F(BackfillLoopTest, TimedOutBatchIsRetriedAtHalfTheSize) {
   io_.timeout_at = {{1, "55P03"}};
   ASSERT_TRUE(Run().ok());
   EXPECT_EQ(FirstSizes(2), (Sizes{400, 200}));
-  EXPECT_EQ(io_.EventDetails("batch_timeout"), (Lines{"55P03"}));
-  EXPECT_TRUE(
-      Contains(out_.str(), "batch timed out (SQLSTATE 55P03); retrying with batch size 200"));
+  EXPECT_EQ(io_.EventDetails("batch_timeout"), (Lines{"55P03;" + io_.blockers}));
+  EXPECT_TRUE(Contains(out_.str(),
+                       "batch timed out (SQLSTATE 55P03); retrying with batch size "
+                       "200; blocked by:" +
+                           io_.blockers));
   EXPECT_EQ(io_.finished_with, 1000);
   EXPECT_EQ(io_.checkpointed, 1000);
 }
@@ -99,7 +101,7 @@ TEST_F(BackfillLoopTest, MoreTimeoutsInARowThanLockRetriesFailNamingTheSqlstate)
   const Status st = Run();
   EXPECT_EQ(st.code(), ExitCode::kFailure);
   EXPECT_TRUE(Contains(st.message(), "SQLSTATE 57014"));
-  EXPECT_TRUE(Contains(st.message(), "3 batches in a row timed out"));
+  EXPECT_TRUE(Contains(st.message(), "3 batches in a row timed out; blocked by:" + io_.blockers));
   EXPECT_EQ(io_.sizes.size(), 3u);
   EXPECT_EQ(io_.finished_with, std::nullopt);
 }

@@ -44,8 +44,9 @@ class FakeBackfillIo final : public BackfillIo {
   std::set<int> restart_at;               // batches that find the table rewritten
   std::map<int, Repair> repair_at;        // batches of a verification that repair rows
   std::deque<double> lags;  // seconds, one per WorstReplicaLag; the last repeats; none: no standby
-  bool pause_requested = false;             // what PauseRequested says
-  bool stop = false;                        // the stop signal
+  bool pause_requested = false;                                      // what PauseRequested says
+  bool stop = false;                                                 // the stop signal
+  std::string blockers = "\n    pid 7 holds ShareLock on public.t";  // what Blockers says
   std::function<void(int batch)> on_batch;  // after each RunBatch, before it returns
   std::function<void()> on_sleep;           // when the loop sleeps, before the clock moves
   Clock::time_point now = Clock::time_point() + std::chrono::hours(1);
@@ -94,6 +95,7 @@ class FakeBackfillIo final : public BackfillIo {
     return std::optional<ReplicaLag>(ReplicaLag{"standby1", lag});
   }
   Result<bool> PauseRequested() override { return pause_requested; }
+  std::string Blockers() override { return blockers; }
   Status Event(const std::string& event, const std::string& detail) override {
     events.emplace_back(event, detail);
     return Status::Ok();
