@@ -183,7 +183,7 @@ TEST_P(InvalidIndexTest, ATerminatedBuildIsRebuiltOnResume) {
   auto blocker = Connect();
   auto hold = std::make_unique<pqxx::work>(*blocker);
   hold->exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-  hold->exec("SELECT 1");
+  const std::string holder = hold->exec("SELECT pg_backend_pid()")[0][0].c_str();
   pid_t pid = Spawn({"apply", spec, "--through", "swap"});
   const std::string waiting =
       "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE "
@@ -193,6 +193,10 @@ TEST_P(InvalidIndexTest, ATerminatedBuildIsRebuiltOnResume) {
   Exec("SELECT pg_terminate_backend((" + waiting + " LIMIT 1))");
   RunResult cut = WaitExit(pid);
   EXPECT_EQ(cut.exit_code, 1) << cut;
+  // It reconnected, and its retries named the old transaction the index build waits for.
+  EXPECT_NE(cut.out.find("reconnecting"), std::string::npos) << cut;
+  EXPECT_NE(cut.out.find("pid " + holder + " has had a transaction open"), std::string::npos)
+      << cut;
   hold->abort();
   const std::string valid =
       "SELECT i.indisvalid::text FROM pg_index i JOIN pg_class c ON c.oid "

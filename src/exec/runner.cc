@@ -37,6 +37,57 @@ void InstallStopSignalHandlers() {
 
 namespace exec {
 
+namespace {
+
+// Sessions other than ours holding a lock on `schema.name`, a line each.
+std::string LockHolders(pqxx::transaction_base& tx, const std::string& schema,
+                        const std::string& name) {
+  std::string out;
+  auto r = tx.exec_params(R"(
+SELECT DISTINCT a.pid, l.mode, coalesce(a.application_name, ''), coalesce(a.state, ''),
+       coalesce(extract(epoch FROM now() - a.xact_start)::bigint, 0),
+       left(regexp_replace(coalesce(a.query, ''), '\s+', ' ', 'g'), 80)
+  FROM pg_catalog.pg_locks l
+  JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+ WHERE l.granted AND l.pid <> pg_backend_pid() AND l.relation = to_regclass($1)
+ ORDER BY 1
+)",
+                          QuoteQualified(schema, name));
+  for (const auto& row : r) {
+    out += fmt::format(
+        "\n    pid {} holds {} on {}.{} (application '{}', {}, transaction open {}s): {}",
+        row[0].c_str(), row[1].c_str(), schema, name, row[2].c_str(), row[3].c_str(),
+        row[4].c_str(), row[5].c_str());
+  }
+  return out;
+}
+
+// Sessions of this database whose transaction (and so snapshot) is older than `age`: what a
+// CREATE INDEX CONCURRENTLY waits for after its table locks, a line each, oldest first.
+std::string OldTransactions(pqxx::transaction_base& tx, Millis age) {
+  std::string out;
+  auto r = tx.exec_params(R"(
+SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''),
+       extract(epoch FROM now() - a.xact_start)::bigint,
+       left(regexp_replace(coalesce(a.query, ''), '\s+', ' ', 'g'), 80)
+  FROM pg_catalog.pg_stat_activity a
+ WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+   AND a.xact_start < now() - make_interval(secs => $1 / 1000.0)
+   AND (a.backend_xmin IS NOT NULL OR a.backend_xid IS NOT NULL)
+ ORDER BY a.xact_start LIMIT 5
+)",
+                          static_cast<long long>(age.count()));
+  for (const auto& row : r) {
+    out += fmt::format(
+        "\n    pid {} has had a transaction open {}s (application '{}', {}), which a concurrent "
+        "index build waits for: {}",
+        row[0].c_str(), row[3].c_str(), row[1].c_str(), row[2].c_str(), row[4].c_str());
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string DescribeBlockers(RunContext& ctx) {
   std::string out;
   try {
@@ -46,25 +97,8 @@ std::string DescribeBlockers(RunContext& ctx) {
       if (std::find(tables.begin(), tables.end(), std::pair{e.schema, e.table}) == tables.end())
         tables.emplace_back(e.schema, e.table);
     }
-    for (const auto& [schema, name] : tables) {
-      const std::string table = schema + "." + name;
-      const std::string rel = QuoteQualified(schema, name);
-      auto r = tx.exec_params(R"(
-SELECT DISTINCT a.pid, l.mode, coalesce(a.state, ''),
-       coalesce(extract(epoch FROM now() - a.xact_start)::bigint, 0),
-       left(regexp_replace(coalesce(a.query, ''), '\s+', ' ', 'g'), 80)
-  FROM pg_catalog.pg_locks l
-  JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
- WHERE l.granted AND l.pid <> pg_backend_pid() AND l.relation = to_regclass($1)
- ORDER BY 1
-)",
-                              rel);
-      for (const auto& row : r) {
-        out += fmt::format("\n    pid {} holds {} on {} ({}, transaction open {}s): {}",
-                           row[0].c_str(), row[1].c_str(), table, row[2].c_str(), row[3].c_str(),
-                           row[4].c_str());
-      }
-    }
+    for (const auto& [schema, name] : tables) out += LockHolders(tx, schema, name);
+    if (out.empty()) out = OldTransactions(tx, ctx.settings.lock_timeout);
   } catch (const std::exception&) {
     return "";  // best effort: the lock timeout itself is what we report
   }
