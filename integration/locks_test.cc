@@ -111,6 +111,54 @@ TEST_F(LockTest, ApplicationWaitsNoLongerThanLockTimeoutWhileRetrying) {
   EXPECT_LT(worst_us, 200'000 + 300'000) << "an application statement waited too long";
 }
 
+// An application writing rows that the backfill's batches hold: once it is seen waiting on a
+// batch, batches aim at max_app_wait rather than the (long) target_batch_time, and say so;
+// with max_app_wait 0 they do not. Reports the application's worst wait in each run.
+TEST_F(LockTest, BatchesShrinkToMaxAppWaitWhileTheAppWaitsOnThem) {
+  for (const char* max_app_wait : {"0ms", "50ms"}) {
+    SCOPED_TRACE(std::string("max_app_wait ") + max_app_wait);
+    const std::string table = max_app_wait[0] == '0' ? "t_off" : "t_on";  // one per migration
+    Exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v int NOT NULL); INSERT INTO " +
+         table + " SELECT g, g FROM generate_series(1, 300000) g; ANALYZE " + table);
+    const std::string migration = "0001_" + table;
+    const std::string spec = WriteAddColumnSpec(
+        migration, table, "v * 2", "w", "int", true,
+        std::string("  target_batch_time: 1s\n  batch_size_max: 200000\n  max_app_wait: ") +
+            max_app_wait + "\n");
+    std::atomic<bool> stop{false};
+    std::atomic<long long> worst_us{0}, writes{0};
+    std::thread app([&] {
+      auto c = Connect();
+      for (long long i = 1; !stop; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        pqxx::nontransaction(*c).exec(
+            "UPDATE " + table + " SET v = v WHERE id = " + std::to_string(1 + (i * 7919) % 300000));
+        worst_us =
+            std::max<long long>(worst_us, std::chrono::duration_cast<std::chrono::microseconds>(
+                                              std::chrono::steady_clock::now() - t0)
+                                              .count());
+        ++writes;
+      }
+    });
+    RunResult r = Run({"apply", spec, "--through", "backfill"});
+    stop = true;
+    app.join();
+    std::printf("max_app_wait %s: worst application wait %.1f ms over %lld writes\n", max_app_wait,
+                worst_us / 1000.0, static_cast<long long>(writes));
+    ASSERT_EQ(r.exit_code, 0) << r;
+    const long long shrunk = ScalarInt(
+        "SELECT count(*) FROM pgphase.events WHERE event = 'app_waited' AND migration::text = '" +
+        migration + "'");
+    if (max_app_wait[0] == '0') {
+      EXPECT_EQ(shrunk, 0) << r;
+    } else {
+      EXPECT_GE(shrunk, 1) << r;
+      EXPECT_NE(r.out.find("waited on the batch"), std::string::npos) << r;
+    }
+    EXPECT_EQ(ScalarInt("SELECT count(*) FROM " + table + " WHERE w IS DISTINCT FROM v * 2"), 0);
+  }
+}
+
 // CREATE INDEX CONCURRENTLY that times out waiting for a writer's transaction leaves an
 // invalid index behind; the retry must clear it and build a valid one.
 TEST_F(LockTest, ConcurrentIndexBuildRetriesAfterLeavingAnInvalidIndex) {

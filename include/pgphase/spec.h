@@ -271,6 +271,7 @@ struct Settings {
   std::optional<Millis> statement_timeout;
   std::optional<Millis> scan_timeout;  // 0ms: no limit
   std::optional<Millis> target_batch_time;
+  std::optional<Millis> max_app_wait;  // 0ms: batches ignore the application's waits
   std::optional<int64_t> batch_size_min;
   std::optional<int64_t> batch_size_max;
   // false: skip the precheck of existing rows before expand (the data is known to convert).

@@ -21,7 +21,8 @@ const std::vector<Command>& Commands() {
        "apply <file|dir> [--through PHASE] [--db URL] [--skip-precheck] [--version-schemas] "
        "[--ignore-version-sessions] [--reconnects N] [--lock-timeout D] "
        "[--statement-timeout D]"
-       " [--lock-retries N] [--batch-delay D] [--max-replica-lag D] [--max-runtime D] [--until "
+       " [--lock-retries N] [--batch-delay D] [--max-app-wait D] [--max-replica-lag D] "
+       "[--max-runtime D] [--until "
        "HH:MM] [--metrics-addr HOST:PORT] [--notify CMD]",
        "run a migration through a phase (default swap; contract only by name); resumes", RunApply},
       {"reverse",

@@ -11,7 +11,8 @@ namespace {
 Status ReadThrottle(const po::variables_map& vm, Throttle& throttle) {
   for (auto [flag, target] : {std::pair{"batch-delay", &throttle.batch_delay},
                               std::pair{"max-runtime", &throttle.max_runtime},
-                              std::pair{"max-replica-lag", &throttle.max_replica_lag}}) {
+                              std::pair{"max-replica-lag", &throttle.max_replica_lag},
+                              std::pair{"max-app-wait", &throttle.max_app_wait}}) {
     auto d = DurationFlag(vm, flag);
     if (!d.ok()) return d.status();
     *target = *d;
@@ -28,7 +29,8 @@ Status RunApply(const std::vector<std::string>& args) {
       "through", po::value<std::string>()->default_value("swap"), "last phase to run")(
       "batch-delay", po::value<std::string>(), "")("max-runtime", po::value<std::string>(), "")(
       "max-replica-lag", po::value<std::string>(), "")("until", po::value<std::string>(), "")(
-      "ignore-version-sessions", po::bool_switch(), "");
+      "max-app-wait", po::value<std::string>(), "")("ignore-version-sessions", po::bool_switch(),
+                                                    "");
   AddDbOption(desc);
   AddPrecheckOption(desc);
   AddVersionSchemasOption(desc);

@@ -134,6 +134,19 @@ void BeginBatch(pqxx::transaction_base& tx, const Resolved& s) {
   tx.exec(fmt::format("SET LOCAL {} = on", ddl::kFillingSetting));
 }
 
+// The sessions waiting for a lock that this transaction holds, and the longest such wait so
+// far (its statement's age: it waits since then at most). pg_blocking_pids runs only for
+// sessions waiting on a lock, which are few.
+AppWait AppWaitingOn(pqxx::transaction_base& tx) {
+  const pqxx::row r = tx.exec1(R"(
+SELECT count(*),
+       coalesce(max(extract(epoch FROM clock_timestamp() - a.query_start) * 1000), 0)::bigint
+  FROM pg_catalog.pg_stat_activity a
+ WHERE a.wait_event_type = 'Lock' AND pg_backend_pid() = ANY (pg_catalog.pg_blocking_pids(a.pid))
+)");
+  return AppWait{r[0].as<long long>(), Millis(r[1].as<long long>())};
+}
+
 BatchResult DbBackfillIo::RunBatch(long long size, const Resolved& s) {
   try {
     pqxx::work tx(ctx_.conn);
@@ -141,17 +154,18 @@ BatchResult DbBackfillIo::RunBatch(long long size, const Resolved& s) {
     const BatchOutcome r = walk_->Run(tx, size);
     if (r.finished) {
       tx.abort();  // nothing ran that needs keeping
-      return BatchDone{r, false};
+      return BatchDone{r, false, {}};
     }
     if (r.repair.failed > 0) {
       tx.abort();  // the batch runs again, and fails again, until the cause is gone
       return RepairFailed(r.repair);
     }
+    const AppWait waited = s.max_app_wait.count() > 0 ? AppWaitingOn(tx) : AppWait{};
     const bool paused = ctx_.store.Checkpoint(tx, migration_, step_id_, walk_->Pending(), r.scanned,
                                               size, r.repair.rows, r.repair.keys);
     tx.commit();
     walk_->Advance();
-    return BatchDone{r, paused};
+    return BatchDone{r, paused, waited};
   } catch (const pqxx::sql_error& e) {
     if (e.sqlstate() == kLockNotAvailable || e.sqlstate() == kQueryCanceled)
       return BatchTimedOut{e.sqlstate(), FromSqlError(e, context_)};
@@ -180,7 +194,7 @@ BatchResult DbBackfillIo::RunRows(long long size, const Resolved& s) {
           ctx_.store.RecordSyncError(tx, migration_, table,
                                      {column, key, e.sqlstate(), ServerMessage(e.what()), 1});
       });
-  if (r.finished) return BatchDone{r, false};
+  if (r.finished) return BatchDone{r, false, {}};
   ctx_.store.Event(tx, migration_, "backfill_rows_failed",
                    fmt::format("{} row(s) of a batch could not be filled; recorded", failed),
                    phase_, step_id_);
@@ -188,7 +202,7 @@ BatchResult DbBackfillIo::RunRows(long long size, const Resolved& s) {
       ctx_.store.Checkpoint(tx, migration_, step_id_, walk_->Pending(), r.scanned, size);
   tx.commit();
   walk_->Advance();
-  return BatchDone{r, paused};
+  return BatchDone{r, paused, {}};
 }
 
 Status DbBackfillIo::RepairFailed(const Repair& repair) {

@@ -22,9 +22,17 @@
 namespace pgphase::exec {
 
 // A batch that ran, and committed unless the walk was finished.
+// The application sessions waiting for the batch's row locks just before it committed (and so
+// for as long as it ran, at most): the sign that the batch is in the application's way.
+struct AppWait {
+  long long sessions = 0;
+  Millis longest{0};  // the longest of those waits so far
+};
+
 struct BatchDone {
   BatchOutcome walk;             // finished: nothing was left, nothing ran or committed
   bool pause_requested = false;  // `pgphase pause` asked to stop, as read in the batch
+  AppWait app_wait;              // sampled only when max_app_wait is set
 };
 
 // A batch that ran into lock_timeout or statement_timeout and was rolled back: nothing

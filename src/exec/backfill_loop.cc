@@ -11,6 +11,11 @@ namespace {
 // How often a hold looks again whether it may let batches through.
 constexpr Millis kHoldPoll{250};
 
+// The shortest time batches aim at for the application's sake, and how many batches in a row
+// nobody may wait on before the aim doubles back toward target_batch_time.
+constexpr Millis kShortestAim{10};
+constexpr int kQuietBatches = 10;
+
 // Where the loop was when it stopped, for the message.
 constexpr std::string_view kDuringBackfill = " during backfill";
 constexpr std::string_view kWhileThrottled = " while throttled";
@@ -135,7 +140,10 @@ Result<bool> BackfillLoop::AfterCommit(const BatchDone& done, Millis took, const
   }
   done_ += done.walk.scanned;
   if (done.walk.repair.rows > 0) PGPHASE_RETURN_IF_ERROR(Repaired(done.walk.repair));
-  batch_ = NextBatchSize(batch_, took, s.target_batch_time, limits);
+  const Millis aimed = aim_.value_or(s.target_batch_time);
+  const Millis aim = Aim(done.app_wait, s);
+  if (aim < aimed) PGPHASE_RETURN_IF_ERROR(AppWaited(done.app_wait, aim));
+  batch_ = NextBatchSize(batch_, took, aim, limits);
   Publish(took);  // first, so a log line of the progress finds it published
   Show();
   if (done.pause_requested) {
@@ -169,6 +177,34 @@ Status BackfillLoop::AfterTimeout(const BatchTimedOut& timeout, const Resolved& 
   PGPHASE_RETURN_IF_ERROR(io_.Event("batch_timeout", timeout.sqlstate + ";" + blockers));
   io_.Sleep(Millis(100 * timeouts_));
   return Status::Ok();
+}
+
+// The time the next batch aims at: target_batch_time while the application does not wait on
+// the batches; once it does, at most max_app_wait (an application write waits for the batch
+// that holds its row until that batch commits), halved while the waits still exceed it.
+Millis BackfillLoop::Aim(const AppWait& waited, const Resolved& s) {
+  if (s.max_app_wait.count() == 0) return s.target_batch_time;
+  Millis aim = std::min(aim_.value_or(s.target_batch_time), s.target_batch_time);
+  if (waited.sessions > 0) {
+    quiet_ = 0;
+    live_.CountAppWaits(waited.sessions);
+    aim = std::min(aim, s.max_app_wait);
+    if (waited.longest > s.max_app_wait) aim = std::max(kShortestAim, aim / 2);
+  } else if (++quiet_ >= kQuietBatches) {
+    quiet_ = 0;
+    aim = std::min(s.target_batch_time, aim * 2);
+  }
+  aim_ = aim;
+  return aim;
+}
+
+Status BackfillLoop::AppWaited(const AppWait& waited, Millis aim) {
+  const std::string what = fmt::format(
+      "{} application session{} waited on the batch (the longest {}): batches now aim at {}",
+      waited.sessions, waited.sessions == 1 ? "" : "s", FormatDuration(waited.longest),
+      FormatDuration(aim));
+  display_.out << "\n  " << what << "\n" << std::flush;
+  return io_.Event("app_waited", what);
 }
 
 Status BackfillLoop::Repaired(const Repair& repair) {

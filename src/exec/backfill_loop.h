@@ -3,6 +3,9 @@
 //     walk's limits for batch_size_min/max;
 //   - a batch that times out (lock_timeout, statement_timeout) is retried at half the size,
 //     up to lock_retries times in a row;
+//   - while application sessions wait on a batch's row locks, batches aim at max_app_wait
+//     rather than target_batch_time, and at half that while the waits are longer still; after
+//     kQuietBatches batches nobody waited on, the aim doubles back toward the target;
 //   - batch_delay between batches; batches are held while a standby replays further behind
 //     than max_replica_lag;
 //   - SIGINT/SIGTERM, the window end (--until, --max-runtime) and `pgphase pause` stop it
@@ -94,6 +97,8 @@ class BackfillLoop {
   Result<bool> AfterCommit(const BatchDone& done, Millis took, const Resolved& s,
                            const BatchLimits& limits);
   Status AfterTimeout(const BatchTimedOut& timeout, const Resolved& s, const BatchLimits& limits);
+  Millis Aim(const AppWait& waited, const Resolved& s);
+  Status AppWaited(const AppWait& waited, Millis aim);
   Status Repaired(const Repair& repair);
   void Show(bool final = false);
   void Publish(Millis took);
@@ -106,6 +111,8 @@ class BackfillLoop {
   long long batch_ = 0;               // the next batch's size, in the walk's unit
   long long done_ = 0;                // rows
   int timeouts_ = 0;                  // batches in a row that timed out
+  std::optional<Millis> aim_;         // the time batches aim at now (Aim); unset: the target
+  int quiet_ = 0;                     // batches in a row no application session waited on
 };
 
 }  // namespace pgphase::exec

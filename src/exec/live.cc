@@ -54,6 +54,11 @@ void LiveState::CountLockRetry() {
   ++s_.lock_retries;
 }
 
+void LiveState::CountAppWaits(long long sessions) {
+  const std::lock_guard<std::mutex> lock(mu_);
+  s_.app_waits += sessions;
+}
+
 void LiveState::AddThrottled(const std::string& reason, double seconds) {
   const std::lock_guard<std::mutex> lock(mu_);
   s_.throttled_seconds[reason] += seconds;
@@ -78,6 +83,7 @@ void LiveState::Override(const SettingsOverride& change) {
   const std::lock_guard<std::mutex> lock(mu_);
   if (change.batch_delay) override_.batch_delay = change.batch_delay;
   if (change.target_batch_time) override_.target_batch_time = change.target_batch_time;
+  if (change.max_app_wait) override_.max_app_wait = change.max_app_wait;
   if (change.batch_size_max) override_.batch_size_max = change.batch_size_max;
   if (change.max_replica_lag) override_.max_replica_lag = change.max_replica_lag;
 }
@@ -86,6 +92,7 @@ Resolved LiveState::Apply(Resolved base) const {
   const std::lock_guard<std::mutex> lock(mu_);
   if (override_.batch_delay) base.batch_delay = *override_.batch_delay;
   if (override_.target_batch_time) base.target_batch_time = *override_.target_batch_time;
+  if (override_.max_app_wait) base.max_app_wait = *override_.max_app_wait;
   if (override_.batch_size_max) {
     base.batch_size_max = *override_.batch_size_max;
     base.batch_size_min = std::min(base.batch_size_min, base.batch_size_max);

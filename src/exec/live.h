@@ -40,7 +40,8 @@ struct LiveSnapshot {
   std::array<long long, kBatchSecondsBuckets.size()> batch_buckets{};  // not cumulative
   long long batches = 0;                                               // every batch, +Inf included
   double batch_seconds_sum = 0;
-  long long lock_retries = 0;                       // lock timeouts retried, DDL or batch
+  long long lock_retries = 0;  // lock timeouts retried, DDL or batch
+  long long app_waits = 0;     // application sessions seen waiting on a batch as it committed
   std::map<std::string, double> throttled_seconds;  // by reason (ThrottleReason keys)
   long long sync_errors = 0;                        // rows the sync trigger could not convert
   long long batch_size = 0;                         // of the backfill running now (or last)
@@ -52,6 +53,7 @@ struct LiveSnapshot {
 struct SettingsOverride {
   std::optional<Millis> batch_delay;
   std::optional<Millis> target_batch_time;
+  std::optional<Millis> max_app_wait;
   std::optional<long long> batch_size_max;
   std::optional<Millis> max_replica_lag;
 };
@@ -66,6 +68,7 @@ class LiveState {
   void SetBackfill(const std::string& table, const TableProgress& progress);
   void ObserveBatch(double seconds);
   void CountLockRetry();
+  void CountAppWaits(long long sessions);
   void AddThrottled(const std::string& reason, double seconds);
   LiveSnapshot Snapshot() const;
 

@@ -72,6 +72,9 @@ void Counters(std::string& out, const LiveSnapshot& s) {
   Family(out, "pgphase_lock_retries_total", "counter",
          "Lock or statement timeouts retried, by DDL steps and backfill batches.");
   out += fmt::format("pgphase_lock_retries_total {}\n", s.lock_retries);
+  Family(out, "pgphase_app_waits_total", "counter",
+         "Application sessions seen waiting on a backfill batch's row locks as it committed.");
+  out += fmt::format("pgphase_app_waits_total {}\n", s.app_waits);
   Family(out, "pgphase_throttled_seconds_total", "counter",
          "Time backfill batches were held back, by reason.");
   std::map<std::string, double> reasons = {{"batch_delay", 0}, {"manual", 0}, {"replica_lag", 0}};
@@ -174,11 +177,13 @@ Result<SettingsOverride> ParseSettingsOverride(const std::string& body) {
     }
     auto* target = key == "batch_delay"         ? &out.batch_delay
                    : key == "target_batch_time" ? &out.target_batch_time
+                   : key == "max_app_wait"      ? &out.max_app_wait
                    : key == "max_replica_lag"   ? &out.max_replica_lag
                                                 : nullptr;
     if (target == nullptr)
       return Status::Invalid("unknown setting " + key +
-                             " (batch_delay, target_batch_time, batch_size_max, max_replica_lag)");
+                             " (batch_delay, target_batch_time, max_app_wait, batch_size_max, "
+                             "max_replica_lag)");
     Result<Millis> d = DurationValue(key, v);
     if (!d.ok()) return d.status();
     *target = *d;

@@ -3,7 +3,8 @@
 namespace pgphase::spec_internal {
 namespace {
 
-// `read` is ReadPositiveDuration unless zero means something (scan_timeout: no limit).
+// `read` is ReadPositiveDuration unless zero means something (scan_timeout: no limit;
+// max_app_wait: off).
 Status ReadOptionalDuration(const YamlMap& map, std::string_view key, std::optional<Millis>* out,
                             Status (*read)(const Value&, Millis*) = ReadPositiveDuration) {
   std::optional<Value> v = map.Find(key);
@@ -30,7 +31,7 @@ Status ReadSettings(const Value& v, Settings* out) {
   PGPHASE_RETURN_IF_ERROR(YamlMap::Read(
       v,
       {"schema", "lock_timeout", "statement_timeout", "scan_timeout", "target_batch_time",
-       "batch_size_min", "batch_size_max", "precheck", "version_schemas"},
+       "max_app_wait", "batch_size_min", "batch_size_max", "precheck", "version_schemas"},
       {}, &map));
   if (std::optional<Value> schema = map.Find("schema")) {
     PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*schema, &out->schema));
@@ -40,6 +41,8 @@ Status ReadSettings(const Value& v, Settings* out) {
   PGPHASE_RETURN_IF_ERROR(
       ReadOptionalDuration(map, "scan_timeout", &out->scan_timeout, ReadDuration));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalDuration(map, "target_batch_time", &out->target_batch_time));
+  PGPHASE_RETURN_IF_ERROR(
+      ReadOptionalDuration(map, "max_app_wait", &out->max_app_wait, ReadDuration));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "batch_size_min", &out->batch_size_min));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "batch_size_max", &out->batch_size_max));
   if (std::optional<Value> v = map.Find("precheck")) {

@@ -74,6 +74,60 @@ TEST_F(BackfillLoopTest, BatchSizeSettlesWhereABatchTakesTheTargetTime) {
   EXPECT_EQ(io_.sizes, (Sizes{150, 200, 200}));
 }
 
+// 1ms a row, target 200ms, max_app_wait 50ms: batches settle at 200 rows while nobody waits.
+TEST_F(BackfillLoopTest, WhileTheAppWaitsOnBatchesTheyAimAtMaxAppWait) {
+  io_.rows = 1'000'000;
+  io_.stored = {{}, 1, 1'000'000, 200};
+  settings_.s.batch_size_min = 10;
+  settings_.s.max_app_wait = Millis(50);
+  io_.app_wait_at = {{2, {3, Millis(40)}}, {3, {1, Millis(45)}}};
+  StopAfter(6);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  // After batch 2 the aim is 50ms: 200 -> 100 -> 50 rows, where it stays (waits within budget).
+  EXPECT_EQ(io_.sizes, (Sizes{200, 200, 100, 50, 50, 50}));
+  EXPECT_EQ(live_.Snapshot().app_waits, 4);
+  EXPECT_EQ(io_.EventDetails("app_waited"),
+            (Lines{"3 application sessions waited on the batch (the longest 40ms): batches now "
+                   "aim at 50ms"}))
+      << "recorded when the aim shrinks, not on every wait";
+}
+
+TEST_F(BackfillLoopTest, WaitsLongerThanMaxAppWaitHalveTheAimAgain) {
+  io_.rows = 1'000'000;
+  io_.stored = {{}, 1, 1'000'000, 50};
+  settings_.s.batch_size_min = 10;
+  settings_.s.max_app_wait = Millis(50);
+  io_.app_wait_at = {{1, {1, Millis(80)}}, {2, {1, Millis(60)}}};
+  StopAfter(4);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{50, 25, 12, 12})) << "aim 25ms, then 12ms; it holds there";
+}
+
+TEST_F(BackfillLoopTest, AfterQuietBatchesTheAimDoublesBackToTheTarget) {
+  io_.rows = 1'000'000;
+  io_.stored = {{}, 1, 1'000'000, 200};
+  settings_.s.batch_size_min = 10;
+  settings_.s.max_app_wait = Millis(50);
+  io_.app_wait_at = {{1, {1, Millis(10)}}};
+  StopAfter(24);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes[2], 50) << "aim 50ms after the wait";
+  EXPECT_EQ(io_.sizes[10], 50) << "after nine quiet batches: still 50ms";
+  EXPECT_EQ(io_.sizes[11], 100) << "after ten: 100ms";
+  EXPECT_EQ(io_.sizes[20], 100);
+  EXPECT_EQ(io_.sizes[21], 200) << "and the target after ten more";
+}
+
+TEST_F(BackfillLoopTest, MaxAppWaitZeroIgnoresTheApp) {
+  io_.rows = 1'000'000;
+  io_.stored = {{}, 1, 1'000'000, 200};
+  settings_.s.max_app_wait = Millis(0);
+  io_.app_wait_at = {{1, {5, Millis(180)}}, {2, {5, Millis(180)}}};
+  StopAfter(3);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{200, 200, 200}));
+}
+
 TEST_F(BackfillLoopTest, TimedOutBatchIsRetriedAtHalfTheSize) {
   io_.stored = {{}, 0, 0, 400};
   io_.timeout_at = {{1, "55P03"}};

@@ -43,6 +43,7 @@ class FakeBackfillIo final : public BackfillIo {
   std::set<int> pause_seen_at;            // batches whose checkpoint reads a pause request
   std::set<int> restart_at;               // batches that find the table rewritten
   std::map<int, Repair> repair_at;        // batches of a verification that repair rows
+  std::map<int, AppWait> app_wait_at;     // batches the application waited on
   std::deque<double> lags;  // seconds, one per WorstReplicaLag; the last repeats; none: no standby
   bool pause_requested = false;                                      // what PauseRequested says
   bool stop = false;                                                 // the stop signal
@@ -129,7 +130,7 @@ class FakeBackfillIo final : public BackfillIo {
       now += s.lock_timeout;
       return BatchTimedOut{it->second, Status::Failure("fake: SQLSTATE " + it->second)};
     }
-    if (position_ >= rows) return BatchDone{BatchOutcome::Finished(), false};
+    if (position_ >= rows) return BatchDone{BatchOutcome::Finished(), false, {}};
     log.push_back(fmt::format("batch {}", size));
     const long long scanned = restart_at.count(n) ? 0 : std::min(size, rows - position_);
     now += batch_time(scanned);
@@ -137,7 +138,9 @@ class FakeBackfillIo final : public BackfillIo {
     checkpointed += scanned;
     const BatchOutcome walk = restart_at.count(n) ? BatchOutcome::Restarted("fake: rewritten")
                                                   : BatchOutcome::Scanned(scanned, RepairOf(n));
-    return BatchDone{walk, pause_seen_at.count(n) > 0};
+    const auto waited = app_wait_at.find(n);
+    return BatchDone{walk, pause_seen_at.count(n) > 0,
+                     waited == app_wait_at.end() ? AppWait{} : waited->second};
   }
 
   Repair RepairOf(int n) const {
