@@ -507,7 +507,7 @@ TEST(ParseSpecErrorTest, RejectsBadSettings) {
        "expected a map, got a sequence"},
       {"unknown setting", WithSettings("  batch_size: 10\n"), "2:3", "settings.batch_size",
        "unknown key; expected one of: schema, lock_timeout, statement_timeout, scan_timeout, "
-       "target_batch_time, batch_size_min, batch_size_max"},
+       "target_batch_time, max_app_wait, batch_size_min, batch_size_max"},
       {"schema too long", WithSettings("  schema: " + std::string(64, 's') + "\n"), "2:11",
        "settings.schema", "at most 63"},
       {"schema empty", WithSettings("  schema: ''\n"), "2:11", "settings.schema",
