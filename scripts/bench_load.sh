@@ -10,8 +10,13 @@
 #   BENCH_ROWS     table size (default 1000000)
 #   BENCH_RATE     offered rate, transactions per second (default 200)
 #   BENCH_CLIENTS  pgbench clients (default 4)
+#   BENCH_INSERTS  1: each transaction also inserts a row, as issue 13's app does (default 0)
 #   BENCH_MIGRATION_SECONDS  how long the app runs from the migration's start (default 120;
 #                  longer than the migration, which is measured within it)
+#   BENCH_CURVE    "TARGET:MAX_APP_WAIT ..." pairs (default "200ms:50ms"): one pgphase run under
+#                  the app for each, with settings target_batch_time and max_app_wait, e.g.
+#                  "25ms:0ms 50ms:0ms 100ms:0ms 200ms:0ms 200ms:50ms" for issue 13's curve.
+#                  Each reports the backfill's rows/s under the app beside its rows/s alone.
 #   PGPHASE_JOBS   parallel compile jobs (default 2)
 # Builds a Release binary in build-bench/, starts its own throwaway PostgreSQL (scripts/pg.sh,
 # deleted on exit), prints the result and writes it to build-bench/bench-load-results.txt.
@@ -35,14 +40,27 @@ db="${server_url%/*}/bench_load"
 load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
 revision=$(bench_revision)
 
-# The old app: one point read and one point write of the migrated column per transaction.
-# The value is an untyped literal, so the same statement writes text before and numeric after.
+# The old app: one point read and one point write of the migrated column per transaction
+# (and with BENCH_INSERTS=1 one insert of a new row). The value is an untyped literal, so the
+# same statement writes text before and numeric after.
 cat >"$tmp/app.sql" <<EOF
 \\set id random(1, $rows)
 SELECT amount FROM t WHERE id = :id;
 UPDATE t SET amount = ':id.5' WHERE id = :id;
 EOF
-cat >"$tmp/0001_amount.yaml" <<'EOF'
+if [[ "${BENCH_INSERTS:-0}" == 1 ]]; then
+  cat >>"$tmp/app.sql" <<EOF
+\\set new random($((rows + 1)), $((rows + 1000000000)))
+INSERT INTO t (id, amount, n) VALUES (:new, ':new.5', 1) ON CONFLICT DO NOTHING;
+EOF
+fi
+
+# spec_for TARGET MAX_APP_WAIT: the migration, with those batch settings.
+spec_for() {
+  cat >"$tmp/0001_amount.yaml" <<EOF
+settings:
+  target_batch_time: $1
+  max_app_wait: $2
 operations:
   - alter_column:
       table: t
@@ -50,6 +68,12 @@ operations:
       type: numeric
       up: CAST(amount AS numeric)
 EOF
+}
+
+# backfill_rate: rows/s of the finished backfill phase (its rows over its duration).
+backfill_rate() {
+  sql -At -c "SELECT round($rows / extract(epoch FROM finished_at - started_at)) FROM pgphase.phases WHERE phase = 'backfill'"
+}
 
 fresh_table() {
   psql -X -q -v ON_ERROR_STOP=1 -d "$server_url" -c "DROP DATABASE IF EXISTS bench_load" \
@@ -83,6 +107,7 @@ report() {
   ((n > 0)) || die "$1: no transactions in the window ($(cat "$tmp/$1"/pgbench_log.* | wc -l) logged; $(head -c 300 "$tmp/$1/out.txt"))"
   secs=$(awk 'NR == 1 || $2 < lo { lo = $2 } $2 > hi { hi = $2 } END { print (hi - lo) / 1e6 }' "$lat")
   errors=$(grep -c -i "error\|aborted" "$tmp/$1/out.txt" || true)
+  ((errors == 0)) || grep -i -m 3 "error\|aborted" "$tmp/$1/out.txt" | sed "s/^/  $1: /" >&2
   echo "$2: TPS / offered $(fmt_num "$(calc "$n / ($secs > 0 ? $secs : 1) / $rate")" 3)," \
     "p99 $(fmt_num "$(calc "$(sed -n "$(((n * 99 + 99) / 100))p" "$lat" | cut -d ' ' -f 1) / 1000")" 1) ms," \
     "max $(fmt_num "$(calc "$(tail -n 1 "$lat" | cut -d ' ' -f 1) / 1000")" 1) ms," \
@@ -97,17 +122,31 @@ wait "$app_pid"
 quiet=$(report quiet "quiet (no migration)")
 say "  $quiet"
 
-say "[$rows rows] pgphase: apply --through swap, then contract, under the app"
-fresh_table
-settle
-start_app pgphase "${BENCH_MIGRATION_SECONDS:-120}"
-t0=$(now_ns)
-"$pgphase" apply "$tmp/0001_amount.yaml" --through swap --db "$db" >"$tmp/apply.log"
-"$pgphase" apply "$tmp/0001_amount.yaml" --through contract --db "$db" >>"$tmp/apply.log"
-t1=$(now_ns)
-wait "$app_pid" || true  # it runs on past the migration: its log is complete once it exits
-migrated=$(report pgphase "pgphase ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s, type change through contract)" "$t0" "$t1")
-say "  $migrated"
+migrated=""
+for point in ${BENCH_CURVE:-200ms:50ms}; do
+  target=${point%%:*} app_wait=${point##*:}
+  spec_for "$target" "$app_wait"
+  say "[$rows rows] pgphase alone, target_batch_time $target, max_app_wait $app_wait"
+  fresh_table
+  settle
+  "$pgphase" apply "$tmp/0001_amount.yaml" --through backfill --db "$db" >"$tmp/alone.log"
+  alone=$(backfill_rate)
+  say "[$rows rows] pgphase: apply --through swap, then contract, under the app"
+  fresh_table
+  settle
+  name="pgphase_${target}_${app_wait}"
+  start_app "$name" "${BENCH_MIGRATION_SECONDS:-120}"
+  t0=$(now_ns)
+  "$pgphase" apply "$tmp/0001_amount.yaml" --through swap --db "$db" >"$tmp/apply.log"
+  loaded=$(backfill_rate)
+  "$pgphase" apply "$tmp/0001_amount.yaml" --through contract --db "$db" >>"$tmp/apply.log"
+  t1=$(now_ns)
+  wait "$app_pid" || true  # it runs on past the migration: its log is complete once it exits
+  line=$(report "$name" "pgphase target_batch_time $target max_app_wait $app_wait ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s through contract)" "$t0" "$t1")
+  line+=", backfill $loaded rows/s under the app, $alone alone ($(fmt_num "$(calc "$loaded / $alone")" 2))"
+  say "  $line"
+  migrated+="$line"$'\n'
+done
 
 say "[$rows rows] blocking ALTER TABLE ... TYPE under the app"
 fresh_table
@@ -127,7 +166,7 @@ psql -X -q -d "$server_url" -c "DROP DATABASE bench_load"
     "$(nproc) cores, load average at start $load_at_start, commit $revision"
   echo "pgbench -c $clients -R $rate (offered $rate tps): one point SELECT and one point UPDATE of the migrated column"
   echo "$quiet"
-  echo "$migrated"
+  printf '%s' "$migrated"
   echo "$blocking"
 } >"$results"
 cat "$results"

@@ -57,6 +57,13 @@ void RenameInCatalog(TableInfo& t, const std::string& from, const std::string& t
       if (k == from) k = to;
 }
 
+void AddNullableAtContract(PlanBuilder& b, const TableInfo& t, const std::string& column,
+                           const std::string& base) {
+  b.Add(Phase::kContract, "contract." + base + ".old_nullable",
+        "the column " + column + " may be NULL once the sync trigger no longer fills it",
+        ddl::DropNotNull({t.schema, t.name}, column));
+}
+
 void AddNotNullProof(PlanBuilder& b, const TableInfo& t, const std::string& column,
                      const std::string& helper, const std::string& base) {
   const ddl::Rel table{t.schema, t.name};

@@ -43,6 +43,13 @@ void RenameInCatalog(TableInfo& t, const std::string& from, const std::string& t
 void AddNotNullProof(PlanBuilder& b, const TableInfo& t, const std::string& column,
                      const std::string& helper, const std::string& base);
 
+// Contract's first step for a NOT NULL column that contract drops and the sync trigger fills
+// for the new application (an old column, a dropped one with `down`): DROP NOT NULL, so that
+// between the trigger's drop and the column's a new-app INSERT omitting it does not fail.
+// Id "contract.<base>.old_nullable".
+void AddNullableAtContract(PlanBuilder& b, const TableInfo& t, const std::string& column,
+                           const std::string& base);
+
 // The ColumnDef of a column spec: name, type (checked to be one type name), NOT NULL unless
 // nullable (a primary key column always), the default (which may not name columns), a
 // generated expression (embedded; the caller checks which columns it may name) or an

@@ -130,6 +130,14 @@ COMMIT;
 
 -- phase contract (irreversible: runs only with --through contract)
 
+-- step contract.users.name.old_nullable: the column name may be NULL once the sync trigger no longer fills it
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+ALTER TABLE "public"."users" ALTER COLUMN "name" DROP NOT NULL;
+COMMIT;
+
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
 BEGIN;

@@ -52,6 +52,23 @@ TEST(ColumnOpsPlanTest, DropPrimaryKeyColumnIsRefused) {
               "part of the primary key");
 }
 
+// Contract drops the sync triggers before the columns they fill: a NOT NULL column that goes
+// (the old column of a type change, a dropped column with `down`) loses NOT NULL first, so a
+// new-app INSERT that omits it never fails in between.
+TEST(ColumnOpsPlanTest, ContractMakesAGoingNotNullColumnNullableBeforeDroppingTheTriggers) {
+  for (const std::string op :
+       {"alter_column: {table: users, column: name, type: \"varchar(300)\", up: name, down: name}",
+        "drop_column: {table: users, column: name, down: \"'x'\"}"}) {
+    SCOPED_TRACE(op);
+    auto plan = PlanYaml("operations:\n  - " + op + "\n");
+    ASSERT_TRUE(plan.ok()) << plan.status().message();
+    const auto& steps = plan->phase(Phase::kContract).steps;
+    ASSERT_GE(steps.size(), 2u);
+    EXPECT_NE(steps[0].statement->sql.find("DROP NOT NULL"), std::string::npos) << steps[0].id;
+    EXPECT_NE(steps[1].id.find("insert_trigger"), std::string::npos) << steps[1].id;
+  }
+}
+
 TEST(ColumnOpsPlanTest, DropNotNullColumnNeedsDown) {
   ExpectError("operations:\n  - drop_column: {table: users, column: name}\n", "give `down`");
   auto plan = PlanYaml("operations:\n  - drop_column: {table: users, column: email}\n");

@@ -525,8 +525,12 @@ void ShadowPlanner::Swap() {
   }
 }
 
-// The old column goes once the triggers reading it are gone.
+// The old column goes once the triggers reading it are gone. Its NOT NULL goes first, before
+// those triggers (contract's first steps): between the trigger that fills it and the column's
+// drop, a new-app INSERT that does not name it must not fail.
 void ShadowPlanner::Contract() {
+  if (c_.old.not_null && !c_.old.identity && !c_.old.generated)
+    AddNullableAtContract(b_, t_, old_away_, base_);
   const std::optional<std::string> pair_default = c_.pair ? NewDefault() : std::nullopt;
   if (pair_default) {
     Step set;

@@ -13,6 +13,7 @@
 
 #include "plan/check.h"
 #include "plan/ops.h"
+#include "plan/steps.h"
 
 namespace pgphase {
 namespace {
@@ -73,6 +74,7 @@ Status PlanOperation(const DropColumnOp& op, const SourceLocation& where, PlanBu
                                "`down` (the value to store for them)",
                                QuoteIdent(op.column)));
   }
+  if (op.down && c->not_null) AddNullableAtContract(b, *t, op.column, t->name + "." + op.column);
   Step drop;
   drop.id = fmt::format("contract.{}.{}.drop", t->name, op.column);
   drop.summary = "drop column " + op.column + " of " + t->name;
