@@ -3,10 +3,16 @@
 //   expand    CREATE INDEX CONCURRENTLY (SHARE UPDATE EXCLUSIVE: reads and writes go on),
 //             safe to retry through its done check (the index exists and is valid) and its
 //             cleanup (drop an invalid leftover); reverse DROP INDEX CONCURRENTLY
+//
+// On a column that an earlier operation of the migration fills (plan/filled.h):
+//   validate  the same build, after the backfill, on the columns that hold the values (a
+//             shadow column: under the index's own name, which nothing holds, so the
+//             column's rename at swap carries it; the predicate rewritten onto them)
 #include <fmt/format.h>
 
 #include "pgphase/ddl_index.h"
 #include "plan/check.h"
+#include "plan/filled.h"
 #include "plan/ops.h"
 #include "plan/steps.h"
 
@@ -56,6 +62,32 @@ Result<ddl::IndexDef> IndexDefOf(const CreateIndexOp& op, const TableInfo& t,
   return index;
 }
 
+// The columns the index covers, and those its predicate reads.
+std::vector<std::string> ColumnsRead(const CreateIndexOp& op, const TableInfo& t) {
+  std::vector<std::string> columns;
+  for (const IndexColumnSpec& c : op.columns) columns.push_back(c.column);
+  if (op.predicate) {
+    // IndexDefOf parsed it already.
+    for (std::string& c : SourcesIn(ColumnNames(t), AnalyzeExpression(op.predicate->text).value()))
+      columns.push_back(std::move(c));
+  }
+  return columns;
+}
+
+// `index` on the columns that hold the values until swap (plan/filled.h).
+Result<ddl::IndexDef> OnHoldingColumns(const CreateIndexOp& op, const TableInfo& t,
+                                       ddl::IndexDef index, const PlanBuilder& b) {
+  for (ddl::IndexColumn& c : index.columns)
+    c.column = b.FilledColumn(t, c.column).value_or(c.column);
+  if (op.predicate) {
+    Result<std::string> predicate =
+        OntoHoldingColumns(b, t, op.predicate->text, op.predicate->where, kKind, "predicate");
+    if (!predicate.ok()) return predicate.status();
+    index.predicate = EmbedExpression(*predicate);
+  }
+  return index;
+}
+
 }  // namespace
 
 Status PlanOperation(const CreateIndexOp& op, const SourceLocation& where, PlanBuilder& b) {
@@ -69,12 +101,24 @@ Status PlanOperation(const CreateIndexOp& op, const SourceLocation& where, PlanB
   Result<ddl::IndexDef> index = IndexDefOf(op, *t, where);
   if (!index.ok()) return index.status();
   b.TouchTable(*t);
-  b.AddStep(
-      Phase::kExpand,
-      IndexBuildStep("expand.create_index." + op.name,
-                     fmt::format("build index {} on {} without blocking writes", op.name, op.table),
-                     *t, *index));
-  RecordIndex(b, *t, *index, /*primary=*/false);
+  if (!AnyFilled(b, *t, ColumnsRead(op, *t))) {
+    b.AddStep(Phase::kExpand,
+              IndexBuildStep(
+                  "expand.create_index." + op.name,
+                  fmt::format("build index {} on {} without blocking writes", op.name, op.table),
+                  *t, *index));
+    RecordIndex(b, *t, *index, /*primary=*/false);
+    return Status::Ok();
+  }
+  Result<ddl::IndexDef> holding = OnHoldingColumns(op, *t, *index, b);
+  if (!holding.ok()) return holding.status();
+  b.AddStep(Phase::kValidate,
+            IndexBuildStep("validate.create_index." + op.name,
+                           fmt::format("build index {} on {} after the backfill, without "
+                                       "blocking writes",
+                                       op.name, op.table),
+                           *t, *holding));
+  RecordIndex(b, *t, *index, /*primary=*/false, /*valid=*/false);
   return Status::Ok();
 }
 
