@@ -102,6 +102,16 @@ TEST(FilledColumnPlanTest, IndexOnARenamedAndChangedColumnIsBuiltOnItsNewColumn)
             "USING btree (\"mail\")");
 }
 
+TEST(FilledColumnPlanTest, WithVersionSchemasAnIndexIsBuiltOnThePairUnderTheSameName) {
+  auto plan =
+      PlanYaml("settings:\n  version_schemas: true\noperations:\n" + std::string(kNameToVarchar) +
+               "  - create_index: {name: users_name_idx, table: users, columns: [name]}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(StepSql(*plan, Phase::kValidate, "validate.create_index.users_name_idx"),
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"users_name_idx\" ON \"public\".\"users\" "
+            "USING btree (\"_pgphase_new_name\")");
+}
+
 TEST(FilledColumnPlanTest, UniqueConstraintOnAnAlteredColumnIsAttachedInTheSwapTransaction) {
   const Plan plan = PlanOk(std::string(kNameToVarchar) +
                            "  - create_constraint: {table: users, name: users_name_uq, type: "
