@@ -160,7 +160,12 @@ TEST(FilledColumnPlanTest, WhatCannotFollowTheFillIsRefusedAtPlanTime) {
   ExpectRefused(std::string(kNameToVarchar) +
                     "  - create_constraint: {table: users, name: c, type: check, columns: [name], "
                     "check: name <> '', up: {name: \"'x'\"}}\n",
-                "up.name: column \"name\" is filled by an earlier operation of this migration");
+                "up.name: the check is on a column an earlier operation of this migration "
+                "fills");
+  ExpectRefused(std::string(kNameToVarchar) +
+                    "  - create_constraint: {table: users, name: c, type: check, columns: [name, "
+                    "email], check: name <> email, up: {email: \"'x'\"}}\n",
+                "up.email: the check is on a column an earlier operation of this migration");
   ExpectRefused(
       "  - alter_column: {table: accounts, column: code, type: varchar(20), up: "
       "CAST(code AS varchar(20))}\n"

@@ -117,17 +117,20 @@ Status CheckExpressions(const CreateConstraintOp& op, const Target& t) {
 }
 
 // What cannot be made on a column an earlier operation of the migration fills: a check's
-// transforming `up` (that operation's `up` writes the column), a foreign key to it (its
-// unique index is the old column's until swap).
+// transforming `up` on it or on a check over it (that operation's `up` and backfill write
+// the column), a foreign key to it (its unique index is the old column's until swap).
 Status CheckFilledColumns(const CreateConstraintOp& op, const Target& t,
                           const SourceLocation& where, const PlanBuilder& b) {
   const ConstraintSpec& c = op.constraint;
+  const bool over_filled = AnyFilled(b, *t.table, c.columns);
   for (const ColumnExpr& e : op.up) {
-    if (c.type != "check" || IsIdentity(e) || !b.FilledColumn(*t.table, e.column)) continue;
+    if (c.type != "check" || IsIdentity(e) || !(over_filled || b.FilledColumn(*t.table, e.column)))
+      continue;
     return Invalid(e.expr.where, kKind,
-                   fmt::format("up.{}: column {} is filled by an earlier operation of this "
-                               "migration; give the transformation in that operation's `up`",
-                               e.column, QuoteIdent(e.column)));
+                   fmt::format("up.{}: the check is on a column an earlier operation of this "
+                               "migration fills; give the transformation in that operation's "
+                               "`up`",
+                               e.column));
   }
   const TableInfo* ref = b.catalog().FindTable(t.rel.schema, c.ref_table);
   if (c.type != "foreign_key" || ref == nullptr || !AnyFilled(b, *ref, c.ref_columns))
