@@ -171,5 +171,23 @@ TEST_F(FilledTest, AnIndexGivenBeforeTheChangeIsRefusedAtPlanTime) {
       << r;
 }
 
+TEST_F(FilledTest, AnIndexOnAColumnRenamedAtSwapIsBuiltOnItsOldName) {
+  Exec(kSetup);  // t.id is the primary key: renamed at swap, not through a column pair
+  const std::string before = SchemaDump();
+  const std::string spec = WriteSpec("0001_tid", R"y(operations:
+  - rename_column: {table: t, from: id, to: tid}
+  - create_index: {name: t_tid_idx, table: t, columns: [tid], unique: true}
+  - create_constraint: {table: t, name: t_tid_positive, type: check, columns: [tid], check: tid > 0}
+)y");
+  Apply(spec, "swap");
+  EXPECT_EQ(Scalar("SELECT pg_get_indexdef('t_tid_idx'::regclass)"),
+            "CREATE UNIQUE INDEX t_tid_idx ON public.t USING btree (tid)");
+  Reverse("0001_tid");
+  EXPECT_EQ(SchemaDump(), before);
+  Apply(spec, "contract");
+  EXPECT_TRUE(Refused("UPDATE t SET tid = -1 WHERE tid = 1"));
+  EXPECT_TRUE(Refused("UPDATE t SET tid = 2 WHERE tid = 1"));
+}
+
 }  // namespace
 }  // namespace pgphase::it

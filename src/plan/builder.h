@@ -80,10 +80,14 @@ class PlanBuilder {
   // Registers a column the sync trigger of `table` fills (see ColumnSync).
   void Sync(const TableInfo& table, ColumnSync sync);
   // Where the values of `column` of `table` (by the name later operations use) are until
-  // swap when this plan fills it (trigger and backfill, Sync): the column an add_column adds,
-  // a shadow column or a pair's new column. nullopt when the plan fills nothing there: the
-  // column is as the old app sees it, or new without a backfill.
-  std::optional<std::string> FilledColumn(const TableInfo& table, const std::string& column) const;
+  // swap. Filled (this plan's trigger and backfill fill it, Sync): the column an add_column
+  // adds, a shadow column or a pair's new column. Otherwise the column itself, by the name it
+  // has before a rename at swap.
+  struct UntilSwap {
+    std::string column;
+    bool filled = false;
+  };
+  UntilSwap ColumnUntilSwap(const TableInfo& table, const std::string& column) const;
   // Adds to the swap transaction of `table`.
   void Swap(const TableInfo& table, SwapChange change);
   // A precheck (Plan::prechecks) besides the ones of the syncs, which Finish adds.

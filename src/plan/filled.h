@@ -1,11 +1,12 @@
 // An index or constraint on a column that an earlier operation of the same migration fills
-// (PlanBuilder::FilledColumn: an add_column with a backfill, a column changed through a
-// shadow column or a column pair). The column's values are complete only once the backfill
-// is done, and until swap they are in the column that holds them, not always the one its
-// name points at. So such an index or constraint is made in validate, after the backfill
-// (an index built before it would be updated by every backfilled row, and those updates
-// would stop being HOT), on the column that holds the values; the swap's renames then carry
-// it to the column's name with the column itself. Private to the plan module.
+// (PlanBuilder::ColumnUntilSwap: an add_column with a backfill, a column changed through a
+// shadow column or a column pair) or renames at swap. Until swap the column's values are in
+// the column that holds them, not always the one its name points at, and a filled column's
+// are complete only once the backfill is done. So such an index or constraint is made on the
+// column that holds the values (the swap's renames then carry it to the column's name), and
+// on a filled column in validate, after the backfill (an index built before would be updated
+// by every backfilled row, and those updates would stop being HOT). Private to the plan
+// module.
 #pragma once
 
 #include <optional>
@@ -21,7 +22,7 @@
 namespace pgphase {
 
 // `columns` of `t` (by the names later operations use) by the columns that hold their
-// values until swap: each one this plan fills by FilledColumn, the others as they are.
+// values until swap (ColumnUntilSwap).
 std::vector<std::string> HoldingColumns(const PlanBuilder& b, const TableInfo& t,
                                         const std::vector<std::string>& columns);
 
@@ -29,7 +30,7 @@ std::vector<std::string> HoldingColumns(const PlanBuilder& b, const TableInfo& t
 bool AnyFilled(const PlanBuilder& b, const TableInfo& t, const std::vector<std::string>& columns);
 
 // `expr` (user SQL over t's columns as later operations name them) with each reference to a
-// column this plan fills by the column that holds its values; errors at `where` as
+// column by the column that holds its values until swap; errors at `where` as
 // "<kind>.<field>: ...".
 Result<std::string> OntoHoldingColumns(const PlanBuilder& b, const TableInfo& t,
                                        const std::string& expr, const SourceLocation& where,

@@ -112,6 +112,22 @@ TEST(FilledColumnPlanTest, WithVersionSchemasAnIndexIsBuiltOnThePairUnderTheSame
             "USING btree (\"_pgphase_new_name\")");
 }
 
+TEST(FilledColumnPlanTest, IndexAndCheckOnAColumnRenamedAtSwapUseItsNameUntilThen) {
+  const Plan plan = PlanOk(
+      "  - rename_column: {table: users, from: id, to: uid}\n"
+      "  - create_index: {name: users_uid_idx, table: users, columns: [uid], predicate: uid > "
+      "0}\n"
+      "  - create_constraint: {table: users, name: uid_positive, type: check, columns: [uid], "
+      "check: uid > 0}\n");
+  EXPECT_EQ(StepSql(plan, Phase::kExpand, "expand.create_index.users_uid_idx"),
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"users_uid_idx\" ON \"public\".\"users\" "
+            "USING btree (\"id\") WHERE (\"id\" > 0)")
+      << "not filled: in expand, on the column as it is named until swap";
+  EXPECT_EQ(StepSql(plan, Phase::kExpand, "expand.create_constraint.users.uid_positive"),
+            "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"uid_positive\" CHECK ((\"id\" > "
+            "0)) NOT VALID");
+}
+
 TEST(FilledColumnPlanTest, UniqueConstraintOnAnAlteredColumnIsAttachedInTheSwapTransaction) {
   const Plan plan = PlanOk(std::string(kNameToVarchar) +
                            "  - create_constraint: {table: users, name: users_name_uq, type: "

@@ -124,7 +124,8 @@ Status CheckFilledColumns(const CreateConstraintOp& op, const Target& t,
   const ConstraintSpec& c = op.constraint;
   const bool over_filled = AnyFilled(b, *t.table, c.columns);
   for (const ColumnExpr& e : op.up) {
-    if (c.type != "check" || IsIdentity(e) || !(over_filled || b.FilledColumn(*t.table, e.column)))
+    if (c.type != "check" || IsIdentity(e) ||
+        !(over_filled || b.ColumnUntilSwap(*t.table, e.column).filled))
       continue;
     return Invalid(e.expr.where, kKind,
                    fmt::format("up.{}: the check is on a column an earlier operation of this "
@@ -298,7 +299,7 @@ Result<std::vector<std::string>> PlanShadows(const CreateConstraintOp& op, const
   const TableInfo* before = b.original_catalog().FindTable(t.rel.schema, t.rel.name);
   for (const std::string& col : c.columns) {
     if (c.type == "check" || !Transforms(op, col)) {
-      columns.push_back(b.FilledColumn(*t.table, col).value_or(col));
+      columns.push_back(b.ColumnUntilSwap(*t.table, col).column);
       continue;
     }
     if (before == nullptr || before->FindColumn(col) == nullptr) {

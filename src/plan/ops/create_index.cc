@@ -4,10 +4,11 @@
 //             safe to retry through its done check (the index exists and is valid) and its
 //             cleanup (drop an invalid leftover); reverse DROP INDEX CONCURRENTLY
 //
-// On a column that an earlier operation of the migration fills (plan/filled.h):
-//   validate  the same build, after the backfill, on the columns that hold the values (a
-//             shadow column: under the index's own name, which nothing holds, so the
-//             column's rename at swap carries it; the predicate rewritten onto them)
+// On the columns that hold the values until swap (plan/filled.h: a shadow column, the column
+// before a rename at swap), under the index's own name, which nothing holds, so that the
+// column's rename at swap carries it; the predicate rewritten onto them. When an earlier
+// operation of the migration fills one of them:
+//   validate  the same build, after the backfill
 #include <fmt/format.h>
 
 #include "pgphase/ddl_index.h"
@@ -77,8 +78,7 @@ std::vector<std::string> ColumnsRead(const CreateIndexOp& op, const TableInfo& t
 // `index` on the columns that hold the values until swap (plan/filled.h).
 Result<ddl::IndexDef> OnHoldingColumns(const CreateIndexOp& op, const TableInfo& t,
                                        ddl::IndexDef index, const PlanBuilder& b) {
-  for (ddl::IndexColumn& c : index.columns)
-    c.column = b.FilledColumn(t, c.column).value_or(c.column);
+  for (ddl::IndexColumn& c : index.columns) c.column = b.ColumnUntilSwap(t, c.column).column;
   if (op.predicate) {
     Result<std::string> predicate =
         OntoHoldingColumns(b, t, op.predicate->text, op.predicate->where, kKind, "predicate");
@@ -101,24 +101,16 @@ Status PlanOperation(const CreateIndexOp& op, const SourceLocation& where, PlanB
   Result<ddl::IndexDef> index = IndexDefOf(op, *t, where);
   if (!index.ok()) return index.status();
   b.TouchTable(*t);
-  if (!AnyFilled(b, *t, ColumnsRead(op, *t))) {
-    b.AddStep(Phase::kExpand,
-              IndexBuildStep(
-                  "expand.create_index." + op.name,
-                  fmt::format("build index {} on {} without blocking writes", op.name, op.table),
-                  *t, *index));
-    RecordIndex(b, *t, *index, /*primary=*/false);
-    return Status::Ok();
-  }
   Result<ddl::IndexDef> holding = OnHoldingColumns(op, *t, *index, b);
   if (!holding.ok()) return holding.status();
-  b.AddStep(Phase::kValidate,
-            IndexBuildStep("validate.create_index." + op.name,
-                           fmt::format("build index {} on {} after the backfill, without "
-                                       "blocking writes",
-                                       op.name, op.table),
-                           *t, *holding));
-  RecordIndex(b, *t, *index, /*primary=*/false, /*valid=*/false);
+  const bool filled = AnyFilled(b, *t, ColumnsRead(op, *t));
+  b.AddStep(
+      filled ? Phase::kValidate : Phase::kExpand,
+      IndexBuildStep(fmt::format("{}.create_index.{}", filled ? "validate" : "expand", op.name),
+                     fmt::format("build index {} on {}{} without blocking writes", op.name,
+                                 op.table, filled ? " after the backfill," : ""),
+                     *t, *holding));
+  RecordIndex(b, *t, *index, /*primary=*/false, /*valid=*/!filled);
   return Status::Ok();
 }
 
