@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of issue 4: backfill speed and sync-trigger cost, as ratios against baselines
 # measured in the same run on identical tables (so the machine's speed cancels out; other
-# load on it during the run does not: run it on an idle machine).
+# load on it during the run does not: run it on an idle machine). Part 3 (issue 13): a new
+# column and an index on it in one migration, `apply --through validate`, against one UPDATE
+# followed by one CREATE INDEX.
 # Usage: scripts/bench.sh
 # Environment:
 #   BENCH_ROWS    table sizes, space-separated (default "1000000"; the issue's second
@@ -21,6 +23,7 @@ root=$PWD
 out_dir=$bench_out_dir
 bench_dir="$root/integration/bench"
 spec="$bench_dir/add_shout.yaml"
+indexed_spec="$bench_dir/add_shout_indexed.yaml"
 results="$out_dir/bench-results.txt"
 rows_list=${BENCH_ROWS:-1000000}
 readonly kTriggerRowsMax=200000
@@ -52,6 +55,54 @@ command -v psql >/dev/null 2>&1 || die "psql not found; run scripts/bootstrap.sh
 bench_build
 bench_server
 
+# fresh_database NAME ROWS: database NAME (its URL in `db`) with t and its copy t_base of ROWS
+# rows (setup.sql). synchronous_commit on, as in production (the test server's default is
+# off): with asynchronous commits, a VACUUM right after loading cannot set hint bits or mark
+# pages all-visible (the inserting commit is not flushed yet), which would leave t and t_base
+# in different, unrealistic states. With fsync off it costs a write() per commit.
+fresh_database() {
+  psql -X -q -v ON_ERROR_STOP=1 -d "$server_url" -c "DROP DATABASE IF EXISTS $1" \
+    -c "CREATE DATABASE $1" -c "ALTER DATABASE $1 SET synchronous_commit = on"
+  db="${server_url%/*}/$1"
+  sql -v rows="$2" -f "$bench_dir/setup.sql"
+}
+
+# index_after_fill N: part 3, kRuns rounds on fresh databases, alternating which side goes
+# first. pgphase: add_shout_indexed.yaml, `apply --through validate` from the start (expand to
+# validate, timed as a whole); baseline: ADD COLUMN, one UPDATE, one CREATE INDEX on t_base.
+# Sets idx_base_times and idx_pg_times (ms).
+index_after_fill() {
+  local n=$1 round side ms t0 t1 order wrong
+  idx_base_times=()
+  idx_pg_times=()
+  for ((round = 1; round <= kRuns; round++)); do
+    say "[$n rows, round $round/$kRuns] index after the fill: creating t and t_base"
+    fresh_database "bench_idx_$n" "$n"
+    sql -c "ALTER TABLE t_base ADD COLUMN shout text"
+    order=(baseline pgphase)
+    if ((round % 2 == 0)); then order=(pgphase baseline); fi
+    for side in "${order[@]}"; do
+      settle
+      if [[ "$side" == baseline ]]; then
+        ms=$(calc "$(timed_sql "UPDATE t_base SET shout = upper(name)") + \
+          $(timed_sql "CREATE INDEX t_base_shout_idx ON t_base (shout)")")
+        idx_base_times+=("$ms")
+      else
+        t0=$(now_ns)
+        "$pgphase" apply "$indexed_spec" --through validate --db "$db" >"$tmp/indexed.log"
+        t1=$(now_ns)
+        ms=$(calc "($t1 - $t0) / 1e6")
+        idx_pg_times+=("$ms")
+      fi
+      say "  index after the fill, round $round: $side $(fmt_num "$ms") ms"
+    done
+    wrong=$(sql -At -c "SELECT count(*) FROM t WHERE shout IS DISTINCT FROM upper(name)" \
+      -c "SELECT count(*) FROM pg_index WHERE indexrelid = 't_shout_idx'::regclass AND NOT indisvalid")
+    [[ "$wrong" == $'0\n0' ]] || die "[$n rows] index after the fill: wrong rows or index: $wrong"
+    psql -X -q -d "$server_url" -c "DROP DATABASE bench_idx_$n"
+  done
+}
+
 db=  # URL of the current size's database, set per size below
 # For the shared helpers (bench_common.sh): t's NOT NULL columns besides id, runs per side.
 bench_not_null=(name n)
@@ -62,6 +113,7 @@ load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
 revision=$(bench_revision)
 table_header="rows | pgphase rows/s | baseline rows/s | backfill ratio | trigger ratio (source col) | trigger ratio (other col) | peak RSS MB"
 table_rows=()
+index_rows=()
 details=()
 declare -A rate_of=()
 
@@ -77,14 +129,8 @@ for n in $rows_list; do
   pg_times=()
   rss_kb=0
   for ((round = 1; round <= kRuns; round++)); do
-    # synchronous_commit on, as in production (the test server's default is off): with
-    # asynchronous commits, a VACUUM right after loading cannot set hint bits or mark pages
-    # all-visible (the inserting commit is not flushed yet), which would leave t and t_base
-    # in different, unrealistic states. With fsync off it costs a write() per commit.
-    psql -X -q -v ON_ERROR_STOP=1 -d "$server_url" -c "DROP DATABASE IF EXISTS $dbname" \
-      -c "CREATE DATABASE $dbname" -c "ALTER DATABASE $dbname SET synchronous_commit = on"
     say "[$n rows, round $round/$kRuns] creating t and its copy t_base"
-    sql -v rows="$n" -f "$bench_dir/setup.sql"
+    fresh_database "$dbname" "$n"
     "$pgphase" apply "$spec" --through sync --db "$db" >"$tmp/sync.log"  # not timed
     sql -c "ALTER TABLE t_base ADD COLUMN shout text"
 
@@ -168,6 +214,14 @@ for n in $rows_list; do
   details+=("$n rows, ratios of the fastest runs: backfill $(fmt_num "$(calc "$(minimum "${base_times[@]}") / $(minimum "${pg_times[@]}")")" 3), source col $(fmt_num "$src_best" 3), other col $(fmt_num "$oth_best" 3)")
 
   psql -X -q -d "$server_url" -c "DROP DATABASE $dbname"
+
+  # --- 3. an index on the new column, in the same migration (issue 13) ---------------
+  index_after_fill "$n"
+  idx_base_ms=$(median "${idx_base_times[@]}")
+  idx_pg_ms=$(median "${idx_pg_times[@]}")
+  index_rows+=("$(printf '%s | %s | %s | %s' "$n" "$(fmt_num "$idx_pg_ms")" "$(fmt_num "$idx_base_ms")" \
+    "$(fmt_num "$(calc "$idx_base_ms / $idx_pg_ms")" 3)")")
+  details+=("$n rows, index after the fill: baseline UPDATE + CREATE INDEX $(fmt_num "$idx_base_ms") ms, pgphase apply --through validate $(fmt_num "$idx_pg_ms") ms (medians; runs: $(fmt_list "${idx_base_times[@]}") / $(fmt_list "${idx_pg_times[@]}"))")
 done
 
 {
@@ -177,6 +231,9 @@ done
   echo
   echo "$table_header"
   for row in "${table_rows[@]}"; do echo "$row"; done
+  echo
+  echo "rows | pgphase add_column + create_index, through validate (ms) | UPDATE + CREATE INDEX (ms) | ratio"
+  for row in "${index_rows[@]}"; do echo "$row"; done
   echo
   for d in "${details[@]}"; do echo "$d"; done
   first=${rows_list%% *}

@@ -91,6 +91,25 @@ void PlanBuilder::Sync(const TableInfo& table, ColumnSync sync) {
   Work(table).syncs.push_back(std::move(sync));
 }
 
+PlanBuilder::UntilSwap PlanBuilder::ColumnUntilSwap(const TableInfo& table,
+                                                    const std::string& column) const {
+  auto it = work_.find(TableKey(table));
+  if (it == work_.end()) return {column};
+  const TableWork& w = it->second;
+  for (const ColumnSync& s : w.syncs) {
+    if (!s.backfill) continue;
+    std::string name = s.fill.column;
+    for (const auto& [from, to] : w.swap.renames)
+      if (name == from) name = to;
+    // A pair under the same name (version schemas) takes it at contract.
+    if (name == column || (s.paired && s.name == column)) return {s.fill.column, true};
+  }
+  std::string name = column;
+  for (auto r = w.swap.renames.rbegin(); r != w.swap.renames.rend(); ++r)
+    if (name == r->second) name = r->first;
+  return {name};
+}
+
 void PlanBuilder::Swap(const TableInfo& table, SwapChange change) {
   if (change.guards.empty() && change.renames.empty() && change.forward.empty() &&
       change.reverse.empty() && change.after_reverse.empty())

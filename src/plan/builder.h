@@ -79,6 +79,15 @@ class PlanBuilder {
 
   // Registers a column the sync trigger of `table` fills (see ColumnSync).
   void Sync(const TableInfo& table, ColumnSync sync);
+  // Where the values of `column` of `table` (by the name later operations use) are until
+  // swap. Filled (this plan's trigger and backfill fill it, Sync): the column an add_column
+  // adds, a shadow column or a pair's new column. Otherwise the column itself, by the name it
+  // has before a rename at swap.
+  struct UntilSwap {
+    std::string column;
+    bool filled = false;
+  };
+  UntilSwap ColumnUntilSwap(const TableInfo& table, const std::string& column) const;
   // Adds to the swap transaction of `table`.
   void Swap(const TableInfo& table, SwapChange change);
   // A precheck (Plan::prechecks) besides the ones of the syncs, which Finish adds.

@@ -225,6 +225,13 @@ std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::strin
     if (Contains(k.columns, column) && !carried)
       return fmt::format("constraint {} ({}) is on it", k.name, k.definition);
   }
+  for (const auto& i : c.table->indexes) {
+    if (Contains(i.columns, column) && c.before->FindIndex(i.name) == nullptr)
+      return fmt::format(
+          "index {}, which an earlier operation of this migration creates (give "
+          "it after this one), is on it",
+          i.name);
+  }
   const ColumnInfo* col = c.before->FindColumn(column);
   if (col == nullptr || col->dependents.empty()) return "";
   return fmt::format("{} depend{} on it", fmt::join(col->dependents, ", "),

@@ -37,8 +37,9 @@ Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, Pla
                        std::string_view kind);
 
 // What would stay behind on the old column if `column` changed through a new one (a check,
-// foreign key or exclusion constraint on it, a view, trigger or other object that depends on
-// it: ColumnInfo::dependents), as the reason to give; "" when nothing. c.before must be set.
+// foreign key or exclusion constraint on it, an index an earlier operation of the migration
+// creates on it, a view, trigger or other object that depends on it: ColumnInfo::dependents),
+// as the reason to give; "" when nothing. c.before must be set.
 // `checks_carried`: the shadow path re-creates check constraints on the new column, so they
 // do not count.
 std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column,

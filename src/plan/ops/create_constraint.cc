@@ -32,6 +32,7 @@
 
 #include "pgphase/ddl_index.h"
 #include "plan/check.h"
+#include "plan/filled.h"
 #include "plan/ops.h"
 #include "plan/ops/alter_column.h"
 #include "plan/steps.h"
@@ -51,6 +52,18 @@ std::string Trim(const std::string& s) {
 bool IsIdentity(const ColumnExpr& e) {
   const std::string t = Trim(e.expr.text);
   return t == e.column || t == QuoteIdent(e.column);
+}
+
+const ColumnExpr* ExprOf(const std::vector<ColumnExpr>& exprs, const std::string& column) {
+  for (const ColumnExpr& e : exprs)
+    if (e.column == column) return &e;
+  return nullptr;
+}
+
+// The column changes through the shadow path: its `up` is not the column itself.
+bool Transforms(const CreateConstraintOp& op, const std::string& column) {
+  const ColumnExpr* up = ExprOf(op.up, column);
+  return up != nullptr && !IsIdentity(*up);
 }
 
 struct Target {
@@ -103,6 +116,32 @@ Status CheckExpressions(const CreateConstraintOp& op, const Target& t) {
   return Status::Ok();
 }
 
+// What cannot be made on a column an earlier operation of the migration fills: a check's
+// transforming `up` on it or on a check over it (that operation's `up` and backfill write
+// the column), a foreign key to it (its unique index is the old column's until swap).
+Status CheckFilledColumns(const CreateConstraintOp& op, const Target& t,
+                          const SourceLocation& where, const PlanBuilder& b) {
+  const ConstraintSpec& c = op.constraint;
+  const bool over_filled = AnyFilled(b, *t.table, c.columns);
+  for (const ColumnExpr& e : op.up) {
+    if (c.type != "check" || IsIdentity(e) ||
+        !(over_filled || b.ColumnUntilSwap(*t.table, e.column).filled))
+      continue;
+    return Invalid(e.expr.where, kKind,
+                   fmt::format("up.{}: the check is on a column an earlier operation of this "
+                               "migration fills; give the transformation in that operation's "
+                               "`up`",
+                               e.column));
+  }
+  const TableInfo* ref = b.catalog().FindTable(t.rel.schema, c.ref_table);
+  if (c.type != "foreign_key" || ref == nullptr || !AnyFilled(b, *ref, c.ref_columns))
+    return Status::Ok();
+  return Invalid(where, kKind,
+                 fmt::format("references {}({}), which an earlier operation of this migration "
+                             "fills or changes: create the foreign key in a later migration",
+                             QuoteIdent(c.ref_table), fmt::join(c.ref_columns, ", ")));
+}
+
 Status CheckCreate(const CreateConstraintOp& op, const Target& t, const SourceLocation& where,
                    PlanBuilder& b) {
   PGPHASE_RETURN_IF_ERROR(CheckNames(op, t, where, b));
@@ -112,7 +151,7 @@ Status CheckCreate(const CreateConstraintOp& op, const Target& t, const SourceLo
     PGPHASE_RETURN_IF_ERROR(
         CheckReferenceTarget(where, kKind, b.catalog(), t.rel.schema, c.ref_table, c.ref_columns));
   }
-  return Status::Ok();
+  return CheckFilledColumns(op, t, where, b);
 }
 
 // Batched like any backfill (throttles, pause, checkpoint); one statement only for a
@@ -148,16 +187,22 @@ void PlanCheckFix(const CreateConstraintOp& op, const Target& t, const std::stri
       op.constraint.name, op.table));
 }
 
-void PlanCheck(const CreateConstraintOp& op, const Target& t, const std::string& base,
-               PlanBuilder& b) {
+// On the columns that hold the values until swap (plan/filled.h): a check on a shadow column
+// is carried to the column's name by the swap's renames.
+Status PlanCheck(const CreateConstraintOp& op, const Target& t, const std::string& base,
+                 PlanBuilder& b) {
   const ConstraintSpec& c = op.constraint;
-  const std::string check = EmbedExpression(c.check->text);
+  Result<std::string> holding =
+      OntoHoldingColumns(b, *t.table, c.check->text, c.check->where, kKind, "check");
+  if (!holding.ok()) return holding.status();
+  const std::string check = EmbedExpression(*holding);
   b.Add(Phase::kExpand, "expand." + base, "check constraint " + c.name + ", not yet validated",
         ddl::AddCheckNotValid(t.rel, c.name, check, c.no_inherit),
         {ddl::DropConstraint(t.rel, c.name)});
   PlanCheckFix(op, t, base, check, b);
   b.Add(Phase::kValidate, "validate." + base, "validate check constraint " + c.name,
         ddl::ValidateConstraint(t.rel, c.name));
+  return Status::Ok();
 }
 
 void PlanForeignKey(const CreateConstraintOp& op, const Target& t, const std::string& base,
@@ -176,12 +221,13 @@ void PlanForeignKey(const CreateConstraintOp& op, const Target& t, const std::st
 // validated without blocking writes, then SET NOT NULL without a scan.
 void PlanKeyNotNull(const CreateConstraintOp& op, const Target& t, const std::string& base,
                     const std::vector<std::string>& columns, PlanBuilder& b) {
-  for (const auto& col : op.constraint.columns) {
-    // A new column of the shadow path gets its NOT NULL there.
-    if (std::find(columns.begin(), columns.end(), col) == columns.end()) continue;
-    if (t.table->FindColumn(col)->not_null) continue;
-    AddNotNullProof(b, *t.table, col, BoundedName({"pgphase_nn", t.rel.name, col}),
-                    base + "." + col);
+  const std::vector<std::string>& named = op.constraint.columns;
+  for (size_t i = 0; i < named.size(); ++i) {
+    // A new column of the shadow path (its `up` transforms it) gets its NOT NULL there.
+    if (Transforms(op, named[i])) continue;
+    if (t.table->FindColumn(named[i])->not_null) continue;
+    AddNotNullProof(b, *t.table, columns[i], BoundedName({"pgphase_nn", t.rel.name, named[i]}),
+                    base + "." + named[i]);
   }
 }
 
@@ -243,12 +289,6 @@ Status PlanIndexed(const CreateConstraintOp& op, const Target& t, const std::str
   return Status::Ok();
 }
 
-const ColumnExpr* ExprOf(const std::vector<ColumnExpr>& exprs, const std::string& column) {
-  for (const ColumnExpr& e : exprs)
-    if (e.column == column) return &e;
-  return nullptr;
-}
-
 // Each column of a unique, foreign key or primary key whose `up` is not the column itself
 // changes through alter_column's shadow path; returns the constraint's columns with the new
 // column in place of each of those.
@@ -258,9 +298,8 @@ Result<std::vector<std::string>> PlanShadows(const CreateConstraintOp& op, const
   std::vector<std::string> columns;
   const TableInfo* before = b.original_catalog().FindTable(t.rel.schema, t.rel.name);
   for (const std::string& col : c.columns) {
-    const ColumnExpr* up = ExprOf(op.up, col);
-    if (c.type == "check" || up == nullptr || IsIdentity(*up)) {
-      columns.push_back(col);
+    if (c.type == "check" || !Transforms(op, col)) {
+      columns.push_back(b.ColumnUntilSwap(*t.table, col).column);
       continue;
     }
     if (before == nullptr || before->FindColumn(col) == nullptr) {
@@ -273,7 +312,7 @@ Result<std::vector<std::string>> PlanShadows(const CreateConstraintOp& op, const
     AlterColumnOp alter;
     alter.table = op.table;
     alter.column = col;
-    alter.up = up->expr;
+    alter.up = ExprOf(op.up, col)->expr;
     if (const ColumnExpr* down = ExprOf(op.down, col)) alter.down = down->expr;
     AlterColumnChange change;
     change.kind = kKind;
@@ -312,7 +351,7 @@ Status PlanOperation(const CreateConstraintOp& op, const SourceLocation& where, 
   Result<std::vector<std::string>> columns = PlanShadows(op, t, where, b);
   if (!columns.ok()) return columns.status();
   if (c.type == "check") {
-    PlanCheck(op, t, base, b);
+    PGPHASE_RETURN_IF_ERROR(PlanCheck(op, t, base, b));
   } else if (c.type == "foreign_key") {
     PlanForeignKey(op, t, base, *columns, b);
   } else {
@@ -320,8 +359,8 @@ Status PlanOperation(const CreateConstraintOp& op, const SourceLocation& where, 
   }
   // A column's `down` is used when it has a new column (its `up` transforms it).
   const bool unused_down = std::any_of(op.down.begin(), op.down.end(), [&](const ColumnExpr& e) {
-    return !IsIdentity(e) &&
-           std::find(columns->begin(), columns->end(), e.column) != columns->end();
+    return !IsIdentity(e) && !Transforms(op, e.column) &&
+           std::find(c.columns.begin(), c.columns.end(), e.column) != c.columns.end();
   });
   if (unused_down) {
     b.Note(fmt::format(

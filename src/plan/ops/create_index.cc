@@ -3,10 +3,17 @@
 //   expand    CREATE INDEX CONCURRENTLY (SHARE UPDATE EXCLUSIVE: reads and writes go on),
 //             safe to retry through its done check (the index exists and is valid) and its
 //             cleanup (drop an invalid leftover); reverse DROP INDEX CONCURRENTLY
+//
+// On the columns that hold the values until swap (plan/filled.h: a shadow column, the column
+// before a rename at swap), under the index's own name, which nothing holds, so that the
+// column's rename at swap carries it; the predicate rewritten onto them. When an earlier
+// operation of the migration fills one of them:
+//   validate  the same build, after the backfill
 #include <fmt/format.h>
 
 #include "pgphase/ddl_index.h"
 #include "plan/check.h"
+#include "plan/filled.h"
 #include "plan/ops.h"
 #include "plan/steps.h"
 
@@ -56,6 +63,31 @@ Result<ddl::IndexDef> IndexDefOf(const CreateIndexOp& op, const TableInfo& t,
   return index;
 }
 
+// The columns the index covers, and those its predicate reads.
+std::vector<std::string> ColumnsRead(const CreateIndexOp& op, const TableInfo& t) {
+  std::vector<std::string> columns;
+  for (const IndexColumnSpec& c : op.columns) columns.push_back(c.column);
+  if (op.predicate) {
+    // IndexDefOf parsed it already.
+    for (std::string& c : SourcesIn(ColumnNames(t), AnalyzeExpression(op.predicate->text).value()))
+      columns.push_back(std::move(c));
+  }
+  return columns;
+}
+
+// `index` on the columns that hold the values until swap (plan/filled.h).
+Result<ddl::IndexDef> OnHoldingColumns(const CreateIndexOp& op, const TableInfo& t,
+                                       ddl::IndexDef index, const PlanBuilder& b) {
+  for (ddl::IndexColumn& c : index.columns) c.column = b.ColumnUntilSwap(t, c.column).column;
+  if (op.predicate) {
+    Result<std::string> predicate =
+        OntoHoldingColumns(b, t, op.predicate->text, op.predicate->where, kKind, "predicate");
+    if (!predicate.ok()) return predicate.status();
+    index.predicate = EmbedExpression(*predicate);
+  }
+  return index;
+}
+
 }  // namespace
 
 Status PlanOperation(const CreateIndexOp& op, const SourceLocation& where, PlanBuilder& b) {
@@ -69,12 +101,16 @@ Status PlanOperation(const CreateIndexOp& op, const SourceLocation& where, PlanB
   Result<ddl::IndexDef> index = IndexDefOf(op, *t, where);
   if (!index.ok()) return index.status();
   b.TouchTable(*t);
+  Result<ddl::IndexDef> holding = OnHoldingColumns(op, *t, *index, b);
+  if (!holding.ok()) return holding.status();
+  const bool filled = AnyFilled(b, *t, ColumnsRead(op, *t));
   b.AddStep(
-      Phase::kExpand,
-      IndexBuildStep("expand.create_index." + op.name,
-                     fmt::format("build index {} on {} without blocking writes", op.name, op.table),
-                     *t, *index));
-  RecordIndex(b, *t, *index, /*primary=*/false);
+      filled ? Phase::kValidate : Phase::kExpand,
+      IndexBuildStep(fmt::format("{}.create_index.{}", filled ? "validate" : "expand", op.name),
+                     fmt::format("build index {} on {}{} without blocking writes", op.name,
+                                 op.table, filled ? " after the backfill," : ""),
+                     *t, *holding));
+  RecordIndex(b, *t, *index, /*primary=*/false, /*valid=*/!filled);
   return Status::Ok();
 }
 
