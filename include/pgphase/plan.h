@@ -33,6 +33,15 @@ std::string_view PhaseName(Phase phase);  // "expand", ...
 std::optional<Phase> ParsePhase(std::string_view name);
 inline int PhaseIndex(Phase phase) { return static_cast<int>(phase); }
 
+// The hazards of a statement of a step in `phase` (a forward step, or with `reverse` one of its
+// undo statements): HazardsOf, and
+//   kBreaksOldApp: a forward rename, or drop of a table or column, at swap or contract: the
+//     old application's statements that name it fail from here on;
+//   kBreaksNewApp: an undo statement that renames or drops one: the new application's fail.
+// Renames and drops before swap touch only what the migration adds or pairs (both names of
+// a renamed column live until contract), so they carry neither.
+std::vector<Hazard> StepHazards(const Statement& statement, Phase phase, bool reverse);
+
 struct KeyColumn {
   std::string name;
   std::string type;  // as format_type gives it; key values travel as text cast to it
@@ -152,6 +161,9 @@ struct Plan {
   std::vector<KeyExpectation> expected_keys;
   // What the executor checks over the existing rows before the plan is registered.
   std::vector<Precheck> prechecks;
+  // pg_class.reltuples at plan time of each table a statement scans or rewrites
+  // (Statement::table), for the row estimate `plan` shows; 0 for a table the plan creates.
+  std::map<std::string, int64_t> table_rows;
 
   const PhasePlan& phase(Phase p) const { return phases[PhaseIndex(p)]; }
   PhasePlan& phase(Phase p) { return phases[PhaseIndex(p)]; }

@@ -264,7 +264,10 @@ Statement CommentOnTable(const Rel& t, const std::optional<std::string>& text) {
 }
 
 Statement RenameTable(const Rel& from, const std::string& to) {
-  return {fmt::format("ALTER TABLE {} RENAME TO {}", from.Quoted(), Q(to)), Lock::kAccessExclusive};
+  Statement s{fmt::format("ALTER TABLE {} RENAME TO {}", from.Quoted(), Q(to)),
+              Lock::kAccessExclusive};
+  s.renames = true;
+  return s;
 }
 
 Statement CreatePassThroughView(const Rel& view, const Rel& table) {
