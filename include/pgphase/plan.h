@@ -221,13 +221,20 @@ struct SqlLintFinding {
   // "file:line:col: error create-index-not-concurrently: sql.up: what; safe: how"
   std::string Describe() const;
   bool Refuses() const { return finding.severity == Severity::kError && !accepted; }
+  // Describe(), and how to accept the finding (unsafe_ok) where a rule can be accepted.
+  std::string Refusal() const;
 };
 // LintSql over the operation's `up` and `down`, placed in `file_text` (the spec's text, to
 // find where a block scalar's lines start). Errors (kInvalid) when unsafe_ok names a rule
 // that does not exist.
 Result<std::vector<SqlLintFinding>> LintSqlOperation(const SqlOp& op, std::string_view file_text);
-// Every `sql` operation of the spec, in order.
+// Every `sql` operation of the spec (LintSqlOperation), and every other operation's
+// expressions (up, down, default, check, predicate): one that does not parse as an
+// expression is a "syntax" finding at its place in the file. In the operations' order.
 Result<std::vector<SqlLintFinding>> LintSpec(const ChangeSpec& spec);
+// LintSpec's first finding that refuses the spec, as an error (kInvalid); for plan and
+// apply to refuse before they connect.
+Status CheckLintBeforeConnecting(const ChangeSpec& spec);
 
 // Checks every operation against the catalog and builds the plan.
 // Errors: ExitCode::kInvalid, message "file:line:col: operation: what".

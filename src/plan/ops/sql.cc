@@ -36,9 +36,7 @@ Status CheckLint(const SqlOp& op, PlanBuilder& b) {
   auto found = LintSqlOperation(op, b.spec().text);
   if (!found.ok()) return found.status();
   for (const auto& f : *found) {
-    if (f.Refuses())
-      return Status::Invalid(f.Describe() + " (or name the rule in unsafe_ok: [" + f.finding.rule +
-                             "])");
+    if (f.Refuses()) return Status::Invalid(f.Refusal());
     if (f.accepted) b.Note("lint: " + f.Describe());
   }
   return Status::Ok();
