@@ -38,6 +38,7 @@ Status RunHistory(const std::vector<std::string>& args);
 Status RunPause(const std::vector<std::string>& args);
 Status RunLint(const std::vector<std::string>& args);
 Status RunSchema(const std::vector<std::string>& args);
+Status RunConvert(const std::vector<std::string>& args);
 Status RunBaseline(const std::vector<std::string>& args);
 Status RunLatest(const std::vector<std::string>& args);
 
