@@ -70,7 +70,7 @@ Json ValueOf(const Field& f, const std::vector<std::string>& lint_rules) {
     j = f.or_name ? Either(Ref(f.shape), ScalarOf(Kind::kIdentifier, nullptr)) : Ref(f.shape);
   } else if (f.kind == Kind::kList) {
     Json items = f.shape.empty() ? ScalarOf(f.element, nullptr) : Ref(f.shape);
-    if (f.key == "unsafe_ok") items = {{"type", "string"}, {"enum", lint_rules}};
+    if (f.element == Kind::kLintRule) items = {{"type", "string"}, {"enum", lint_rules}};
     if (f.or_name) items = Either(items, ScalarOf(Kind::kIdentifier, nullptr));
     j = {{"type", "array"}, {"items", items}};
     if (f.non_empty) j["minItems"] = 1;

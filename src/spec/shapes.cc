@@ -66,6 +66,13 @@ Field OrString(Field f) {
   return f;
 }
 
+Field RuleNames() {
+  Field f{"unsafe_ok", K::kList, false,
+          "lint rules whose error-level findings this SQL accepts on purpose"};
+  f.element = K::kLintRule;
+  return f;
+}
+
 Field Comment() {
   return Nullable({"comment", K::kString, false, "a comment on the object; null for none"});
 }
@@ -164,9 +171,7 @@ std::vector<ShapeInfo> OperationShapes() {
        "the migration's own SQL, checked by lint",
        {Sql("up", true, "runs in expand (at contract with onComplete)"),
         Sql("down", false, "undoes up when expand is reversed"),
-        Bool("onComplete", "run up at contract instead of expand"),
-        {"unsafe_ok", K::kList, false,
-         "lint rules whose error-level findings this SQL accepts on purpose"}}},
+        Bool("onComplete", "run up at contract instead of expand"), RuleNames()}},
   };
 }
 

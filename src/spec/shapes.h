@@ -26,6 +26,7 @@ enum class Kind {
   kMap,          // a map of shape `shape`
   kList,         // a sequence of `shape` maps, or of `element` scalars when `shape` is ""
   kColumnExprs,  // a map of column name: SQL expression
+  kLintRule,     // the name of a lint rule (pgphase/lint.h; the planner checks it)
 };
 
 struct Field {

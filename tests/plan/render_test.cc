@@ -128,18 +128,14 @@ TEST(RenderPlanSqlTest, EachStepSaysTheRowsItReadsFromTheTableEstimate) {
       catalog);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   const std::string sql = RenderPlanSql(*plan, {});
-  EXPECT_NE(AnnotationBefore(sql, "CREATE UNIQUE INDEX CONCURRENTLY").find("rows: about 12345"),
-            std::string::npos)
-      << sql;
-  EXPECT_NE(AnnotationBefore(sql, "VALIDATE CONSTRAINT").find("rows: about 12345"),
-            std::string::npos)
-      << sql;
-  EXPECT_NE(AnnotationBefore(sql, "PREPARE pgphase_batch").find("rows: about 12345"),
-            std::string::npos)
-      << sql;
-  EXPECT_NE(AnnotationBefore(sql, "ADD COLUMN IF NOT EXISTS").find("rows: none read"),
-            std::string::npos)
-      << sql;
+  const std::pair<const char*, const char*> kRows[] = {
+      {"CREATE UNIQUE INDEX CONCURRENTLY", "rows: about 12345"},
+      {"VALIDATE CONSTRAINT", "rows: about 12345"},
+      {"PREPARE pgphase_batch", "rows: about 12345"},
+      {"ADD COLUMN IF NOT EXISTS", "rows: none read"},
+  };
+  for (const auto& [statement, rows] : kRows)
+    EXPECT_NE(AnnotationBefore(sql, statement).find(rows), std::string::npos) << statement << sql;
   EXPECT_EQ(plan->table_rows.at("public.users"), 12345);
 }
 

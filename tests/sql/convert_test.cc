@@ -19,7 +19,7 @@ struct Case {
   std::vector<const char*> lines;  // each must appear in the YAML
 };
 
-TEST(ConvertTest, EachStatementBecomesItsOperation) {
+TEST(ConvertSqlTest, EachStatementBecomesItsOperation) {
   const Case cases[] = {
       {"ALTER TABLE t ALTER COLUMN a TYPE bigint",
        {"  - alter_column:\n      table: t\n      column: a\n      type: bigint\n",
@@ -58,7 +58,7 @@ TEST(ConvertTest, EachStatementBecomesItsOperation) {
   }
 }
 
-TEST(ConvertTest, StatementsKeepTheirOrderUnderOneOperationsList) {
+TEST(ConvertSqlTest, StatementsKeepTheirOrderUnderOneOperationsList) {
   const std::string yaml = Converted("CREATE INDEX i ON t (a); DROP TABLE old; VACUUM FULL t;");
   const size_t index = yaml.find("create_index"), drop = yaml.find("drop_table"),
                sql = yaml.find("vacuum-full");
@@ -68,7 +68,7 @@ TEST(ConvertTest, StatementsKeepTheirOrderUnderOneOperationsList) {
   EXPECT_NE(sql, std::string::npos);
 }
 
-TEST(ConvertTest, SqlThatDoesNotParseSaysWhere) {
+TEST(ConvertSqlTest, SqlThatDoesNotParseSaysWhere) {
   auto yaml = ConvertSql("SELECT 1;\nALTER TABLEE t;", "in.sql");
   ASSERT_FALSE(yaml.ok());
   EXPECT_NE(yaml.status().message().find("in.sql:2:"), std::string::npos)
