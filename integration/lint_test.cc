@@ -75,5 +75,38 @@ TEST_F(LintCommandTest, ApplyRefusesAnUnsafeStatementUnlessUnsafeOkNamesItsRule)
   EXPECT_TRUE(ColumnNotNull("t", "a"));
 }
 
+// No server listens on port 1: a command that gets as far as connecting fails otherwise.
+constexpr const char* kNoServer = "postgresql://127.0.0.1:1/none?connect_timeout=2";
+
+TEST_F(LintCommandTest, AnExpressionThatDoesNotParseIsReportedWithItsLineBeforeConnecting) {
+  const std::string spec =
+      WriteSpec("0001_broken",
+                "operations:\n  - add_column:\n      table: t\n      up: amount +\n"
+                "      column: {name: u, type: int, nullable: true}\n");
+  for (const char* command : {"lint", "plan", "apply"}) {
+    SCOPED_TRACE(command);
+    RunResult r = RunNoDb({command, spec, "--db", kNoServer});
+    if (std::string(command) == "lint") r = RunNoDb({command, spec});
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_NE(
+        r.err.find(spec + ":4:11: error syntax: add_column.up: the expression does not parse"),
+        std::string::npos)
+        << r;
+    EXPECT_EQ(r.err.find("connect"), std::string::npos) << r;
+  }
+}
+
+TEST_F(LintCommandTest, ASerialPrimaryKeyWarnsAndAnEnumValueAddedWithOtherStatementsIsAnError) {
+  RunResult serial = RunNoDb(
+      {"lint", WriteSpec("0001_serial", SqlSpec("\"CREATE TABLE x (id bigserial PRIMARY KEY)\""))});
+  EXPECT_EQ(serial.exit_code, 0) << serial;
+  EXPECT_NE(serial.out.find("warning serial-primary-key"), std::string::npos) << serial;
+  RunResult enum_value = RunNoDb(
+      {"lint", WriteSpec("0002_enum", SqlSpec("\"ALTER TYPE mood ADD VALUE 'meh'; SELECT 1\""))});
+  EXPECT_EQ(enum_value.exit_code, 2) << enum_value;
+  EXPECT_NE(enum_value.err.find("error enum-add-value-in-transaction"), std::string::npos)
+      << enum_value;
+}
+
 }  // namespace
 }  // namespace pgphase::it

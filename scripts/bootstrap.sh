@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev
   libpg-query-dev nlohmann-json3-dev
   postgresql postgresql-client
+  python3-jsonschema python3-yaml
 )
 # Wanted but not required: promtool (prometheus) checks /metrics in the integration tests,
 # which skip that check, saying so, when it is missing.

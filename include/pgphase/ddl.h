@@ -20,7 +20,8 @@ namespace pgphase::ddl {
 struct Rel {
   std::string schema;
   std::string name;
-  std::string Quoted() const;  // "schema"."name"
+  std::string Quoted() const;                              // "schema"."name"
+  std::string Key() const { return schema + "." + name; }  // Statement::table
 };
 
 // What a foreign key references, and how it behaves.

@@ -61,8 +61,9 @@ Statement SetReplicaIdentity(const Rel& t, const std::string& type, const std::s
 
 // The statements of a `sql` operation, trimmed (TrimStatements), as one statement: pgphase
 // cannot tell what they lock or change, so it assumes the worst (ACCESS EXCLUSIVE) and marks
-// them untracked.
-Statement UserSql(std::string_view sql);
+// them untracked. `alone` (StatementsAnalysis::alone): the one REINDEX CONCURRENTLY, which
+// runs outside a transaction under SHARE UPDATE EXCLUSIVE, building indexes.
+Statement UserSql(std::string_view sql, bool alone = false);
 
 // --- parser checks for raw fragments (libpg_query) ---
 // "fillfactor = 70, deduplicate_items = off": a WITH (...) list and nothing else.
@@ -79,11 +80,14 @@ struct StatementsAnalysis {
   // TABLE, CREATE INDEX ON, ...), as written: schema ("" when unqualified) and name, in
   // order of first appearance.
   std::vector<std::pair<std::string, std::string>> relations;
+  // The SQL is one REINDEX CONCURRENTLY: PostgreSQL refuses it in a transaction block, and
+  // running it again after an interruption is safe, so it runs alone, outside one.
+  bool alone = false;
 };
 // Parses `sql` as one or more statements. Errors (kInvalid) when it does not parse, is
 // empty, or contains a statement that cannot run inside the one transaction pgphase runs
 // it in (BEGIN/COMMIT/ROLLBACK, VACUUM, CREATE INDEX CONCURRENTLY, CREATE/DROP DATABASE,
-// REINDEX CONCURRENTLY).
+// REINDEX CONCURRENTLY beside other statements: alone, it is `alone`).
 Result<StatementsAnalysis> CheckStatements(std::string_view sql);
 // For `sql` without `down`: when every statement only creates one named object (CREATE
 // TABLE, TYPE (enum, composite, range), DOMAIN, SEQUENCE, VIEW, INDEX, SCHEMA, EXTENSION;

@@ -28,6 +28,9 @@ std::vector<LintFinding> LintSql(std::string_view sql);
 // True when `rule` is one of the rules LintSql reports.
 bool IsLintRule(std::string_view rule);
 
+// Every rule's name, in the order of the fixed list.
+std::vector<std::string> LintRuleNames();
+
 // The 1-based line and column of `offset` in `text`.
 std::pair<int, int> LineColumnAt(std::string_view text, int offset);
 

@@ -33,6 +33,15 @@ std::string_view PhaseName(Phase phase);  // "expand", ...
 std::optional<Phase> ParsePhase(std::string_view name);
 inline int PhaseIndex(Phase phase) { return static_cast<int>(phase); }
 
+// The hazards of a statement of a step in `phase` (a forward step, or with `reverse` one of its
+// undo statements): HazardsOf, and
+//   kBreaksOldApp: a forward rename, or drop of a table or column, at swap or contract: the
+//     old application's statements that name it fail from here on;
+//   kBreaksNewApp: an undo statement that renames or drops one: the new application's fail.
+// Renames and drops before swap touch only what the migration adds or pairs (both names of
+// a renamed column live until contract), so they carry neither.
+std::vector<Hazard> StepHazards(const Statement& statement, Phase phase, bool reverse);
+
 struct KeyColumn {
   std::string name;
   std::string type;  // as format_type gives it; key values travel as text cast to it
@@ -152,6 +161,9 @@ struct Plan {
   std::vector<KeyExpectation> expected_keys;
   // What the executor checks over the existing rows before the plan is registered.
   std::vector<Precheck> prechecks;
+  // pg_class.reltuples at plan time of each table a statement scans or rewrites
+  // (Statement::table), for the row estimate `plan` shows; 0 for a table the plan creates.
+  std::map<std::string, int64_t> table_rows;
 
   const PhasePlan& phase(Phase p) const { return phases[PhaseIndex(p)]; }
   PhasePlan& phase(Phase p) { return phases[PhaseIndex(p)]; }
@@ -209,13 +221,20 @@ struct SqlLintFinding {
   // "file:line:col: error create-index-not-concurrently: sql.up: what; safe: how"
   std::string Describe() const;
   bool Refuses() const { return finding.severity == Severity::kError && !accepted; }
+  // Describe(), and how to accept the finding (unsafe_ok) where a rule can be accepted.
+  std::string Refusal() const;
 };
 // LintSql over the operation's `up` and `down`, placed in `file_text` (the spec's text, to
 // find where a block scalar's lines start). Errors (kInvalid) when unsafe_ok names a rule
 // that does not exist.
 Result<std::vector<SqlLintFinding>> LintSqlOperation(const SqlOp& op, std::string_view file_text);
-// Every `sql` operation of the spec, in order.
+// Every `sql` operation of the spec (LintSqlOperation), and every other operation's
+// expressions (up, down, default, check, predicate): one that does not parse as an
+// expression is a "syntax" finding at its place in the file. In the operations' order.
 Result<std::vector<SqlLintFinding>> LintSpec(const ChangeSpec& spec);
+// LintSpec's first finding that refuses the spec, as an error (kInvalid); for plan and
+// apply to refuse before they connect.
+Status CheckLintBeforeConnecting(const ChangeSpec& spec);
 
 // Checks every operation against the catalog and builds the plan.
 // Errors: ExitCode::kInvalid, message "file:line:col: operation: what".

@@ -23,4 +23,11 @@ Result<ChangeSpec> LoadSpecFile(const std::string& path);
 // directory has no migration files.
 Result<std::vector<std::string>> ExpandSpecPaths(const std::vector<std::string>& paths);
 
+// The JSON Schema (draft-07) of the migration format: every operation, key, type, keyword
+// and description, from the table the readers take their keys from (so a file the schema
+// accepts has the keys the reader accepts). It checks shape, not the rules between keys
+// (alter_column changes something, a generated column has no default): those stay the
+// reader's. `lint_rules` are the names sql.unsafe_ok may list.
+std::string MigrationJsonSchema(const std::vector<std::string>& lint_rules);
+
 }  // namespace pgphase

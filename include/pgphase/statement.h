@@ -43,6 +43,10 @@ struct Statement {
   bool builds_index = false;
   bool drops_index = false;
   bool untracked = false;  // the migration's own SQL: pgphase cannot tell what it does
+  bool renames = false;    // renames a table or column (statements naming the old name fail)
+  // "schema.name" of the table whose rows it scans or rewrites (so `plan` can say how many);
+  // "" for a statement that does neither.
+  std::string table = "";
 };
 bool operator==(const Statement& a, const Statement& b);
 
@@ -77,7 +81,8 @@ enum class Hazard {
   kUntrackedSql,         // the migration's own SQL: its effects are not analysed
 };
 std::string_view HazardName(Hazard hazard);  // "access_exclusive_lock", ...
-// The hazards a statement carries by what it does, in the order of the enum.
+// The hazards a statement carries by what it does, in the order of the enum: every one but
+// kBreaksOldApp and kBreaksNewApp, which depend on when it runs (StepHazards, plan.h).
 std::vector<Hazard> HazardsOf(const Statement& statement);
 
 namespace ddl {

@@ -42,6 +42,12 @@ const std::vector<Command>& Commands() {
       {"pause", "pause <migration> [--db URL]",
        "make a running apply stop at its next safe point (apply resumes)", RunPause},
       {"lint", "lint <file|dir>...", "check migration files without a database", RunLint},
+      {"convert", "convert <file.sql>",
+       "print plain DDL as a migration in pgphase's operations (guesses marked `# guess:`)",
+       RunConvert},
+      {"schema", "schema",
+       "print the JSON Schema of the migration format (for editors: yaml-language-server)",
+       RunSchema},
       {"baseline", "baseline <name> [--schema S] [--db URL]",
        "create the version schema <S>_<name> of the tables as they are, for applications to "
        "pin before the first migration with version schemas",

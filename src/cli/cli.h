@@ -37,6 +37,8 @@ Status RunWait(const std::vector<std::string>& args);
 Status RunHistory(const std::vector<std::string>& args);
 Status RunPause(const std::vector<std::string>& args);
 Status RunLint(const std::vector<std::string>& args);
+Status RunSchema(const std::vector<std::string>& args);
+Status RunConvert(const std::vector<std::string>& args);
 Status RunBaseline(const std::vector<std::string>& args);
 Status RunLatest(const std::vector<std::string>& args);
 

@@ -62,12 +62,16 @@ Status RunApply(const std::vector<std::string>& args) {
 
   auto files = ExpandSpecPaths({vm["file"].as<std::string>()});
   if (!files.ok()) return files.status();
+  // Every file is read and linted before the first is applied.
+  std::vector<ChangeSpec> specs;
   for (const auto& file : *files) {
     auto spec = LoadSpecFile(file);
     if (!spec.ok()) return spec.status();
+    PGPHASE_RETURN_IF_ERROR(CheckLintBeforeConnecting(*spec));
     ApplyVersionSchemasOption(vm, *spec);
-    PGPHASE_RETURN_IF_ERROR(Apply(*spec, options, std::cout));
+    specs.push_back(std::move(*spec));
   }
+  for (const ChangeSpec& spec : specs) PGPHASE_RETURN_IF_ERROR(Apply(spec, options, std::cout));
   return Status::Ok();
 }
 

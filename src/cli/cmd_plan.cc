@@ -30,6 +30,7 @@ Status RunPlan(const std::vector<std::string>& args) {
   for (const auto& file : *files) {
     auto spec = LoadSpecFile(file);
     if (!spec.ok()) return spec.status();
+    PGPHASE_RETURN_IF_ERROR(CheckLintBeforeConnecting(*spec));
     ApplyVersionSchemasOption(vm, *spec);
     auto plan = PlanAgainstDatabase(*spec, conninfo, !vm["skip-precheck"].as<bool>());
     if (!plan.ok()) return plan.status();

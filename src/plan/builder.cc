@@ -539,6 +539,22 @@ void PlanBuilder::NoteResultShapeChanges() {
       "--version-schemas gives each application version views of its own shape instead");
 }
 
+void PlanBuilder::RecordTableRows() {
+  auto record = [&](const Statement& s) {
+    if (s.table.empty() || plan_.table_rows.count(s.table)) return;
+    int64_t rows = 0;  // a table the plan creates
+    for (const TableInfo& t : original_.tables)
+      if (ddl::Rel{t.schema, t.name}.Key() == s.table) rows = t.estimated_rows;
+    plan_.table_rows[s.table] = rows;
+  };
+  for (const PhasePlan& p : plan_.phases) {
+    for (const Step& step : p.steps) {
+      if (step.statement) record(*step.statement);
+      for (const Statement& r : step.reverse) record(r);
+    }
+  }
+}
+
 Result<Plan> PlanBuilder::Finish() {
   // Per-table work (sync trigger, backfill pass, verification, swap, their contract drops) is
   // emitted once per table, tables in order of first use.
@@ -568,6 +584,7 @@ Result<Plan> PlanBuilder::Finish() {
   NoteResultShapeChanges();
   EmitConversionChecks();
   RecordExpectations();
+  RecordTableRows();
   std::sort(plan_.tables.begin(), plan_.tables.end());
   return plan_;
 }

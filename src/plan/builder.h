@@ -172,6 +172,8 @@ class PlanBuilder {
   // The view of a renamed table (RenameTable) in expand and the rename that ends contract.
   void EmitRenameView(const TableWork& w);
   void EmitRename(const TableWork& w);
+  // Plan::table_rows: the estimate of each table a statement scans or rewrites.
+  void RecordTableRows();
   void EmitConversionChecks();
   void EmitVersionSchemas();
   void NoteResultShapeChanges();

@@ -14,19 +14,21 @@ constexpr int kPlanFormat = 1;
 
 // What a statement does, by name: written only when true, so plans stored before a flag
 // existed read as they were.
-const std::array<std::pair<const char*, bool Statement::*>, 6> kEffects = {{
+const std::array<std::pair<const char*, bool Statement::*>, 7> kEffects = {{
     {"scans", &Statement::scans},
     {"rewrites", &Statement::rewrites},
     {"deletes_data", &Statement::deletes_data},
     {"builds_index", &Statement::builds_index},
     {"drops_index", &Statement::drops_index},
     {"untracked", &Statement::untracked},
+    {"renames", &Statement::renames},
 }};
 
 json ToJson(const Statement& s) {
   json out = {{"sql", s.sql}, {"lock", LockName(s.lock)}, {"transactional", s.transactional}};
   for (const auto& [name, field] : kEffects)
     if (s.*field) out[name] = true;
+  if (!s.table.empty()) out["table"] = s.table;
   return out;
 }
 
@@ -92,6 +94,7 @@ Statement StatementFrom(const json& j) {
   s.lock = *lock;
   s.transactional = j.at("transactional").get<bool>();
   for (const auto& [name, field] : kEffects) s.*field = j.value(name, false);
+  s.table = j.value("table", "");
   return s;
 }
 
@@ -171,6 +174,7 @@ std::string PlanToJson(const Plan& plan) {
     for (const auto& p : plan.prechecks) prechecks.push_back(ToJson(p));
     out["prechecks"] = prechecks;
   }
+  if (!plan.table_rows.empty()) out["table_rows"] = plan.table_rows;
   if (!plan.expected_keys.empty()) {
     json keys = json::array();
     for (const auto& k : plan.expected_keys)
@@ -204,6 +208,8 @@ Result<Plan> ParsePlanJson(std::string_view text) {
           {e.at("schema"), e.at("table"), e.at("column"), e.at("type")});
     if (j.contains("prechecks"))  // absent in plans stored before prechecks
       for (const auto& p : j.at("prechecks")) plan.prechecks.push_back(PrecheckFrom(p));
+    if (j.contains("table_rows"))  // absent in plans stored before row estimates per step
+      plan.table_rows = j.at("table_rows").get<std::map<std::string, int64_t>>();
     if (j.contains("expected_keys")) {  // absent in plans stored before key checks
       for (const auto& k : j.at("expected_keys"))
         plan.expected_keys.push_back(

@@ -21,6 +21,17 @@ std::optional<Phase> ParsePhase(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<Hazard> StepHazards(const Statement& s, Phase phase, bool reverse) {
+  std::vector<Hazard> out = HazardsOf(s);
+  const bool breaks = s.renames || s.deletes_data;
+  const bool late = phase == Phase::kSwap || phase == Phase::kContract;
+  if (breaks && !reverse && late) out.push_back(Hazard::kBreaksOldApp);
+  if (breaks && reverse) out.push_back(Hazard::kBreaksNewApp);
+  // In the enum's order: untracked_sql last.
+  std::stable_sort(out.begin(), out.end());
+  return out;
+}
+
 bool operator==(const KeyColumn& a, const KeyColumn& b) {
   return a.name == b.name && a.type == b.type;
 }
@@ -54,7 +65,8 @@ bool operator==(const KeyExpectation& a, const KeyExpectation& b) {
 bool operator==(const Plan& a, const Plan& b) {
   return a.migration == b.migration && a.phases == b.phases && a.tables == b.tables &&
          a.notes == b.notes && a.expected_columns == b.expected_columns &&
-         a.expected_keys == b.expected_keys && a.prechecks == b.prechecks;
+         a.expected_keys == b.expected_keys && a.prechecks == b.prechecks &&
+         a.table_rows == b.table_rows;
 }
 
 std::string ColumnExpectation::Describe() const {

@@ -133,19 +133,38 @@ std::string SetTimeouts(const ScriptOptions& o, TimeoutKind kind, bool local) {
          "statement_timeout = " + Quantity(run) + ";\n";
 }
 
-std::string HazardList(const Statement& s) {
+// Where a statement runs, for its hazards (StepHazards) and its row estimate.
+struct Context {
+  const Plan& plan;
+  Phase phase;
+  bool reverse;
+};
+
+std::string HazardList(const Statement& s, const Context& at) {
   std::string out;
-  for (Hazard h : HazardsOf(s)) out += (out.empty() ? "" : ", ") + std::string(HazardName(h));
+  for (Hazard h : StepHazards(s, at.phase, at.reverse))
+    out += (out.empty() ? "" : ", ") + std::string(HazardName(h));
   return out.empty() ? "none" : out;
 }
 
+// The rows a statement reads or writes: the estimate of its table (a backfill's from its
+// job, `rows`), or none for a statement that reads no rows.
+std::string RowsNote(const Statement& s, const Context& at, std::optional<int64_t> rows) {
+  if (!rows && !s.table.empty()) {
+    const auto it = at.plan.table_rows.find(s.table);
+    rows = it == at.plan.table_rows.end() ? 0 : it->second;
+  }
+  return rows ? fmt::format("about {}", *rows) : "none read";
+}
+
 // What the step's statement does, from the statement value: its lock and the timeout that
-// bounds it, whether it reads or rewrites the table, and its hazards.
-std::string Annotation(const Statement& s, const std::string& rows) {
-  return fmt::format("-- lock: {} ({}){}; scans: {}; rewrites: {}{}; hazards: {}\n",
+// bounds it, whether it reads or rewrites the table, the rows it reads, and its hazards.
+std::string Annotation(const Statement& s, const Context& at,
+                       std::optional<int64_t> rows = std::nullopt) {
+  return fmt::format("-- lock: {} ({}){}; scans: {}; rewrites: {}; rows: {}; hazards: {}\n",
                      LockName(s.lock), TimeoutNote(TimeoutFor(s)),
                      s.transactional ? "" : "; outside a transaction", s.scans ? "yes" : "no",
-                     s.rewrites ? "yes" : "no", rows, HazardList(s));
+                     s.rewrites ? "yes" : "no", RowsNote(s, at, rows), HazardList(s, at));
 }
 
 // One statement as apply runs it: in a transaction of its own under SET LOCAL timeouts, or
@@ -172,9 +191,9 @@ std::string FirstBatchArguments(const BackfillJob& job, const ScriptOptions& o) 
 
 // A backfill as its batch statement: apply repeats it, each batch in its own transaction; the
 // script runs the first one, prepared with the text apply sends.
-std::string ScriptBackfill(const BackfillJob& job, const ScriptOptions& o) {
+std::string ScriptBackfill(const BackfillJob& job, const ScriptOptions& o, const Context& at) {
   const Statement first = BatchSql(job, /*first_batch=*/true);
-  std::string out = Annotation(first, fmt::format("; about {} rows", job.estimated_rows));
+  std::string out = Annotation(first, at, job.estimated_rows);
   out += fmt::format(
       "-- apply repeats this batch, each in a transaction of its own, {}, with {}, sizing the "
       "batches to target_batch_time and checkpointing after each, until a batch returns 0 "
@@ -188,20 +207,20 @@ std::string ScriptBackfill(const BackfillJob& job, const ScriptOptions& o) {
   return out + "DEALLOCATE pgphase_batch;\nCOMMIT;\n";
 }
 
-std::string ScriptStep(const Step& s, const ScriptOptions& o) {
+std::string ScriptStep(const Step& s, const ScriptOptions& o, const Context& at) {
   std::string out = fmt::format("\n-- step {}: {}\n", OneLine(s.id), OneLine(s.summary));
   if (s.statement)
-    out += Annotation(*s.statement, "") + ScriptStatement(*s.statement, s.cleanup, o);
-  if (s.backfill) out += ScriptBackfill(*s.backfill, o);
+    out += Annotation(*s.statement, at) + ScriptStatement(*s.statement, s.cleanup, o);
+  if (s.backfill) out += ScriptBackfill(*s.backfill, o, at);
   if (s.conversion_check)
     out += "-- (no SQL here) " + OneLine(ConversionCheckLine(*s.conversion_check)) + "\n";
   return out;
 }
 
-std::string ScriptReverseStep(const Step& s, const ScriptOptions& o) {
+std::string ScriptReverseStep(const Step& s, const ScriptOptions& o, const Context& at) {
   if (s.reverse.empty()) return "";
   std::string out = fmt::format("\n-- undo step {}: {}\n", OneLine(s.id), OneLine(s.summary));
-  for (const auto& r : s.reverse) out += Annotation(r, "") + ScriptStatement(r, {}, o);
+  for (const auto& r : s.reverse) out += Annotation(r, at) + ScriptStatement(r, {}, o);
   return out;
 }
 
@@ -216,7 +235,8 @@ std::string ScriptPreamble(const Plan& plan, const ScriptOptions& o) {
   if (!o.reverse)
     for (const auto& c : plan.prechecks) out += "-- precheck: " + OneLine(PrecheckLine(c)) + "\n";
   // The sync functions live in pgphase's schema, which apply creates with its state.
-  return out + ScriptStatement({"CREATE SCHEMA IF NOT EXISTS \"pgphase\"", Lock::kNone}, {}, o);
+  return out +
+         ScriptStatement(Statement{"CREATE SCHEMA IF NOT EXISTS \"pgphase\"", Lock::kNone}, {}, o);
 }
 
 }  // namespace
@@ -229,13 +249,13 @@ std::string RenderPlanSql(const Plan& plan, const ScriptOptions& options) {
       if (p->phase == Phase::kContract) continue;
       out += fmt::format("\n-- reverse phase {}\n", PhaseName(p->phase));
       for (auto s = p->steps.rbegin(); s != p->steps.rend(); ++s)
-        out += ScriptReverseStep(*s, options);
+        out += ScriptReverseStep(*s, options, {plan, p->phase, true});
     }
     return out;
   }
   for (const auto& p : plan.phases) {
     out += fmt::format("\n-- phase {}\n", PhaseHeading(p));
-    for (const auto& s : p.steps) out += ScriptStep(s, options);
+    for (const auto& s : p.steps) out += ScriptStep(s, options, {plan, p.phase, false});
   }
   return out;
 }

@@ -6,7 +6,7 @@ namespace pgphase::spec_internal {
 namespace {
 
 Status ReadMatchType(const Value& v, std::string* out) {
-  Status status = ReadKeyword(v, {"SIMPLE", "FULL"}, "match type", out);
+  Status status = ReadKeyword(v, kMatchTypes, "match type", out);
   // PARTIAL is standard SQL, so it gets its own reason rather than "unknown": PostgreSQL
   // refuses it only when the constraint is made, after earlier steps have run.
   std::string partial;
@@ -80,8 +80,7 @@ Status ReadComment(const Value& v, std::optional<std::string>* out) {
 
 Status ReadCheck(const Value& v, CheckSpec* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(
-      YamlMap::Read(v, {"name", "constraint", "no_inherit"}, {"name", "constraint"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("check"), &map));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &out->name));
   PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*map.Find("constraint"), &out->constraint));
   return ReadOptionalBool(map, "no_inherit", &out->no_inherit);
@@ -89,10 +88,7 @@ Status ReadCheck(const Value& v, CheckSpec* out) {
 
 Status ReadReferences(const Value& v, ReferencesSpec* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v,
-                                        {"name", "table", "column", "on_delete", "on_update",
-                                         "match_type", "deferrable", "initially_deferred"},
-                                        {"name", "table", "column"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("references"), &map));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &out->name));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &out->table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &out->column));
@@ -103,18 +99,17 @@ Status ReadReferences(const Value& v, ReferencesSpec* out) {
 
 Status ReadGenerated(const Value& v, GeneratedSpec* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"expression", "identity"}, {}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("generated"), &map));
   std::optional<Value> expression = map.Find("expression");
   std::optional<Value> identity = map.Find("identity");
   if (expression.has_value() == identity.has_value())
     return ErrorAt(v, "expected exactly one of expression, identity");
   if (expression) return ReadSqlExpr(*expression, &out->expression.emplace());
   YamlMap id;
-  PGPHASE_RETURN_IF_ERROR(
-      YamlMap::Read(*identity, {"user_specified_values", "sequence_options"}, {}, &id));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(*identity, Shape("identity"), &id));
   out->identity = "BY DEFAULT";
   if (std::optional<Value> x = id.Find("user_specified_values")) {
-    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, {"ALWAYS", "BY DEFAULT"}, "value", &*out->identity));
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*x, kIdentityKinds, "value", &*out->identity));
   }
   if (std::optional<Value> x = id.Find("sequence_options")) {
     PGPHASE_RETURN_IF_ERROR(ReadString(*x, &out->sequence_options.emplace()));
@@ -124,10 +119,7 @@ Status ReadGenerated(const Value& v, GeneratedSpec* out) {
 
 Status ReadColumn(const Value& v, ColumnSpec* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v,
-                                        {"name", "type", "nullable", "unique", "pk", "default",
-                                         "check", "references", "comment", "generated"},
-                                        {"name", "type"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("column"), &map));
   out->where = LocationOf(v);
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &out->name));
   PGPHASE_RETURN_IF_ERROR(ReadType(*map.Find("type"), &out->type));
@@ -175,16 +167,12 @@ Status ReadColumnExprs(const Value& v, std::vector<ColumnExpr>* out) {
 // ---------------------------------------------------------------------------------------------
 // Table constraints
 
-const std::vector<std::string_view> kConstraintTypes = {"check", "unique", "primary_key",
-                                                        "foreign_key", "exclude"};
-
 namespace {
 
 // references of a foreign_key constraint: several columns, so not the column form above.
 Status ReadTableReferences(const Value& v, ConstraintSpec* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(
-      v, {"table", "columns", "on_delete", "on_update", "match_type"}, {"table", "columns"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("table_references"), &map));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &out->ref_table));
   PGPHASE_RETURN_IF_ERROR(ReadColumnNames(*map.Find("columns"), false, &out->ref_columns));
   return ReadForeignKeyRules(map, &out->on_delete, &out->on_update, &out->match_type);
@@ -192,7 +180,7 @@ Status ReadTableReferences(const Value& v, ConstraintSpec* out) {
 
 Status ReadIndexParameters(const Value& v, ConstraintSpec* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"include_columns", "storage_parameters"}, {}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("index_parameters"), &map));
   if (std::optional<Value> x = map.Find("include_columns")) {
     PGPHASE_RETURN_IF_ERROR(ReadColumnNames(*x, true, &out->include_columns));
   }
@@ -204,8 +192,7 @@ Status ReadIndexParameters(const Value& v, ConstraintSpec* out) {
 
 Status ReadExclude(const Value& v, ConstraintSpec* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(
-      YamlMap::Read(v, {"index_method", "elements", "predicate"}, {"elements"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("exclude"), &map));
   out->index_method = "btree";
   if (std::optional<Value> x = map.Find("index_method")) {
     PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*x, &out->index_method));
@@ -259,24 +246,11 @@ Status CheckTypeKeys(const Value& v, const YamlMap& map, const ConstraintSpec& c
   return Status::Ok();
 }
 
-// The form's own keys, then the constraint's.
-std::vector<std::string_view> ConstraintKeys(const ConstraintForm& form) {
-  std::vector<std::string_view> keys = form.own_keys;
-  keys.insert(keys.end(), {"name", "type", "columns", "check", "no_inherit", "nulls_not_distinct",
-                           "deferrable", "initially_deferred", "references", "index_parameters"});
-  if (std::find(form.types.begin(), form.types.end(), "exclude") != form.types.end()) {
-    keys.push_back("exclude");
-  }
-  return keys;
-}
-
 }  // namespace
 
 Status ReadConstraint(const Value& v, const ConstraintForm& form, YamlMap* map,
                       ConstraintSpec* out) {
-  std::vector<std::string_view> required = form.own_required;
-  required.insert(required.end(), {"name", "type"});
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, ConstraintKeys(form), required, map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape(form.shape), map));
   out->where = LocationOf(v);
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map->Find("name"), &out->name));
   PGPHASE_RETURN_IF_ERROR(

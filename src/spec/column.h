@@ -42,17 +42,13 @@ Status ReadGenerated(const Value& v, GeneratedSpec* out);
 // each column once.
 Status ReadColumnExprs(const Value& v, std::vector<ColumnExpr>* out);
 
-// Every table constraint type, as `type:` takes them (in any case) and ConstraintSpec::type
-// stores them: check, unique, primary_key, foreign_key, exclude.
-extern const std::vector<std::string_view> kConstraintTypes;
-
-// How an operation writes a table constraint: the types it takes (from kConstraintTypes),
-// and the keys of its own written beside the constraint's (create_constraint's table, up,
-// down), which ReadConstraint checks but leaves in the map for the operation to read.
+// How an operation writes a table constraint: the types it takes (kConstraintTypes or
+// kAddedConstraintTypes, spec/shapes.h), and the shape of its map: the constraint's keys and
+// the operation's own written beside them (create_constraint's table, up, down), which
+// ReadConstraint checks but leaves in the map for the operation to read.
 struct ConstraintForm {
-  std::vector<std::string_view> types;
-  std::vector<std::string_view> own_keys;
-  std::vector<std::string_view> own_required;
+  const std::vector<std::string_view>& types;
+  std::string_view shape;
 };
 
 // A table constraint (create_table.constraints[], create_constraint): {name, type, columns,

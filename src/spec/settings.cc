@@ -28,11 +28,7 @@ Status ReadOptionalInt(const YamlMap& map, std::string_view key, std::optional<i
 
 Status ReadSettings(const Value& v, Settings* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(
-      v,
-      {"schema", "lock_timeout", "statement_timeout", "scan_timeout", "target_batch_time",
-       "max_app_wait", "batch_size_min", "batch_size_max", "precheck", "version_schemas"},
-      {}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("settings"), &map));
   if (std::optional<Value> schema = map.Find("schema")) {
     PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*schema, &out->schema));
   }

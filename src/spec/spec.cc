@@ -77,8 +77,7 @@ Status ReadOperations(const Value& v, std::vector<OperationEntry>* out) {
 
 Status ReadDocument(const Value& doc, ChangeSpec* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(
-      YamlMap::Read(doc, {"version_schema", "settings", "operations"}, {"operations"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(doc, spec_internal::Shape("migration"), &map));
   if (std::optional<Value> v = map.Find("version_schema")) {
     PGPHASE_RETURN_IF_ERROR(spec_internal::ReadIdentifier(*v, &out->version_schema.emplace()));
   }

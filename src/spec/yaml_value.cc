@@ -117,6 +117,15 @@ Status YamlMap::Read(const Value& v, const std::vector<std::string_view>& allowe
   return Status::Ok();
 }
 
+Status YamlMap::Read(const Value& v, const ShapeInfo& shape, YamlMap* out) {
+  std::vector<std::string_view> allowed, required;
+  for (const Field& f : shape.fields) {
+    allowed.push_back(f.key);
+    if (f.required) required.push_back(f.key);
+  }
+  return Read(v, allowed, required, out);
+}
+
 std::optional<Value> YamlMap::Find(std::string_view key) const {
   for (const Entry& e : entries_) {
     if (e.key == key) return e.value;
@@ -211,9 +220,6 @@ Status ReadOptionalSqlExpr(const YamlMap& map, std::string_view key, std::option
   if (std::optional<Value> v = map.Find(key)) return ReadSqlExpr(*v, &out->emplace());
   return Status::Ok();
 }
-
-const std::vector<std::string_view> kReferentialActions = {"NO ACTION", "RESTRICT", "CASCADE",
-                                                           "SET NULL", "SET DEFAULT"};
 
 Status ReadKeyword(const Value& v, const std::vector<std::string_view>& known,
                    std::string_view noun, std::string* out) {

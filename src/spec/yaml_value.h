@@ -15,6 +15,7 @@
 
 #include "pgphase/spec.h"
 #include "pgphase/status.h"
+#include "spec/shapes.h"
 
 namespace pgphase::spec_internal {
 
@@ -56,9 +57,6 @@ Status ErrorAt(const Value& v, std::string_view what);
 Status ReadKeyword(const Value& v, const std::vector<std::string_view>& known,
                    std::string_view noun, std::string* out);
 
-// Foreign-key actions (on_delete, on_update).
-extern const std::vector<std::string_view> kReferentialActions;
-
 // "a map", "a sequence", "null", "a string".
 std::string DescribeNode(const YAML::Node& node);
 
@@ -67,6 +65,8 @@ class YamlMap {
  public:
   static Status Read(const Value& v, const std::vector<std::string_view>& allowed,
                      const std::vector<std::string_view>& required, YamlMap* out);
+  // The keys of `shape` (spec/shapes.h), and its required ones.
+  static Status Read(const Value& v, const ShapeInfo& shape, YamlMap* out);
 
   // The value under `key`, if present.
   std::optional<Value> Find(std::string_view key) const;

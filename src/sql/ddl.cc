@@ -165,6 +165,7 @@ std::string Rel::Quoted() const { return QuoteQualified(schema, name); }
 Statement AddColumn(const Rel& t, const ColumnDef& def) {
   Statement s = AccessExclusive(AlterTable(t, "ADD COLUMN IF NOT EXISTS " + ColumnCoreClause(def)));
   s.rewrites = def.generated_expr.has_value() || !def.identity.empty();
+  if (s.rewrites) s.table = t.Key();
   return s;
 }
 
@@ -202,6 +203,7 @@ Statement SetNotNull(const Rel& t, const std::string& column, bool proven) {
   Statement s =
       AccessExclusive(AlterTable(t, fmt::format("ALTER COLUMN {} SET NOT NULL", Q(column))));
   s.scans = !proven;
+  if (s.scans) s.table = t.Key();
   return s;
 }
 
@@ -232,6 +234,7 @@ Statement AddForeignKeyNotValid(const Rel& t, const ForeignKey& fk) {
 Statement ValidateConstraint(const Rel& t, const std::string& name) {
   Statement s{AlterTable(t, "VALIDATE CONSTRAINT " + Q(name)), Lock::kShareUpdateExclusive};
   s.scans = true;
+  s.table = t.Key();
   return s;
 }
 

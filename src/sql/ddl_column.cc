@@ -14,8 +14,12 @@
 namespace pgphase::ddl {
 
 Statement RenameColumn(const Rel& t, const std::string& from, const std::string& to) {
-  return {AlterTable(t, fmt::format("RENAME COLUMN {} TO {}", Q(from), Q(to))),
-          Lock::kAccessExclusive};
+  Statement s{AlterTable(t, fmt::format("RENAME COLUMN {} TO {}", Q(from), Q(to))),
+              Lock::kAccessExclusive};
+  // pgphase's own columns (a shadow column taking its name at contract) are named by no
+  // application: renaming one away breaks none.
+  s.renames = from.rfind("_pgphase_", 0) != 0;
+  return s;
 }
 
 Statement SetColumnType(const Rel& t, const std::string& column, const std::string& type,
@@ -23,6 +27,7 @@ Statement SetColumnType(const Rel& t, const std::string& column, const std::stri
   Statement s{AlterTable(t, fmt::format("ALTER COLUMN {} TYPE {}", Q(column), type)),
               Lock::kAccessExclusive};
   s.rewrites = rewrites;
+  if (rewrites) s.table = t.Key();
   return s;
 }
 
@@ -32,6 +37,7 @@ Statement SetColumnTypeUsing(const Rel& t, const std::string& column, const std:
       AlterTable(t, fmt::format("ALTER COLUMN {} TYPE {} USING {}", Q(column), type, using_expr)),
       Lock::kAccessExclusive};
   s.rewrites = true;
+  s.table = t.Key();
   return s;
 }
 
@@ -108,6 +114,7 @@ std::vector<Statement> RestoreNotNull(const Rel& t, const std::string& column,
                                fill_expr, Q(column)),
                    Lock::kRowExclusive};
     fill.scans = true;
+    fill.table = t.Key();
     out.push_back(std::move(fill));
   }
   out.push_back(AddCheckNotValid(t, helper, Q(column) + " IS NOT NULL"));

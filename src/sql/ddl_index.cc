@@ -131,6 +131,7 @@ Statement CreateIndexConcurrently(const Rel& t, const IndexDef& index, bool if_n
   Statement s{std::move(sql), Lock::kShareUpdateExclusive, /*transactional=*/false};
   s.scans = true;
   s.builds_index = true;
+  s.table = t.Key();
   return s;
 }
 
@@ -147,6 +148,7 @@ Statement FixViolatingRows(const Rel& t,
   Statement s{fmt::format("UPDATE {} SET {} WHERE NOT ({})", t.Quoted(), set, check),
               Lock::kRowExclusive};
   s.scans = true;
+  s.table = t.Key();
   return s;
 }
 

@@ -97,6 +97,11 @@ std::string Lower(std::string s) {
 }
 
 // Why a statement cannot run inside pgphase's transaction, or "".
+bool IsReindexConcurrently(const Json& stmt) {
+  return stmt.contains("ReindexStmt") &&
+         Lower(stmt.dump()).find("concurrently") != std::string::npos;
+}
+
 std::string NotInTransaction(const Json& stmt) {
   if (stmt.contains("TransactionStmt"))
     return "transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT) is not allowed: pgphase "
@@ -109,8 +114,9 @@ std::string NotInTransaction(const Json& stmt) {
     return "CREATE INDEX CONCURRENTLY cannot run inside a transaction block; use create_index";
   if (stmt.contains("DropStmt") && stmt["DropStmt"].value("concurrent", false))
     return "DROP INDEX CONCURRENTLY cannot run inside a transaction block; use drop_index";
-  if (stmt.contains("ReindexStmt") && Lower(stmt.dump()).find("concurrently") != std::string::npos)
-    return "REINDEX CONCURRENTLY cannot run inside a transaction block";
+  if (IsReindexConcurrently(stmt))
+    return "REINDEX CONCURRENTLY cannot run inside a transaction block with other statements; "
+           "give it a sql operation of its own";
   return "";
 }
 
@@ -264,7 +270,10 @@ Statement CommentOnTable(const Rel& t, const std::optional<std::string>& text) {
 }
 
 Statement RenameTable(const Rel& from, const std::string& to) {
-  return {fmt::format("ALTER TABLE {} RENAME TO {}", from.Quoted(), Q(to)), Lock::kAccessExclusive};
+  Statement s{fmt::format("ALTER TABLE {} RENAME TO {}", from.Quoted(), Q(to)),
+              Lock::kAccessExclusive};
+  s.renames = true;
+  return s;
 }
 
 Statement CreatePassThroughView(const Rel& view, const Rel& table) {
@@ -291,9 +300,14 @@ Statement SetReplicaIdentity(const Rel& t, const std::string& type, const std::s
           Lock::kAccessExclusive};
 }
 
-Statement UserSql(std::string_view sql) {
+Statement UserSql(std::string_view sql, bool alone) {
   Statement s{TrimStatements(sql), Lock::kAccessExclusive};
   s.untracked = true;
+  if (alone) {
+    s.lock = Lock::kShareUpdateExclusive;
+    s.transactional = false;
+    s.builds_index = true;
+  }
   return s;
 }
 
@@ -355,6 +369,13 @@ Result<StatementsAnalysis> CheckStatements(std::string_view sql) {
   Result<Json> stmts = Parse("SQL", std::string(sql));
   if (!stmts.ok()) return stmts.status();
   StatementsAnalysis a;
+  const bool one = stmts->size() == 1 && stmts->at(0).contains("stmt");
+  if (one && IsReindexConcurrently(stmts->at(0)["stmt"])) {
+    a.count = 1;
+    a.alone = true;
+    CollectRelations(stmts->at(0)["stmt"], &a.relations);
+    return a;
+  }
   for (const Json& entry : *stmts) {
     if (!entry.contains("stmt")) continue;  // an empty statement between two semicolons
     const std::string why = NotInTransaction(entry["stmt"]);

@@ -60,7 +60,7 @@ bool operator==(const Statement& a, const Statement& b) {
   return a.sql == b.sql && a.lock == b.lock && a.transactional == b.transactional &&
          a.scans == b.scans && a.rewrites == b.rewrites && a.deletes_data == b.deletes_data &&
          a.builds_index == b.builds_index && a.drops_index == b.drops_index &&
-         a.untracked == b.untracked;
+         a.untracked == b.untracked && a.renames == b.renames && a.table == b.table;
 }
 
 std::string_view HazardName(Hazard hazard) {
@@ -96,6 +96,8 @@ Statement Transaction(const std::vector<Statement>& statements) {
     out.builds_index = out.builds_index || s.builds_index;
     out.drops_index = out.drops_index || s.drops_index;
     out.untracked = out.untracked || s.untracked;
+    out.renames = out.renames || s.renames;
+    if (out.table.empty()) out.table = s.table;
   }
   return out;
 }

@@ -12,7 +12,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.we"ird;\nDROP TABLE users; --.Col"umn: add column Col"umn to we"ird;\nDROP TABLE users; --
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -21,7 +21,7 @@ DROP TABLE users; --" ADD COLUMN IF NOT EXISTS "Col""umn" text;
 COMMIT;
 
 -- step expand.we"ird;\nDROP TABLE users; --.Col"umn.comment: column comment
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -32,7 +32,7 @@ COMMIT;
 -- phase sync
 
 -- step sync.we"ird;\nDROP TABLE users; --.function: create the dual-write function for we"ird;\nDROP TABLE users; --
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -47,7 +47,7 @@ $pgphase$;
 COMMIT;
 
 -- step sync.we"ird;\nDROP TABLE users; --.insert_trigger: fill new columns on INSERT into we"ird;\nDROP TABLE users; --
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -57,7 +57,7 @@ DROP TABLE users; --"();
 COMMIT;
 
 -- step sync.we"ird;\nDROP TABLE users; --.update_trigger: keep new columns in step on UPDATE of we"ird;\nDROP TABLE users; --
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -69,7 +69,7 @@ COMMIT;
 -- phase backfill
 
 -- step backfill.we"ird;\nDROP TABLE users; --: fill Col"umn for existing rows of we"ird;\nDROP TABLE users; -- in keyset batches
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 0 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 0; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."we""ird;\nDROP TABLE users; --" WHERE ("id") > ($1::integer) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."we""ird;\nDROP TABLE users; --" SET "Col""umn" = COALESCE("Col""umn", ('x')) WHERE ("id") > ($1::integer) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("Col""umn" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound)
 -- here, the first batch (50000 rows):
@@ -87,7 +87,7 @@ COMMIT;
 -- phase validate
 
 -- step validate.we"ird;\nDROP TABLE users; --.Col"umn.not_null_helper: enforce NOT NULL on new writes to we"ird;\nDROP TABLE users; --.Col"umn (not yet validated)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -97,7 +97,7 @@ DROP TABLE users; --_Col""umn" CHECK ("Col""umn" IS NOT NULL) NOT VALID;
 COMMIT;
 
 -- step validate.we"ird;\nDROP TABLE users; --.Col"umn.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; rows: about 0; hazards: full_scan
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -107,7 +107,7 @@ DROP TABLE users; --_Col""umn";
 COMMIT;
 
 -- step validate.we"ird;\nDROP TABLE users; --.Col"umn.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -120,7 +120,7 @@ COMMIT;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.we"ird;\nDROP TABLE users; --.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -129,7 +129,7 @@ DROP TABLE users; --";
 COMMIT;
 
 -- step contract.we"ird;\nDROP TABLE users; --.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -138,7 +138,7 @@ DROP TABLE users; --";
 COMMIT;
 
 -- step contract.we"ird;\nDROP TABLE users; --.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -147,7 +147,7 @@ DROP TABLE users; --"();
 COMMIT;
 
 -- step contract.we"ird;\nDROP TABLE users; --.Col"umn.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

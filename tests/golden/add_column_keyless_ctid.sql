@@ -11,7 +11,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.logs.shout: add column shout to logs
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -21,7 +21,7 @@ COMMIT;
 -- phase sync
 
 -- step sync.logs.function: create the dual-write function for logs
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -37,7 +37,7 @@ $pgphase$;
 COMMIT;
 
 -- step sync.logs.insert_trigger: fill new columns on INSERT into logs
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -45,7 +45,7 @@ CREATE TRIGGER "pgphase_ins_add_column_keyless_ctid" BEFORE INSERT ON "public"."
 COMMIT;
 
 -- step sync.logs.update_trigger: keep new columns in step on UPDATE of logs, and fill them on any UPDATE while NULL (the backfill walks ctid ranges)
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -55,7 +55,7 @@ COMMIT;
 -- phase backfill
 
 -- step backfill.logs: fill shout for existing rows of logs in ctid-range batches
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 0 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 0; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one range of pages at a time, ctid order (no primary key or unique NOT NULL key), with $1 = the table, $2 = its file node at the start, $3, $4 = first and end page as tid, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH done AS (UPDATE ONLY "public"."logs" SET "shout" = COALESCE("shout", (upper(msg))) WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid AND ("shout" IS NULL)) SELECT (SELECT count(*) FROM ONLY "public"."logs" WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid), pg_catalog.pg_relation_size($1::regclass) / pg_catalog.current_setting('block_size')::bigint, pg_catalog.pg_relation_filenode($1::regclass)
 -- here, the first batch (every page):
@@ -75,7 +75,7 @@ COMMIT;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.logs.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -83,7 +83,7 @@ DROP TRIGGER IF EXISTS "pgphase_ins_add_column_keyless_ctid" ON "public"."logs";
 COMMIT;
 
 -- step contract.logs.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -91,7 +91,7 @@ DROP TRIGGER IF EXISTS "pgphase_upd_add_column_keyless_ctid" ON "public"."logs";
 COMMIT;
 
 -- step contract.logs.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';

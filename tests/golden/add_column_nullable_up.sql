@@ -12,7 +12,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.users.label: add column label to users
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -22,7 +22,7 @@ COMMIT;
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -43,7 +43,7 @@ $pgphase$;
 COMMIT;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -51,7 +51,7 @@ CREATE TRIGGER "pgphase_ins_add_column_nullable_up" BEFORE INSERT ON "public"."u
 COMMIT;
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -61,7 +61,7 @@ COMMIT;
 -- phase backfill
 
 -- step backfill.users: fill label for existing rows of users in keyset batches
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 300000 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 300000; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "label" = COALESCE("label", (name || '-' || coalesce(email, ''))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("label" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound)
 -- here, the first batch (50000 rows):
@@ -87,7 +87,7 @@ COMMIT;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -95,7 +95,7 @@ DROP TRIGGER IF EXISTS "pgphase_ins_add_column_nullable_up" ON "public"."users";
 COMMIT;
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -103,7 +103,7 @@ DROP TRIGGER IF EXISTS "pgphase_upd_add_column_nullable_up" ON "public"."users";
 COMMIT;
 
 -- step contract.users.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';

@@ -10,7 +10,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.users.counter_serial.sequence: create the sequence of serial column counter_serial
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -18,7 +18,7 @@ CREATE SEQUENCE "public"."users_counter_serial_seq" AS integer;
 COMMIT;
 
 -- step expand.users.counter_serial: add column counter_serial to users
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -26,7 +26,7 @@ ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "counter_serial" integer;
 COMMIT;
 
 -- step expand.users.counter_serial.default: default for new rows only
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -34,7 +34,7 @@ ALTER TABLE "public"."users" ALTER COLUMN "counter_serial" SET DEFAULT (nextval(
 COMMIT;
 
 -- step expand.users.counter_serial.sequence_owner: the sequence belongs to the column (and goes with it)
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -44,7 +44,7 @@ COMMIT;
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -62,7 +62,7 @@ $pgphase$;
 COMMIT;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -70,7 +70,7 @@ CREATE TRIGGER "pgphase_ins_add_column_serial" BEFORE INSERT ON "public"."users"
 COMMIT;
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -80,7 +80,7 @@ COMMIT;
 -- phase backfill
 
 -- step backfill.users: fill counter_serial for existing rows of users in keyset batches
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 300000 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 300000; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "counter_serial" = COALESCE("counter_serial", (nextval('"public"."users_counter_serial_seq"'::regclass))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("counter_serial" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound)
 -- here, the first batch (50000 rows):
@@ -99,7 +99,7 @@ COMMIT;
 -- (no SQL here) pgphase re-evaluates the rows of public.users the sync trigger recorded as not convertible (counter_serial) and refuses (exit 2) while any still fails
 
 -- step validate.users.counter_serial.not_null_helper: enforce NOT NULL on new writes to users.counter_serial (not yet validated)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -107,7 +107,7 @@ ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_counter_serial" CH
 COMMIT;
 
 -- step validate.users.counter_serial.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; rows: about 300000; hazards: full_scan
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -115,7 +115,7 @@ ALTER TABLE "public"."users" VALIDATE CONSTRAINT "pgphase_nn_users_counter_seria
 COMMIT;
 
 -- step validate.users.counter_serial.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -130,7 +130,7 @@ COMMIT;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -138,7 +138,7 @@ DROP TRIGGER IF EXISTS "pgphase_ins_add_column_serial" ON "public"."users";
 COMMIT;
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -146,7 +146,7 @@ DROP TRIGGER IF EXISTS "pgphase_upd_add_column_serial" ON "public"."users";
 COMMIT;
 
 -- step contract.users.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -154,7 +154,7 @@ DROP FUNCTION IF EXISTS "pgphase"."sync_add_column_serial_users"();
 COMMIT;
 
 -- step contract.users.counter_serial.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

@@ -12,7 +12,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.order_lines.id.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -37,7 +37,7 @@ $pgphase$;
 COMMIT;
 
 -- step expand.order_lines.id.shadow: add shadow column _pgphase_new_id (numeric(20))
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -45,7 +45,7 @@ ALTER TABLE "public"."order_lines" ADD COLUMN IF NOT EXISTS "_pgphase_new_id" nu
 COMMIT;
 
 -- step expand.order_lines.id.comment: carry the comment over
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -63,7 +63,7 @@ COMMIT;
 -- phase sync
 
 -- step sync.order_lines.function: create the dual-write function for order_lines
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -83,7 +83,7 @@ $pgphase$;
 COMMIT;
 
 -- step sync.order_lines.insert_trigger: fill new columns on INSERT into order_lines
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -91,7 +91,7 @@ CREATE TRIGGER "pgphase_ins_column_alter_primary_key" BEFORE INSERT ON "public".
 COMMIT;
 
 -- step sync.order_lines.update_trigger: keep new columns in step on UPDATE of order_lines
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -101,7 +101,7 @@ COMMIT;
 -- phase backfill
 
 -- step backfill.order_lines: fill _pgphase_new_id for existing rows of order_lines in keyset batches
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 1000 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 1000; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (tenant, id), with $1.. = last key done (tenant, id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_id" = COALESCE("_pgphase_new_id", (CAST(id AS numeric(20)))) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_id" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound)
 -- here, the first batch (50000 rows):
@@ -120,7 +120,7 @@ COMMIT;
 -- (no SQL here) pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (_pgphase_new_id) and refuses (exit 2) while any still fails
 
 -- step validate.order_lines.verify: verify _pgphase_new_id = up(row) on every row of order_lines in keyset batches, repairing the rows that differ
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 1000 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 1000; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (tenant, id), with $1.. = last key done (tenant, id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "_pgphase_new_id" = (CAST(id AS numeric(20))) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("_pgphase_new_id" IS DISTINCT FROM CAST((CAST(id AS numeric(20))) AS numeric(20))) RETURNING "tenant" AS k1, "id" AS k2, NOT ("_pgphase_new_id" IS DISTINCT FROM CAST((CAST(id AS numeric(20))) AS numeric(20))) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done ORDER BY k1, k2 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1, s.k2) FROM (SELECT ROW(k1, k2)::text AS k, k1, k2 FROM done WHERE NOT ok ORDER BY k1, k2 LIMIT 10) s)
 -- here, the first batch (50000 rows):
@@ -134,7 +134,7 @@ DEALLOCATE pgphase_batch;
 COMMIT;
 
 -- step validate.order_lines.id.not_null_helper: enforce NOT NULL on new writes to order_lines._pgphase_new_id (not yet validated)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -142,7 +142,7 @@ ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_id" CH
 COMMIT;
 
 -- step validate.order_lines.id.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; rows: about 1000; hazards: full_scan
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -150,7 +150,7 @@ ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "pgphase_nn_order_lines_i
 COMMIT;
 
 -- step validate.order_lines.id.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -158,7 +158,7 @@ ALTER TABLE "public"."order_lines" ALTER COLUMN "_pgphase_new_id" SET NOT NULL;
 COMMIT;
 
 -- step validate.order_lines.id.index.order_lines_pkey: rebuild index order_lines_pkey on the new column as _pgphase_new_order_lines_pkey
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; rows: about 1000; hazards: full_scan, index_build
 SET lock_timeout = '1000ms';
 SET statement_timeout = '0ms';
 DROP INDEX CONCURRENTLY IF EXISTS "public"."_pgphase_new_order_lines_pkey";
@@ -172,7 +172,7 @@ RESET statement_timeout;
 -- (no SQL here) pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (_pgphase_new_id) and refuses (exit 2) while any still fails
 
 -- step swap.order_lines: in one transaction: rename id -> _pgphase_old_id, _pgphase_new_id -> id; the column changes; point the sync trigger at the new names
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -229,7 +229,7 @@ ALTER TABLE "public"."order_lines" ALTER COLUMN "_pgphase_old_id" DROP NOT NULL;
 COMMIT;
 
 -- step contract.order_lines.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -237,7 +237,7 @@ DROP TRIGGER IF EXISTS "pgphase_ins_column_alter_primary_key" ON "public"."order
 COMMIT;
 
 -- step contract.order_lines.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -245,7 +245,7 @@ DROP TRIGGER IF EXISTS "pgphase_upd_column_alter_primary_key" ON "public"."order
 COMMIT;
 
 -- step contract.order_lines.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -253,7 +253,7 @@ DROP FUNCTION IF EXISTS "pgphase"."sync_column_alter_primary_key_order_lines"();
 COMMIT;
 
 -- step contract.order_lines._pgphase_new_id.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -261,7 +261,7 @@ ALTER TABLE "public"."order_lines" DROP CONSTRAINT IF EXISTS "pgphase_nn_order_l
 COMMIT;
 
 -- step contract.order_lines.id.old_column: drop the old column _pgphase_old_id
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, deletes_data, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

@@ -12,7 +12,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.products.sku.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -37,7 +37,7 @@ $pgphase$;
 COMMIT;
 
 -- step expand.products.sku.shadow: add shadow column _pgphase_new_sku (varchar(255))
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -45,7 +45,7 @@ ALTER TABLE "public"."products" ADD COLUMN IF NOT EXISTS "_pgphase_new_sku" varc
 COMMIT;
 
 -- step expand.products.sku.comment: carry the comment over
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -63,7 +63,7 @@ COMMIT;
 -- phase sync
 
 -- step sync.products.function: create the dual-write function for products
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -83,7 +83,7 @@ $pgphase$;
 COMMIT;
 
 -- step sync.products.insert_trigger: fill new columns on INSERT into products
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -91,7 +91,7 @@ CREATE TRIGGER "pgphase_ins_column_alter_type_check" BEFORE INSERT ON "public"."
 COMMIT;
 
 -- step sync.products.update_trigger: keep new columns in step on UPDATE of products
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -101,7 +101,7 @@ COMMIT;
 -- phase backfill
 
 -- step backfill.products: fill _pgphase_new_sku for existing rows of products in keyset batches
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 0 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 0; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."products" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."products" SET "_pgphase_new_sku" = COALESCE("_pgphase_new_sku", (sku)) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_sku" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound)
 -- here, the first batch (50000 rows):
@@ -120,7 +120,7 @@ COMMIT;
 -- (no SQL here) pgphase re-evaluates the rows of public.products the sync trigger recorded as not convertible (_pgphase_new_sku) and refuses (exit 2) while any still fails
 
 -- step validate.products.verify: verify _pgphase_new_sku = up(row) on every row of products in keyset batches, repairing the rows that differ
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 0 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 0; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."products" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."products" SET "_pgphase_new_sku" = (sku) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_sku" IS DISTINCT FROM CAST((sku) AS varchar(255))) RETURNING "id" AS k1, NOT ("_pgphase_new_sku" IS DISTINCT FROM CAST((sku) AS varchar(255))) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done ORDER BY k1 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done WHERE NOT ok ORDER BY k1 LIMIT 10) s)
 -- here, the first batch (50000 rows):
@@ -134,7 +134,7 @@ DEALLOCATE pgphase_batch;
 COMMIT;
 
 -- step validate.products.sku.check.sku_length.add: check constraint sku_length on the new column as _pgphase_new_sku_length, not yet validated
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -142,7 +142,7 @@ ALTER TABLE "public"."products" ADD CONSTRAINT "_pgphase_new_sku_length" CHECK (
 COMMIT;
 
 -- step validate.products.sku.check.sku_length.validate: validate _pgphase_new_sku_length without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; rows: about 0; hazards: full_scan
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -155,7 +155,7 @@ COMMIT;
 -- (no SQL here) pgphase re-evaluates the rows of public.products the sync trigger recorded as not convertible (_pgphase_new_sku) and refuses (exit 2) while any still fails
 
 -- step swap.products: in one transaction: rename sku -> _pgphase_old_sku, _pgphase_new_sku -> sku; the column changes; point the sync trigger at the new names
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -199,7 +199,7 @@ COMMIT;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.products.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -207,7 +207,7 @@ DROP TRIGGER IF EXISTS "pgphase_ins_column_alter_type_check" ON "public"."produc
 COMMIT;
 
 -- step contract.products.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -215,7 +215,7 @@ DROP TRIGGER IF EXISTS "pgphase_upd_column_alter_type_check" ON "public"."produc
 COMMIT;
 
 -- step contract.products.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -223,7 +223,7 @@ DROP FUNCTION IF EXISTS "pgphase"."sync_column_alter_type_check_products"();
 COMMIT;
 
 -- step contract.products.sku.old_column: drop the old column _pgphase_old_sku
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, deletes_data, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

@@ -12,7 +12,7 @@ COMMIT;
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -30,7 +30,7 @@ $pgphase$;
 COMMIT;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -46,7 +46,7 @@ COMMIT;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -54,7 +54,7 @@ DROP TRIGGER IF EXISTS "pgphase_ins_column_drop_column" ON "public"."users";
 COMMIT;
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -62,7 +62,7 @@ DROP TRIGGER IF EXISTS "pgphase_upd_column_drop_column" ON "public"."users";
 COMMIT;
 
 -- step contract.users.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -70,7 +70,7 @@ DROP FUNCTION IF EXISTS "pgphase"."sync_column_drop_column_users"();
 COMMIT;
 
 -- step contract.users.email.drop: drop column email of users
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, deletes_data, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

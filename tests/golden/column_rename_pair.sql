@@ -11,7 +11,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.users.name.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -34,7 +34,7 @@ $pgphase$;
 COMMIT;
 
 -- step expand.users.name.shadow: add column full_name (text), kept in step with name until contract
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -42,7 +42,7 @@ ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "full_name" text;
 COMMIT;
 
 -- step expand.users.name.comment: comment of the new column
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -52,7 +52,7 @@ COMMIT;
 -- phase sync
 
 -- step sync.users.name.old_not_null: drop NOT NULL on name: the new application's writes may leave it NULL
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -60,7 +60,7 @@ ALTER TABLE "public"."users" ALTER COLUMN "name" DROP NOT NULL;
 COMMIT;
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -93,7 +93,7 @@ $pgphase$;
 COMMIT;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -101,7 +101,7 @@ CREATE TRIGGER "pgphase_ins_column_rename_pair" BEFORE INSERT ON "public"."users
 COMMIT;
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -111,7 +111,7 @@ COMMIT;
 -- phase backfill
 
 -- step backfill.users: fill full_name for existing rows of users in keyset batches
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 300000 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 300000; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "full_name" = COALESCE("full_name", ("name")) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("full_name" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound)
 -- here, the first batch (50000 rows):
@@ -139,7 +139,7 @@ ALTER TABLE "public"."users" ALTER COLUMN "name" DROP NOT NULL;
 COMMIT;
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -147,7 +147,7 @@ DROP TRIGGER IF EXISTS "pgphase_ins_column_rename_pair" ON "public"."users";
 COMMIT;
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -155,7 +155,7 @@ DROP TRIGGER IF EXISTS "pgphase_upd_column_rename_pair" ON "public"."users";
 COMMIT;
 
 -- step contract.users.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -163,7 +163,7 @@ DROP FUNCTION IF EXISTS "pgphase"."sync_column_rename_pair_users"();
 COMMIT;
 
 -- step contract.users.name.default: default of full_name, now that the old column is going
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -171,7 +171,7 @@ ALTER TABLE "public"."users" ALTER COLUMN "full_name" SET DEFAULT ('anonymous');
 COMMIT;
 
 -- step contract.users.name.old_column: drop the old column name
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, deletes_data, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

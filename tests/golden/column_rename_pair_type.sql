@@ -12,7 +12,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.order_lines.note.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -35,7 +35,7 @@ $pgphase$;
 COMMIT;
 
 -- step expand.order_lines.note.shadow: add column remark (varchar(40)), kept in step with note until contract
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -43,7 +43,7 @@ ALTER TABLE "public"."order_lines" ADD COLUMN IF NOT EXISTS "remark" varchar(40)
 COMMIT;
 
 -- step expand.order_lines.note.comment: carry the comment over
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -61,7 +61,7 @@ COMMIT;
 -- phase sync
 
 -- step sync.order_lines.function: create the dual-write function for order_lines
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -102,7 +102,7 @@ $pgphase$;
 COMMIT;
 
 -- step sync.order_lines.insert_trigger: fill new columns on INSERT into order_lines
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -110,7 +110,7 @@ CREATE TRIGGER "pgphase_ins_column_rename_pair_type" BEFORE INSERT ON "public"."
 COMMIT;
 
 -- step sync.order_lines.update_trigger: keep new columns in step on UPDATE of order_lines
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -120,7 +120,7 @@ COMMIT;
 -- phase backfill
 
 -- step backfill.order_lines: fill remark for existing rows of order_lines in keyset batches
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 1000 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 1000; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (tenant, id), with $1.. = last key done (tenant, id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" WHERE ("tenant", "id") > ($1::integer, $2::bigint) ORDER BY "tenant", "id" LIMIT $3::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "remark" = COALESCE("remark", (left(coalesce(note, ''), 40))) WHERE ("tenant", "id") > ($1::integer, $2::bigint) AND ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("remark" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound)
 -- here, the first batch (50000 rows):
@@ -139,7 +139,7 @@ COMMIT;
 -- (no SQL here) pgphase re-evaluates the rows of public.order_lines the sync trigger recorded as not convertible (remark) and refuses (exit 2) while any still fails
 
 -- step validate.order_lines.note.not_null_helper: enforce NOT NULL on new writes to order_lines.remark (not yet validated)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -147,7 +147,7 @@ ALTER TABLE "public"."order_lines" ADD CONSTRAINT "pgphase_nn_order_lines_note" 
 COMMIT;
 
 -- step validate.order_lines.note.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; rows: about 1000; hazards: full_scan
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -155,7 +155,7 @@ ALTER TABLE "public"."order_lines" VALIDATE CONSTRAINT "pgphase_nn_order_lines_n
 COMMIT;
 
 -- step validate.order_lines.note.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -170,7 +170,7 @@ COMMIT;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.order_lines.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -178,7 +178,7 @@ DROP TRIGGER IF EXISTS "pgphase_ins_column_rename_pair_type" ON "public"."order_
 COMMIT;
 
 -- step contract.order_lines.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -186,7 +186,7 @@ DROP TRIGGER IF EXISTS "pgphase_upd_column_rename_pair_type" ON "public"."order_
 COMMIT;
 
 -- step contract.order_lines.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -194,7 +194,7 @@ DROP FUNCTION IF EXISTS "pgphase"."sync_column_rename_pair_type_order_lines"();
 COMMIT;
 
 -- step contract.order_lines.remark.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -202,7 +202,7 @@ ALTER TABLE "public"."order_lines" DROP CONSTRAINT IF EXISTS "pgphase_nn_order_l
 COMMIT;
 
 -- step contract.order_lines.note.old_column: drop the old column note
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, deletes_data, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

@@ -9,7 +9,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.create_constraint.users.users_email_at: check constraint users_email_at, not yet validated
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -23,7 +23,7 @@ COMMIT;
 -- phase validate
 
 -- step validate.create_constraint.users.users_email_at: validate check constraint users_email_at
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; rows: about 300000; hazards: full_scan
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';

@@ -9,7 +9,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.create_constraint.order_lines.order_lines_user_fk: foreign key order_lines_user_fk, not yet validated
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -23,7 +23,7 @@ COMMIT;
 -- phase validate
 
 -- step validate.create_constraint.order_lines.order_lines_user_fk: validate foreign key order_lines_user_fk
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; rows: about 1000; hazards: full_scan
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';

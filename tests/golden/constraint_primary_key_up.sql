@@ -11,7 +11,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.logs.msg.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -34,7 +34,7 @@ $pgphase$;
 COMMIT;
 
 -- step expand.logs.msg.shadow: add shadow column _pgphase_new_msg (text)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -42,7 +42,7 @@ ALTER TABLE "public"."logs" ADD COLUMN IF NOT EXISTS "_pgphase_new_msg" text;
 COMMIT;
 
 -- step expand.logs.msg.comment: carry the comment over
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -60,7 +60,7 @@ COMMIT;
 -- phase sync
 
 -- step sync.logs.function: create the dual-write function for logs
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -76,7 +76,7 @@ $pgphase$;
 COMMIT;
 
 -- step sync.logs.insert_trigger: fill new columns on INSERT into logs
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -84,7 +84,7 @@ CREATE TRIGGER "pgphase_ins_constraint_primary_key_up" BEFORE INSERT ON "public"
 COMMIT;
 
 -- step sync.logs.update_trigger: keep new columns in step on UPDATE of logs, and fill them on any UPDATE while NULL (the backfill walks ctid ranges)
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -94,7 +94,7 @@ COMMIT;
 -- phase backfill
 
 -- step backfill.logs: fill _pgphase_new_msg for existing rows of logs in ctid-range batches
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 0 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 0; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one range of pages at a time, ctid order (no primary key or unique NOT NULL key), with $1 = the table, $2 = its file node at the start, $3, $4 = first and end page as tid, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH done AS (UPDATE ONLY "public"."logs" SET "_pgphase_new_msg" = COALESCE("_pgphase_new_msg", (upper(msg))) WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid AND ("_pgphase_new_msg" IS NULL)) SELECT (SELECT count(*) FROM ONLY "public"."logs" WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid), pg_catalog.pg_relation_size($1::regclass) / pg_catalog.current_setting('block_size')::bigint, pg_catalog.pg_relation_filenode($1::regclass)
 -- here, the first batch (every page):
@@ -110,7 +110,7 @@ COMMIT;
 -- phase validate
 
 -- step validate.logs.verify: verify _pgphase_new_msg = up(row) on every row of logs in ctid-range batches, repairing the rows that differ
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 0 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 0; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one range of pages at a time, ctid order (no primary key or unique NOT NULL key), with $1 = the table, $2 = its file node at the start, $3, $4 = first and end page as tid, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH done AS (UPDATE ONLY "public"."logs" SET "_pgphase_new_msg" = (upper(msg)) WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid AND ("_pgphase_new_msg" IS DISTINCT FROM CAST((upper(msg)) AS text)) RETURNING ctid AS k1, NOT ("_pgphase_new_msg" IS DISTINCT FROM CAST((upper(msg)) AS text)) AS ok) SELECT (SELECT count(*) FROM ONLY "public"."logs" WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid), pg_catalog.pg_relation_size($1::regclass) / pg_catalog.current_setting('block_size')::bigint, pg_catalog.pg_relation_filenode($1::regclass), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done ORDER BY k1 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done WHERE NOT ok ORDER BY k1 LIMIT 10) s)
 -- here, the first batch (every page):
@@ -124,7 +124,7 @@ DEALLOCATE pgphase_batch;
 COMMIT;
 
 -- step validate.logs.msg.not_null_helper: enforce NOT NULL on new writes to logs._pgphase_new_msg (not yet validated)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -132,7 +132,7 @@ ALTER TABLE "public"."logs" ADD CONSTRAINT "pgphase_nn_logs_msg" CHECK ("_pgphas
 COMMIT;
 
 -- step validate.logs.msg.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; rows: about 0; hazards: full_scan
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -140,7 +140,7 @@ ALTER TABLE "public"."logs" VALIDATE CONSTRAINT "pgphase_nn_logs_msg";
 COMMIT;
 
 -- step validate.logs.msg.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -148,7 +148,7 @@ ALTER TABLE "public"."logs" ALTER COLUMN "_pgphase_new_msg" SET NOT NULL;
 COMMIT;
 
 -- step validate.create_constraint.logs.logs_pkey.index: build the unique index for logs_pkey without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; rows: about 0; hazards: full_scan, index_build
 SET lock_timeout = '1000ms';
 SET statement_timeout = '0ms';
 DROP INDEX CONCURRENTLY IF EXISTS "public"."logs_pkey";
@@ -159,7 +159,7 @@ RESET statement_timeout;
 -- phase swap
 
 -- step swap.logs: in one transaction: rename msg -> _pgphase_old_msg, _pgphase_new_msg -> msg; the column changes; point the sync trigger at the new names
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -200,7 +200,7 @@ COMMIT;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.logs.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -208,7 +208,7 @@ DROP TRIGGER IF EXISTS "pgphase_ins_constraint_primary_key_up" ON "public"."logs
 COMMIT;
 
 -- step contract.logs.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -216,7 +216,7 @@ DROP TRIGGER IF EXISTS "pgphase_upd_constraint_primary_key_up" ON "public"."logs
 COMMIT;
 
 -- step contract.logs.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -224,7 +224,7 @@ DROP FUNCTION IF EXISTS "pgphase"."sync_constraint_primary_key_up_logs"();
 COMMIT;
 
 -- step contract.logs._pgphase_new_msg.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -232,7 +232,7 @@ ALTER TABLE "public"."logs" DROP CONSTRAINT IF EXISTS "pgphase_nn_logs_msg";
 COMMIT;
 
 -- step contract.logs.msg.old_column: drop the old column _pgphase_old_msg
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, deletes_data, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

@@ -15,7 +15,7 @@ COMMIT;
 -- phase validate
 
 -- step validate.create_constraint.users.users_name_email_key.index: build the unique index for users_name_email_key without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; rows: about 300000; hazards: full_scan, index_build
 SET lock_timeout = '1000ms';
 SET statement_timeout = '0ms';
 DROP INDEX CONCURRENTLY IF EXISTS "public"."users_name_email_key";
@@ -26,7 +26,7 @@ RESET statement_timeout;
 -- phase swap
 
 -- step swap.create_constraint.users.users_name_email_key: attach the index as a unique constraint
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

@@ -9,7 +9,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.create_index.order_lines_note_idx: build index order_lines_note_idx on order_lines without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; rows: about 1000; hazards: full_scan, index_build
 SET lock_timeout = '1000ms';
 SET statement_timeout = '0ms';
 DROP INDEX CONCURRENTLY IF EXISTS "public"."order_lines_note_idx";
@@ -28,7 +28,7 @@ RESET statement_timeout;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.drop_index.order_lines_note_idx: drop index order_lines_note_idx of order_lines without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: no; rewrites: no; hazards: index_dropped
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: no; rewrites: no; rows: none read; hazards: index_dropped
 SET lock_timeout = '1000ms';
 SET statement_timeout = '0ms';
 DROP INDEX CONCURRENTLY IF EXISTS "public"."order_lines_note_idx";

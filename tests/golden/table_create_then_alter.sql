@@ -11,7 +11,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.create_table.items: create table items
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -23,7 +23,7 @@ CREATE TABLE "public"."items" (
 COMMIT;
 
 -- step expand.create_index.items_name_idx: build index items_name_idx on items without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; rows: about 0; hazards: full_scan, index_build
 SET lock_timeout = '1000ms';
 SET statement_timeout = '0ms';
 DROP INDEX CONCURRENTLY IF EXISTS "public"."items_name_idx";
@@ -32,7 +32,7 @@ RESET lock_timeout;
 RESET statement_timeout;
 
 -- step expand.items.name.change1: change the column (the table is new: no rows to convert)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: yes; hazards: access_exclusive_lock, table_rewrite
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: yes; rows: about 0; hazards: access_exclusive_lock, table_rewrite
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -40,7 +40,7 @@ ALTER TABLE "public"."items" ALTER COLUMN "name" TYPE text USING CAST("name" AS 
 COMMIT;
 
 -- step expand.items.name.change2: change the column (the table is new: no rows to convert)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; hazards: access_exclusive_lock, full_scan
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 0; hazards: access_exclusive_lock, full_scan
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -48,7 +48,7 @@ ALTER TABLE "public"."items" ALTER COLUMN "name" SET NOT NULL;
 COMMIT;
 
 -- step expand.items.name.unique_index: the unique index
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); outside a transaction; scans: yes; rewrites: no; rows: about 0; hazards: full_scan, index_build
 SET lock_timeout = '1000ms';
 SET statement_timeout = '0ms';
 DROP INDEX CONCURRENTLY IF EXISTS "public"."items_name_unique";
@@ -57,7 +57,7 @@ RESET lock_timeout;
 RESET statement_timeout;
 
 -- step expand.items.name.unique: attach the index as a unique constraint
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -65,7 +65,7 @@ ALTER TABLE "public"."items" ADD CONSTRAINT "items_name_unique" UNIQUE USING IND
 COMMIT;
 
 -- step expand.items.description: add column description to items
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -73,7 +73,7 @@ ALTER TABLE "public"."items" ADD COLUMN IF NOT EXISTS "description" text NOT NUL
 COMMIT;
 
 -- step expand.rename_table.items: rename table items to goods (created by this migration: nobody uses it yet)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

@@ -10,7 +10,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.rename_table.users.view: view customers over table users, so the new name reads and writes the table
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -26,7 +26,7 @@ COMMIT;
 -- phase swap
 
 -- step swap.users: in one transaction: the view customers over the columns from now on
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -37,7 +37,7 @@ COMMIT;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.drop_table.logs: drop table logs
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, deletes_data, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -45,7 +45,7 @@ DROP TABLE IF EXISTS "public"."logs";
 COMMIT;
 
 -- step contract.rename_table.users: in one transaction: drop the view customers and rename table users to customers
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

@@ -12,7 +12,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.users.email.dependents: refuse if an index, constraint, view or other object depends on the column
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -35,7 +35,7 @@ $pgphase$;
 COMMIT;
 
 -- step expand.users.email.shadow: add shadow column _pgphase_new_email (text)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -43,7 +43,7 @@ ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "_pgphase_new_email" text;
 COMMIT;
 
 -- step expand.users.email.comment: carry the comment over
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -59,7 +59,7 @@ $pgphase$;
 COMMIT;
 
 -- step expand.users.nick: add column nick to users
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -67,7 +67,7 @@ ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "nick" text;
 COMMIT;
 
 -- step expand.rename_table.users.view: view people over table users, so the new name reads and writes the table
--- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -77,7 +77,7 @@ COMMIT;
 -- phase sync
 
 -- step sync.users.function: create the dual-write function for users
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -109,7 +109,7 @@ $pgphase$;
 COMMIT;
 
 -- step sync.users.insert_trigger: fill new columns on INSERT into users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -117,7 +117,7 @@ CREATE TRIGGER "pgphase_ins_table_rename_then_alter" BEFORE INSERT ON "public"."
 COMMIT;
 
 -- step sync.users.update_trigger: keep new columns in step on UPDATE of users
--- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: share_lock
+-- lock: SHARE ROW EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: share_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -127,7 +127,7 @@ COMMIT;
 -- phase backfill
 
 -- step backfill.users: fill _pgphase_new_email, nick for existing rows of users in keyset batches
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 300000 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 300000; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = COALESCE("_pgphase_new_email", (COALESCE(email, 'none'))), "nick" = COALESCE("nick", (UPPER(name))) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS NULL OR "nick" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound)
 -- here, the first batch (50000 rows):
@@ -143,7 +143,7 @@ COMMIT;
 -- phase validate
 
 -- step validate.users.verify: verify _pgphase_new_email = up(row) on every row of users in keyset batches, repairing the rows that differ
--- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; about 300000 rows; hazards: full_scan
+-- lock: ROW EXCLUSIVE (statement_timeout applies); scans: yes; rewrites: no; rows: about 300000; hazards: full_scan
 -- apply repeats this batch, each in a transaction of its own, one batch of rows at a time, keyset order (id), with $1.. = last key done (id), then batch size, sizing the batches to target_batch_time and checkpointing after each, until a batch returns 0 rows: the batches after the first run
 --   WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" WHERE ("id") > ($1::bigint) ORDER BY "id" LIMIT $2::bigint) batch), done AS (UPDATE "public"."users" SET "_pgphase_new_email" = (COALESCE(email, 'none')) WHERE ("id") > ($1::bigint) AND ("id") <= (SELECT bound.k1 FROM bound) AND ("_pgphase_new_email" IS DISTINCT FROM CAST((COALESCE(email, 'none')) AS text)) RETURNING "id" AS k1, NOT ("_pgphase_new_email" IS DISTINCT FROM CAST((COALESCE(email, 'none')) AS text)) AS ok) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT count(*) FROM done), (SELECT count(*) FROM done WHERE NOT ok), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done ORDER BY k1 LIMIT 10) s), (SELECT array_agg(s.k ORDER BY s.k1) FROM (SELECT k1::text AS k, k1 FROM done WHERE NOT ok ORDER BY k1 LIMIT 10) s)
 -- here, the first batch (50000 rows):
@@ -157,7 +157,7 @@ DEALLOCATE pgphase_batch;
 COMMIT;
 
 -- step validate.users.email.not_null_helper: enforce NOT NULL on new writes to users._pgphase_new_email (not yet validated)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -165,7 +165,7 @@ ALTER TABLE "public"."users" ADD CONSTRAINT "pgphase_nn_users_email" CHECK ("_pg
 COMMIT;
 
 -- step validate.users.email.not_null_check: prove no row is NULL, without blocking writes
--- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; hazards: full_scan
+-- lock: SHARE UPDATE EXCLUSIVE (scan_timeout applies; no statement_timeout); scans: yes; rewrites: no; rows: about 300000; hazards: full_scan
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -173,7 +173,7 @@ ALTER TABLE "public"."users" VALIDATE CONSTRAINT "pgphase_nn_users_email";
 COMMIT;
 
 -- step validate.users.email.set_not_null: SET NOT NULL (no scan: the validated check proves it)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -183,7 +183,7 @@ COMMIT;
 -- phase swap
 
 -- step swap.users: in one transaction: rename email -> _pgphase_old_email, _pgphase_new_email -> email; point the sync trigger at the new names; the view people over the columns from now on
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -249,7 +249,7 @@ ALTER TABLE "public"."users" ALTER COLUMN "name" DROP NOT NULL;
 COMMIT;
 
 -- step contract.users.insert_trigger: drop the INSERT sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -257,7 +257,7 @@ DROP TRIGGER IF EXISTS "pgphase_ins_table_rename_then_alter" ON "public"."users"
 COMMIT;
 
 -- step contract.users.update_trigger: drop the UPDATE sync trigger
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -265,7 +265,7 @@ DROP TRIGGER IF EXISTS "pgphase_upd_table_rename_then_alter" ON "public"."users"
 COMMIT;
 
 -- step contract.users.function: drop the dual-write function
--- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; hazards: none
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
@@ -273,7 +273,7 @@ DROP FUNCTION IF EXISTS "pgphase"."sync_table_rename_then_alter_users"();
 COMMIT;
 
 -- step contract.users._pgphase_new_email.not_null_check: drop the helper check (NOT NULL is now set on the column)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -281,7 +281,7 @@ ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "pgphase_nn_users_email";
 COMMIT;
 
 -- step contract.users.email.old_column: drop the old column _pgphase_old_email
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, deletes_data, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -289,7 +289,7 @@ ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "_pgphase_old_email";
 COMMIT;
 
 -- step contract.users.name.drop: drop column name of users
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, deletes_data
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, deletes_data, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -297,7 +297,7 @@ ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "name";
 COMMIT;
 
 -- step contract.rename_table.users: in one transaction: drop the view people and rename table users to people
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, breaks_old_app
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

@@ -9,7 +9,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.set_replica_identity.users: replica identity of users: INDEX users_pkey (was DEFAULT)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -17,7 +17,7 @@ ALTER TABLE "public"."users" REPLICA IDENTITY USING INDEX "users_pkey";
 COMMIT;
 
 -- step expand.set_replica_identity.order_lines: replica identity of order_lines: FULL (was DEFAULT)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

@@ -13,7 +13,7 @@ COMMIT;
 -- phase expand
 
 -- step expand.sql.3.5: the migration's own SQL (reverse runs its `down`)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, untracked_sql
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, untracked_sql
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -21,7 +21,7 @@ CREATE TYPE mood AS ENUM ('happy', 'sad'); CREATE TABLE diary (id int PRIMARY KE
 COMMIT;
 
 -- step expand.sql.6.5: the migration's own SQL (no `down`: reverse drops what it creates)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, untracked_sql
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, untracked_sql
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -29,7 +29,7 @@ CREATE INDEX users_name_idx ON users (name);
 COMMIT;
 
 -- step expand.sql.9.5: the migration's own SQL (no `down`: reverse cannot undo it)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, untracked_sql
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, untracked_sql
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
@@ -47,7 +47,7 @@ COMMIT;
 -- phase contract (irreversible: runs only with --through contract)
 
 -- step contract.sql.11.5: the migration's own SQL (onComplete: at contract)
--- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; hazards: access_exclusive_lock, untracked_sql
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, untracked_sql
 BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';

@@ -68,10 +68,13 @@ TEST(RenderPlanSqlTest, EachStatementRunsUnderTheTimeoutsApplySets) {
   const std::string sql = ScriptOfUniqueShout(o);
   for (const char* part : {
            "-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; "
-           "hazards: access_exclusive_lock\nBEGIN;\nSET LOCAL lock_timeout = '250ms';\n"
+           "rows: none read; hazards: access_exclusive_lock\nBEGIN;\nSET LOCAL lock_timeout = "
+           "'250ms';\n"
            "SET LOCAL statement_timeout = '2000ms';\nALTER TABLE \"public\".\"users\" ADD COLUMN "
            "IF NOT EXISTS \"shout\" text;\nCOMMIT;\n",
-           "outside a transaction; scans: yes; rewrites: no; hazards: full_scan, index_build\n"
+           "outside a transaction; scans: yes; rewrites: no; rows: about 300000; hazards: "
+           "full_scan, "
+           "index_build\n"
            "SET lock_timeout = '250ms';\nSET statement_timeout = '600000ms';\n"
            "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"users_shout_key\";\n"
            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"users_shout_key\"",
@@ -97,6 +100,82 @@ TEST(RenderPlanSqlTest, ReverseScriptUndoesTheLastPhaseFirstAndNotContract) {
   EXPECT_LT(swap, expand);
   EXPECT_NE(sql.find("DROP COLUMN IF EXISTS \"shout\";\nCOMMIT;\n", expand), std::string::npos)
       << sql;
+}
+
+Result<Plan> PlanOf(const std::string& yaml, const CatalogSnapshot& catalog) {
+  auto spec = ParseSpec(yaml, "0001_x.yaml");
+  if (!spec.ok()) return spec.status();
+  return BuildPlan(*spec, catalog);
+}
+
+// The line of the script's comment after `marker` (a statement's text or a step's id).
+std::string AnnotationBefore(const std::string& script, const std::string& marker) {
+  const size_t at = script.find(marker);
+  if (at == std::string::npos) return "(no " + marker + ")";
+  const size_t line = script.rfind("\n-- lock: ", at);
+  if (line == std::string::npos) return "(no lock line)";
+  return script.substr(line + 1, script.find('\n', line + 1) - line - 1);
+}
+
+// Each statement that reads the table's rows says how many, from pg_class.reltuples as the
+// catalog read it; the others read none.
+TEST(RenderPlanSqlTest, EachStepSaysTheRowsItReadsFromTheTableEstimate) {
+  CatalogSnapshot catalog = testing::FakeCatalog();
+  catalog.FindTable("public", "users")->estimated_rows = 12345;
+  auto plan = PlanOf(
+      "operations:\n  - add_column:\n      table: users\n      up: upper(name)\n"
+      "      column: {name: shout, type: text, nullable: false, unique: true}\n",
+      catalog);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string sql = RenderPlanSql(*plan, {});
+  const std::pair<const char*, const char*> kRows[] = {
+      {"CREATE UNIQUE INDEX CONCURRENTLY", "rows: about 12345"},
+      {"VALIDATE CONSTRAINT", "rows: about 12345"},
+      {"PREPARE pgphase_batch", "rows: about 12345"},
+      {"ADD COLUMN IF NOT EXISTS", "rows: none read"},
+  };
+  for (const auto& [statement, rows] : kRows)
+    EXPECT_NE(AnnotationBefore(sql, statement).find(rows), std::string::npos) << statement << sql;
+  EXPECT_EQ(plan->table_rows.at("public.users"), 12345);
+}
+
+// A drop or rename at swap or contract breaks the old application; undoing what the new one
+// uses (dropping its column, renaming back) breaks the new one; nothing before swap does.
+TEST(RenderPlanSqlTest, DropsAndRenamesSayWhichApplicationTheyBreak) {
+  auto plan = PlanOf(
+      "operations:\n  - drop_column: {table: users, column: email}\n"
+      "  - add_column: {table: users, column: {name: nick, type: text, nullable: true}}\n",
+      testing::FakeCatalog());
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string forward = RenderPlanSql(*plan, {});
+  EXPECT_NE(AnnotationBefore(forward, "DROP COLUMN IF EXISTS \"email\"")
+                .find("hazards: access_exclusive_lock, deletes_data, breaks_old_app"),
+            std::string::npos)
+      << forward;
+  EXPECT_EQ(AnnotationBefore(forward, "ADD COLUMN IF NOT EXISTS \"nick\"").find("breaks_"),
+            std::string::npos)
+      << forward;
+  ScriptOptions reverse;
+  reverse.reverse = true;
+  const std::string undo = RenderPlanSql(*plan, reverse);
+  EXPECT_NE(AnnotationBefore(undo, "DROP COLUMN IF EXISTS \"nick\"").find("breaks_new_app"),
+            std::string::npos)
+      << undo;
+}
+
+TEST(StepHazardsTest, BreakingDependsOnThePhaseAndTheDirection) {
+  Statement rename{"ALTER TABLE t RENAME COLUMN a TO b", Lock::kAccessExclusive};
+  rename.renames = true;
+  auto has = [](const std::vector<Hazard>& hs, Hazard h) {
+    return std::find(hs.begin(), hs.end(), h) != hs.end();
+  };
+  EXPECT_FALSE(has(StepHazards(rename, Phase::kExpand, false), Hazard::kBreaksOldApp));
+  EXPECT_TRUE(has(StepHazards(rename, Phase::kSwap, false), Hazard::kBreaksOldApp));
+  EXPECT_TRUE(has(StepHazards(rename, Phase::kContract, false), Hazard::kBreaksOldApp));
+  EXPECT_TRUE(has(StepHazards(rename, Phase::kSwap, true), Hazard::kBreaksNewApp));
+  EXPECT_FALSE(has(StepHazards(rename, Phase::kSwap, true), Hazard::kBreaksOldApp));
+  const Statement comment{"COMMENT ON TABLE t IS 'x'", Lock::kShareUpdateExclusive};
+  EXPECT_TRUE(StepHazards(comment, Phase::kContract, false).empty());
 }
 
 }  // namespace

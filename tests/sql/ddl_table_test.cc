@@ -57,10 +57,24 @@ TEST(DdlTableTest, StatementsMustParseAndFitInOneTransaction) {
   for (const char* bad :
        {"", ";", "SELEC 1", "BEGIN; SELECT 1; COMMIT", "SAVEPOINT x", "VACUUM a",
         "CREATE DATABASE d", "CREATE INDEX CONCURRENTLY i ON a (id)", "DROP INDEX CONCURRENTLY i",
-        "REINDEX TABLE CONCURRENTLY a", "ALTER SYSTEM SET work_mem = '1MB'"}) {
+        "REINDEX TABLE CONCURRENTLY a; SELECT 1", "ALTER SYSTEM SET work_mem = '1MB'"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(CheckStatements(bad).ok());
   }
+  EXPECT_FALSE(a->alone);
+}
+
+// REINDEX CONCURRENTLY cannot run in a transaction block, and is safe to run again: alone, it
+// runs outside one, under the lock it takes.
+TEST(DdlTableTest, ALoneReindexConcurrentlyRunsOutsideATransaction) {
+  Result<StatementsAnalysis> a = CheckStatements("REINDEX TABLE CONCURRENTLY a;");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  EXPECT_TRUE(a->alone);
+  EXPECT_EQ(a->relations.size(), 1u);
+  const Statement s = UserSql("REINDEX TABLE CONCURRENTLY a;", a->alone);
+  EXPECT_FALSE(s.transactional);
+  EXPECT_EQ(s.lock, Lock::kShareUpdateExclusive);
+  EXPECT_TRUE(UserSql("SELECT 1").transactional);
 }
 
 TEST(DdlTableTest, DropsAreInferredOnlyForPlainCreates) {

@@ -1,6 +1,7 @@
 // sql: the migration's own statements, which pgphase runs but cannot analyse.
 //
-//   expand    `up` (parsed first: statements that cannot run in a transaction are refused,
+//   expand    `up` (parsed first: statements that cannot run in a transaction are refused, but
+//             a lone REINDEX CONCURRENTLY, which runs outside one,
 //             and so is an error-level lint finding the operation does not name in unsafe_ok);
 //             reverse runs `down`, or, without it, drops what `up` only creates
 //   contract  `up` instead, with onComplete: true
@@ -36,9 +37,7 @@ Status CheckLint(const SqlOp& op, PlanBuilder& b) {
   auto found = LintSqlOperation(op, b.spec().text);
   if (!found.ok()) return found.status();
   for (const auto& f : *found) {
-    if (f.Refuses())
-      return Status::Invalid(f.Describe() + " (or name the rule in unsafe_ok: [" + f.finding.rule +
-                             "])");
+    if (f.Refuses()) return Status::Invalid(f.Refusal());
     if (f.accepted) b.Note("lint: " + f.Describe());
   }
   return Status::Ok();
@@ -53,12 +52,12 @@ Status PlanOperation(const SqlOp& op, const SourceLocation& where, PlanBuilder& 
   if (op.down) {
     Result<ddl::StatementsAnalysis> down = ddl::CheckStatements(op.down->text);
     if (!down.ok()) return InvalidField(op.down->where, "sql.down", down.status());
-    reverse.push_back(ddl::UserSql(op.down->text));
+    reverse.push_back(ddl::UserSql(op.down->text, down->alone));
   }
   PGPHASE_RETURN_IF_ERROR(CheckLint(op, b));
   TouchNamedTables(*up, b);
   const std::string id = fmt::format("sql.{}.{}", where.line, where.column);
-  Statement statement = ddl::UserSql(op.up.text);
+  Statement statement = ddl::UserSql(op.up.text, up->alone);
   if (op.on_complete) {
     b.Add(Phase::kContract, "contract." + id, "the migration's own SQL (onComplete: at contract)",
           std::move(statement));

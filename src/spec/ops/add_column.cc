@@ -6,7 +6,7 @@ namespace pgphase::spec_internal {
 
 Status ReadOperation(const Value& /*key*/, const Value& v, AddColumnOp* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "up", "column"}, {"table", "column"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("add_column"), &map));
   AddColumnOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadColumn(*map.Find("column"), &op.column));

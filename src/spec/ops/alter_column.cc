@@ -24,7 +24,7 @@ Status ReadRemovable(const YamlMap& map, AlterColumnOp* out) {
 Status ReadAlterConstraints(const YamlMap& map, AlterColumnOp* out) {
   if (std::optional<Value> v = map.Find("unique")) {
     YamlMap unique;
-    PGPHASE_RETURN_IF_ERROR(YamlMap::Read(*v, {"name"}, {"name"}, &unique));
+    PGPHASE_RETURN_IF_ERROR(YamlMap::Read(*v, Shape("unique"), &unique));
     PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*unique.Find("name"), &out->unique_name.emplace()));
   }
   if (std::optional<Value> v = map.Find("check")) {
@@ -40,10 +40,7 @@ Status ReadAlterConstraints(const YamlMap& map, AlterColumnOp* out) {
 
 Status ReadOperation(const Value& key, const Value& v, AlterColumnOp* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v,
-                                        {"table", "column", "name", "type", "nullable", "default",
-                                         "comment", "unique", "check", "references", "up", "down"},
-                                        {"table", "column"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("alter_column"), &map));
   AlterColumnOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &op.column));

@@ -10,8 +10,7 @@ namespace pgphase::spec_internal {
 
 Status ReadOperation(const Value& /*key*/, const Value& v, CreateConstraintOp* out) {
   // pgroll's create_constraint has no exclude constraints.
-  static const ConstraintForm kForm = {
-      {"check", "unique", "primary_key", "foreign_key"}, {"table", "up", "down"}, {"table"}};
+  static const ConstraintForm kForm = {kAddedConstraintTypes, "create_constraint"};
   YamlMap map;
   CreateConstraintOp& op = *out;
   const ConstraintSpec& c = op.constraint;

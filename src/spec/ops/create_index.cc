@@ -11,7 +11,7 @@ namespace {
 Status ReadOpclass(const Value& v, IndexColumnSpec* out) {
   if (v.node.IsScalar()) return ReadIdentifier(v, &out->opclass);
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"name", "params"}, {"name"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("opclass"), &map));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &out->opclass));
   if (std::optional<Value> p = map.Find("params")) {
     if (p->node.IsSequence()) {
@@ -30,17 +30,16 @@ Status ReadOpclass(const Value& v, IndexColumnSpec* out) {
 Status ReadIndexColumn(const Value& v, IndexColumnSpec* out) {
   if (v.node.IsScalar()) return ReadIdentifier(v, &out->column);
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(
-      YamlMap::Read(v, {"column", "collate", "sort", "nulls", "opclass"}, {"column"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("index_column"), &map));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &out->column));
   if (std::optional<Value> c = map.Find("collate")) {
     PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*c, &out->collate));
   }
   if (std::optional<Value> s = map.Find("sort")) {
-    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*s, {"ASC", "DESC"}, "value", &out->sort));
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*s, kSortOrders, "value", &out->sort));
   }
   if (std::optional<Value> n = map.Find("nulls")) {
-    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*n, {"FIRST", "LAST"}, "value", &out->nulls));
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*n, kNullsOrders, "value", &out->nulls));
   }
   if (std::optional<Value> o = map.Find("opclass")) PGPHASE_RETURN_IF_ERROR(ReadOpclass(*o, out));
   return Status::Ok();
@@ -68,9 +67,7 @@ Status ReadIndexColumns(const Value& v, std::vector<IndexColumnSpec>* out) {
 
 Status ReadOperation(const Value& /*key*/, const Value& v, CreateIndexOp* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(
-      v, {"name", "table", "columns", "unique", "method", "predicate", "storage_parameters"},
-      {"name", "table", "columns"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("create_index"), &map));
   CreateIndexOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
@@ -78,8 +75,7 @@ Status ReadOperation(const Value& /*key*/, const Value& v, CreateIndexOp* out) {
   if (std::optional<Value> u = map.Find("unique"))
     PGPHASE_RETURN_IF_ERROR(ReadBool(*u, &op.unique));
   if (std::optional<Value> m = map.Find("method")) {
-    PGPHASE_RETURN_IF_ERROR(
-        ReadKeyword(*m, {"btree", "hash", "gist", "spgist", "gin", "brin"}, "value", &op.method));
+    PGPHASE_RETURN_IF_ERROR(ReadKeyword(*m, kIndexMethods, "value", &op.method));
     if (op.unique && op.method != "btree") {
       return ErrorAt(*m, "only btree indexes can be unique, not " + op.method);
     }

@@ -8,7 +8,7 @@ namespace {
 
 // create_table.constraints[]: any type, and no keys beside the constraint's.
 Status ReadTableConstraint(const Value& v, ConstraintSpec* out) {
-  static const ConstraintForm kForm = {kConstraintTypes, {}, {}};
+  static const ConstraintForm kForm = {kConstraintTypes, "table_constraint"};
   YamlMap map;
   return ReadConstraint(v, kForm, &map, out);
 }
@@ -31,8 +31,7 @@ Status ReadList(const Value& v, Fn read_one, std::vector<T>* out) {
 
 Status ReadOperation(const Value& /*key*/, const Value& v, CreateTableOp* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(
-      YamlMap::Read(v, {"name", "columns", "constraints", "comment"}, {"name", "columns"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("create_table"), &map));
   CreateTableOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
   PGPHASE_RETURN_IF_ERROR(ReadList<ColumnSpec>(*map.Find("columns"), ReadColumn, &op.columns));

@@ -5,7 +5,7 @@ namespace pgphase::spec_internal {
 
 Status ReadOperation(const Value& /*key*/, const Value& v, DropColumnOp* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "column", "down"}, {"table", "column"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("drop_column"), &map));
   DropColumnOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("column"), &op.column));

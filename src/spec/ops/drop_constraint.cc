@@ -6,8 +6,7 @@ namespace pgphase::spec_internal {
 
 Status ReadOperation(const Value& /*key*/, const Value& v, DropConstraintOp* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(
-      YamlMap::Read(v, {"table", "name", "up", "down"}, {"table", "name"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("drop_constraint"), &map));
   DropConstraintOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));

@@ -5,7 +5,7 @@ namespace pgphase::spec_internal {
 
 Status ReadOperation(const Value& /*key*/, const Value& v, DropIndexOp* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"name"}, {"name"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("drop_index"), &map));
   DropIndexOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("name"), &op.name));
   return Status::Ok();

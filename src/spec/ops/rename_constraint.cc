@@ -5,7 +5,7 @@ namespace pgphase::spec_internal {
 
 Status ReadOperation(const Value& /*key*/, const Value& v, RenameConstraintOp* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "from", "to"}, {"table", "from", "to"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("rename_constraint"), &map));
   RenameConstraintOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("from"), &op.from));

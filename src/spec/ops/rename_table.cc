@@ -5,7 +5,7 @@ namespace pgphase::spec_internal {
 
 Status ReadOperation(const Value& /*key*/, const Value& v, RenameTableOp* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"from", "to"}, {"from", "to"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("rename_table"), &map));
   RenameTableOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("from"), &op.from));
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("to"), &op.to));

@@ -6,14 +6,13 @@ namespace pgphase::spec_internal {
 
 Status ReadOperation(const Value& /*key*/, const Value& v, SetReplicaIdentityOp* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, {"table", "identity"}, {"table", "identity"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("set_replica_identity"), &map));
   SetReplicaIdentityOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadIdentifier(*map.Find("table"), &op.table));
   const Value identity = *map.Find("identity");
   YamlMap id;
-  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(identity, {"type", "index"}, {"type"}, &id));
-  const std::vector<std::string_view> kTypes = {"FULL", "DEFAULT", "NOTHING", "INDEX"};
-  PGPHASE_RETURN_IF_ERROR(ReadKeyword(*id.Find("type"), kTypes, "value", &op.type));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(identity, Shape("replica_identity"), &id));
+  PGPHASE_RETURN_IF_ERROR(ReadKeyword(*id.Find("type"), kReplicaIdentities, "value", &op.type));
   std::optional<Value> index = id.Find("index");
   if (op.type == "INDEX" && !index)
     return ErrorAt(identity, "identity type index needs `index` (the index to use)");

@@ -23,8 +23,7 @@ Status ReadRuleNames(const Value& v, std::vector<std::string>* out) {
 
 Status ReadOperation(const Value& /*key*/, const Value& v, SqlOp* out) {
   YamlMap map;
-  PGPHASE_RETURN_IF_ERROR(
-      YamlMap::Read(v, {"up", "down", "onComplete", "unsafe_ok"}, {"up"}, &map));
+  PGPHASE_RETURN_IF_ERROR(YamlMap::Read(v, Shape("sql"), &map));
   SqlOp& op = *out;
   PGPHASE_RETURN_IF_ERROR(ReadSqlExpr(*map.Find("up"), &op.up));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalSqlExpr(map, "down", &op.down));
