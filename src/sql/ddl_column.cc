@@ -37,7 +37,8 @@ Statement SetColumnTypeUsing(const Rel& t, const std::string& column, const std:
 
 Statement RefuseDependents(const Rel& t, const std::string& column,
                            const std::vector<std::string>& ignored_triggers,
-                           const std::vector<std::string>& carried) {
+                           const std::vector<std::string>& carried,
+                           const std::vector<std::string>& referencing) {
   const std::string rel = QuoteLiteral(t.Quoted()) + "::regclass";
   std::string ignored;
   for (const auto& name : ignored_triggers)
@@ -56,6 +57,19 @@ Statement RefuseDependents(const Rel& t, const std::string& column,
                 "(SELECT oid FROM pg_catalog.pg_constraint WHERE conrelid = {rel} AND "
                 "conname IN ({kept})))",
                 fmt::arg("rel", rel), fmt::arg("kept", kept));
+  std::string others;
+  for (const auto& name : referencing) others += (others.empty() ? "" : ", ") + QuoteLiteral(name);
+  const std::string referencing_clause =
+      others.empty()
+          ? ""
+          : fmt::format(
+                "\n     AND NOT (d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid IN "
+                "(SELECT oid FROM pg_catalog.pg_constraint WHERE confrelid = {rel} AND "
+                "conname IN ({others})))"
+                "\n     AND NOT (d.classid = 'pg_catalog.pg_class'::regclass AND d.objid IN "
+                "(SELECT oid FROM pg_catalog.pg_class WHERE relkind = 'S' AND relname IN "
+                "({others})))",
+                fmt::arg("rel", rel), fmt::arg("others", others));
   const std::string body = fmt::format(
       "\nDECLARE\n"
       "  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = {rel} "
@@ -79,7 +93,8 @@ Statement RefuseDependents(const Rel& t, const std::string& column,
       "  END IF;\n"
       "END\n",
       fmt::arg("rel", rel), fmt::arg("col", QuoteLiteral(column)), fmt::arg("ignored", ignored),
-      fmt::arg("carried", carried_clause), fmt::arg("versions", NotInVersionSchema("d")));
+      fmt::arg("carried", carried_clause + referencing_clause),
+      fmt::arg("versions", NotInVersionSchema("d")));
   return {DoBlock(body), Lock::kAccessShare};
 }
 
