@@ -297,7 +297,7 @@ std::optional<std::string> ShadowPlanner::NewDefault() {
   if (op_.set_default)
     return op_.default_value ? std::optional(EmbedExpression(op_.default_value->text))
                              : std::nullopt;
-  if (!c_.old.default_expr) return std::nullopt;
+  if (!c_.old.default_expr || c_.default_moves_at_swap) return std::nullopt;
   if (!c_.type_changed) return c_.old.default_expr;
   b_.Note(fmt::format(
       "alter_column {}.{}: the default ({}) is not carried over to type {}; give `default:` "
@@ -318,7 +318,7 @@ void ShadowPlanner::Expand() {
   const std::string base = "expand." + base_;
   b_.Add(Phase::kExpand, base + ".dependents",
          "refuse if an index, constraint, view or other object depends on the column",
-         ddl::RefuseDependents(table_, col_, {}, carried_names_));
+         ddl::RefuseDependents(table_, col_, {}, carried_names_, c_.referencing));
   ddl::ColumnDef shadow;
   shadow.name = shadow_;
   shadow.type = c_.new_type;
@@ -497,7 +497,7 @@ void ShadowPlanner::Swap() {
   for (const auto& ci : carried_) CarryIndex(ci);
   SwapChange swap;
   swap.guards = {ddl::RefuseDependents(table_, col_, {b_.TriggerName("ins"), b_.TriggerName("upd")},
-                                       carried_names_)};
+                                       carried_names_, c_.referencing)};
   if (c_.pair) {
     b_.Swap(t_, std::move(swap));  // the pair needs nothing at swap; the guard goes along
     return;
@@ -573,6 +573,8 @@ Status ShadowPlanner::Plan() {
   PGPHASE_RETURN_IF_ERROR(CheckColumn());
   PGPHASE_RETURN_IF_ERROR(FindCarriedIndexes());
   PGPHASE_RETURN_IF_ERROR(FindCarriedChecks());
+  carried_names_.insert(carried_names_.end(), c_.carried_constraints.begin(),
+                        c_.carried_constraints.end());
   PGPHASE_RETURN_IF_ERROR(ResolveUp());
   PGPHASE_RETURN_IF_ERROR(ResolveDown());
   PGPHASE_RETURN_IF_ERROR(ResolveCheck());

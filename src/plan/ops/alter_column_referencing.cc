@@ -1,0 +1,244 @@
+// alter_column changing the type of a key that other tables' foreign keys reference, or whose
+// default is the sequence it owns (an integer primary key becoming bigint). The referencing
+// columns are found in the catalog and change with it, each through the shadow path
+// (alter_column_shadow.cc has its phase table) on its own table:
+//
+//   expand    a shadow column on the key's table and on every referencing table
+//   sync      each table's own trigger keeps its shadow = up(row)
+//   backfill  each table in its own keyset batches (a batch locks rows of its table only)
+//   validate  each table verified; the key's unique index built concurrently on its shadow;
+//             NOT NULL proven by a validated check; the referencing columns' indexes rebuilt
+//             concurrently on their shadows
+//   swap      the referencing tables' transactions first (their renames: the foreign keys
+//             stay on the old columns, to the old key); then, in the key's table's one
+//             transaction: drop the foreign keys to the key; its renames and the key attached
+//             USING INDEX; the default and the sequence moved to the new column (ALTER
+//             SEQUENCE AS <type>, OWNED BY: the same sequence, so nextval never repeats a
+//             value); every foreign key re-created NOT VALID on the new columns, with its
+//             name, actions and deferrability. Right after that commits, each is VALIDATEd.
+//             Reversing swap first refuses (exit 2, naming rows) while a key or referencing
+//             value does not fit the old type; the reverse transaction drops the new foreign
+//             keys and moves the sequence back, and once the old key is rebuilt the old
+//             foreign keys are re-created NOT VALID and validated
+//   contract  the old columns and their indexes dropped (the shadow path's)
+//
+// Identity columns are not planned yet (refused by the shadow path).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "pgphase/ddl_key.h"
+#include "plan/check.h"
+#include "plan/keys.h"
+#include "plan/ops/alter_column.h"
+
+namespace pgphase {
+namespace {
+
+// A foreign key to the changed column, and the column of its table that references it.
+struct Referencing {
+  const TableInfo* table = nullptr;  // as before the plan
+  const ConstraintInfo* fk = nullptr;
+  std::string column;
+  bool changes = false;  // has the key's old type, so it changes with it
+};
+
+std::vector<Referencing> FindReferencing(const TableInfo& t, const std::string& column,
+                                         const std::string& old_type,
+                                         const CatalogSnapshot& catalog) {
+  std::vector<Referencing> out;
+  for (const TableInfo& other : catalog.tables) {
+    for (const ConstraintInfo& k : other.constraints) {
+      if (k.type != 'f' || k.ref_schema != t.schema || k.ref_table != t.name) continue;
+      const auto at = std::find(k.ref_columns.begin(), k.ref_columns.end(), column);
+      if (at == k.ref_columns.end() || k.columns.size() != k.ref_columns.size()) continue;
+      Referencing r{&other, &k, k.columns[at - k.ref_columns.begin()]};
+      const ColumnInfo* col = other.FindColumn(r.column);
+      r.changes = col != nullptr && CanonicalType(col->type) == CanonicalType(old_type);
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+std::string ActionKeyword(char action) {
+  switch (action) {
+    case 'r':
+      return "RESTRICT";
+    case 'c':
+      return "CASCADE";
+    case 'n':
+      return "SET NULL";
+    case 'd':
+      return "SET DEFAULT";
+    default:
+      return "";  // NO ACTION, the default
+  }
+}
+
+// The foreign key as it is, on the columns named as they are when it is created.
+ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& column,
+                               const std::string& column_now) {
+  ddl::ForeignKey fk;
+  fk.name = k.name;
+  fk.columns = k.columns;
+  for (auto& n : fk.columns)
+    if (n == column) n = column_now;
+  fk.references.table = {k.ref_schema, k.ref_table};
+  fk.references.columns = k.ref_columns;
+  fk.references.on_delete = ActionKeyword(k.on_delete);
+  fk.references.on_update = ActionKeyword(k.on_update);
+  fk.references.match_type = k.match_type == 'f' ? "FULL" : "";
+  fk.references.deferrable = k.deferrable;
+  fk.references.initially_deferred = k.initially_deferred;
+  return fk;
+}
+
+class ReferencedKeyPlanner {
+ public:
+  ReferencedKeyPlanner(const AlterColumnOp& op, const SourceLocation& where, AlterColumnChange& c,
+                       PlanBuilder& b)
+      : op_(op),
+        where_(where),
+        c_(c),
+        b_(b),
+        t_(*c.table),
+        table_{t_.schema, t_.name},
+        refs_(FindReferencing(t_, op.column, c.old.type, b.original_catalog())) {}
+
+  Status Plan();
+
+ private:
+  Status PlanReferencingColumns();
+  void MoveSequence(SwapChange& swap) const;
+  void RecreateForeignKeys(SwapChange& swap);
+  void ReverseGuards(SwapChange& swap) const;
+
+  const AlterColumnOp& op_;
+  const SourceLocation& where_;
+  AlterColumnChange& c_;
+  PlanBuilder& b_;
+  TableInfo& t_;
+  const ddl::Rel table_;
+  const std::vector<Referencing> refs_;
+};
+
+// Each referencing column of the key's old type changes to the new one, before the key's
+// table is planned, so that its swap transaction comes first.
+Status ReferencedKeyPlanner::PlanReferencingColumns() {
+  std::vector<std::string> changed;
+  for (const Referencing& r : refs_) {
+    c_.carried_constraints.push_back(r.fk->name);
+    c_.referencing.push_back(r.fk->name);
+    if (!r.changes) continue;
+    if (r.table->schema != t_.schema)
+      return Invalid(where_, c_.kind,
+                     fmt::format("column {} is referenced by foreign key {} of {}.{}, in another "
+                                 "schema; pgphase changes tables of one schema at a time",
+                                 QuoteIdent(op_.column), QuoteIdent(r.fk->name),
+                                 QuoteIdent(r.table->schema), QuoteIdent(r.table->name)));
+    AlterColumnOp child;
+    child.table = r.table->name;
+    child.column = r.column;
+    child.type = c_.new_type;
+    PGPHASE_RETURN_IF_ERROR(PlanAlterColumn(child, where_, b_, c_.kind, {r.fk->name}));
+    changed.push_back(r.table->name + "." + r.column);
+  }
+  if (!changed.empty())
+    b_.Note(
+        fmt::format("{} {}.{}: changes to {} with it: {} (their foreign keys to it are "
+                    "re-created at swap)",
+                    c_.kind, t_.name, op_.column, c_.new_type, fmt::join(changed, ", ")));
+  return Status::Ok();
+}
+
+// After the renames: the new column takes the default and the sequence, with its value.
+void ReferencedKeyPlanner::MoveSequence(SwapChange& swap) const {
+  if (c_.old.sequence.empty()) return;
+  const ddl::Rel seq{c_.old.sequence_schema, c_.old.sequence};
+  const std::string& col = op_.column;
+  const std::string old = BoundedName({"_pgphase_old", col});
+  if (c_.default_moves_at_swap) {
+    swap.forward.push_back(ddl::DropDefault(table_, old));
+    swap.forward.push_back(ddl::SetDefault(table_, col, *c_.old.default_expr));
+  }
+  swap.forward.push_back(ddl::SetSequenceType(seq, c_.new_type));
+  swap.forward.push_back(ddl::SequenceOwnedBy(seq, table_, col));
+  swap.reverse.push_back(ddl::SequenceOwnedBy(seq, table_, old));
+  swap.reverse.push_back(ddl::SetSequenceType(seq, c_.old.type));
+  if (c_.default_moves_at_swap) {
+    swap.reverse.push_back(ddl::DropDefault(table_, col));
+    swap.reverse.push_back(ddl::SetDefault(table_, old, *c_.old.default_expr));
+  }
+}
+
+// Dropped before the key moves (a foreign key depends on the key's index), re-created after
+// it on the new columns; on reverse, dropped again, and re-created once the old key is back.
+void ReferencedKeyPlanner::RecreateForeignKeys(SwapChange& swap) {
+  SwapChange drop;
+  for (const Referencing& r : refs_) {
+    const ddl::Rel child{r.table->schema, r.table->name};
+    drop.forward.push_back(ddl::DropConstraintStrict(child, r.fk->name));
+    swap.forward.push_back(ddl::AddForeignKeyNotValid(child, ForeignKeyAsIs(*r.fk, "", "")));
+    swap.reverse.push_back(ddl::DropConstraintStrict(child, r.fk->name));
+    // Its old column's name once the key's swap is reversed: the referencing table's own
+    // swap is reversed after it (or in the same transaction, when it is the key's table).
+    const bool renamed_back = !r.changes || r.table->name == t_.name;
+    const std::string old_column =
+        renamed_back ? r.column : BoundedName({"_pgphase_old", r.column});
+    swap.after_reverse.push_back(
+        ddl::AddForeignKeyNotValid(child, ForeignKeyAsIs(*r.fk, r.column, old_column)));
+    swap.after_reverse.push_back(ddl::ValidateConstraint(child, r.fk->name));
+    Step validate;
+    validate.id = fmt::format("swap.{}.{}.validate", r.table->name, r.fk->name);
+    validate.summary = "validate the re-created foreign key " + r.fk->name +
+                       " without blocking writes, now that the swap has committed";
+    validate.statement = ddl::ValidateConstraint(child, r.fk->name);
+    b_.AddAfterTableWork(Phase::kSwap, std::move(validate));
+  }
+  b_.Swap(t_, std::move(drop));
+}
+
+// Reversing swap loses no value: refused while the new columns hold one the old type cannot.
+void ReferencedKeyPlanner::ReverseGuards(SwapChange& swap) const {
+  const auto range = ddl::IntegerRange(c_.old.type);
+  if (!range || !ddl::IntegerRange(c_.new_type)) return;
+  swap.reverse.push_back(ddl::RefuseValuesOutside(table_, op_.column, *range, c_.old.type,
+                                                  KeyNames(b_.BeforePlan(t_))));
+  for (const Referencing& r : refs_) {
+    if (!r.changes || r.table->name == t_.name) continue;
+    swap.reverse.push_back(ddl::RefuseValuesOutside({r.table->schema, r.table->name}, r.column,
+                                                    *range, c_.old.type,
+                                                    KeyNames(b_.BeforePlan(*r.table))));
+  }
+}
+
+Status ReferencedKeyPlanner::Plan() {
+  PGPHASE_RETURN_IF_ERROR(PlanReferencingColumns());
+  if (!c_.old.sequence.empty()) c_.referencing.push_back(c_.old.sequence);
+  c_.default_moves_at_swap = !c_.old.sequence.empty() && c_.old.default_expr && !op_.set_default;
+  SwapChange after;
+  ReverseGuards(after);
+  RecreateForeignKeys(after);  // the drops go in first
+  PGPHASE_RETURN_IF_ERROR(PlanAlterColumnShadow(op_, where_, c_, b_));
+  MoveSequence(after);
+  b_.Swap(t_, std::move(after));
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsReferencedKeyChange(const AlterColumnChange& c, const PlanBuilder& b) {
+  if (!c.type_changed || c.pair || c.before == nullptr) return false;
+  const ColumnInfo* col = c.before->FindColumn(c.old.name);
+  if (col == nullptr) return false;
+  if (!col->sequence.empty() && !col->identity) return true;
+  return !FindReferencing(*c.before, c.old.name, c.old.type, b.original_catalog()).empty();
+}
+
+Status PlanReferencedKeyChange(const AlterColumnOp& op, const SourceLocation& where,
+                               AlterColumnChange& c, PlanBuilder& b) {
+  return ReferencedKeyPlanner(op, where, c, b).Plan();
+}
+
+}  // namespace pgphase
