@@ -58,6 +58,9 @@ std::vector<Referencing> FindReferencing(const TableInfo& t, const std::string& 
       out.push_back(std::move(r));
     }
   }
+  // The table's own foreign keys last: its swap transaction must come after the others'.
+  std::stable_partition(out.begin(), out.end(),
+                        [&](const Referencing& r) { return r.table->name != t.name; });
   return out;
 }
 
@@ -126,6 +129,15 @@ class ReferencedKeyPlanner {
 // Each referencing column of the key's old type changes to the new one, before the key's
 // table is planned, so that its swap transaction comes first.
 Status ReferencedKeyPlanner::PlanReferencingColumns() {
+  if (b_.Touched(t_) && std::any_of(refs_.begin(), refs_.end(), [&](const Referencing& r) {
+        return r.changes && r.table->name != t_.name;
+      }))
+    return Invalid(where_, c_.kind,
+                   fmt::format("column {} is referenced by foreign keys, and an earlier operation "
+                               "of this migration changes table {}: its swap must come after "
+                               "the referencing tables', so change the key in the first "
+                               "operation on {} (or in a migration of its own)",
+                               QuoteIdent(op_.column), QuoteIdent(t_.name), QuoteIdent(t_.name)));
   std::vector<std::string> changed;
   for (const Referencing& r : refs_) {
     c_.carried_constraints.push_back(r.fk->name);
