@@ -102,18 +102,44 @@ TEST(ReferencedKeyPlanTest, TheSequenceAndDefaultMoveAtSwapNotBefore) {
 TEST(ReferencedKeyPlanTest, ReverseOfSwapRefusesValuesTheOldTypeCannotHoldFirst) {
   auto plan = PlanYaml(kOrdersToBigint);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  const std::string rev = ReverseSql(StepOf(*plan, Phase::kSwap, "swap.orders"));
-  const size_t key = At(rev,
+  const Step& swap = StepOf(*plan, Phase::kSwap, "swap.orders");
+  const std::string& inverse = swap.reverse.front().sql;
+  const size_t key = At(inverse,
                         "FROM \"public\".\"orders\" WHERE \"id\" NOT BETWEEN -2147483648 AND "
                         "2147483647");
-  At(rev, "FROM \"public\".\"order_items\" WHERE \"order_id\" NOT BETWEEN -2147483648");
-  At(rev, "FROM \"public\".\"payments\" WHERE \"order_id\" NOT BETWEEN -2147483648");
-  EXPECT_LT(key, At(rev, "DROP CONSTRAINT \"order_items_order_id_fkey\""));
-  // Once the old key is back, the old foreign keys on the old columns, validated.
-  const std::string& last = StepOf(*plan, Phase::kSwap, "swap.orders").reverse.back().sql;
-  EXPECT_EQ(last,
-            "ALTER TABLE \"public\".\"payments\" VALIDATE CONSTRAINT \"payments_order_id_fkey\"");
-  At(rev, "ADD CONSTRAINT \"order_items_order_id_fkey\" FOREIGN KEY (\"_pgphase_old_order_id\")");
+  At(inverse, "FROM \"public\".\"order_items\" WHERE \"order_id\" NOT BETWEEN -2147483648");
+  At(inverse, "FROM \"public\".\"payments\" WHERE \"order_id\" NOT BETWEEN -2147483648");
+  EXPECT_LT(key, At(inverse, "ALTER SEQUENCE"));
+}
+
+// The foreign keys never go missing: the inverse transaction keeps the new key and the
+// foreign keys to it; once the old key's index is built, one transaction moves them back.
+TEST(ReferencedKeyPlanTest, ReverseKeepsTheNewKeyUntilTheOldOneIsBack) {
+  auto plan = PlanYaml(kOrdersToBigint);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const Step& swap = StepOf(*plan, Phase::kSwap, "swap.orders");
+  const std::string& inverse = swap.reverse.front().sql;
+  EXPECT_EQ(inverse.find("DROP CONSTRAINT \"order_items_order_id_fkey\""), std::string::npos);
+  EXPECT_EQ(inverse.find("\"orders_pkey\""), std::string::npos);
+  const std::string rev = ReverseSql(swap);
+  const size_t old_index = At(rev,
+                              "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "
+                              "\"_pgphase_old_orders_pkey\" ON \"public\".\"orders\" (\"id\")");
+  const size_t drop_fk = At(rev, "DROP CONSTRAINT \"order_items_order_id_fkey\"");
+  const size_t drop_key = At(rev, "DROP CONSTRAINT \"orders_pkey\"");
+  const size_t attach = At(rev, "PRIMARY KEY USING INDEX \"_pgphase_old_orders_pkey\"");
+  const size_t add_fk = At(rev,
+                           "ADD CONSTRAINT \"order_items_order_id_fkey\" FOREIGN KEY "
+                           "(\"_pgphase_old_order_id\") REFERENCES \"public\".\"orders\" (\"id\")");
+  EXPECT_LT(old_index, drop_fk);
+  EXPECT_LT(drop_fk, drop_key);
+  EXPECT_LT(drop_key, attach);
+  EXPECT_LT(attach, add_fk);
+  At(rev, "VALIDATE CONSTRAINT \"payments_order_id_fkey\"");
+  EXPECT_EQ(swap.reverse.back().sql,
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"_pgphase_new_orders_pkey\" ON "
+            "\"public\".\"orders\" (\"_pgphase_new_id\")")
+      << "validate's state";
 }
 
 TEST(ReferencedKeyPlanTest, AReferencingColumnOfAnotherTypeKeepsItsTypeAndItsForeignKeyMoves) {

@@ -35,6 +35,8 @@ struct AlterColumnChange {
   // tables' foreign keys to it and the sequence it owns (`referencing`).
   std::vector<std::string> carried_constraints, referencing;
   bool default_moves_at_swap = false;  // the caller moves the default to the new column
+  // Reversing swap keeps the new primary key; the caller restores the old one after it.
+  bool caller_restores_key = false;
 };
 
 // An alter_column (or a rename_column, as one with `name:`; `kind` names it in notes): checks

@@ -27,6 +27,7 @@
 
 #include <algorithm>
 
+#include "pgphase/ddl_index.h"
 #include "pgphase/ddl_key.h"
 #include "plan/check.h"
 #include "plan/keys.h"
@@ -79,9 +80,11 @@ std::string ActionKeyword(char action) {
   }
 }
 
-// The foreign key as it is, on the columns named as they are when it is created.
+// The foreign key as it is, with its column `column` and the key column `key` named as they
+// are when it is created (`column_now`, `key_now`).
 ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& column,
-                               const std::string& column_now) {
+                               const std::string& column_now, const std::string& key,
+                               const std::string& key_now) {
   ddl::ForeignKey fk;
   fk.name = k.name;
   fk.columns = k.columns;
@@ -89,6 +92,8 @@ ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& colum
     if (n == column) n = column_now;
   fk.references.table = {k.ref_schema, k.ref_table};
   fk.references.columns = k.ref_columns;
+  for (auto& n : fk.references.columns)
+    if (n == key) n = key_now;
   fk.references.on_delete = ActionKeyword(k.on_delete);
   fk.references.on_update = ActionKeyword(k.on_update);
   fk.references.match_type = k.match_type == 'f' ? "FULL" : "";
@@ -96,6 +101,8 @@ ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& colum
   fk.references.initially_deferred = k.initially_deferred;
   return fk;
 }
+
+std::string OldName(const std::string& name) { return BoundedName({"_pgphase_old", name}); }
 
 class ReferencedKeyPlanner {
  public:
@@ -115,6 +122,8 @@ class ReferencedKeyPlanner {
   Status PlanReferencingColumns();
   void MoveSequence(SwapChange& swap) const;
   void RecreateForeignKeys(SwapChange& swap);
+  void RestorePrimaryKey(SwapChange& swap) const;
+  bool ToPrimaryKey(const Referencing& r) const;
   void ReverseGuards(SwapChange& swap) const;
 
   const AlterColumnOp& op_;
@@ -169,7 +178,7 @@ void ReferencedKeyPlanner::MoveSequence(SwapChange& swap) const {
   if (c_.old.sequence.empty()) return;
   const ddl::Rel seq{c_.old.sequence_schema, c_.old.sequence};
   const std::string& col = op_.column;
-  const std::string old = BoundedName({"_pgphase_old", col});
+  const std::string old = OldName(col);
   if (c_.default_moves_at_swap) {
     swap.forward.push_back(ddl::DropDefault(table_, old));
     swap.forward.push_back(ddl::SetDefault(table_, col, *c_.old.default_expr));
@@ -185,30 +194,78 @@ void ReferencedKeyPlanner::MoveSequence(SwapChange& swap) const {
 }
 
 // Dropped before the key moves (a foreign key depends on the key's index), re-created after
-// it on the new columns; on reverse, dropped again, and re-created once the old key is back.
+// it on the new columns and validated once the swap has committed. Reversing swap: one to a
+// unique constraint goes back to the old columns in the inverse transaction (the old
+// constraint is still there); one to the primary key stays on the new columns until the old
+// key is back (RestorePrimaryKey).
 void ReferencedKeyPlanner::RecreateForeignKeys(SwapChange& swap) {
   SwapChange drop;
   for (const Referencing& r : refs_) {
     const ddl::Rel child{r.table->schema, r.table->name};
+    const std::string& key = op_.column;
     drop.forward.push_back(ddl::DropConstraintStrict(child, r.fk->name));
-    swap.forward.push_back(ddl::AddForeignKeyNotValid(child, ForeignKeyAsIs(*r.fk, "", "")));
-    swap.reverse.push_back(ddl::DropConstraintStrict(child, r.fk->name));
-    // Its old column's name once the key's swap is reversed: the referencing table's own
-    // swap is reversed after it (or in the same transaction, when it is the key's table).
-    const bool renamed_back = !r.changes || r.table->name == t_.name;
-    const std::string old_column =
-        renamed_back ? r.column : BoundedName({"_pgphase_old", r.column});
-    swap.after_reverse.push_back(
-        ddl::AddForeignKeyNotValid(child, ForeignKeyAsIs(*r.fk, r.column, old_column)));
-    swap.after_reverse.push_back(ddl::ValidateConstraint(child, r.fk->name));
+    swap.forward.push_back(
+        ddl::AddForeignKeyNotValid(child, ForeignKeyAsIs(*r.fk, "", "", "", "")));
     Step validate;
     validate.id = fmt::format("swap.{}.{}.validate", r.table->name, r.fk->name);
     validate.summary = "validate the re-created foreign key " + r.fk->name +
                        " without blocking writes, now that the swap has committed";
     validate.statement = ddl::ValidateConstraint(child, r.fk->name);
     b_.AddAfterTableWork(Phase::kSwap, std::move(validate));
+    if (ToPrimaryKey(r)) continue;
+    swap.reverse.push_back(ddl::DropConstraintStrict(child, r.fk->name));
+    // Before the renames are undone: the old columns by their names from swap on.
+    drop.reverse.push_back(ddl::AddForeignKeyNotValid(
+        child, ForeignKeyAsIs(*r.fk, r.column, r.changes ? OldName(r.column) : r.column, key,
+                              OldName(key))));
+    swap.after_reverse.push_back(ddl::ValidateConstraint(child, r.fk->name));
   }
   b_.Swap(t_, std::move(drop));
+}
+
+// After the reverse transaction and the old column's NOT NULL: the old key's index built
+// concurrently; in one transaction the foreign keys leave the new key for the old one;
+// validated; validate's index on the new column built again.
+void ReferencedKeyPlanner::RestorePrimaryKey(SwapChange& swap) const {
+  if (!c_.caller_restores_key) return;
+  const IndexInfo* pk = nullptr;
+  for (const auto& i : c_.before->indexes)
+    if (i.primary) pk = &i;
+  std::vector<std::string> shadow_columns = pk->columns;
+  for (auto& n : shadow_columns)
+    if (n == op_.column) n = ShadowColumnName(op_.column);
+  std::vector<Statement> move, validate;
+  for (const Referencing& r : refs_) {
+    if (!ToPrimaryKey(r)) continue;
+    const ddl::Rel child{r.table->schema, r.table->name};
+    move.push_back(ddl::DropConstraintStrict(child, r.fk->name));
+    validate.push_back(ddl::ValidateConstraint(child, r.fk->name));
+  }
+  move.push_back(ddl::DropConstraintStrict(table_, pk->name));
+  move.push_back(ddl::AddConstraintUsingIndex(table_, pk->name, true, OldName(pk->name)));
+  for (const Referencing& r : refs_) {
+    if (!ToPrimaryKey(r)) continue;
+    // The referencing table's own swap is reversed after this one (in the same transaction
+    // when it is the key's table).
+    const bool renamed_back = !r.changes || r.table->name == t_.name;
+    move.push_back(ddl::AddForeignKeyNotValid(
+        {r.table->schema, r.table->name},
+        ForeignKeyAsIs(*r.fk, r.column, renamed_back ? r.column : OldName(r.column), "", "")));
+  }
+  swap.after_reverse.push_back(ddl::CreateIndexConcurrently(
+      table_, ddl::PlainIndex(OldName(pk->name), pk->columns, true), /*if_not_exists=*/true));
+  swap.after_reverse.push_back(ddl::Transaction(move));
+  swap.after_reverse.insert(swap.after_reverse.end(), validate.begin(), validate.end());
+  swap.after_reverse.push_back(ddl::CreateIndexConcurrently(
+      table_, ddl::PlainIndex(BoundedName({"_pgphase_new", pk->name}), shadow_columns, true),
+      /*if_not_exists=*/true));
+}
+
+bool ReferencedKeyPlanner::ToPrimaryKey(const Referencing& r) const {
+  std::vector<std::string> a = r.fk->ref_columns, k = c_.before->primary_key;
+  std::sort(a.begin(), a.end());
+  std::sort(k.begin(), k.end());
+  return a == k;
 }
 
 // Reversing swap loses no value: refused while the new columns hold one the old type cannot.
@@ -229,11 +286,14 @@ Status ReferencedKeyPlanner::Plan() {
   PGPHASE_RETURN_IF_ERROR(PlanReferencingColumns());
   if (!c_.old.sequence.empty()) c_.referencing.push_back(c_.old.sequence);
   c_.default_moves_at_swap = !c_.old.sequence.empty() && c_.old.default_expr && !op_.set_default;
+  c_.caller_restores_key = std::any_of(refs_.begin(), refs_.end(),
+                                       [&](const Referencing& r) { return ToPrimaryKey(r); });
   SwapChange after;
   ReverseGuards(after);
   RecreateForeignKeys(after);  // the drops go in first
   PGPHASE_RETURN_IF_ERROR(PlanAlterColumnShadow(op_, where_, c_, b_));
   MoveSequence(after);
+  RestorePrimaryKey(after);
   b_.Swap(t_, std::move(after));
   return Status::Ok();
 }

@@ -476,7 +476,8 @@ void ShadowPlanner::CarryIndex(const CarriedIndex& ci) {
   if (ci.primary) {
     move.forward = {ddl::DropConstraint(table_, ci.name),
                     ddl::AddConstraintUsingIndex(table_, ci.name, true, ci.tmp)};
-    move.reverse = {ddl::DropConstraint(table_, ci.name)};
+    // A key foreign keys reference stays until the caller puts the old one back.
+    if (!c_.caller_restores_key) move.reverse = {ddl::DropConstraint(table_, ci.name)};
   } else if (ci.constraint) {
     move.forward = {ddl::RenameConstraint(table_, ci.name, ci.old),
                     ddl::AddConstraintUsingIndex(table_, ci.name, false, ci.tmp)};
@@ -513,7 +514,7 @@ void ShadowPlanner::Swap() {
   b_.Swap(t_, std::move(swap));
   // After the old column's NOT NULL is back: the old primary key, then validate's index.
   for (const auto& ci : carried_) {
-    if (!ci.primary) continue;
+    if (!ci.primary || c_.caller_restores_key) continue;
     const ddl::IndexDef old_key = ddl::PlainIndex(ci.old, ci.old_columns, /*unique=*/true);
     SwapChange key;
     key.after_reverse = {
