@@ -31,4 +31,21 @@ Statement RefuseValuesOutside(const Rel& t, const std::string& column,
                               std::pair<int64_t, int64_t> range, const std::string& type,
                               const std::vector<std::string>& key);
 
+// An identity column's sequence moves from column `from` to column `to` of `t` (NOT NULL,
+// without a default) in a DO block: its name, increment, start, cache, cycle and current
+// value are kept, so nextval goes on where it was; a bound that was the default of
+// `from_range` (the old type's) becomes the new type's default. `always`: GENERATED ALWAYS,
+// else BY DEFAULT. ACCESS EXCLUSIVE.
+Statement MoveIdentity(const Rel& t, const std::string& from, const std::string& to, const Rel& seq,
+                       bool always, std::pair<int64_t, int64_t> from_range);
+// Reversing MoveIdentity in two steps, for a column `to` that cannot take an identity yet (it
+// is NULLable until its NOT NULL is restored): IdentityToDefault drops the identity of `from`
+// and gives `to` the default nextval of a new sequence `tmp` (AS `type`) with the identity's
+// options and value; DefaultToIdentity later makes `to` an identity again with sequence
+// `seq`, from `tmp`'s options and value, and drops `tmp`. ACCESS EXCLUSIVE.
+Statement IdentityToDefault(const Rel& t, const std::string& from, const std::string& to,
+                            const Rel& seq, const Rel& tmp, const std::string& type);
+Statement DefaultToIdentity(const Rel& t, const std::string& column, const Rel& tmp, const Rel& seq,
+                            bool always);
+
 }  // namespace pgphase::ddl

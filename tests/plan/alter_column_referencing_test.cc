@@ -184,5 +184,34 @@ TEST(ReferencedKeyPlanTest, ASerialKeyAloneMovesItsSequence) {
      "OWNED BY \"public\".\"orders\".\"id\"");
 }
 
+TEST(ReferencedKeyPlanTest, AnIdentityMovesAtSwapAndComesBackAfterNotNull) {
+  CatalogSnapshot c = FakeCatalog();
+  ColumnInfo& id = c.FindTable("public", "orders")->columns[0];
+  id.default_expr.reset();
+  id.identity = true;
+  id.identity_kind = 'a';
+  id.dependents.pop_back();  // an identity's sequence is internal to it
+  auto plan = PlanYaml(kOrdersToBigint, c);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const Step& swap = StepOf(*plan, Phase::kSwap, "swap.orders");
+  const std::string& sql = swap.statement->sql;
+  const size_t drop = At(sql, "ALTER COLUMN \"_pgphase_old_id\" DROP IDENTITY");
+  const size_t add = At(sql,
+                        "ALTER COLUMN \"id\" ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME "
+                        "\"public\".\"orders_id_seq\" ");
+  EXPECT_LT(drop, add);
+  At(sql, "PERFORM pg_catalog.setval(seq, v, called)");
+  EXPECT_EQ(sql.find("ALTER SEQUENCE"), std::string::npos);
+  const std::string rev = ReverseSql(swap);
+  const size_t to_default = At(rev,
+                               "ALTER COLUMN \"_pgphase_old_id\" SET DEFAULT "
+                               "pg_catalog.nextval('\"public\".\"_pgphase_tmp_orders_id_seq\"'");
+  const size_t not_null = At(rev, "ALTER COLUMN \"id\" SET NOT NULL");
+  const size_t back = At(rev, "ALTER COLUMN \"id\" ADD GENERATED ALWAYS AS IDENTITY");
+  EXPECT_LT(to_default, not_null);
+  EXPECT_LT(not_null, back);
+  At(rev, "DROP SEQUENCE \"public\".\"_pgphase_tmp_orders_id_seq\"");
+}
+
 }  // namespace
 }  // namespace pgphase

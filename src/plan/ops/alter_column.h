@@ -34,7 +34,8 @@ struct AlterColumnChange {
   // by name: foreign keys of this table on or to the column (`carried_constraints`), other
   // tables' foreign keys to it and the sequence it owns (`referencing`).
   std::vector<std::string> carried_constraints, referencing;
-  bool default_moves_at_swap = false;  // the caller moves the default to the new column
+  // The caller moves the default (a sequence's nextval) or the identity to the new column.
+  bool default_moves_at_swap = false;
   // Reversing swap keeps the new primary key; the caller restores the old one after it.
   bool caller_restores_key = false;
 };

@@ -22,7 +22,7 @@
 //             foreign keys are re-created NOT VALID and validated
 //   contract  the old columns and their indexes dropped (the shadow path's)
 //
-// Identity columns are not planned yet (refused by the shadow path).
+// An identity moves at swap with its sequence's options and value (MoveIdentity).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -121,7 +121,8 @@ class ReferencedKeyPlanner {
  private:
   Status PlanReferencingColumns();
   void MoveSequence(SwapChange& swap) const;
-  void RecreateForeignKeys(SwapChange& swap);
+  void MoveIdentity(SwapChange& before_key, SwapChange& after) const;
+  void RecreateForeignKeys(SwapChange& drop, SwapChange& swap);
   void RestorePrimaryKey(SwapChange& swap) const;
   bool ToPrimaryKey(const Referencing& r) const;
   void ReverseGuards(SwapChange& swap) const;
@@ -175,7 +176,7 @@ Status ReferencedKeyPlanner::PlanReferencingColumns() {
 
 // After the renames: the new column takes the default and the sequence, with its value.
 void ReferencedKeyPlanner::MoveSequence(SwapChange& swap) const {
-  if (c_.old.sequence.empty()) return;
+  if (c_.old.sequence.empty() || c_.old.identity) return;
   const ddl::Rel seq{c_.old.sequence_schema, c_.old.sequence};
   const std::string& col = op_.column;
   const std::string old = OldName(col);
@@ -193,13 +194,30 @@ void ReferencedKeyPlanner::MoveSequence(SwapChange& swap) const {
   }
 }
 
+// An identity moves with its sequence's value, before the old column's NOT NULL is dropped
+// (an identity column's cannot be). Reversed in two steps: the old column has no NOT NULL
+// until after the inverse transaction, so until then it takes nextval of a copy of the
+// sequence as its default.
+void ReferencedKeyPlanner::MoveIdentity(SwapChange& before_key, SwapChange& after) const {
+  if (!c_.old.identity || c_.old.sequence.empty()) return;
+  const ddl::Rel seq{c_.old.sequence_schema, c_.old.sequence};
+  const std::string& col = op_.column;
+  const bool always = c_.old.identity_kind == 'a';
+  const auto old_range = ddl::IntegerRange(c_.old.type).value_or(std::pair<int64_t, int64_t>{0, 0});
+  const ddl::Rel tmp{seq.schema, BoundedName({"_pgphase_tmp", seq.name})};
+  before_key.forward.push_back(
+      ddl::MoveIdentity(table_, OldName(col), col, seq, always, old_range));
+  before_key.reverse.push_back(
+      ddl::IdentityToDefault(table_, col, OldName(col), seq, tmp, c_.old.type));
+  after.after_reverse.push_back(ddl::DefaultToIdentity(table_, col, tmp, seq, always));
+}
+
 // Dropped before the key moves (a foreign key depends on the key's index), re-created after
 // it on the new columns and validated once the swap has committed. Reversing swap: one to a
 // unique constraint goes back to the old columns in the inverse transaction (the old
 // constraint is still there); one to the primary key stays on the new columns until the old
 // key is back (RestorePrimaryKey).
-void ReferencedKeyPlanner::RecreateForeignKeys(SwapChange& swap) {
-  SwapChange drop;
+void ReferencedKeyPlanner::RecreateForeignKeys(SwapChange& drop, SwapChange& swap) {
   for (const Referencing& r : refs_) {
     const ddl::Rel child{r.table->schema, r.table->name};
     const std::string& key = op_.column;
@@ -220,7 +238,6 @@ void ReferencedKeyPlanner::RecreateForeignKeys(SwapChange& swap) {
                               OldName(key))));
     swap.after_reverse.push_back(ddl::ValidateConstraint(child, r.fk->name));
   }
-  b_.Swap(t_, std::move(drop));
 }
 
 // After the reverse transaction and the old column's NOT NULL: the old key's index built
@@ -285,12 +302,16 @@ void ReferencedKeyPlanner::ReverseGuards(SwapChange& swap) const {
 Status ReferencedKeyPlanner::Plan() {
   PGPHASE_RETURN_IF_ERROR(PlanReferencingColumns());
   if (!c_.old.sequence.empty()) c_.referencing.push_back(c_.old.sequence);
-  c_.default_moves_at_swap = !c_.old.sequence.empty() && c_.old.default_expr && !op_.set_default;
+  c_.default_moves_at_swap =
+      !c_.old.sequence.empty() && (c_.old.identity || (c_.old.default_expr && !op_.set_default));
   c_.caller_restores_key = std::any_of(refs_.begin(), refs_.end(),
                                        [&](const Referencing& r) { return ToPrimaryKey(r); });
-  SwapChange after;
+  // Before the key's own swap changes (`before_key`) and after them (`after`).
+  SwapChange before_key, after;
   ReverseGuards(after);
-  RecreateForeignKeys(after);  // the drops go in first
+  RecreateForeignKeys(before_key, after);
+  MoveIdentity(before_key, after);
+  b_.Swap(t_, std::move(before_key));
   PGPHASE_RETURN_IF_ERROR(PlanAlterColumnShadow(op_, where_, c_, b_));
   MoveSequence(after);
   RestorePrimaryKey(after);
@@ -304,7 +325,7 @@ bool IsReferencedKeyChange(const AlterColumnChange& c, const PlanBuilder& b) {
   if (!c.type_changed || c.pair || c.before == nullptr) return false;
   const ColumnInfo* col = c.before->FindColumn(c.old.name);
   if (col == nullptr) return false;
-  if (!col->sequence.empty() && !col->identity) return true;
+  if (!col->sequence.empty()) return true;
   return !FindReferencing(*c.before, c.old.name, c.old.type, b.original_catalog()).empty();
 }
 

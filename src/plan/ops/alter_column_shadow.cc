@@ -144,7 +144,7 @@ class ShadowPlanner {
 };
 
 Status ShadowPlanner::CheckColumn() const {
-  if (c_.old.generated || c_.old.identity)
+  if (c_.old.generated || (c_.old.identity && !c_.default_moves_at_swap))
     return Invalid(where_, c_.kind,
                    fmt::format("column {} is generated or an identity; changing it through a "
                                "new column is not planned yet",
