@@ -184,6 +184,32 @@ TEST(ReferencedKeyPlanTest, ASerialKeyAloneMovesItsSequence) {
      "OWNED BY \"public\".\"orders\".\"id\"");
 }
 
+// The spec may name a referencing column too, before or after the key: planned once.
+TEST(ReferencedKeyPlanTest, AReferencingColumnNamedInTheSpecIsPlannedWithTheKey) {
+  auto automatic = PlanYaml(kOrdersToBigint);
+  ASSERT_TRUE(automatic.ok()) << automatic.status().message();
+  for (const char* yaml :
+       {"operations:\n  - alter_column: {table: order_items, column: order_id, type: int8}\n"
+        "  - alter_column: {table: orders, column: id, type: bigint}\n",
+        "operations:\n  - alter_column: {table: orders, column: id, type: bigint}\n"
+        "  - alter_column: {table: payments, column: order_id, type: bigint}\n"}) {
+    auto plan = PlanYaml(yaml);
+    ASSERT_TRUE(plan.ok()) << plan.status().message();
+    EXPECT_NE(Notes(*plan).find(": planned with alter_column orders.id, whose foreign key it is"),
+              std::string::npos)
+        << Notes(*plan);
+    for (Phase phase : {Phase::kExpand, Phase::kSwap})
+      EXPECT_EQ(plan->phase(phase).steps.size(), automatic->phase(phase).steps.size());
+  }
+  // With anything besides the type, it is an operation of its own.
+  auto own = PlanYaml(
+      "operations:\n  - alter_column: {table: payments, column: order_id, type: bigint, up: "
+      "order_id + 0}\n  - alter_column: {table: orders, column: id, type: bigint}\n");
+  ASSERT_FALSE(own.ok());
+  EXPECT_NE(own.status().message().find("constraint payments_order_id_fkey"), std::string::npos)
+      << own.status().message();
+}
+
 TEST(ReferencedKeyPlanTest, AnIdentityMovesAtSwapAndComesBackAfterNotNull) {
   CatalogSnapshot c = FakeCatalog();
   ColumnInfo& id = c.FindTable("public", "orders")->columns[0];
