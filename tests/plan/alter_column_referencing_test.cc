@@ -166,6 +166,18 @@ TEST(ReferencedKeyPlanTest, AnEarlierOperationOnTheKeysTableIsRefused) {
       << plan.status().message();
 }
 
+TEST(ReferencedKeyPlanTest, ASequenceColumnOnlyBecomesAnotherIntegerType) {
+  auto plan =
+      PlanYaml("operations:\n  - alter_column: {table: orders, column: id, type: numeric}\n");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), ExitCode::kInvalid);
+  EXPECT_NE(plan.status().message().find("takes its values from sequence \"orders_id_seq\""),
+            std::string::npos)
+      << plan.status().message();
+  EXPECT_TRUE(
+      PlanYaml("operations:\n  - alter_column: {table: orders, column: id, type: int8}\n").ok());
+}
+
 // Without a referencing foreign key the sequence still moves (contract would drop it with the
 // old column otherwise).
 TEST(ReferencedKeyPlanTest, ASerialKeyAloneMovesItsSequence) {

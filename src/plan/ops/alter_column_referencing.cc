@@ -300,6 +300,11 @@ void ReferencedKeyPlanner::ReverseGuards(SwapChange& swap) const {
 }
 
 Status ReferencedKeyPlanner::Plan() {
+  if (!c_.old.sequence.empty() && !ddl::IntegerRange(c_.new_type))
+    return Invalid(where_, c_.kind,
+                   fmt::format("type: column {} takes its values from sequence {}, so it can only "
+                               "become another integer type (smallint, integer, bigint)",
+                               QuoteIdent(op_.column), QuoteIdent(c_.old.sequence)));
   PGPHASE_RETURN_IF_ERROR(PlanReferencingColumns());
   if (!c_.old.sequence.empty()) c_.referencing.push_back(c_.old.sequence);
   c_.default_moves_at_swap =
