@@ -28,6 +28,9 @@ struct ColumnInfo {
   // table's triggers that name it (UPDATE OF) but pgphase's. Not its default, nor the
   // table's own indexes and constraints (IndexInfo, ConstraintInfo).
   std::vector<std::string> dependents;
+  // The sequence the column owns (a serial's or an identity's, by pg_depend), "" when none.
+  std::string sequence_schema, sequence;
+  char identity_kind = '\0';  // pg_attribute.attidentity: 'a' ALWAYS, 'd' BY DEFAULT
 };
 
 struct IndexInfo {
@@ -54,6 +57,12 @@ struct ConstraintInfo {
   std::vector<std::string> columns;  // the constrained columns by name (conkey), in order
   // A foreign key's referenced table (pg_constraint.confrelid); empty for other types.
   std::string ref_schema, ref_table;
+  // A foreign key's referenced columns (confkey, in the order of `columns`), its actions
+  // (confupdtype, confdeltype, confmatchtype: the pg_constraint letters a, r, c, n, d and
+  // f, p, s) and deferrability (condeferrable, condeferred).
+  std::vector<std::string> ref_columns;
+  char on_update = 'a', on_delete = 'a', match_type = 's';
+  bool deferrable = false, initially_deferred = false;
 };
 
 struct TableInfo {

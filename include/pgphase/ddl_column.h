@@ -29,11 +29,13 @@ Statement SetColumnTypeUsing(const Rel& t, const std::string& column, const std:
 // policy, statistics object, generated column or owned sequence that the swap would
 // leave on the old column. The message names the objects.
 // `carried` names indexes and constraints of the table that the plan re-creates on the
-// new column, so they are not counted either.
+// new column, so they are not counted either; `referencing` names other tables' foreign
+// keys to the column and the sequence it owns, which the plan re-creates or moves.
 // Reads only the catalog (ACCESS SHARE).
 Statement RefuseDependents(const Rel& t, const std::string& column,
                            const std::vector<std::string>& ignored_triggers,
-                           const std::vector<std::string>& carried = {});
+                           const std::vector<std::string>& carried = {},
+                           const std::vector<std::string>& referencing = {});
 
 // A DO block copying the comment of column `from` to column `to` of `t` (no-op when
 // `from` has none).

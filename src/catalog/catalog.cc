@@ -48,6 +48,9 @@ SELECT a.attrelid::int8                         AS table_oid,
        END                                      AS default_expr,
        a.attgenerated <> ''                     AS generated,
        a.attidentity <> ''                      AS identity,
+       a.attidentity                            AS identity_kind,
+       seq.schema                               AS sequence_schema,
+       seq.name                                 AS sequence,
        ARRAY(SELECT DISTINCT
                     CASE WHEN d.classid = 'pg_rewrite'::regclass  -- a view's rule: the view
                          THEN (SELECT pg_describe_object('pg_class'::regclass, r.ev_class, 0)
@@ -78,6 +81,15 @@ SELECT a.attrelid::int8                         AS table_oid,
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  LEFT JOIN LATERAL (SELECT sn.nspname AS schema, s.relname AS name
+                       FROM pg_depend sd
+                       JOIN pg_class s ON s.oid = sd.objid AND s.relkind = 'S'
+                       JOIN pg_namespace sn ON sn.oid = s.relnamespace
+                      WHERE sd.classid = 'pg_class'::regclass
+                        AND sd.refclassid = 'pg_class'::regclass
+                        AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum
+                        AND sd.deptype IN ('a', 'i')
+                      LIMIT 1) seq ON true
  WHERE c.relkind IN ('r', 'p')
    AND n.nspname = ANY ($1::text[])
    AND a.attnum > 0
@@ -133,7 +145,15 @@ SELECT con.conrelid::int8                AS table_oid,
                JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.attnum
               ORDER BY k.i)              AS columns,
        rn.nspname                        AS ref_schema,
-       rc.relname                        AS ref_table
+       rc.relname                        AS ref_table,
+       ARRAY(SELECT ra.attname FROM unnest(con.confkey) WITH ORDINALITY AS k (attnum, i)
+               JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.attnum
+              ORDER BY k.i)              AS ref_columns,
+       con.confupdtype                   AS on_update,
+       con.confdeltype                   AS on_delete,
+       con.confmatchtype                 AS match_type,
+       con.condeferrable                 AS deferrable,
+       con.condeferred                   AS initially_deferred
   FROM pg_constraint con
   JOIN pg_class c ON c.oid = con.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -245,6 +265,9 @@ void ReadColumns(Transaction& tx, const std::string& schemas, TablesByOid& table
     c.generated = row["generated"].as<bool>();
     c.identity = row["identity"].as<bool>();
     c.dependents = TextArray(row["dependents"]);
+    c.sequence_schema = OptionalText(row["sequence_schema"]).value_or("");
+    c.sequence = OptionalText(row["sequence"]).value_or("");
+    c.identity_kind = row["identity_kind"].c_str()[0];
     t->columns.push_back(std::move(c));
   }
 }
@@ -289,6 +312,14 @@ void ReadConstraints(Transaction& tx, const std::string& schemas, TablesByOid& t
     c.columns = TextArray(row["columns"]);
     c.ref_schema = OptionalText(row["ref_schema"]).value_or("");
     c.ref_table = OptionalText(row["ref_table"]).value_or("");
+    if (c.type == 'f') {
+      c.ref_columns = TextArray(row["ref_columns"]);
+      c.on_update = row["on_update"].c_str()[0];
+      c.on_delete = row["on_delete"].c_str()[0];
+      c.match_type = row["match_type"].c_str()[0];
+      c.deferrable = row["deferrable"].as<bool>();
+      c.initially_deferred = row["initially_deferred"].as<bool>();
+    }
     t->constraints.push_back(std::move(c));
   }
 }

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "pgphase/ddl_key.h"
 #include "pgphase/exec.h"
 #include "pgphase/sql.h"
 
@@ -60,6 +61,9 @@ Status FromSqlError(const pqxx::sql_error& e, const std::string& context) {
   const std::string msg = Trimmed(e.what());
   if (EndsTheSession(e.sqlstate())) return Lost(context, "SQLSTATE " + e.sqlstate() + ": " + msg);
   const std::string state = e.sqlstate().empty() ? "" : "SQLSTATE " + e.sqlstate() + ": ";
+  // A pgphase guard that the data refuses: nothing changed, the operator fixes the data.
+  if (e.sqlstate() == ddl::kRefusedSqlState)
+    return Status::Invalid(fmt::format("{}: {}{}", context, state, msg));
   return Status::Failure(fmt::format("{}: {}{}", context, state, msg));
 }
 

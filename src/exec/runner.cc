@@ -204,16 +204,19 @@ class WarningsToOutput : public pqxx::errorhandler {
 
 Status RunStatement(RunContext& ctx, const Statement& st, const std::string& context,
                     const std::function<void(pqxx::transaction_base&)>& record,
-                    const std::vector<Statement>& cleanup) {
+                    const std::vector<Statement>& cleanup, std::chrono::microseconds* held) {
   const WarningsToOutput warnings(ctx.conn, ctx.out);
   for (int attempt = 0;; ++attempt) {
     try {
       if (st.transactional) {
         pqxx::work tx(ctx.conn);
         ApplyTimeouts(tx, ctx.settings, TimeoutFor(st), true);
+        const auto start = Clock::now();
         tx.exec(st.sql);
         if (record) record(tx);
         tx.commit();
+        if (held != nullptr)
+          *held = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
       } else {
         RunAlone(ctx, st, cleanup);
         if (record) {
@@ -267,6 +270,16 @@ Status Diagnose(RunContext& ctx, const Step& step, const Status& failure) {
       failure.message(), keys));
 }
 
+// A swap transaction's locks block the application while it runs: how long, for the
+// operator's output and the events.
+void ReportLockHold(RunContext& ctx, const Step& step, std::chrono::microseconds held) {
+  const std::string ms = fmt::format("{:.1f} ms", static_cast<double>(held.count()) / 1000.0);
+  ctx.out << fmt::format("  {}: locks held for {} ({})\n", step.id, ms,
+                         LockName(step.statement->lock))
+          << std::flush;
+  ctx.store.Event(ctx.plan.migration, "lock_hold", ms, Phase::kSwap, step.id);
+}
+
 Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
   const std::string& m = ctx.plan.migration;
   if (ctx.store.LoadStepStatus(m, step.id) == StepStatus::kDone) return Status::Ok();
@@ -298,8 +311,12 @@ Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
       }
       ctx.store.SetStepStatus(m, step.id, StepStatus::kRunning);
     }
-    st = RunStatement(ctx, *step.statement, context, record, step.cleanup);
+    std::chrono::microseconds held{-1};
+    st = RunStatement(ctx, *step.statement, context, record, step.cleanup, &held);
     if (!st.ok() && !step.diagnose.empty()) st = Diagnose(ctx, step, st);
+    if (st.ok() && phase == Phase::kSwap && held.count() >= 0 &&
+        BlocksApplication(step.statement->lock))
+      ReportLockHold(ctx, step, held);
   }
   if (!st.ok()) return st;
   const auto ms = std::chrono::duration_cast<Millis>(Clock::now() - t0);

@@ -70,10 +70,12 @@ std::string DescribeBlockers(RunContext& ctx);
 // `cleanup` runs before every attempt of a non-transactional statement (an interrupted
 // CREATE INDEX CONCURRENTLY leaves an invalid index behind). `record` runs in the
 // statement's transaction (or a new one right after a non-transactional statement) to
-// record success.
+// record success. `held`, when set, receives how long the transaction of the attempt that
+// succeeded lasted, from its first statement to its commit: how long it held its locks.
 Status RunStatement(RunContext& ctx, const Statement& st, const std::string& context,
                     const std::function<void(pqxx::transaction_base&)>& record,
-                    const std::vector<Statement>& cleanup = {});
+                    const std::vector<Statement>& cleanup = {},
+                    std::chrono::microseconds* held = nullptr);
 
 // Publishes the migration's phase statuses and sync error count to Live() (live.h).
 void PublishPhases(RunContext& ctx);

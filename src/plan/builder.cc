@@ -73,6 +73,10 @@ void PlanBuilder::TouchTable(const TableInfo& table) {
     table_order_.push_back(&table);
 }
 
+bool PlanBuilder::Touched(const TableInfo& table) const {
+  return std::find(table_order_.begin(), table_order_.end(), &table) != table_order_.end();
+}
+
 void PlanBuilder::MarkChanged(const std::string& schema, const std::string& table,
                               const std::string& column) {
   std::string key = schema + '\0' + table;

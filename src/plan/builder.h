@@ -110,6 +110,8 @@ class PlanBuilder {
   bool Renames(const TableInfo& table) const;
 
   void TouchTable(const TableInfo& table);
+  // True when an operation planned so far has work on `table` (its steps come in that order).
+  bool Touched(const TableInfo& table) const;
   // Records that this plan renames, retypes or drops `column` of schema.table (or the
   // whole table when column is empty), so the drift check does not expect it unchanged.
   void MarkChanged(const std::string& schema, const std::string& table,

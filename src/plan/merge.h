@@ -16,4 +16,10 @@ namespace pgphase {
 Result<ChangeSpec> CombineColumnOperations(const ChangeSpec& spec, const CatalogSnapshot& catalog,
                                            std::vector<std::string>* notes);
 
+// The migration without the alter_column operations that only change a column referencing
+// a key another alter_column of it changes, to that key's new type (merge_referencing.cc):
+// the key's plans them; `notes` says which.
+ChangeSpec FoldReferencingColumns(const ChangeSpec& spec, const CatalogSnapshot& catalog,
+                                  std::vector<std::string>* notes);
+
 }  // namespace pgphase

@@ -41,27 +41,52 @@ Statement SetColumnTypeUsing(const Rel& t, const std::string& column, const std:
   return s;
 }
 
+namespace {
+
+// 'a', 'b', ... of `names`, "" when there are none.
+std::string LiteralList(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + QuoteLiteral(name);
+  return out;
+}
+
+// RefuseDependents' exclusions: the table's own indexes and constraints `carried`, other
+// tables' foreign keys to it and sequences `referencing`.
+std::string CarriedClause(const std::string& rel, const std::vector<std::string>& carried,
+                          const std::vector<std::string>& referencing) {
+  std::string out;
+  if (const std::string kept = LiteralList(carried); !kept.empty()) {
+    out += fmt::format(
+        "\n     AND NOT (d.classid = 'pg_catalog.pg_class'::regclass AND d.objid IN "
+        "(SELECT indexrelid FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+        "ON c.oid = i.indexrelid WHERE i.indrelid = {rel} AND c.relname IN ({kept})))"
+        "\n     AND NOT (d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid IN "
+        "(SELECT oid FROM pg_catalog.pg_constraint WHERE conrelid = {rel} AND "
+        "conname IN ({kept})))",
+        fmt::arg("rel", rel), fmt::arg("kept", kept));
+  }
+  if (const std::string others = LiteralList(referencing); !others.empty()) {
+    out += fmt::format(
+        "\n     AND NOT (d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid IN "
+        "(SELECT oid FROM pg_catalog.pg_constraint WHERE confrelid = {rel} AND "
+        "conname IN ({others})))"
+        "\n     AND NOT (d.classid = 'pg_catalog.pg_class'::regclass AND d.objid IN "
+        "(SELECT oid FROM pg_catalog.pg_class WHERE relkind = 'S' AND relname IN "
+        "({others})))",
+        fmt::arg("rel", rel), fmt::arg("others", others));
+  }
+  return out;
+}
+
+}  // namespace
+
 Statement RefuseDependents(const Rel& t, const std::string& column,
                            const std::vector<std::string>& ignored_triggers,
-                           const std::vector<std::string>& carried) {
+                           const std::vector<std::string>& carried,
+                           const std::vector<std::string>& referencing) {
   const std::string rel = QuoteLiteral(t.Quoted()) + "::regclass";
-  std::string ignored;
-  for (const auto& name : ignored_triggers)
-    ignored += (ignored.empty() ? "" : ", ") + QuoteLiteral(name);
+  std::string ignored = LiteralList(ignored_triggers);
   if (ignored.empty()) ignored = "NULL";
-  std::string kept;
-  for (const auto& name : carried) kept += (kept.empty() ? "" : ", ") + QuoteLiteral(name);
-  const std::string carried_clause =
-      kept.empty()
-          ? ""
-          : fmt::format(
-                "\n     AND NOT (d.classid = 'pg_catalog.pg_class'::regclass AND d.objid IN "
-                "(SELECT indexrelid FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
-                "ON c.oid = i.indexrelid WHERE i.indrelid = {rel} AND c.relname IN ({kept})))"
-                "\n     AND NOT (d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid IN "
-                "(SELECT oid FROM pg_catalog.pg_constraint WHERE conrelid = {rel} AND "
-                "conname IN ({kept})))",
-                fmt::arg("rel", rel), fmt::arg("kept", kept));
   const std::string body = fmt::format(
       "\nDECLARE\n"
       "  col smallint := (SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = {rel} "
@@ -85,7 +110,8 @@ Statement RefuseDependents(const Rel& t, const std::string& column,
       "  END IF;\n"
       "END\n",
       fmt::arg("rel", rel), fmt::arg("col", QuoteLiteral(column)), fmt::arg("ignored", ignored),
-      fmt::arg("carried", carried_clause), fmt::arg("versions", NotInVersionSchema("d")));
+      fmt::arg("carried", CarriedClause(rel, carried, referencing)),
+      fmt::arg("versions", NotInVersionSchema("d")));
   return {DoBlock(body), Lock::kAccessShare};
 }
 

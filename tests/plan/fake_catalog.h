@@ -2,6 +2,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "pgphase/catalog.h"
 #include "pgphase/plan.h"
@@ -14,7 +16,10 @@ namespace pgphase::testing {
 // logs(msg text) without any key;
 // "we""ird;<newline>DROP TABLE users; --"(id int PK);
 // accounts(code text PK), for foreign keys from text columns;
-// products(id bigint PK, sku text CONSTRAINT sku_length CHECK (length(sku) > 3)).
+// products(id bigint PK, sku text CONSTRAINT sku_length CHECK (length(sku) > 3));
+// orders(id serial PK), order_items(id bigint PK, order_id integer REFERENCES orders ON DELETE
+// CASCADE DEFERRABLE, indexed), payments(id bigint PK, order_id integer REFERENCES orders):
+// ReferencedKeyTables().
 inline ColumnInfo Col(const char* name, const char* type, bool not_null) {
   ColumnInfo c;
   c.name = name;
@@ -28,6 +33,69 @@ inline TableInfo Table(const char* name) {
   t.schema = "public";
   t.name = name;
   return t;
+}
+
+inline IndexInfo Index(const char* name, std::vector<std::string> columns, bool primary) {
+  IndexInfo i;
+  i.name = name;
+  i.unique = i.primary = primary;
+  i.plain = true;
+  i.columns = std::move(columns);
+  return i;
+}
+
+inline ConstraintInfo ForeignKeyToOrders(const char* name, char on_delete) {
+  ConstraintInfo k;
+  k.name = name;
+  k.type = 'f';
+  k.columns = {"order_id"};
+  k.ref_schema = "public";
+  k.ref_table = "orders";
+  k.ref_columns = {"id"};
+  k.on_delete = on_delete;
+  k.definition = "FOREIGN KEY (order_id) REFERENCES orders(id)";
+  return k;
+}
+
+// A table with a bigint primary key `id` and a column order_id integer.
+inline TableInfo Referencing(const char* name) {
+  TableInfo t = Table(name);
+  t.columns = {Col("id", "bigint", true), Col("order_id", "integer", false)};
+  t.primary_key = {"id"};
+  t.indexes = {Index((std::string(name) + "_pkey").c_str(), {"id"}, true)};
+  ConstraintInfo pk;
+  pk.name = t.indexes[0].name;
+  pk.type = 'p';
+  pk.columns = {"id"};
+  t.constraints = {pk};
+  t.estimated_rows = 3000;
+  return t;
+}
+
+inline std::vector<TableInfo> ReferencedKeyTables() {
+  TableInfo orders = Table("orders");
+  orders.columns = {Col("id", "integer", true), Col("note", "text", false)};
+  orders.columns[0].default_expr = "nextval('orders_id_seq'::regclass)";
+  orders.columns[0].sequence_schema = "public";
+  orders.columns[0].sequence = "orders_id_seq";
+  orders.columns[0].dependents = {"constraint order_items_order_id_fkey on table order_items",
+                                  "constraint payments_order_id_fkey on table payments",
+                                  "sequence orders_id_seq"};
+  orders.primary_key = {"id"};
+  orders.indexes = {Index("orders_pkey", {"id"}, true)};
+  ConstraintInfo pk;
+  pk.name = "orders_pkey";
+  pk.type = 'p';
+  pk.columns = {"id"};
+  orders.constraints = {pk};
+  orders.estimated_rows = 1000;
+  TableInfo items = Referencing("order_items");
+  items.indexes.push_back(Index("order_items_order_id_idx", {"order_id"}, false));
+  items.constraints.push_back(ForeignKeyToOrders("order_items_order_id_fkey", 'c'));
+  items.constraints.back().deferrable = true;
+  TableInfo payments = Referencing("payments");
+  payments.constraints.push_back(ForeignKeyToOrders("payments_order_id_fkey", 'a'));
+  return {orders, items, payments};
 }
 
 inline CatalogSnapshot FakeCatalog() {
@@ -82,6 +150,7 @@ inline CatalogSnapshot FakeCatalog() {
   sku_length.columns = {"sku"};
   products.constraints = {sku_length};
   c.tables = {users, lines, logs, weird, accounts, products};
+  for (TableInfo& t : ReferencedKeyTables()) c.tables.push_back(std::move(t));
   c.relation_names = {"public.users", "public.users_pkey", "public.order_lines",
                       "public.logs",  "public.accounts",   "public.products"};
   return c;

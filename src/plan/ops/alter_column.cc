@@ -213,6 +213,18 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// Whether dependent `d` (a pg_describe_object text) is one of `names`: a sequence, or a foreign
+// key of another table ("constraint <name> on table <table>").
+bool IsReferencing(const std::string& d, const std::vector<std::string>& names) {
+  for (const std::string& n : names) {
+    if (d == "sequence " + n || (d.rfind("sequence ", 0) == 0 && d.size() > n.size() &&
+                                 d.compare(d.size() - n.size() - 1, n.size() + 1, "." + n) == 0))
+      return true;
+    if (d.rfind("constraint " + n + " on ", 0) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column,
@@ -221,7 +233,8 @@ std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::strin
     const IndexInfo* index = c.before->FindIndex(k.name);
     const bool carried =
         ((k.type == 'u' || k.type == 'p') && index != nullptr && index->plain && !index->partial) ||
-        (k.type == 'c' && checks_carried && c.before->FindConstraint(k.name) != nullptr);
+        (k.type == 'c' && checks_carried && c.before->FindConstraint(k.name) != nullptr) ||
+        Contains(c.carried_constraints, k.name);
     if (Contains(k.columns, column) && !carried)
       return fmt::format("constraint {} ({}) is on it", k.name, k.definition);
   }
@@ -233,9 +246,12 @@ std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::strin
           i.name);
   }
   const ColumnInfo* col = c.before->FindColumn(column);
-  if (col == nullptr || col->dependents.empty()) return "";
-  return fmt::format("{} depend{} on it", fmt::join(col->dependents, ", "),
-                     col->dependents.size() == 1 ? "s" : "");
+  if (col == nullptr) return "";
+  std::vector<std::string> left;
+  for (const std::string& d : col->dependents)
+    if (!IsReferencing(d, c.referencing)) left.push_back(d);
+  if (left.empty()) return "";
+  return fmt::format("{} depend{} on it", fmt::join(left, ", "), left.size() == 1 ? "s" : "");
 }
 
 namespace {
@@ -303,10 +319,11 @@ Status PlanOperation(const AlterColumnOp& op, const SourceLocation& where, PlanB
 }
 
 Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, PlanBuilder& b,
-                       std::string_view kind) {
+                       std::string_view kind, const std::vector<std::string>& carried_constraints) {
   Result<AlterColumnChange> checked = Check(op, where, b, kind);
   if (!checked.ok()) return checked.status();
   AlterColumnChange& c = *checked;
+  c.carried_constraints = carried_constraints;
   if (b.original_catalog().FindTable(c.table->schema, c.table->name) == nullptr) {
     PGPHASE_RETURN_IF_ERROR(PlanAlterColumnOnNewTable(op, c, b));
     Record(op, c);
@@ -325,7 +342,8 @@ Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, Pla
                                  "the change in the operation that creates or renames it)",
                                  QuoteIdent(op.column), QuoteIdent(op.table)));
     }
-    PGPHASE_RETURN_IF_ERROR(PlanAlterColumnShadow(op, where, c, b));
+    PGPHASE_RETURN_IF_ERROR(IsReferencedKeyChange(c, b) ? PlanReferencedKeyChange(op, where, c, b)
+                                                        : PlanAlterColumnShadow(op, where, c, b));
   }
   Record(op, c);
   return Status::Ok();

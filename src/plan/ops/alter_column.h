@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pgphase/catalog.h"
 #include "pgphase/spec.h"
@@ -29,12 +30,23 @@ struct AlterColumnChange {
   // The operation as messages name it ("alter_column", or "create_constraint" when a
   // constraint's `up` goes through shadow columns: create_constraint.cc).
   std::string_view kind = "alter_column";
+  // Re-created or moved by the caller around the shadow path (alter_column_referencing.cc),
+  // by name: foreign keys of this table on or to the column (`carried_constraints`), other
+  // tables' foreign keys to it and the sequence it owns (`referencing`).
+  std::vector<std::string> carried_constraints, referencing;
+  // The caller moves the default (a sequence's nextval) or the identity to the new column.
+  bool default_moves_at_swap = false;
+  // Reversing swap keeps the new primary key; the caller restores the old one after it.
+  bool caller_restores_key = false;
 };
 
 // An alter_column (or a rename_column, as one with `name:`; `kind` names it in notes): checks
 // it, chooses the path and plans it.
+// `carried_constraints`: this table's foreign keys on the column that the caller re-creates
+// (AlterColumnChange).
 Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, PlanBuilder& b,
-                       std::string_view kind);
+                       std::string_view kind,
+                       const std::vector<std::string>& carried_constraints = {});
 
 // What would stay behind on the old column if `column` changed through a new one (a check,
 // foreign key or exclusion constraint on it, an index an earlier operation of the migration
@@ -52,6 +64,13 @@ std::string ShadowColumnName(const std::string& column);
 // directly, in expand.
 Status PlanAlterColumnOnNewTable(const AlterColumnOp& op, const AlterColumnChange& c,
                                  PlanBuilder& b);
+
+// A type change of a column that sequences or other tables' foreign keys depend on
+// (alter_column_referencing.cc): true when `c` is one; it then plans it, with the referencing
+// columns, through the shadow path.
+bool IsReferencedKeyChange(const AlterColumnChange& c, const PlanBuilder& b);
+Status PlanReferencedKeyChange(const AlterColumnOp& op, const SourceLocation& where,
+                               AlterColumnChange& c, PlanBuilder& b);
 
 // The shadow path (alter_column_shadow.cc): every phase of the change.
 Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& where,

@@ -144,7 +144,7 @@ class ShadowPlanner {
 };
 
 Status ShadowPlanner::CheckColumn() const {
-  if (c_.old.generated || c_.old.identity)
+  if (c_.old.generated || (c_.old.identity && !c_.default_moves_at_swap))
     return Invalid(where_, c_.kind,
                    fmt::format("column {} is generated or an identity; changing it through a "
                                "new column is not planned yet",
@@ -297,7 +297,7 @@ std::optional<std::string> ShadowPlanner::NewDefault() {
   if (op_.set_default)
     return op_.default_value ? std::optional(EmbedExpression(op_.default_value->text))
                              : std::nullopt;
-  if (!c_.old.default_expr) return std::nullopt;
+  if (!c_.old.default_expr || c_.default_moves_at_swap) return std::nullopt;
   if (!c_.type_changed) return c_.old.default_expr;
   b_.Note(fmt::format(
       "alter_column {}.{}: the default ({}) is not carried over to type {}; give `default:` "
@@ -318,7 +318,7 @@ void ShadowPlanner::Expand() {
   const std::string base = "expand." + base_;
   b_.Add(Phase::kExpand, base + ".dependents",
          "refuse if an index, constraint, view or other object depends on the column",
-         ddl::RefuseDependents(table_, col_, {}, carried_names_));
+         ddl::RefuseDependents(table_, col_, {}, carried_names_, c_.referencing));
   ddl::ColumnDef shadow;
   shadow.name = shadow_;
   shadow.type = c_.new_type;
@@ -476,7 +476,8 @@ void ShadowPlanner::CarryIndex(const CarriedIndex& ci) {
   if (ci.primary) {
     move.forward = {ddl::DropConstraint(table_, ci.name),
                     ddl::AddConstraintUsingIndex(table_, ci.name, true, ci.tmp)};
-    move.reverse = {ddl::DropConstraint(table_, ci.name)};
+    // A key foreign keys reference stays until the caller puts the old one back.
+    if (!c_.caller_restores_key) move.reverse = {ddl::DropConstraint(table_, ci.name)};
   } else if (ci.constraint) {
     move.forward = {ddl::RenameConstraint(table_, ci.name, ci.old),
                     ddl::AddConstraintUsingIndex(table_, ci.name, false, ci.tmp)};
@@ -497,7 +498,7 @@ void ShadowPlanner::Swap() {
   for (const auto& ci : carried_) CarryIndex(ci);
   SwapChange swap;
   swap.guards = {ddl::RefuseDependents(table_, col_, {b_.TriggerName("ins"), b_.TriggerName("upd")},
-                                       carried_names_)};
+                                       carried_names_, c_.referencing)};
   if (c_.pair) {
     b_.Swap(t_, std::move(swap));  // the pair needs nothing at swap; the guard goes along
     return;
@@ -513,7 +514,7 @@ void ShadowPlanner::Swap() {
   b_.Swap(t_, std::move(swap));
   // After the old column's NOT NULL is back: the old primary key, then validate's index.
   for (const auto& ci : carried_) {
-    if (!ci.primary) continue;
+    if (!ci.primary || c_.caller_restores_key) continue;
     const ddl::IndexDef old_key = ddl::PlainIndex(ci.old, ci.old_columns, /*unique=*/true);
     SwapChange key;
     key.after_reverse = {
@@ -577,6 +578,8 @@ Status ShadowPlanner::Plan() {
   PGPHASE_RETURN_IF_ERROR(CheckColumn());
   PGPHASE_RETURN_IF_ERROR(FindCarriedIndexes());
   PGPHASE_RETURN_IF_ERROR(FindCarriedChecks());
+  carried_names_.insert(carried_names_.end(), c_.carried_constraints.begin(),
+                        c_.carried_constraints.end());
   PGPHASE_RETURN_IF_ERROR(ResolveUp());
   PGPHASE_RETURN_IF_ERROR(ResolveDown());
   PGPHASE_RETURN_IF_ERROR(ResolveCheck());
