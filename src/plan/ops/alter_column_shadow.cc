@@ -530,8 +530,8 @@ void ShadowPlanner::Swap() {
 // those triggers (contract's first steps): between the trigger that fills it and the column's
 // drop, a new-app INSERT that does not name it must not fail.
 void ShadowPlanner::Contract() {
-  if (c_.old.not_null && !c_.old.identity && !c_.old.generated)
-    AddNullableAtContract(b_, t_, old_away_, base_);
+  // (CheckColumn refuses a generated column, and an identity unless it moves at swap.)
+  if (c_.old.not_null) AddNullableAtContract(b_, t_, old_away_, base_);
   const std::optional<std::string> pair_default = c_.pair ? NewDefault() : std::nullopt;
   if (pair_default) {
     Step set;
