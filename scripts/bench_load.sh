@@ -142,6 +142,7 @@ for point in ${BENCH_CURVE:-200ms:50ms}; do
   "$pgphase" apply "$tmp/0001_amount.yaml" --through contract --db "$db" >>"$tmp/apply.log"
   t1=$(now_ns)
   wait "$app_pid" || true  # it runs on past the migration: its log is complete once it exits
+  cp "$tmp/apply.log" "$bench_out_dir/bench-load-$name.log"
   line=$(report "$name" "pgphase target_batch_time $target max_app_wait $app_wait ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s through contract)" "$t0" "$t1")
   line+=", backfill $loaded rows/s under the app, $alone alone ($(fmt_num "$(calc "$loaded / $alone")" 2))"
   say "  $line"

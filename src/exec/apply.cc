@@ -54,7 +54,7 @@ Result<exec::Resolved> Resolve(const Settings& spec, const LockPolicy& locks,
   r.scan_timeout = Pick(locks.scan_timeout, spec.scan_timeout, Millis(0));
   r.lock_retries = locks.lock_retries.value_or(5);
   r.target_batch_time = Pick(throttle.target_batch_time, spec.target_batch_time, Millis(200));
-  r.max_app_wait = Pick(throttle.max_app_wait, spec.max_app_wait, Millis(50));
+  r.max_app_wait = Pick(throttle.max_app_wait, spec.max_app_wait, Millis(25));
   r.batch_size_min = Pick<int64_t>(throttle.batch_size_min, spec.batch_size_min, 100);
   r.batch_size_max = Pick<int64_t>(throttle.batch_size_max, spec.batch_size_max, 50000);
   if (r.batch_size_min > r.batch_size_max)
