@@ -247,25 +247,30 @@ cmd_start() {
       chosen=$(free_port_from "$kFirstPort")
     fi
   fi
-  local tries=0 rc
+  start_on "$base" "$chosen" "$port" "the server"
+  say "started PostgreSQL $(cat "$base/data/PG_VERSION") on 127.0.0.1:$(cat "$base/port") (log: $base/postgres.log)"
+  print_url "$base"
+}
+
+# start_on BASE PORT FIXED WHAT: starts the server in BASE on PORT; when another server takes
+# that port meanwhile (servers started side by side, e.g. by parallel tests), on the next free
+# one, up to 10 times, unless FIXED (a port the caller asked for) is set. Dies naming WHAT.
+start_on() {
+  local base=$1 chosen=$2 fixed=$3 what=$4 tries=0 rc
   while true; do
     rc=0
     try_start "$base" "$chosen" || rc=$?
-    if ((rc == 0)); then
-      break
-    fi
+    ((rc == 0)) && return 0
     tries=$((tries + 1))
-    if ((rc == 2)) && [[ -n "$port" ]]; then
-      die "port $port is in use"
+    if ((rc == 2)) && [[ -n "$fixed" ]]; then
+      die "port $fixed is in use"
     fi
     if ((rc != 2)) || ((tries >= 10)); then
-      die "could not start the server (log: $base/postgres.log)"
+      die "could not start $what (log: $base/postgres.log)"
     fi
     say "port $chosen was taken meanwhile; trying another"
     chosen=$(free_port_from "$((chosen + 1))")
   done
-  say "started PostgreSQL $(cat "$base/data/PG_VERSION") on 127.0.0.1:$chosen (log: $base/postgres.log)"
-  print_url "$base"
 }
 
 cmd_stop() {
@@ -321,11 +326,8 @@ cmd_standby() {
     cat "$base/basebackup.log" >&2
     die "pg_basebackup failed"
   fi
-  local port rc=0
-  port=$(free_port_from "$(($(cat "$primary_base/port") + 1))")
-  try_start "$base" "$port" || rc=$?
-  ((rc == 0)) || die "could not start the standby (log: $base/postgres.log)"
-  say "started a standby of $1 on 127.0.0.1:$port"
+  start_on "$base" "$(free_port_from "$(($(cat "$primary_base/port") + 1))")" "" "the standby"
+  say "started a standby of $1 on 127.0.0.1:$(cat "$base/port")"
   print_url "$base"
 }
 
