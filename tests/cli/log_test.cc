@@ -44,7 +44,8 @@ TEST(LogFlagsTest, BadValuesAreInvalid) {
 template <class F>
 std::string CaptureStdout(const LogFlags& flags, F body) {
   std::fflush(stdout);
-  const std::string path = ::testing::TempDir() + "/log_test.out";
+  // One file per process: ctest runs each test in its own process, side by side.
+  const std::string path = ::testing::TempDir() + "/log_test." + std::to_string(getpid()) + ".out";
   const int saved = dup(STDOUT_FILENO);
   const int file = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   EXPECT_GE(file, 0);
@@ -60,6 +61,7 @@ std::string CaptureStdout(const LogFlags& flags, F body) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
+  std::remove(path.c_str());
   return ss.str();
 }
 
