@@ -48,15 +48,17 @@ Result<Clock::time_point> UntilDeadline(const std::string& hhmm) {
 
 Result<exec::Resolved> Resolve(const Settings& spec, const LockPolicy& locks,
                                const Throttle& throttle) {
+  const exec::Resolved d;  // the defaults
   exec::Resolved r;
-  r.lock_timeout = Pick(locks.lock_timeout, spec.lock_timeout, Millis(1000));
-  r.statement_timeout = Pick(locks.statement_timeout, spec.statement_timeout, Millis(60000));
-  r.scan_timeout = Pick(locks.scan_timeout, spec.scan_timeout, Millis(0));
-  r.lock_retries = locks.lock_retries.value_or(5);
-  r.target_batch_time = Pick(throttle.target_batch_time, spec.target_batch_time, Millis(200));
-  r.max_app_wait = Pick(throttle.max_app_wait, spec.max_app_wait, Millis(25));
-  r.batch_size_min = Pick<int64_t>(throttle.batch_size_min, spec.batch_size_min, 100);
-  r.batch_size_max = Pick<int64_t>(throttle.batch_size_max, spec.batch_size_max, 50000);
+  r.lock_timeout = Pick(locks.lock_timeout, spec.lock_timeout, d.lock_timeout);
+  r.statement_timeout = Pick(locks.statement_timeout, spec.statement_timeout, d.statement_timeout);
+  r.scan_timeout = Pick(locks.scan_timeout, spec.scan_timeout, d.scan_timeout);
+  r.lock_retries = locks.lock_retries.value_or(d.lock_retries);
+  r.target_batch_time =
+      Pick(throttle.target_batch_time, spec.target_batch_time, d.target_batch_time);
+  r.max_app_wait = Pick(throttle.max_app_wait, spec.max_app_wait, d.max_app_wait);
+  r.batch_size_min = Pick<int64_t>(throttle.batch_size_min, spec.batch_size_min, d.batch_size_min);
+  r.batch_size_max = Pick<int64_t>(throttle.batch_size_max, spec.batch_size_max, d.batch_size_max);
   if (r.batch_size_min > r.batch_size_max)
     return Status::Invalid("batch size minimum is larger than the maximum");
   r.batch_delay = throttle.batch_delay.value_or(Millis(0));

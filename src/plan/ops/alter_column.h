@@ -59,6 +59,9 @@ std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::strin
 
 // The shadow column of `column`, `_pgphase_new_<column>`, outside a pair.
 std::string ShadowColumnName(const std::string& column);
+// The name a column, index or constraint is renamed away to while its replacement takes its
+// name: `_pgphase_old_<name>`.
+std::string OldName(const std::string& name);
 
 // A table created earlier in the migration (alter_column_new_table.cc): every change made
 // directly, in expand.

@@ -102,8 +102,6 @@ ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& colum
   return fk;
 }
 
-std::string OldName(const std::string& name) { return BoundedName({"_pgphase_old", name}); }
-
 class ReferencedKeyPlanner {
  public:
   ReferencedKeyPlanner(const AlterColumnOp& op, const SourceLocation& where, AlterColumnChange& c,

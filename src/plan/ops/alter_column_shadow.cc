@@ -100,7 +100,7 @@ class ShadowPlanner {
         table_{t_.schema, t_.name},
         col_(op.column),
         shadow_(c.pair && c.new_name != op.column ? c.new_name : ShadowColumnName(col_)),
-        old_away_(c.pair ? col_ : BoundedName({"_pgphase_old", col_})),
+        old_away_(c.pair ? col_ : OldName(col_)),
         base_(t_.name + "." + col_) {}
 
   Status Plan();
@@ -187,7 +187,7 @@ Status ShadowPlanner::FindCarriedIndexes() {
     CarriedIndex ci;
     ci.name = i.name;
     ci.tmp = BoundedName({"_pgphase_new", i.name});
-    ci.old = BoundedName({"_pgphase_old", i.name});
+    ci.old = OldName(i.name);
     for (const auto& k : i.columns) ci.columns.push_back(k == col_ ? shadow_ : k);
     ci.unique = i.unique;
     const ConstraintInfo* con = c_.before->FindConstraint(i.name);
@@ -222,9 +222,8 @@ Status ShadowPlanner::FindCarriedChecks() {
       return Invalid(where_, c_.kind,
                      fmt::format("check constraint {} on column {}: {}", QuoteIdent(k.name),
                                  QuoteIdent(col_), expr.status().message()));
-    checks_.push_back({k.name, BoundedName({"_pgphase_new", k.name}),
-                       BoundedName({"_pgphase_old", k.name}), EmbedExpression(*expr), k.no_inherit,
-                       k.validated});
+    checks_.push_back({k.name, BoundedName({"_pgphase_new", k.name}), OldName(k.name),
+                       EmbedExpression(*expr), k.no_inherit, k.validated});
   }
   return Status::Ok();
 }
@@ -598,6 +597,8 @@ Status ShadowPlanner::Plan() {
 std::string ShadowColumnName(const std::string& column) {
   return BoundedName({"_pgphase_new", column});
 }
+
+std::string OldName(const std::string& name) { return BoundedName({"_pgphase_old", name}); }
 
 Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& where,
                              const AlterColumnChange& c, PlanBuilder& b) {
