@@ -3,6 +3,7 @@
 # Sourced, not run:
 # `source scripts/bench_common.sh` from the repository root, after `set -euo pipefail`.
 #   bench_build         builds a Release binary in build-bench/ and sets `pgphase` to it
+#                       (or to $PGPHASE_BENCH_BIN when set, without building)
 #   bench_server        starts a throwaway PostgreSQL (scripts/pg.sh) in a fresh temp dir and
 #                       sets `tmp`, `pgdir` and `server_url`; both are deleted on exit
 #   bench_pgbench       sets `pgbench_bin`
@@ -27,6 +28,12 @@ die() {
 }
 
 bench_build() {
+  if [[ -n "${PGPHASE_BENCH_BIN:-}" ]]; then  # a binary already built (no second build)
+    [[ -x "$PGPHASE_BENCH_BIN" ]] || die "PGPHASE_BENCH_BIN: not an executable: $PGPHASE_BENCH_BIN"
+    pgphase=$PGPHASE_BENCH_BIN
+    say "using $pgphase (PGPHASE_BENCH_BIN), not a Release build"
+    return 0
+  fi
   say "building a Release binary in build-bench/"
   cmake -S . -B "$bench_out_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$bench_out_dir" -j "${PGPHASE_JOBS:-2}" --target pgphase
