@@ -39,7 +39,8 @@ mkdir -p "$bench_out_dir"
 db=
 
 # one_round N W ROUND: a fresh database, then the baseline UPDATE and pgphase with W workers
-# in the order ROUND picks. Appends to base_times, pg_times; keeps the highest peak RSS in rss_kb.
+# in the order ROUND picks. Appends to base_times, pg_times and ratios (this round's baseline /
+# pgphase: the two sides measured side by side); keeps the highest peak RSS in rss_kb.
 one_round() {
   local n=$1 w=$2 round=$3 side ms t0 t1 order wrong kb
   psql -X -q -v ON_ERROR_STOP=1 -d "$server_url" -c "DROP DATABASE IF EXISTS bench_workers" \
@@ -55,6 +56,7 @@ one_round() {
     if [[ "$side" == baseline ]]; then
       ms=$(timed_sql "UPDATE t_base SET shout = upper(name)")
       base_times+=("$ms")
+      round_base=$ms
     else
       t0=$(now_ns)
       /usr/bin/time -v -o "$tmp/time" "$pgphase" apply "$spec" --through backfill \
@@ -62,6 +64,7 @@ one_round() {
       t1=$(now_ns)
       ms=$(calc "($t1 - $t0) / 1e6")
       pg_times+=("$ms")
+      round_pg=$ms
       kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time")
       rss_kb=$((kb > rss_kb ? kb : rss_kb))
       cp "$tmp/backfill.log" "$bench_out_dir/backfill-workers-$w-$n.log"
@@ -70,6 +73,7 @@ one_round() {
   done
   wrong=$(sql -At -c "SELECT count(*) FROM t WHERE shout IS DISTINCT FROM upper(name)")
   ((wrong == 0)) || die "[$n rows, $w workers] backfill left $wrong rows wrong"
+  ratios+=("$(calc "$round_base / $round_pg")")
 }
 
 load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
@@ -78,12 +82,14 @@ for n in $rows_list; do
   for w in $workers_list; do
     base_times=()
     pg_times=()
+    ratios=()
     rss_kb=0
     for ((round = 1; round <= kRuns; round++)); do one_round "$n" "$w" "$round"; done
     base_ms=$(median "${base_times[@]}")
     pg_ms=$(median "${pg_times[@]}")
-    rows_out+=("$(printf '%s | %s | %s | %s | %s | %s | %s' "$n" "$w" "$(fmt_num "$pg_ms")" \
-      "$(fmt_num "$base_ms")" "$(fmt_num "$(calc "$base_ms / $pg_ms")" 3)" \
+    rows_out+=("$(printf '%s | %s | %s | %s | %s | %s | %s | %s' "$n" "$w" "$(fmt_num "$pg_ms")" \
+      "$(fmt_num "$base_ms")" "$(fmt_num "$(median "${ratios[@]}")" 3)" \
+      "$(for r in "${ratios[@]}"; do printf '%s ' "$(fmt_num "$r" 2)"; done)" \
       "$(fmt_num "$(calc "$n / ($pg_ms / 1000)")")" "$(fmt_num "$(calc "$rss_kb / 1024")" 1)")")
   done
 done
@@ -94,7 +100,7 @@ psql -X -q -d "$server_url" -c "DROP DATABASE IF EXISTS bench_workers"
     "PostgreSQL $(psql -X -At -d "$server_url" -c "SHOW server_version"), $(nproc) cores," \
     "load average at start $load_at_start, commit $(bench_revision), binary $pgphase"
   echo
-  echo "rows | workers | pgphase apply --through backfill (ms) | UPDATE (ms) | backfill ratio | pgphase rows/s | peak RSS MB"
+  echo "rows | workers | pgphase apply --through backfill (ms) | UPDATE (ms) | backfill ratio (median of rounds) | each round's ratio | pgphase rows/s | peak RSS MB"
   for row in "${rows_out[@]}"; do echo "$row"; done
   echo
   echo "target: backfill ratio >= 1.2 with 2 workers; peak RSS <= 64 MB with 4 workers"
