@@ -122,6 +122,26 @@ TEST_F(WorkersTest, PauseStopsEveryPartAndStatusSumsTheirProgress) {
   EXPECT_EQ(BackfillRowsDone(kMigration), 100000);
 }
 
+// The window end (--max-runtime) stops every part with exit 5; their checkpoints hold exactly
+// the rows filled, and the resume completes each part.
+TEST_F(WorkersTest, WindowEndStopsEveryPartAndTheResumeCompletesThem) {
+  SeedOrders(200000);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);
+  RunResult stopped = Run({"apply", spec, "--through", "backfill", "--batch-delay", "20ms",
+                           "--workers", "2", "--max-runtime", "2s"});
+  ASSERT_EQ(stopped.exit_code, 5) << stopped;
+  EXPECT_NE((stopped.out + stopped.err).find("--max-runtime 2s reached"), std::string::npos)
+      << stopped;
+  EXPECT_EQ(PartsStarted(), 2) << "both parts ran until the window end";
+  const long long done = BackfillRowsDone(kMigration);
+  EXPECT_LT(done, 200000) << "the window ended too late to test a resume";
+  EXPECT_EQ(FilledTotals(), done);
+  RunResult r = Run({"apply", spec, "--through", "backfill"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(BadTotals(), 0);
+  EXPECT_EQ(BackfillRowsDone(kMigration), 200000);
+}
+
 // A table with no key splits by pages; every row is filled, through contract.
 TEST_F(WorkersTest, CtidWalkSplitsByPageRanges) {
   Exec(
