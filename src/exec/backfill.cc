@@ -317,7 +317,11 @@ Status RunParts(RunContext& ctx, Phase phase, const Step& step, int parts) {
   for (int i = 0; i < parts; ++i) {
     boost::asio::post(pool, [&, i] {
       Status& st = results[static_cast<size_t>(i)];
-      st = RunPart(ctx, phase, step, {i, parts, &abort});
+      try {  // nothing may leave a task of the pool
+        st = RunPart(ctx, phase, step, {i, parts, &abort});
+      } catch (const std::exception& e) {
+        st = FromException(e, fmt::format("backfill part {}/{}", i + 1, parts));
+      }
       if (!st.ok() && st.code() != ExitCode::kStopped) abort = true;
     });
   }
