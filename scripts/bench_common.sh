@@ -12,6 +12,7 @@
 #   now_ns, calc, median, minimum, fmt_num, fmt_list   numbers (awk for floating point)
 # and, for timing statements in the database whose URL is in `db` (set by the script):
 #   sql                 psql on `db`, stopping at the first error
+#   fresh_database      a new database holding t and its copy t_base (integration/bench/setup.sql)
 #   timed_sql, settle   one statement's duration; a checkpoint and sync before measuring
 #   copy_of_table       a compact copy of a table; its NOT NULL columns are `bench_not_null`
 #   timed_sql_cpu       the same, with the backend's CPU time and wait for a CPU
@@ -99,6 +100,18 @@ fmt_list() {
 
 # shellcheck disable=SC2154  # db is the sourcing script's
 sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+
+# fresh_database NAME ROWS: database NAME (its URL in `db`) with t and its copy t_base of ROWS
+# rows (setup.sql). synchronous_commit on, as in production (the test server's default is
+# off): with asynchronous commits, a VACUUM right after loading cannot set hint bits or mark
+# pages all-visible (the inserting commit is not flushed yet), which would leave t and t_base
+# in different, unrealistic states. With fsync off it costs a write() per commit.
+fresh_database() {
+  psql -X -q -v ON_ERROR_STOP=1 -d "$server_url" -c "DROP DATABASE IF EXISTS $1" \
+    -c "CREATE DATABASE $1" -c "ALTER DATABASE $1 SET synchronous_commit = on"
+  db="${server_url%/*}/$1"
+  sql -v rows="$2" -f integration/bench/setup.sql
+}
 
 # Runs one statement and prints its duration in ms, as psql's \timing measures it
 # (statement round trip only, no connection setup).

@@ -43,10 +43,7 @@ db=
 # pgphase: the two sides measured side by side); keeps the highest peak RSS in rss_kb.
 one_round() {
   local n=$1 w=$2 round=$3 side ms t0 t1 order wrong kb
-  psql -X -q -v ON_ERROR_STOP=1 -d "$server_url" -c "DROP DATABASE IF EXISTS bench_workers" \
-    -c "CREATE DATABASE bench_workers" -c "ALTER DATABASE bench_workers SET synchronous_commit = on"
-  db="${server_url%/*}/bench_workers"
-  sql -v rows="$n" -f "$bench_dir/setup.sql"
+  fresh_database bench_workers "$n"
   "$pgphase" apply "$spec" --through sync --db "$db" >"$tmp/sync.log"  # not timed
   sql -c "ALTER TABLE t_base ADD COLUMN shout text"
   order=(baseline pgphase)
