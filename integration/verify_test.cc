@@ -193,7 +193,8 @@ TEST_F(VerifyTest, StateOfVersionOneIsReadByStatusAndUpgradedByApply) {
   Apply(spec, "backfill");
   Exec(
       "ALTER TABLE pgphase.backfill DROP COLUMN verify, DROP COLUMN mismatched, "
-      "DROP COLUMN sample_keys;"
+      "DROP COLUMN sample_keys, DROP COLUMN part, DROP COLUMN upper_key;"
+      "ALTER TABLE pgphase.backfill ADD PRIMARY KEY (migration, step_id);"
       "DROP TABLE pgphase.sync_errors; DROP FUNCTION pgphase.record_sync_error;"
       "DROP TABLE pgphase.version_schemas; UPDATE pgphase.schema_version SET version = 1;");
   RunResult r = Run({"status", kMigration, "--json"});
@@ -201,7 +202,7 @@ TEST_F(VerifyTest, StateOfVersionOneIsReadByStatusAndUpgradedByApply) {
   EXPECT_EQ(ScalarInt("SELECT version FROM pgphase.schema_version"), 1) << "status is read-only";
   r = Run({"apply", spec, "--through", "validate"});
   ASSERT_EQ(r.exit_code, 0) << r;
-  EXPECT_EQ(ScalarInt("SELECT version FROM pgphase.schema_version"), 3);
+  EXPECT_EQ(ScalarInt("SELECT version FROM pgphase.schema_version"), 4);
   EXPECT_TRUE(RelationExists("pgphase.version_schemas"));
   EXPECT_NE(r.out.find("verify prices: 5000 rows checked, 0 mismatched"), std::string::npos) << r;
   EXPECT_EQ(EventDetails("verify_done").size(), 1u);

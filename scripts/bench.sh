@@ -55,18 +55,6 @@ command -v psql >/dev/null 2>&1 || die "psql not found; run scripts/bootstrap.sh
 bench_build
 bench_server
 
-# fresh_database NAME ROWS: database NAME (its URL in `db`) with t and its copy t_base of ROWS
-# rows (setup.sql). synchronous_commit on, as in production (the test server's default is
-# off): with asynchronous commits, a VACUUM right after loading cannot set hint bits or mark
-# pages all-visible (the inserting commit is not flushed yet), which would leave t and t_base
-# in different, unrealistic states. With fsync off it costs a write() per commit.
-fresh_database() {
-  psql -X -q -v ON_ERROR_STOP=1 -d "$server_url" -c "DROP DATABASE IF EXISTS $1" \
-    -c "CREATE DATABASE $1" -c "ALTER DATABASE $1 SET synchronous_commit = on"
-  db="${server_url%/*}/$1"
-  sql -v rows="$2" -f "$bench_dir/setup.sql"
-}
-
 # index_after_fill N: part 3, kRuns rounds on fresh databases, alternating which side goes
 # first. pgphase: add_shout_indexed.yaml, `apply --through validate` from the start (expand to
 # validate, timed as a whole); baseline: ADD COLUMN, one UPDATE, one CREATE INDEX on t_base.

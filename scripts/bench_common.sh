@@ -3,6 +3,7 @@
 # Sourced, not run:
 # `source scripts/bench_common.sh` from the repository root, after `set -euo pipefail`.
 #   bench_build         builds a Release binary in build-bench/ and sets `pgphase` to it
+#                       (or to $PGPHASE_BENCH_BIN when set, without building)
 #   bench_server        starts a throwaway PostgreSQL (scripts/pg.sh) in a fresh temp dir and
 #                       sets `tmp`, `pgdir` and `server_url`; both are deleted on exit
 #   bench_pgbench       sets `pgbench_bin`
@@ -11,6 +12,7 @@
 #   now_ns, calc, median, minimum, fmt_num, fmt_list   numbers (awk for floating point)
 # and, for timing statements in the database whose URL is in `db` (set by the script):
 #   sql                 psql on `db`, stopping at the first error
+#   fresh_database      a new database holding t and its copy t_base (integration/bench/setup.sql)
 #   timed_sql, settle   one statement's duration; a checkpoint and sync before measuring
 #   copy_of_table       a compact copy of a table; its NOT NULL columns are `bench_not_null`
 #   timed_sql_cpu       the same, with the backend's CPU time and wait for a CPU
@@ -27,6 +29,12 @@ die() {
 }
 
 bench_build() {
+  if [[ -n "${PGPHASE_BENCH_BIN:-}" ]]; then  # a binary already built (no second build)
+    [[ -x "$PGPHASE_BENCH_BIN" ]] || die "PGPHASE_BENCH_BIN: not an executable: $PGPHASE_BENCH_BIN"
+    pgphase=$PGPHASE_BENCH_BIN
+    say "using $pgphase (PGPHASE_BENCH_BIN), not a Release build"
+    return 0
+  fi
   say "building a Release binary in build-bench/"
   cmake -S . -B "$bench_out_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$bench_out_dir" -j "${PGPHASE_JOBS:-2}" --target pgphase
@@ -92,6 +100,18 @@ fmt_list() {
 
 # shellcheck disable=SC2154  # db is the sourcing script's
 sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+
+# fresh_database NAME ROWS: database NAME (its URL in `db`) with t and its copy t_base of ROWS
+# rows (setup.sql). synchronous_commit on, as in production (the test server's default is
+# off): with asynchronous commits, a VACUUM right after loading cannot set hint bits or mark
+# pages all-visible (the inserting commit is not flushed yet), which would leave t and t_base
+# in different, unrealistic states. With fsync off it costs a write() per commit.
+fresh_database() {
+  psql -X -q -v ON_ERROR_STOP=1 -d "$server_url" -c "DROP DATABASE IF EXISTS $1" \
+    -c "CREATE DATABASE $1" -c "ALTER DATABASE $1 SET synchronous_commit = on"
+  db="${server_url%/*}/$1"
+  sql -v rows="$2" -f integration/bench/setup.sql
+}
 
 # Runs one statement and prints its duration in ms, as psql's \timing measures it
 # (statement round trip only, no connection setup).

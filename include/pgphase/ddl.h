@@ -213,11 +213,14 @@ bool operator==(const Assignment& a, const Assignment& b);
 // the report columns (below): the written rows are returned, and whether each still
 // matches `only_where` once written (its re-check). Rows come back only when some matched,
 // so a batch that writes nothing costs what it did without `report`.
+// With `upper_bound` (one part of a parallel backfill), the batch reads only keys up to and
+// including an upper bound, given after the batch size: $n+1..$n+k.
 // ROW EXCLUSIVE; `scans`: a walk's batches together read every row of the table.
 Statement BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
                         const std::vector<std::string>& key_types,
                         const std::vector<Assignment>& assignments, bool first_batch,
-                        const std::string& only_where = "", bool report = false);
+                        const std::string& only_where = "", bool report = false,
+                        bool upper_bound = false);
 
 // One ctid-range batch for a table without a usable key: the rows on pages [a, b), written
 // as BackfillBatch writes them, read through a TID range scan (PostgreSQL 14+). UPDATE ONLY:

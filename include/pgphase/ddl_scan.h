@@ -36,8 +36,12 @@ std::string KeyText(const Keyset& k);
 // the lower bound's, then n.
 std::string BatchEndQuery(const Rel& t, const Keyset& k, bool lower);
 // The keys (KeyText) of the next `n` rows in key order after the lower bound (from the first
-// when `lower` is false). Parameters: the lower bound's, then n.
-std::string NextKeysQuery(const Rel& t, const Keyset& k, bool lower);
+// when `lower` is false), up to and including an upper bound when `upper` is set (a part of
+// a parallel backfill). Parameters: the lower bound's, then n, then the upper bound's.
+std::string NextKeysQuery(const Rel& t, const Keyset& k, bool lower, bool upper = false);
+// The keys (KeyText) of a sample of the table's rows (TABLESAMPLE SYSTEM, $1 percent of its
+// pages), in key order: where a parallel backfill splits its key range.
+std::string SampleKeysQuery(const Rel& t, const Keyset& k);
 // The keys (KeyText) of the rows of a range, in key (or ctid) order.
 std::string KeysInRangeQuery(const Rel& t, const Keyset& k, const std::string& range);
 // Evaluates `expr` on every row of the range that matches `only_where` ("" for all): one row,

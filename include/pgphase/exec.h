@@ -38,6 +38,7 @@ struct Throttle {
   std::optional<int64_t> batch_size_min;    // default 100
   std::optional<int64_t> batch_size_max;    // default 50000
   std::optional<Millis> batch_delay;        // sleep between batches
+  std::optional<int64_t> workers;           // default 1: parts of a backfill filled at once
   std::optional<Millis> max_replica_lag;    // wait while a standby replays further behind
   std::optional<Millis> max_runtime;        // stop cleanly (exit 5) after this long
   std::optional<std::string> until;         // "HH:MM" local time: stop cleanly then

@@ -75,8 +75,9 @@ struct BackfillJob {
 
 // The statement one batch of `job` runs (ddl::BackfillBatch for a keyset walk, the first batch
 // without a lower bound; ddl::BackfillCtidBatch for a ctid walk, where `first_batch` does not
-// matter). The executor runs it and `plan` shows it.
-Statement BatchSql(const BackfillJob& job, bool first_batch);
+// matter). The executor runs it and `plan` shows it. `upper_bound`: a keyset batch of one part
+// of a parallel backfill, which stops at the part's last key (ddl::BackfillBatch).
+Statement BatchSql(const BackfillJob& job, bool first_batch, bool upper_bound = false);
 
 // The rows of a table whose new value a guarded fill could not compute (the sync trigger
 // recorded them in pgphase.sync_errors): the executor re-evaluates each recorded row, forgets

@@ -274,6 +274,7 @@ struct Settings {
   std::optional<Millis> max_app_wait;  // 0ms: batches ignore the application's waits
   std::optional<int64_t> batch_size_min;
   std::optional<int64_t> batch_size_max;
+  std::optional<int64_t> workers;  // connections a backfill fills parts of its table on
   // false: skip the precheck of existing rows before expand (the data is known to convert).
   std::optional<bool> precheck;
   // true: each application version reads and writes the tables through a schema of views of

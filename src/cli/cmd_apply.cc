@@ -18,6 +18,7 @@ Status ReadThrottle(const po::variables_map& vm, Throttle& throttle) {
     *target = *d;
   }
   if (vm.count("until")) throttle.until = vm["until"].as<std::string>();
+  if (vm.count("workers")) throttle.workers = vm["workers"].as<int64_t>();
   return Status::Ok();
 }
 
@@ -29,8 +30,8 @@ Status RunApply(const std::vector<std::string>& args) {
       "through", po::value<std::string>()->default_value("swap"), "last phase to run")(
       "batch-delay", po::value<std::string>(), "")("max-runtime", po::value<std::string>(), "")(
       "max-replica-lag", po::value<std::string>(), "")("until", po::value<std::string>(), "")(
-      "max-app-wait", po::value<std::string>(), "")("ignore-version-sessions", po::bool_switch(),
-                                                    "");
+      "max-app-wait", po::value<std::string>(), "")("workers", po::value<int64_t>(), "")(
+      "ignore-version-sessions", po::bool_switch(), "");
   AddDbOption(desc);
   AddPrecheckOption(desc);
   AddVersionSchemasOption(desc);

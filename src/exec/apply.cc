@@ -22,6 +22,9 @@ namespace {
 
 using exec::Clock;
 
+// The most connections a backfill may fill its table on (each is a backend of the server).
+constexpr int64_t kMaxWorkers = 64;
+
 template <class T>
 T Pick(const std::optional<T>& flag, const std::optional<T>& setting, T fallback) {
   return flag ? *flag : setting ? *setting : fallback;
@@ -62,6 +65,10 @@ Result<exec::Resolved> Resolve(const Settings& spec, const LockPolicy& locks,
   if (r.batch_size_min > r.batch_size_max)
     return Status::Invalid("batch size minimum is larger than the maximum");
   r.batch_delay = throttle.batch_delay.value_or(Millis(0));
+  const int64_t workers = Pick<int64_t>(throttle.workers, spec.workers, d.workers);
+  if (workers < 1 || workers > kMaxWorkers)
+    return Status::Invalid(fmt::format("workers must be from 1 to {}", kMaxWorkers));
+  r.workers = static_cast<int>(workers);
   r.max_replica_lag = throttle.max_replica_lag;
   if (throttle.max_runtime) {
     r.deadline = Clock::now() + *throttle.max_runtime;

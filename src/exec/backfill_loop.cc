@@ -67,8 +67,9 @@ Status BackfillLoop::Begin() {
   const BatchLimits limits = io_.Limits(settings_.Current());
   batch_ = std::clamp(at.batch_size > 0 ? at.batch_size : limits.initial, limits.min, limits.max);
   done_ = at.rows_done;
-  progress_.emplace(display_.out, display_.tty, display_.action + " " + display_.table, io_.Unit(),
-                    at.rows_total, done_, io_.Now());
+  std::string label = display_.action + " " + display_.table;
+  if (display_.parts > 1) label += fmt::format(" part {}/{}", display_.part + 1, display_.parts);
+  progress_.emplace(display_.out, display_.tty, label, io_.Unit(), at.rows_total, done_, io_.Now());
   return Status::Ok();
 }
 
@@ -223,7 +224,8 @@ void BackfillLoop::Publish(Millis took) {
   const Clock::time_point now = io_.Now();
   live_.ObserveBatch(std::chrono::duration<double>(took).count());
   live_.SetBackfill(display_.table,
-                    {done_, progress_->Total(done_), progress_->Rate(now, done_), batch_});
+                    {done_, progress_->Total(done_), progress_->Rate(now, done_), batch_},
+                    display_.part);
 }
 
 }  // namespace pgphase::exec

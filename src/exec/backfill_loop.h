@@ -68,9 +68,11 @@ struct BackfillDisplay {
   bool tty = false;                 // redraw one line rather than print one every few seconds
   std::string table;                // as shown: "backfill orders: ..."
   std::string action = "backfill";  // "verify" for a verification
+  int part = 0;                     // of a parallel backfill: this loop's part, of `parts`
+  int parts = 1;
 };
 
-// One backfill of one step (or, later, of one part of its table). `io`, `settings`,
+// One backfill of one step, or of one part of its table (a parallel backfill). `io`, `settings`,
 // `display.out` and `live` must outlive the loop. Not thread-safe, and keeps no state outside
 // itself: loops with their own io may run at once on separate threads.
 class BackfillLoop {

@@ -57,12 +57,13 @@ Repair ReadRepair(const BackfillJob& job, const pqxx::row& row, pqxx::row::size_
 
 class KeysetWalk final : public BatchWalk {
  public:
-  KeysetWalk(const BackfillJob& job, std::vector<std::string> last_key)
+  KeysetWalk(const BackfillJob& job, const BackfillRow& state)
       : job_(job),
         keyset_(KeysetOf(job.key)),
-        keys_(std::move(last_key)),
-        first_sql_(BatchSql(job, /*first_batch=*/true).sql),
-        next_sql_(BatchSql(job, /*first_batch=*/false).sql) {}
+        keys_(state.last_key),
+        upper_(state.upper_key),
+        first_sql_(BatchSql(job, /*first_batch=*/true, !upper_.empty()).sql),
+        next_sql_(BatchSql(job, /*first_batch=*/false, !upper_.empty()).sql) {}
 
   std::string_view Unit() const override { return "rows"; }
   BatchLimits Limits(const Resolved& s) const override {
@@ -70,10 +71,8 @@ class KeysetWalk final : public BatchWalk {
   }
 
   BatchOutcome Run(pqxx::transaction_base& tx, long long size) override {
-    std::vector<std::string> params = keys_;
-    params.push_back(std::to_string(size));
     auto r = tx.exec_params(keys_.empty() ? first_sql_ : next_sql_,
-                            pqxx::prepare::make_dynamic_params(params));
+                            pqxx::prepare::make_dynamic_params(Params(size)));
     const long long scanned = r[0][0].as<long long>();
     if (scanned == 0) return BatchOutcome::Finished();
     const auto key_columns = static_cast<pqxx::row::size_type>(job_.key.size());
@@ -84,11 +83,9 @@ class KeysetWalk final : public BatchWalk {
 
   BatchOutcome RunRows(pqxx::transaction_base& tx, long long size,
                        const RowFailed& failed) override {
-    std::vector<std::string> params = keys_;
-    params.push_back(std::to_string(size));
-    auto rows =
-        tx.exec_params(ddl::NextKeysQuery({job_.schema, job_.table}, keyset_, !keys_.empty()),
-                       pqxx::prepare::make_dynamic_params(params));
+    auto rows = tx.exec_params(
+        ddl::NextKeysQuery({job_.schema, job_.table}, keyset_, !keys_.empty(), !upper_.empty()),
+        pqxx::prepare::make_dynamic_params(Params(size)));
     if (rows.empty()) return BatchOutcome::Finished();
     for (const auto& row : rows) {
       pending_.clear();
@@ -102,22 +99,36 @@ class KeysetWalk final : public BatchWalk {
   void Advance() override { keys_ = pending_; }
 
  private:
+  // A batch's parameters: the last key done (none before the first batch), its size, and the
+  // part's upper bound (none for the last part, or a walk in one part).
+  std::vector<std::string> Params(long long size) const {
+    std::vector<std::string> params = keys_;
+    params.push_back(std::to_string(size));
+    params.insert(params.end(), upper_.begin(), upper_.end());
+    return params;
+  }
+
   const BackfillJob& job_;
   const ddl::Keyset keyset_;
   std::vector<std::string> keys_;  // the last key done; empty before the first batch
+  const std::vector<std::string> upper_;
   std::vector<std::string> pending_;
   std::string first_sql_, next_sql_;
 };
 
 // Where a ctid walk is: pages [next, end) are left, in the table file `filenode`. Stored as
-// last_key {next, end, filenode}.
+// last_key {next, end, filenode}, and for a part of a parallel backfill that does not start at
+// page 0, its first page too: {next, end, filenode, first}.
 struct CtidPosition {
   long long next = 0;
   long long end = 0;
   std::string filenode;
+  long long first = 0;
 
   std::vector<std::string> Key() const {
-    return {std::to_string(next), std::to_string(end), filenode};
+    std::vector<std::string> key{std::to_string(next), std::to_string(end), filenode};
+    if (first > 0) key.push_back(std::to_string(first));
+    return key;
   }
 };
 
@@ -150,7 +161,7 @@ class CtidWalk final : public BatchWalk {
         rows_(state.rows_total) {
     at_ = state.last_key.empty() ? Start(conn) : FromKey(state.last_key);
     pending_ = at_;
-    pages_ = at_.end;
+    pages_ = at_.end - at_.first;  // rows_total rows are on these pages (a part's, or all)
   }
 
   std::string_view Unit() const override { return "pages"; }
@@ -162,7 +173,7 @@ class CtidWalk final : public BatchWalk {
     auto r = tx.exec_params(sql_, table_.Quoted(), at_.filenode, PageTid(at_.next), PageTid(to));
     const std::string filenode = r[0][2].is_null() ? "" : r[0][2].c_str();
     if (filenode == at_.filenode) {
-      pending_ = {to, at_.end, at_.filenode};
+      pending_ = {to, at_.end, at_.filenode, at_.first};
       return BatchOutcome::Scanned(r[0][0].as<long long>(), ReadRepair(job_, r[0], 3));
     }
     // Rewritten since the walk started: rows it had not reached may now sit on pages it
@@ -182,7 +193,7 @@ class CtidWalk final : public BatchWalk {
     auto tids = tx.exec_params(ddl::KeysInRangeQuery(table_, {}, ddl::CtidRange()),
                                PageTid(at_.next), PageTid(to));
     for (const auto& row : tids) FillRow(tx, job_, {}, {row[0].c_str()}, failed);
-    pending_ = {to, at_.end, at_.filenode};
+    pending_ = {to, at_.end, at_.filenode, at_.first};
     return BatchOutcome::Scanned(static_cast<long long>(tids.size()));
   }
 
@@ -203,10 +214,11 @@ class CtidWalk final : public BatchWalk {
   }
 
   CtidPosition FromKey(const std::vector<std::string>& key) const {
-    if (key.size() != 3)
+    if (key.size() != 3 && key.size() != 4)
       throw std::runtime_error("backfill checkpoint of " + table_.Quoted() +
                                " is not a ctid position {next page, end page, file node}");
-    return {std::stoll(key[0]), std::stoll(key[1]), key[2]};
+    return {std::stoll(key[0]), std::stoll(key[1]), key[2],
+            key.size() == 4 ? std::stoll(key[3]) : 0};
   }
 
   const BackfillJob& job_;
@@ -221,7 +233,7 @@ class CtidWalk final : public BatchWalk {
 std::unique_ptr<BatchWalk> MakeBatchWalk(pqxx::connection& conn, const BackfillJob& job,
                                          const BackfillRow& state) {
   if (job.ByCtid()) return std::make_unique<CtidWalk>(conn, job, state);
-  return std::make_unique<KeysetWalk>(job, state.last_key);
+  return std::make_unique<KeysetWalk>(job, state);
 }
 
 }  // namespace pgphase::exec

@@ -8,7 +8,10 @@ namespace pgphase::exec {
 
 void LiveState::SetMigration(const std::string& migration) {
   const std::lock_guard<std::mutex> lock(mu_);
-  if (s_.migration != migration) s_.tables.clear();
+  if (s_.migration != migration) {
+    s_.tables.clear();
+    parts_.clear();
+  }
   s_.migration = migration;
 }
 
@@ -30,11 +33,25 @@ void LiveState::SetPhases(std::vector<std::pair<Phase, std::string>> phases,
   s_.sync_errors = sync_errors;
 }
 
-void LiveState::SetBackfill(const std::string& table, const TableProgress& progress) {
+void LiveState::SetBackfill(const std::string& table, const TableProgress& progress, int part) {
   const std::lock_guard<std::mutex> lock(mu_);
-  s_.tables[table] = progress;
-  s_.batch_size = progress.batch_size;
-  s_.rows_per_second = progress.rows_per_second;
+  std::map<int, TableProgress>& parts = parts_[table];
+  parts[part] = progress;
+  TableProgress sum;
+  for (const auto& [_, p] : parts) {
+    sum.rows_done += p.rows_done;
+    sum.rows_total += p.rows_total;
+    sum.rows_per_second += p.rows_per_second;
+    sum.batch_size += p.batch_size;
+  }
+  s_.tables[table] = sum;
+  s_.batch_size = sum.batch_size;
+  s_.rows_per_second = sum.rows_per_second;
+}
+
+void LiveState::ForgetParts(const std::string& table) {
+  const std::lock_guard<std::mutex> lock(mu_);
+  parts_.erase(table);
 }
 
 void LiveState::ObserveBatch(double seconds) {

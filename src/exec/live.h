@@ -65,7 +65,11 @@ class LiveState {
   void SetPosition(Phase phase, const std::string& step);
   void SetThrottledBy(const std::string& reason);
   void SetPhases(std::vector<std::pair<Phase, std::string>> phases, long long sync_errors);
-  void SetBackfill(const std::string& table, const TableProgress& progress);
+  // A table's progress, or that of one part of a parallel backfill: the snapshot shows the
+  // sum over the table's parts published since ForgetParts.
+  void SetBackfill(const std::string& table, const TableProgress& progress, int part = 0);
+  // Before a backfill of `table` starts: the parts of an earlier one no longer count.
+  void ForgetParts(const std::string& table);
   void ObserveBatch(double seconds);
   void CountLockRetry();
   void CountAppWaits(long long sessions);
@@ -82,6 +86,7 @@ class LiveState {
  private:
   mutable std::mutex mu_;
   LiveSnapshot s_;
+  std::map<std::string, std::map<int, TableProgress>> parts_;  // by table, by part
   SettingsOverride override_;
 };
 

@@ -30,6 +30,8 @@ struct Resolved {
   long long batch_size_min = 100;
   long long batch_size_max = 50000;
   Millis batch_delay{0};
+  // Connections a backfill fills its table's parts on (backfill_parts.h); 1: one walk.
+  int workers = 1;
   std::optional<Millis> max_replica_lag;
   std::optional<Clock::time_point> deadline;  // window end (--until / --max-runtime)
   std::string deadline_reason;

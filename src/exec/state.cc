@@ -128,6 +128,15 @@ CREATE TABLE pgphase.version_schemas (
 );
 )";
 
+// Version 4: a parallel backfill's parts (BackfillRow::part), a checkpoint row each.
+constexpr const char* kSchemaV4 = R"(
+ALTER TABLE pgphase.backfill
+  ADD COLUMN part      integer NOT NULL DEFAULT 0,
+  ADD COLUMN upper_key text[];
+ALTER TABLE pgphase.backfill DROP CONSTRAINT backfill_pkey;
+ALTER TABLE pgphase.backfill ADD PRIMARY KEY (migration, step_id, part);
+)";
+
 std::string PhaseOrNull(std::optional<Phase> phase) {
   return phase ? std::string(PhaseName(*phase)) : std::string();
 }
@@ -192,6 +201,7 @@ Status StateStore::Ensure() {
     if (version < 1) tx.exec(kSchemaV1);
     if (version < 2) tx.exec(SchemaV2());
     if (version < 3) tx.exec(kSchemaV3);
+    if (version < 4) tx.exec(kSchemaV4);
     if (version < kStateVersion) {
       tx.exec("DELETE FROM pgphase.schema_version");
       tx.exec_params("INSERT INTO pgphase.schema_version VALUES ($1)", kStateVersion);
@@ -364,15 +374,57 @@ void StateStore::SetStepStatus(const std::string& migration, const std::string& 
 }
 
 BackfillRow StateStore::LoadBackfill(const std::string& migration, const std::string& step_id) {
+  const std::vector<BackfillRow> parts = LoadBackfillParts(migration, step_id);
+  if (parts.empty()) return {};
+  BackfillRow sum = parts[0];
+  for (size_t i = 1; i < parts.size(); ++i) {
+    sum.rows_done += parts[i].rows_done;
+    sum.rows_total += parts[i].rows_total;
+    sum.mismatched += parts[i].mismatched;
+    for (const auto& k : parts[i].sample_keys)
+      if (sum.sample_keys.size() < static_cast<size_t>(ddl::kReportedKeys))
+        sum.sample_keys.push_back(k);
+  }
+  return sum;
+}
+
+std::vector<BackfillRow> StateStore::LoadBackfillParts(const std::string& migration,
+                                                       const std::string& step_id) {
   pqxx::nontransaction tx(conn_);
   auto r = tx.exec_params(
       "SELECT coalesce(last_key, '{}'), rows_done, rows_total, batch_size, mismatched, "
-      "sample_keys FROM pgphase.backfill WHERE migration = $1 AND step_id = $2",
+      "sample_keys, part, coalesce(upper_key, '{}') FROM pgphase.backfill "
+      "WHERE migration = $1 AND step_id = $2 ORDER BY part",
       migration, step_id);
-  if (r.empty()) return {};
-  return {ParseTextArray(r[0][0].c_str()), r[0][1].as<long long>(),
-          r[0][2].as<long long>(),         r[0][3].as<long long>(),
-          r[0][4].as<long long>(),         ParseTextArray(r[0][5].c_str())};
+  std::vector<BackfillRow> out;
+  for (const auto& row : r)
+    out.push_back({ParseTextArray(row[0].c_str()), row[1].as<long long>(), row[2].as<long long>(),
+                   row[3].as<long long>(), row[4].as<long long>(), ParseTextArray(row[5].c_str()),
+                   row[6].as<int>(), ParseTextArray(row[7].c_str())});
+  return out;
+}
+
+void StateStore::SplitBackfill(const std::string& migration, const std::string& step_id,
+                               const std::vector<BackfillRow>& parts) {
+  pqxx::work tx(conn_);
+  tx.exec_params("DELETE FROM pgphase.backfill WHERE migration = $1 AND step_id = $2 AND part > 0",
+                 migration, step_id);
+  for (const BackfillRow& p : parts) {
+    tx.exec_params(R"(
+INSERT INTO pgphase.backfill AS b (migration, step_id, part, table_name, key_columns, verify,
+                                   last_key, upper_key, rows_total, started_at, updated_at)
+SELECT migration, step_id, $3, table_name, key_columns, verify, nullif($4::text[], '{}'),
+       nullif($5::text[], '{}'), $6, now(), now()
+  FROM pgphase.backfill WHERE migration = $1 AND step_id = $2 AND part = 0
+ON CONFLICT (migration, step_id, part) DO UPDATE
+   SET last_key = excluded.last_key, upper_key = excluded.upper_key,
+       rows_total = excluded.rows_total, started_at = excluded.started_at,
+       updated_at = excluded.updated_at
+)",
+                   migration, step_id, p.part, TextArrayLiteral(p.last_key),
+                   TextArrayLiteral(p.upper_key), p.rows_total);
+  }
+  tx.commit();
 }
 
 void StateStore::StartBackfill(const std::string& migration, const std::string& step_id,
@@ -380,14 +432,15 @@ void StateStore::StartBackfill(const std::string& migration, const std::string& 
   pqxx::work tx(conn_);
   tx.exec_params(
       "UPDATE pgphase.backfill SET rows_total = $3, started_at = coalesce(started_at, now()), "
-      "updated_at = now() WHERE migration = $1 AND step_id = $2",
+      "updated_at = now() WHERE migration = $1 AND step_id = $2 AND part = 0",
       migration, step_id, total);
   tx.commit();
 }
 
 bool StateStore::Checkpoint(pqxx::transaction_base& tx, const std::string& migration,
-                            const std::string& step_id, const std::vector<std::string>& last_key,
-                            long long rows, long long batch_size, long long repaired,
+                            const std::string& step_id, int part,
+                            const std::vector<std::string>& last_key, long long rows,
+                            long long batch_size, long long repaired,
                             const std::vector<std::string>& repaired_keys) {
   auto r = tx.exec_params(R"(
 UPDATE pgphase.backfill b
@@ -395,19 +448,21 @@ UPDATE pgphase.backfill b
        rows_total = greatest(b.rows_total, b.rows_done + $4), mismatched = b.mismatched + $6,
        sample_keys = (b.sample_keys || $7::text[])[1:$8]
   FROM pgphase.migrations m
- WHERE b.migration = $1 AND b.step_id = $2 AND m.name = b.migration
+ WHERE b.migration = $1 AND b.step_id = $2 AND b.part = $9 AND m.name = b.migration
 RETURNING m.pause_requested
 )",
                           migration, step_id, TextArrayLiteral(last_key), rows, batch_size,
-                          repaired, TextArrayLiteral(repaired_keys), ddl::kReportedKeys);
+                          repaired, TextArrayLiteral(repaired_keys), ddl::kReportedKeys, part);
   return !r.empty() && r[0][0].as<bool>();
 }
 
 void StateStore::ResetBackfill(const std::string& migration, const std::string& step_id) {
   pqxx::work tx(conn_);
+  tx.exec_params("DELETE FROM pgphase.backfill WHERE migration = $1 AND step_id = $2 AND part > 0",
+                 migration, step_id);
   tx.exec_params(
-      "UPDATE pgphase.backfill SET last_key = NULL, rows_done = 0, started_at = NULL, "
-      "mismatched = 0, sample_keys = '{}', updated_at = now() "
+      "UPDATE pgphase.backfill SET last_key = NULL, upper_key = NULL, rows_done = 0, "
+      "started_at = NULL, mismatched = 0, sample_keys = '{}', updated_at = now() "
       "WHERE migration = $1 AND step_id = $2",
       migration, step_id);
   tx.commit();

@@ -16,7 +16,7 @@
 
 namespace pgphase::exec {
 
-inline constexpr int kStateVersion = 3;
+inline constexpr int kStateVersion = 4;
 
 struct MigrationRow {
   std::string name;
@@ -35,6 +35,11 @@ struct BackfillRow {
   // batch whose repair does not hold is rolled back), and the first few of their keys.
   long long mismatched = 0;
   std::vector<std::string> sample_keys{};
+  // A parallel backfill (--workers) walks its table in parts, a row each, numbered from 0:
+  // a keyset part walks the keys after last_key up to and including upper_key (empty: to the
+  // last); a ctid part's last_key holds its own end page.
+  int part = 0;
+  std::vector<std::string> upper_key{};
 };
 
 // A row whose new value a guarded sync fill could not compute (pgphase.sync_errors).
@@ -87,15 +92,25 @@ class StateStore {
   void SetStepStatus(const std::string& migration, const std::string& step_id, StepStatus status,
                      const std::string& error = "");
 
+  // The step's backfill over all its parts: rows, totals and verification results summed;
+  // last_key, batch_size and upper_key of part 0.
   BackfillRow LoadBackfill(const std::string& migration, const std::string& step_id);
+  // Each part's row, in part order (one, part 0, until SplitBackfill).
+  std::vector<BackfillRow> LoadBackfillParts(const std::string& migration,
+                                             const std::string& step_id);
+  // Replaces the step's backfill by `parts` (part 0, 1, ...: last_key, upper_key, rows_total),
+  // all started now, in one transaction.
+  void SplitBackfill(const std::string& migration, const std::string& step_id,
+                     const std::vector<BackfillRow>& parts);
   void StartBackfill(const std::string& migration, const std::string& step_id, long long total);
   // Checkpoint in the batch's transaction; returns whether a pause was requested. A
   // verification's batch adds the rows it repaired, and their keys to the sample (up to
   // ddl::kReportedKeys in all).
   bool Checkpoint(pqxx::transaction_base& tx, const std::string& migration,
-                  const std::string& step_id, const std::vector<std::string>& last_key,
+                  const std::string& step_id, int part, const std::vector<std::string>& last_key,
                   long long rows, long long batch_size, long long repaired = 0,
                   const std::vector<std::string>& repaired_keys = {});
+  // Back to one part, not started.
   void ResetBackfill(const std::string& migration, const std::string& step_id);
 
   // The recorded sync errors of `table` ("schema.name"), in key order.

@@ -3,7 +3,7 @@
 
 namespace pgphase {
 
-Statement BatchSql(const BackfillJob& job, bool first_batch) {
+Statement BatchSql(const BackfillJob& job, bool first_batch, bool upper_bound) {
   const ddl::Rel table{job.schema, job.table};
   if (job.ByCtid())
     return ddl::BackfillCtidBatch(table, job.assignments, job.only_where, job.verify);
@@ -13,7 +13,7 @@ Statement BatchSql(const BackfillJob& job, bool first_batch) {
     types.push_back(k.type);
   }
   return ddl::BackfillBatch(table, names, types, job.assignments, first_batch, job.only_where,
-                            job.verify);
+                            job.verify, upper_bound);
 }
 
 }  // namespace pgphase

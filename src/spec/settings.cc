@@ -41,6 +41,7 @@ Status ReadSettings(const Value& v, Settings* out) {
       ReadOptionalDuration(map, "max_app_wait", &out->max_app_wait, ReadDuration));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "batch_size_min", &out->batch_size_min));
   PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "batch_size_max", &out->batch_size_max));
+  PGPHASE_RETURN_IF_ERROR(ReadOptionalInt(map, "workers", &out->workers));
   if (std::optional<Value> v = map.Find("precheck")) {
     PGPHASE_RETURN_IF_ERROR(ReadBool(*v, &out->precheck.emplace()));
   }

@@ -267,6 +267,7 @@ std::vector<ShapeInfo> DocumentShapes() {
          "the time batches aim at while the application waits on them (0ms: off)"},
         {"batch_size_min", K::kPositiveInt, false, "the smallest backfill batch"},
         {"batch_size_max", K::kPositiveInt, false, "the largest backfill batch"},
+        {"workers", K::kPositiveInt, false, "connections a backfill fills its table on"},
         Bool("precheck", "false: skip the check of existing rows before expand"),
         Bool("version_schemas", "a schema of views per application version")}},
   };

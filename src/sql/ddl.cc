@@ -464,25 +464,29 @@ bool operator==(const Assignment& a, const Assignment& b) {
 Statement BackfillBatch(const Rel& t, const std::vector<std::string>& key_columns,
                         const std::vector<std::string>& key_types,
                         const std::vector<Assignment>& assignments, bool first_batch,
-                        const std::string& only_where, bool report) {
+                        const std::string& only_where, bool report, bool upper_bound) {
   const std::string keys = JoinQuoted(key_columns);
-  std::string params, desc, bound_cols, bound_keys, last_keys;
+  std::string params, upper, desc, bound_cols, bound_keys, last_keys;
+  const size_t limit_param = first_batch ? 1 : key_columns.size() + 1;
   std::vector<std::string> quoted;
   for (size_t i = 0; i < key_columns.size(); ++i) {
     const std::string sep = i ? ", " : "";
     params += sep + fmt::format("${}::{}", i + 1, key_types[i]);
+    upper += sep + fmt::format("${}::{}", limit_param + i + 1, key_types[i]);
     desc += sep + Q(key_columns[i]) + " DESC";
     bound_cols += fmt::format(", k{}", i + 1);
     bound_keys += sep + fmt::format("bound.k{}", i + 1);
     last_keys += fmt::format(", (SELECT k{}::text FROM bound)", i + 1);
     quoted.push_back(Q(key_columns[i]));
   }
-  const size_t limit_param = first_batch ? 1 : key_columns.size() + 1;
   const std::string after = first_batch ? "" : fmt::format("({}) > ({})", keys, params);
+  std::string range = after;
+  if (upper_bound)
+    range += fmt::format("{}({}) <= ({})", range.empty() ? "" : " AND ", keys, upper);
   const std::string batch =
-      fmt::format("SELECT {keys} FROM {t}{where_after} ORDER BY {keys} LIMIT ${limit}::bigint",
+      fmt::format("SELECT {keys} FROM {t}{where_range} ORDER BY {keys} LIMIT ${limit}::bigint",
                   fmt::arg("keys", keys), fmt::arg("t", t.Quoted()),
-                  fmt::arg("where_after", after.empty() ? "" : " WHERE " + after),
+                  fmt::arg("where_range", range.empty() ? "" : " WHERE " + range),
                   fmt::arg("limit", limit_param));
   // The batch's last key: max() in one streaming pass where the key is one column of a type
   // whose max() follows the index order; else the last row by a top-1 sort of the batch.

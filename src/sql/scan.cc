@@ -65,11 +65,21 @@ std::string BatchEndQuery(const Rel& t, const Keyset& k, bool lower) {
       fmt::arg("n", lower ? k.columns.size() + 1 : 1), fmt::arg("desc", desc));
 }
 
-std::string NextKeysQuery(const Rel& t, const Keyset& k, bool lower) {
+std::string NextKeysQuery(const Rel& t, const Keyset& k, bool lower, bool upper) {
   const std::string keys = JoinQuoted(k.columns);
+  const int n = static_cast<int>(k.columns.size());
+  const int limit = lower ? n + 1 : 1;
+  std::string range = lower ? KeyRange(k, true, false) : "";
+  if (upper)
+    range +=
+        fmt::format("{}({}) <= ({})", range.empty() ? "" : " AND ", keys, Params(k, limit + 1));
   return fmt::format("SELECT {} FROM {}{} ORDER BY {} LIMIT ${}::bigint", KeyText(k), From(t, k),
-                     lower ? " WHERE " + KeyRange(k, true, false) : "", keys,
-                     lower ? k.columns.size() + 1 : 1);
+                     range.empty() ? "" : " WHERE " + range, keys, limit);
+}
+
+std::string SampleKeysQuery(const Rel& t, const Keyset& k) {
+  return fmt::format("SELECT {} FROM {} TABLESAMPLE SYSTEM ($1::float8) ORDER BY {}", KeyText(k),
+                     t.Quoted(), JoinQuoted(k.columns));
 }
 
 std::string KeysInRangeQuery(const Rel& t, const Keyset& k, const std::string& range) {

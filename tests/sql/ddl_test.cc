@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pgphase/ddl_scan.h"
+
 namespace pgphase::ddl {
 namespace {
 
@@ -108,6 +110,36 @@ TEST(BackfillSqlTest, KeysetBatchFindsItsBoundWithMaxWhenTheKeyTypeAllowsIt) {
         BackfillBatch(kTable, {"k"}, {type}, {{"shout", "(upper(msg))"}}, false).sql, "max(\"k\")"))
         << type;
   }
+}
+
+// A part of a parallel backfill stops at its upper bound, given after the batch size; the
+// UPDATE needs no bound of its own (the batch's bound is within it).
+TEST(BackfillSqlTest, KeysetBatchOfAPartStopsAtItsUpperBound) {
+  const std::string next = BackfillBatch(kTable, {"tenant", "id"}, {"integer", "bigint"},
+                                         {{"shout", "(upper(msg))"}}, false, "", false, true)
+                               .sql;
+  EXPECT_TRUE(Contains(next,
+                       "WHERE (\"tenant\", \"id\") > ($1::integer, $2::bigint) AND (\"tenant\", "
+                       "\"id\") <= ($4::integer, $5::bigint) ORDER BY \"tenant\", \"id\" LIMIT "
+                       "$3::bigint"))
+      << next;
+  const std::string first =
+      BackfillBatch(kTable, {"id"}, {"integer"}, {{"shout", "(upper(msg))"}}, true, "", false, true)
+          .sql;
+  EXPECT_TRUE(Contains(first,
+                       "FROM \"public\".\"logs\" WHERE (\"id\") <= ($2::integer) ORDER BY "
+                       "\"id\" LIMIT $1::bigint"))
+      << first;
+  const Keyset k{{"id"}, {"integer"}};
+  EXPECT_EQ(NextKeysQuery(kTable, k, true, true),
+            "SELECT \"id\"::text AS k1 FROM \"public\".\"logs\" WHERE (\"id\") > ($1::integer) "
+            "AND (\"id\") <= ($3::integer) ORDER BY \"id\" LIMIT $2::bigint");
+  EXPECT_EQ(NextKeysQuery(kTable, k, false, true),
+            "SELECT \"id\"::text AS k1 FROM \"public\".\"logs\" WHERE (\"id\") <= ($2::integer) "
+            "ORDER BY \"id\" LIMIT $1::bigint");
+  EXPECT_EQ(SampleKeysQuery(kTable, k),
+            "SELECT \"id\"::text AS k1 FROM \"public\".\"logs\" TABLESAMPLE SYSTEM ($1::float8) "
+            "ORDER BY \"id\"");
 }
 
 // uuid has no max(); a composite key has no single column to take it of. The last row of
