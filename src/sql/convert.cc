@@ -12,16 +12,16 @@
 #include "pgphase/lint.h"
 #include "pgphase/sql.h"
 #include "sql/parse_result.h"
-#include "sql/sql_text.h"
+#include "pgphase/sql_text.h"
 
 namespace pgphase {
 namespace {
 
 using Json = nlohmann::json;
-using sql_internal::AfterWord;
-using sql_internal::AfterWordBefore;
-using sql_internal::ClauseEnd;
-using sql_internal::Trimmed;
+using sqltext::AfterWord;
+using sqltext::AfterWordBefore;
+using sqltext::ClauseEnd;
+using sqltext::Trimmed;
 
 // ---- YAML ----
 
