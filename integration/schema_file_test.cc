@@ -107,6 +107,20 @@ operations:
   EXPECT_EQ(r.err.find(":2:"), std::string::npos) << r;
 }
 
+// plan --schema knows pg_catalog's functions from a file generated from pg_proc: the test
+// server's pg_proc must still give that file (else regenerate it, and say so in the commit).
+TEST_F(SchemaFileTest, BuiltinFunctionsAreTheServers) {
+  const std::string out = temp_dir() + "/builtin_functions.cc";
+  RunResult r =
+      RunCommand({"bash", PGPHASE_SOURCE_DIR "/scripts/gen_builtin_functions.sh", db_url(), out});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  auto without_version = [](std::string text) {
+    return text.substr(text.find('\n'));  // the first line names the server's version
+  };
+  EXPECT_EQ(without_version(ReadText(out)),
+            without_version(ReadText(PGPHASE_SOURCE_DIR "/src/catalog/builtin_functions.cc")));
+}
+
 TEST_F(SchemaFileTest, PgrollChainPlansTheSameFromTheDumpAndFromTheDatabase) {
   if (!std::filesystem::is_directory(kExamplesDir)) {
     GTEST_SKIP() << "pgroll's example migrations not found: looked for "

@@ -77,7 +77,7 @@ SchemaFile Read(const std::string& text) {
   return r.ok() ? *r : SchemaFile{};
 }
 
-TEST(SchemaFileTest, DumpColumnsAsTheCatalogReadsThem) {
+TEST(SchemaFileReaderTest, DumpColumnsAsTheCatalogReadsThem) {
   const SchemaFile f = Read(kDump);
   EXPECT_TRUE(f.warnings.empty()) << f.warnings.front();
   ASSERT_EQ(f.catalog.tables.size(), 2u);
@@ -101,7 +101,7 @@ TEST(SchemaFileTest, DumpColumnsAsTheCatalogReadsThem) {
   EXPECT_EQ(u.primary_key, (std::vector<std::string>{"id"}));
 }
 
-TEST(SchemaFileTest, DumpConstraintsIndexesAndIdentityAsTheCatalogReadsThem) {
+TEST(SchemaFileReaderTest, DumpConstraintsIndexesAndIdentityAsTheCatalogReadsThem) {
   const SchemaFile f = Read(kDump);
   const TableInfo& o = f.catalog.tables[0];
   ASSERT_EQ(o.name, "o");
@@ -136,7 +136,7 @@ TEST(SchemaFileTest, DumpConstraintsIndexesAndIdentityAsTheCatalogReadsThem) {
                                       "public.u_id_seq", "public.u_pkey", "public.v"}));
 }
 
-TEST(SchemaFileTest, HandWrittenDdlGetsTheServersNamesAndSpelling) {
+TEST(SchemaFileReaderTest, HandWrittenDdlGetsTheServersNamesAndSpelling) {
   const SchemaFile f = Read(
       "CREATE TABLE users (id serial PRIMARY KEY, email varchar(20) UNIQUE, "
       "at timestamptz DEFAULT now());\nCREATE INDEX users_at ON users (at);\n");
@@ -155,7 +155,7 @@ TEST(SchemaFileTest, HandWrittenDdlGetsTheServersNamesAndSpelling) {
   EXPECT_EQ(t.indexes[0].definition, "CREATE INDEX users_at ON public.users USING btree (at)");
 }
 
-TEST(SchemaFileTest, WhatTheSnapshotCannotHoldIsAWarningWithItsLine) {
+TEST(SchemaFileReaderTest, WhatTheSnapshotCannotHoldIsAWarningWithItsLine) {
   const SchemaFile f = Read(
       "CREATE TABLE t (a int);\n\nCREATE POLICY p ON t USING (true);\n"
       "ALTER TABLE t ATTACH PARTITION t2 FOR VALUES IN (1);\n");
@@ -166,14 +166,14 @@ TEST(SchemaFileTest, WhatTheSnapshotCannotHoldIsAWarningWithItsLine) {
       << f.warnings[1];
 }
 
-TEST(SchemaFileTest, AFileThatDoesNotParseIsAnErrorWithItsLine) {
+TEST(SchemaFileReaderTest, AFileThatDoesNotParseIsAnErrorWithItsLine) {
   Result<SchemaFile> r =
       ReadSchemaFile("CREATE TABLE t (a int);\nCREATE TABEL x;\n", "s.sql", {"public"});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message().rfind("s.sql:2:", 0), 0u) << r.status().message();
 }
 
-TEST(SchemaFileTest, BuiltinVolatilityIsPgProcs) {
+TEST(SchemaFileReaderTest, BuiltinVolatilityIsPgProcs) {
   EXPECT_EQ(BuiltinVolatility("upper"), Volatility::kImmutable);
   EXPECT_EQ(BuiltinVolatility("now"), Volatility::kStable);
   EXPECT_EQ(BuiltinVolatility("random"), Volatility::kVolatile);
