@@ -61,7 +61,7 @@ Volatility VolatilityOf(const Json& options) {
   for (const Json& o : options) {
     const Json& d = o.value("DefElem", Json::object());
     if (d.value("defname", "") != "volatility") continue;
-    const std::string v = d["arg"]["String"].value("sval", "");
+    const std::string v = d.at("arg").at("String").value("sval", "");
     if (v == "immutable") return Volatility::kImmutable;
     if (v == "stable") return Volatility::kStable;
   }
@@ -75,7 +75,7 @@ void CollectRefs(const Json& node, ViewRefs& refs) {
         const std::string target = SchemaOf(value) + "." + value.value("relname", "");
         refs.relations.emplace_back(value.value("relname", ""), target);
         if (value.contains("alias"))
-          refs.relations.emplace_back(value["alias"].value("aliasname", ""), target);
+          refs.relations.emplace_back(value.at("alias").value("aliasname", ""), target);
       } else if (key == "ColumnRef") {
         std::vector<std::string> fields = Strings(value.value("fields", Json::array()));
         if (!fields.empty()) refs.columns.push_back(std::move(fields));
@@ -98,7 +98,7 @@ std::string SchemaOf(const Json& range_var) {
 std::vector<std::string> Strings(const Json& list) {
   std::vector<std::string> out;
   for (const Json& item : list)
-    if (item.contains("String")) out.push_back(item["String"].value("sval", ""));
+    if (item.contains("String")) out.push_back(item.at("String").value("sval", ""));
   return out;
 }
 
@@ -126,13 +126,13 @@ void Reader::Statement(const Json& stmt, size_t from, size_t end) {
   if (kind == "IndexStmt") return Index(n);
   if (kind == "CreateSeqStmt") return Sequence(n);
   if (kind == "AlterSeqStmt") return OwnedBy(n.value("options", Json::array()));
-  if (kind == "ViewStmt") return View(n["view"], n["query"], "view");
+  if (kind == "ViewStmt") return View(n.at("view"), n.at("query"), "view");
   if (kind == "CreateFunctionStmt") return Function(n);
   if (kind == "CreateTrigStmt") return Trigger(n);
   if (kind == "CommentStmt") return Comment(n);
-  if (kind == "CompositeTypeStmt") return AddRelation(n["typevar"]);
+  if (kind == "CompositeTypeStmt") return AddRelation(n.at("typevar"));
   if (kind == "CreateTableAsStmt" && n.value("objtype", "") == "OBJECT_MATVIEW")
-    return View(n["into"]["rel"], n["query"], "materialized view");
+    return View(n.at("into").at("rel"), n.at("query"), "materialized view");
   if (kind == "SelectStmt" && Text(from_, end_).find("set_config(") != std::string::npos) return;
   if (kNothingToRead.count(kind) != 0) return;
   Warn(from_, kind + " is not represented in a catalog snapshot: ignored (" +
@@ -144,7 +144,7 @@ void Reader::AddRelation(const Json& range_var) {
 }
 
 void Reader::Sequence(const Json& n) {
-  AddRelation(n["sequence"]);
+  AddRelation(n.at("sequence"));
   OwnedBy(n.value("options", Json::array()));
 }
 
@@ -154,7 +154,7 @@ void Reader::OwnedBy(const Json& options) {
     const Json& d = o.value("DefElem", Json::object());
     if (d.value("defname", "") != "owned_by") continue;
     std::vector<std::string> parts =
-        Strings(d["arg"].value("List", Json::object()).value("items", Json::array()));
+        Strings(d.at("arg").value("List", Json::object()).value("items", Json::array()));
     if (parts.size() < 2) continue;  // OWNED BY NONE
     if (parts.size() == 2) parts.insert(parts.begin(), std::string(kDefaultSchema));
     TableInfo* t = catalog_.FindTable(parts[0], parts[1]);
@@ -187,7 +187,7 @@ void Reader::Function(const Json& n) {
 }
 
 void Reader::Trigger(const Json& n) {
-  TableInfo* t = Table(n["relation"]);
+  TableInfo* t = Table(n.at("relation"));
   if (t == nullptr) return;
   const std::string name = n.value("trigname", "");
   t->triggers.push_back(name);
@@ -198,7 +198,7 @@ void Reader::Trigger(const Json& n) {
   if (n.contains("whenClause")) {
     ViewRefs refs;
     refs.what = what;
-    CollectRefs(n["whenClause"], refs);
+    CollectRefs(n.at("whenClause"), refs);
     for (const auto& fields : refs.columns)
       dependents_.push_back({t->schema, t->name, fields.back(), what});
   }
@@ -207,7 +207,7 @@ void Reader::Trigger(const Json& n) {
 void Reader::Comment(const Json& n) {
   if (n.value("objtype", "") != "OBJECT_SCHEMA") return;
   if (n.value("comment", "").rfind("pgphase version schema of ", 0) == 0)
-    version_schemas_.push_back(n["object"]["String"].value("sval", ""));
+    version_schemas_.push_back(n.at("object").at("String").value("sval", ""));
 }
 
 // Each view's column references, by the alias or name they are qualified with (an unqualified
@@ -301,7 +301,11 @@ Result<SchemaFile> ReadSchemaFile(std::string_view text, std::string_view file,
   for (const schema_file::Json& s : tree.value("stmts", schema_file::Json::array())) {
     const size_t from = s.value("stmt_location", 0);
     const size_t len = s.value("stmt_len", 0);
-    reader.Statement(s["stmt"], from, len == 0 ? sql.size() : from + len);
+    try {
+      reader.Statement(s.at("stmt"), from, len == 0 ? sql.size() : from + len);
+    } catch (const schema_file::Json::exception& e) {  // a parse tree of a shape not expected
+      reader.Warn(from, std::string("statement not read: ") + e.what());
+    }
   }
   return reader.Finish(schemas);
 }

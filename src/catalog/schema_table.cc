@@ -59,7 +59,7 @@ std::string TypeText(const Json& type_name) {
   for (const Json& m : type_name.value("typmods", Json::array())) {
     const Json& c = m.value("A_Const", Json::object());
     if (c.contains("ival"))
-      mods += (mods.empty() ? "" : ",") + std::to_string(c["ival"].value("ival", 0));
+      mods += (mods.empty() ? "" : ",") + std::to_string(c.at("ival").value("ival", 0));
   }
   if (!mods.empty()) out += "(" + mods + ")";
   for (size_t i = 0; i < type_name.value("arrayBounds", Json::array()).size(); ++i) out += "[]";
@@ -116,7 +116,7 @@ ColumnInfo* Reader::FindColumn(TableInfo& t, const std::string& column) {
 }
 
 void Reader::CreateTable(const Json& n) {
-  const Json& rel = n["relation"];
+  const Json& rel = n.at("relation");
   AddRelation(rel);
   TableInfo t;
   t.schema = SchemaOf(rel);
@@ -130,9 +130,9 @@ void Reader::CreateTable(const Json& n) {
   TableInfo& table = catalog_.tables.back();
   for (const Json& e : n.value("tableElts", Json::array())) {
     if (e.contains("ColumnDef")) {
-      table.columns.push_back(Column(table, e["ColumnDef"]));
+      table.columns.push_back(Column(table, e.at("ColumnDef")));
     } else if (e.contains("Constraint")) {
-      Constraint(table, e["Constraint"], {});
+      Constraint(table, e.at("Constraint"), {});
     } else {
       Warn(from_, "table " + table.name + ": " + e.begin().key() + " is not read");
     }
@@ -142,12 +142,13 @@ void Reader::CreateTable(const Json& n) {
 ColumnInfo Reader::Column(TableInfo& t, const Json& def) {
   ColumnInfo c;
   c.name = def.value("colname", "");
-  const std::vector<std::string> written = Strings(def["typeName"].value("names", Json::array()));
+  const std::vector<std::string> written =
+      Strings(def.at("typeName").value("names", Json::array()));
   const std::string type = written.empty() ? "" : written.back();
-  c.type = TypeText(def["typeName"]);
+  c.type = TypeText(def.at("typeName"));
   c.not_null = def.value("is_not_null", false);
   for (const Json& con : def.value("constraints", Json::array()))
-    if (con.contains("Constraint")) ColumnConstraint(t, c, con["Constraint"]);
+    if (con.contains("Constraint")) ColumnConstraint(t, c, con.at("Constraint"));
   if (type == "serial" || type == "bigserial" || type == "smallserial" || type == "serial4" ||
       type == "serial8" || type == "serial2") {
     // The sequence a serial makes, its default and its NOT NULL, as PostgreSQL adds them.
@@ -191,7 +192,8 @@ void Reader::Identity(TableInfo& t, ColumnInfo& c, const Json& con) {
   for (const Json& o : con.value("options", Json::array())) {
     const Json& d = o.value("DefElem", Json::object());
     if (d.value("defname", "") != "sequence_name") continue;
-    const std::vector<std::string> parts = Strings(d["arg"]["List"].value("items", Json::array()));
+    const std::vector<std::string> parts =
+        Strings(d.at("arg").at("List").value("items", Json::array()));
     if (parts.size() == 2) c.sequence_schema = parts[0];
     if (!parts.empty()) c.sequence = parts.back();
   }
@@ -203,7 +205,11 @@ void Reader::Identity(TableInfo& t, ColumnInfo& c, const Json& con) {
 // pg_get_constraintdef prints it when the file is pg_dump's.
 void Reader::Constraint(TableInfo& t, const Json& con, const std::vector<std::string>& columns) {
   ConstraintInfo c;
-  c.type = kConstraintTypes.at(con.value("contype", ""));
+  const auto type = kConstraintTypes.find(con.value("contype", ""));
+  if (type == kConstraintTypes.end())
+    return Warn(from_, "table " + t.name + ": constraint " + con.value("contype", "") +
+                           " is not represented in a catalog snapshot");
+  c.type = type->second;
   c.validated = !con.value("skip_validation", false);
   c.no_inherit = con.value("is_no_inherit", false);
   size_t start = con.value("location", 0);
@@ -220,8 +226,8 @@ void Reader::Constraint(TableInfo& t, const Json& con, const std::vector<std::st
         if (FindColumn(t, ref) != nullptr) c.columns.push_back(ref);
   } else if (c.type == 'f') {
     c.columns = columns.empty() ? Strings(con.value("fk_attrs", Json::array())) : columns;
-    c.ref_schema = SchemaOf(con["pktable"]);
-    c.ref_table = con["pktable"].value("relname", "");
+    c.ref_schema = SchemaOf(con.at("pktable"));
+    c.ref_table = con.at("pktable").value("relname", "");
     c.ref_columns = Strings(con.value("pk_attrs", Json::array()));
     const TableInfo* ref = catalog_.FindTable(c.ref_schema, c.ref_table);
     if (c.ref_columns.empty() && ref != nullptr) c.ref_columns = ref->primary_key;
@@ -272,7 +278,7 @@ void Reader::KeyIndex(TableInfo& t, const ConstraintInfo& c, const Json& con) {
 }
 
 void Reader::Index(const Json& n) {
-  TableInfo* t = Table(n["relation"]);
+  TableInfo* t = Table(n.at("relation"));
   if (t == nullptr) return;
   IndexInfo i;
   i.name = n.value("idxname", "");
@@ -289,7 +295,7 @@ void Reader::Index(const Json& n) {
               e.value("nulls_ordering", "SORTBY_NULLS_DEFAULT") == "SORTBY_NULLS_DEFAULT";
   }
   // The key list on: after `USING method` when the file says it, else from the parenthesis.
-  const size_t rel_at = n["relation"].value("location", from_);
+  const size_t rel_at = n.at("relation").value("location", from_);
   size_t keys = sqltext::AfterWord(text_, rel_at, end_, "USING");
   keys = keys == std::string_view::npos ? text_.find('(', rel_at)
                                         : SkipSpace(text_, TokenEnd(text_, SkipSpace(text_, keys)));
@@ -297,7 +303,7 @@ void Reader::Index(const Json& n) {
   if (!rest.empty() && rest.back() == ';') rest.pop_back();
   i.definition =
       fmt::format("CREATE {}INDEX {} ON {}{}.{} USING {} {}", i.unique ? "UNIQUE " : "",
-                  QuoteIdentIfNeeded(i.name), n["relation"].value("inh", true) ? "" : "ONLY ",
+                  QuoteIdentIfNeeded(i.name), n.at("relation").value("inh", true) ? "" : "ONLY ",
                   QuoteIdentIfNeeded(t->schema), QuoteIdentIfNeeded(t->name), method,
                   sqltext::Trimmed(rest, 0, rest.size()));
   relations_.emplace_back(t->schema, i.name);
@@ -307,12 +313,12 @@ void Reader::Index(const Json& n) {
 void Reader::AlterTable(const Json& n) {
   const Json& cmds = n.value("cmds", Json::array());
   const bool owner_only = std::all_of(cmds.begin(), cmds.end(), [](const Json& c) {
-    return c["AlterTableCmd"].value("subtype", "") == "AT_ChangeOwner";
+    return c.at("AlterTableCmd").value("subtype", "") == "AT_ChangeOwner";
   });
   if (owner_only) return;  // pg_dump's ALTER TABLE <sequence or view> OWNER TO
-  TableInfo* t = Table(n["relation"]);
+  TableInfo* t = Table(n.at("relation"));
   if (t == nullptr) return;
-  for (const Json& cmd : cmds) AlterTableCommand(*t, cmd["AlterTableCmd"]);
+  for (const Json& cmd : cmds) AlterTableCommand(*t, cmd.at("AlterTableCmd"));
 }
 
 void Reader::AlterTableCommand(TableInfo& t, const Json& cmd) {
@@ -323,20 +329,20 @@ void Reader::AlterTableCommand(TableInfo& t, const Json& cmd) {
   if (on_column && column == nullptr)
     return Warn(from_, "table " + t.name + " has no column " + cmd.value("name", ""));
   if (subtype == "AT_AddConstraint") {
-    Constraint(t, cmd["def"]["Constraint"], {});
+    Constraint(t, cmd.at("def").at("Constraint"), {});
   } else if (subtype == "AT_ColumnDefault") {
     const size_t at = sqltext::AfterWord(text_, from_, end_, "DEFAULT");
     column->default_expr.reset();
     if (cmd.contains("def") && at != std::string_view::npos)
       column->default_expr = Unq(Text(at, sqltext::ClauseEnd(text_, at, {})));
   } else if (subtype == "AT_AddIdentity") {
-    Identity(t, *column, cmd["def"]["Constraint"]);
+    Identity(t, *column, cmd.at("def").at("Constraint"));
   } else if (subtype == "AT_SetNotNull" || subtype == "AT_DropNotNull") {
     column->not_null = subtype == "AT_SetNotNull";
   } else if (subtype == "AT_AddColumn") {
-    t.columns.push_back(Column(t, cmd["def"]["ColumnDef"]));
+    t.columns.push_back(Column(t, cmd.at("def").at("ColumnDef")));
   } else if (subtype == "AT_ReplicaIdentity") {
-    const Json& r = cmd["def"]["ReplicaIdentityStmt"];
+    const Json& r = cmd.at("def").at("ReplicaIdentityStmt");
     t.replica_identity = Letter(r, "identity_type", 'd');
     t.replica_identity_index = r.value("name", "");
   } else if (subtype == "AT_ValidateConstraint") {
