@@ -166,6 +166,25 @@ TEST(SchemaFileReaderTest, WhatTheSnapshotCannotHoldIsAWarningWithItsLine) {
       << f.warnings[1];
 }
 
+// A Rails structure.sql is pg_dump's output with Rails' own lines after it: the schema
+// migrations' versions are data, which a catalog snapshot does not hold, and say so.
+TEST(SchemaFileReaderTest, RailsStructureSqlReadsWithItsVersionRowsWarned) {
+  const SchemaFile f = Read(
+      "SET statement_timeout = 0;\nSELECT pg_catalog.set_config('search_path', '', false);\n"
+      "CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;\n"
+      "CREATE TABLE public.schema_migrations (version character varying NOT NULL);\n"
+      "ALTER TABLE ONLY public.schema_migrations\n"
+      "    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);\n"
+      "SET search_path TO \"$user\", public;\n"
+      "INSERT INTO \"schema_migrations\" (version) VALUES\n('20240101000000');\n");
+  ASSERT_EQ(f.catalog.tables.size(), 1u);
+  EXPECT_EQ(f.catalog.tables[0].columns[0].type, "character varying");
+  EXPECT_EQ(f.catalog.tables[0].primary_key, (std::vector<std::string>{"version"}));
+  ASSERT_EQ(f.warnings.size(), 1u);
+  EXPECT_EQ(f.warnings[0].rfind("dump.sql:8: InsertStmt is not represented", 0), 0u)
+      << f.warnings[0];
+}
+
 TEST(SchemaFileReaderTest, AFileThatDoesNotParseIsAnErrorWithItsLine) {
   Result<SchemaFile> r =
       ReadSchemaFile("CREATE TABLE t (a int);\nCREATE TABEL x;\n", "s.sql", {"public"});
