@@ -68,6 +68,30 @@ TEST_F(ConvertTest, EachUnsafeStatementWithASafeFormConvertsLintsCleanAndApplies
   }
 }
 
+TEST_F(ConvertTest, CreateTableWithIdentityAndGeneratedColumnsConvertsLintsCleanAndApplies) {
+  const std::string spec =
+      Convert("0001_orders",
+              "CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+              "  total numeric(12,2) NOT NULL DEFAULT 0,\n"
+              "  tax numeric GENERATED ALWAYS AS (total * 0.2) STORED,\n"
+              "  email text,\n"
+              "  CONSTRAINT positive CHECK (total >= 0));");
+  RunResult lint = RunNoDb({"lint", spec});
+  EXPECT_EQ(lint.exit_code, 0) << lint;
+  RunResult apply = Run({"apply", spec, "--through", "contract"});
+  ASSERT_EQ(apply.exit_code, 0) << apply;
+  EXPECT_EQ(
+      Scalar("SELECT string_agg(attname || ':' || format_type(atttypid, atttypmod) || ':' || "
+             "attnotnull || ':' || attidentity::text || attgenerated::text, ' ' ORDER BY attnum) "
+             "FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attnum > 0"),
+      "id:bigint:true:a total:numeric(12,2):true: tax:numeric:false:s email:text:false:");
+  EXPECT_EQ(Scalar("SELECT string_agg(conname || ' ' || contype::text, ', ' ORDER BY conname) "
+                   "FROM pg_constraint WHERE conrelid = 'orders'::regclass"),
+            "orders_pkey p, positive c");
+  ExecP("INSERT INTO orders (total) VALUES ($1)", "10");
+  EXPECT_EQ(Scalar("SELECT id || ' ' || tax FROM orders"), "1 2.000");
+}
+
 TEST_F(ConvertTest, StatementsWithoutAnOnlineFormBecomeSqlThatLintRefusesByRule) {
   const std::vector<std::pair<const char*, const char*>> cases = {
       {"VACUUM FULL t", "vacuum-full"},

@@ -84,6 +84,15 @@ Status Reverse(const std::string& migration, const ReverseOptions& options, std:
 Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conninfo,
                                  bool precheck = true);
 
+// The plan against the tables a schema file creates (`plan --schema FILE`: pg_dump
+// --schema-only output, schema_file.h) instead of a live catalog; no connection. What only a
+// server can tell is not asked: whether the types and expressions resolve, the existing rows
+// (precheck), whether a check carries over to a new type, the previous version schema. Each
+// such gap and each statement of the file the snapshot cannot hold is a line in `warnings`.
+// Errors: the file cannot be read or does not parse, or the plan cannot be built.
+Result<Plan> PlanAgainstSchemaFile(const ChangeSpec& spec, const std::string& schema_file,
+                                   std::vector<std::string>& warnings);
+
 // The timeouts and batch size `apply` with `locks` would use for `spec`, for its script.
 Result<ScriptOptions> ScriptSettings(const ChangeSpec& spec, const LockPolicy& locks = {});
 

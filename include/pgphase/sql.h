@@ -19,6 +19,11 @@ namespace pgphase {
 // Deterministic: quoting never depends on whether the name is a keyword.
 std::string QuoteIdent(std::string_view name);
 
+// A name as PostgreSQL's quote_identifier (and so pg_get_indexdef, pg_describe_object and
+// pg_dump) writes it: bare when it is a plain lower-case name and not a keyword that needs
+// quoting (users, user_id), else double-quoted ("Users", "order", "a b").
+std::string QuoteIdentIfNeeded(std::string_view name);
+
 // "schema"."name"
 std::string QuoteQualified(std::string_view schema, std::string_view name);
 

@@ -1,5 +1,6 @@
 // The JSON Schema of the migration format, printed from the shapes the readers use
 // (spec/shapes.h) and the registration table of operations (PGPHASE_OPERATIONS).
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -25,18 +26,36 @@ Json Scalar(int min_length, int max_length = 0) {
   return j;
 }
 
-// ReadKeyword takes any case: the schema lists each keyword as written, lower and upper case.
-Json Keywords(const std::vector<std::string_view>& words) {
-  std::set<std::string> seen;
-  Json list = Json::array();
+// ReadKeyword takes a keyword in any case, with any white space around and between its
+// words. JSON Schema has no case-insensitive enum (and ECMA-262 patterns no (?i) flag), so the
+// schema says it twice: `enum` lists each keyword as the reader documents it (what an editor
+// offers to complete), and `pattern` accepts every spelling the reader does, each letter a
+// [xX] class: "set null" -> ^\s*[sS][eE][tT]\s+[nN][uU][lL][lL]\s*$.
+std::string AnyCasePattern(const std::vector<std::string_view>& words) {
+  std::string alternatives;
   for (std::string_view w : words) {
-    std::string lower(w), upper(w);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    for (const std::string& form : {std::string(w), lower, upper})
-      if (seen.insert(form).second) list.push_back(form);
+    std::string alt;
+    for (char c : w) {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == ' ') {
+        alt += "\\s+";
+      } else if (std::isalpha(u)) {
+        alt += std::string("[") + static_cast<char>(std::tolower(u)) +
+               static_cast<char>(std::toupper(u)) + "]";
+      } else {
+        alt += c;  // keywords are letters, spaces and _
+      }
+    }
+    alternatives += (alternatives.empty() ? "" : "|") + alt;
   }
-  return {{"type", "string"}, {"enum", list}};
+  return "^\\s*(?:" + alternatives + ")\\s*$";
+}
+
+Json Keywords(const std::vector<std::string_view>& words) {
+  Json list = Json::array();
+  for (std::string_view w : words) list.push_back(std::string(w));
+  return {{"type", "string"},
+          {"anyOf", Json::array({{{"enum", list}}, {{"pattern", AnyCasePattern(words)}}})}};
 }
 
 Json ScalarOf(Kind kind, const std::vector<std::string_view>* keywords) {

@@ -11,17 +11,17 @@
 
 #include "pgphase/lint.h"
 #include "pgphase/sql.h"
+#include "pgphase/sql_text.h"
 #include "sql/parse_result.h"
-#include "sql/sql_text.h"
 
 namespace pgphase {
 namespace {
 
 using Json = nlohmann::json;
-using sql_internal::AfterWord;
-using sql_internal::AfterWordBefore;
-using sql_internal::ClauseEnd;
-using sql_internal::Trimmed;
+using sqltext::AfterWord;
+using sqltext::AfterWordBefore;
+using sqltext::ClauseEnd;
+using sqltext::Trimmed;
 
 // ---- YAML ----
 
@@ -155,7 +155,7 @@ std::string ConstraintText(const Source& src, const Json& constraints, size_t i,
 
 std::optional<std::string> ColumnConstraint(const Source& src, const std::string& table,
                                             const std::string& column, const Json& constraints,
-                                            size_t i, bool* nullable) {
+                                            size_t i, bool new_table, bool* nullable) {
   const Json& c = constraints[i]["Constraint"];
   const std::string type = c.value("contype", "");
   const std::string guess = "guess: the SQL gives no name";
@@ -183,27 +183,62 @@ std::optional<std::string> ColumnConstraint(const Source& src, const std::string
            Line(10, "column", Scalar(c["pk_attrs"][0]["String"].value("sval", ""))) +
            FkActions(c, 10);
   }
-  return std::nullopt;  // GENERATED, IDENTITY, a foreign key of several columns
+  // Added to a table with rows, a generated or identity column rewrites it: it stays SQL, with
+  // its lint finding. A new table has no rows.
+  if ((type == "CONSTR_GENERATED" || type == "CONSTR_IDENTITY") && !new_table) return std::nullopt;
+  if (type == "CONSTR_GENERATED") {
+    auto expr = ParenthesizedAfter(src, Location(c), "AS");
+    if (!expr) return std::nullopt;
+    return Line(8, "generated", "") + Line(10, "expression", Quoted(*expr));
+  }
+  if (type == "CONSTR_IDENTITY") {
+    *nullable = false;  // an identity column is NOT NULL
+    const bool always = c.value("generated_when", "a") == "a";
+    std::string out = Line(8, "generated", "") + Line(10, "identity", "") +
+                      Line(12, "user_specified_values", always ? "ALWAYS" : Quoted("BY DEFAULT"));
+    if (c.contains("options")) {
+      auto options = ParenthesizedAfter(src, Location(c), "IDENTITY");
+      if (!options) return std::nullopt;
+      out += Line(12, "sequence_options", Quoted(*options));
+    }
+    return out;
+  }
+  return std::nullopt;  // a foreign key of several columns
 }
 
-std::optional<std::string> AddColumn(const Source& src, const std::string& table, const Json& def) {
+// A column's keys at indent 8, `name` first and `nullable` last; whether it has a value for the
+// rows (a default, or it is generated).
+std::optional<std::string> ColumnBody(const Source& src, const std::string& table, const Json& def,
+                                      bool new_table, bool* nullable, bool* filled) {
   const std::string column = def.value("colname", "");
   std::string body = Line(8, "name", Scalar(column)) + Line(8, "type", Scalar(TypeText(src, def)));
   const Json& constraints = def.value("constraints", Json::array());
-  bool nullable = true, has_default = false;
+  *nullable = true;
+  *filled = false;
   for (size_t i = 0; i < constraints.size(); ++i) {
-    auto part = ColumnConstraint(src, table, column, constraints, i, &nullable);
+    auto part = ColumnConstraint(src, table, column, constraints, i, new_table, nullable);
     if (!part) return std::nullopt;
     body += *part;
-    has_default =
-        has_default || constraints[i]["Constraint"].value("contype", "") == "CONSTR_DEFAULT";
+    const std::string type = constraints[i]["Constraint"].value("contype", "");
+    *filled = *filled || type == "CONSTR_DEFAULT" || type == "CONSTR_IDENTITY" ||
+              type == "CONSTR_GENERATED";
   }
+  return body + Line(8, "nullable", *nullable ? "true" : "false");
+}
+
+// Keys written at indent 8 as one entry of a list at indent 6.
+std::string ListEntry(const std::string& body) { return "      - " + body.substr(8); }
+
+std::optional<std::string> AddColumn(const Source& src, const std::string& table, const Json& def) {
+  bool nullable = true, filled = false;
+  auto body = ColumnBody(src, table, def, false, &nullable, &filled);
+  if (!body) return std::nullopt;
   std::string out = "  - add_column:\n" + Line(6, "table", Scalar(table));
-  if (!nullable && !has_default)
+  if (!nullable && !filled)
     out += Line(6, "up", Quoted("NULL"),
                 "guess: existing rows need a value for this NOT NULL column: write the "
                 "expression that computes it from the row");
-  return out + Line(6, "column", "") + body + Line(8, "nullable", nullable ? "true" : "false");
+  return out + Line(6, "column", "") + *body;
 }
 
 std::string AlterColumn(const std::string& table, const std::string& column) {
@@ -243,43 +278,51 @@ std::optional<std::string> SetDefault(const Source& src, const std::string& tabl
 }
 
 // A constraint's name, or the one PostgreSQL would choose, marked as a guess.
-std::string ConstraintName(const Json& c, const std::string& table, const char* suffix) {
-  if (c.contains("conname")) return Line(6, "name", Scalar(c.value("conname", "")));
+std::string ConstraintName(const Json& c, const std::string& table, const char* suffix, int in) {
+  if (c.contains("conname")) return Line(in, "name", Scalar(c.value("conname", "")));
   // PostgreSQL's choice: <table>_pkey, <table>_<columns>_key or _fkey, <table>_check.
   std::string cols;
   for (const Json& k : c.value(c.contains("fk_attrs") ? "fk_attrs" : "keys", Json::array()))
     cols += "_" + k["String"].value("sval", "");
   const std::string s(suffix);
   const std::string name = table + (s == "check" || s == "pkey" ? "" : cols) + "_" + s;
-  return Line(6, "name", Scalar(name),
+  return Line(in, "name", Scalar(name),
               "guess: the SQL gives no name; this is the one PostgreSQL would choose");
 }
 
-std::optional<std::string> AddConstraint(const Source& src, const std::string& table,
-                                         const Json& c) {
+// A table constraint's keys at indent `in`, `type` first.
+std::optional<std::string> ConstraintBody(const Source& src, const std::string& table,
+                                          const Json& c, int in) {
   const std::string type = c.value("contype", "");
-  std::string out = "  - create_constraint:\n" + Line(6, "table", Scalar(table));
   if (c.contains("indexname")) return std::nullopt;  // USING INDEX: already online
   if (type == "CONSTR_CHECK") {
     auto expr = ParenthesizedAfter(src, Location(c), "CHECK");
     if (!expr) return std::nullopt;
-    return out + Line(6, "type", "check") + ConstraintName(c, table, "check") +
-           Line(6, "check", Quoted(*expr));
+    return Line(in, "type", "check") + ConstraintName(c, table, "check", in) +
+           Line(in, "check", Quoted(*expr));
   }
   if (type == "CONSTR_UNIQUE" || type == "CONSTR_PRIMARY") {
     const bool pk = type == "CONSTR_PRIMARY";
-    return out + Line(6, "type", pk ? "primary_key" : "unique") +
-           ConstraintName(c, table, pk ? "pkey" : "key") + Line(6, "columns", NameList(c["keys"]));
+    return Line(in, "type", pk ? "primary_key" : "unique") +
+           ConstraintName(c, table, pk ? "pkey" : "key", in) +
+           Line(in, "columns", NameList(c["keys"]));
   }
   if (type == "CONSTR_FOREIGN" && c.contains("pk_attrs")) {
     auto ref = TableName(c["pktable"]);
     if (!ref) return std::nullopt;
-    return out + Line(6, "type", "foreign_key") + ConstraintName(c, table, "fkey") +
-           Line(6, "columns", NameList(c["fk_attrs"])) + Line(6, "references", "") +
-           Line(8, "table", Scalar(*ref)) + Line(8, "columns", NameList(c["pk_attrs"])) +
-           FkActions(c, 8);
+    return Line(in, "type", "foreign_key") + ConstraintName(c, table, "fkey", in) +
+           Line(in, "columns", NameList(c["fk_attrs"])) + Line(in, "references", "") +
+           Line(in + 2, "table", Scalar(*ref)) + Line(in + 2, "columns", NameList(c["pk_attrs"])) +
+           FkActions(c, in + 2);
   }
   return std::nullopt;
+}
+
+std::optional<std::string> AddConstraint(const Source& src, const std::string& table,
+                                         const Json& c) {
+  auto body = ConstraintBody(src, table, c, 6);
+  if (!body) return std::nullopt;
+  return "  - create_constraint:\n" + Line(6, "table", Scalar(table)) + *body;
 }
 
 std::optional<std::string> AlterTableCmd(const Source& src, const std::string& table,
@@ -320,6 +363,30 @@ std::optional<std::string> AlterTable(const Source& src, const Json& s) {
 }
 
 // ---- other statements ----
+
+// CREATE TABLE as create_table: its columns, and its table constraints. A partitioned,
+// inherited, typed, temporary or unlogged table has no create_table form.
+std::optional<std::string> CreateTable(const Source& src, const Json& s) {
+  auto table = TableName(s["relation"]);
+  if (!table || s.contains("inhRelations") || s.contains("partspec") || s.contains("partbound") ||
+      s.contains("ofTypename") || s["relation"].value("relpersistence", "p") != "p")
+    return std::nullopt;
+  std::string columns, constraints;
+  for (const Json& e : s.value("tableElts", Json::array())) {
+    std::optional<std::string> body;
+    bool nullable = true, filled = false;
+    if (e.contains("ColumnDef")) {
+      body = ColumnBody(src, *table, e["ColumnDef"], true, &nullable, &filled);
+      if (body) columns += ListEntry(*body);
+    } else if (e.contains("Constraint")) {
+      body = ConstraintBody(src, *table, e["Constraint"], 8);
+      if (body) constraints += ListEntry(*body);
+    }
+    if (!body) return std::nullopt;
+  }
+  return "  - create_table:\n" + Line(6, "name", Scalar(*table)) + Line(6, "columns", "") +
+         columns + (constraints.empty() ? "" : Line(6, "constraints", "") + constraints);
+}
 
 std::optional<std::string> Rename(const Json& s) {
   auto table = TableName(s.value("relation", Json::object()));
@@ -407,6 +474,7 @@ std::string AsSql(const std::string& text) {
 std::string ConvertStatement(const Source& src, const Json& stmt, const std::string& text,
                              size_t begin) {
   std::optional<std::string> op;
+  if (stmt.contains("CreateStmt")) op = CreateTable(src, stmt["CreateStmt"]);
   if (stmt.contains("AlterTableStmt")) op = AlterTable(src, stmt["AlterTableStmt"]);
   if (stmt.contains("RenameStmt")) op = Rename(stmt["RenameStmt"]);
   if (stmt.contains("IndexStmt")) op = CreateIndex(src, stmt["IndexStmt"], begin);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pgphase/sql.h"
+#include "sql/parse_result.h"
 
 namespace pgphase {
 namespace {
@@ -49,6 +50,21 @@ std::string QuoteIdent(std::string_view name) {
 
 std::string QuoteQualified(std::string_view schema, std::string_view name) {
   return QuoteIdent(schema) + "." + QuoteIdent(name);
+}
+
+// Bare only when the name is lower-case letters, digits, _ and $ (not first), and both a column
+// name and a parameter name may be it bare: those two take plain identifiers and unreserved
+// keywords in common, which is what quote_identifier leaves unquoted.
+std::string QuoteIdentIfNeeded(std::string_view name) {
+  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9') && name[0] != '$';
+  for (char c : name)
+    plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$');
+  if (!plain) return QuoteIdent(name);
+  const std::string n(name);
+  const sql_internal::ParseResult column("CREATE TABLE t (" + n + " int)");
+  const sql_internal::ParseResult param("CREATE FUNCTION f(" + n + " int) RETURNS int AS 'x'");
+  const bool bare = column.get().error == nullptr && param.get().error == nullptr;
+  return bare ? n : QuoteIdent(name);
 }
 
 std::string QuoteLiteral(std::string_view value) {

@@ -1,8 +1,8 @@
-#include "sql/sql_text.h"
+#include "pgphase/sql_text.h"
 
 #include <cctype>
 
-namespace pgphase::sql_internal {
+namespace pgphase::sqltext {
 namespace {
 
 bool IsWordChar(char c) {
@@ -113,4 +113,54 @@ std::string Trimmed(std::string_view text, size_t from, size_t end) {
   return std::string(text.substr(from, end - from));
 }
 
-}  // namespace pgphase::sql_internal
+namespace {
+
+// The qualifier at `at` ("public." or "\"public\".") is `schema`'s: its length, else 0.
+size_t QualifierAt(std::string_view text, size_t at, std::string_view schema) {
+  const std::string quoted = "\"" + std::string(schema) + "\"";
+  for (std::string_view form : {std::string_view(schema), std::string_view(quoted)}) {
+    if (text.substr(at, form.size()) == form && at + form.size() < text.size() &&
+        text[at + form.size()] == '.')
+      return form.size() + 1;
+  }
+  return 0;
+}
+
+// A string literal text[at, end) followed by ::regclass, with the qualifier taken off.
+std::string RegclassLiteral(std::string_view text, size_t at, size_t end, std::string_view schema) {
+  std::string literal(text.substr(at, end - at));
+  if (text.substr(end, 10) == "::regclass" && literal.size() > 2) {
+    const size_t n = QualifierAt(literal, 1, schema);
+    if (n > 0) literal.erase(1, n);
+  }
+  return literal;
+}
+
+}  // namespace
+
+std::string Unqualified(std::string_view text, std::string_view schema) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    const bool starts_name = i == 0 || (!IsWordChar(text[i - 1]) && text[i - 1] != '.');
+    if (starts_name && (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '"')) {
+      if (const size_t n = QualifierAt(text, i, schema); n > 0) {
+        i += n;
+        continue;
+      }
+    }
+    if (IsWordChar(c)) {
+      const size_t end = WordEnd(text, i);
+      out += text.substr(i, end - i);
+      i = end;
+      continue;
+    }
+    const size_t end = SkipOther(text, i);
+    out += c == '\'' ? RegclassLiteral(text, i, end, schema) : std::string(text.substr(i, end - i));
+    i = end;
+  }
+  return out;
+}
+
+}  // namespace pgphase::sqltext

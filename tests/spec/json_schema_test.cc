@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 
 #include "pgphase/spec_reader.h"
@@ -54,12 +55,24 @@ TEST(JsonSchemaTest, KeysAndRequiredKeysAreTheReadersAndNoOthers) {
 
 TEST(JsonSchemaTest, TypesKeywordsAndNullsAreThoseTheReadersTake) {
   const Json s = Schema();
-  const Json method = s["definitions"]["create_index"]["properties"]["method"];
-  for (const char* m : {"btree", "BTREE", "gin"})
-    EXPECT_NE(std::find(method["enum"].begin(), method["enum"].end(), m), method["enum"].end())
+  // A keyword: `enum` as documented (for completion), `pattern` for any case and spacing.
+  const Json method = s["definitions"]["create_index"]["properties"]["method"]["anyOf"];
+  for (const char* m : {"btree", "gin"})
+    EXPECT_NE(std::find(method[0]["enum"].begin(), method[0]["enum"].end(), m),
+              method[0]["enum"].end())
         << m;
-  const Json action = s["definitions"]["references"]["properties"]["on_delete"]["enum"];
-  EXPECT_NE(std::find(action.begin(), action.end(), "set null"), action.end());
+  const std::regex method_pattern(method[1]["pattern"].get<std::string>());
+  for (const char* m : {"btree", "BTREE", "BTree", " gin "})
+    EXPECT_TRUE(std::regex_search(m, method_pattern)) << m;
+  for (const char* m : {"btreex", "b tree", ""})
+    EXPECT_FALSE(std::regex_search(m, method_pattern)) << m;
+  const Json action = s["definitions"]["references"]["properties"]["on_delete"]["anyOf"];
+  EXPECT_NE(std::find(action[0]["enum"].begin(), action[0]["enum"].end(), "SET NULL"),
+            action[0]["enum"].end());
+  const std::regex action_pattern(action[1]["pattern"].get<std::string>());
+  for (const char* a : {"set null", "Set  Null", "NO ACTION"})
+    EXPECT_TRUE(std::regex_search(a, action_pattern)) << a;
+  EXPECT_FALSE(std::regex_search("setnull", action_pattern));
   const Json batch = s["definitions"]["settings"]["properties"]["batch_size_min"];
   EXPECT_EQ(batch["type"], "integer");
   EXPECT_EQ(batch["minimum"], 1);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pgphase/sql.h"
+#include "pgphase/sql_text.h"
 
 namespace pgphase {
 namespace {
@@ -120,6 +121,36 @@ TEST(BoundedNameTest, NeverCutsInsideAUtf8Character) {
   const std::string cut = BoundedName({kanji});
   EXPECT_EQ(cut.substr(0, 53), kanji.substr(0, 52) + "_");
   EXPECT_EQ(cut.size(), 61u);
+}
+
+}  // namespace
+}  // namespace pgphase
+
+namespace pgphase {
+namespace {
+
+TEST(QuoteIdentIfNeededTest, QuotesWhatQuoteIdentifierQuotes) {
+  EXPECT_EQ(QuoteIdentIfNeeded("users"), "users");
+  EXPECT_EQ(QuoteIdentIfNeeded("user_id2"), "user_id2");
+  EXPECT_EQ(QuoteIdentIfNeeded("name"), "name");  // an unreserved keyword
+  EXPECT_EQ(QuoteIdentIfNeeded("order"), "\"order\"");
+  EXPECT_EQ(QuoteIdentIfNeeded("int"), "\"int\"");    // a column-name keyword
+  EXPECT_EQ(QuoteIdentIfNeeded("left"), "\"left\"");  // a type or function name keyword
+  EXPECT_EQ(QuoteIdentIfNeeded("Users"), "\"Users\"");
+  EXPECT_EQ(QuoteIdentIfNeeded("1a"), "\"1a\"");
+  EXPECT_EQ(QuoteIdentIfNeeded("a\"b"), "\"a\"\"b\"");
+}
+
+TEST(UnqualifiedTest, TakesTheSchemaOffNamesAndRegclassLiteralsOnly) {
+  EXPECT_EQ(sqltext::Unqualified("nextval('public.s'::regclass)", "public"),
+            "nextval('s'::regclass)");
+  EXPECT_EQ(sqltext::Unqualified("'a'::public.mood", "public"), "'a'::mood");
+  EXPECT_EQ(sqltext::Unqualified("REFERENCES public.u(id)", "public"), "REFERENCES u(id)");
+  EXPECT_EQ(sqltext::Unqualified("\"public\".f(x)", "public"), "f(x)");
+  EXPECT_EQ(sqltext::Unqualified("'public.x'::text", "public"), "'public.x'::text");
+  EXPECT_EQ(sqltext::Unqualified("other.public.x, mypublic.y", "public"),
+            "other.public.x, mypublic.y");
+  EXPECT_EQ(sqltext::Unqualified("-- public.x\n", "public"), "-- public.x\n");
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
-// Slicing SQL text by the offsets libpg_query gives (private to the sql module): where a
-// clause ends, where a keyword is, skipping quoted strings, quoted names, dollar quotes,
-// comments and parentheses.
+// Slicing SQL text by the offsets libpg_query gives: where a clause ends, where a keyword is,
+// skipping quoted strings, quoted names, dollar quotes, comments and parentheses. Pure.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace pgphase::sql_internal {
+namespace pgphase::sqltext {
 
 // The offset where the clause starting at `from` ends: the first `,`, `;` or unmatched `)` at
 // its own parenthesis depth, or one of the `stops` words (any case) there; text.size() if
@@ -26,4 +25,10 @@ size_t AfterWordBefore(std::string_view text, size_t at, std::string_view word);
 // text[from, end) without surrounding whitespace.
 std::string Trimmed(std::string_view text, size_t from, size_t end);
 
-}  // namespace pgphase::sql_internal
+// `text` with the qualifier `schema.` taken off every name, as PostgreSQL prints names that a
+// session finds through its search_path: `public.users` -> `users`, `'public.s'::regclass`
+// -> `'s'::regclass` (a string literal only when a `::regclass` cast follows). Quoted strings,
+// comments and other names are left as they are.
+std::string Unqualified(std::string_view text, std::string_view schema);
+
+}  // namespace pgphase::sqltext
