@@ -148,6 +148,10 @@ struct Fill {
   //              side's sources refills the new one. Each function must hold both.
   enum class Mode { kApp, kInsertOnly, kOwned, kPairNew, kPairOld };
   Mode mode = Mode::kApp;
+  // A kPairNew fill's new version schema, when the side a statement wrote is told by the
+  // session instead (pgroll's way): a session whose search_path has this schema is the new
+  // application's, so its writes fill the old column, and every other one's the new column.
+  std::string writer_schema;
   std::string partner;  // kPairNew, kPairOld: the pair's other column
   // The names `expr` uses for `sources`, when they differ from the columns' names (a source
   // renamed at swap keeps its old name inside expressions written before the rename).

@@ -53,11 +53,12 @@ struct VersionShape {
 // an INSERT leaves out gets the table's default.
 Statement CreateVersionSchema(const std::string& name, const std::string& of_schema,
                               const std::string& migration, const VersionShape& shape);
-// ALTER VIEW IF EXISTS view ALTER COLUMN column SET DEFAULT expr (NULL when unset): the view's
-// own default, which an INSERT through it that leaves the column out gets instead of the
-// table's; and DROP DEFAULT, back to the table's.
+// ALTER VIEW IF EXISTS view ALTER COLUMN column SET DEFAULT expr: the view's own default,
+// which an INSERT through it that leaves the column out gets instead of the table's; and
+// DROP DEFAULT, back to the table's. Without expr the default is a NULL of `type` that
+// PostgreSQL keeps (it stores no default for a NULL constant, which would leave the table's).
 Statement SetViewDefault(const Rel& view, const std::string& column,
-                         const std::optional<std::string>& expr);
+                         const std::optional<std::string>& expr, const std::string& type);
 Statement DropViewDefault(const Rel& view, const std::string& column);
 // DROP SCHEMA IF EXISTS name CASCADE, and its row in pgphase.version_schemas.
 Statement DropVersionSchema(const std::string& name);

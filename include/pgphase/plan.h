@@ -182,11 +182,17 @@ struct PlanOptions {
   // one before it; "" when there is none) first in contract.
   bool version_schemas = false;
   std::string previous_version_schema;
+  // Settings::writer_by_search_path, with version schemas.
+  bool writer_by_search_path = false;
   // The check constraints that cannot be carried over to a column's new type (CheckKey ->
   // the server's error), found by running CarriedCheckProbes: the shadow path leaves them
   // on the old column, which contract drops, and the plan says so.
   std::map<std::string, std::string> unusable_checks;
 };
+
+// PlanOptions::version_schemas and writer_by_search_path, as the migration's settings
+// have them (the rest of the options come from the database).
+void SetVersionOptions(const Settings& settings, PlanOptions& options);
 
 // The name of the version schema `spec` makes: <schema>_<version_schema, else the migration's
 // name>, shortened to PostgreSQL's 63 bytes as pgphase shortens its own names.

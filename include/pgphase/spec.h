@@ -280,6 +280,9 @@ struct Settings {
   // true: each application version reads and writes the tables through a schema of views of
   // its own (docs/how-it-works.md, "Version schemas"); the flag --version-schemas too.
   std::optional<bool> version_schemas;
+  // true (with version_schemas): a column pair's triggers tell the versions apart by the
+  // writing session's search_path, as pgroll's do, instead of by which column it wrote.
+  std::optional<bool> writer_by_search_path;
 };
 
 struct ChangeSpec {

@@ -58,7 +58,7 @@ Status ReadVolatilities(pqxx::connection& conn, const ChangeSpec& spec, PlanOpti
 Result<PlanOptions> ReadPlanOptions(pqxx::connection& conn, const ChangeSpec& spec,
                                     const CatalogSnapshot& catalog) {
   PlanOptions options;
-  options.version_schemas = spec.settings.version_schemas.value_or(false);
+  SetVersionOptions(spec.settings, options);
   if (options.version_schemas) {
     try {
       options.previous_version_schema = StateStore(conn).LatestVersionSchema(spec.settings.schema);

@@ -490,6 +490,16 @@ std::string VersionSchemaName(const ChangeSpec& spec) {
 // The new version is complete at the end of swap: its schema is made last in swap (and
 // dropped by reversing swap). The previous one is dropped first in contract, once no session
 // uses it, before anything it shows goes.
+void SetVersionOptions(const Settings& settings, PlanOptions& options) {
+  options.version_schemas = settings.version_schemas.value_or(false);
+  options.writer_by_search_path =
+      options.version_schemas && settings.writer_by_search_path.value_or(false);
+}
+
+std::string PlanBuilder::WriterSchema() const {
+  return options_.writer_by_search_path ? VersionSchemaName(spec_) : "";
+}
+
 void PlanBuilder::EmitVersionSchemas() {
   if (!options_.version_schemas) return;
   const std::string name = VersionSchemaName(spec_);

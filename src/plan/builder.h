@@ -123,6 +123,9 @@ class PlanBuilder {
   // Version schemas (PlanOptions::version_schemas): what this migration's version shows
   // differently from the tables as they stand at the end of swap (ddl::VersionShape).
   bool version_schemas() const { return options_.version_schemas; }
+  // The schema of the new version when a column pair's triggers tell the versions apart by
+  // the writing session's search_path (PlanOptions::writer_by_search_path), else "".
+  std::string WriterSchema() const;
   void HideInVersion(const std::string& table) { version_shape_.hidden_tables.push_back(table); }
   void HideInVersion(const std::string& table, const std::string& column) {
     version_shape_.hidden_columns.push_back({table, column});

@@ -48,6 +48,9 @@ Status ReadSettings(const Value& v, Settings* out) {
   if (std::optional<Value> v = map.Find("version_schemas")) {
     PGPHASE_RETURN_IF_ERROR(ReadBool(*v, &out->version_schemas.emplace()));
   }
+  if (std::optional<Value> v = map.Find("writer_by_search_path")) {
+    PGPHASE_RETURN_IF_ERROR(ReadBool(*v, &out->writer_by_search_path.emplace()));
+  }
   if (out->batch_size_min && out->batch_size_max && *out->batch_size_min > *out->batch_size_max) {
     return ErrorAt(*map.Find("batch_size_max"), "must be at least batch_size_min (" +
                                                     std::to_string(*out->batch_size_min) + ")");

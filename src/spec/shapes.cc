@@ -269,7 +269,9 @@ std::vector<ShapeInfo> DocumentShapes() {
         {"batch_size_max", K::kPositiveInt, false, "the largest backfill batch"},
         {"workers", K::kPositiveInt, false, "connections a backfill fills its table on"},
         Bool("precheck", "false: skip the check of existing rows before expand"),
-        Bool("version_schemas", "a schema of views per application version")}},
+        Bool("version_schemas", "a schema of views per application version"),
+        Bool("writer_by_search_path",
+             "column pairs tell the versions apart by the session's search_path, as pgroll")}},
   };
 }
 

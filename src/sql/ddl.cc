@@ -318,15 +318,29 @@ std::string PairAssign(const Fill& f, const std::vector<Fill>& fills, const Fill
   return out;
 }
 
-// The INSERT branch: a pair fills its old column when the row arrives with the new one,
-// else its new column; then every other fill, each kApp one only when the row arrives
-// without it.
+// Whether the session is the new application's: its search_path has the new version schema
+// (Fill::writer_schema).
+std::string NewAppSession(const Fill& new_side) {
+  return fmt::format("{} = ANY (pg_catalog.current_schemas(false))",
+                     QuoteLiteral(new_side.writer_schema));
+}
+
+// Whether an INSERT is the old application's, by a kPairNew fill's side of the row (the new
+// column left NULL) or, with Fill::writer_schema, by the session.
+std::string WrittenByTheOldApp(const Fill& new_side) {
+  if (new_side.writer_schema.empty()) return fmt::format("NEW.{} IS NULL", Q(new_side.column));
+  return "NOT (" + NewAppSession(new_side) + ")";
+}
+
+// The INSERT branch: a pair fills its old column when the row arrives with the new one (or
+// from the new version's session), else its new column; then every other fill, each kApp
+// one only when the row arrives without it.
 std::string InsertPart(const std::vector<Fill>& fills, const FillErrors& errors) {
   std::string out;
   for (const auto& f : fills) {
     if (f.mode != Fill::Mode::kPairNew) continue;
     out +=
-        fmt::format("    IF NEW.{} IS NULL THEN\n{}    ELSE\n{}    END IF;\n", Q(f.column),
+        fmt::format("    IF {} THEN\n{}    ELSE\n{}    END IF;\n", WrittenByTheOldApp(f),
                     PairAssign(f, fills, errors), PairAssign(PartnerOf(f, fills), fills, errors));
   }
   for (const auto& f : fills) {
@@ -346,9 +360,11 @@ std::string InsertPart(const std::vector<Fill>& fills, const FillErrors& errors)
 std::string PairUpdate(const Fill& new_side, const std::vector<Fill>& fills,
                        const FillErrors& errors) {
   const Fill& old_side = PartnerOf(new_side, fills);
+  const std::string by_new_app =
+      new_side.writer_schema.empty() ? UpdateCondition(old_side) : NewAppSession(new_side);
   const std::string written =
-      fmt::format("({}) AND pg_catalog.current_setting({}, true) IS DISTINCT FROM 'on'",
-                  UpdateCondition(old_side), QuoteLiteral(kFillingSetting));
+      fmt::format("({}) AND pg_catalog.current_setting({}, true) IS DISTINCT FROM 'on'", by_new_app,
+                  QuoteLiteral(kFillingSetting));
   std::string out = fmt::format("    IF {} THEN\n{}", written, PairAssign(old_side, fills, errors));
   if (std::string cond = UpdateCondition(new_side); !cond.empty())
     out += fmt::format("    ELSIF {} THEN\n{}", cond, PairAssign(new_side, fills, errors));

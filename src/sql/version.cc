@@ -132,9 +132,10 @@ Statement CreateVersionSchema(const std::string& name, const std::string& of_sch
 }
 
 Statement SetViewDefault(const Rel& view, const std::string& column,
-                         const std::optional<std::string>& expr) {
+                         const std::optional<std::string>& expr, const std::string& type) {
+  const std::string null = fmt::format("NULLIF(NULL::{}, NULL)", type);
   return {fmt::format("ALTER VIEW IF EXISTS {} ALTER COLUMN {} SET DEFAULT {}", view.Quoted(),
-                      Q(column), expr.value_or("NULL")),
+                      Q(column), expr.value_or(null)),
           Lock::kAccessExclusive};
 }
 

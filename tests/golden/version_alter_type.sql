@@ -148,7 +148,7 @@ BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
 ALTER TABLE "public"."order_lines" ALTER COLUMN "note" SET DEFAULT ('none');
-ALTER VIEW IF EXISTS "public_v0"."order_lines" ALTER COLUMN "note" SET DEFAULT NULL;
+ALTER VIEW IF EXISTS "public_v0"."order_lines" ALTER COLUMN "note" SET DEFAULT NULLIF(NULL::text, NULL);
 COMMIT;
 
 -- step swap.version_schema: create version schema public_version_alter_type: one view per table of public in this migration's shape, for the new application (search_path=public_version_alter_type)

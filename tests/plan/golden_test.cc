@@ -42,7 +42,7 @@ TEST_P(GoldenTest, SpecPlansToItsReviewedSql) {
   PlanOptions options = testing::FakeOptions();
   // A spec with version schemas on plans as if a baseline (or an earlier migration) had made
   // public_v0, as the executor would read it from the state schema.
-  options.version_schemas = spec->settings.version_schemas.value_or(false);
+  SetVersionOptions(spec->settings, options);
   if (options.version_schemas) options.previous_version_schema = "public_v0";
   auto plan = BuildPlan(*spec, testing::FakeCatalog(), options);
   ASSERT_TRUE(plan.ok()) << plan.status().message();

@@ -158,6 +158,19 @@ TEST(TablePlanTest, DropTableReferencedByAForeignKeyIsRefused) {
   EXPECT_TRUE(PlanYaml("operations:\n  - drop_table: {name: users}\n", catalog).ok());
 }
 
+// pgroll's "drop table, drop table" and "drop table, rename table" fail to validate: a
+// dropped table is gone for every later operation, which before ran (or failed at apply).
+TEST(TablePlanTest, ATableDroppedEarlierInTheMigrationIsGoneForLaterOperations) {
+  for (const char* later :
+       {"  - drop_table: {name: logs}\n", "  - rename_table: {from: logs, to: old_logs}\n",
+        "  - add_column: {table: logs, column: {name: x, type: int}}\n"}) {
+    ExpectRefused(std::string("operations:\n  - drop_table: {name: logs}\n") + later, "3:5",
+                  "table \"logs\" is dropped earlier in this migration");
+  }
+  EXPECT_TRUE(
+      PlanYaml("operations:\n  - drop_table: {name: logs}\n  - drop_table: {name: users}\n").ok());
+}
+
 TEST(TablePlanTest, RenameTableKeepsBothNamesWorkingUntilContract) {
   auto plan = PlanYaml("operations:\n  - rename_table: {from: users, to: people}\n");
   ASSERT_TRUE(plan.ok()) << plan.status().message();

@@ -111,6 +111,7 @@ Result<AlterColumnChange> Check(const AlterColumnOp& op, const SourceLocation& w
   // PostgreSQL could make in place (which a view on the column would block) gets a new column.
   c.shadow = (c.type_changed && (!c.widening || b.version_schemas())) ||
              (c.new_not_null && !c.old.not_null) || op.unique_name || op.check || op.references;
+  c.pair_for_up_down = b.version_schemas() && !c.shadow && (op.up || op.down);
   return c;
 }
 
@@ -196,7 +197,8 @@ Status PlanDirect(const AlterColumnOp& op, const SourceLocation& where, const Al
       !defaults.forward.empty() && b.version_schemas() && !old_version.empty()) {
     // The old version keeps the old default: its view takes it as its own.
     const ddl::Rel view{old_version, t.name};
-    defaults.forward.push_back(ddl::SetViewDefault(view, op.column, c.old.default_expr));
+    defaults.forward.push_back(
+        ddl::SetViewDefault(view, op.column, c.old.default_expr, c.old.type));
     defaults.reverse.push_back(ddl::DropViewDefault(view, op.column));
   }
   b.Swap(t, std::move(defaults));
@@ -284,11 +286,18 @@ std::string WhyNoColumnPair(const AlterColumnChange& c, const std::string& colum
 void ChooseRename(const AlterColumnOp& op, AlterColumnChange& c, PlanBuilder& b,
                   std::string_view kind) {
   const bool renamed = c.new_name != op.column;
-  if (b.version_schemas() ? !c.shadow : !renamed) return;
+  if (b.version_schemas() ? !c.shadow && !c.pair_for_up_down : !renamed) return;
   c.before = b.original_catalog().FindTable(c.table->schema, c.table->name);
   const std::string why = WhyNoColumnPair(c, op.column);
   if (why.empty()) {
     c.pair = c.shadow = true;
+    return;
+  }
+  if (c.pair_for_up_down) {
+    b.Note(
+        fmt::format("{} {}.{}: changed in place at swap, not through a column pair ({}), so "
+                    "`up` and `down` are not applied and both versions see the change",
+                    kind, c.table->name, op.column, why));
     return;
   }
   if (!renamed) return;  // the shadow path notes that the old application stops at swap

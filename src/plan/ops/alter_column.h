@@ -27,6 +27,10 @@ struct AlterColumnChange {
   // one keeps its name until contract, and both are the application's (the old app's and
   // the new app's) from sync on. Implies shadow.
   bool pair = false;
+  // With version schemas, a change PostgreSQL makes in place (a dropped NOT NULL, a default, a
+  // comment) given `up` or `down`: it goes through a column pair when one is possible, so
+  // that each version keeps its own column and `up` and `down` carry writes across.
+  bool pair_for_up_down = false;
   // The operation as messages name it ("alter_column", or "create_constraint" when a
   // constraint's `up` goes through shadow columns: create_constraint.cc).
   std::string_view kind = "alter_column";

@@ -371,6 +371,11 @@ void ShadowPlanner::Sync() {
   }
   fill_up.partner = old_away_;
   fill_down.partner = shadow_;
+  fill_up.writer_schema = b_.WriterSchema();
+  // A side whose expression reads no column (a constant) still follows the other side's
+  // writes: the other side's column is then its source.
+  if (fill_up.sources.empty()) fill_up.sources = {old_away_};
+  if (fill_down.sources.empty()) fill_down.sources = {shadow_};
   if (OldColumnMayGetNull()) {
     b_.Add(Phase::kSync, "sync." + base_ + ".old_not_null",
            "drop NOT NULL on " + col_ + ": the new application's writes may leave it NULL",
