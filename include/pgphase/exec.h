@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pgphase/duration.h"
 #include "pgphase/plan.h"
@@ -153,6 +154,11 @@ LiveContext CurrentLiveContext();
 
 // SIGINT/SIGTERM make a running Apply/Reverse stop at its next safe point (exit 5).
 void InstallStopSignalHandlers();
+
+// The schemas of the database at `conninfo` that an application may own, sorted: every
+// schema but pg_*, information_schema, pgphase and pgphase's version schemas (those named
+// in its state). Read-only. For `--schemas PATTERN` (README "Fleets and tenants").
+Result<std::vector<std::string>> ListSchemas(const std::string& conninfo);
 
 // "host=db user=app password=secret" -> "host=db user=app password=***";
 // "postgres://u:secret@h/db" -> "postgres://u:***@h/db".
