@@ -5,6 +5,7 @@
 //     - name: shard-01                       # optional; default: the connection string
 //       db: "host=db1 dbname=app user=app"   # a libpq URL or key=value string
 //       labels: {region: eu}                 # optional, string values
+//       schema: tenant_07                    # optional: a tenant schema (as --schemas)
 //
 // Passwords never belong in the file: a connection string that carries one is refused
 // (kInvalid); they come from PGPASSWORD, PGPASSFILE (~/.pgpass) or a service file.
@@ -22,6 +23,7 @@ struct FleetTarget {
   std::string name;
   std::string conninfo;
   std::map<std::string, std::string> labels;
+  std::string schema;  // "" unless the target is one tenant schema of its database
 };
 
 // True when `conninfo` carries a password: a key=value `password=`, a URL's
@@ -29,7 +31,7 @@ struct FleetTarget {
 bool ConninfoHasPassword(const std::string& conninfo);
 
 // The targets of the fleet file at `path`, in file order; kInvalid naming the file for a
-// YAML error, a target without `db`, a duplicate name or a password in a connection string.
+// YAML error, a target without `db`, an unknown key, a duplicate name or a password in a connection string.
 Result<std::vector<FleetTarget>> LoadFleetFile(const std::string& path);
 
 }  // namespace pgphase

@@ -102,7 +102,10 @@ Result<std::vector<FleetMember>> ResolveFleet(const FleetFlags& flags) {
   if (!flags.fleet_file.empty()) {
     auto targets = LoadFleetFile(flags.fleet_file);
     if (!targets.ok()) return targets.status();
-    for (auto& t : *targets) out.push_back({std::move(t), ""});
+    for (auto& t : *targets) {
+      std::string schema = t.schema;
+      out.push_back({std::move(t), std::move(schema)});
+    }
     return out;
   }
   const std::string conninfo = ResolveConninfo(flags.db);
@@ -110,7 +113,7 @@ Result<std::vector<FleetMember>> ResolveFleet(const FleetFlags& flags) {
   if (!schemas.ok()) return schemas.status();
   for (const auto& s : *schemas) {
     if (fnmatch(flags.schemas.c_str(), s.c_str(), 0) == 0)
-      out.push_back({FleetTarget{s, conninfo, {}}, s});
+      out.push_back({FleetTarget{s, conninfo, {}, s}, s});
   }
   if (out.empty())
     return Status::Invalid(fmt::format("--schemas {}: no schema matches", flags.schemas));

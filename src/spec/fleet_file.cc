@@ -27,12 +27,14 @@ Result<FleetTarget> ReadTarget(const YAML::Node& node, size_t index) {
     const auto key = kv.first.as<std::string>();
     if (key == "db") {
       t.conninfo = kv.second.as<std::string>();
+    } else if (key == "schema") {
+      t.schema = kv.second.as<std::string>();
     } else if (key == "name") {
       t.name = kv.second.as<std::string>();
     } else if (key == "labels" && kv.second.IsMap()) {
       for (const auto& l : kv.second) t.labels[l.first.as<std::string>()] = l.second.as<std::string>();
     } else {
-      return Status::Invalid(fmt::format("{}: unknown key `{}` (db, name, labels)", where, key));
+      return Status::Invalid(fmt::format("{}: unknown key `{}` (db, name, schema, labels)", where, key));
     }
   }
   if (t.conninfo.empty()) return Status::Invalid(where + ": `db` is required");
@@ -41,7 +43,7 @@ Result<FleetTarget> ReadTarget(const YAML::Node& node, size_t index) {
                            ": the connection string carries a password; keep it out of the "
                            "file (PGPASSWORD, PGPASSFILE or a service file)");
   }
-  if (t.name.empty()) t.name = t.conninfo;
+  if (t.name.empty()) t.name = t.schema.empty() ? t.conninfo : t.conninfo + " " + t.schema;
   return t;
 }
 
