@@ -67,8 +67,10 @@ class FleetTest : public PgphaseTest {
     args.insert(args.end(), {"--fleet", fleet_});
     return RunCommand(args, Millis(300'000));
   }
-  // pgphase.migrations.status of database i (tenant "" ) or of a tenant of the fixture's.
+  // pgphase.migrations.status of database i ("" before its first apply), or of a tenant.
   std::string DbStatus(int i) {
+    if (ScalarOn(dbs_[i]->url(), "SELECT to_regclass('pgphase.migrations') IS NULL") == "t")
+      return "";
     return ScalarOn(dbs_[i]->url(), "SELECT status FROM pgphase.migrations WHERE name = '" +
                                         std::string(kMigration) + "'");
   }
