@@ -206,5 +206,32 @@ TEST_F(FleetTest, KillNineMidFleetThenApplyResumesEveryTarget) {
   EXPECT_EQ(waited.exit_code, 0) << waited;
 }
 
+TEST_F(FleetTest, SchemasPatternRunsEveryMatchingTenantWithItsOwnState) {
+  for (const std::string schema : {"tenant_a", "tenant_b", "tenant_c", "other"})
+    Exec("CREATE SCHEMA " + schema + "; " + OrdersDdl(schema, 30));
+  spec_ = WriteAddColumnSpec(kMigration, "orders", "amount * 2", "total", "bigint");
+  const RunResult r = RunCommand({BinaryPath(), "apply", spec_, "--schemas", "tenant_*", "--db",
+                                  db_url(), "--through", "contract"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_NE(r.out.find("3 targets: done: 3"), std::string::npos) << r;
+  for (const std::string schema : {"tenant_a", "tenant_b", "tenant_c"}) {
+    EXPECT_EQ(BadTotalsOn(db_url(), schema), 0) << schema;
+    EXPECT_EQ(Scalar("SELECT status FROM pgphase.migrations WHERE name = '" +
+                     std::string(kMigration) + "__" + schema + "'"),
+              "completed");
+  }
+  EXPECT_EQ(Scalar("SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+                   "'other' AND column_name = 'total'"),
+            "0");
+  const RunResult status =
+      RunCommand({BinaryPath(), "status", kMigration, "--schemas", "tenant_*", "--db", db_url()});
+  ASSERT_EQ(status.exit_code, 0) << status;
+  EXPECT_NE(status.out.find("by status: completed: 3"), std::string::npos) << status;
+  // A pattern that matches nothing is invalid input, not an empty success.
+  const RunResult rev = RunCommand({BinaryPath(), "apply", spec_, "--schemas", "nothing_*",
+                                    "--db", db_url()});
+  EXPECT_EQ(rev.exit_code, 2) << rev;
+}
+
 }  // namespace
 }  // namespace pgphase::it
