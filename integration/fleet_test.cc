@@ -113,8 +113,8 @@ class FleetTest : public PgphaseTest {
 
 TEST_F(FleetTest, CanaryThenFourAtATimeThroughContractWithOldAppWriters) {
   MakeFleet(200);
-  const pid_t fleet = SpawnCommand({BinaryPath(), "apply", spec_, "--fleet", fleet_,
-                                    "--parallel", "4", "--canary", "1"});
+  const pid_t fleet = SpawnCommand(
+      {BinaryPath(), "apply", spec_, "--fleet", fleet_, "--parallel", "4", "--canary", "1"});
   std::optional<RunResult> r;
   const long long failures =
       WriteWhileRunning(fleet, {dbs_[0]->url(), dbs_[5]->url(), dbs_[11]->url()}, r);
@@ -174,16 +174,16 @@ TEST_F(FleetTest, KillNineMidFleetThenApplyResumesEveryTarget) {
   MakeFleet(20'000, /*tenants=*/false);
   spec_ = WriteAddColumnSpec(kMigration, "orders", "amount * 2", "total", "bigint", false,
                              kSlowBatchSettings);
-  const pid_t fleet = SpawnCommand({BinaryPath(), "apply", spec_, "--fleet", fleet_,
-                                    "--parallel", "4", "--batch-delay", "20ms"});
+  const pid_t fleet = SpawnCommand({BinaryPath(), "apply", spec_, "--fleet", fleet_, "--parallel",
+                                    "4", "--batch-delay", "20ms"});
   // Kill once some target is past expand and the fleet is not done.
   ASSERT_TRUE(Eventually(
       [&] {
         for (int i = 0; i < kDatabases; ++i) {
-          if (ScalarOn(dbs_[i]->url(),
-                       "SELECT to_regclass('pgphase.phases') IS NOT NULL") == "t" &&
-              ScalarOn(dbs_[i]->url(), "SELECT count(*) FROM pgphase.phases WHERE phase = "
-                                       "'backfill' AND status = 'running'") != "0")
+          if (ScalarOn(dbs_[i]->url(), "SELECT to_regclass('pgphase.phases') IS NOT NULL") == "t" &&
+              ScalarOn(dbs_[i]->url(),
+                       "SELECT count(*) FROM pgphase.phases WHERE phase = "
+                       "'backfill' AND status = 'running'") != "0")
             return true;
         }
         return false;
@@ -228,8 +228,8 @@ TEST_F(FleetTest, SchemasPatternRunsEveryMatchingTenantWithItsOwnState) {
   ASSERT_EQ(status.exit_code, 0) << status;
   EXPECT_NE(status.out.find("by status: completed: 3"), std::string::npos) << status;
   // A pattern that matches nothing is invalid input, not an empty success.
-  const RunResult rev = RunCommand({BinaryPath(), "apply", spec_, "--schemas", "nothing_*",
-                                    "--db", db_url()});
+  const RunResult rev =
+      RunCommand({BinaryPath(), "apply", spec_, "--schemas", "nothing_*", "--db", db_url()});
   EXPECT_EQ(rev.exit_code, 2) << rev;
 }
 

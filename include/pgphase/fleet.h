@@ -31,7 +31,8 @@ struct FleetTarget {
 bool ConninfoHasPassword(const std::string& conninfo);
 
 // The targets of the fleet file at `path`, in file order; kInvalid naming the file for a
-// YAML error, a target without `db`, an unknown key, a duplicate name or a password in a connection string.
+// YAML error, a target without `db`, an unknown key, a duplicate name or a password in a connection
+// string.
 Result<std::vector<FleetTarget>> LoadFleetFile(const std::string& path);
 
 }  // namespace pgphase

@@ -32,9 +32,10 @@ const std::vector<Command>& Commands() {
        "[--lock-retries N] [--metrics-addr HOST:PORT] [--notify CMD] [--fleet FILE | --schemas "
        "PATTERN] [--parallel N] [--canary K] [--continue-on-failure]",
        "undo finished phases in reverse order (contract cannot be undone)", RunReverse},
-      {"status", "status [<migration>] [--db URL] [--json] [--fleet FILE | --schemas PATTERN]", "show migrations and their phases",
-       RunStatus},
-      {"wait", "wait <migration> --phase PHASE [--timeout D] [--interval D] [--json] [--db URL] "
+      {"status", "status [<migration>] [--db URL] [--json] [--fleet FILE | --schemas PATTERN]",
+       "show migrations and their phases", RunStatus},
+      {"wait",
+       "wait <migration> --phase PHASE [--timeout D] [--interval D] [--json] [--db URL] "
        "[--fleet FILE | --schemas PATTERN]",
        "exit 0 once PHASE is done, 3 if the timeout passes first, 1 if it can no longer be "
        "done",

@@ -35,8 +35,7 @@ Result<FleetFlags> TakeFleetFlags(std::vector<std::string>& args);
 
 // Takes `--name VALUE` or `--name=VALUE` out of `args`; "" when absent, `missing` set when
 // the flag is there without a value.
-std::string TakeValueFlag(std::vector<std::string>& args, const std::string& name,
-                          bool& missing);
+std::string TakeValueFlag(std::vector<std::string>& args, const std::string& name, bool& missing);
 
 // The fleet file's targets, or the schemas of --db matching --schemas.
 Result<std::vector<FleetMember>> ResolveFleet(const FleetFlags& flags);

@@ -35,7 +35,8 @@ std::string Counts(const std::map<std::string, int>& counts) {
 }  // namespace
 
 std::string RenderSummary(const std::vector<FleetRow>& rows) {
-  std::vector<std::vector<std::string>> cells = {{"target", "status", "phases", "duration", "error"}};
+  std::vector<std::vector<std::string>> cells = {
+      {"target", "status", "phases", "duration", "error"}};
   std::map<std::string, int> counts;
   for (const auto& r : rows) {
     cells.push_back({r.target, r.status, fmt::format("{}/{}", r.phases_done, r.phases_total),
@@ -65,13 +66,15 @@ TargetState ParseTargetState(const std::string& target, const std::string& statu
     if (phase && name == PhaseName(*phase)) phase_status = status;
   }
   s.reached = phase_status == "done";
-  s.unreachable = !s.reached && (s.migration_status == "reversed" || s.migration_status == "failed" ||
-                                 phase_status == "failed" || phase_status == "reversed");
+  s.unreachable =
+      !s.reached && (s.migration_status == "reversed" || s.migration_status == "failed" ||
+                     phase_status == "failed" || phase_status == "reversed");
   return s;
 }
 
 std::string RenderFleetStatus(const std::vector<TargetState>& states) {
-  std::vector<std::vector<std::string>> cells = {{"target", "migration", "last phase done", "error"}};
+  std::vector<std::vector<std::string>> cells = {
+      {"target", "migration", "last phase done", "error"}};
   std::map<std::string, int> by_phase;
   std::map<std::string, int> by_status;
   for (const auto& s : states) {

@@ -31,7 +31,7 @@ struct TargetState {
   std::string migration_status = "not registered";  // or pending, in_progress, ...
   std::string last_done;                            // the furthest phase done, "" for none
   std::string error;                                // the target could not be read
-  bool reached = false;      // the phase asked about is done
+  bool reached = false;                             // the phase asked about is done
   bool unreachable = false;  // it cannot be done without an operator (as `wait` says)
 };
 

@@ -27,8 +27,8 @@ std::vector<TargetState> ReadStates(const std::vector<FleetMember>& members, int
   for (size_t i = 0; i < members.size(); ++i) {
     asio::post(pool, [&, i] {
       const FleetMember& m = members[i];
-      std::vector<std::string> argv = {SelfPath(), "status", migration, "--json", "--db",
-                                       m.target.conninfo};
+      std::vector<std::string> argv = {SelfPath(), "status", migration,
+                                       "--json",   "--db",   m.target.conninfo};
       if (!m.schema.empty()) argv.insert(argv.end(), {"--tenant-schema", m.schema});
       const ChildResult r = RunChild(argv);
       if (r.exit_code != 0) {
@@ -104,9 +104,14 @@ Status FleetWait(const FleetFlags& flags, const std::vector<FleetMember>& member
   const auto deadline = std::chrono::steady_clock::now() + **timeout;
   std::string last;
   for (;;) {
-    const auto states = ReadStates(members, flags.parallel, vm["migration"].as<std::string>(), *phase);
+    const auto states =
+        ReadStates(members, flags.parallel, vm["migration"].as<std::string>(), *phase);
     Status st = Verdict(states, *phase);
-    if (st.message() != last) std::cout << (st.ok() ? "all targets reached " + std::string(PhaseName(*phase)) : st.message()) << "\n" << std::flush;
+    if (st.message() != last)
+      std::cout << (st.ok() ? "all targets reached " + std::string(PhaseName(*phase))
+                            : st.message())
+                << "\n"
+                << std::flush;
     last = st.message();
     if (st.code() != ExitCode::kGateNotReached) return st;
     if (std::chrono::steady_clock::now() >= deadline) return st;

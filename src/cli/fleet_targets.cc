@@ -17,8 +17,7 @@ bool WantsFleet(const std::vector<std::string>& args) {
   });
 }
 
-std::string TakeValueFlag(std::vector<std::string>& args, const std::string& name,
-                          bool& missing) {
+std::string TakeValueFlag(std::vector<std::string>& args, const std::string& name, bool& missing) {
   std::string value;
   for (size_t i = 0; i < args.size();) {
     if (args[i] == name) {

@@ -32,9 +32,11 @@ Result<FleetTarget> ReadTarget(const YAML::Node& node, size_t index) {
     } else if (key == "name") {
       t.name = kv.second.as<std::string>();
     } else if (key == "labels" && kv.second.IsMap()) {
-      for (const auto& l : kv.second) t.labels[l.first.as<std::string>()] = l.second.as<std::string>();
+      for (const auto& l : kv.second)
+        t.labels[l.first.as<std::string>()] = l.second.as<std::string>();
     } else {
-      return Status::Invalid(fmt::format("{}: unknown key `{}` (db, name, schema, labels)", where, key));
+      return Status::Invalid(
+          fmt::format("{}: unknown key `{}` (db, name, schema, labels)", where, key));
     }
   }
   if (t.conninfo.empty()) return Status::Invalid(where + ": `db` is required");

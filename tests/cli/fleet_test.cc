@@ -1,14 +1,22 @@
+#include "cli/fleet.h"
+
 #include <gtest/gtest.h>
 
-#include "cli/fleet.h"
 #include "cli/fleet_report.h"
 
 namespace pgphase::cli {
 namespace {
 
 TEST(FleetFlagsTest, TakesFleetFlagsAndLeavesTheRest) {
-  std::vector<std::string> args = {"m.yaml", "--fleet", "f.yaml", "--parallel=8", "--canary",
-                                   "2",      "--continue-on-failure", "--lock-timeout", "2s"};
+  std::vector<std::string> args = {"m.yaml",
+                                   "--fleet",
+                                   "f.yaml",
+                                   "--parallel=8",
+                                   "--canary",
+                                   "2",
+                                   "--continue-on-failure",
+                                   "--lock-timeout",
+                                   "2s"};
   ASSERT_TRUE(WantsFleet(args));
   auto flags = TakeFleetFlags(args);
   ASSERT_TRUE(flags.ok()) << flags.status().message();

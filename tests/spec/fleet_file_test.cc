@@ -9,9 +9,10 @@ namespace pgphase {
 namespace {
 
 std::string WriteFile(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    (name + "_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                     "_" + std::to_string(getpid()) + ".yaml");
+  const auto path =
+      std::filesystem::temp_directory_path() /
+      (name + "_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+       std::to_string(getpid()) + ".yaml");
   std::ofstream(path) << text;
   return path.string();
 }
