@@ -156,6 +156,14 @@ TEST_F(FleetTest, MissingTableHaltsTheRestWithItsExitCode) {
   for (int i = 4; i < kDatabases; ++i) EXPECT_EQ(DbStatus(i), "") << i;
   EXPECT_NE(r.out.find("not started"), std::string::npos) << r;
 
+  // --log-format json: each target's line carries the target, its phase and result.
+  const RunResult json = Fleet({"--log-format", "json", "apply", spec_, "--parallel", "1"});
+  EXPECT_EQ(json.exit_code, alone.exit_code) << json;
+  EXPECT_NE(json.out.find(R"("fields":{"target":"db2","target_phase":"expand",)"
+                          R"("target_status":"failed","seconds":)"),
+            std::string::npos)
+      << json;
+
   // --continue-on-failure runs every other target to swap, and still fails.
   const RunResult cont = Fleet({"apply", spec_, "--parallel", "4", "--continue-on-failure"});
   EXPECT_EQ(cont.exit_code, alone.exit_code) << cont;
