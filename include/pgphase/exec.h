@@ -8,6 +8,7 @@
 // Not thread-safe; one call at a time per process.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -139,6 +140,12 @@ class OperatorEndpoint {
 // when the address is malformed, unknown or busy.
 Result<std::unique_ptr<OperatorEndpoint>> StartOperatorEndpoint(const std::string& host_port,
                                                                 const std::string& conninfo);
+
+// A read-only endpoint for a fleet (README "Fleets and tenants"): GET /metrics answers
+// `metrics()` (Prometheus text, called on the server's thread), GET /healthz "ok". kInvalid as
+// StartOperatorEndpoint.
+Result<std::unique_ptr<OperatorEndpoint>> StartMetricsEndpoint(
+    const std::string& host_port, std::function<std::string()> metrics);
 
 // Where the running Apply or Reverse of this process is, for log lines: the migration,
 // phase and step it last started ("" before any), and its backfill's progress. Safe from

@@ -25,6 +25,7 @@ struct FleetFlags {
   int parallel = 4;
   int canary = 0;
   bool halt_on_failure = true;
+  std::string metrics_addr;  // the fleet's /metrics (cli/fleet_run.cc), "" for none
 };
 
 // True when `args` ask for a fleet run (--fleet or --schemas).

@@ -46,6 +46,26 @@ std::string RenderSummary(const std::vector<FleetRow>& rows) {
   return Table(cells) + fmt::format("{} targets: {}\n", rows.size(), Counts(counts));
 }
 
+std::string RenderFleetMetrics(const std::vector<FleetRow>& rows) {
+  std::string out =
+      "# TYPE pgphase_fleet_target_phases_done gauge\n"
+      "# TYPE pgphase_fleet_target_phases_total gauge\n"
+      "# TYPE pgphase_fleet_target_seconds gauge\n"
+      "# TYPE pgphase_fleet_target_status gauge\n";
+  for (const auto& r : rows) {
+    std::string label;
+    for (char c : r.target) label += c == '"' || c == '\\' ? std::string{'\\', c} : std::string{c};
+    out +=
+        fmt::format("pgphase_fleet_target_phases_done{{target=\"{}\"}} {}\n", label, r.phases_done);
+    out += fmt::format("pgphase_fleet_target_phases_total{{target=\"{}\"}} {}\n", label,
+                       r.phases_total);
+    out += fmt::format("pgphase_fleet_target_seconds{{target=\"{}\"}} {:.3f}\n", label, r.seconds);
+    out += fmt::format("pgphase_fleet_target_status{{target=\"{}\",status=\"{}\"}} 1\n", label,
+                       r.status);
+  }
+  return out;
+}
+
 TargetState ParseTargetState(const std::string& target, const std::string& status_json,
                              std::optional<Phase> phase) {
   TargetState s;

@@ -14,7 +14,7 @@ namespace pgphase::cli {
 // One target of an apply or reverse across the fleet.
 struct FleetRow {
   std::string target;
-  std::string status = "not started";  // done, failed, stopped, halted, not started
+  std::string status = "not started";  // running, done, failed, stopped, halted, not started
   int phases_done = 0;
   int phases_total = 0;
   double seconds = 0;
@@ -24,6 +24,11 @@ struct FleetRow {
 
 // "target  status  phases  duration  error" with one row each, then the counts by status.
 std::string RenderSummary(const std::vector<FleetRow>& rows);
+
+// Prometheus text of the fleet's progress, every series labelled with its target:
+// pgphase_fleet_target_phases_done, _phases_total, _seconds and _status (label `status`: 1
+// for the one it has).
+std::string RenderFleetMetrics(const std::vector<FleetRow>& rows);
 
 // Where one target's migration is, from its `status <migration> --json`.
 struct TargetState {

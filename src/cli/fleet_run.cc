@@ -14,6 +14,7 @@
 #include "cli/fleet.h"
 #include "cli/fleet_child.h"
 #include "cli/fleet_report.h"
+#include "pgphase/exec.h"
 #include "pgphase/plan.h"
 
 namespace pgphase::cli {
@@ -44,16 +45,38 @@ class FleetRunner {
 
   Status Run() {
     const size_t canaries = std::min(static_cast<size_t>(flags_.canary), members_.size());
+    auto endpoint = StartEndpoint();
+    if (!endpoint.ok()) return endpoint.status();
     RunRange(0, canaries);
     // A failed canary stops the fleet whatever the failure mode: that is what it is for.
     if (canaries > 0 && first_failure_.code() != ExitCode::kOk) halted_ = true;
     RunRange(canaries, members_.size());
     out_pool_.join();
-    std::cout << RenderSummary(rows_) << std::flush;
+    std::cout << RenderSummary(Rows()) << std::flush;
     return first_failure_;
   }
 
  private:
+  // --metrics-addr: the fleet's own series, each labelled with its target.
+  Result<std::unique_ptr<OperatorEndpoint>> StartEndpoint() {
+    if (flags_.metrics_addr.empty()) return std::unique_ptr<OperatorEndpoint>();
+    auto endpoint =
+        StartMetricsEndpoint(flags_.metrics_addr, [this] { return RenderFleetMetrics(Rows()); });
+    if (endpoint.ok())
+      std::cout << fmt::format("metrics: http://{}/metrics\n", (*endpoint)->Address())
+                << std::flush;
+    return endpoint;
+  }
+
+  std::vector<FleetRow> Rows() {
+    const std::lock_guard<std::mutex> lock(rows_mu_);
+    return rows_;
+  }
+  void Publish(size_t i, const FleetRow& row) {
+    const std::lock_guard<std::mutex> lock(rows_mu_);
+    rows_[i] = row;
+  }
+
   void RunRange(size_t begin, size_t end) {
     if (begin >= end) return;
     asio::thread_pool pool(std::min<size_t>(static_cast<size_t>(flags_.parallel), end - begin));
@@ -62,7 +85,7 @@ class FleetRunner {
   }
 
   void RunTarget(size_t i) {
-    FleetRow& row = rows_[i];
+    FleetRow row = Rows()[i];
     row.phases_total = static_cast<int>(steps_[i].size());
     const auto start = Clock::now();
     row.status = "done";
@@ -71,9 +94,15 @@ class FleetRunner {
         row.status = row.phases_done == 0 ? "not started" : "halted";
         break;
       }
+      row.status = "running";
+      Publish(i, row);
       if (!RunStep(row, step)) break;
+      row.status = "done";
+      row.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      Publish(i, row);
     }
     row.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    Publish(i, row);
   }
 
   // False when the step failed (the row says how).
@@ -115,6 +144,7 @@ class FleetRunner {
   std::vector<FleetRow> rows_;
   std::atomic<bool> halted_{false};
   std::mutex mu_;
+  std::mutex rows_mu_;  // rows_, read by the metrics endpoint's thread
   Status first_failure_;
   asio::thread_pool out_pool_{1};
   asio::strand<asio::thread_pool::executor_type> out_strand_{out_pool_.get_executor()};

@@ -85,10 +85,8 @@ Result<FleetFlags> TakeFleetFlags(std::vector<std::string>& args) {
   const bool cont = TakeSwitch(args, "--continue-on-failure");
   if (halt && cont) return Status::Invalid("--halt-on-failure and --continue-on-failure conflict");
   f.halt_on_failure = !cont;
-  for (const auto& a : args) {
-    if (a == "--metrics-addr" || a.rfind("--metrics-addr=", 0) == 0)
-      return Status::Invalid("--metrics-addr is not supported with a fleet yet");
-  }
+  f.metrics_addr = TakeValueFlag(args, "--metrics-addr", missing);
+  if (missing) return Status::Invalid("--metrics-addr: needs a value");
   return f;
 }
 

@@ -35,7 +35,7 @@ TEST(FleetFlagsTest, RefusesContradictionsAndBadNumbers) {
         {"--fleet", "f", "--parallel", "0"},
         {"--fleet", "f", "--canary", "x"},
         {"--fleet", "f", "--halt-on-failure", "--continue-on-failure"},
-        {"--fleet", "f", "--metrics-addr", ":0"}}) {
+        {"--fleet", "f", "--metrics-addr"}}) {
     auto flags = TakeFleetFlags(args);
     EXPECT_FALSE(flags.ok());
     EXPECT_EQ(flags.status().code(), ExitCode::kInvalid);
@@ -76,6 +76,26 @@ TEST(FleetReportTest, SummaryHasARowPerTargetAndCounts) {
             std::string::npos)
       << out;
   EXPECT_NE(out.find("2 targets: done: 1, failed: 1"), std::string::npos) << out;
+}
+
+TEST(FleetReportTest, MetricsLabelEverySeriesWithItsTarget) {
+  FleetRow row;
+  row.target = R"(db "1")";
+  row.status = "running";
+  row.phases_done = 2;
+  row.phases_total = 5;
+  row.seconds = 1.5;
+  const std::string out = RenderFleetMetrics({row});
+  EXPECT_NE(out.find(R"(pgphase_fleet_target_phases_done{target="db \"1\""} 2)"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find(R"(pgphase_fleet_target_phases_total{target="db \"1\""} 5)"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(R"(pgphase_fleet_target_seconds{target="db \"1\""} 1.500)"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find(R"(pgphase_fleet_target_status{target="db \"1\"",status="running"} 1)"),
+            std::string::npos)
+      << out;
 }
 
 TEST(FleetReportTest, TenantStateIsKeptUnderItsOwnMigrationName) {
