@@ -8,10 +8,12 @@
 // Not thread-safe; one call at a time per process.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pgphase/duration.h"
 #include "pgphase/plan.h"
@@ -149,6 +151,12 @@ class OperatorEndpoint {
 Result<std::unique_ptr<OperatorEndpoint>> StartOperatorEndpoint(const std::string& host_port,
                                                                 const std::string& conninfo);
 
+// A read-only endpoint for a fleet (README "Fleets and tenants"): GET /metrics answers
+// `metrics()` (Prometheus text, called on the server's thread), GET /healthz "ok". kInvalid as
+// StartOperatorEndpoint.
+Result<std::unique_ptr<OperatorEndpoint>> StartMetricsEndpoint(
+    const std::string& host_port, std::function<std::string()> metrics);
+
 // Where the running Apply or Reverse of this process is, for log lines: the migration,
 // phase and step it last started ("" before any), and its backfill's progress. Safe from
 // any thread.
@@ -163,6 +171,11 @@ LiveContext CurrentLiveContext();
 
 // SIGINT/SIGTERM make a running Apply/Reverse stop at its next safe point (exit 5).
 void InstallStopSignalHandlers();
+
+// The schemas of the database at `conninfo` that an application may own, sorted: every
+// schema but pg_*, information_schema, pgphase and pgphase's version schemas (those named
+// in its state). Read-only. For `--schemas PATTERN` (README "Fleets and tenants").
+Result<std::vector<std::string>> ListSchemas(const std::string& conninfo);
 
 // "host=db user=app password=secret" -> "host=db user=app password=***";
 // "postgres://u:secret@h/db" -> "postgres://u:***@h/db".

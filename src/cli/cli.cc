@@ -23,16 +23,20 @@ const std::vector<Command>& Commands() {
        "[--statement-timeout D]"
        " [--lock-retries N] [--batch-delay D] [--max-app-wait D] [--max-replica-lag D] "
        "[--max-runtime D] [--until "
-       "HH:MM] [--metrics-addr HOST:PORT] [--notify CMD]",
+       "HH:MM] [--metrics-addr HOST:PORT] [--notify CMD] [--fleet FILE | --schemas PATTERN] "
+       "[--parallel N] [--canary K] [--halt-on-failure | --continue-on-failure]",
        "run a migration through a phase (default swap; contract only by name); resumes", RunApply},
       {"reverse",
        "reverse <migration> [--to PHASE] [--db URL] [--reconnects N] [--lock-timeout D] "
        "[--statement-timeout D] "
-       "[--lock-retries N] [--metrics-addr HOST:PORT] [--notify CMD]",
+       "[--lock-retries N] [--metrics-addr HOST:PORT] [--notify CMD] [--fleet FILE | --schemas "
+       "PATTERN] [--parallel N] [--canary K] [--continue-on-failure]",
        "undo finished phases in reverse order (contract cannot be undone)", RunReverse},
-      {"status", "status [<migration>] [--db URL] [--json]", "show migrations and their phases",
-       RunStatus},
-      {"wait", "wait <migration> --phase PHASE [--timeout D] [--interval D] [--json] [--db URL]",
+      {"status", "status [<migration>] [--db URL] [--json] [--fleet FILE | --schemas PATTERN]",
+       "show migrations and their phases", RunStatus},
+      {"wait",
+       "wait <migration> --phase PHASE [--timeout D] [--interval D] [--json] [--db URL] "
+       "[--fleet FILE | --schemas PATTERN]",
        "exit 0 once PHASE is done, 3 if the timeout passes first, 1 if it can no longer be "
        "done",
        RunWait},

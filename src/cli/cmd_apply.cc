@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "cli/fleet.h"
 #include "cli/options.h"
 #include "pgphase/exec.h"
 #include "pgphase/spec_reader.h"
@@ -25,6 +26,7 @@ Status ReadThrottle(const po::variables_map& vm, Throttle& throttle) {
 }  // namespace
 
 Status RunApply(const std::vector<std::string>& args) {
+  if (WantsFleet(args)) return RunFleetCommand("apply", args);
   po::options_description desc("apply");
   desc.add_options()("file", po::value<std::string>()->required(), "")(
       "through", po::value<std::string>()->default_value("swap"), "last phase to run")(
@@ -38,6 +40,7 @@ Status RunApply(const std::vector<std::string>& args) {
   AddLockOptions(desc);
   AddReconnectsOption(desc);
   AddOperatorOptions(desc);
+  AddTenantSchemaOption(desc);
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
@@ -70,6 +73,10 @@ Status RunApply(const std::vector<std::string>& args) {
     if (!spec.ok()) return spec.status();
     PGPHASE_RETURN_IF_ERROR(CheckLintBeforeConnecting(*spec));
     ApplyVersionSchemasOption(vm, *spec);
+    if (const std::string tenant = TenantSchemaFlag(vm); !tenant.empty()) {
+      spec->settings.schema = tenant;
+      spec->name = TenantMigrationName(spec->name, tenant);
+    }
     specs.push_back(std::move(*spec));
   }
   for (const ChangeSpec& spec : specs) PGPHASE_RETURN_IF_ERROR(Apply(spec, options, std::cout));

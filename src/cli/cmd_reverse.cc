@@ -1,12 +1,14 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "cli/fleet.h"
 #include "cli/options.h"
 #include "pgphase/exec.h"
 
 namespace pgphase::cli {
 
 Status RunReverse(const std::vector<std::string>& args) {
+  if (WantsFleet(args)) return RunFleetCommand("reverse", args);
   po::options_description desc("reverse");
   desc.add_options()("migration", po::value<std::string>()->required(), "")(
       "to", po::value<std::string>(), "leave the migration as `apply --through PHASE` would");
@@ -14,6 +16,7 @@ Status RunReverse(const std::vector<std::string>& args) {
   AddLockOptions(desc);
   AddReconnectsOption(desc);
   AddOperatorOptions(desc);
+  AddTenantSchemaOption(desc);
   po::positional_options_description pos;
   pos.add("migration", 1);
   po::variables_map vm;
@@ -34,7 +37,10 @@ Status RunReverse(const std::vector<std::string>& args) {
   options.locks = *locks;
   auto endpoint = StartMetrics(vm, options.conninfo);
   if (!endpoint.ok()) return endpoint.status();
-  return Reverse(vm["migration"].as<std::string>(), options, std::cout);
+  std::string migration = vm["migration"].as<std::string>();
+  if (const std::string tenant = TenantSchemaFlag(vm); !tenant.empty())
+    migration = TenantMigrationName(migration, tenant);
+  return Reverse(migration, options, std::cout);
 }
 
 }  // namespace pgphase::cli

@@ -2,12 +2,14 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "cli/fleet.h"
 #include "cli/options.h"
 #include "pgphase/exec.h"
 
 namespace pgphase::cli {
 
 Status RunWait(const std::vector<std::string>& args) {
+  if (WantsFleet(args)) return RunFleetCommand("wait", args);
   po::options_description desc("wait");
   desc.add_options()("migration", po::value<std::string>()->required(), "")(
       "phase", po::value<std::string>()->required(), "")(

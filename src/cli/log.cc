@@ -49,6 +49,17 @@ nlohmann::ordered_json Fields(const std::string& message, const LiveContext& c) 
     fields["batch_size"] = c.batch_size;
     if (!c.throttled_by.empty()) fields["throttled_by"] = c.throttled_by;
   }
+  // A fleet's line per target and phase (cli/fleet_run.cc): "db1: swap done (0.12s)".
+  static const std::regex kFleetLine(
+      R"(^(\S+): (expand|sync|backfill|validate|swap|contract|reverse) (done|failed|stopped) )"
+      R"(\((?:exit \d+, )?([0-9.]+)s\))");
+  std::smatch f;
+  if (std::regex_search(message, f, kFleetLine)) {
+    fields["target"] = f[1].str();
+    fields["target_phase"] = f[2].str();
+    fields["target_status"] = f[3].str();
+    fields["seconds"] = std::stod(f[4].str());
+  }
   static const std::regex kSqlstate("SQLSTATE ([0-9A-Z]{5})");
   std::smatch m;
   if (std::regex_search(message, m, kSqlstate)) fields["sqlstate"] = m[1].str();

@@ -24,6 +24,15 @@ void AddDbOption(po::options_description& desc) {
                      "libpq URL or key=value string (default: $PGPHASE_DB, then PG* variables)");
 }
 
+void AddTenantSchemaOption(po::options_description& desc) {
+  desc.add_options()("tenant-schema", po::value<std::string>()->default_value(""),
+                     "the tenant schema a --schemas fleet runs this target in");
+}
+
+std::string TenantSchemaFlag(const po::variables_map& vm) {
+  return vm["tenant-schema"].as<std::string>();
+}
+
 void AddPrecheckOption(po::options_description& desc) {
   desc.add_options()("skip-precheck", po::bool_switch(),
                      "do not evaluate the expressions over the existing rows before expand");

@@ -49,6 +49,11 @@ std::string NotifyCommand(const po::variables_map& vm);
 Result<std::unique_ptr<OperatorEndpoint>> StartMetrics(const po::variables_map& vm,
                                                        const std::string& conninfo);
 
+// --tenant-schema S, which the fleet gives each target of --schemas (cli/fleet.h): the
+// migration's tables live in S and its state is kept as TenantMigrationName. "" when absent.
+void AddTenantSchemaOption(po::options_description& desc);
+std::string TenantSchemaFlag(const po::variables_map& vm);
+
 Result<Phase> PhaseFlag(const po::variables_map& vm, const std::string& flag);
 
 }  // namespace pgphase::cli

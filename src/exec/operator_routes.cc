@@ -239,4 +239,24 @@ Result<std::unique_ptr<OperatorEndpoint>> StartOperatorEndpoint(const std::strin
   return std::unique_ptr<OperatorEndpoint>(std::make_unique<Endpoint>(std::move(*server)));
 }
 
+// The fleet's read-only endpoint (cli/fleet_run.cc), on the same server and wrapper.
+Result<std::unique_ptr<OperatorEndpoint>> StartMetricsEndpoint(
+    const std::string& host_port, std::function<std::string()> metrics) {
+  auto server = exec::HttpServer::Start(host_port, [metrics](const exec::HttpRequest& req) {
+    exec::HttpResponse res;
+    if (req.method == "GET" && req.target == "/metrics") {
+      res.content_type = "text/plain; version=0.0.4";
+      res.body = metrics();
+    } else if (req.method == "GET" && req.target == "/healthz") {
+      res.body = "ok\n";
+    } else {
+      res.status = 404;
+      res.body = "not found\n";
+    }
+    return res;
+  });
+  if (!server.ok()) return server.status();
+  return std::unique_ptr<OperatorEndpoint>(std::make_unique<Endpoint>(std::move(*server)));
+}
+
 }  // namespace pgphase
