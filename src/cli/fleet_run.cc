@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <mutex>
 
 #include "cli/fleet.h"
@@ -40,6 +41,7 @@ class FleetRunner {
       FleetRow row;
       row.target = m.target.name;
       rows_.push_back(row);
+      database_turns_.try_emplace(m.target.conninfo);
     }
   }
 
@@ -96,7 +98,7 @@ class FleetRunner {
       }
       row.status = "running";
       Publish(i, row);
-      if (!RunStep(row, step)) break;
+      if (!RunStep(row, step, database_turns_.at(members_[i].target.conninfo))) break;
       row.status = "done";
       row.seconds = std::chrono::duration<double>(Clock::now() - start).count();
       Publish(i, row);
@@ -105,8 +107,11 @@ class FleetRunner {
     Publish(i, row);
   }
 
-  // False when the step failed (the row says how).
-  bool RunStep(FleetRow& row, const Step& step) {
+  // False when the step failed (the row says how). Targets of one database (tenants) take
+  // turns on `turn`: they would only meet on its executor lock (exit 4, retried for at most
+  // kBusyWaitMs, shorter than a tenant's backfill may take).
+  bool RunStep(FleetRow& row, const Step& step, std::mutex& turn) {
+    const std::lock_guard<std::mutex> database(turn);
     const auto start = Clock::now();
     const ChildResult r = RunChildRetryingBusy(step.argv, kBusyWaitMs);
     const double secs = std::chrono::duration<double>(Clock::now() - start).count();
@@ -144,6 +149,7 @@ class FleetRunner {
   std::vector<FleetRow> rows_;
   std::atomic<bool> halted_{false};
   std::mutex mu_;
+  std::map<std::string, std::mutex> database_turns_;  // by conninfo: RunStep's turns
   std::mutex rows_mu_;  // rows_, read by the metrics endpoint's thread
   Status first_failure_;
   asio::thread_pool out_pool_{1};
