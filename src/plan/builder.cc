@@ -487,9 +487,6 @@ std::string VersionSchemaName(const ChangeSpec& spec) {
   return BoundedName({spec.settings.schema, spec.version_schema.value_or(spec.name)});
 }
 
-// The new version is complete at the end of swap: its schema is made last in swap (and
-// dropped by reversing swap). The previous one is dropped first in contract, once no session
-// uses it, before anything it shows goes.
 void SetVersionOptions(const Settings& settings, PlanOptions& options) {
   options.version_schemas = settings.version_schemas.value_or(false);
   options.writer_by_search_path =
@@ -500,6 +497,9 @@ std::string PlanBuilder::WriterSchema() const {
   return options_.writer_by_search_path ? VersionSchemaName(spec_) : "";
 }
 
+// The new version is complete at the end of swap: its schema is made last in swap (and
+// dropped by reversing swap). The previous one is dropped first in contract, once no session
+// uses it, before anything it shows goes.
 void PlanBuilder::EmitVersionSchemas() {
   if (!options_.version_schemas) return;
   const std::string name = VersionSchemaName(spec_);
