@@ -43,7 +43,16 @@ struct PgrollCase {
   // With version schemas, also settings.writer_by_search_path: the case needs the triggers
   // to tell the versions apart by the session, as pgroll's do.
   bool writer_by_search_path = false;
+  // Why the case does not pass with version schemas yet (a known gap, listed in
+  // docs/how-it-works.md with the others); empty when it does.
+  std::string version_schemas_gap = {};
 };
+
+// `c`, skipped with version schemas for `why`.
+inline PgrollCase GapWithVersionSchemas(PgrollCase c, std::string why) {
+  c.version_schemas_gap = std::move(why);
+  return c;
+}
 
 // `c`, run with settings.writer_by_search_path.
 inline PgrollCase BySearchPath(PgrollCase c) {

@@ -1,5 +1,6 @@
 // pgroll: pkg/migrations/op_create_index_test.go (TestCreateIndex,
-// TestCreateIndexOnMultipleColumns, TestCreateIndexInMultiOperationMigrations).
+// TestCreateIndexOnMultipleColumns, TestCreateIndexInMultiOperationMigrations) and
+// op_drop_index_test.go (TestDropIndex).
 #include "pgroll_cases.h"
 
 namespace pgphase::it {
@@ -10,6 +11,7 @@ std::string IndexCount(const std::string& index) {
   return "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname = '" + index +
          "'";
 }
+std::string QuoteName(const std::string& name) { return "\"" + name + "\""; }
 std::string IndexDef(const std::string& index) {
   return "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname = '" + index +
          "'";
@@ -30,6 +32,21 @@ PgrollCase IndexCase(std::string name, std::string origin, std::string setup, st
           exists,
           {Old(IndexCount(index), "0")},
           exists,
+          ""};
+}
+
+// A drop_index case: the index stays until contract, and reverse keeps it.
+PgrollCase DropIndexCase(std::string name, std::string origin, const std::string& index) {
+  return {std::move(name),
+          std::move(origin),
+          "CREATE TABLE users (id serial PRIMARY KEY, name varchar(255) NOT NULL);"
+          "CREATE INDEX " +
+              QuoteName(index) + " ON users (name);",
+          "03_drop_index",
+          "operations:\n  - drop_index: {name: " + index + "}\n",
+          {Old(IndexCount(index), "1")},
+          {Old(IndexCount(index), "1")},
+          {New(IndexCount(index), "0")},
           ""};
 }
 
@@ -103,6 +120,9 @@ std::vector<PgrollCase> IndexCases() {
                 "email]}\n",
                 "idx_users_name_email",
                 "CREATE INDEX idx_users_name_email ON public.users USING btree (name, email)"),
+      DropIndexCase("DropIndex", "TestDropIndex / drop index", "idx_users_name"),
+      DropIndexCase("DropIndexWithAMixedCaseName",
+                    "TestDropIndex / drop index with a mixed case name", "idx_USERS_name"),
       {"RenameTableRenameColumnCreateIndex",
        multi + "rename table, rename column, create index",
        items,

@@ -1,5 +1,6 @@
 // pgroll: pkg/migrations/op_rename_column_test.go (TestOpRenameColumn,
-// TestRenameColumnInMultiOperationMigrations, TestOpRenameColumnValidation).
+// TestRenameColumnInMultiOperationMigrations, TestOpRenameColumnValidation) and
+// op_rename_constraint_test.go (TestRenameConstraint).
 #include "pgroll_cases.h"
 
 namespace pgphase::it {
@@ -85,6 +86,27 @@ std::vector<PgrollCase> RenameColumnCases() {
        {New("INSERT INTO items (item_name) VALUES ('apples')", "ERROR 42703")},
        "the renamed column keeps both names until contract, when drop_column drops it: the new "
        "version cannot be without it while the old has it"},
+      {"RenameColumnRenameConstraint",
+       "TestRenameConstraint / rename constraint",
+       "CREATE TABLE users (id serial PRIMARY KEY, username text NOT NULL CONSTRAINT "
+       "users_text_length_username CHECK (length(username) <= 2048));",
+       "02_rename_constraint",
+       "operations:\n"
+       "  - alter_column: {table: users, column: username, name: name}\n"
+       "  - rename_constraint: {table: users, from: users_text_length_username, to: "
+       "users_text_length_name}\n",
+       {New("INSERT INTO users (name) VALUES ('alice')"),
+        Old("INSERT INTO users (username) VALUES ('bob')"),
+        New("SELECT id, name FROM users ORDER BY id", "1,alice; 2,bob")},
+       {Old("SELECT conname FROM pg_constraint WHERE conrelid = 'public.users'::regclass AND "
+            "contype = 'c'",
+            "users_text_length_username")},
+       {New("SELECT conname FROM pg_constraint WHERE conrelid = 'public.users'::regclass AND "
+            "contype = 'c'",
+            "users_text_length_name"),
+        New("SELECT id, name FROM users ORDER BY id", "1,alice; 2,bob")},
+       "a column with a check constraint is renamed at swap, not through a column pair (the "
+       "check would stay on the old column): one table has one name for it"},
       Refused("FromFieldMustBeSpecified", origin + "from field must be specified", users,
               "02_rename_column", rename("users", "", "name"), "from"),
       Refused("ToFieldMustBeSpecified", origin + "to field must be specified", users,
