@@ -177,8 +177,4 @@ void InstallStopSignalHandlers();
 // in its state). Read-only. For `--schemas PATTERN` (README "Fleets and tenants").
 Result<std::vector<std::string>> ListSchemas(const std::string& conninfo);
 
-// "host=db user=app password=secret" -> "host=db user=app password=***";
-// "postgres://u:secret@h/db" -> "postgres://u:***@h/db".
-std::string RedactConninfo(const std::string& conninfo);
-
 }  // namespace pgphase

@@ -26,10 +26,6 @@ struct FleetTarget {
   std::string schema;  // "" unless the target is one tenant schema of its database
 };
 
-// True when `conninfo` carries a password: a key=value `password=`, a URL's
-// `user:password@` or its `password=` parameter.
-bool ConninfoHasPassword(const std::string& conninfo);
-
 // The targets of the fleet file at `path`, in file order; kInvalid naming the file for a
 // YAML error, a target without `db`, an unknown key, a duplicate name or a password in a connection
 // string.

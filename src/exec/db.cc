@@ -2,22 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <regex>
-
+#include "pgphase/conninfo.h"
 #include "pgphase/ddl_key.h"
 #include "pgphase/exec.h"
 #include "pgphase/sql.h"
 
 namespace pgphase {
-
-std::string RedactConninfo(const std::string& conninfo) {
-  // URL form: scheme://user:password@host -> scheme://user:***@host
-  static const std::regex url_pw(R"(^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):[^@/]*@)");
-  // key=value form and URL query parameters: password=... -> password=***
-  static const std::regex kv_pw(R"((^|[\s?&])password\s*=\s*('([^'\\]|\\.)*'|[^\s&]*))");
-  std::string out = std::regex_replace(conninfo, url_pw, "$1:***@");
-  return std::regex_replace(out, kv_pw, "$1password=***");
-}
 
 namespace exec {
 

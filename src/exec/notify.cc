@@ -8,6 +8,8 @@
 #include <ostream>
 #include <vector>
 
+#include "pgphase/conninfo.h"
+
 extern char** environ;
 
 namespace pgphase::exec {

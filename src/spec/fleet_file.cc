@@ -2,20 +2,12 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
 #include <set>
 
+#include "pgphase/conninfo.h"
 #include "pgphase/fleet.h"
 
 namespace pgphase {
-
-bool ConninfoHasPassword(const std::string& conninfo) {
-  static const std::regex kKeyValue(R"((^|\s)password\s*=)", std::regex::icase);
-  static const std::regex kUrlUserinfo(R"(^[a-z]+://[^/@?#]*:[^/@?#]*@)", std::regex::icase);
-  static const std::regex kUrlParam(R"([?&]password=)", std::regex::icase);
-  return std::regex_search(conninfo, kKeyValue) || std::regex_search(conninfo, kUrlUserinfo) ||
-         std::regex_search(conninfo, kUrlParam);
-}
 
 namespace {
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "exec/state.h"
+#include "pgphase/conninfo.h"
 #include "pgphase/exec.h"
 
 namespace pgphase {

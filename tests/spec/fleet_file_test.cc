@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "pgphase/conninfo.h"
 #include "pgphase/fleet.h"
 
 namespace pgphase {
