@@ -95,5 +95,9 @@ std::vector<PgrollCase> DropColumnCases();
 std::vector<PgrollCase> AddColumnCases();
 std::vector<PgrollCase> IndexCases();
 std::vector<PgrollCase> TableCases();
+std::vector<PgrollCase> CreateTableCases();
+std::vector<PgrollCase> CreateConstraintCases();
+std::vector<PgrollCase> DropConstraintCases();
+std::vector<PgrollCase> DropMulticolumnConstraintCases();
 
 }  // namespace pgphase::it

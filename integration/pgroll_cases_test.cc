@@ -127,6 +127,10 @@ PGROLL_CASES(DropColumn);
 PGROLL_CASES(AddColumn);
 PGROLL_CASES(Index);
 PGROLL_CASES(Table);
+PGROLL_CASES(CreateTable);
+PGROLL_CASES(CreateConstraint);
+PGROLL_CASES(DropConstraint);
+PGROLL_CASES(DropMulticolumnConstraint);
 
 }  // namespace
 }  // namespace pgphase::it
