@@ -332,6 +332,28 @@ TEST(ConstraintPlanTest, DropConstraintWaitsForContractAndIgnoresUpDownWithANote
                 "drop_constraint.up");
 }
 
+// pgroll's TestDropMultiColumnConstraintValidation: `up` and `down` only for the constraint's
+// columns.
+TEST(ConstraintPlanTest, DropMulticolumnConstraintRefusesUpOrDownForAColumnItDoesNotCover) {
+  ExpectRefused(
+      "  - drop_multicolumn_constraint:\n"
+      "      {table: order_lines, name: order_lines_pkey, up: {tenant: tenant, note: note}}\n",
+      "3:79", "up.note: column \"note\" is not one of the constraint's (tenant, id)");
+  ExpectRefused(
+      "  - drop_multicolumn_constraint:\n"
+      "      {table: order_lines, name: order_lines_pkey, down: {id: id, note: note}}\n",
+      "3:73", "down.note");
+}
+
+// pgroll's ColumnMigrationMissingError: a `down` without an `up` for its column.
+TEST(ConstraintPlanTest, CreateConstraintRefusesDownWithoutUp) {
+  ExpectRefused(
+      "  - create_constraint:\n"
+      "      {table: users, name: uq, type: unique, columns: [email], up: {}, down: {email: "
+      "email}}\n",
+      "3:86", "down.email: column email has `down` but no `up`");
+}
+
 TEST(ConstraintPlanTest, RenameConstraintIsReversibleAndSeenByLaterOperations) {
   auto plan = PlanOps(
       "  - rename_constraint: {table: users, from: users_pkey, to: users_pk}\n"
