@@ -34,37 +34,63 @@ const char* const kUsersComments =
 
 const char* const kUsers =
     "CREATE TABLE users (id serial PRIMARY KEY, name varchar(255) NOT NULL UNIQUE);";
-const char* const kCreateUsers =
-    "operations:\n"
-    "  - create_table:\n"
-    "      name: users\n"
-    "      columns:\n"
-    "        - {name: id, type: serial, pk: true}\n"
-    "        - {name: name, type: varchar(255), unique: true}\n";
+// A create_table of `table`: id serial, the primary key, then `columns` (YAML list items, one
+// a line) and `rest` (more keys of the operation).
+std::string CreateTableOf(const std::string& table, const std::string& columns,
+                          const std::string& rest = "") {
+  return "operations:\n"
+         "  - create_table:\n"
+         "      name: " +
+         table +
+         "\n"
+         "      columns:\n"
+         "        - {name: id, type: serial, pk: true}\n" +
+         columns + rest;
+}
 
-// A users table with one text column `name` (and `constraints`, when given), then a check
-// constraint check_name_length (length(name) > 3) enforced from start on.
-PgrollCase CheckCase(std::string name, std::string origin, const std::string& column_check,
-                     const std::string& constraints) {
+// Values a case writes: one the constraint lets through, then one it rejects.
+struct Writes {
+  std::string ok, rejected;
+};
+
+// A users table with one text column `name` (`column`: more of its keys; `constraints`: the
+// operation's table constraints), then constraint `constraint` (contype `contype`) enforced
+// from start on: what `start` and `complete` write in turn, the rejected one failing with
+// `sqlstate`.
+PgrollCase ConstraintCase(std::string name, std::string origin, const std::string& column,
+                          const std::string& constraints, const std::string& constraint,
+                          const std::string& contype, const std::string& sqlstate,
+                          const Writes& start, const Writes& complete) {
+  auto probes = [&](const Writes& w) {
+    return std::vector<Probe>{
+        New(ConstraintType("users", constraint), contype),
+        New("INSERT INTO users (name) VALUES ('" + w.ok + "')"),
+        New("INSERT INTO users (name) VALUES ('" + w.rejected + "')", "ERROR " + sqlstate)};
+  };
   return {std::move(name),
           std::move(origin),
           "",
           "01_create_table",
-          "operations:\n"
-          "  - create_table:\n"
-          "      name: users\n"
-          "      columns:\n"
-          "        - {name: id, type: serial, pk: true}\n"
-          "        - {name: name, type: text" +
-              column_check + "}\n" + constraints,
-          {New(ConstraintType("users", "check_name_length"), "c"),
-           New("INSERT INTO users (name) VALUES ('alice')"),
-           New("INSERT INTO users (name) VALUES ('b')", "ERROR 23514")},
+          CreateTableOf("users", "        - {name: name, type: text" + column + "}\n", constraints),
+          probes(start),
           {Old(TableExists("users"), "0")},
-          {New(ConstraintType("users", "check_name_length"), "c"),
-           New("INSERT INTO users (name) VALUES ('bobby')"),
-           New("INSERT INTO users (name) VALUES ('c')", "ERROR 23514")},
+          probes(complete),
           ""};
+}
+
+// A create_table of orders whose user_id has `references` ({name: ..., table: ..., ...}).
+std::string CreateOrders(const std::string& references) {
+  return "operations:\n"
+         "  - create_table:\n"
+         "      name: orders\n"
+         "      columns:\n"
+         "        - {name: id, type: serial, pk: true}\n"
+         "        - name: user_id\n"
+         "          type: integer\n"
+         "          references: " +
+         references +
+         "\n"
+         "        - {name: quantity, type: integer}\n";
 }
 
 // orders, created with a foreign key fk_users_id to users (`on_delete`: its ON DELETE, ""
@@ -92,17 +118,7 @@ PgrollCase ForeignKeyCase(std::string name, std::string origin, const std::strin
           std::move(origin),
           kUsers,
           "02_create_table_with_fk",
-          "operations:\n"
-          "  - create_table:\n"
-          "      name: orders\n"
-          "      columns:\n"
-          "        - {name: id, type: serial, pk: true}\n"
-          "        - name: user_id\n"
-          "          type: integer\n"
-          "          references: {name: fk_users_id, table: users, column: id" +
-              on_delete +
-              "}\n"
-              "        - {name: quantity, type: integer}\n",
+          CreateOrders("{name: fk_users_id, table: users, column: id" + on_delete + "}"),
           std::move(start),
           {Old(TableExists("orders"), "0")},
           std::move(complete),
@@ -120,7 +136,7 @@ std::vector<PgrollCase> CreateTableCases() {
        create + "create table",
        "",
        "01_create_table",
-       kCreateUsers,
+       CreateTableOf("users", "        - {name: name, type: varchar(255), unique: true}\n"),
        {New("INSERT INTO users (name) VALUES ('Alice')"),
         New("SELECT id, name FROM users ORDER BY id", "1,Alice")},
        {Old(TableExists("users"), "0")},
@@ -131,13 +147,9 @@ std::vector<PgrollCase> CreateTableCases() {
        create + "create table with composite key",
        "",
        "01_create_table",
-       "operations:\n"
-       "  - create_table:\n"
-       "      name: users\n"
-       "      columns:\n"
-       "        - {name: id, type: serial, pk: true}\n"
-       "        - {name: rand, type: varchar(255), pk: true}\n"
-       "        - {name: name, type: varchar(255), unique: true}\n",
+       CreateTableOf("users",
+                     "        - {name: rand, type: varchar(255), pk: true}\n"
+                     "        - {name: name, type: varchar(255), unique: true}\n"),
        {New("INSERT INTO users (rand, name) VALUES ('123', 'Alice')"),
         New("INSERT INTO users (id, rand, name) VALUES (1, '123', 'Malice')", "ERROR 23505"),
         New("SELECT id, rand, name FROM users ORDER BY id", "1,123,Alice")},
@@ -153,104 +165,57 @@ std::vector<PgrollCase> CreateTableCases() {
       ForeignKeyCase("CreateTableWithForeignKeyOnDeleteCascade",
                      create + "create table with foreign key with ON DELETE CASCADE",
                      ", on_delete: CASCADE", "c", true),
-      CheckCase("CreateTableWithACheckConstraintOnColumn",
-                create + "create table with a check constraint on column",
-                ", check: {name: check_name_length, constraint: length(name) > 3}", ""),
-      CheckCase("CreateTableWithATableCheckConstraint",
-                create + "create table with a table check constraint", "",
-                "      constraints:\n"
-                "        - {name: check_name_length, type: check, check: length(name) > 3}\n"),
+      ConstraintCase("CreateTableWithACheckConstraintOnColumn",
+                     create + "create table with a check constraint on column",
+                     ", check: {name: check_name_length, constraint: length(name) > 3}", "",
+                     "check_name_length", "c", "23514", {"alice", "b"}, {"bobby", "c"}),
+      ConstraintCase("CreateTableWithATableCheckConstraint",
+                     create + "create table with a table check constraint", "",
+                     "      constraints:\n"
+                     "        - {name: check_name_length, type: check, check: length(name) > 3}\n",
+                     "check_name_length", "c", "23514", {"alice", "b"}, {"bobby", "c"}),
       // pgroll has this case twice, word for word.
       {"CreateTableWithColumnAndTableComments",
        create + "create table with column and table comments",
        "",
        "01_create_table",
-       "operations:\n"
-       "  - create_table:\n"
-       "      name: users\n"
-       "      comment: the users table\n"
-       "      columns:\n"
-       "        - {name: id, type: serial, pk: true}\n"
-       "        - {name: name, type: varchar(255), unique: true, comment: the username}\n",
+       CreateTableOf(
+           "users",
+           "        - {name: name, type: varchar(255), unique: true, comment: the username}\n",
+           "      comment: the users table\n"),
        {New(kUsersComments, "the users table,the username")},
        {},
        {New(kUsersComments, "the users table,the username")},
        ""},
-      {"CreateTableWithAUniqueTableConstraint",
-       create + "create table with a unique table constraint",
-       "",
-       "01_create_table",
-       "operations:\n"
-       "  - create_table:\n"
-       "      name: users\n"
-       "      columns:\n"
-       "        - {name: id, type: serial, pk: true}\n"
-       "        - {name: name, type: text}\n"
-       "      constraints:\n"
-       "        - {name: unique_name, type: unique, columns: [name]}\n",
-       {New(ConstraintType("users", "unique_name"), "u"),
-        New("INSERT INTO users (name) VALUES ('alice')"),
-        New("INSERT INTO users (name) VALUES ('alice')", "ERROR 23505")},
-       {Old(TableExists("users"), "0")},
-       {New(ConstraintType("users", "unique_name"), "u"),
-        New("INSERT INTO users (name) VALUES ('bobby')"),
-        New("INSERT INTO users (name) VALUES ('bobby')", "ERROR 23505")},
-       ""},
+      ConstraintCase("CreateTableWithAUniqueTableConstraint",
+                     create + "create table with a unique table constraint", "",
+                     "      constraints:\n"
+                     "        - {name: unique_name, type: unique, columns: [name]}\n",
+                     "unique_name", "u", "23505", {"alice", "alice"}, {"bobby", "bobby"}),
       Refused("CreateTableForeignKeyValidity", validation + "foreign key validity", kUsers,
               "02_create_table_with_fk",
-              "operations:\n"
-              "  - create_table:\n"
-              "      name: orders\n"
-              "      columns:\n"
-              "        - {name: id, type: serial, pk: true}\n"
-              "        - name: user_id\n"
-              "          type: integer\n"
-              "          references: {name: fk_users_doesntexist, table: users, column: "
-              "doesntexist}\n"
-              "        - {name: quantity, type: integer}\n",
+              CreateOrders("{name: fk_users_doesntexist, table: users, column: doesntexist}"),
               "doesntexist"),
       Refused("CreateTableInvalidName", validation + "invalid name", "", "01_create_table",
-              "operations:\n"
-              "  - create_table:\n"
-              "      name: " +
-                  too_long +
-                  "\n"
-                  "      columns:\n"
-                  "        - {name: id, type: serial, pk: true}\n"
-                  "        - {name: name, type: varchar(255), unique: true}\n",
+              CreateTableOf(too_long, "        - {name: name, type: varchar(255), unique: true}\n"),
               "at most 63"),
       Refused("CreateTableInvalidColumnName", validation + "invalid column name", "",
               "01_create_table",
-              "operations:\n"
-              "  - create_table:\n"
-              "      name: table1\n"
-              "      columns:\n"
-              "        - {name: id, type: serial, pk: true}\n"
-              "        - {name: " +
-                  too_long + ", type: varchar(255), unique: true}\n",
+              CreateTableOf("table1", "        - {name: " + too_long +
+                                          ", type: varchar(255), unique: true}\n"),
               "at most 63"),
       Refused("CreateTableMissingColumnListInUniqueConstraint",
               validation + "missing column list in unique constraint", "", "01_create_table",
-              "operations:\n"
-              "  - create_table:\n"
-              "      name: table1\n"
-              "      columns:\n"
-              "        - {name: id, type: serial, pk: true}\n"
-              "        - {name: name, type: varchar(255), unique: true}\n"
-              "      constraints:\n"
-              "        - {name: unique_name, type: unique}\n",
+              CreateTableOf("table1", "        - {name: name, type: varchar(255), unique: true}\n",
+                            "      constraints:\n"
+                            "        - {name: unique_name, type: unique}\n"),
               "columns"),
       Refused("CreateTableCheckConstraintIsNotDeferrable",
               validation + "check constraint is not deferrable", "", "01_create_table",
-              "operations:\n"
-              "  - create_table:\n"
-              "      name: table1\n"
-              "      columns:\n"
-              "        - {name: id, type: serial, pk: true}\n"
-              "        - {name: name, type: varchar(255), unique: true}\n"
-              "      constraints:\n"
-              "        - {name: check_name, type: check, check: length(name) > 0, deferrable: "
-              "true}\n",
+              CreateTableOf("table1", "        - {name: name, type: varchar(255), unique: true}\n",
+                            "      constraints:\n"
+                            "        - {name: check_name, type: check, check: length(name) > 0, "
+                            "deferrable: true}\n"),
               "deferrable"),
   };
 }
