@@ -236,7 +236,7 @@ std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::strin
     const bool carried =
         ((k.type == 'u' || k.type == 'p') && index != nullptr && index->plain && !index->partial) ||
         (k.type == 'c' && checks_carried && c.before->FindConstraint(k.name) != nullptr) ||
-        Contains(c.carried_constraints, k.name);
+        Contains(c.carried_constraints, k.name) || Contains(c.dropped, k.name);
     if (Contains(k.columns, column) && !carried)
       return fmt::format("constraint {} ({}) is on it", k.name, k.definition);
   }

@@ -38,6 +38,10 @@ struct AlterColumnChange {
   // by name: foreign keys of this table on or to the column (`carried_constraints`), other
   // tables' foreign keys to it and the sequence it owns (`referencing`).
   std::vector<std::string> carried_constraints, referencing;
+  // Constraints (and the indexes of the same name) of the column that the new column goes
+  // without: not carried over, they stay on the old column until the caller drops them at
+  // contract (drop_constraint.cc, with version schemas).
+  std::vector<std::string> dropped;
   // The caller moves the default (a sequence's nextval) or the identity to the new column.
   bool default_moves_at_swap = false;
   // Reversing swap keeps the new primary key; the caller restores the old one after it.

@@ -177,6 +177,10 @@ Status ShadowPlanner::CheckColumn() const {
 Status ShadowPlanner::FindCarriedIndexes() {
   for (const auto& i : c_.before->indexes) {
     if (std::find(i.columns.begin(), i.columns.end(), col_) == i.columns.end()) continue;
+    if (std::find(c_.dropped.begin(), c_.dropped.end(), i.name) != c_.dropped.end()) {
+      carried_names_.push_back(i.name);  // stays on the old column: not refused
+      continue;
+    }
     if (i.partial || !i.valid || !i.plain) {
       return Invalid(where_, c_.kind,
                      fmt::format("column {} is used by index {} ({}), which pgphase cannot move "
@@ -209,6 +213,7 @@ Status ShadowPlanner::FindCarriedChecks() {
     if (k.type != 'c' || std::find(k.columns.begin(), k.columns.end(), col_) == k.columns.end())
       continue;
     carried_names_.push_back(k.name);  // carried, or dropped with the old column: not refused
+    if (std::find(c_.dropped.begin(), c_.dropped.end(), k.name) != c_.dropped.end()) continue;
     const auto unusable = b_.options().unusable_checks.find(CheckKey(t_.schema, t_.name, k.name));
     if (unusable != b_.options().unusable_checks.end()) {
       b_.Note(fmt::format(
@@ -584,6 +589,7 @@ Status ShadowPlanner::Plan() {
   PGPHASE_RETURN_IF_ERROR(FindCarriedChecks());
   carried_names_.insert(carried_names_.end(), c_.carried_constraints.begin(),
                         c_.carried_constraints.end());
+  carried_names_.insert(carried_names_.end(), c_.dropped.begin(), c_.dropped.end());
   PGPHASE_RETURN_IF_ERROR(ResolveUp());
   PGPHASE_RETURN_IF_ERROR(ResolveDown());
   PGPHASE_RETURN_IF_ERROR(ResolveCheck());
