@@ -256,11 +256,6 @@ std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::strin
   return fmt::format("{} depend{} on it", fmt::join(left, ", "), left.size() == 1 ? "s" : "");
 }
 
-namespace {
-
-// Why the column cannot be renamed through a column pair, or "" when it can: the pair is a
-// shadow column under the new name, so whatever the shadow path cannot carry over to a new
-// column, or would lose with the old one at contract, rules it out.
 std::string WhyNoColumnPair(const AlterColumnChange& c, const std::string& column) {
   const TableInfo* before = c.before;
   if (before == nullptr || before->FindColumn(column) == nullptr)
@@ -277,6 +272,8 @@ std::string WhyNoColumnPair(const AlterColumnChange& c, const std::string& colum
     return "the partitioned table has no primary key to backfill the new column by";
   return "";
 }
+
+namespace {
 
 // A rename goes through a column pair when it can (both names live from sync until
 // contract); otherwise at swap, as the direct path or the shadow path rename, with a note.

@@ -65,6 +65,11 @@ Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, Pla
 std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column,
                                     bool checks_carried = false);
 
+// Why `column` cannot change through a column pair, or "" when it can: the pair is a shadow
+// column, under the new name or the same one, so whatever the shadow path cannot carry over to
+// a new column, or would lose with the old one at contract, rules it out. c.before must be set.
+std::string WhyNoColumnPair(const AlterColumnChange& c, const std::string& column);
+
 // The shadow column of `column`, `_pgphase_new_<column>`, outside a pair.
 std::string ShadowColumnName(const std::string& column);
 // The name a column, index or constraint is renamed away to while its replacement takes its

@@ -40,13 +40,8 @@ std::vector<AlterColumnChange> PairsWithout(const ConstraintInfo& k, std::string
   if (before == nullptr || before->FindConstraint(k.name) == nullptr) return {};
   std::vector<AlterColumnChange> changes;
   for (const std::string& col : k.columns) {
-    const ColumnInfo* old = before->FindColumn(col);
     const ColumnInfo* now = t.FindColumn(col);
-    if (old == nullptr || now == nullptr || old->generated || old->identity ||
-        std::find(before->primary_key.begin(), before->primary_key.end(), col) !=
-            before->primary_key.end() ||
-        b.ColumnUntilSwap(t, col).column != col)
-      return {};
+    if (now == nullptr || b.ColumnUntilSwap(t, col).column != col) return {};
     AlterColumnChange c;
     c.kind = kind;
     c.table = &t;
@@ -57,7 +52,7 @@ std::vector<AlterColumnChange> PairsWithout(const ConstraintInfo& k, std::string
     c.new_not_null = now->not_null;
     c.shadow = c.pair = true;
     c.dropped = {k.name};
-    if (!WhatStaysOnTheOldColumn(c, col, /*checks_carried=*/true).empty()) return {};
+    if (!WhyNoColumnPair(c, col).empty()) return {};
     changes.push_back(std::move(c));
   }
   return changes;
