@@ -237,7 +237,7 @@ std::vector<PgrollCase> SetNotNullCases() {
               "      column: review\n"
               "      nullable: false\n" +
                   review_up + "      down: review\n",
-              "already NOT NULL"),
+              "is already NOT NULL"),
   };
 }
 
