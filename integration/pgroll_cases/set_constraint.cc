@@ -37,6 +37,49 @@ Probe NoSuchDepartment(const std::string& name) {
              "ERROR 23503");
 }
 
+// pgroll's "retains any comment" cases: the comment of public.<table>.<column> is kept.
+PgrollCase CommentKept(std::string name, std::string origin, const std::string& create,
+                       const std::string& table, const std::string& column,
+                       const std::string& comment, std::string migration, std::string operations) {
+  const std::string query = ColumnComment(table, column);
+  return {std::move(name),
+          std::move(origin),
+          create + "COMMENT ON COLUMN " + table + "." + column + " IS '" + comment + "';",
+          std::move(migration),
+          std::move(operations),
+          {New(query, comment)},
+          {Old(query, comment)},
+          {New(query, comment)},
+          ""};
+}
+
+// pgroll's "retains the foreign key" cases: employees.department_id keeps its foreign key
+// ON DELETE `on_delete` (confdeltype `action`), with the departments `departments` made.
+// `deleted`: the employees once the start probes' employee's department `id` is deleted
+// ("" for none left).
+PgrollCase ForeignKeyKept(std::string name, std::string origin, const std::string& on_delete,
+                          const std::string& action, const std::string& departments,
+                          const std::string& id, const std::string& deleted, std::string migration,
+                          const std::string& change) {
+  return {std::move(name),
+          std::move(origin),
+          Employees(on_delete) + "INSERT INTO departments (name) VALUES " + departments + ";",
+          std::move(migration),
+          "operations:\n"
+          "  - alter_column:\n"
+          "      table: employees\n"
+          "      column: department_id\n" +
+              change,
+          {NoSuchDepartment("alice"),
+           New("INSERT INTO employees (name, department_id) VALUES ('bob', " + id + ")"),
+           New("DELETE FROM departments WHERE id = " + id),
+           New("SELECT name, department_id FROM employees", deleted)},
+          {},
+          {New(kEmployeeForeignKeys, "fk_employee_department," + action + ",t"),
+           NoSuchDepartment("carl")},
+          ""};
+}
+
 const char* const kReviews =
     "CREATE TABLE reviews (id serial PRIMARY KEY, username text NOT NULL, product text NOT NULL, "
     "review text);";
@@ -131,23 +174,14 @@ std::vector<PgrollCase> SetNotNullCases() {
        {Old(reviews, "1,alice,apple,amazing (from new column)")},
        {New(reviews, "1,alice,apple,amazing (from new column)")},
        "down gives the old version its own value of the column"},
-      {"RetainsTheForeignKey",
-       origin + "setting a foreign key column to not null retains the foreign key constraint",
-       Employees("CASCADE") + "INSERT INTO departments (name) VALUES ('sales');",
-       "03_set_not_null",
-       "operations:\n"
-       "  - alter_column:\n"
-       "      table: employees\n"
-       "      column: department_id\n"
-       "      nullable: false\n"
-       "      up: \"SELECT CASE WHEN department_id IS NULL THEN 1 ELSE department_id END\"\n"
-       "      down: department_id\n",
-       {NoSuchDepartment("alice"),
-        New("INSERT INTO employees (name, department_id) VALUES ('bob', 1)"),
-        New("DELETE FROM departments WHERE id = 1"), New("SELECT count(*) FROM employees", "0")},
-       {},
-       {New(kEmployeeForeignKeys, "fk_employee_department,c,t"), NoSuchDepartment("carl")},
-       ""},
+      ForeignKeyKept("RetainsTheForeignKey",
+                     origin + "setting a foreign key column to not null retains the foreign key "
+                              "constraint",
+                     "CASCADE", "c", "('sales')", "1", "", "03_set_not_null",
+                     "      nullable: false\n"
+                     "      up: \"SELECT CASE WHEN department_id IS NULL THEN 1 ELSE "
+                     "department_id END\"\n"
+                     "      down: department_id\n"),
       {"RetainsTheDefault",
        origin + "setting a column to not null retains any default defined on the column",
        "CREATE TABLE users (id integer PRIMARY KEY, name text DEFAULT 'anonymous');",
@@ -183,16 +217,10 @@ std::vector<PgrollCase> SetNotNullCases() {
         New("INSERT INTO users (name) VALUES ('alice')", "ERROR 23505"),
         New("INSERT INTO users (name) VALUES ('bob')")},
        ""},
-      {"RetainsTheComment",
-       origin + "setting a column to not null retains any comment defined on the column",
-       "CREATE TABLE users (id serial PRIMARY KEY, name text);"
-       "COMMENT ON COLUMN users.name IS 'the name of the user';",
-       "02_set_not_null",
-       name_up,
-       {New(ColumnComment("users", "name"), "the name of the user")},
-       {Old(ColumnComment("users", "name"), "the name of the user")},
-       {New(ColumnComment("users", "name"), "the name of the user")},
-       ""},
+      CommentKept("RetainsTheComment",
+                  origin + "setting a column to not null retains any comment defined on the column",
+                  "CREATE TABLE users (id serial PRIMARY KEY, name text);", "users", "name",
+                  "the name of the user", "02_set_not_null", name_up),
       BySearchPath(
           {"RenameTableRenameColumnSetNotNull",
            "TestSetNotNullInMultiOperationMigrations / rename table, rename column, set not null",
@@ -288,24 +316,14 @@ std::vector<PgrollCase> SetUniqueCases() {
         New("INSERT INTO reviews (product, review) VALUES ('banana', 'bent')"),
         New(reviews, "2,anonymous,banana,bent")},
        ""},
-      {"ForeignKeysArePreserved",
-       origin + "foreign keys defined on the column are preserved when adding a unique constraint",
-       Employees("SET NULL") + "INSERT INTO departments (name) VALUES ('sales');",
-       "03_set_unique",
-       "operations:\n"
-       "  - alter_column:\n"
-       "      table: employees\n"
-       "      column: department_id\n"
-       "      unique: {name: employees_department_id_unique}\n"
-       "      up: department_id\n"
-       "      down: department_id\n",
-       {NoSuchDepartment("alice"),
-        New("INSERT INTO employees (name, department_id) VALUES ('bob', 1)"),
-        New("DELETE FROM departments WHERE id = 1"),
-        New("SELECT name, department_id FROM employees", "bob,NULL")},
-       {},
-       {New(kEmployeeForeignKeys, "fk_employee_department,n,t"), NoSuchDepartment("carl")},
-       ""},
+      ForeignKeyKept("ForeignKeysArePreserved",
+                     origin +
+                         "foreign keys defined on the column are preserved when adding a unique "
+                         "constraint",
+                     "SET NULL", "n", "('sales')", "1", "bob,NULL", "03_set_unique",
+                     "      unique: {name: employees_department_id_unique}\n"
+                     "      up: department_id\n"
+                     "      down: department_id\n"),
       {"CheckConstraintsArePreserved",
        origin + "check constraints are preserved when adding a unique constraint",
        "CREATE TABLE reviews (id serial PRIMARY KEY, username text, review text CONSTRAINT "
@@ -326,16 +344,11 @@ std::vector<PgrollCase> SetUniqueCases() {
        {},
        {New("INSERT INTO reviews (product, review) VALUES ('apple', 'awesome')", "ERROR 23502")},
        ""},
-      {"CommentsArePreserved",
-       origin + "comments are preserved when adding a unique constraint",
-       "CREATE TABLE reviews (id serial PRIMARY KEY, username text NOT NULL, product text, "
-       "review text); COMMENT ON COLUMN reviews.username IS 'the name of the user';",
-       "02_set_unique",
-       kUniqueUsername,
-       {New(ColumnComment("reviews", "username"), "the name of the user")},
-       {Old(ColumnComment("reviews", "username"), "the name of the user")},
-       {New(ColumnComment("reviews", "username"), "the name of the user")},
-       ""},
+      CommentKept("CommentsArePreserved",
+                  origin + "comments are preserved when adding a unique constraint",
+                  "CREATE TABLE reviews (id serial PRIMARY KEY, username text NOT NULL, product "
+                  "text, review text);",
+                  "reviews", "username", "the name of the user", "02_set_unique", kUniqueUsername),
       Refused("ConstraintNameIsNotTaken",
               origin + "validate that the constraint name is not already taken",
               "CREATE TABLE reviews (id serial PRIMARY KEY, username text NOT NULL CONSTRAINT "
@@ -391,23 +404,14 @@ std::vector<PgrollCase> SetCheckCases() {
        {New("INSERT INTO posts (id) VALUES (2)"),
         New("SELECT id, title FROM posts ORDER BY id", "1,untitled; 2,untitled")},
        ""},
-      {"ForeignKeysArePreserved",
-       origin + "foreign keys are preserved when adding a check constraint",
-       Employees("CASCADE") + "INSERT INTO departments (name) VALUES ('sales'), ('support');",
-       "03_add_check_constraint",
-       "operations:\n"
-       "  - alter_column:\n"
-       "      table: employees\n"
-       "      column: department_id\n"
-       "      check: {name: check_valid_department_id, constraint: department_id > 1}\n"
-       "      up: \"SELECT CASE WHEN department_id <= 1 THEN 2 ELSE department_id END\"\n"
-       "      down: department_id\n",
-       {NoSuchDepartment("alice"),
-        New("INSERT INTO employees (name, department_id) VALUES ('bob', 2)"),
-        New("DELETE FROM departments WHERE id = 2"), New("SELECT count(*) FROM employees", "0")},
-       {},
-       {New(kEmployeeForeignKeys, "fk_employee_department,c,t"), NoSuchDepartment("carl")},
-       ""},
+      ForeignKeyKept("ForeignKeysArePreserved",
+                     origin + "foreign keys are preserved when adding a check constraint",
+                     "CASCADE", "c", "('sales'), ('support')", "2", "", "03_add_check_constraint",
+                     "      check: {name: check_valid_department_id, constraint: department_id > "
+                     "1}\n"
+                     "      up: \"SELECT CASE WHEN department_id <= 1 THEN 2 ELSE department_id "
+                     "END\"\n"
+                     "      down: department_id\n"),
       {"ExistingCheckConstraintsArePreserved",
        origin + "existing check constraints are preserved when adding a check constraint",
        "CREATE TABLE posts (id serial PRIMARY KEY, title text CONSTRAINT check_title_length "
@@ -449,15 +453,9 @@ std::vector<PgrollCase> SetCheckCases() {
         New("INSERT INTO posts (title) VALUES ('post by alice')", "ERROR 23505"),
         New("INSERT INTO posts (title) VALUES ('post by bob')")},
        ""},
-      {"CommentsArePreserved",
-       origin + "comments are preserved when adding a check constraint",
-       posts + "COMMENT ON COLUMN posts.title IS 'the title of the post';",
-       "02_add_check_constraint",
-       CheckTitleLength(),
-       {New(ColumnComment("posts", "title"), "the title of the post")},
-       {Old(ColumnComment("posts", "title"), "the title of the post")},
-       {New(ColumnComment("posts", "title"), "the title of the post")},
-       ""},
+      CommentKept("CommentsArePreserved",
+                  origin + "comments are preserved when adding a check constraint", posts, "posts",
+                  "title", "the title of the post", "02_add_check_constraint", CheckTitleLength()),
       Refused("CheckConstraintNameIsUnique",
               origin + "validate that check constraint name is unique",
               "CREATE TABLE posts (id serial PRIMARY KEY, title text CONSTRAINT "
