@@ -95,5 +95,8 @@ std::vector<PgrollCase> DropColumnCases();
 std::vector<PgrollCase> AddColumnCases();
 std::vector<PgrollCase> IndexCases();
 std::vector<PgrollCase> TableCases();
+std::vector<PgrollCase> SetNotNullCases();
+std::vector<PgrollCase> SetUniqueCases();
+std::vector<PgrollCase> SetCheckCases();
 
 }  // namespace pgphase::it

@@ -127,6 +127,9 @@ PGROLL_CASES(DropColumn);
 PGROLL_CASES(AddColumn);
 PGROLL_CASES(Index);
 PGROLL_CASES(Table);
+PGROLL_CASES(SetNotNull);
+PGROLL_CASES(SetUnique);
+PGROLL_CASES(SetCheck);
 
 }  // namespace
 }  // namespace pgphase::it
