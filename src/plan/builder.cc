@@ -512,6 +512,13 @@ void PlanBuilder::EmitVersionSchemas() {
                   name, schema(), name),
       ddl::CreateVersionSchema(name, schema(), spec_.name, version_shape_),
       {ddl::DropVersionSchema(name)});
+  if (changes_at_contract_) {
+    Add(Phase::kContract, "contract.version_schema.complete",
+        fmt::format("add to version schema {} the tables and columns the migration's own SQL made "
+                    "at contract",
+                    name),
+        ddl::CompleteVersionSchema(name, schema()));
+  }
   const std::string& previous = options_.previous_version_schema;
   if (previous.empty()) {
     Note(

@@ -173,6 +173,49 @@ TEST(ColumnOpsPlanTest, ShadowOfAColumnSomethingDependsOnIsRefusedAtPlanTime) {
   }
 }
 
+// pgroll keeps a column's foreign key when it becomes NOT NULL (or unique, or gets a check):
+// the shadow path re-creates it on the new column in validate and gives it the name at swap.
+TEST(ColumnOpsPlanTest, NotNullCarriesTheColumnsForeignKey) {
+  CatalogSnapshot catalog = testing::FakeCatalog();
+  ConstraintInfo fk;
+  fk.name = "email_fk";
+  fk.type = 'f';
+  fk.definition = "FOREIGN KEY (email) REFERENCES accounts(code) ON DELETE CASCADE";
+  fk.columns = {"email"};
+  fk.ref_schema = "public";
+  fk.ref_table = "accounts";
+  fk.ref_columns = {"code"};
+  fk.on_delete = 'c';
+  catalog.tables[0].constraints.push_back(fk);
+  auto plan = PlanYaml(
+      "operations:\n  - alter_column: {table: users, column: email, nullable: false, up: "
+      "\"coalesce(email, 'x')\"}\n",
+      catalog);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string validate = AllSql(*plan, Phase::kValidate);
+  EXPECT_NE(validate.find("ADD CONSTRAINT \"_pgphase_new_email_fk\" FOREIGN KEY "
+                          "(\"_pgphase_new_email\") REFERENCES \"public\".\"accounts\" "
+                          "(\"code\") ON DELETE CASCADE NOT VALID"),
+            std::string::npos)
+      << validate;
+  EXPECT_NE(validate.find("VALIDATE CONSTRAINT \"_pgphase_new_email_fk\""), std::string::npos)
+      << validate;
+  const std::string swap = AllSql(*plan, Phase::kSwap);
+  EXPECT_NE(swap.find("RENAME CONSTRAINT \"_pgphase_new_email_fk\" TO \"email_fk\""),
+            std::string::npos)
+      << swap;
+}
+
+// pgroll's TestSetNotNullValidation "column is nullable": NOT NULL on a column that has it.
+TEST(ColumnOpsPlanTest, NotNullOnANotNullColumnIsRefused) {
+  auto plan = PlanYaml(
+      "operations:\n  - alter_column: {table: users, column: name, nullable: false, up: name}\n");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), ExitCode::kInvalid);
+  EXPECT_NE(plan.status().message().find("column \"name\" is already NOT NULL"), std::string::npos)
+      << plan.status().message();
+}
+
 // pgroll keeps the checks that still apply to a column's new type and drops the others: the
 // shadow path re-creates each on the new column in validate and gives it the name at swap;
 // one the executor's probe found the new type cannot take is left out, with a note.

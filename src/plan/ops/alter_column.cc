@@ -106,6 +106,12 @@ Result<AlterColumnChange> Check(const AlterColumnOp& op, const SourceLocation& w
   PGPHASE_RETURN_IF_ERROR(CheckType(op, where, c));
   PGPHASE_RETURN_IF_ERROR(CheckExpressions(op));
   PGPHASE_RETURN_IF_ERROR(CheckConstraintNames(op, *c.table, b, where));
+  if (op.nullable && !*op.nullable && c.old.not_null) {
+    // pgroll refuses it too: `up` would be written for NULLs the column cannot have.
+    return Invalid(
+        where, kind,
+        fmt::format("nullable: false, but column {} is already NOT NULL", QuoteIdent(op.column)));
+  }
   c.new_not_null = op.nullable ? !*op.nullable : c.old.not_null;
   // With version schemas the old version's view keeps the old column, so even a type change
   // PostgreSQL could make in place (which a view on the column would block) gets a new column.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pgphase/catalog.h"
+#include "pgphase/ddl.h"
 #include "pgphase/spec.h"
 #include "plan/builder.h"
 
@@ -87,6 +88,12 @@ Status PlanAlterColumnOnNewTable(const AlterColumnOp& op, const AlterColumnChang
 bool IsReferencedKeyChange(const AlterColumnChange& c, const PlanBuilder& b);
 Status PlanReferencedKeyChange(const AlterColumnOp& op, const SourceLocation& where,
                                AlterColumnChange& c, PlanBuilder& b);
+
+// Foreign key `k` as it is, with its column `column` and the key column `key` named as they
+// are when it is created (`column_now`, `key_now`); "" leaves them as they are.
+ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& column,
+                               const std::string& column_now, const std::string& key,
+                               const std::string& key_now);
 
 // The shadow path (alter_column_shadow.cc): every phase of the change.
 Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& where,

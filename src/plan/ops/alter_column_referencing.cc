@@ -80,8 +80,8 @@ std::string ActionKeyword(char action) {
   }
 }
 
-// The foreign key as it is, with its column `column` and the key column `key` named as they
-// are when it is created (`column_now`, `key_now`).
+}  // namespace
+
 ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& column,
                                const std::string& column_now, const std::string& key,
                                const std::string& key_now) {
@@ -101,6 +101,8 @@ ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& colum
   fk.references.initially_deferred = k.initially_deferred;
   return fk;
 }
+
+namespace {
 
 class ReferencedKeyPlanner {
  public:

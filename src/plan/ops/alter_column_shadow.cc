@@ -26,6 +26,10 @@
 // new one takes its name; contract drops the old one with the old column. One the new type
 // cannot take stays on the old column only, and goes with it at contract; the plan says so.
 //
+// Foreign keys of the table on the column are carried the same way when the type does not
+// change (CarriedForeignKey): `_pgphase_new_<fk>` NOT VALID on the new column in validate,
+// validated there, the names exchanged at swap, the old one dropped with the old column.
+//
 // A rename (AlterColumnChange::pair) goes through a column pair instead, so that both
 // application versions work from sync until contract:
 //
@@ -88,6 +92,12 @@ struct CarriedCheck {
   bool validated = true;
 };
 
+// A foreign key of the table on the column, re-created on the new column.
+struct CarriedForeignKey {
+  const ConstraintInfo* fk = nullptr;
+  std::string tmp, old;
+};
+
 class ShadowPlanner {
  public:
   ShadowPlanner(const AlterColumnOp& op, const SourceLocation& where, const AlterColumnChange& c,
@@ -110,6 +120,8 @@ class ShadowPlanner {
   Status FindCarriedIndexes();
   Status FindCarriedChecks();
   void ValidateCarriedChecks();
+  std::vector<std::string> FindCarriedForeignKeys();
+  void ValidateCarriedForeignKeys();
   Status ResolveUp();
   Status ResolveDown();
   Status ResolveCheck();
@@ -135,6 +147,7 @@ class ShadowPlanner {
   const std::string shadow_, old_away_, base_;
   std::vector<CarriedIndex> carried_;
   std::vector<CarriedCheck> checks_;
+  std::vector<CarriedForeignKey> foreign_keys_;
   std::vector<std::string> carried_names_;
   SqlExpr up_, down_;
   ExprAnalysis up_analysis_, down_analysis_;
@@ -158,7 +171,11 @@ Status ShadowPlanner::CheckColumn() const {
                                QuoteIdent(shadow_), QuoteIdent(t_.name)));
   }
   // Known now rather than found by the dependents check at expand, after part of the work.
-  if (std::string why = WhatStaysOnTheOldColumn(c_, col_, /*checks_carried=*/true); !why.empty()) {
+  AlterColumnChange carrying = c_;
+  for (const CarriedForeignKey& k : foreign_keys_)
+    carrying.carried_constraints.push_back(k.fk->name);
+  if (std::string why = WhatStaysOnTheOldColumn(carrying, col_, /*checks_carried=*/true);
+      !why.empty()) {
     return Invalid(where_, c_.kind,
                    fmt::format("column {} cannot change through a new column: {}, and would stay "
                                "on the old one; drop or recreate it in a separate migration",
@@ -231,6 +248,45 @@ Status ShadowPlanner::FindCarriedChecks() {
                        EmbedExpression(*expr), k.no_inherit, k.validated});
   }
   return Status::Ok();
+}
+
+// The table's foreign keys on the column that the caller does not re-create, when the type
+// stays (a new type might not match the key's); their names.
+std::vector<std::string> ShadowPlanner::FindCarriedForeignKeys() {
+  std::vector<std::string> names;
+  if (c_.type_changed || c_.pair) return names;
+  for (const auto& k : c_.before->constraints) {
+    const auto& mine = c_.carried_constraints;
+    if (k.type != 'f' || std::find(k.columns.begin(), k.columns.end(), col_) == k.columns.end() ||
+        std::find(mine.begin(), mine.end(), k.name) != mine.end() ||
+        std::find(c_.dropped.begin(), c_.dropped.end(), k.name) != c_.dropped.end())
+      continue;
+    foreign_keys_.push_back({&k, BoundedName({"_pgphase_new", k.name}), OldName(k.name)});
+    names.push_back(k.name);
+  }
+  return names;
+}
+
+void ShadowPlanner::ValidateCarriedForeignKeys() {
+  for (const CarriedForeignKey& k : foreign_keys_) {
+    const std::string base = "validate." + base_ + ".fk." + k.fk->name;
+    ddl::ForeignKey fk = ForeignKeyAsIs(*k.fk, col_, shadow_, "", "");
+    fk.name = k.tmp;
+    b_.Add(
+        Phase::kValidate, base + ".add",
+        fmt::format("foreign key {} on the new column as {}, not yet validated", k.fk->name, k.tmp),
+        ddl::AddForeignKeyNotValid(table_, fk), {ddl::DropConstraint(table_, k.tmp)});
+    if (k.fk->validated) {
+      b_.Add(Phase::kValidate, base + ".validate", "validate " + k.tmp + " without blocking writes",
+             ddl::ValidateConstraint(table_, k.tmp));
+    }
+    SwapChange names;
+    names.forward = {ddl::RenameConstraint(table_, k.fk->name, k.old),
+                     ddl::RenameConstraint(table_, k.tmp, k.fk->name)};
+    names.reverse = {ddl::RenameConstraint(table_, k.fk->name, k.tmp),
+                     ddl::RenameConstraint(table_, k.old, k.fk->name)};
+    b_.Swap(t_, std::move(names));
+  }
 }
 
 // up: the old row -> the new column, by the names the old app uses.
@@ -584,11 +640,13 @@ void ShadowPlanner::NoteSameNameTypeChange() {
 
 Status ShadowPlanner::Plan() {
   NoteSameNameTypeChange();
+  const std::vector<std::string> fk_names = FindCarriedForeignKeys();
   PGPHASE_RETURN_IF_ERROR(CheckColumn());
   PGPHASE_RETURN_IF_ERROR(FindCarriedIndexes());
   PGPHASE_RETURN_IF_ERROR(FindCarriedChecks());
   carried_names_.insert(carried_names_.end(), c_.carried_constraints.begin(),
                         c_.carried_constraints.end());
+  carried_names_.insert(carried_names_.end(), fk_names.begin(), fk_names.end());
   carried_names_.insert(carried_names_.end(), c_.dropped.begin(), c_.dropped.end());
   PGPHASE_RETURN_IF_ERROR(ResolveUp());
   PGPHASE_RETURN_IF_ERROR(ResolveDown());
@@ -598,6 +656,7 @@ Status ShadowPlanner::Plan() {
   Verify();
   Validate();
   ValidateCarriedChecks();
+  ValidateCarriedForeignKeys();
   Swap();
   Contract();
   return Status::Ok();
