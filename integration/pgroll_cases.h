@@ -95,5 +95,6 @@ std::vector<PgrollCase> DropColumnCases();
 std::vector<PgrollCase> AddColumnCases();
 std::vector<PgrollCase> IndexCases();
 std::vector<PgrollCase> TableCases();
+std::vector<PgrollCase> MultiOperationCases();
 
 }  // namespace pgphase::it

@@ -127,6 +127,7 @@ PGROLL_CASES(DropColumn);
 PGROLL_CASES(AddColumn);
 PGROLL_CASES(Index);
 PGROLL_CASES(Table);
+PGROLL_CASES(MultiOperation);
 
 }  // namespace
 }  // namespace pgphase::it
