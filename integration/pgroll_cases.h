@@ -98,5 +98,6 @@ std::vector<PgrollCase> TableCases();
 std::vector<PgrollCase> SetNotNullCases();
 std::vector<PgrollCase> SetUniqueCases();
 std::vector<PgrollCase> SetCheckCases();
+std::vector<PgrollCase> MultiOperationCases();
 
 }  // namespace pgphase::it

@@ -130,6 +130,7 @@ PGROLL_CASES(Table);
 PGROLL_CASES(SetNotNull);
 PGROLL_CASES(SetUnique);
 PGROLL_CASES(SetCheck);
+PGROLL_CASES(MultiOperation);
 
 }  // namespace
 }  // namespace pgphase::it

@@ -272,6 +272,14 @@ DROP SCHEMA IF EXISTS "public_v0" CASCADE;
 DELETE FROM pgphase.version_schemas WHERE name = 'public_v0';
 COMMIT;
 
+-- step contract.rename_table.accounts.view: drop the view ledger over table accounts (the new application reads the table through its version schema)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+DROP VIEW IF EXISTS "public"."ledger";
+COMMIT;
+
 -- step contract.drop_table.logs: drop table logs
 -- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, deletes_data, breaks_old_app
 BEGIN;
