@@ -102,5 +102,6 @@ std::vector<PgrollCase> CreateTableCases();
 std::vector<PgrollCase> CreateConstraintCases();
 std::vector<PgrollCase> DropConstraintCases();
 std::vector<PgrollCase> DropMulticolumnConstraintCases();
+std::vector<PgrollCase> MultiOperationCases();
 
 }  // namespace pgphase::it

@@ -134,6 +134,7 @@ PGROLL_CASES(CreateTable);
 PGROLL_CASES(CreateConstraint);
 PGROLL_CASES(DropConstraint);
 PGROLL_CASES(DropMulticolumnConstraint);
+PGROLL_CASES(MultiOperation);
 
 }  // namespace
 }  // namespace pgphase::it

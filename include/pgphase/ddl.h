@@ -168,6 +168,13 @@ struct Fill {
 // writes of a pair's new column are not the new application's (Fill::Mode::kPairOld).
 inline constexpr const char* kFillingSetting = "pgphase.filling";
 
+// The SET LOCAL statements that begin each transaction of a backfill or verification batch:
+// the kFillingSetting mark, and synchronous_commit off. A batch's commit then does not wait
+// for its WAL to reach the disk (or a synchronous standby): a crash may lose the last batches
+// that committed, but each takes its checkpoint row with it, so a resume does them again, and
+// any later commit that waits (the phase's end) makes them durable first.
+std::vector<std::string> BatchSettings();
+
 // pgphase's function that records a value a guarded fill could not compute:
 // (migration, table, column, row key text[], sqlstate, message). Created with the state
 // schema (src/exec/state.cc); SECURITY DEFINER, so any application role may call it.

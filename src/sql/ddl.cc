@@ -483,6 +483,10 @@ Statement DropTrigger(const std::string& name, const Rel& table) {
   return AccessExclusive(fmt::format("DROP TRIGGER IF EXISTS {} ON {}", Q(name), table.Quoted()));
 }
 
+std::vector<std::string> BatchSettings() {
+  return {fmt::format("SET LOCAL {} = on", kFillingSetting), "SET LOCAL synchronous_commit = off"};
+}
+
 bool operator==(const Assignment& a, const Assignment& b) {
   return a.column == b.column && a.expr == b.expr;
 }
