@@ -497,6 +497,28 @@ std::string PlanBuilder::WriterSchema() const {
   return options_.writer_by_search_path ? VersionSchemaName(spec_) : "";
 }
 
+// With version schemas, a renamed table's view in the schema itself reads every column of the
+// table, the old ones of a column pair too, which contract then drops: it goes first in
+// contract (the new application reads the table through its version schema).
+void PlanBuilder::DropRenamedTableViewsFirst() {
+  std::vector<Step> views;
+  for (const TableInfo* t : table_order_) {
+    auto it = work_.find(TableKey(*t));
+    if (it == work_.end() || it->second.renamed_to.empty()) continue;
+    Step view;
+    view.id = "contract.rename_table." + t->name + ".view";
+    view.summary = fmt::format(
+        "drop the view {} over table {} (the new application reads the table through its "
+        "version schema)",
+        it->second.renamed_to, t->name);
+    view.statement = ddl::DropView({t->schema, it->second.renamed_to});
+    views.push_back(std::move(view));
+  }
+  std::vector<Step>& contract = plan_.phase(Phase::kContract).steps;
+  contract.insert(contract.begin(), std::make_move_iterator(views.begin()),
+                  std::make_move_iterator(views.end()));
+}
+
 // The new version is complete at the end of swap: its schema is made last in swap (and
 // dropped by reversing swap). The previous one is dropped first in contract, once no session
 // uses it, before anything it shows goes.
@@ -519,25 +541,7 @@ void PlanBuilder::EmitVersionSchemas() {
                     name),
         ddl::CompleteVersionSchema(name, schema()));
   }
-  // A renamed table's view in the schema itself reads every column of the table, the old ones
-  // of a column pair too, which contract then drops: it goes first in contract (the new
-  // application reads the table through its version schema).
-  std::vector<Step> views;
-  for (const TableInfo* t : table_order_) {
-    auto it = work_.find(TableKey(*t));
-    if (it == work_.end() || it->second.renamed_to.empty()) continue;
-    Step view;
-    view.id = "contract.rename_table." + t->name + ".view";
-    view.summary = fmt::format(
-        "drop the view {} over table {} (the new application reads the table through its "
-        "version schema)",
-        it->second.renamed_to, t->name);
-    view.statement = ddl::DropView({t->schema, it->second.renamed_to});
-    views.push_back(std::move(view));
-  }
-  std::vector<Step>& contract = plan_.phase(Phase::kContract).steps;
-  contract.insert(contract.begin(), std::make_move_iterator(views.begin()),
-                  std::make_move_iterator(views.end()));
+  DropRenamedTableViewsFirst();
   const std::string& previous = options_.previous_version_schema;
   if (previous.empty()) {
     Note(
@@ -547,6 +551,7 @@ void PlanBuilder::EmitVersionSchemas() {
                     schema()));
     return;
   }
+  std::vector<Step>& contract = plan_.phase(Phase::kContract).steps;
   Step check, drop;
   check.id = "contract.version_schema.unused";
   check.summary = "refuse while sessions still use the previous version schema " + previous;

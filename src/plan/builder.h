@@ -184,6 +184,7 @@ class PlanBuilder {
   void RecordTableRows();
   void EmitConversionChecks();
   void EmitVersionSchemas();
+  void DropRenamedTableViewsFirst();
   void NoteResultShapeChanges();
   void RecordExpectations();
   std::string FunctionName(const TableInfo& t) const;
