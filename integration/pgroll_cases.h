@@ -95,5 +95,8 @@ std::vector<PgrollCase> DropColumnCases();
 std::vector<PgrollCase> AddColumnCases();
 std::vector<PgrollCase> IndexCases();
 std::vector<PgrollCase> TableCases();
+std::vector<PgrollCase> SetForeignKeyCases();
+std::vector<PgrollCase> ChangeTypeCases();
+std::vector<PgrollCase> AlterColumnCases();
 
 }  // namespace pgphase::it

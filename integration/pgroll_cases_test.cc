@@ -127,6 +127,9 @@ PGROLL_CASES(DropColumn);
 PGROLL_CASES(AddColumn);
 PGROLL_CASES(Index);
 PGROLL_CASES(Table);
+PGROLL_CASES(SetForeignKey);
+PGROLL_CASES(ChangeType);
+PGROLL_CASES(AlterColumn);
 
 }  // namespace
 }  // namespace pgphase::it
