@@ -76,6 +76,15 @@ std::string SetFk(const std::string& reference_extra, const std::string& name = 
 
 const char* const kPosts = "SELECT id, title, user_id FROM posts ORDER BY id";
 
+// The new version makes users alice and bob and a post by alice, then runs `then`.
+std::vector<Probe> AlicesPostThen(const std::vector<Probe>& then) {
+  std::vector<Probe> out = {New("INSERT INTO users (name) VALUES ('alice')"),
+                            New("INSERT INTO users (name) VALUES ('bob')"),
+                            New("INSERT INTO posts (title, user_id) VALUES ('post by alice', 1)")};
+  out.insert(out.end(), then.begin(), then.end());
+  return out;
+}
+
 // An on_delete case: alice's post, alice deleted, then the posts are `after_delete`; after
 // complete the same with bob, and the posts are `after_complete`. `users` are the users made
 // first.
@@ -157,6 +166,30 @@ const char* const kItemsSuppliers =
     "CREATE TABLE items (id int PRIMARY KEY, name varchar(255) NOT NULL, supplier_id int);"
     "CREATE TABLE suppliers (id int PRIMARY KEY, name varchar(255) NOT NULL);";
 
+// A multi-operation set_fk case on items and suppliers: the new version's `table`.`column`
+// references the supplier `supplier` makes, the old version's items.supplier_id takes an
+// unknown supplier that the new version reads as NULL.
+PgrollCase SupplierFkCase(std::string name, std::string origin, const std::string& operations,
+                          const std::string& table, const std::string& column,
+                          const std::string& supplier, std::string needs_version_schemas) {
+  const std::string insert = "INSERT INTO " + table + " (id, name, " + column + ") VALUES ";
+  const std::string select = "SELECT id, name, " + column + " FROM " + table + " ORDER BY id";
+  return {std::move(name),
+          std::move(origin),
+          kItemsSuppliers,
+          "02_multi_operation",
+          "operations:\n" + operations,
+          {New(supplier), New(insert + "(1, 'apples', 1)"),
+           New(insert + "(2, 'bananas', 999)", "ERROR 23503"),
+           Old("INSERT INTO items (id, name, supplier_id) VALUES (2, 'bananas', 999)"),
+           New(select, "1,apples,1; 2,bananas,NULL"),
+           Old("SELECT id, name, supplier_id FROM items ORDER BY id", "1,apples,1; 2,bananas,999")},
+          {Old(Leftovers("items"), "0")},
+          {New(insert + "(3, 'carrots', 1)"), New(insert + "(4, 'durian', 999)", "ERROR 23503"),
+           New(select, "1,apples,1; 2,bananas,NULL; 3,carrots,1")},
+          std::move(needs_version_schemas)};
+}
+
 }  // namespace
 
 std::vector<PgrollCase> SetForeignKeyCases() {
@@ -169,14 +202,13 @@ std::vector<PgrollCase> SetForeignKeyCases() {
        nullable_posts,
        "02_add_fk_constraint",
        SetFk(""),
-       {New("INSERT INTO users (name) VALUES ('alice')"),
-        New("INSERT INTO users (name) VALUES ('bob')"),
-        New("INSERT INTO posts (title, user_id) VALUES ('post by alice', 1)"),
-        New("INSERT INTO posts (title, user_id) VALUES ('post by unknown user', 3)", "ERROR 23503"),
-        Old(kPosts, "1,post by alice,1"),
-        Old("INSERT INTO posts (title, user_id) VALUES ('post by bob', 2)"),
-        Old("INSERT INTO posts (title, user_id) VALUES ('post by unknown user', 3)"),
-        New(kPosts, "1,post by alice,1; 3,post by bob,2; 4,post by unknown user,NULL")},
+       AlicesPostThen(
+           {New("INSERT INTO posts (title, user_id) VALUES ('post by unknown user', 3)",
+                "ERROR 23503"),
+            Old(kPosts, "1,post by alice,1"),
+            Old("INSERT INTO posts (title, user_id) VALUES ('post by bob', 2)"),
+            Old("INSERT INTO posts (title, user_id) VALUES ('post by unknown user', 3)"),
+            New(kPosts, "1,post by alice,1; 3,post by bob,2; 4,post by unknown user,NULL")}),
        {Old(Leftovers("posts"), "0"), Old(kPostsForeignKeys, "")},
        {New(Leftovers("posts"), "0"), New(kPostsForeignKeys, "fk_users_id,a,a,t"),
         New("INSERT INTO posts (title, user_id) VALUES ('another post by alice', 1)"),
@@ -190,10 +222,7 @@ std::vector<PgrollCase> SetForeignKeyCases() {
        nullable_posts,
        "02_add_fk_constraint",
        SetFk(""),
-       {New("INSERT INTO users (name) VALUES ('alice')"),
-        New("INSERT INTO users (name) VALUES ('bob')"),
-        New("INSERT INTO posts (title, user_id) VALUES ('post by alice', 1)"),
-        New("DELETE FROM users WHERE name = 'alice'", "ERROR 23503")},
+       AlicesPostThen({New("DELETE FROM users WHERE name = 'alice'", "ERROR 23503")}),
        {},
        {New("DELETE FROM users WHERE name = 'alice'", "ERROR 23503")},
        ""},
@@ -279,57 +308,34 @@ std::vector<PgrollCase> SetForeignKeyCases() {
       Refused("ForeignKeyNameMustBeUnique", fk + "validate that foreign key name is unique",
               UsersPosts(" NOT NULL", " CONSTRAINT fk_users_id REFERENCES users (id)"),
               "03_add_fk_constraint_again", SetFk(""), "fk_users_id"),
-      {"RenameReferencingTableRenameReferencingColumnSetFk",
-       multi + "rename referencing table, rename referencing column, set fk",
-       kItemsSuppliers,
-       "02_multi_operation",
-       "operations:\n"
-       "  - rename_table: {from: items, to: products}\n"
-       "  - rename_column: {table: products, from: supplier_id, to: sup_id}\n"
-       "  - alter_column:\n"
-       "      table: products\n"
-       "      column: sup_id\n"
-       "      references: {name: fk_products_suppliers, table: suppliers, column: id}\n"
-       "      up: SELECT CASE WHEN EXISTS (SELECT 1 FROM suppliers WHERE suppliers.id = sup_id) "
-       "THEN sup_id ELSE NULL END\n"
-       "      down: sup_id\n",
-       {New("INSERT INTO suppliers (id, name) VALUES (1, 'supplier1')"),
-        New("INSERT INTO products (id, name, sup_id) VALUES (1, 'apples', 1)"),
-        New("INSERT INTO products (id, name, sup_id) VALUES (2, 'bananas', 999)", "ERROR 23503"),
-        Old("INSERT INTO items (id, name, supplier_id) VALUES (2, 'bananas', 999)"),
-        New("SELECT id, name, sup_id FROM products ORDER BY id", "1,apples,1; 2,bananas,NULL"),
-        Old("SELECT id, name, supplier_id FROM items ORDER BY id", "1,apples,1; 2,bananas,999")},
-       {Old(Leftovers("items"), "0")},
-       {New("INSERT INTO products (id, name, sup_id) VALUES (3, 'carrots', 1)"),
-        New("INSERT INTO products (id, name, sup_id) VALUES (4, 'durian', 999)", "ERROR 23503"),
-        New("SELECT id, name, sup_id FROM products ORDER BY id",
-            "1,apples,1; 2,bananas,NULL; 3,carrots,1")},
-       ""},
-      {"RenameReferencedColumnSetFk",
-       multi + "rename referenced column, set fk",
-       kItemsSuppliers,
-       "02_multi_operation",
-       "operations:\n"
-       "  - rename_column: {table: suppliers, from: id, to: supplier_id}\n"
-       "  - alter_column:\n"
-       "      table: items\n"
-       "      column: supplier_id\n"
-       "      references: {name: fk_items_suppliers, table: suppliers, column: supplier_id}\n"
-       "      up: SELECT CASE WHEN EXISTS (SELECT 1 FROM suppliers WHERE suppliers.id = "
-       "supplier_id) THEN supplier_id ELSE NULL END\n"
-       "      down: supplier_id\n",
-       {New("INSERT INTO suppliers (supplier_id, name) VALUES (1, 'producer1')"),
-        New("INSERT INTO items (id, name, supplier_id) VALUES (1, 'apples', 1)"),
-        New("INSERT INTO items (id, name, supplier_id) VALUES (2, 'bananas', 999)", "ERROR 23503"),
-        Old("INSERT INTO items (id, name, supplier_id) VALUES (2, 'bananas', 999)"),
-        New("SELECT id, name, supplier_id FROM items ORDER BY id", "1,apples,1; 2,bananas,NULL"),
-        Old("SELECT id, name, supplier_id FROM items ORDER BY id", "1,apples,1; 2,bananas,999")},
-       {Old(Leftovers("items"), "0")},
-       {New("INSERT INTO items (id, name, supplier_id) VALUES (3, 'carrots', 1)"),
-        New("INSERT INTO items (id, name, supplier_id) VALUES (4, 'durian', 999)", "ERROR 23503"),
-        New("SELECT id, name, supplier_id FROM items ORDER BY id",
-            "1,apples,1; 2,bananas,NULL; 3,carrots,1")},
-       "the old version writes a supplier_id that only the new version's foreign key refuses"},
+      SupplierFkCase("RenameReferencingTableRenameReferencingColumnSetFk",
+                     multi + "rename referencing table, rename referencing column, set fk",
+                     "  - rename_table: {from: items, to: products}\n"
+                     "  - rename_column: {table: products, from: supplier_id, to: sup_id}\n"
+                     "  - alter_column:\n"
+                     "      table: products\n"
+                     "      column: sup_id\n"
+                     "      references: {name: fk_products_suppliers, table: suppliers, column: "
+                     "id}\n"
+                     "      up: SELECT CASE WHEN EXISTS (SELECT 1 FROM suppliers WHERE "
+                     "suppliers.id = sup_id) THEN sup_id ELSE NULL END\n"
+                     "      down: sup_id\n",
+                     "products", "sup_id",
+                     "INSERT INTO suppliers (id, name) VALUES (1, 'supplier1')", ""),
+      SupplierFkCase("RenameReferencedColumnSetFk", multi + "rename referenced column, set fk",
+                     "  - rename_column: {table: suppliers, from: id, to: supplier_id}\n"
+                     "  - alter_column:\n"
+                     "      table: items\n"
+                     "      column: supplier_id\n"
+                     "      references: {name: fk_items_suppliers, table: suppliers, column: "
+                     "supplier_id}\n"
+                     "      up: SELECT CASE WHEN EXISTS (SELECT 1 FROM suppliers WHERE "
+                     "suppliers.id = supplier_id) THEN supplier_id ELSE NULL END\n"
+                     "      down: supplier_id\n",
+                     "items", "supplier_id",
+                     "INSERT INTO suppliers (supplier_id, name) VALUES (1, 'producer1')",
+                     "the old version writes a supplier_id that only the new version's foreign "
+                     "key refuses"),
       RefusedFk("ForeignKeyMustHaveAName", "foreign key must have a name",
                 "{table: users, column: id}", "name"),
       RefusedFk("ReferencedTableMustExist", "referenced table must exist",
