@@ -248,18 +248,18 @@ std::vector<PgrollCase> SetForeignKeyCases() {
        {New("INSERT INTO posts (title) VALUES ('another post by alice')"),
         New(kPosts, "1,post by alice,1; 2,another post by alice,1")},
        ""},
-      // A known gap (how-it-works.md, "Differences from pgroll"): pgroll copies the foreign
-      // keys on the column to its new column; pgphase does not carry a foreign key over yet,
-      // and refuses at plan time, before anything has run.
-      Refused("ExistingForeignKeysArePreserved",
-              fk + "existing FK constraints on a column are preserved when adding a foreign key "
-                   "constraint",
-              UsersPosts(" NOT NULL",
-                         " NOT NULL DEFAULT 1 CONSTRAINT fk_users_id_1 REFERENCES "
-                         "users (id) ON DELETE CASCADE"),
-              "03_add_fk_constraint", SetFk("", "fk_users_id_2"),
-              "constraint fk_users_id_1 (FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE "
-              "CASCADE) is on it, and would stay on the old one"),
+      {"ExistingForeignKeysArePreserved",
+       fk + "existing FK constraints on a column are preserved when adding a foreign key "
+            "constraint",
+       UsersPosts(" NOT NULL",
+                  " NOT NULL DEFAULT 1 CONSTRAINT fk_users_id_1 REFERENCES users (id) ON DELETE "
+                  "CASCADE"),
+       "03_add_fk_constraint",
+       SetFk("", "fk_users_id_2"),
+       {New(kPostsForeignKeyActions, "a,a; c,a; c,a")},
+       {Old(kPostsForeignKeys, "fk_users_id_1,c,a,t")},
+       {New(kPostsForeignKeys, "fk_users_id_1,c,a,t; fk_users_id_2,a,a,t")},
+       ""},
       {"CheckConstraintsArePreserved",
        fk + "check constraints on a column are preserved when adding a foreign key constraint",
        UsersPosts(" NOT NULL CONSTRAINT title_length CHECK (length(title) > 3)", " NOT NULL"),
@@ -383,19 +383,29 @@ std::vector<PgrollCase> ChangeTypeCases() {
         New("INSERT INTO reviews (username, product, rating) VALUES ('carl', 'carrot', '3')"),
         New(reviews, "1,alice,apple,5; 2,bob,banana,8; 3,carl,carrot,3")},
        ""},
-      // A known gap, as ExistingForeignKeysArePreserved above.
-      Refused("PreservesForeignKeys",
-              type + "changing column type preserves any foreign key constraints on the column",
-              "CREATE TABLE departments (id serial PRIMARY KEY, name text NOT NULL);"
-              "CREATE TABLE employees (id serial PRIMARY KEY, name text NOT NULL, department_id "
-              "integer NOT NULL CONSTRAINT fk_employee_department REFERENCES departments (id) ON "
-              "DELETE CASCADE);",
-              "03_change_type",
-              "operations:\n"
-              "  - alter_column: {table: employees, column: department_id, type: bigint, up: "
-              "department_id, down: department_id}\n",
-              "constraint fk_employee_department (FOREIGN KEY (department_id) REFERENCES "
-              "departments(id) ON DELETE CASCADE) is on it, and would stay on the old one"),
+      {"PreservesForeignKeys",
+       type + "changing column type preserves any foreign key constraints on the column",
+       "CREATE TABLE departments (id serial PRIMARY KEY, name text NOT NULL);"
+       "CREATE TABLE employees (id serial PRIMARY KEY, name text NOT NULL, department_id "
+       "integer NOT NULL CONSTRAINT fk_employee_department REFERENCES departments (id) ON DELETE "
+       "CASCADE);",
+       "03_change_type",
+       "operations:\n"
+       "  - alter_column: {table: employees, column: department_id, type: bigint, up: "
+       "department_id, down: department_id}\n",
+       // The old column's and the new one's.
+       {New("SELECT confdeltype, confupdtype, convalidated FROM pg_constraint WHERE conrelid = "
+            "'public.employees'::regclass AND contype = 'f'",
+            "c,a,t; c,a,t")},
+       {},
+       {New("SELECT conname, confdeltype, confupdtype, convalidated FROM pg_constraint WHERE "
+            "conrelid = 'public.employees'::regclass AND contype = 'f'",
+            "fk_employee_department,c,a,t"),
+        New("SELECT format_type(atttypid, atttypmod) FROM pg_attribute a JOIN pg_constraint c ON "
+            "a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) WHERE c.conname = "
+            "'fk_employee_department'",
+            "bigint")},
+       ""},
       BySearchPath(
           {"RemovesIncompatibleDefaults",
            type + "changing column type removes any incompatible defaults on the column",

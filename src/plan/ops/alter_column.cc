@@ -235,7 +235,8 @@ std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::strin
     const IndexInfo* index = c.before->FindIndex(k.name);
     const bool carried =
         ((k.type == 'u' || k.type == 'p') && index != nullptr && index->plain && !index->partial) ||
-        (k.type == 'c' && checks_carried && c.before->FindConstraint(k.name) != nullptr) ||
+        ((k.type == 'c' || (k.type == 'f' && k.columns.size() == 1)) && checks_carried &&
+         c.before->FindConstraint(k.name) != nullptr) ||
         Contains(c.carried_constraints, k.name);
     if (Contains(k.columns, column) && !carried)
       return fmt::format("constraint {} ({}) is on it", k.name, k.definition);

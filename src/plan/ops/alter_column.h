@@ -52,6 +52,14 @@ Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, Pla
                        std::string_view kind,
                        const std::vector<std::string>& carried_constraints = {});
 
+// A pg_constraint action letter (a, r, c, n, d) as its keyword ("" for NO ACTION).
+std::string ActionKeyword(char action);
+// The foreign key as it is, with its column `column` and the key column `key` named as they
+// are when it is created (`column_now`, `key_now`).
+ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& column,
+                               const std::string& column_now, const std::string& key,
+                               const std::string& key_now);
+
 // What would stay behind on the old column if `column` changed through a new one (a check,
 // foreign key or exclusion constraint on it, an index an earlier operation of the migration
 // creates on it, a view, trigger or other object that depends on it: ColumnInfo::dependents),

@@ -34,36 +34,6 @@
 #include "plan/ops/alter_column.h"
 
 namespace pgphase {
-namespace {
-
-// A foreign key to the changed column, and the column of its table that references it.
-struct Referencing {
-  const TableInfo* table = nullptr;  // as before the plan
-  const ConstraintInfo* fk = nullptr;
-  std::string column;
-  bool changes = false;  // has the key's old type, so it changes with it
-};
-
-std::vector<Referencing> FindReferencing(const TableInfo& t, const std::string& column,
-                                         const std::string& old_type,
-                                         const CatalogSnapshot& catalog) {
-  std::vector<Referencing> out;
-  for (const TableInfo& other : catalog.tables) {
-    for (const ConstraintInfo& k : other.constraints) {
-      if (k.type != 'f' || k.ref_schema != t.schema || k.ref_table != t.name) continue;
-      const auto at = std::find(k.ref_columns.begin(), k.ref_columns.end(), column);
-      if (at == k.ref_columns.end() || k.columns.size() != k.ref_columns.size()) continue;
-      Referencing r{&other, &k, k.columns[at - k.ref_columns.begin()]};
-      const ColumnInfo* col = other.FindColumn(r.column);
-      r.changes = col != nullptr && CanonicalType(col->type) == CanonicalType(old_type);
-      out.push_back(std::move(r));
-    }
-  }
-  // The table's own foreign keys last: its swap transaction must come after the others'.
-  std::stable_partition(out.begin(), out.end(),
-                        [&](const Referencing& r) { return r.table->name != t.name; });
-  return out;
-}
 
 std::string ActionKeyword(char action) {
   switch (action) {
@@ -100,6 +70,37 @@ ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& colum
   fk.references.deferrable = k.deferrable;
   fk.references.initially_deferred = k.initially_deferred;
   return fk;
+}
+
+namespace {
+
+// A foreign key to the changed column, and the column of its table that references it.
+struct Referencing {
+  const TableInfo* table = nullptr;  // as before the plan
+  const ConstraintInfo* fk = nullptr;
+  std::string column;
+  bool changes = false;  // has the key's old type, so it changes with it
+};
+
+std::vector<Referencing> FindReferencing(const TableInfo& t, const std::string& column,
+                                         const std::string& old_type,
+                                         const CatalogSnapshot& catalog) {
+  std::vector<Referencing> out;
+  for (const TableInfo& other : catalog.tables) {
+    for (const ConstraintInfo& k : other.constraints) {
+      if (k.type != 'f' || k.ref_schema != t.schema || k.ref_table != t.name) continue;
+      const auto at = std::find(k.ref_columns.begin(), k.ref_columns.end(), column);
+      if (at == k.ref_columns.end() || k.columns.size() != k.ref_columns.size()) continue;
+      Referencing r{&other, &k, k.columns[at - k.ref_columns.begin()]};
+      const ColumnInfo* col = other.FindColumn(r.column);
+      r.changes = col != nullptr && CanonicalType(col->type) == CanonicalType(old_type);
+      out.push_back(std::move(r));
+    }
+  }
+  // The table's own foreign keys last: its swap transaction must come after the others'.
+  std::stable_partition(out.begin(), out.end(),
+                        [&](const Referencing& r) { return r.table->name != t.name; });
+  return out;
 }
 
 class ReferencedKeyPlanner {

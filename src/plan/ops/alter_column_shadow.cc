@@ -90,6 +90,13 @@ struct CarriedCheck {
   bool validated = true;
 };
 
+// A foreign key of the table on the column alone, re-created on the new column.
+struct CarriedForeignKey {
+  std::string name, tmp, old;
+  ddl::ForeignKey fk;  // named tmp, on the new column
+  bool validated = true;
+};
+
 class ShadowPlanner {
  public:
   ShadowPlanner(const AlterColumnOp& op, const SourceLocation& where, const AlterColumnChange& c,
@@ -111,7 +118,9 @@ class ShadowPlanner {
   Status CheckColumn() const;
   Status FindCarriedIndexes();
   Status FindCarriedChecks();
+  Status FindCarriedForeignKeys();
   void ValidateCarriedChecks();
+  void ValidateCarriedForeignKeys();
   Status ResolveUp();
   Status ResolveDown();
   Status ResolveCheck();
@@ -137,6 +146,7 @@ class ShadowPlanner {
   const std::string shadow_, old_away_, base_;
   std::vector<CarriedIndex> carried_;
   std::vector<CarriedCheck> checks_;
+  std::vector<CarriedForeignKey> foreign_keys_;
   std::vector<std::string> carried_names_;
   SqlExpr up_, down_;
   ExprAnalysis up_analysis_, down_analysis_;
@@ -229,6 +239,54 @@ Status ShadowPlanner::FindCarriedChecks() {
                        EmbedExpression(*expr), k.no_inherit, k.validated});
   }
   return Status::Ok();
+}
+
+// pgroll copies the foreign keys on the column to the new one: each of the table's own on the
+// column alone (not one the caller re-creates) is added to the new column in validate as
+// `_pgphase_new_<fk>` NOT VALID and validated there, and takes its name at swap, as a carried
+// check does; the old one goes with the old column at contract. One whose key column this
+// migration also changes is refused: the key's change re-creates it too.
+Status ShadowPlanner::FindCarriedForeignKeys() {
+  for (const auto& k : c_.before->constraints) {
+    if (k.type != 'f' || k.columns.size() != 1 || k.columns[0] != col_ ||
+        std::find(c_.carried_constraints.begin(), c_.carried_constraints.end(), k.name) !=
+            c_.carried_constraints.end())
+      continue;
+    for (const OperationEntry& e : b_.spec().operations) {
+      const auto* alter = std::get_if<AlterColumnOp>(&e.op);
+      if (alter != nullptr && k.ref_schema == t_.schema && alter->table == k.ref_table &&
+          k.ref_columns.size() == 1 && alter->column == k.ref_columns[0])
+        return Invalid(where_, c_.kind,
+                       fmt::format("column {} cannot change through a new column: constraint {} "
+                                   "({}) is on it, and this migration also changes the column "
+                                   "it references; change them in separate migrations",
+                                   QuoteIdent(col_), k.name, k.definition));
+    }
+    carried_names_.push_back(k.name);
+    CarriedForeignKey carried{k.name, BoundedName({"_pgphase_new", k.name}), OldName(k.name),
+                              ForeignKeyAsIs(k, col_, shadow_, "", ""), k.validated};
+    carried.fk.name = carried.tmp;
+    foreign_keys_.push_back(std::move(carried));
+  }
+  return Status::Ok();
+}
+
+void ShadowPlanner::ValidateCarriedForeignKeys() {
+  for (const CarriedForeignKey& k : foreign_keys_) {
+    const std::string base = "validate." + base_ + ".foreign_key." + k.name;
+    b_.Add(Phase::kValidate, base + ".add",
+           fmt::format("foreign key {} on the new column as {}, not yet validated", k.name, k.tmp),
+           ddl::AddForeignKeyNotValid(table_, k.fk), {ddl::DropConstraint(table_, k.tmp)});
+    if (k.validated)
+      b_.Add(Phase::kValidate, base + ".validate", "validate " + k.tmp + " without blocking writes",
+             ddl::ValidateConstraint(table_, k.tmp));
+    SwapChange names;
+    names.forward = {ddl::RenameConstraint(table_, k.name, k.old),
+                     ddl::RenameConstraint(table_, k.tmp, k.name)};
+    names.reverse = {ddl::RenameConstraint(table_, k.name, k.tmp),
+                     ddl::RenameConstraint(table_, k.old, k.name)};
+    b_.Swap(t_, std::move(names));
+  }
 }
 
 // up: the old row -> the new column, by the names the old app uses.
@@ -596,6 +654,7 @@ Status ShadowPlanner::Plan() {
   PGPHASE_RETURN_IF_ERROR(CheckColumn());
   PGPHASE_RETURN_IF_ERROR(FindCarriedIndexes());
   PGPHASE_RETURN_IF_ERROR(FindCarriedChecks());
+  PGPHASE_RETURN_IF_ERROR(FindCarriedForeignKeys());
   carried_names_.insert(carried_names_.end(), c_.carried_constraints.begin(),
                         c_.carried_constraints.end());
   PGPHASE_RETURN_IF_ERROR(ResolveUp());
@@ -606,6 +665,7 @@ Status ShadowPlanner::Plan() {
   Verify();
   Validate();
   ValidateCarriedChecks();
+  ValidateCarriedForeignKeys();
   Swap();
   Contract();
   return Status::Ok();
