@@ -222,6 +222,30 @@ TEST_F(LifecycleTest, OldAppWritesGetUpValueFromSyncUntilContract) {
   EXPECT_EQ(OrdersCount(), 20040);
 }
 
+// Each backfill batch marks its writes as pgphase's and commits without waiting for its WAL
+// (ddl::BatchSettings): a trigger of the user's sees both while the batch writes.
+TEST_F(LifecycleTest, BackfillBatchesMarkTheirWritesAndDoNotWaitForTheirCommits) {
+  SeedOrders(500);
+  const std::string spec = WriteOrdersSpec();
+  ASSERT_EQ(Run({"apply", spec, "--through", "sync"}).exit_code, 0);
+  // The test server commits asynchronously everywhere: this database, as in production, not.
+  Exec(
+      "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = on', "
+      "current_database()); END $$");
+  Exec(R"(CREATE TABLE seen (filling text, sync_commit text);
+CREATE FUNCTION note_settings() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO seen VALUES (current_setting('pgphase.filling', true),
+                           current_setting('synchronous_commit'));
+  RETURN NEW;
+END $$;
+CREATE TRIGGER note_settings BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION note_settings();)");
+  RunResult r = Run({"apply", spec, "--through", "backfill"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(Query("SELECT DISTINCT filling, sync_commit FROM seen"), (Rows{{"on", "off"}}));
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM seen"), 500);
+}
+
 TEST_F(LifecycleTest, OldAppCanStillInsertRightAfterExpand) {
   // DESIGN, "The six phases": the old app works during expand. The NOT VALID helper
   // check is enforced for new rows, so this fails if it is added before the trigger.

@@ -1,12 +1,15 @@
-// pgroll's multi-operation cases on a table that the same migration creates or renames
-// (pkg/migrations/op_*_test.go, each named in a comment), transcribed with pgroll's tables and
-// values: start (apply through swap; the old application's writes go in before swap, where
-// it still runs), rollback (reverse), start again, complete (contract), checking every value.
+// pgroll's multi-operation cases on a table that the same migration renames
+// (pkg/migrations/op_*_test.go, each named in a comment) as they run without version schemas.
+// The cases themselves, with pgroll's probes of both versions, are data in
+// integration/pgroll_cases/multi_operation.cc and pass with version schemas; these ones are
+// skipped there in _Tables, since pgroll's old version writes what only the new version's
+// constraint rejects (or reads `down`'s value of a column changed in place). Here the old
+// application writes before swap, where it still runs, and the tests check what holds for
+// both from swap on. The last tests check the plan-time refusals of issue 17's rule.
 //
-// Where pgphase differs from pgroll the test says so: pgphase has no version schemas, so both
-// names of a renamed table reach the same table (the old name is the table until contract, the
-// new one a view over it), and a column changed under its own name has one value for both
-// applications from swap on.
+// Without version schemas both names of a renamed table reach the same table (the old name is
+// the table until contract, the new one a view over it), and a column changed under its own
+// name has one value for both applications from swap on.
 #include "harness.h"
 
 namespace pgphase::it {
@@ -14,20 +17,6 @@ namespace {
 
 class PgrollTableOpsTest : public PgphaseTest {
  protected:
-  // True when the database refuses `sql`.
-  bool Refused(const std::string& sql) {
-    try {
-      Exec(sql);
-      return false;
-    } catch (const pqxx::sql_error&) {
-      return true;
-    }
-  }
-  std::string RelKind(const std::string& relation) {
-    return ScalarOpt("SELECT relkind::text FROM pg_class WHERE oid = to_regclass('public." +
-                     relation + "')")
-        .value_or("");
-  }
   // No trigger, pgphase function or leftover column of the migration remains on `table`.
   void ExpectCleanedUp(const std::string& table) {
     EXPECT_EQ(UserTriggerCount(table), 0) << table;
@@ -46,128 +35,8 @@ class PgrollTableOpsTest : public PgphaseTest {
   }
 };
 
-constexpr const char* kItems =
-    "CREATE TABLE items (id serial PRIMARY KEY, name varchar(255) NOT NULL)";
 constexpr const char* kItemsNullableName =
     "CREATE TABLE items (id int PRIMARY KEY, name varchar(255))";
-
-// pgroll: TestAddColumnInMultiOperationMigrations "create table, add column"
-TEST_F(PgrollTableOpsTest, CreateTableAddColumn) {
-  const std::string spec = WriteSpec("01_multi_operation", R"(operations:
-  - create_table:
-      name: items
-      columns:
-        - {name: id, type: serial, pk: true}
-        - {name: name, type: varchar(255)}
-  - add_column:
-      table: items
-      column: {name: description, type: text}
-      up: UPPER(name)
-)");
-  Apply(spec, "swap");
-  Exec("INSERT INTO items (name, description) VALUES ('apples', 'green')");
-  EXPECT_EQ(Query("SELECT id, name, description FROM items"), (Rows{{"1", "apples", "green"}}));
-  EXPECT_TRUE(Refused("INSERT INTO items (name) VALUES ('pears')"))
-      << "description is NOT NULL from expand";
-  EXPECT_EQ(UserTriggerCount("items"), 0) << "a new table needs no sync trigger";
-  Reverse("01_multi_operation");
-  EXPECT_FALSE(RelationExists("public.items"));
-  Apply(spec, "contract");
-  Exec("INSERT INTO items (name, description) VALUES ('bananas', 'yellow')");
-  EXPECT_EQ(Query("SELECT id, name, description FROM items"), (Rows{{"1", "bananas", "yellow"}}));
-}
-
-// pgroll: TestSetNotNull "create table, set not null"
-TEST_F(PgrollTableOpsTest, CreateTableSetNotNull) {
-  const std::string spec = WriteSpec("01_multi_operation", R"(operations:
-  - create_table:
-      name: items
-      columns:
-        - {name: id, type: int, pk: true}
-        - {name: name, type: varchar(255), nullable: true}
-  - alter_column:
-      table: items
-      column: name
-      nullable: false
-      up: SELECT CASE WHEN name IS NULL THEN 'unknown' ELSE name END
-      down: name
-)");
-  Apply(spec, "swap");
-  Exec("INSERT INTO items (id, name) VALUES (1, 'apple')");
-  EXPECT_TRUE(Refused("INSERT INTO items (id) VALUES (2)"));
-  EXPECT_EQ(Query("SELECT id, name FROM items"), (Rows{{"1", "apple"}}));
-  Reverse("01_multi_operation");
-  EXPECT_FALSE(RelationExists("public.items"));
-  Apply(spec, "contract");
-  Exec("INSERT INTO items (id, name) VALUES (1, 'banana')");
-  EXPECT_EQ(Query("SELECT id, name FROM items"), (Rows{{"1", "banana"}}));
-  EXPECT_TRUE(ColumnNotNull("items", "name"));
-}
-
-// pgroll: TestSetColumnUnique "create table, set unique"
-TEST_F(PgrollTableOpsTest, CreateTableSetUnique) {
-  const std::string spec = WriteSpec("01_multi_operation", R"(operations:
-  - create_table:
-      name: items
-      columns:
-        - {name: id, type: serial, pk: true}
-        - {name: name, type: varchar(255), nullable: true}
-  - alter_column:
-      table: items
-      column: name
-      unique: {name: items_name_unique}
-      up: name || '-' || floor(random()*100000)::text
-      down: name
-)");
-  // In expand already: nobody uses the table before it.
-  Apply(spec, "expand");
-  Exec("INSERT INTO items (name) VALUES ('apple')");
-  EXPECT_THROW(Exec("INSERT INTO items (name) VALUES ('apple')"), pqxx::unique_violation);
-  Apply(spec, "swap");
-  Reverse("01_multi_operation");
-  EXPECT_FALSE(RelationExists("public.items"));
-  Apply(spec, "contract");
-  Exec("INSERT INTO items (name) VALUES ('apple')");
-  EXPECT_THROW(Exec("INSERT INTO items (name) VALUES ('apple')"), pqxx::unique_violation);
-  EXPECT_EQ(Scalar("SELECT contype::text FROM pg_constraint WHERE conname = 'items_name_unique'"),
-            "u");
-}
-
-// pgroll: TestAddColumnInMultiOperationMigrations "rename table, add column"
-TEST_F(PgrollTableOpsTest, RenameTableAddColumn) {
-  Exec(kItems);
-  const std::string spec = WriteSpec("02_multi_operation", R"(operations:
-  - rename_table: {from: items, to: products}
-  - add_column:
-      table: products
-      column: {name: description, type: text}
-      up: UPPER(name)
-)");
-  Apply(spec, "swap");
-  EXPECT_EQ(RelKind("items"), "r") << "the table keeps its name until contract";
-  EXPECT_EQ(RelKind("products"), "v");
-  Exec("INSERT INTO products (name, description) VALUES ('apples', 'green')");
-  Exec("INSERT INTO items (name) VALUES ('bananas')");  // the old app
-  EXPECT_EQ(Query("SELECT id, name FROM items ORDER BY id"),
-            (Rows{{"1", "apples"}, {"2", "bananas"}}));
-  EXPECT_EQ(Query("SELECT id, name, description FROM products ORDER BY id"),
-            (Rows{{"1", "apples", "green"}, {"2", "bananas", "BANANAS"}}));
-  Reverse("02_multi_operation");
-  EXPECT_FALSE(RelationExists("public.products"));
-  EXPECT_FALSE(ColumnExists("items", "description"));
-  ExpectCleanedUp("items");
-  Exec("INSERT INTO items (name) VALUES ('bananas')");
-  Apply(spec, "contract");
-  EXPECT_FALSE(RelationExists("public.items"));
-  EXPECT_EQ(RelKind("products"), "r");
-  Exec("INSERT INTO products (name, description) VALUES ('carrots', 'crunchy')");
-  EXPECT_EQ(Query("SELECT id, name, description FROM products ORDER BY id"),
-            (Rows{{"1", "apples", "APPLES"},
-                  {"2", "bananas", "BANANAS"},
-                  {"3", "bananas", "BANANAS"},
-                  {"4", "carrots", "crunchy"}}));
-  ExpectCleanedUp("products");
-}
 
 // pgroll: TestChangeTypeInMultiOperationMigrations "rename table, change type". varchar(3) to
 // text needs no rewrite, so pgphase changes the column itself at swap (the view over it is
@@ -201,40 +70,6 @@ TEST_F(PgrollTableOpsTest, RenameTableChangeType) {
   EXPECT_EQ(TypeOf("products", "name"), "text");
   Exec("INSERT INTO products (id, name) VALUES (3, 'carrot')");
   EXPECT_EQ(Query("SELECT id, name FROM products ORDER BY id"),
-            (Rows{{"1", "xxx"}, {"2", "abc"}, {"3", "carrot"}}));
-  ExpectCleanedUp("products");
-}
-
-// pgroll: TestChangeTypeInMultiOperationMigrations "rename table, rename column, change type".
-// The renamed column is a column pair: both names live, the old one from `down`.
-TEST_F(PgrollTableOpsTest, RenameTableRenameColumnChangeType) {
-  Exec("CREATE TABLE items (id int PRIMARY KEY, name varchar(3))");
-  const std::string spec = WriteSpec("02_multi_operation", R"(operations:
-  - rename_table: {from: items, to: products}
-  - rename_column: {table: products, from: name, to: item_name}
-  - alter_column:
-      table: products
-      column: item_name
-      type: text
-      up: item_name
-      down: CASE WHEN LENGTH(item_name) > 3 THEN 'xxx' ELSE item_name END
-)");
-  Apply(spec, "swap");
-  EXPECT_EQ(TypeOf("items", "item_name"), "text");
-  Exec("INSERT INTO products (id, item_name) VALUES (1, 'apple')");
-  Exec("INSERT INTO items (id, name) VALUES (2, 'abc')");
-  EXPECT_EQ(Query("SELECT id, item_name FROM products ORDER BY id"),
-            (Rows{{"1", "apple"}, {"2", "abc"}}));
-  EXPECT_EQ(Query("SELECT id, name FROM items ORDER BY id"), (Rows{{"1", "xxx"}, {"2", "abc"}}));
-  Reverse("02_multi_operation");
-  EXPECT_FALSE(ColumnExists("items", "item_name"));
-  EXPECT_FALSE(RelationExists("public.products"));
-  ExpectCleanedUp("items");
-  Apply(spec, "contract");
-  EXPECT_FALSE(ColumnExists("products", "name"));
-  EXPECT_EQ(TypeOf("products", "item_name"), "text");
-  Exec("INSERT INTO products (id, item_name) VALUES (3, 'carrot')");
-  EXPECT_EQ(Query("SELECT id, item_name FROM products ORDER BY id"),
             (Rows{{"1", "xxx"}, {"2", "abc"}, {"3", "carrot"}}));
   ExpectCleanedUp("products");
 }
@@ -425,51 +260,6 @@ TEST_F(PgrollTableOpsTest, RenameTableCreateCheckConstraint) {
   EXPECT_EQ(Scalar("SELECT convalidated::text FROM pg_constraint WHERE conname = "
                    "'check_name_length' AND conrelid = 'products'::regclass"),
             "true");
-}
-
-// pgroll: TestCreateIndex "rename table, create index"
-TEST_F(PgrollTableOpsTest, RenameTableCreateIndex) {
-  Exec(kItemsNullableName);
-  const std::string spec = WriteSpec("02_multi_operation", R"(operations:
-  - rename_table: {from: items, to: products}
-  - create_index: {table: products, name: idx_products_name, columns: [name]}
-)");
-  Apply(spec, "swap");
-  EXPECT_EQ(Scalar("SELECT indrelid::regclass::text FROM pg_index WHERE indexrelid = "
-                   "'idx_products_name'::regclass"),
-            "items");
-  Reverse("02_multi_operation");
-  EXPECT_FALSE(RelationExists("public.idx_products_name"));
-  Apply(spec, "contract");
-  EXPECT_EQ(Scalar("SELECT indrelid::regclass::text FROM pg_index WHERE indexrelid = "
-                   "'idx_products_name'::regclass"),
-            "products");
-}
-
-// pgroll: TestDropColumnInMultiOperationMigrations "rename table, drop column". From swap on,
-// the new name no longer shows the column; the old app writes it until contract.
-TEST_F(PgrollTableOpsTest, RenameTableDropColumn) {
-  Exec(
-      "CREATE TABLE items (id serial PRIMARY KEY, name varchar(255) NOT NULL, description "
-      "varchar(255))");
-  const std::string spec = WriteSpec("02_multi_operation", R"(operations:
-  - rename_table: {from: items, to: products}
-  - drop_column: {table: products, column: description}
-)");
-  Apply(spec, "swap");
-  Exec("INSERT INTO products (name) VALUES ('apples')");
-  Exec("INSERT INTO items (name, description) VALUES ('bananas', 'yellow')");
-  EXPECT_TRUE(Refused("SELECT description FROM products"));
-  EXPECT_EQ(Query("SELECT id, name, description FROM items ORDER BY id"),
-            (Rows{{"1", "apples", "NULL"}, {"2", "bananas", "yellow"}}));
-  Reverse("02_multi_operation");
-  EXPECT_TRUE(ColumnExists("items", "description"));
-  EXPECT_FALSE(RelationExists("public.products"));
-  Apply(spec, "contract");
-  EXPECT_FALSE(ColumnExists("products", "description"));
-  Exec("INSERT INTO products (name) VALUES ('carrots')");
-  EXPECT_EQ(Query("SELECT id, name FROM products ORDER BY id"),
-            (Rows{{"1", "apples"}, {"2", "bananas"}, {"3", "carrots"}}));
 }
 
 // The rule of issue 17: what the planner can know refuses the plan, before anything changes.

@@ -13,10 +13,12 @@
 #   BENCH_INSERTS  1: each transaction also inserts a row, as issue 13's app does (default 0)
 #   BENCH_MIGRATION_SECONDS  how long the app runs from the migration's start (default 120;
 #                  longer than the migration, which is measured within it)
-#   BENCH_CURVE    "TARGET:MAX_APP_WAIT ..." pairs (default "200ms:50ms"): one pgphase run under
-#                  the app for each, with settings target_batch_time and max_app_wait, e.g.
+#   BENCH_CURVE    "TARGET:MAX_APP_WAIT[:DELAY] ..." points (default "200ms:50ms"): one pgphase
+#                  run under the app for each, with settings target_batch_time and max_app_wait
+#                  (and --batch-delay DELAY under the app, when given), e.g.
 #                  "25ms:0ms 50ms:0ms 100ms:0ms 200ms:0ms 200ms:50ms" for issue 13's curve.
-#                  Each reports the backfill's rows/s under the app beside its rows/s alone.
+#                  Each reports the backfill's rows/s under the app beside its rows/s alone,
+#                  and the app's latency during the backfill phase alone.
 #   PGPHASE_JOBS   parallel compile jobs (default 2)
 # Builds a Release binary in build-bench/, starts its own throwaway PostgreSQL (scripts/pg.sh,
 # deleted on exit), prints the result and writes it to build-bench/bench-load-results.txt.
@@ -68,6 +70,11 @@ operations:
       type: numeric
       up: CAST(amount AS numeric)
 EOF
+}
+
+# backfill_window: the backfill phase's start and end, in ns since the epoch.
+backfill_window() {
+  sql -At -F ' ' -c "SELECT (extract(epoch FROM started_at) * 1e9)::bigint, (extract(epoch FROM finished_at) * 1e9)::bigint FROM pgphase.phases WHERE phase = 'backfill'"
 }
 
 # backfill_rate: rows/s of the finished backfill phase (its rows over its duration).
@@ -124,7 +131,7 @@ say "  $quiet"
 
 migrated=""
 for point in ${BENCH_CURVE:-200ms:50ms}; do
-  target=${point%%:*} app_wait=${point##*:}
+  IFS=: read -r target app_wait delay <<<"$point"
   spec_for "$target" "$app_wait"
   say "[$rows rows] pgphase alone, target_batch_time $target, max_app_wait $app_wait"
   fresh_table
@@ -134,17 +141,19 @@ for point in ${BENCH_CURVE:-200ms:50ms}; do
   say "[$rows rows] pgphase: apply --through swap, then contract, under the app"
   fresh_table
   settle
-  name="pgphase_${target}_${app_wait}"
+  name="pgphase_${target}_${app_wait}${delay:+_$delay}"
   start_app "$name" "${BENCH_MIGRATION_SECONDS:-120}"
   t0=$(now_ns)
-  "$pgphase" apply "$tmp/0001_amount.yaml" --through swap --db "$db" >"$tmp/apply.log"
+  "$pgphase" apply "$tmp/0001_amount.yaml" --through swap --db "$db" ${delay:+--batch-delay "$delay"} >"$tmp/apply.log"
   loaded=$(backfill_rate)
+  read -r b0 b1 <<<"$(backfill_window)"
   "$pgphase" apply "$tmp/0001_amount.yaml" --through contract --db "$db" >>"$tmp/apply.log"
   t1=$(now_ns)
   wait "$app_pid" || true  # it runs on past the migration: its log is complete once it exits
   cp "$tmp/apply.log" "$bench_out_dir/bench-load-$name.log"
-  line=$(report "$name" "pgphase target_batch_time $target max_app_wait $app_wait ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s through contract)" "$t0" "$t1")
+  line=$(report "$name" "pgphase target_batch_time $target max_app_wait $app_wait${delay:+ batch_delay $delay} ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s through contract)" "$t0" "$t1")
   line+=", backfill $loaded rows/s under the app, $alone alone ($(fmt_num "$(calc "$loaded / $alone")" 2))"
+  line+="; $(report "$name" "during the backfill phase ($(fmt_num "$(calc "($b1 - $b0) / 1e9")" 1) s)" "$b0" "$b1")"
   say "  $line"
   migrated+="$line"$'\n'
 done

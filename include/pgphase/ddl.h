@@ -148,9 +148,11 @@ struct Fill {
   //              side's sources refills the new one. Each function must hold both.
   enum class Mode { kApp, kInsertOnly, kOwned, kPairNew, kPairOld };
   Mode mode = Mode::kApp;
-  // A kPairNew fill's new version schema, when the side a statement wrote is told by the
-  // session instead (pgroll's way): a session whose search_path has this schema is the new
-  // application's, so its writes fill the old column, and every other one's the new column.
+  // The new version schema, when the writer is told by the session (pgroll's way): a session
+  // whose search_path has this schema is the new application's. For a kPairNew fill, its
+  // writes fill the old column, and every other one's the new column. For a kApp fill, its
+  // INSERT is not filled: the new application writes the column itself, so a NOT NULL column
+  // it leaves out is refused, as pgroll refuses it.
   std::string writer_schema;
   std::string partner;  // kPairNew, kPairOld: the pair's other column
   // The names `expr` uses for `sources`, when they differ from the columns' names (a source
@@ -165,6 +167,13 @@ struct Fill {
 // Set to 'on' (SET LOCAL) by the transactions of pgphase's backfill and verification: their
 // writes of a pair's new column are not the new application's (Fill::Mode::kPairOld).
 inline constexpr const char* kFillingSetting = "pgphase.filling";
+
+// The SET LOCAL statements that begin each transaction of a backfill or verification batch:
+// the kFillingSetting mark, and synchronous_commit off. A batch's commit then does not wait
+// for its WAL to reach the disk (or a synchronous standby): a crash may lose the last batches
+// that committed, but each takes its checkpoint row with it, so a resume does them again, and
+// any later commit that waits (the phase's end) makes them durable first.
+std::vector<std::string> BatchSettings();
 
 // pgphase's function that records a value a guarded fill could not compute:
 // (migration, table, column, row key text[], sqlstate, message). Created with the state

@@ -53,6 +53,12 @@ struct VersionShape {
 // an INSERT leaves out gets the table's default.
 Statement CreateVersionSchema(const std::string& name, const std::string& of_schema,
                               const std::string& migration, const VersionShape& shape);
+// The version schema `name` brought up to its tables after contract, when a migration's own
+// SQL (`sql` with onComplete) made tables or columns then: one transaction that makes the view
+// of each table of `of_schema` that has none, adds to each view the columns its table has
+// and it lacks (after its own, so that what the application reads keeps its order), and
+// copies the grants (CreateVersionSchema). Views already complete are left alone.
+Statement CompleteVersionSchema(const std::string& name, const std::string& of_schema);
 // ALTER VIEW IF EXISTS view ALTER COLUMN column SET DEFAULT expr: the view's own default,
 // which an INSERT through it that leaves the column out gets instead of the table's; and
 // DROP DEFAULT, back to the table's. Without expr the default is a NULL of `type` that

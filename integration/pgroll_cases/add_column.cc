@@ -1,5 +1,5 @@
 // pgroll: pkg/migrations/op_add_column_test.go (TestAddColumn, TestAddForeignKeyColumn,
-// TestAddColumnWithUpSql, TestAddColumnValidation).
+// TestAddColumnWithUpSql, TestAddNotNullColumnWithNoDefault, TestAddColumnValidation).
 #include "pgroll_cases.h"
 
 namespace pgphase::it {
@@ -92,6 +92,28 @@ std::vector<PgrollCase> AddColumnCases() {
             "1,apple,APPLE; 2,banana,BANANA"),
         New(kUserTriggers, "0")},
        ""},
+      // pgroll's refusal of a new-app INSERT that leaves out a NOT NULL column `up` fills:
+      // with writer_by_search_path, pgphase's trigger fills only the old app's rows.
+      BySearchPath(
+          {"AddNotNullColumnWithNoDefault",
+           "TestAddNotNullColumnWithNoDefault / add not null column with no default",
+           products,
+           "02_add_column",
+           "operations:\n"
+           "  - add_column:\n"
+           "      table: products\n"
+           "      up: UPPER(name)\n"
+           "      column: {name: description, type: varchar(255), nullable: false}\n",
+           {Old("INSERT INTO products (name) VALUES ('apple')"),
+            New("INSERT INTO products (name) VALUES ('banana')", "ERROR 23502"),
+            New("SELECT id, name, description FROM products ORDER BY id", "1,apple,APPLE")},
+           {Old("SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.products'::regclass "
+                "AND contype = 'c'",
+                "0")},
+           {New("INSERT INTO products (name) VALUES ('orange')", "ERROR 23502"),
+            New("SELECT id, name, description FROM products ORDER BY id", "1,apple,APPLE")},
+           "the new app's INSERT that leaves the column out is told from the old app's only by "
+           "the session (writer_by_search_path needs version schemas)"}),
       Refused("TableMustExist", validation + "table must exist", users, "02_add_column",
               "operations:\n"
               "  - add_column:\n"

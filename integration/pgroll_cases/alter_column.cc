@@ -383,29 +383,21 @@ std::vector<PgrollCase> ChangeTypeCases() {
         New("INSERT INTO reviews (username, product, rating) VALUES ('carl', 'carrot', '3')"),
         New(reviews, "1,alice,apple,5; 2,bob,banana,8; 3,carl,carrot,3")},
        ""},
-      {"PreservesForeignKeys",
-       type + "changing column type preserves any foreign key constraints on the column",
-       "CREATE TABLE departments (id serial PRIMARY KEY, name text NOT NULL);"
-       "CREATE TABLE employees (id serial PRIMARY KEY, name text NOT NULL, department_id "
-       "integer NOT NULL CONSTRAINT fk_employee_department REFERENCES departments (id) ON DELETE "
-       "CASCADE);",
-       "03_change_type",
-       "operations:\n"
-       "  - alter_column: {table: employees, column: department_id, type: bigint, up: "
-       "department_id, down: department_id}\n",
-       // The old column's and the new one's.
-       {New("SELECT confdeltype, confupdtype, convalidated FROM pg_constraint WHERE conrelid = "
-            "'public.employees'::regclass AND contype = 'f'",
-            "c,a,t; c,a,t")},
-       {},
-       {New("SELECT conname, confdeltype, confupdtype, convalidated FROM pg_constraint WHERE "
-            "conrelid = 'public.employees'::regclass AND contype = 'f'",
-            "fk_employee_department,c,a,t"),
-        New("SELECT format_type(atttypid, atttypmod) FROM pg_attribute a JOIN pg_constraint c ON "
-            "a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) WHERE c.conname = "
-            "'fk_employee_department'",
-            "bigint")},
-       ""},
+      // A known gap (how-it-works.md, "Differences from pgroll"): pgroll copies the foreign
+      // key to the new column; pgphase carries one over only when the type stays, and refuses
+      // this at plan time, before anything has run.
+      Refused("PreservesForeignKeys",
+              type + "changing column type preserves any foreign key constraints on the column",
+              "CREATE TABLE departments (id serial PRIMARY KEY, name text NOT NULL);"
+              "CREATE TABLE employees (id serial PRIMARY KEY, name text NOT NULL, department_id "
+              "integer NOT NULL CONSTRAINT fk_employee_department REFERENCES departments (id) ON "
+              "DELETE CASCADE);",
+              "03_change_type",
+              "operations:\n"
+              "  - alter_column: {table: employees, column: department_id, type: bigint, up: "
+              "department_id, down: department_id}\n",
+              "constraint fk_employee_department (FOREIGN KEY (department_id) REFERENCES "
+              "departments(id) ON DELETE CASCADE) is on it, and would stay on the old one"),
       BySearchPath(
           {"RemovesIncompatibleDefaults",
            type + "changing column type removes any incompatible defaults on the column",

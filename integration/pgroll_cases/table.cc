@@ -22,10 +22,6 @@ std::string OwnViewCount(const std::string& view) {
          view + "'";
 }
 
-const char* const kMadeAtContract =
-    "the new version schema is made at swap, so a table or column that an onComplete sql "
-    "makes at contract is not in it";
-
 const char* const kReplicaIdentity =
     "SELECT relreplident FROM pg_class WHERE oid = 'public.users'::regclass";
 const char* const kUsers =
@@ -115,41 +111,37 @@ std::vector<PgrollCase> TableCases() {
        {Old(TableCount("test_table"), "0")},
        {New("INSERT INTO test_table (name) VALUES ('foo')")},
        ""},
-      GapWithVersionSchemas({"RawSqlOnComplete",
-                             "TestRawSQL / raw SQL with onComplete",
-                             "",
-                             "01_create_table",
-                             "operations:\n"
-                             "  - sql:\n"
-                             "      onComplete: true\n"
-                             "      up: CREATE TABLE test_table (id serial, name text)\n",
-                             {Old(TableCount("test_table"), "0")},
-                             {},
-                             {New(TableCount("test_table"), "1"),
-                              New("INSERT INTO test_table (name) VALUES ('foo')")},
-                             ""},
-                            kMadeAtContract),
-      GapWithVersionSchemas(
-          {"RawSqlAfterAMigrationWithOnComplete",
-           "TestRawSQL / raw SQL after a migration with onComplete",
-           "",
-           "01_create_table",
-           "operations:\n"
-           "  - create_table:\n"
-           "      name: test_table\n"
-           "      columns: [{name: id, type: serial}, {name: name, type: text}]\n"
-           "  - sql:\n"
-           "      onComplete: true\n"
-           "      up: ALTER TABLE test_table ADD COLUMN age int\n",
-           {Old(TableCount("test_table"), "1"),
-            Old("SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.test_table'::regclass "
-                "AND attname = 'age'",
-                "0")},
-           {Old(TableCount("test_table"), "0")},
-           {New(TableCount("test_table"), "1"),
-            New("INSERT INTO test_table (name, age) VALUES ('foo', 42)")},
-           ""},
-          kMadeAtContract),
+      {"RawSqlOnComplete",
+       "TestRawSQL / raw SQL with onComplete",
+       "",
+       "01_create_table",
+       "operations:\n"
+       "  - sql:\n"
+       "      onComplete: true\n"
+       "      up: CREATE TABLE test_table (id serial, name text)\n",
+       {Old(TableCount("test_table"), "0")},
+       {},
+       {New(TableCount("test_table"), "1"), New("INSERT INTO test_table (name) VALUES ('foo')")},
+       ""},
+      {"RawSqlAfterAMigrationWithOnComplete",
+       "TestRawSQL / raw SQL after a migration with onComplete",
+       "",
+       "01_create_table",
+       "operations:\n"
+       "  - create_table:\n"
+       "      name: test_table\n"
+       "      columns: [{name: id, type: serial}, {name: name, type: text}]\n"
+       "  - sql:\n"
+       "      onComplete: true\n"
+       "      up: ALTER TABLE test_table ADD COLUMN age int\n",
+       {Old(TableCount("test_table"), "1"),
+        Old("SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.test_table'::regclass "
+            "AND attname = 'age'",
+            "0")},
+       {Old(TableCount("test_table"), "0")},
+       {New(TableCount("test_table"), "1"),
+        New("INSERT INTO test_table (name, age) VALUES ('foo', 42)")},
+       ""},
       {"MigrationOnTopOfRawSql",
        "TestRawSQL / migration on top of raw SQL",
        "CREATE TABLE test_table (id serial, name text);",

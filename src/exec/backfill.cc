@@ -169,11 +169,11 @@ class DbBackfillIo final : public BackfillIo {
   ReplicaLagMonitor replicas_;
 };
 
-// A batch's transaction: its timeouts, and the mark that its writes are pgphase's
-// (ddl::kFillingSetting), which a column pair's trigger does not copy back.
+// A batch's transaction: its timeouts, and ddl::BatchSettings (the mark that its writes are
+// pgphase's, which a column pair's trigger does not copy back; commits that do not wait).
 void BeginBatch(pqxx::transaction_base& tx, const Resolved& s) {
   ApplyTimeouts(tx, s, kBackfillBatchTimeout, true);
-  tx.exec(fmt::format("SET LOCAL {} = on", ddl::kFillingSetting));
+  tx.exec(fmt::format("{}", fmt::join(ddl::BatchSettings(), "; ")));
 }
 
 // The sessions waiting for a lock that this transaction holds, and the longest such wait so

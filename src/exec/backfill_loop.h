@@ -5,7 +5,7 @@
 //     up to lock_retries times in a row;
 //   - while application sessions wait on a batch's row locks, batches aim at max_app_wait
 //     rather than target_batch_time, and at half that while the waits are longer still; after
-//     kQuietBatches batches nobody waited on, the aim doubles back toward the target;
+//     kQuietTime (2 s) in which nobody waited, the aim doubles back toward the target;
 //   - batch_delay between batches; batches are held while a standby replays further behind
 //     than max_replica_lag;
 //   - SIGINT/SIGTERM, the window end (--until, --max-runtime) and `pgphase pause` stop it
@@ -114,7 +114,7 @@ class BackfillLoop {
   long long done_ = 0;                // rows
   int timeouts_ = 0;                  // batches in a row that timed out
   std::optional<Millis> aim_;         // the time batches aim at now (Aim); unset: the target
-  int quiet_ = 0;                     // batches in a row no application session waited on
+  Clock::time_point quiet_since_{};   // the last wait on a batch, or the aim's last growth
 };
 
 }  // namespace pgphase::exec

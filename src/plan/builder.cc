@@ -512,6 +512,32 @@ void PlanBuilder::EmitVersionSchemas() {
                   name, schema(), name),
       ddl::CreateVersionSchema(name, schema(), spec_.name, version_shape_),
       {ddl::DropVersionSchema(name)});
+  if (changes_at_contract_) {
+    Add(Phase::kContract, "contract.version_schema.complete",
+        fmt::format("add to version schema {} the tables and columns the migration's own SQL made "
+                    "at contract",
+                    name),
+        ddl::CompleteVersionSchema(name, schema()));
+  }
+  // A renamed table's view in the schema itself reads every column of the table, the old ones
+  // of a column pair too, which contract then drops: it goes first in contract (the new
+  // application reads the table through its version schema).
+  std::vector<Step> views;
+  for (const TableInfo* t : table_order_) {
+    auto it = work_.find(TableKey(*t));
+    if (it == work_.end() || it->second.renamed_to.empty()) continue;
+    Step view;
+    view.id = "contract.rename_table." + t->name + ".view";
+    view.summary = fmt::format(
+        "drop the view {} over table {} (the new application reads the table through its "
+        "version schema)",
+        it->second.renamed_to, t->name);
+    view.statement = ddl::DropView({t->schema, it->second.renamed_to});
+    views.push_back(std::move(view));
+  }
+  std::vector<Step>& contract = plan_.phase(Phase::kContract).steps;
+  contract.insert(contract.begin(), std::make_move_iterator(views.begin()),
+                  std::make_move_iterator(views.end()));
   const std::string& previous = options_.previous_version_schema;
   if (previous.empty()) {
     Note(
@@ -521,7 +547,6 @@ void PlanBuilder::EmitVersionSchemas() {
                     schema()));
     return;
   }
-  std::vector<Step>& contract = plan_.phase(Phase::kContract).steps;
   Step check, drop;
   check.id = "contract.version_schema.unused";
   check.summary = "refuse while sessions still use the previous version schema " + previous;

@@ -133,6 +133,9 @@ class PlanBuilder {
   void ShowInVersionAs(ddl::VersionShape::Alias alias) {
     version_shape_.aliases.push_back(std::move(alias));
   }
+  // The migration's own SQL changes the schema at contract (`sql` with onComplete): the new
+  // version schema gets what it made at the end of contract.
+  void ChangesAtContract() { changes_at_contract_ = true; }
   // The name of this migration's sync trigger of `kind` ("ins", "upd") on any table.
   std::string TriggerName(const std::string& kind) const;
 
@@ -196,6 +199,7 @@ class PlanBuilder {
   std::vector<std::string> changed_;           // table key (+ NUL + column) this plan changes
   std::vector<std::pair<Phase, Step>> after_table_work_;
   ddl::VersionShape version_shape_;
+  bool changes_at_contract_ = false;
   std::vector<Precheck> extra_prechecks_;
 };
 

@@ -150,7 +150,11 @@ Status IntoAlterColumn(AlterColumnOp& first, const AlterColumnOp& second,
     first.down = *down;
   }
   if (second.type) first.type = second.type;
-  if (second.nullable) first.nullable = second.nullable;
+  // Opposite nullabilities cancel: each is valid only from the other state (alter_column.cc
+  // refuses NOT NULL on a column that has it), so the column ends as it began.
+  if (second.nullable)
+    first.nullable =
+        first.nullable && *first.nullable != *second.nullable ? std::nullopt : second.nullable;
   if (second.set_default) {
     first.set_default = true;
     first.default_value = second.default_value;

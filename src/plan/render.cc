@@ -200,8 +200,8 @@ std::string ScriptBackfill(const BackfillJob& job, const ScriptOptions& o, const
       "rows: the batches after the first run\n--   {}\n-- here, the first batch",
       BatchOrder(job), BatchParams(job), OneLine(BatchSql(job, /*first_batch=*/false).sql));
   out += job.ByCtid() ? " (every page):\n" : fmt::format(" ({} rows):\n", o.batch_size);
-  out += "BEGIN;\n" + SetTimeouts(o, kBackfillBatchTimeout, true) +
-         fmt::format("SET LOCAL {} = on;\n", ddl::kFillingSetting);
+  out += "BEGIN;\n" + SetTimeouts(o, kBackfillBatchTimeout, true);
+  for (const std::string& set : ddl::BatchSettings()) out += set + ";\n";
   out += "PREPARE pgphase_batch AS " + first.sql + ";\n";
   out += "EXECUTE pgphase_batch(" + FirstBatchArguments(job, o) + ");\n";
   return out + "DEALLOCATE pgphase_batch;\nCOMMIT;\n";

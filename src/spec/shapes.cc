@@ -271,7 +271,7 @@ std::vector<ShapeInfo> DocumentShapes() {
         Bool("precheck", "false: skip the check of existing rows before expand"),
         Bool("version_schemas", "a schema of views per application version"),
         Bool("writer_by_search_path",
-             "column pairs tell the versions apart by the session's search_path, as pgroll")}},
+             "triggers tell the versions apart by the session's search_path, as pgroll")}},
   };
 }
 

@@ -325,6 +325,15 @@ std::string NewAppSession(const Fill& new_side) {
                      QuoteLiteral(new_side.writer_schema));
 }
 
+// Whether an INSERT leaves `f` for the trigger to fill: it arrives NULL and, for a kApp fill
+// told the writer by the session (Fill::writer_schema), is not the new application's.
+std::string InsertFills(const Fill& f) {
+  std::string cond = fmt::format("NEW.{} IS NULL", Q(f.column));
+  if (f.mode == Fill::Mode::kApp && !f.writer_schema.empty())
+    cond += " AND NOT (" + NewAppSession(f) + ")";
+  return cond;
+}
+
 // Whether an INSERT is the old application's, by a kPairNew fill's side of the row (the new
 // column left NULL) or, with Fill::writer_schema, by the session.
 std::string WrittenByTheOldApp(const Fill& new_side) {
@@ -348,7 +357,7 @@ std::string InsertPart(const std::vector<Fill>& fills, const FillErrors& errors)
     if (f.mode == Fill::Mode::kOwned || fills.size() == 1) {
       out += Assign(f, "    ", errors);
     } else {
-      out += fmt::format("    IF NEW.{} IS NULL THEN\n{}    END IF;\n", Q(f.column),
+      out += fmt::format("    IF {} THEN\n{}    END IF;\n", InsertFills(f),
                          Assign(f, "      ", errors));
     }
   }
@@ -439,7 +448,8 @@ Statement CreateFillInsertTrigger(const std::string& name, const Rel& table, con
       break;
     }
     if (i) when += " OR ";
-    when += fmt::format("NEW.{} IS NULL", Q(fills[i].column));
+    const std::string fills_it = InsertFills(fills[i]);
+    when += fills.size() > 1 && !fills[i].writer_schema.empty() ? "(" + fills_it + ")" : fills_it;
   }
   return {
       fmt::format("CREATE TRIGGER {} BEFORE INSERT ON {} FOR EACH ROW{} EXECUTE FUNCTION {}()",
@@ -471,6 +481,10 @@ std::optional<Statement> CreateFillUpdateTrigger(const std::string& name, const 
 
 Statement DropTrigger(const std::string& name, const Rel& table) {
   return AccessExclusive(fmt::format("DROP TRIGGER IF EXISTS {} ON {}", Q(name), table.Quoted()));
+}
+
+std::vector<std::string> BatchSettings() {
+  return {fmt::format("SET LOCAL {} = on", kFillingSetting), "SET LOCAL synchronous_commit = off"};
 }
 
 bool operator==(const Assignment& a, const Assignment& b) {

@@ -69,6 +69,41 @@ std::string CreateViews(const std::string& name, const std::string& of_schema,
       fmt::arg("hide_t", TextArray(hide_t)), fmt::arg("hide_c", TextArray(hide_c))));
 }
 
+// CompleteVersionSchema's DO block: a view for each table of `of_schema` that has none in
+// {name}, and, for a view that lacks some of its table's columns, the view again with them
+// after its own. A view that shows a column its table no longer has is left as it is.
+constexpr const char* kCompleteViews = R"sql(
+DECLARE
+  t record;
+  v regclass;
+  cols text;
+BEGIN
+  FOR t IN SELECT c.oid, c.relname FROM pg_catalog.pg_class c
+            WHERE c.relnamespace = {of}::regnamespace AND c.relkind IN ('r', 'p')
+              AND NOT c.relispartition AND c.relname NOT LIKE '\_pgphase%'
+            ORDER BY c.relname LOOP
+    v := pg_catalog.to_regclass(pg_catalog.format('%I.%I', {name}, t.relname));
+    CONTINUE WHEN v IS NOT NULL AND EXISTS (
+      SELECT 1 FROM pg_catalog.pg_attribute va
+       WHERE va.attrelid = v AND va.attnum > 0 AND NOT EXISTS (
+             SELECT 1 FROM pg_catalog.pg_attribute a
+              WHERE a.attrelid = t.oid AND a.attname = va.attname AND NOT a.attisdropped));
+    SELECT string_agg(pg_catalog.quote_ident(x.attname), ', ' ORDER BY x.ord) INTO cols FROM (
+      SELECT va.attname, va.attnum AS ord FROM pg_catalog.pg_attribute va
+       WHERE va.attrelid = v AND va.attnum > 0
+      UNION ALL
+      SELECT a.attname, 100000 + a.attnum FROM pg_catalog.pg_attribute a
+       WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+         AND a.attname NOT LIKE '\_pgphase\_%'
+         AND (v IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute va
+                                        WHERE va.attrelid = v AND va.attname = a.attname))) x;
+    CONTINUE WHEN v IS NOT NULL AND cols = (SELECT string_agg(pg_catalog.quote_ident(va.attname), ', ' ORDER BY va.attnum)
+                                              FROM pg_catalog.pg_attribute va WHERE va.attrelid = v AND va.attnum > 0);
+    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = true) AS SELECT %s FROM %I.%I', {name}, t.relname, coalesce(cols, ''), {of_name}, t.relname);
+  END LOOP;
+END
+)sql";
+
 // Every grant on each view's table (the owner's implicit ones included), made on the view, and
 // USAGE on the schema to each grantee.
 std::string CopyGrants(const std::string& schema) {
@@ -129,6 +164,13 @@ Statement CreateVersionSchema(const std::string& name, const std::string& of_sch
                    migration.empty() ? "NULL" : QuoteLiteral(migration)),
        Lock::kNone});
   return Transaction(parts);
+}
+
+Statement CompleteVersionSchema(const std::string& name, const std::string& of_schema) {
+  const std::string views = DoBlock(fmt::format(
+      fmt::runtime(kCompleteViews), fmt::arg("of", QuoteLiteral(Q(of_schema))),
+      fmt::arg("of_name", QuoteLiteral(of_schema)), fmt::arg("name", QuoteLiteral(name))));
+  return Transaction({{views, Lock::kAccessShare}, {CopyGrants(name), Lock::kNone}});
 }
 
 Statement SetViewDefault(const Rel& view, const std::string& column,

@@ -103,19 +103,34 @@ TEST_F(BackfillLoopTest, WaitsLongerThanMaxAppWaitHalveTheAimAgain) {
   EXPECT_EQ(io_.sizes, (Sizes{50, 25, 12, 12})) << "aim 25ms, then 12ms; it holds there";
 }
 
-TEST_F(BackfillLoopTest, AfterQuietBatchesTheAimDoublesBackToTheTarget) {
+// 1ms a row, so a batch of 50 rows takes 50ms. The wait comes with the first batch (200ms);
+// the second (100 rows) ends at 300ms, and 38 batches of 50 rows later it is 2 s since the wait.
+TEST_F(BackfillLoopTest, AfterTwoSecondsWithoutAWaitTheAimDoublesBackToTheTarget) {
   io_.rows = 1'000'000;
   io_.stored = {{}, 1, 1'000'000, 200};
   settings_.s.batch_size_min = 10;
   settings_.s.max_app_wait = Millis(50);
   io_.app_wait_at = {{1, {1, Millis(10)}}};
-  StopAfter(24);
+  StopAfter(70);
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
   EXPECT_EQ(io_.sizes[2], 50) << "aim 50ms after the wait";
-  EXPECT_EQ(io_.sizes[10], 50) << "after nine quiet batches: still 50ms";
-  EXPECT_EQ(io_.sizes[11], 100) << "after ten: 100ms";
-  EXPECT_EQ(io_.sizes[20], 100);
-  EXPECT_EQ(io_.sizes[21], 200) << "and the target after ten more";
+  EXPECT_EQ(io_.sizes[39], 50) << "1.95 s after the wait: still 50ms";
+  EXPECT_EQ(io_.sizes[40], 100) << "2 s after: 100ms";
+  EXPECT_EQ(io_.sizes[59], 100);
+  EXPECT_EQ(io_.sizes[60], 200) << "and the target 2 s later";
+}
+
+// An application that keeps meeting batches now and then, but not on every one, keeps the
+// aim down: ten batches without a wait are not enough to grow it back.
+TEST_F(BackfillLoopTest, WaitsEveryFewBatchesKeepTheAimDown) {
+  io_.rows = 1'000'000;
+  io_.stored = {{}, 1, 1'000'000, 200};
+  settings_.s.batch_size_min = 10;
+  settings_.s.max_app_wait = Millis(50);
+  for (int batch = 1; batch <= 60; batch += 12) io_.app_wait_at[batch] = {1, Millis(10)};
+  StopAfter(60);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  for (size_t i = 2; i < io_.sizes.size(); ++i) EXPECT_EQ(io_.sizes[i], 50) << "batch " << i;
 }
 
 TEST_F(BackfillLoopTest, MaxAppWaitZeroIgnoresTheApp) {

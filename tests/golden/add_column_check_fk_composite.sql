@@ -96,6 +96,7 @@ BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
 SET LOCAL pgphase.filling = on;
+SET LOCAL synchronous_commit = off;
 PREPARE pgphase_batch AS WITH bound (n, k1, k2) AS (SELECT count(*) OVER (), "tenant", "id" FROM (SELECT "tenant", "id" FROM "public"."order_lines" ORDER BY "tenant", "id" LIMIT $1::bigint) batch ORDER BY "tenant" DESC, "id" DESC LIMIT 1), done AS (UPDATE "public"."order_lines" SET "owner_id" = COALESCE("owner_id", (1)), "state" = COALESCE("state", ('pending')) WHERE ("tenant", "id") <= (SELECT bound.k1, bound.k2 FROM bound) AND ("owner_id" IS NULL OR "state" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound), (SELECT k2::text FROM bound);
 EXECUTE pgphase_batch(50000);
 DEALLOCATE pgphase_batch;

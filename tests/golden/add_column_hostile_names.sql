@@ -77,6 +77,7 @@ BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
 SET LOCAL pgphase.filling = on;
+SET LOCAL synchronous_commit = off;
 PREPARE pgphase_batch AS WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."we""ird;
 DROP TABLE users; --" ORDER BY "id" LIMIT $1::bigint) batch), done AS (UPDATE "public"."we""ird;
 DROP TABLE users; --" SET "Col""umn" = COALESCE("Col""umn", ('x')) WHERE ("id") <= (SELECT bound.k1 FROM bound) AND ("Col""umn" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);

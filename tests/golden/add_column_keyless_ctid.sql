@@ -63,6 +63,7 @@ BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
 SET LOCAL pgphase.filling = on;
+SET LOCAL synchronous_commit = off;
 PREPARE pgphase_batch AS WITH done AS (UPDATE ONLY "public"."logs" SET "shout" = COALESCE("shout", (upper(msg))) WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid AND ("shout" IS NULL)) SELECT (SELECT count(*) FROM ONLY "public"."logs" WHERE pg_catalog.pg_relation_filenode($1::regclass) = $2::oid AND ctid >= $3::tid AND ctid < $4::tid), pg_catalog.pg_relation_size($1::regclass) / pg_catalog.current_setting('block_size')::bigint, pg_catalog.pg_relation_filenode($1::regclass);
 EXECUTE pgphase_batch('"public"."logs"', pg_catalog.pg_relation_filenode('"public"."logs"'::regclass), '(0,0)', pg_catalog.format('(%s,0)', pg_catalog.pg_relation_size('"public"."logs"'::regclass) / pg_catalog.current_setting('block_size')::bigint + 1));
 DEALLOCATE pgphase_batch;

@@ -119,6 +119,7 @@ BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
 SET LOCAL pgphase.filling = on;
+SET LOCAL synchronous_commit = off;
 PREPARE pgphase_batch AS WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" ORDER BY "id" LIMIT $1::bigint) batch), done AS (UPDATE "public"."users" SET "full_name" = COALESCE("full_name", ("name")) WHERE ("id") <= (SELECT bound.k1 FROM bound) AND ("full_name" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
 EXECUTE pgphase_batch(50000);
 DEALLOCATE pgphase_batch;

@@ -96,6 +96,7 @@ BEGIN;
 SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
 SET LOCAL pgphase.filling = on;
+SET LOCAL synchronous_commit = off;
 PREPARE pgphase_batch AS WITH bound (n, k1) AS (SELECT count(*), max("id") FROM (SELECT "id" FROM "public"."users" ORDER BY "id" LIMIT $1::bigint) batch), done AS (UPDATE "public"."users" SET "shout" = COALESCE("shout", (upper(email))) WHERE ("id") <= (SELECT bound.k1 FROM bound) AND ("shout" IS NULL)) SELECT coalesce((SELECT n FROM bound), 0), (SELECT k1::text FROM bound);
 EXECUTE pgphase_batch(50000);
 DEALLOCATE pgphase_batch;
@@ -269,6 +270,14 @@ SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '60000ms';
 DROP SCHEMA IF EXISTS "public_v0" CASCADE;
 DELETE FROM pgphase.version_schemas WHERE name = 'public_v0';
+COMMIT;
+
+-- step contract.rename_table.accounts.view: drop the view ledger over table accounts (the new application reads the table through its version schema)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+DROP VIEW IF EXISTS "public"."ledger";
 COMMIT;
 
 -- step contract.drop_table.logs: drop table logs

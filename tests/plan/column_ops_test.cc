@@ -150,15 +150,13 @@ TEST(ColumnOpsPlanTest, ShadowOfAColumnSomethingDependsOnIsRefusedAtPlanTime) {
   ConstraintInfo fk;
   fk.name = "email_fk";
   fk.type = 'f';
-  fk.definition = "FOREIGN KEY (email, name) REFERENCES accounts(code, name)";
-  fk.columns = {"email", "name"};
+  fk.definition = "FOREIGN KEY (email) REFERENCES accounts(code)";
+  fk.columns = {"email"};
   with_fk.tables[0].constraints.push_back(fk);
   CatalogSnapshot with_view = testing::FakeCatalog();
   with_view.tables[0].columns[2].dependents = {"trigger audit on table users", "view v"};
   const std::vector<std::pair<CatalogSnapshot, std::string>> cases = {
-      {with_fk,
-       "constraint email_fk (FOREIGN KEY (email, name) REFERENCES accounts(code, name)) is on "
-       "it"},
+      {with_fk, "constraint email_fk (FOREIGN KEY (email) REFERENCES accounts(code)) is on it"},
       {with_view, "trigger audit on table users, view v depend on it"},
   };
   for (const auto& [catalog, why] : cases) {
@@ -173,6 +171,49 @@ TEST(ColumnOpsPlanTest, ShadowOfAColumnSomethingDependsOnIsRefusedAtPlanTime) {
               std::string::npos)
         << plan.status().message();
   }
+}
+
+// pgroll keeps a column's foreign key when it becomes NOT NULL (or unique, or gets a check):
+// the shadow path re-creates it on the new column in validate and gives it the name at swap.
+TEST(ColumnOpsPlanTest, NotNullCarriesTheColumnsForeignKey) {
+  CatalogSnapshot catalog = testing::FakeCatalog();
+  ConstraintInfo fk;
+  fk.name = "email_fk";
+  fk.type = 'f';
+  fk.definition = "FOREIGN KEY (email) REFERENCES accounts(code) ON DELETE CASCADE";
+  fk.columns = {"email"};
+  fk.ref_schema = "public";
+  fk.ref_table = "accounts";
+  fk.ref_columns = {"code"};
+  fk.on_delete = 'c';
+  catalog.tables[0].constraints.push_back(fk);
+  auto plan = PlanYaml(
+      "operations:\n  - alter_column: {table: users, column: email, nullable: false, up: "
+      "\"coalesce(email, 'x')\"}\n",
+      catalog);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string validate = AllSql(*plan, Phase::kValidate);
+  EXPECT_NE(validate.find("ADD CONSTRAINT \"_pgphase_new_email_fk\" FOREIGN KEY "
+                          "(\"_pgphase_new_email\") REFERENCES \"public\".\"accounts\" "
+                          "(\"code\") ON DELETE CASCADE NOT VALID"),
+            std::string::npos)
+      << validate;
+  EXPECT_NE(validate.find("VALIDATE CONSTRAINT \"_pgphase_new_email_fk\""), std::string::npos)
+      << validate;
+  const std::string swap = AllSql(*plan, Phase::kSwap);
+  EXPECT_NE(swap.find("RENAME CONSTRAINT \"_pgphase_new_email_fk\" TO \"email_fk\""),
+            std::string::npos)
+      << swap;
+}
+
+// pgroll's TestSetNotNullValidation "column is nullable": NOT NULL on a column that has it.
+TEST(ColumnOpsPlanTest, NotNullOnANotNullColumnIsRefused) {
+  auto plan = PlanYaml(
+      "operations:\n  - alter_column: {table: users, column: name, nullable: false, up: name}\n");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), ExitCode::kInvalid);
+  EXPECT_NE(plan.status().message().find("column \"name\" is already NOT NULL"), std::string::npos)
+      << plan.status().message();
 }
 
 // pgroll keeps the checks that still apply to a column's new type and drops the others: the
@@ -228,38 +269,6 @@ TEST(ColumnOpsPlanTest, TypeChangeCarriesTheColumnsChecksOrSaysWhichItLeavesOut)
                               "integer) does not exist)"),
             std::string::npos)
       << Notes(*plan);
-}
-
-// pgroll copies a foreign key on the column to the new column: re-created there in validate,
-// NOT VALID then validated, and given its name at swap.
-TEST(ColumnOpsPlanTest, TypeChangeCarriesTheColumnsForeignKey) {
-  CatalogSnapshot catalog = testing::FakeCatalog();
-  ConstraintInfo fk;
-  fk.name = "email_fk";
-  fk.type = 'f';
-  fk.definition = "FOREIGN KEY (email) REFERENCES accounts(code) ON DELETE CASCADE";
-  fk.columns = {"email"};
-  fk.ref_schema = "public";
-  fk.ref_table = "accounts";
-  fk.ref_columns = {"code"};
-  fk.on_delete = 'c';
-  catalog.tables[0].constraints.push_back(fk);
-  auto plan = PlanYaml(
-      "operations:\n  - alter_column: {table: users, column: email, type: varchar(99)}\n", catalog);
-  ASSERT_TRUE(plan.ok()) << plan.status().message();
-  const std::string validate = AllSql(*plan, Phase::kValidate);
-  EXPECT_NE(validate.find("ADD CONSTRAINT \"_pgphase_new_email_fk\" FOREIGN KEY "
-                          "(\"_pgphase_new_email\") REFERENCES \"public\".\"accounts\" "
-                          "(\"code\") ON DELETE CASCADE NOT VALID"),
-            std::string::npos)
-      << validate;
-  EXPECT_NE(validate.find("VALIDATE CONSTRAINT \"_pgphase_new_email_fk\""), std::string::npos);
-  const std::string swap = AllSql(*plan, Phase::kSwap);
-  EXPECT_NE(swap.find("RENAME CONSTRAINT \"email_fk\" TO \"_pgphase_old_email_fk\""),
-            std::string::npos)
-      << swap;
-  EXPECT_NE(swap.find("RENAME CONSTRAINT \"_pgphase_new_email_fk\" TO \"email_fk\""),
-            std::string::npos);
 }
 
 // pgroll keeps a default the column's new type takes (its SET DEFAULT succeeds): the

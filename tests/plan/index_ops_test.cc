@@ -1,6 +1,8 @@
 // Planning create_index, drop_index and the constraint operations against the fake catalog.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "pgphase/plan.h"
 #include "pgphase/spec_reader.h"
 #include "plan/fake_catalog.h"
@@ -330,6 +332,70 @@ TEST(ConstraintPlanTest, DropConstraintWaitsForContractAndIgnoresUpDownWithANote
                 "drop_multicolumn_constraint: constraint \"nope\" does not exist");
   ExpectRefused("  - drop_constraint: {table: users, name: users_pkey, up: 'id +'}\n", "2:59",
                 "drop_constraint.up");
+}
+
+// pgroll's TestDropMultiColumnConstraintValidation: `up` and `down` only for the constraint's
+// columns.
+TEST(ConstraintPlanTest, DropMulticolumnConstraintRefusesUpOrDownForAColumnItDoesNotCover) {
+  ExpectRefused(
+      "  - drop_multicolumn_constraint:\n"
+      "      {table: order_lines, name: order_lines_pkey, up: {tenant: tenant, note: note}}\n",
+      "3:79", "up.note: column \"note\" is not one of the constraint's (tenant, id)");
+  ExpectRefused(
+      "  - drop_multicolumn_constraint:\n"
+      "      {table: order_lines, name: order_lines_pkey, down: {id: id, note: note}}\n",
+      "3:73", "down.note");
+}
+
+// pgroll's TestDropConstraint, with version schemas: the new version's column goes without the
+// constraint (a column pair), the old one keeps it until contract, which drops it first.
+TEST(ConstraintPlanTest, WithVersionSchemasDropConstraintGivesTheColumnAPairWithoutIt) {
+  CatalogSnapshot catalog = testing::FakeCatalog();
+  TableInfo* users = nullptr;
+  for (auto& t : catalog.tables)
+    if (t.name == "users") users = &t;
+  ASSERT_NE(users, nullptr);
+  ConstraintInfo check;
+  check.name = "email_long";
+  check.type = 'c';
+  check.definition = "CHECK (length(email) > 3)";
+  check.check_expr = "(length(email) > 3)";
+  check.columns = {"email"};
+  users->constraints.push_back(check);
+  const std::string ops =
+      "operations:\n"
+      "  - drop_constraint: {table: users, name: email_long, up: email, down: \"'----' || "
+      "email\"}\n";
+  PlanOptions options = testing::FakeOptions();
+  options.version_schemas = true;
+  auto plan = testing::PlanYaml(ops, catalog, options);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::vector<std::string> expand = Sql(*plan, Phase::kExpand);
+  EXPECT_TRUE(std::any_of(expand.begin(), expand.end(), [](const std::string& q) {
+    return q.find("ADD COLUMN") != std::string::npos &&
+           q.find("_pgphase_new_email") != std::string::npos;
+  })) << "the new version's column";
+  for (const std::string& q : Sql(*plan, Phase::kValidate))
+    EXPECT_EQ(q.find("email_long"), std::string::npos) << "not carried over: " << q;
+  const std::vector<std::string> contract = Sql(*plan, Phase::kContract);
+  ASSERT_FALSE(contract.empty());
+  EXPECT_EQ(contract[0],
+            "ALTER TABLE \"public\".\"users\" DROP CONSTRAINT IF EXISTS \"email_long\"");
+  for (const std::string& note : plan->notes)
+    EXPECT_EQ(note.find("not used"), std::string::npos) << note;
+
+  auto without = testing::PlanYaml(ops, catalog);
+  ASSERT_TRUE(without.ok()) << without.status().message();
+  EXPECT_TRUE(Sql(*without, Phase::kExpand).empty()) << "without version schemas: in place";
+}
+
+// pgroll's ColumnMigrationMissingError: a `down` without an `up` for its column.
+TEST(ConstraintPlanTest, CreateConstraintRefusesDownWithoutUp) {
+  ExpectRefused(
+      "  - create_constraint:\n"
+      "      {table: users, name: uq, type: unique, columns: [email], up: {}, down: {email: "
+      "email}}\n",
+      "3:86", "down.email: column email has `down` but no `up`");
 }
 
 TEST(ConstraintPlanTest, RenameConstraintIsReversibleAndSeenByLaterOperations) {

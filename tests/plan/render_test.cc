@@ -79,7 +79,8 @@ TEST(RenderPlanSqlTest, EachStatementRunsUnderTheTimeoutsApplySets) {
            "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"users_shout_key\";\n"
            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"users_shout_key\"",
            ";\nRESET lock_timeout;\nRESET statement_timeout;\n",
-           "SET LOCAL pgphase.filling = on;\nPREPARE pgphase_batch AS ",
+           "SET LOCAL pgphase.filling = on;\nSET LOCAL synchronous_commit = off;\nPREPARE "
+           "pgphase_batch AS ",
            "EXECUTE pgphase_batch(50000);\nDEALLOCATE pgphase_batch;\nCOMMIT;\n",
            "-- phase contract (irreversible: runs only with --through contract)",
        }) {

@@ -179,6 +179,7 @@ void Sync(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {
   ddl::Fill fill{op.column.name, EmbedExpression(source.text), SourcesIn(ColumnNames(t), analysis),
                  c.not_null};
   fill.guard = MayRaise(source.text, ColumnTypesOf(t), op.column.type);
+  fill.writer_schema = b.WriterSchema();
   // Without `up`, the (volatile) default already fills rows the old app inserts.
   ColumnSync sync{
       std::move(fill), /*backfill=*/true, /*trigger=*/op.up.has_value(), std::nullopt, "",

@@ -106,6 +106,12 @@ Result<AlterColumnChange> Check(const AlterColumnOp& op, const SourceLocation& w
   PGPHASE_RETURN_IF_ERROR(CheckType(op, where, c));
   PGPHASE_RETURN_IF_ERROR(CheckExpressions(op));
   PGPHASE_RETURN_IF_ERROR(CheckConstraintNames(op, *c.table, b, where));
+  if (op.nullable && !*op.nullable && c.old.not_null) {
+    // pgroll refuses it too: `up` would be written for NULLs the column cannot have.
+    return Invalid(
+        where, kind,
+        fmt::format("nullable: false, but column {} is already NOT NULL", QuoteIdent(op.column)));
+  }
   c.new_not_null = op.nullable ? !*op.nullable : c.old.not_null;
   // With version schemas the old version's view keeps the old column, so even a type change
   // PostgreSQL could make in place (which a view on the column would block) gets a new column.
@@ -235,9 +241,8 @@ std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::strin
     const IndexInfo* index = c.before->FindIndex(k.name);
     const bool carried =
         ((k.type == 'u' || k.type == 'p') && index != nullptr && index->plain && !index->partial) ||
-        ((k.type == 'c' || (k.type == 'f' && k.columns.size() == 1)) && checks_carried &&
-         c.before->FindConstraint(k.name) != nullptr) ||
-        Contains(c.carried_constraints, k.name);
+        (k.type == 'c' && checks_carried && c.before->FindConstraint(k.name) != nullptr) ||
+        Contains(c.carried_constraints, k.name) || Contains(c.dropped, k.name);
     if (Contains(k.columns, column) && !carried)
       return fmt::format("constraint {} ({}) is on it", k.name, k.definition);
   }
@@ -257,11 +262,6 @@ std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::strin
   return fmt::format("{} depend{} on it", fmt::join(left, ", "), left.size() == 1 ? "s" : "");
 }
 
-namespace {
-
-// Why the column cannot be renamed through a column pair, or "" when it can: the pair is a
-// shadow column under the new name, so whatever the shadow path cannot carry over to a new
-// column, or would lose with the old one at contract, rules it out.
 std::string WhyNoColumnPair(const AlterColumnChange& c, const std::string& column) {
   const TableInfo* before = c.before;
   if (before == nullptr || before->FindColumn(column) == nullptr)
@@ -278,6 +278,8 @@ std::string WhyNoColumnPair(const AlterColumnChange& c, const std::string& colum
     return "the partitioned table has no primary key to backfill the new column by";
   return "";
 }
+
+namespace {
 
 // A rename goes through a column pair when it can (both names live from sync until
 // contract); otherwise at swap, as the direct path or the shadow path rename, with a note.

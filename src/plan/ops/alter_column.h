@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pgphase/catalog.h"
+#include "pgphase/ddl.h"
 #include "pgphase/spec.h"
 #include "plan/builder.h"
 
@@ -38,6 +39,10 @@ struct AlterColumnChange {
   // by name: foreign keys of this table on or to the column (`carried_constraints`), other
   // tables' foreign keys to it and the sequence it owns (`referencing`).
   std::vector<std::string> carried_constraints, referencing;
+  // Constraints (and the indexes of the same name) of the column that the new column goes
+  // without: not carried over, they stay on the old column until the caller drops them at
+  // contract (drop_constraint.cc, with version schemas).
+  std::vector<std::string> dropped;
   // The caller moves the default (a sequence's nextval) or the identity to the new column.
   bool default_moves_at_swap = false;
   // Reversing swap keeps the new primary key; the caller restores the old one after it.
@@ -52,14 +57,6 @@ Status PlanAlterColumn(const AlterColumnOp& op, const SourceLocation& where, Pla
                        std::string_view kind,
                        const std::vector<std::string>& carried_constraints = {});
 
-// A pg_constraint action letter (a, r, c, n, d) as its keyword ("" for NO ACTION).
-std::string ActionKeyword(char action);
-// The foreign key as it is, with its column `column` and the key column `key` named as they
-// are when it is created (`column_now`, `key_now`).
-ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& column,
-                               const std::string& column_now, const std::string& key,
-                               const std::string& key_now);
-
 // What would stay behind on the old column if `column` changed through a new one (a check,
 // foreign key or exclusion constraint on it, an index an earlier operation of the migration
 // creates on it, a view, trigger or other object that depends on it: ColumnInfo::dependents),
@@ -68,6 +65,11 @@ ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& colum
 // do not count.
 std::string WhatStaysOnTheOldColumn(const AlterColumnChange& c, const std::string& column,
                                     bool checks_carried = false);
+
+// Why `column` cannot change through a column pair, or "" when it can: the pair is a shadow
+// column, under the new name or the same one, so whatever the shadow path cannot carry over to
+// a new column, or would lose with the old one at contract, rules it out. c.before must be set.
+std::string WhyNoColumnPair(const AlterColumnChange& c, const std::string& column);
 
 // The shadow column of `column`, `_pgphase_new_<column>`, outside a pair.
 std::string ShadowColumnName(const std::string& column);
@@ -86,6 +88,12 @@ Status PlanAlterColumnOnNewTable(const AlterColumnOp& op, const AlterColumnChang
 bool IsReferencedKeyChange(const AlterColumnChange& c, const PlanBuilder& b);
 Status PlanReferencedKeyChange(const AlterColumnOp& op, const SourceLocation& where,
                                AlterColumnChange& c, PlanBuilder& b);
+
+// Foreign key `k` as it is, with its column `column` and the key column `key` named as they
+// are when it is created (`column_now`, `key_now`); "" leaves them as they are.
+ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& column,
+                               const std::string& column_now, const std::string& key,
+                               const std::string& key_now);
 
 // The shadow path (alter_column_shadow.cc): every phase of the change.
 Status PlanAlterColumnShadow(const AlterColumnOp& op, const SourceLocation& where,

@@ -34,44 +34,6 @@
 #include "plan/ops/alter_column.h"
 
 namespace pgphase {
-
-std::string ActionKeyword(char action) {
-  switch (action) {
-    case 'r':
-      return "RESTRICT";
-    case 'c':
-      return "CASCADE";
-    case 'n':
-      return "SET NULL";
-    case 'd':
-      return "SET DEFAULT";
-    default:
-      return "";  // NO ACTION, the default
-  }
-}
-
-// The foreign key as it is, with its column `column` and the key column `key` named as they
-// are when it is created (`column_now`, `key_now`).
-ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& column,
-                               const std::string& column_now, const std::string& key,
-                               const std::string& key_now) {
-  ddl::ForeignKey fk;
-  fk.name = k.name;
-  fk.columns = k.columns;
-  for (auto& n : fk.columns)
-    if (n == column) n = column_now;
-  fk.references.table = {k.ref_schema, k.ref_table};
-  fk.references.columns = k.ref_columns;
-  for (auto& n : fk.references.columns)
-    if (n == key) n = key_now;
-  fk.references.on_delete = ActionKeyword(k.on_delete);
-  fk.references.on_update = ActionKeyword(k.on_update);
-  fk.references.match_type = k.match_type == 'f' ? "FULL" : "";
-  fk.references.deferrable = k.deferrable;
-  fk.references.initially_deferred = k.initially_deferred;
-  return fk;
-}
-
 namespace {
 
 // A foreign key to the changed column, and the column of its table that references it.
@@ -102,6 +64,45 @@ std::vector<Referencing> FindReferencing(const TableInfo& t, const std::string& 
                         [&](const Referencing& r) { return r.table->name != t.name; });
   return out;
 }
+
+std::string ActionKeyword(char action) {
+  switch (action) {
+    case 'r':
+      return "RESTRICT";
+    case 'c':
+      return "CASCADE";
+    case 'n':
+      return "SET NULL";
+    case 'd':
+      return "SET DEFAULT";
+    default:
+      return "";  // NO ACTION, the default
+  }
+}
+
+}  // namespace
+
+ddl::ForeignKey ForeignKeyAsIs(const ConstraintInfo& k, const std::string& column,
+                               const std::string& column_now, const std::string& key,
+                               const std::string& key_now) {
+  ddl::ForeignKey fk;
+  fk.name = k.name;
+  fk.columns = k.columns;
+  for (auto& n : fk.columns)
+    if (n == column) n = column_now;
+  fk.references.table = {k.ref_schema, k.ref_table};
+  fk.references.columns = k.ref_columns;
+  for (auto& n : fk.references.columns)
+    if (n == key) n = key_now;
+  fk.references.on_delete = ActionKeyword(k.on_delete);
+  fk.references.on_update = ActionKeyword(k.on_update);
+  fk.references.match_type = k.match_type == 'f' ? "FULL" : "";
+  fk.references.deferrable = k.deferrable;
+  fk.references.initially_deferred = k.initially_deferred;
+  return fk;
+}
+
+namespace {
 
 class ReferencedKeyPlanner {
  public:

@@ -26,6 +26,10 @@
 // new one takes its name; contract drops the old one with the old column. One the new type
 // cannot take stays on the old column only, and goes with it at contract; the plan says so.
 //
+// Foreign keys of the table on the column are carried the same way when the type does not
+// change (CarriedForeignKey): `_pgphase_new_<fk>` NOT VALID on the new column in validate,
+// validated there, the names exchanged at swap, the old one dropped with the old column.
+//
 // A rename (AlterColumnChange::pair) goes through a column pair instead, so that both
 // application versions work from sync until contract:
 //
@@ -90,11 +94,10 @@ struct CarriedCheck {
   bool validated = true;
 };
 
-// A foreign key of the table on the column alone, re-created on the new column.
+// A foreign key of the table on the column, re-created on the new column.
 struct CarriedForeignKey {
-  std::string name, tmp, old;
-  ddl::ForeignKey fk;  // named tmp, on the new column
-  bool validated = true;
+  const ConstraintInfo* fk = nullptr;
+  std::string tmp, old;
 };
 
 class ShadowPlanner {
@@ -118,8 +121,8 @@ class ShadowPlanner {
   Status CheckColumn() const;
   Status FindCarriedIndexes();
   Status FindCarriedChecks();
-  Status FindCarriedForeignKeys();
   void ValidateCarriedChecks();
+  std::vector<std::string> FindCarriedForeignKeys();
   void ValidateCarriedForeignKeys();
   Status ResolveUp();
   Status ResolveDown();
@@ -171,7 +174,11 @@ Status ShadowPlanner::CheckColumn() const {
                                QuoteIdent(shadow_), QuoteIdent(t_.name)));
   }
   // Known now rather than found by the dependents check at expand, after part of the work.
-  if (std::string why = WhatStaysOnTheOldColumn(c_, col_, /*checks_carried=*/true); !why.empty()) {
+  AlterColumnChange carrying = c_;
+  for (const CarriedForeignKey& k : foreign_keys_)
+    carrying.carried_constraints.push_back(k.fk->name);
+  if (std::string why = WhatStaysOnTheOldColumn(carrying, col_, /*checks_carried=*/true);
+      !why.empty()) {
     return Invalid(where_, c_.kind,
                    fmt::format("column {} cannot change through a new column: {}, and would stay "
                                "on the old one; drop or recreate it in a separate migration",
@@ -190,6 +197,10 @@ Status ShadowPlanner::CheckColumn() const {
 Status ShadowPlanner::FindCarriedIndexes() {
   for (const auto& i : c_.before->indexes) {
     if (std::find(i.columns.begin(), i.columns.end(), col_) == i.columns.end()) continue;
+    if (std::find(c_.dropped.begin(), c_.dropped.end(), i.name) != c_.dropped.end()) {
+      carried_names_.push_back(i.name);  // stays on the old column: not refused
+      continue;
+    }
     if (i.partial || !i.valid || !i.plain) {
       return Invalid(where_, c_.kind,
                      fmt::format("column {} is used by index {} ({}), which pgphase cannot move "
@@ -222,6 +233,7 @@ Status ShadowPlanner::FindCarriedChecks() {
     if (k.type != 'c' || std::find(k.columns.begin(), k.columns.end(), col_) == k.columns.end())
       continue;
     carried_names_.push_back(k.name);  // carried, or dropped with the old column: not refused
+    if (std::find(c_.dropped.begin(), c_.dropped.end(), k.name) != c_.dropped.end()) continue;
     const auto unusable = b_.options().unusable_checks.find(CheckKey(t_.schema, t_.name, k.name));
     if (unusable != b_.options().unusable_checks.end()) {
       b_.Note(fmt::format(
@@ -241,50 +253,41 @@ Status ShadowPlanner::FindCarriedChecks() {
   return Status::Ok();
 }
 
-// pgroll copies the foreign keys on the column to the new one: each of the table's own on the
-// column alone (not one the caller re-creates) is added to the new column in validate as
-// `_pgphase_new_<fk>` NOT VALID and validated there, and takes its name at swap, as a carried
-// check does; the old one goes with the old column at contract. One whose key column this
-// migration also changes is refused: the key's change re-creates it too.
-Status ShadowPlanner::FindCarriedForeignKeys() {
+// The table's foreign keys on the column that the caller does not re-create, when the type
+// stays (a new type might not match the key's); their names.
+std::vector<std::string> ShadowPlanner::FindCarriedForeignKeys() {
+  std::vector<std::string> names;
+  if (c_.type_changed || c_.pair) return names;
   for (const auto& k : c_.before->constraints) {
-    if (k.type != 'f' || k.columns.size() != 1 || k.columns[0] != col_ ||
-        std::find(c_.carried_constraints.begin(), c_.carried_constraints.end(), k.name) !=
-            c_.carried_constraints.end())
+    const auto& mine = c_.carried_constraints;
+    if (k.type != 'f' || std::find(k.columns.begin(), k.columns.end(), col_) == k.columns.end() ||
+        std::find(mine.begin(), mine.end(), k.name) != mine.end() ||
+        std::find(c_.dropped.begin(), c_.dropped.end(), k.name) != c_.dropped.end())
       continue;
-    for (const OperationEntry& e : b_.spec().operations) {
-      const auto* alter = std::get_if<AlterColumnOp>(&e.op);
-      if (alter != nullptr && k.ref_schema == t_.schema && alter->table == k.ref_table &&
-          k.ref_columns.size() == 1 && alter->column == k.ref_columns[0])
-        return Invalid(where_, c_.kind,
-                       fmt::format("column {} cannot change through a new column: constraint {} "
-                                   "({}) is on it, and this migration also changes the column "
-                                   "it references; change them in separate migrations",
-                                   QuoteIdent(col_), k.name, k.definition));
-    }
-    carried_names_.push_back(k.name);
-    CarriedForeignKey carried{k.name, BoundedName({"_pgphase_new", k.name}), OldName(k.name),
-                              ForeignKeyAsIs(k, col_, shadow_, "", ""), k.validated};
-    carried.fk.name = carried.tmp;
-    foreign_keys_.push_back(std::move(carried));
+    foreign_keys_.push_back({&k, BoundedName({"_pgphase_new", k.name}), OldName(k.name)});
+    names.push_back(k.name);
   }
-  return Status::Ok();
+  return names;
 }
 
 void ShadowPlanner::ValidateCarriedForeignKeys() {
   for (const CarriedForeignKey& k : foreign_keys_) {
-    const std::string base = "validate." + base_ + ".foreign_key." + k.name;
-    b_.Add(Phase::kValidate, base + ".add",
-           fmt::format("foreign key {} on the new column as {}, not yet validated", k.name, k.tmp),
-           ddl::AddForeignKeyNotValid(table_, k.fk), {ddl::DropConstraint(table_, k.tmp)});
-    if (k.validated)
+    const std::string base = "validate." + base_ + ".fk." + k.fk->name;
+    ddl::ForeignKey fk = ForeignKeyAsIs(*k.fk, col_, shadow_, "", "");
+    fk.name = k.tmp;
+    b_.Add(
+        Phase::kValidate, base + ".add",
+        fmt::format("foreign key {} on the new column as {}, not yet validated", k.fk->name, k.tmp),
+        ddl::AddForeignKeyNotValid(table_, fk), {ddl::DropConstraint(table_, k.tmp)});
+    if (k.fk->validated) {
       b_.Add(Phase::kValidate, base + ".validate", "validate " + k.tmp + " without blocking writes",
              ddl::ValidateConstraint(table_, k.tmp));
+    }
     SwapChange names;
-    names.forward = {ddl::RenameConstraint(table_, k.name, k.old),
-                     ddl::RenameConstraint(table_, k.tmp, k.name)};
-    names.reverse = {ddl::RenameConstraint(table_, k.name, k.tmp),
-                     ddl::RenameConstraint(table_, k.old, k.name)};
+    names.forward = {ddl::RenameConstraint(table_, k.fk->name, k.old),
+                     ddl::RenameConstraint(table_, k.tmp, k.fk->name)};
+    names.reverse = {ddl::RenameConstraint(table_, k.fk->name, k.tmp),
+                     ddl::RenameConstraint(table_, k.old, k.fk->name)};
     b_.Swap(t_, std::move(names));
   }
 }
@@ -651,12 +654,14 @@ void ShadowPlanner::NoteSameNameTypeChange() {
 
 Status ShadowPlanner::Plan() {
   NoteSameNameTypeChange();
+  const std::vector<std::string> fk_names = FindCarriedForeignKeys();
   PGPHASE_RETURN_IF_ERROR(CheckColumn());
   PGPHASE_RETURN_IF_ERROR(FindCarriedIndexes());
   PGPHASE_RETURN_IF_ERROR(FindCarriedChecks());
-  PGPHASE_RETURN_IF_ERROR(FindCarriedForeignKeys());
   carried_names_.insert(carried_names_.end(), c_.carried_constraints.begin(),
                         c_.carried_constraints.end());
+  carried_names_.insert(carried_names_.end(), fk_names.begin(), fk_names.end());
+  carried_names_.insert(carried_names_.end(), c_.dropped.begin(), c_.dropped.end());
   PGPHASE_RETURN_IF_ERROR(ResolveUp());
   PGPHASE_RETURN_IF_ERROR(ResolveDown());
   PGPHASE_RETURN_IF_ERROR(ResolveCheck());

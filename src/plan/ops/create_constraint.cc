@@ -1,7 +1,9 @@
 // create_constraint, by type:
 //   check        expand   ADD CONSTRAINT ... CHECK (...) NOT VALID (new writes are checked)
 //                backfill when `up` of a column is not the column itself: apply it, in
-//                         batches, to the rows the check rejects (BackfillJob::only_where)
+//                         batches, to the rows the check rejects (BackfillJob::only_where);
+//                         with version schemas such a column goes through a column pair
+//                         instead (as unique, below), the check on the new column
 //                validate VALIDATE CONSTRAINT
 //   foreign_key  expand   ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID
 //                validate VALIDATE CONSTRAINT
@@ -66,6 +68,17 @@ bool Transforms(const CreateConstraintOp& op, const std::string& column) {
   return up != nullptr && !IsIdentity(*up);
 }
 
+// A check's column that `up` transforms gets a column pair with version schemas, so that the
+// old version keeps writing values the check rejects while the new one reads `up`'s (pgroll's
+// way); without, or on a column created or renamed earlier in the migration, `up` fixes the
+// rows the check rejects in backfill (PlanCheckFix). Other types always go through the pair.
+bool Shadowed(const CreateConstraintOp& op, const PlanBuilder& b, const TableInfo* before,
+              const std::string& column) {
+  if (!Transforms(op, column)) return false;
+  if (op.constraint.type != "check") return true;
+  return b.version_schemas() && before != nullptr && before->FindColumn(column) != nullptr;
+}
+
 struct Target {
   TableInfo* table = nullptr;
   ddl::Rel rel;
@@ -112,6 +125,13 @@ Status CheckExpressions(const CreateConstraintOp& op, const Target& t) {
   for (const ColumnExpr& e : op.down) {
     Result<ExprAnalysis> a = Analyze(e.expr, kKind, "down." + e.column);
     if (!a.ok()) return a.status();
+    // pgroll's ColumnMigrationMissingError: a `down` is the way back from an `up`.
+    if (ExprOf(op.up, e.column) == nullptr) {
+      return Invalid(e.expr.where, kKind,
+                     fmt::format("down.{0}: column {0} has `down` but no `up`; give both (`up: "
+                                 "{{{0}: {0}}}` keeps its values)",
+                                 e.column));
+    }
   }
   return Status::Ok();
 }
@@ -156,12 +176,20 @@ Status CheckCreate(const CreateConstraintOp& op, const Target& t, const SourceLo
 
 // Batched like any backfill (throttles, pause, checkpoint); one statement only for a
 // partitioned table without a key, which has no ctids of its own.
-void PlanCheckFix(const CreateConstraintOp& op, const Target& t, const std::string& base,
-                  const std::string& check, PlanBuilder& b) {
+// The columns and `up` by the columns that hold the values until swap (a column renamed
+// earlier in the migration has its new name only from swap).
+Status PlanCheckFix(const CreateConstraintOp& op, const Target& t, const std::string& base,
+                    const std::string& check, PlanBuilder& b) {
+  const TableInfo* before = b.original_catalog().FindTable(t.rel.schema, t.rel.name);
   std::vector<std::pair<std::string, std::string>> sets;
-  for (const ColumnExpr& e : op.up)
-    if (!IsIdentity(e)) sets.emplace_back(e.column, EmbedExpression(e.expr.text));
-  if (sets.empty()) return;
+  for (const ColumnExpr& e : op.up) {
+    if (IsIdentity(e) || Shadowed(op, b, before, e.column)) continue;
+    Result<std::string> up =
+        OntoHoldingColumns(b, *t.table, e.expr.text, e.expr.where, kKind, "up." + e.column);
+    if (!up.ok()) return up.status();
+    sets.emplace_back(b.ColumnUntilSwap(*t.table, e.column).column, EmbedExpression(*up));
+  }
+  if (sets.empty()) return Status::Ok();
   BackfillJob job = b.NewBackfillJob(*t.table);
   for (const auto& [column, expr] : sets) job.assignments.push_back({column, expr});
   job.only_where = "NOT " + check;
@@ -185,6 +213,7 @@ void PlanCheckFix(const CreateConstraintOp& op, const Target& t, const std::stri
       "create_constraint {}: `up` is applied once, in backfill, to the existing rows of {} "
       "that violate the check; from expand on, writes that violate it are rejected",
       op.constraint.name, op.table));
+  return Status::Ok();
 }
 
 // On the columns that hold the values until swap (plan/filled.h): a check on a shadow column
@@ -199,7 +228,7 @@ Status PlanCheck(const CreateConstraintOp& op, const Target& t, const std::strin
   b.Add(Phase::kExpand, "expand." + base, "check constraint " + c.name + ", not yet validated",
         ddl::AddCheckNotValid(t.rel, c.name, check, c.no_inherit),
         {ddl::DropConstraint(t.rel, c.name)});
-  PlanCheckFix(op, t, base, check, b);
+  PGPHASE_RETURN_IF_ERROR(PlanCheckFix(op, t, base, check, b));
   b.Add(Phase::kValidate, "validate." + base, "validate check constraint " + c.name,
         ddl::ValidateConstraint(t.rel, c.name));
   return Status::Ok();
@@ -298,7 +327,7 @@ Result<std::vector<std::string>> PlanShadows(const CreateConstraintOp& op, const
   std::vector<std::string> columns;
   const TableInfo* before = b.original_catalog().FindTable(t.rel.schema, t.rel.name);
   for (const std::string& col : c.columns) {
-    if (c.type == "check" || !Transforms(op, col)) {
+    if (!Shadowed(op, b, before, col)) {
       columns.push_back(b.ColumnUntilSwap(*t.table, col).column);
       continue;
     }

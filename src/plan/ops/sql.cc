@@ -61,6 +61,7 @@ Status PlanOperation(const SqlOp& op, const SourceLocation& where, PlanBuilder& 
   if (op.on_complete) {
     b.Add(Phase::kContract, "contract." + id, "the migration's own SQL (onComplete: at contract)",
           std::move(statement));
+    b.ChangesAtContract();
     return Status::Ok();
   }
   std::string summary = "the migration's own SQL (reverse runs its `down`)";

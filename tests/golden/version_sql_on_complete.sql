@@ -1,0 +1,197 @@
+-- pgphase plan for migration version_sql_on_complete: the statements apply runs, for psql -v ON_ERROR_STOP=1
+-- lock_timeout 1s, statement_timeout 1m, scan_timeout 0ms (0ms: no limit); apply also retries a lock timeout and records each step in schema pgphase
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+CREATE SCHEMA IF NOT EXISTS "pgphase";
+COMMIT;
+
+-- phase expand (nothing to do)
+
+-- phase sync (nothing to do)
+
+-- phase backfill (nothing to do)
+
+-- phase validate (nothing to do)
+
+-- phase swap
+
+-- step swap.version_schema: create version schema public_version_sql_on_complete: one view per table of public in this migration's shape, for the new application (search_path=public_version_sql_on_complete)
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+CREATE SCHEMA IF NOT EXISTS "public_version_sql_on_complete";
+COMMENT ON SCHEMA "public_version_sql_on_complete" IS 'pgphase version schema of public, migration version_sql_on_complete';
+DO $pgphase$
+DECLARE
+  t record;
+  cols text;
+BEGIN
+  FOR t IN SELECT c.oid, c.relname, coalesce(n.shown, c.relname) AS shown
+             FROM pg_catalog.pg_class c
+             LEFT JOIN ROWS FROM (pg_catalog.unnest(ARRAY[]::text[]), pg_catalog.unnest(ARRAY[]::text[])) AS n (physical, shown) ON n.physical = c.relname
+            WHERE c.relnamespace = '"public"'::regnamespace AND c.relkind IN ('r', 'p')
+              AND NOT c.relispartition AND c.relname NOT LIKE '\_pgphase%'
+              AND c.relname <> ALL (ARRAY[]::text[])
+            ORDER BY c.relname LOOP
+    SELECT string_agg(CASE WHEN m.shown IS NULL OR m.shown = a.attname
+                           THEN pg_catalog.quote_ident(a.attname)
+                           ELSE pg_catalog.quote_ident(a.attname) || ' AS ' || pg_catalog.quote_ident(m.shown) END, ', ' ORDER BY coalesce((SELECT r.attnum FROM pg_catalog.pg_attribute r WHERE r.attrelid = t.oid AND r.attname = m.replaces), a.attnum)) INTO cols
+      FROM pg_catalog.pg_attribute a
+      LEFT JOIN ROWS FROM (pg_catalog.unnest(ARRAY[]::text[]), pg_catalog.unnest(ARRAY[]::text[]), pg_catalog.unnest(ARRAY[]::text[]), pg_catalog.unnest(ARRAY[]::text[])) AS m (tbl, phys, shown, replaces)
+        ON m.tbl = t.relname AND m.phys = a.attname
+     WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+       AND (m.shown IS NOT NULL OR (a.attname NOT LIKE '\_pgphase\_%' AND NOT EXISTS (
+            SELECT 1 FROM ROWS FROM (pg_catalog.unnest(ARRAY[]::text[]), pg_catalog.unnest(ARRAY[]::text[])) AS h (tbl, col)
+             WHERE h.tbl = t.relname AND h.col = a.attname)));
+    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = true) AS SELECT %s FROM %I.%I', 'public_version_sql_on_complete', t.shown, coalesce(cols, ''), 'public', t.relname);
+  END LOOP;
+END
+$pgphase$;
+DO $pgphase$
+DECLARE
+  g record;
+BEGIN
+  FOR g IN
+    SELECT DISTINCT v.oid::regclass AS view, a.privilege_type AS privilege,
+           CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END AS grantee,
+           a.is_grantable
+      FROM pg_catalog.pg_class v
+      JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid
+      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> v.oid
+      JOIN pg_catalog.pg_class t ON t.oid = d.refobjid AND t.relkind IN ('r', 'p')
+      CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(t.relacl, pg_catalog.acldefault('r', t.relowner))) a
+     WHERE v.relnamespace = '"public_version_sql_on_complete"'::regnamespace AND v.relkind = 'v'
+     ORDER BY 1, 2, 3
+  LOOP
+    EXECUTE pg_catalog.format('GRANT %s ON %s TO %s%s', g.privilege, g.view, g.grantee,
+      CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %s', 'public_version_sql_on_complete', g.grantee);
+  END LOOP;
+END
+$pgphase$;
+INSERT INTO pgphase.version_schemas (name, of_schema, migration) VALUES ('public_version_sql_on_complete', 'public', 'version_sql_on_complete') ON CONFLICT (name) DO NOTHING;
+COMMIT;
+
+-- phase contract (irreversible: runs only with --through contract)
+
+-- step contract.version_schema.unused: refuse while sessions still use the previous version schema public_v0
+-- lock: none (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+DO $pgphase$
+DECLARE
+  s oid := pg_catalog.to_regnamespace('"public_v0"');
+  sessions text;
+  settings text;
+  msg text;
+BEGIN
+  IF s IS NULL THEN
+    RETURN;
+  END IF;
+  FOR i IN 1..5 LOOP
+    SELECT string_agg(DISTINCT pg_catalog.format('pid %s (user %s, application %L, client %s)', a.pid, a.usename, a.application_name, coalesce(a.client_addr::text, 'local')), '; ') INTO sessions
+      FROM pg_catalog.pg_locks l
+      JOIN pg_catalog.pg_class c ON c.oid = l.relation
+      JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+     WHERE c.relnamespace = s AND l.pid <> pg_catalog.pg_backend_pid();
+    EXIT WHEN sessions IS NOT NULL OR i = 5;
+    PERFORM pg_catalog.pg_sleep(0.1);
+  END LOOP;
+  SELECT string_agg(pg_catalog.format('%s in %s', CASE WHEN r.setrole = 0 THEN 'every role' ELSE 'role ' || pg_catalog.pg_get_userbyid(r.setrole) END, CASE WHEN r.setdatabase = 0 THEN 'every database' ELSE 'database ' || (SELECT datname FROM pg_catalog.pg_database WHERE oid = r.setdatabase) END), '; ' ORDER BY 1) INTO settings
+    FROM pg_catalog.pg_db_role_setting r
+   WHERE r.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))
+     AND EXISTS (SELECT 1 FROM pg_catalog.unnest(r.setconfig) c WHERE c LIKE 'search_path=%' AND pg_catalog.strpos(c, 'public_v0') > 0);
+  IF sessions IS NULL AND settings IS NULL THEN
+    RETURN;
+  END IF;
+  msg := pg_catalog.format('version schema %s is still in use:%s%s', 'public_v0',
+    CASE WHEN sessions IS NULL THEN '' ELSE ' sessions using its views: ' || sessions END,
+    CASE WHEN settings IS NULL THEN '' ELSE ' search_path configured for: ' || settings END);
+  IF coalesce(pg_catalog.current_setting('pgphase.ignore_version_sessions', true), '') = 'on' THEN
+    RAISE WARNING '%', msg;
+  ELSE
+    RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = msg || '; point them at the newer version schema first, or contract with --ignore-version-sessions';
+  END IF;
+END
+$pgphase$;
+COMMIT;
+
+-- step contract.version_schema.drop: drop the previous version schema public_v0
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+DROP SCHEMA IF EXISTS "public_v0" CASCADE;
+DELETE FROM pgphase.version_schemas WHERE name = 'public_v0';
+COMMIT;
+
+-- step contract.sql.4.5: the migration's own SQL (onComplete: at contract)
+-- lock: ACCESS EXCLUSIVE (statement_timeout applies); scans: no; rewrites: no; rows: none read; hazards: access_exclusive_lock, untracked_sql
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '60000ms';
+ALTER TABLE users ADD COLUMN age int;
+COMMIT;
+
+-- step contract.version_schema.complete: add to version schema public_version_sql_on_complete the tables and columns the migration's own SQL made at contract
+-- lock: ACCESS SHARE (scan_timeout applies; no statement_timeout); scans: no; rewrites: no; rows: none read; hazards: none
+BEGIN;
+SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
+DO $pgphase$
+DECLARE
+  t record;
+  v regclass;
+  cols text;
+BEGIN
+  FOR t IN SELECT c.oid, c.relname FROM pg_catalog.pg_class c
+            WHERE c.relnamespace = '"public"'::regnamespace AND c.relkind IN ('r', 'p')
+              AND NOT c.relispartition AND c.relname NOT LIKE '\_pgphase%'
+            ORDER BY c.relname LOOP
+    v := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'public_version_sql_on_complete', t.relname));
+    CONTINUE WHEN v IS NOT NULL AND EXISTS (
+      SELECT 1 FROM pg_catalog.pg_attribute va
+       WHERE va.attrelid = v AND va.attnum > 0 AND NOT EXISTS (
+             SELECT 1 FROM pg_catalog.pg_attribute a
+              WHERE a.attrelid = t.oid AND a.attname = va.attname AND NOT a.attisdropped));
+    SELECT string_agg(pg_catalog.quote_ident(x.attname), ', ' ORDER BY x.ord) INTO cols FROM (
+      SELECT va.attname, va.attnum AS ord FROM pg_catalog.pg_attribute va
+       WHERE va.attrelid = v AND va.attnum > 0
+      UNION ALL
+      SELECT a.attname, 100000 + a.attnum FROM pg_catalog.pg_attribute a
+       WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+         AND a.attname NOT LIKE '\_pgphase\_%'
+         AND (v IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute va
+                                        WHERE va.attrelid = v AND va.attname = a.attname))) x;
+    CONTINUE WHEN v IS NOT NULL AND cols = (SELECT string_agg(pg_catalog.quote_ident(va.attname), ', ' ORDER BY va.attnum)
+                                              FROM pg_catalog.pg_attribute va WHERE va.attrelid = v AND va.attnum > 0);
+    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = true) AS SELECT %s FROM %I.%I', 'public_version_sql_on_complete', t.relname, coalesce(cols, ''), 'public', t.relname);
+  END LOOP;
+END
+$pgphase$;
+DO $pgphase$
+DECLARE
+  g record;
+BEGIN
+  FOR g IN
+    SELECT DISTINCT v.oid::regclass AS view, a.privilege_type AS privilege,
+           CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END AS grantee,
+           a.is_grantable
+      FROM pg_catalog.pg_class v
+      JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid
+      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> v.oid
+      JOIN pg_catalog.pg_class t ON t.oid = d.refobjid AND t.relkind IN ('r', 'p')
+      CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(t.relacl, pg_catalog.acldefault('r', t.relowner))) a
+     WHERE v.relnamespace = '"public_version_sql_on_complete"'::regnamespace AND v.relkind = 'v'
+     ORDER BY 1, 2, 3
+  LOOP
+    EXECUTE pg_catalog.format('GRANT %s ON %s TO %s%s', g.privilege, g.view, g.grantee,
+      CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %s', 'public_version_sql_on_complete', g.grantee);
+  END LOOP;
+END
+$pgphase$;
+COMMIT;
