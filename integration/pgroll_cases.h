@@ -103,5 +103,8 @@ std::vector<PgrollCase> CreateConstraintCases();
 std::vector<PgrollCase> DropConstraintCases();
 std::vector<PgrollCase> DropMulticolumnConstraintCases();
 std::vector<PgrollCase> MultiOperationCases();
+std::vector<PgrollCase> SetForeignKeyCases();
+std::vector<PgrollCase> ChangeTypeCases();
+std::vector<PgrollCase> AlterColumnCases();
 
 }  // namespace pgphase::it

@@ -135,6 +135,9 @@ PGROLL_CASES(CreateConstraint);
 PGROLL_CASES(DropConstraint);
 PGROLL_CASES(DropMulticolumnConstraint);
 PGROLL_CASES(MultiOperation);
+PGROLL_CASES(SetForeignKey);
+PGROLL_CASES(ChangeType);
+PGROLL_CASES(AlterColumn);
 
 }  // namespace
 }  // namespace pgphase::it

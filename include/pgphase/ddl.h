@@ -282,6 +282,11 @@ std::string ProbeExpression(const Rel& t, const std::string& expr);
 // SELECT CAST(NULL AS type): makes PostgreSQL resolve a type name (already checked to be
 // exactly one type name by CheckTypeName).
 std::string ProbeType(const std::string& type);
+// One row, one boolean: whether PostgreSQL assigns a value of type `from` to a column of type
+// `to` (the same type, an implicit or assignment cast in pg_cast, or a string type, which
+// takes any value through its text form), as ALTER COLUMN ... SET DEFAULT needs of a default
+// of type `from`; domains by their base types. Both are type names CheckTypeName took.
+std::string ProbeAssignable(const std::string& from, const std::string& to);
 
 // The volatility of functions by the names expressions call them (FunctionName): parameters
 // $1 their schemas ('' for an unqualified name, which counts every schema of the session's

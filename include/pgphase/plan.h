@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -188,6 +189,11 @@ struct PlanOptions {
   // the server's error), found by running CarriedCheckProbes: the shadow path leaves them
   // on the old column, which contract drops, and the plan says so.
   std::map<std::string, std::string> unusable_checks;
+  // The columns whose default can be carried over to the new type an alter_column gives
+  // them (CheckKey(schema, table, column)), found by running CarriedDefaultProbes: the new
+  // column takes the old default only then (pgroll keeps a default its new type takes), and
+  // the plan says when it does not.
+  std::set<std::string> carried_defaults;
 };
 
 // PlanOptions::version_schemas and writer_by_search_path, as the migration's settings
@@ -210,6 +216,12 @@ struct CheckProbe {
   std::string sql;
 };
 std::vector<CheckProbe> CarriedCheckProbes(const ChangeSpec& spec, const CatalogSnapshot& catalog);
+
+// A read-only query (ddl::ProbeAssignable) for each column with a default (not a sequence's)
+// whose type an alter_column changes without giving `default:`: true when the default can
+// be kept for the new type. `key` is CheckKey(schema, table, column).
+std::vector<CheckProbe> CarriedDefaultProbes(const ChangeSpec& spec,
+                                             const CatalogSnapshot& catalog);
 
 // The functions the expressions whose determinism the plan depends on call (every
 // alter_column `up`, and every create_constraint `up`, which may fill a shadow column:

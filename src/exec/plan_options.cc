@@ -32,6 +32,21 @@ Status ReadUnusableChecks(pqxx::connection& conn, const ChangeSpec& spec,
   return Status::Ok();
 }
 
+// Runs each probe read-only: the defaults it finds assignable to the new type are carried.
+Status ReadCarriedDefaults(pqxx::connection& conn, const ChangeSpec& spec,
+                           const CatalogSnapshot& catalog, PlanOptions& options) {
+  for (const CheckProbe& probe : CarriedDefaultProbes(spec, catalog)) {
+    try {
+      pqxx::read_transaction tx(conn);
+      const pqxx::result r = tx.exec(probe.sql);
+      if (!r.empty() && r[0][0].as<bool>(false)) options.carried_defaults.insert(probe.key);
+    } catch (const std::exception& e) {
+      return FromException(e, "checking the defaults " + spec.file + " carries over");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ReadVolatilities(pqxx::connection& conn, const ChangeSpec& spec, PlanOptions& options) {
   const std::vector<FunctionName> functions = CalledFunctions(spec);
   if (functions.empty()) return Status::Ok();
@@ -68,6 +83,7 @@ Result<PlanOptions> ReadPlanOptions(pqxx::connection& conn, const ChangeSpec& sp
   }
   PGPHASE_RETURN_IF_ERROR(ReadVolatilities(conn, spec, options));
   PGPHASE_RETURN_IF_ERROR(ReadUnusableChecks(conn, spec, catalog, options));
+  PGPHASE_RETURN_IF_ERROR(ReadCarriedDefaults(conn, spec, catalog, options));
   return options;
 }
 

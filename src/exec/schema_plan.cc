@@ -48,6 +48,9 @@ PlanOptions OptionsWithoutServer(const ChangeSpec& spec, const SchemaFile& file,
     warnings.push_back(
         "check " + probe.key +
         ": whether it can be written for the new type takes a server; assumed it can");
+  for (const CheckProbe& probe : CarriedDefaultProbes(spec, file.catalog))
+    warnings.push_back("default of " + probe.key +
+                       ": whether the new type takes it takes a server; assumed it does not");
   return options;
 }
 

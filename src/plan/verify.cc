@@ -57,6 +57,24 @@ std::vector<CheckProbe> CarriedCheckProbes(const ChangeSpec& spec, const Catalog
   return out;
 }
 
+std::vector<CheckProbe> CarriedDefaultProbes(const ChangeSpec& spec,
+                                             const CatalogSnapshot& catalog) {
+  std::vector<CheckProbe> out;
+  const std::string& schema = spec.settings.schema;
+  for (const OperationEntry& e : spec.operations) {
+    const auto* alter = std::get_if<AlterColumnOp>(&e.op);
+    if (alter == nullptr || !alter->type || alter->set_default) continue;
+    const TableInfo* t = catalog.FindTable(schema, alter->table);
+    const ColumnInfo* c = t == nullptr ? nullptr : t->FindColumn(alter->column);
+    if (c == nullptr || !c->default_expr || !c->sequence.empty()) continue;
+    const std::string key = CheckKey(schema, t->name, c->name);
+    if (std::any_of(out.begin(), out.end(), [&](const CheckProbe& p) { return p.key == key; }))
+      continue;
+    out.push_back({key, ddl::ProbeAssignable(c->type, *alter->type)});
+  }
+  return out;
+}
+
 std::string WhyNotDeterministic(const ExprAnalysis& a,
                                 const std::vector<std::pair<std::string, std::string>>& sources,
                                 const std::string& type, const PlanOptions& options) {

@@ -589,6 +589,17 @@ std::string ProbeType(const std::string& type) {
   return fmt::format("SELECT CAST(NULL AS {})", type);
 }
 
+std::string ProbeAssignable(const std::string& from, const std::string& to) {
+  return fmt::format(
+      "SELECT s.base = t.base OR t.category = 'S' OR EXISTS (SELECT FROM pg_catalog.pg_cast c "
+      "WHERE c.castsource = s.base AND c.casttarget = t.base AND c.castcontext IN ('a', 'i')) "
+      "FROM (SELECT COALESCE(NULLIF(typbasetype, 0), oid) AS base FROM pg_catalog.pg_type WHERE "
+      "oid = CAST({} AS regtype)) s, (SELECT b.oid AS base, b.typcategory AS category FROM "
+      "pg_catalog.pg_type d JOIN pg_catalog.pg_type b ON b.oid = COALESCE(NULLIF(d.typbasetype, "
+      "0), d.oid) WHERE d.oid = CAST({} AS regtype)) t",
+      QuoteLiteral(from), QuoteLiteral(to));
+}
+
 std::string FunctionVolatilityQuery() {
   // provolatile sorts i < s < v, from most to least stable.
   return "SELECT f.schema, f.name, max(p.provolatile::text) "

@@ -271,6 +271,50 @@ TEST(ColumnOpsPlanTest, TypeChangeCarriesTheColumnsChecksOrSaysWhichItLeavesOut)
       << Notes(*plan);
 }
 
+// pgroll keeps a default the column's new type takes (its SET DEFAULT succeeds): the
+// executor's probe asks the server whether the old type assigns to the new one, and only a
+// default it says so of is set on the new column; another is left out, with a note.
+TEST(ColumnOpsPlanTest, TypeChangeCarriesADefaultTheNewTypeTakes) {
+  CatalogSnapshot catalog = testing::FakeCatalog();
+  ColumnInfo* email = nullptr;
+  for (ColumnInfo& c : catalog.tables[0].columns)
+    if (c.name == "email") email = &c;
+  ASSERT_NE(email, nullptr);
+  email->default_expr = "'nobody'::text";
+  const std::string yaml =
+      "operations:\n  - alter_column: {table: users, column: email, type: varchar(99)}\n";
+
+  const std::vector<CheckProbe> probes =
+      CarriedDefaultProbes(*ParseSpec(yaml, "0001_test.yaml"), catalog);
+  ASSERT_EQ(probes.size(), 1u);
+  EXPECT_EQ(probes[0].key, "public.users.email");
+  EXPECT_NE(probes[0].sql.find("CAST('varchar(99)' AS regtype)"), std::string::npos)
+      << probes[0].sql;
+  EXPECT_TRUE(CarriedDefaultProbes(*ParseSpec("operations:\n  - alter_column: {table: users, "
+                                              "column: email, type: varchar(99), default: "
+                                              "\"'x'\"}\n",
+                                              "0001_test.yaml"),
+                                   catalog)
+                  .empty())
+      << "a default the operation gives needs no probe";
+
+  const std::string set_default = "ALTER COLUMN \"_pgphase_new_email\" SET DEFAULT 'nobody'::text";
+  auto plan = PlanYaml(yaml, catalog);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(AllSql(*plan, Phase::kExpand).find(set_default), std::string::npos);
+  EXPECT_NE(Notes(*plan).find("the default ('nobody'::text) is not carried over"),
+            std::string::npos)
+      << Notes(*plan);
+
+  PlanOptions options = testing::FakeOptions();
+  options.carried_defaults.insert("public.users.email");
+  plan = PlanYaml(yaml, catalog, options);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_NE(AllSql(*plan, Phase::kExpand).find(set_default), std::string::npos)
+      << AllSql(*plan, Phase::kExpand);
+  EXPECT_EQ(Notes(*plan).find("is not carried over"), std::string::npos) << Notes(*plan);
+}
+
 // A primary key column (order_lines_pkey is a plain index over (tenant, id)): the key is
 // rebuilt on the new column and swapped; reversing swap drops the new key in its transaction,
 // then restores the old column's NOT NULL and, after it, the old key on a concurrent build.

@@ -46,6 +46,8 @@
 // The new column has no default while the pair lives: an INSERT that leaves it NULL is the
 // old app's (or one that wants the default, which the old column then carries over), so the
 // trigger fills it from the old column; one that gives it fills the old column from it.
+// With writer_by_search_path the trigger tells the writers apart by the session, so the new
+// column has its default from expand (a foreign key's ON DELETE SET DEFAULT reads it there).
 //
 // Which side wrote, outside a pair: before swap only pgphase writes the shadow, after swap
 // only pgphase writes the old column, so the trigger never has to guess from the row. Every write
@@ -154,6 +156,7 @@ class ShadowPlanner {
   std::vector<std::string> before_cols_, after_cols_;
   std::string check_sql_;
   bool down_may_fail_ = false;  // after swap, a new-app write may leave the old column NULL
+  bool default_noted_ = false;  // NewDefault's note, once
 };
 
 Status ShadowPlanner::CheckColumn() const {
@@ -358,7 +361,11 @@ std::optional<std::string> ShadowPlanner::NewDefault() {
     return op_.default_value ? std::optional(EmbedExpression(op_.default_value->text))
                              : std::nullopt;
   if (!c_.old.default_expr || c_.default_moves_at_swap) return std::nullopt;
-  if (!c_.type_changed) return c_.old.default_expr;
+  if (!c_.type_changed ||
+      b_.options().carried_defaults.count(CheckKey(t_.schema, t_.name, col_)) != 0)
+    return c_.old.default_expr;
+  if (default_noted_) return std::nullopt;
+  default_noted_ = true;
   b_.Note(fmt::format(
       "alter_column {}.{}: the default ({}) is not carried over to type {}; give `default:` "
       "to keep one",
@@ -367,7 +374,7 @@ std::optional<std::string> ShadowPlanner::NewDefault() {
 }
 
 void ShadowPlanner::ExpandDefault() {
-  if (c_.pair) return;
+  if (c_.pair && !b_.options().writer_by_search_path) return;
   if (std::optional<std::string> shadow_default = NewDefault()) {
     b_.Add(Phase::kExpand, "expand." + base_ + ".default", "default of the new column",
            ddl::SetDefault(table_, shadow_, *shadow_default));
@@ -401,8 +408,15 @@ void ShadowPlanner::Expand() {
            {ddl::DropConstraint(table_, op_.check->name)});
   }
   if (op_.references) {
+    // A referenced column that an earlier operation renames at swap (a key column) has its
+    // old name until then; the foreign key follows the rename.
+    ReferencesSpec r = *op_.references;
+    if (const TableInfo* target = b_.catalog().FindTable(t_.schema, r.table)) {
+      const PlanBuilder::UntilSwap until_swap = b_.ColumnUntilSwap(*target, r.column);
+      if (!until_swap.filled) r.column = until_swap.column;
+    }
     b_.Add(Phase::kExpand, base + ".foreign_key", "foreign key, not yet validated",
-           ddl::AddForeignKeyNotValid(table_, ForeignKeyOf(*op_.references, shadow_, t_.schema)),
+           ddl::AddForeignKeyNotValid(table_, ForeignKeyOf(r, shadow_, t_.schema)),
            {ddl::DropConstraint(table_, op_.references->name)});
   }
 }
