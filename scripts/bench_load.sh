@@ -145,6 +145,7 @@ for point in ${BENCH_CURVE:-200ms:50ms}; do
   start_app "$name" "${BENCH_MIGRATION_SECONDS:-120}"
   t0=$(now_ns)
   "$pgphase" apply "$tmp/0001_amount.yaml" --through swap --db "$db" ${delay:+--batch-delay "$delay"} >"$tmp/apply.log"
+  t_swap=$(now_ns)
   loaded=$(backfill_rate)
   read -r b0 b1 <<<"$(backfill_window)"
   "$pgphase" apply "$tmp/0001_amount.yaml" --through contract --db "$db" >>"$tmp/apply.log"
@@ -153,6 +154,7 @@ for point in ${BENCH_CURVE:-200ms:50ms}; do
   cp "$tmp/apply.log" "$bench_out_dir/bench-load-$name.log"
   line=$(report "$name" "pgphase target_batch_time $target max_app_wait $app_wait${delay:+ batch_delay $delay} ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s through contract)" "$t0" "$t1")
   line+=", backfill $loaded rows/s under the app, $alone alone ($(fmt_num "$(calc "$loaded / $alone")" 2))"
+  line+="; $(report "$name" "through swap ($(fmt_num "$(calc "($t_swap - $t0) / 1e9")" 1) s)" "$t0" "$t_swap")"
   line+="; $(report "$name" "during the backfill phase ($(fmt_num "$(calc "($b1 - $b0) / 1e9")" 1) s)" "$b0" "$b1")"
   say "  $line"
   migrated+="$line"$'\n'

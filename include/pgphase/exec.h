@@ -36,7 +36,7 @@ struct LockPolicy {
 // Backfill pacing and safe-stop windows (DESIGN "Backfill").
 struct Throttle {
   std::optional<Millis> target_batch_time;  // default 200ms
-  std::optional<Millis> max_app_wait;       // default 25ms; 0: batches ignore app waits
+  std::optional<Millis> max_app_wait;       // default 10ms; 0: batches ignore app waits
   std::optional<int64_t> batch_size_min;    // default 100
   std::optional<int64_t> batch_size_max;    // default 50000
   std::optional<Millis> batch_delay;        // sleep between batches

@@ -16,7 +16,7 @@ constexpr Millis kHoldPoll{250};
 // batches: an application that writes all the time meets a short batch rarely (at 1000
 // writes/s over a million rows, one 25 ms batch in eight), and would see the aim grow back
 // between its waits.
-constexpr Millis kShortestAim{10};
+constexpr Millis kShortestAim{2};
 constexpr Millis kQuietTime{2000};
 
 // Where the loop was when it stopped, for the message.
@@ -194,7 +194,7 @@ Millis BackfillLoop::Aim(const AppWait& waited, const Resolved& s) {
     quiet_since_ = now;
     live_.CountAppWaits(waited.sessions);
     aim = std::min(aim, s.max_app_wait);
-    if (waited.longest > s.max_app_wait) aim = std::max(kShortestAim, aim / 2);
+    if (waited.longest > s.max_app_wait) aim = std::max(std::min(kShortestAim, aim), aim / 2);
   } else if (aim < s.target_batch_time && now - quiet_since_ >= kQuietTime) {
     quiet_since_ = now;
     aim = std::min(s.target_batch_time, aim * 2);

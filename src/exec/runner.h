@@ -26,7 +26,7 @@ struct Resolved {
   Millis target_batch_time{200};
   // While application sessions wait on a batch's row locks, batches aim at this time instead
   // (halving it while the waits are longer); 0: batches ignore the application.
-  Millis max_app_wait{25};
+  Millis max_app_wait{10};
   long long batch_size_min = 100;
   long long batch_size_max = 50000;
   Millis batch_delay{0};

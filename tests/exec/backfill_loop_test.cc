@@ -103,6 +103,18 @@ TEST_F(BackfillLoopTest, WaitsLongerThanMaxAppWaitHalveTheAimAgain) {
   EXPECT_EQ(io_.sizes, (Sizes{50, 25, 12, 12})) << "aim 25ms, then 12ms; it holds there";
 }
 
+// An aim below the shortest (2ms) is never raised by halving: 5ms, then 2ms.
+TEST_F(BackfillLoopTest, HalvingASmallAimNeverRaisesIt) {
+  io_.rows = 1'000'000;
+  io_.stored = {{}, 1, 1'000'000, 5};
+  settings_.s.batch_size_min = 1;
+  settings_.s.max_app_wait = Millis(5);
+  io_.app_wait_at = {{1, {1, Millis(4)}}, {2, {1, Millis(9)}}, {3, {1, Millis(9)}}};
+  StopAfter(5);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{5, 5, 2, 2, 2}));
+}
+
 // 1ms a row, so a batch of 50 rows takes 50ms. The wait comes with the first batch (200ms);
 // the second (100 rows) ends at 300ms, and 38 batches of 50 rows later it is 2 s since the wait.
 TEST_F(BackfillLoopTest, AfterTwoSecondsWithoutAWaitTheAimDoublesBackToTheTarget) {
