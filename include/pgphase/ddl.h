@@ -287,6 +287,11 @@ std::string ProbeType(const std::string& type);
 // takes any value through its text form), as ALTER COLUMN ... SET DEFAULT needs of a default
 // of type `from`; domains by their base types. Both are type names CheckTypeName took.
 std::string ProbeAssignable(const std::string& from, const std::string& to);
+// One row, one boolean: whether the one-column foreign key `constraint` of `t` could be made
+// on a column of type `to`, as ADD FOREIGN KEY decides it: the referenced key's btree operator
+// family has equality of its type with `to` and of `to` with itself, or `to` casts implicitly
+// to the key's type. False for a constraint that is not such a foreign key.
+std::string ProbeForeignKeyType(const Rel& t, const std::string& constraint, const std::string& to);
 
 // The volatility of functions by the names expressions call them (FunctionName): parameters
 // $1 their schemas ('' for an unqualified name, which counts every schema of the session's

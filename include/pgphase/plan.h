@@ -194,6 +194,11 @@ struct PlanOptions {
   // column takes the old default only then (pgroll keeps a default its new type takes), and
   // the plan says when it does not.
   std::set<std::string> carried_defaults;
+  // The foreign keys (CheckKey(schema, table, constraint)) on a column whose type an
+  // alter_column changes that the new type can still have, found by running
+  // CarriedForeignKeyProbes: the new column gets them as when the type stays; the others
+  // refuse the change at plan time.
+  std::set<std::string> carried_foreign_keys;
 };
 
 // PlanOptions::version_schemas and writer_by_search_path, as the migration's settings
@@ -222,6 +227,12 @@ std::vector<CheckProbe> CarriedCheckProbes(const ChangeSpec& spec, const Catalog
 // be kept for the new type. `key` is CheckKey(schema, table, column).
 std::vector<CheckProbe> CarriedDefaultProbes(const ChangeSpec& spec,
                                              const CatalogSnapshot& catalog);
+
+// A read-only query (ddl::ProbeForeignKeyType) for each one-column foreign key on a column
+// whose type an alter_column changes: true when the new type can have it. `key` is
+// CheckKey(schema, table, constraint).
+std::vector<CheckProbe> CarriedForeignKeyProbes(const ChangeSpec& spec,
+                                                const CatalogSnapshot& catalog);
 
 // The functions the expressions whose determinism the plan depends on call (every
 // alter_column `up`, and every create_constraint `up`, which may fill a shadow column:

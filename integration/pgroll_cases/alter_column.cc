@@ -383,21 +383,29 @@ std::vector<PgrollCase> ChangeTypeCases() {
         New("INSERT INTO reviews (username, product, rating) VALUES ('carl', 'carrot', '3')"),
         New(reviews, "1,alice,apple,5; 2,bob,banana,8; 3,carl,carrot,3")},
        ""},
-      // A known gap (how-it-works.md, "Differences from pgroll"): pgroll copies the foreign
-      // key to the new column; pgphase carries one over only when the type stays, and refuses
-      // this at plan time, before anything has run.
-      Refused("PreservesForeignKeys",
-              type + "changing column type preserves any foreign key constraints on the column",
-              "CREATE TABLE departments (id serial PRIMARY KEY, name text NOT NULL);"
-              "CREATE TABLE employees (id serial PRIMARY KEY, name text NOT NULL, department_id "
-              "integer NOT NULL CONSTRAINT fk_employee_department REFERENCES departments (id) ON "
-              "DELETE CASCADE);",
-              "03_change_type",
-              "operations:\n"
-              "  - alter_column: {table: employees, column: department_id, type: bigint, up: "
-              "department_id, down: department_id}\n",
-              "constraint fk_employee_department (FOREIGN KEY (department_id) REFERENCES "
-              "departments(id) ON DELETE CASCADE) is on it, and would stay on the old one"),
+      // The foreign key goes to the new column when the new type can have it (a plan-time
+      // probe asks the server), as pgroll copies it.
+      {"PreservesForeignKeys",
+       type + "changing column type preserves any foreign key constraints on the column",
+       "CREATE TABLE departments (id serial PRIMARY KEY, name text NOT NULL);"
+       "CREATE TABLE employees (id serial PRIMARY KEY, name text NOT NULL, department_id "
+       "integer NOT NULL CONSTRAINT fk_employee_department REFERENCES departments (id) ON "
+       "DELETE CASCADE);",
+       "03_change_type",
+       "operations:\n"
+       "  - alter_column: {table: employees, column: department_id, type: bigint, up: "
+       "department_id, down: department_id}\n",
+       {New("INSERT INTO departments (name) VALUES ('eng')"),
+        New("INSERT INTO employees (name, department_id) VALUES ('alice', 1)"),
+        New("INSERT INTO employees (name, department_id) VALUES ('bob', 7)", "ERROR 23503")},
+       {Old("INSERT INTO employees (name, department_id) VALUES ('dana', 7)", "ERROR 23503")},
+       {New("SELECT conname, confdeltype, convalidated FROM pg_constraint WHERE conrelid = "
+            "'public.employees'::regclass AND contype = 'f'",
+            "fk_employee_department,c,t"),
+        New(ColumnType("employees", "department_id"), "bigint"),
+        New("INSERT INTO employees (name, department_id) VALUES ('erin', 7)", "ERROR 23503"),
+        New("DELETE FROM departments WHERE id = 1"), New("SELECT count(*) FROM employees", "0")},
+       ""},
       BySearchPath(
           {"RemovesIncompatibleDefaults",
            type + "changing column type removes any incompatible defaults on the column",

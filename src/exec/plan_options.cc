@@ -32,16 +32,17 @@ Status ReadUnusableChecks(pqxx::connection& conn, const ChangeSpec& spec,
   return Status::Ok();
 }
 
-// Runs each probe read-only: the defaults it finds assignable to the new type are carried.
-Status ReadCarriedDefaults(pqxx::connection& conn, const ChangeSpec& spec,
-                           const CatalogSnapshot& catalog, PlanOptions& options) {
-  for (const CheckProbe& probe : CarriedDefaultProbes(spec, catalog)) {
+// Runs each probe read-only: the keys of those that answer true go to `carried` (what the
+// new type can keep: defaults, foreign keys).
+Status ReadCarried(pqxx::connection& conn, const std::vector<CheckProbe>& probes,
+                   const std::string& what, std::set<std::string>& carried) {
+  for (const CheckProbe& probe : probes) {
     try {
       pqxx::read_transaction tx(conn);
       const pqxx::result r = tx.exec(probe.sql);
-      if (!r.empty() && r[0][0].as<bool>(false)) options.carried_defaults.insert(probe.key);
+      if (!r.empty() && r[0][0].as<bool>(false)) carried.insert(probe.key);
     } catch (const std::exception& e) {
-      return FromException(e, "checking the defaults " + spec.file + " carries over");
+      return FromException(e, "checking the " + what + " carries over");
     }
   }
   return Status::Ok();
@@ -83,7 +84,10 @@ Result<PlanOptions> ReadPlanOptions(pqxx::connection& conn, const ChangeSpec& sp
   }
   PGPHASE_RETURN_IF_ERROR(ReadVolatilities(conn, spec, options));
   PGPHASE_RETURN_IF_ERROR(ReadUnusableChecks(conn, spec, catalog, options));
-  PGPHASE_RETURN_IF_ERROR(ReadCarriedDefaults(conn, spec, catalog, options));
+  PGPHASE_RETURN_IF_ERROR(ReadCarried(conn, CarriedDefaultProbes(spec, catalog),
+                                      "defaults " + spec.file, options.carried_defaults));
+  PGPHASE_RETURN_IF_ERROR(ReadCarried(conn, CarriedForeignKeyProbes(spec, catalog),
+                                      "foreign keys " + spec.file, options.carried_foreign_keys));
   return options;
 }
 

@@ -51,6 +51,9 @@ PlanOptions OptionsWithoutServer(const ChangeSpec& spec, const SchemaFile& file,
   for (const CheckProbe& probe : CarriedDefaultProbes(spec, file.catalog))
     warnings.push_back("default of " + probe.key +
                        ": whether the new type takes it takes a server; assumed it does not");
+  for (const CheckProbe& probe : CarriedForeignKeyProbes(spec, file.catalog))
+    warnings.push_back("foreign key " + probe.key +
+                       ": whether the new type can have it takes a server; assumed it cannot");
   return options;
 }
 

@@ -75,6 +75,26 @@ std::vector<CheckProbe> CarriedDefaultProbes(const ChangeSpec& spec,
   return out;
 }
 
+std::vector<CheckProbe> CarriedForeignKeyProbes(const ChangeSpec& spec,
+                                                const CatalogSnapshot& catalog) {
+  std::vector<CheckProbe> out;
+  const std::string& schema = spec.settings.schema;
+  for (const OperationEntry& e : spec.operations) {
+    const auto* alter = std::get_if<AlterColumnOp>(&e.op);
+    if (alter == nullptr || !alter->type) continue;
+    const TableInfo* t = catalog.FindTable(schema, alter->table);
+    if (t == nullptr) continue;
+    for (const ConstraintInfo& k : t->constraints) {
+      if (k.type != 'f' || k.columns != std::vector<std::string>{alter->column}) continue;
+      const std::string key = CheckKey(schema, t->name, k.name);
+      if (std::any_of(out.begin(), out.end(), [&](const CheckProbe& p) { return p.key == key; }))
+        continue;
+      out.push_back({key, ddl::ProbeForeignKeyType({schema, t->name}, k.name, *alter->type)});
+    }
+  }
+  return out;
+}
+
 std::string WhyNotDeterministic(const ExprAnalysis& a,
                                 const std::vector<std::pair<std::string, std::string>>& sources,
                                 const std::string& type, const PlanOptions& options) {

@@ -600,6 +600,23 @@ std::string ProbeAssignable(const std::string& from, const std::string& to) {
       QuoteLiteral(from), QuoteLiteral(to));
 }
 
+std::string ProbeForeignKeyType(const Rel& t, const std::string& constraint,
+                                const std::string& to) {
+  return fmt::format(
+      "SELECT EXISTS (SELECT FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_index i ON "
+      "i.indexrelid = k.conindid JOIN pg_catalog.pg_opclass oc ON oc.oid = i.indclass[0], "
+      "CAST(CAST({to} AS regtype) AS oid) AS n (to_type) WHERE k.conrelid = CAST({t} AS "
+      "regclass) AND k.conname = {k} AND k.contype = 'f' AND pg_catalog.cardinality(k.conkey) "
+      "= 1 AND (n.to_type = oc.opcintype OR (EXISTS (SELECT FROM pg_catalog.pg_amop o WHERE "
+      "o.amopfamily = oc.opcfamily AND o.amopstrategy = 3 AND o.amoplefttype = oc.opcintype "
+      "AND o.amoprighttype = n.to_type) AND EXISTS (SELECT FROM pg_catalog.pg_amop o WHERE "
+      "o.amopfamily = oc.opcfamily AND o.amopstrategy = 3 AND o.amoplefttype = n.to_type AND "
+      "o.amoprighttype = n.to_type)) OR EXISTS (SELECT FROM pg_catalog.pg_cast c WHERE "
+      "c.castsource = n.to_type AND c.casttarget = oc.opcintype AND c.castcontext = 'i')))",
+      fmt::arg("to", QuoteLiteral(to)), fmt::arg("t", QuoteLiteral(t.Quoted())),
+      fmt::arg("k", QuoteLiteral(constraint)));
+}
+
 std::string FunctionVolatilityQuery() {
   // provolatile sorts i < s < v, from most to least stable.
   return "SELECT f.schema, f.name, max(p.provolatile::text) "

@@ -206,6 +206,40 @@ TEST(ColumnOpsPlanTest, NotNullCarriesTheColumnsForeignKey) {
       << swap;
 }
 
+// A type change keeps the column's foreign key when the server says the new type can have it
+// (PlanOptions::carried_foreign_keys); else the key would stay on the old column: refused.
+TEST(ColumnOpsPlanTest, ATypeChangeCarriesAForeignKeyTheNewTypeCanHave) {
+  CatalogSnapshot catalog = testing::FakeCatalog();
+  ConstraintInfo fk;
+  fk.name = "email_fk";
+  fk.type = 'f';
+  fk.definition = "FOREIGN KEY (email) REFERENCES accounts(code)";
+  fk.columns = {"email"};
+  fk.ref_schema = "public";
+  fk.ref_table = "accounts";
+  fk.ref_columns = {"code"};
+  catalog.tables[0].constraints.push_back(fk);
+  const std::string yaml =
+      "operations:\n  - alter_column: {table: users, column: email, type: varchar(300), up: "
+      "email, down: email}\n";
+  auto refused = PlanYaml(yaml, catalog);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("constraint email_fk"), std::string::npos)
+      << refused.status().message();
+
+  PlanOptions options = testing::FakeOptions();
+  options.carried_foreign_keys.insert("public.users.email_fk");
+  auto plan = PlanYaml(yaml, catalog, options);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_NE(AllSql(*plan, Phase::kValidate)
+                .find("ADD CONSTRAINT \"_pgphase_new_email_fk\" FOREIGN KEY "
+                      "(\"_pgphase_new_email\") REFERENCES \"public\".\"accounts\""),
+            std::string::npos)
+      << AllSql(*plan, Phase::kValidate);
+  EXPECT_NE(AllSql(*plan, Phase::kSwap).find("RENAME CONSTRAINT \"_pgphase_new_email_fk\""),
+            std::string::npos);
+}
+
 // pgroll's TestSetNotNullValidation "column is nullable": NOT NULL on a column that has it.
 TEST(ColumnOpsPlanTest, NotNullOnANotNullColumnIsRefused) {
   auto plan = PlanYaml(

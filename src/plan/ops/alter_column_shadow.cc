@@ -254,16 +254,19 @@ Status ShadowPlanner::FindCarriedChecks() {
 }
 
 // The table's foreign keys on the column that the caller does not re-create, when the type
-// stays (a new type might not match the key's); their names.
+// stays or the new type can have them (PlanOptions::carried_foreign_keys); their names. One
+// the new type cannot have stays on the old column, which refuses the change (CheckColumn).
 std::vector<std::string> ShadowPlanner::FindCarriedForeignKeys() {
   std::vector<std::string> names;
-  if (c_.type_changed || c_.pair) return names;
+  if (c_.pair) return names;
+  const std::set<std::string>& typed = b_.options().carried_foreign_keys;
   for (const auto& k : c_.before->constraints) {
     const auto& mine = c_.carried_constraints;
     if (k.type != 'f' || std::find(k.columns.begin(), k.columns.end(), col_) == k.columns.end() ||
         std::find(mine.begin(), mine.end(), k.name) != mine.end() ||
         std::find(c_.dropped.begin(), c_.dropped.end(), k.name) != c_.dropped.end())
       continue;
+    if (c_.type_changed && typed.count(CheckKey(t_.schema, t_.name, k.name)) == 0) continue;
     foreign_keys_.push_back({&k, BoundedName({"_pgphase_new", k.name}), OldName(k.name)});
     names.push_back(k.name);
   }
