@@ -240,6 +240,31 @@ TEST(ColumnOpsPlanTest, ATypeChangeCarriesAForeignKeyTheNewTypeCanHave) {
             std::string::npos);
 }
 
+// With version schemas, a change that cannot go through a column pair (a check on the column)
+// tells the operator that the old version's writes from swap on are overwritten.
+TEST(ColumnOpsPlanTest, WithVersionSchemasAChangeWithoutAPairSaysToStopTheOldAppAtSwap) {
+  CatalogSnapshot catalog = testing::FakeCatalog();
+  ConstraintInfo check;
+  check.name = "email_len";
+  check.type = 'c';
+  check.definition = "CHECK ((length(email) > 3))";
+  check.check_expr = "(length(email) > 3)";
+  check.columns = {"email"};
+  catalog.tables[0].constraints.push_back(check);
+  PlanOptions options = testing::FakeOptions();
+  options.version_schemas = true;
+  auto plan = PlanYaml(
+      "operations:\n  - alter_column: {table: users, column: email, type: varchar(300), up: "
+      "email, down: email}\n",
+      catalog, options);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_NE(Notes(*plan).find("alter_column users.email: not through a column pair (constraint "
+                              "email_len (CHECK ((length(email) > 3))) is on it), so the old "
+                              "version's writes of email from swap on are overwritten"),
+            std::string::npos)
+      << Notes(*plan);
+}
+
 // pgroll's TestSetNotNullValidation "column is nullable": NOT NULL on a column that has it.
 TEST(ColumnOpsPlanTest, NotNullOnANotNullColumnIsRefused) {
   auto plan = PlanYaml(

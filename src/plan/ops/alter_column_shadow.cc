@@ -645,7 +645,19 @@ void ShadowPlanner::Contract() {
 // serve both application versions at once; a rename can (strong_migrations gives the same
 // advice).
 void ShadowPlanner::NoteSameNameTypeChange() {
-  if (c_.pair || !c_.type_changed || c_.new_name != col_) return;
+  if (c_.pair) return;
+  if (b_.version_schemas() && c_.before != nullptr) {
+    // The old version's view keeps the old column, which the trigger recomputes from the
+    // new one after swap: what the old application writes then is lost.
+    const std::string why = WhyNoColumnPair(c_, col_);
+    b_.Note(fmt::format(
+        "alter_column {0}.{1}: not through a column pair{2}, so the old version's writes of "
+        "{1} from swap on are overwritten from the new column: stop the old application at "
+        "swap",
+        t_.name, col_, why.empty() ? "" : " (" + why + ")"));
+    return;
+  }
+  if (!c_.type_changed || c_.new_name != col_) return;
   b_.Note(fmt::format(
       "alter_column {0}.{1}: the type changes under the same name, so the two application "
       "versions cannot each have their own: {1} is {2} until swap and {3} from swap on, and the "
