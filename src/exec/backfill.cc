@@ -172,8 +172,9 @@ class DbBackfillIo final : public BackfillIo {
 // A batch's transaction: its timeouts, and ddl::BatchSettings (the mark that its writes are
 // pgphase's, which a column pair's trigger does not copy back; commits that do not wait).
 void BeginBatch(pqxx::transaction_base& tx, const Resolved& s) {
+  static const std::string kSettings = fmt::format("{}", fmt::join(ddl::BatchSettings(), "; "));
   ApplyTimeouts(tx, s, kBackfillBatchTimeout, true);
-  tx.exec(fmt::format("{}", fmt::join(ddl::BatchSettings(), "; ")));
+  tx.exec(kSettings);
 }
 
 // The sessions waiting for a lock that this transaction holds, and the longest such wait so

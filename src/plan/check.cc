@@ -74,6 +74,12 @@ Status CheckExpressionColumns(const std::vector<std::string>& columns, const std
   return Status::Ok();
 }
 
+const ColumnExpr* ExprFor(const std::vector<ColumnExpr>& exprs, const std::string& column) {
+  for (const ColumnExpr& e : exprs)
+    if (e.column.empty() || e.column == column) return &e;
+  return nullptr;
+}
+
 std::vector<std::string> SourcesIn(const std::vector<std::string>& columns, const ExprAnalysis& a) {
   std::vector<std::string> out;
   for (const auto& c : a.column_refs)

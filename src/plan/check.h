@@ -40,6 +40,10 @@ Status CheckExpressionColumns(const std::vector<std::string>& columns, const std
                               std::string_view field);
 
 // The columns of `columns` that `a` reads (a sub-select may name other tables' columns).
+// The `up` or `down` of `column` among `exprs`: the one that names it, or one that names no
+// column (drop_constraint's, for every column); nullptr when there is none.
+const ColumnExpr* ExprFor(const std::vector<ColumnExpr>& exprs, const std::string& column);
+
 std::vector<std::string> SourcesIn(const std::vector<std::string>& columns, const ExprAnalysis& a);
 
 // Names of the columns of `t`, in order.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "pgphase/ddl_column.h"
 #include "pgphase/sql.h"
@@ -33,45 +34,54 @@ std::string CheckKey(const std::string& schema, const std::string& table,
   return schema + "." + table + "." + constraint;
 }
 
-std::vector<CheckProbe> CarriedCheckProbes(const ChangeSpec& spec, const CatalogSnapshot& catalog) {
-  std::vector<CheckProbe> out;
-  const std::string& schema = spec.settings.schema;
+namespace {
+
+// Calls `f` with each alter_column that changes a column's type, and its table in `catalog`.
+template <typename F>
+void ForEachTypeChange(const ChangeSpec& spec, const CatalogSnapshot& catalog, F f) {
   for (const OperationEntry& e : spec.operations) {
     const auto* alter = std::get_if<AlterColumnOp>(&e.op);
     if (alter == nullptr || !alter->type) continue;
-    const TableInfo* t = catalog.FindTable(schema, alter->table);
-    if (t == nullptr || t->FindColumn(alter->column) == nullptr) continue;
-    for (const ConstraintInfo& k : t->constraints) {
+    if (const TableInfo* t = catalog.FindTable(spec.settings.schema, alter->table)) f(*alter, *t);
+  }
+}
+
+// Adds a probe for `key` unless one is there already (a column changed by two operations).
+void AddProbe(std::vector<CheckProbe>& out, std::string key, std::string sql) {
+  if (std::none_of(out.begin(), out.end(), [&](const CheckProbe& p) { return p.key == key; }))
+    out.push_back({std::move(key), std::move(sql)});
+}
+
+}  // namespace
+
+std::vector<CheckProbe> CarriedCheckProbes(const ChangeSpec& spec, const CatalogSnapshot& catalog) {
+  std::vector<CheckProbe> out;
+  const std::string& schema = spec.settings.schema;
+  ForEachTypeChange(spec, catalog, [&](const AlterColumnOp& alter, const TableInfo& t) {
+    if (t.FindColumn(alter.column) == nullptr) return;
+    for (const ConstraintInfo& k : t.constraints) {
       if (k.type != 'c' || k.check_expr.empty() ||
-          std::find(k.columns.begin(), k.columns.end(), alter->column) == k.columns.end())
+          std::find(k.columns.begin(), k.columns.end(), alter.column) == k.columns.end())
         continue;
       Result<std::string> expr = ddl::ReplaceColumnRefs(
-          k.check_expr, alter->column, fmt::format("CAST(NULL AS {})", *alter->type));
+          k.check_expr, alter.column, fmt::format("CAST(NULL AS {})", *alter.type));
       if (!expr.ok()) continue;
-      const std::string key = CheckKey(schema, t->name, k.name);
-      if (std::any_of(out.begin(), out.end(), [&](const CheckProbe& p) { return p.key == key; }))
-        continue;
-      out.push_back({key, ddl::ProbeExpression({schema, t->name}, *expr)});
+      AddProbe(out, CheckKey(schema, t.name, k.name),
+               ddl::ProbeExpression({schema, t.name}, *expr));
     }
-  }
+  });
   return out;
 }
 
 std::vector<CheckProbe> CarriedDefaultProbes(const ChangeSpec& spec,
                                              const CatalogSnapshot& catalog) {
   std::vector<CheckProbe> out;
-  const std::string& schema = spec.settings.schema;
-  for (const OperationEntry& e : spec.operations) {
-    const auto* alter = std::get_if<AlterColumnOp>(&e.op);
-    if (alter == nullptr || !alter->type || alter->set_default) continue;
-    const TableInfo* t = catalog.FindTable(schema, alter->table);
-    const ColumnInfo* c = t == nullptr ? nullptr : t->FindColumn(alter->column);
-    if (c == nullptr || !c->default_expr || !c->sequence.empty()) continue;
-    const std::string key = CheckKey(schema, t->name, c->name);
-    if (std::any_of(out.begin(), out.end(), [&](const CheckProbe& p) { return p.key == key; }))
-      continue;
-    out.push_back({key, ddl::ProbeAssignable(c->type, *alter->type)});
-  }
+  ForEachTypeChange(spec, catalog, [&](const AlterColumnOp& alter, const TableInfo& t) {
+    const ColumnInfo* c = t.FindColumn(alter.column);
+    if (alter.set_default || c == nullptr || !c->default_expr || !c->sequence.empty()) return;
+    AddProbe(out, CheckKey(spec.settings.schema, t.name, c->name),
+             ddl::ProbeAssignable(c->type, *alter.type));
+  });
   return out;
 }
 
@@ -79,19 +89,13 @@ std::vector<CheckProbe> CarriedForeignKeyProbes(const ChangeSpec& spec,
                                                 const CatalogSnapshot& catalog) {
   std::vector<CheckProbe> out;
   const std::string& schema = spec.settings.schema;
-  for (const OperationEntry& e : spec.operations) {
-    const auto* alter = std::get_if<AlterColumnOp>(&e.op);
-    if (alter == nullptr || !alter->type) continue;
-    const TableInfo* t = catalog.FindTable(schema, alter->table);
-    if (t == nullptr) continue;
-    for (const ConstraintInfo& k : t->constraints) {
-      if (k.type != 'f' || k.columns != std::vector<std::string>{alter->column}) continue;
-      const std::string key = CheckKey(schema, t->name, k.name);
-      if (std::any_of(out.begin(), out.end(), [&](const CheckProbe& p) { return p.key == key; }))
-        continue;
-      out.push_back({key, ddl::ProbeForeignKeyType({schema, t->name}, k.name, *alter->type)});
+  ForEachTypeChange(spec, catalog, [&](const AlterColumnOp& alter, const TableInfo& t) {
+    for (const ConstraintInfo& k : t.constraints) {
+      if (k.type != 'f' || k.columns != std::vector<std::string>{alter.column}) continue;
+      AddProbe(out, CheckKey(schema, t.name, k.name),
+               ddl::ProbeForeignKeyType({schema, t.name}, k.name, *alter.type));
     }
-  }
+  });
   return out;
 }
 

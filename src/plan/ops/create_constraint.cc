@@ -56,15 +56,9 @@ bool IsIdentity(const ColumnExpr& e) {
   return t == e.column || t == QuoteIdent(e.column);
 }
 
-const ColumnExpr* ExprOf(const std::vector<ColumnExpr>& exprs, const std::string& column) {
-  for (const ColumnExpr& e : exprs)
-    if (e.column == column) return &e;
-  return nullptr;
-}
-
 // The column changes through the shadow path: its `up` is not the column itself.
 bool Transforms(const CreateConstraintOp& op, const std::string& column) {
-  const ColumnExpr* up = ExprOf(op.up, column);
+  const ColumnExpr* up = ExprFor(op.up, column);
   return up != nullptr && !IsIdentity(*up);
 }
 
@@ -126,7 +120,7 @@ Status CheckExpressions(const CreateConstraintOp& op, const Target& t) {
     Result<ExprAnalysis> a = Analyze(e.expr, kKind, "down." + e.column);
     if (!a.ok()) return a.status();
     // pgroll's ColumnMigrationMissingError: a `down` is the way back from an `up`.
-    if (ExprOf(op.up, e.column) == nullptr) {
+    if (ExprFor(op.up, e.column) == nullptr) {
       return Invalid(e.expr.where, kKind,
                      fmt::format("down.{0}: column {0} has `down` but no `up`; give both (`up: "
                                  "{{{0}: {0}}}` keeps its values)",
@@ -341,8 +335,8 @@ Result<std::vector<std::string>> PlanShadows(const CreateConstraintOp& op, const
     AlterColumnOp alter;
     alter.table = op.table;
     alter.column = col;
-    alter.up = ExprOf(op.up, col)->expr;
-    if (const ColumnExpr* down = ExprOf(op.down, col)) alter.down = down->expr;
+    alter.up = ExprFor(op.up, col)->expr;
+    if (const ColumnExpr* down = ExprFor(op.down, col)) alter.down = down->expr;
     AlterColumnChange change;
     change.kind = kKind;
     change.table = t.table;

@@ -23,12 +23,6 @@
 namespace pgphase {
 namespace {
 
-const ColumnExpr* ExprFor(const std::vector<ColumnExpr>& exprs, const std::string& column) {
-  for (const ColumnExpr& e : exprs)
-    if (e.column.empty() || e.column == column) return &e;
-  return nullptr;
-}
-
 // The changes that give each of the constraint's columns a column pair without it, or none
 // when one of them cannot have one.
 std::vector<AlterColumnChange> PairsWithout(const ConstraintInfo& k, std::string_view kind,
