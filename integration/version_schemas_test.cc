@@ -289,5 +289,58 @@ TEST_F(VersionSchemasTest, ViewsKeepTheTablesPrivileges) {
   Exec("DROP SCHEMA public_v0 CASCADE; DROP OWNED BY " + role + "; DROP ROLE " + role);
 }
 
+// A change that cannot go through a column pair (the check on the column stays on the old one)
+// goes through a shadow column renamed at swap. From swap on, the old version writes the old
+// column through its view: the trigger fills the new column from those writes, as it fills
+// the old column from the new version's, so neither version's writes are lost, through a
+// reverse and a start again too; each version keeps its own default until contract.
+TEST_F(VersionSchemasTest, AChangeWithoutAPairKeepsBothVersionsWritesFromSwapOn) {
+  Exec(
+      "CREATE TABLE people (id bigint PRIMARY KEY, age integer DEFAULT 1 CHECK (age > 0));"
+      "INSERT INTO people VALUES (1, 30), (2, 31)");
+  ASSERT_EQ(Run({"baseline", "v0"}).exit_code, 0);
+  const std::string spec =
+      WriteSpec("0001_age",
+                "settings: {version_schemas: true}\n"
+                "operations:\n"
+                "  - alter_column: {table: people, column: age, type: bigint, default: '70',\n"
+                "                   up: age * 10, down: age / 10}\n");
+  const std::string plan = Run({"plan", spec}).out;
+  EXPECT_EQ(plan.find("overwritten"), std::string::npos) << plan;
+  auto both_ways = [&](int base) {
+    const std::string a = std::to_string(base), b = std::to_string(base + 1),
+                      c = std::to_string(base + 2), d = std::to_string(base + 3);
+    Exec("INSERT INTO public_v0.people (id, age) VALUES (" + a + ", 4)");
+    Exec("INSERT INTO public_v0.people (id) VALUES (" + b + ")");
+    Exec("INSERT INTO public_0001_age.people (id, age) VALUES (" + c + ", 600)");
+    Exec("INSERT INTO public_0001_age.people (id) VALUES (" + d + ")");
+    Exec("UPDATE public_v0.people SET age = 5 WHERE id = 1");
+    Exec("UPDATE public_0001_age.people SET age = 900 WHERE id = 2");
+    auto read = [&](const std::string& schema) {
+      return Scalar(
+          "SELECT string_agg(id || ':' || coalesce(age::text, 'NULL'), ' ' ORDER BY id) "
+          "FROM " +
+          schema + ".people WHERE id IN (1, 2, " + a + ", " + b + ", " + c + ", " + d + ")");
+    };
+    EXPECT_EQ(read("public_v0"), "1:5 2:90 " + a + ":4 " + b + ":1 " + c + ":60 " + d + ":7");
+    EXPECT_EQ(read("public_0001_age"),
+              "1:50 2:900 " + a + ":40 " + b + ":10 " + c + ":600 " + d + ":70");
+  };
+  Apply(spec, "swap");
+  both_ways(100);
+  Reverse("0001_age");
+  EXPECT_EQ(Scalar("SELECT string_agg(id || ':' || age, ' ' ORDER BY id) FROM people "
+                   "WHERE id IN (1, 2, 100, 101, 102, 103)"),
+            "1:5 2:90 100:4 101:1 102:60 103:7");
+  Apply(spec, "swap");
+  both_ways(200);
+  Apply(spec, "contract");
+  EXPECT_EQ(Scalar("SELECT string_agg(id || ':' || age, ' ' ORDER BY id) FROM people "
+                   "WHERE id IN (1, 2, 200, 201, 202, 203)"),
+            "1:50 2:900 200:40 201:10 202:600 203:70");
+  Exec("INSERT INTO people (id) VALUES (300)");
+  EXPECT_EQ(Scalar("SELECT age FROM people WHERE id = 300"), "70") << "the default, from contract";
+}
+
 }  // namespace
 }  // namespace pgphase::it

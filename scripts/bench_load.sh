@@ -18,7 +18,8 @@
 #                  (and --batch-delay DELAY under the app, when given), e.g.
 #                  "25ms:0ms 50ms:0ms 100ms:0ms 200ms:0ms 200ms:50ms" for issue 13's curve.
 #                  Each reports the backfill's rows/s under the app beside its rows/s alone,
-#                  and the app's latency during the backfill phase alone.
+#                  and the app's latency through swap and during each phase (expand, sync,
+#                  backfill, validate, swap: pgphase.phases' times), to find where a tail is.
 #   PGPHASE_JOBS   parallel compile jobs (default 2)
 # Builds a Release binary in build-bench/, starts its own throwaway PostgreSQL (scripts/pg.sh,
 # deleted on exit), prints the result and writes it to build-bench/bench-load-results.txt.
@@ -72,9 +73,9 @@ operations:
 EOF
 }
 
-# backfill_window: the backfill phase's start and end, in ns since the epoch.
-backfill_window() {
-  sql -At -F ' ' -c "SELECT (extract(epoch FROM started_at) * 1e9)::bigint, (extract(epoch FROM finished_at) * 1e9)::bigint FROM pgphase.phases WHERE phase = 'backfill'"
+# phase_window PHASE: the phase's start and end, in ns since the epoch.
+phase_window() {
+  sql -At -F ' ' -c "SELECT (extract(epoch FROM started_at) * 1e9)::bigint, (extract(epoch FROM finished_at) * 1e9)::bigint FROM pgphase.phases WHERE phase = '$1'"
 }
 
 # backfill_rate: rows/s of the finished backfill phase (its rows over its duration).
@@ -111,7 +112,10 @@ report() {
       if (to == 0 || (t >= from / 1e3 && t <= to / 1e3)) printf "%d %.0f\n", $3 + (NF >= 7 ? $7 : 0), t }' |
     sort -n >"$lat"
   n=$(wc -l <"$lat")
-  ((n > 0)) || die "$1: no transactions in the window ($(cat "$tmp/$1"/pgbench_log.* | wc -l) logged; $(head -c 300 "$tmp/$1/out.txt"))"
+  if ((n == 0)); then  # a short phase, or pgbench failed: say which
+    echo "$2: no transactions started in it ($(cat "$tmp/$1"/pgbench_log.* | wc -l) logged in all)"
+    return
+  fi
   secs=$(awk 'NR == 1 || $2 < lo { lo = $2 } $2 > hi { hi = $2 } END { print (hi - lo) / 1e6 }' "$lat")
   errors=$(grep -c -i "error\|aborted" "$tmp/$1/out.txt" || true)
   ((errors == 0)) || grep -i -m 3 "error\|aborted" "$tmp/$1/out.txt" | sed "s/^/  $1: /" >&2
@@ -147,7 +151,8 @@ for point in ${BENCH_CURVE:-200ms:50ms}; do
   "$pgphase" apply "$tmp/0001_amount.yaml" --through swap --db "$db" ${delay:+--batch-delay "$delay"} >"$tmp/apply.log"
   t_swap=$(now_ns)
   loaded=$(backfill_rate)
-  read -r b0 b1 <<<"$(backfill_window)"
+  windows=()
+  for phase in expand sync backfill validate swap; do windows+=("$phase $(phase_window "$phase")"); done
   "$pgphase" apply "$tmp/0001_amount.yaml" --through contract --db "$db" >>"$tmp/apply.log"
   t1=$(now_ns)
   wait "$app_pid" || true  # it runs on past the migration: its log is complete once it exits
@@ -155,7 +160,10 @@ for point in ${BENCH_CURVE:-200ms:50ms}; do
   line=$(report "$name" "pgphase target_batch_time $target max_app_wait $app_wait${delay:+ batch_delay $delay} ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s through contract)" "$t0" "$t1")
   line+=", backfill $loaded rows/s under the app, $alone alone ($(fmt_num "$(calc "$loaded / $alone")" 2))"
   line+="; $(report "$name" "through swap ($(fmt_num "$(calc "($t_swap - $t0) / 1e9")" 1) s)" "$t0" "$t_swap")"
-  line+="; $(report "$name" "during the backfill phase ($(fmt_num "$(calc "($b1 - $b0) / 1e9")" 1) s)" "$b0" "$b1")"
+  for window in "${windows[@]}"; do  # each phase, to see where the tail comes from
+    read -r phase p0 p1 <<<"$window"
+    line+="; $(report "$name" "during $phase ($(fmt_num "$(calc "($p1 - $p0) / 1e9")" 2) s)" "$p0" "$p1")"
+  done
   say "  $line"
   migrated+="$line"$'\n'
 done

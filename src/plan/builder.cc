@@ -169,21 +169,34 @@ bool HasAfterSwap(const std::vector<ColumnSync>& syncs) {
 
 }  // namespace
 
-std::vector<ddl::Fill> PlanBuilder::FillsAfterSwap(const TableWork& w) const {
+namespace {
+
+// `f` by the names its columns have from swap on; its expression keeps the names it was
+// written with (Fill::source_vars).
+ddl::Fill RenamedAtSwap(ddl::Fill f,
+                        const std::vector<std::pair<std::string, std::string>>& renames) {
   auto renamed = [&](std::string name) {
-    for (const auto& [from, to] : w.swap.renames)
+    for (const auto& [from, to] : renames)
       if (name == from) name = to;
     return name;
   };
+  if (f.source_vars.empty()) f.source_vars = f.sources;
+  for (auto& source : f.sources) source = renamed(source);
+  f.column = renamed(f.column);
+  if (f.sources == f.source_vars) f.source_vars.clear();
+  return f;
+}
+
+}  // namespace
+
+std::vector<ddl::Fill> PlanBuilder::FillsAfterSwap(const TableWork& w) const {
   std::vector<ddl::Fill> out;
   for (const ColumnSync* s : TriggerSyncs(w.syncs, true)) {
-    if (s->after_swap) continue;
-    ddl::Fill g = s->fill;
-    if (g.source_vars.empty()) g.source_vars = g.sources;
-    for (auto& source : g.sources) source = renamed(source);
-    g.column = renamed(g.column);
-    if (g.sources == g.source_vars) g.source_vars.clear();
-    out.push_back(std::move(g));
+    if (s->after_swap) {
+      if (s->after_swap_new) out.push_back(RenamedAtSwap(*s->after_swap_new, w.swap.renames));
+      continue;
+    }
+    out.push_back(RenamedAtSwap(s->fill, w.swap.renames));
     if (s->paired) out.push_back(*s->paired);  // a pair is renamed by nothing
   }
   for (const ColumnSync& s : w.syncs)

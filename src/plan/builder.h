@@ -35,6 +35,11 @@ struct ColumnSync {
   // false: the expression names a relation expand creates (a serial column's sequence), so
   // it is neither resolved by the server nor prechecked over the rows before expand.
   bool probe = true;
+  // With `after_swap`, under version schemas: the old version keeps writing the old column
+  // through its view from swap on, so the new column is filled from those writes too. This is
+  // its fill then (Fill::Mode::kPairNew, by the names before swap: renames applied), the pair
+  // of `after_swap` (kPairOld) until contract.
+  std::optional<ddl::Fill> after_swap_new;
 };
 
 // What one operation contributes to its table's swap transaction (and its reverse).

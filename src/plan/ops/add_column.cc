@@ -181,9 +181,9 @@ void Sync(const AddColumnOp& op, const Checked& c, PlanBuilder& b) {
   fill.guard = MayRaise(source.text, ColumnTypesOf(t), op.column.type);
   fill.writer_schema = b.WriterSchema();
   // Without `up`, the (volatile) default already fills rows the old app inserts.
-  ColumnSync sync{
-      std::move(fill), /*backfill=*/true, /*trigger=*/op.up.has_value(), std::nullopt, "",
-      std::nullopt};
+  ColumnSync sync;
+  sync.fill = std::move(fill);
+  sync.trigger = op.up.has_value();
   sync.probe = !c.serial;
   b.Sync(t, std::move(sync));
   if (op.up) {

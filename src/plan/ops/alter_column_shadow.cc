@@ -54,7 +54,10 @@
 // recomputes the pgphase-owned side from the application's side (Fill::Mode::kOwned):
 // a statement that sets both keeps the application's column and recomputes the other;
 // NULL is an ordinary value (never read as "omitted"); a default on the owned column is
-// overwritten on INSERT, so it cannot hide anything.
+// overwritten on INSERT, so it cannot hide anything. Under version schemas the old version
+// still writes the old column through its view after swap: from then on the two columns are a
+// pair (PairFromSwap), and the new column's default waits for contract as a pair's does (the
+// new version's view has it as its own meanwhile).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -131,8 +134,10 @@ class ShadowPlanner {
   void ExpandDefault();
   std::optional<std::string> NewDefault();
   bool OldColumnMayGetNull() const;
+  bool DefaultAtContract() const { return c_.pair || b_.version_schemas(); }
   void NoteSameNameTypeChange();
   void Sync();
+  ddl::Fill PairFromSwap(const ddl::Fill& fill_up, ddl::Fill& fill_down) const;
   void Verify();
   void Validate();
   void CarryIndex(const CarriedIndex& ci);
@@ -152,6 +157,7 @@ class ShadowPlanner {
   std::vector<CarriedForeignKey> foreign_keys_;
   std::vector<std::string> carried_names_;
   SqlExpr up_, down_;
+  std::string up_from_swap_;  // `up` over the old column by its name from swap on
   ExprAnalysis up_analysis_, down_analysis_;
   std::vector<std::string> before_cols_, after_cols_;
   std::string check_sql_;
@@ -306,7 +312,13 @@ Status ShadowPlanner::ResolveUp() {
   auto a = Analyze(up_, c_.kind, "up");
   if (!a.ok()) return a.status();
   up_analysis_ = *a;
-  return CheckExpressionColumns(before_cols_, t_.name, up_analysis_, up_, c_.kind, "up");
+  PGPHASE_RETURN_IF_ERROR(
+      CheckExpressionColumns(before_cols_, t_.name, up_analysis_, up_, c_.kind, "up"));
+  if (c_.pair || !b_.version_schemas()) return Status::Ok();
+  Result<std::string> from_swap = ddl::RenameColumnRefs(up_.text, col_, old_away_);  // PairFromSwap
+  if (!from_swap.ok()) return Invalid(up_.where, c_.kind, "up: " + from_swap.status().message());
+  up_from_swap_ = *from_swap;
+  return Status::Ok();
 }
 
 // down: the new row -> the old column, by the names the new app uses (a pair under the
@@ -358,7 +370,8 @@ Status ShadowPlanner::ResolveCheck() {
   return Status::Ok();
 }
 
-// The new column's default: at expand, or at contract for a pair (see the top of this file).
+// The new column's default: at expand, or at contract for a pair (see the top of this file),
+// or under version schemas (a pair from swap on: PairFromSwap).
 std::optional<std::string> ShadowPlanner::NewDefault() {
   if (op_.set_default)
     return op_.default_value ? std::optional(EmbedExpression(op_.default_value->text))
@@ -377,7 +390,7 @@ std::optional<std::string> ShadowPlanner::NewDefault() {
 }
 
 void ShadowPlanner::ExpandDefault() {
-  if (c_.pair && !b_.options().writer_by_search_path) return;
+  if (DefaultAtContract() && !b_.options().writer_by_search_path) return;
   if (std::optional<std::string> shadow_default = NewDefault()) {
     b_.Add(Phase::kExpand, "expand." + base_ + ".default", "default of the new column",
            ddl::SetDefault(table_, shadow_, *shadow_default));
@@ -442,6 +455,7 @@ void ShadowPlanner::Sync() {
   ColumnSync sync;
   sync.name = col_;
   if (!c_.pair) {
+    if (b_.version_schemas()) sync.after_swap_new = PairFromSwap(fill_up, fill_down);
     sync.fill = std::move(fill_up);
     sync.after_swap = std::move(fill_down);
     b_.Sync(t_, std::move(sync));
@@ -464,6 +478,24 @@ void ShadowPlanner::Sync() {
   sync.fill = std::move(fill_up);
   sync.paired = std::move(fill_down);
   b_.Sync(t_, std::move(sync));
+}
+
+// With version schemas, outside a pair: from swap on the old version writes the old column
+// through its view, so the two columns are a pair then. The new column's fill is `up` over the
+// old column by its name from swap on (the returned fill, by the names before swap otherwise:
+// ColumnSync::after_swap_new); `down`, the old column's, becomes its partner.
+ddl::Fill ShadowPlanner::PairFromSwap(const ddl::Fill& fill_up, ddl::Fill& fill_down) const {
+  ddl::Fill new_side = fill_up;
+  new_side.mode = ddl::Fill::Mode::kPairNew;
+  new_side.partner = old_away_;
+  new_side.writer_schema = b_.WriterSchema();
+  new_side.expr = EmbedExpression(up_from_swap_);
+  std::replace(new_side.sources.begin(), new_side.sources.end(), col_, old_away_);
+  if (new_side.sources.empty()) new_side.sources = {old_away_};
+  fill_down.mode = ddl::Fill::Mode::kPairOld;
+  fill_down.partner = c_.new_name;
+  if (fill_down.sources.empty()) fill_down.sources = {c_.new_name};
+  return new_side;
 }
 
 // NOT NULL on the old column would make a new-app write fail that succeeds on the new shape:
@@ -614,12 +646,13 @@ void ShadowPlanner::Swap() {
 void ShadowPlanner::Contract() {
   // (CheckColumn refuses a generated column, and an identity unless it moves at swap.)
   if (c_.old.not_null) AddNullableAtContract(b_, t_, old_away_, base_);
-  const std::optional<std::string> pair_default = c_.pair ? NewDefault() : std::nullopt;
-  if (pair_default) {
+  const std::optional<std::string> late_default = DefaultAtContract() ? NewDefault() : std::nullopt;
+  const std::string& new_column = c_.pair ? shadow_ : c_.new_name;
+  if (late_default) {
     Step set;
     set.id = "contract." + base_ + ".default";
-    set.summary = "default of " + shadow_ + ", now that the old column is going";
-    set.statement = ddl::SetDefault(table_, shadow_, *pair_default);
+    set.summary = "default of " + new_column + ", now that the old column is going";
+    set.statement = ddl::SetDefault(table_, new_column, *late_default);
     b_.AddAfterTableWork(Phase::kContract, std::move(set));
   }
   Step drop;
@@ -636,7 +669,9 @@ void ShadowPlanner::Contract() {
   }
   if (c_.pair && b_.version_schemas()) {
     b_.HideInVersion(t_.name, col_);
-    b_.ShowInVersionAs({t_.name, shadow_, c_.new_name, col_, pair_default.value_or("")});
+    b_.ShowInVersionAs({t_.name, shadow_, c_.new_name, col_, late_default.value_or("")});
+  } else if (late_default) {  // the new version's own default until contract
+    b_.ShowInVersionAs({t_.name, c_.new_name, c_.new_name, "", *late_default});
   }
   b_.MarkChanged(t_.schema, t_.name, col_);
 }
@@ -645,18 +680,7 @@ void ShadowPlanner::Contract() {
 // serve both application versions at once; a rename can (strong_migrations gives the same
 // advice).
 void ShadowPlanner::NoteSameNameTypeChange() {
-  if (c_.pair) return;
-  if (b_.version_schemas() && c_.before != nullptr) {
-    // The old version's view keeps the old column, which the trigger recomputes from the
-    // new one after swap: what the old application writes then is lost.
-    const std::string why = WhyNoColumnPair(c_, col_);
-    b_.Note(fmt::format(
-        "alter_column {0}.{1}: not through a column pair{2}, so the old version's writes of "
-        "{1} from swap on are overwritten from the new column: stop the old application at "
-        "swap",
-        t_.name, col_, why.empty() ? "" : " (" + why + ")"));
-    return;
-  }
+  if (c_.pair || b_.version_schemas()) return;  // each version has its own column
   if (!c_.type_changed || c_.new_name != col_) return;
   b_.Note(fmt::format(
       "alter_column {0}.{1}: the type changes under the same name, so the two application "

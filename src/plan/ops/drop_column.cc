@@ -35,7 +35,10 @@ Status SyncDown(const DropColumnOp& op, const ColumnInfo& c, TableInfo& t, PlanB
   ddl::Fill fill{op.column, EmbedExpression(op.down->text), SourcesIn(columns, *a)};
   fill.mode = ddl::Fill::Mode::kInsertOnly;
   fill.guard = MayRaise(op.down->text, ColumnTypesOf(t), c.type);
-  b.Sync(t, {fill, /*backfill=*/false, /*trigger=*/true, std::nullopt, "", std::nullopt});
+  ColumnSync sync;
+  sync.fill = std::move(fill);
+  sync.backfill = false;
+  b.Sync(t, std::move(sync));
   if (c.default_expr) {
     b.Note(fmt::format(
         "drop_column {}.{}: the column has a default ({}), so an INSERT that omits it gets the "
