@@ -80,6 +80,14 @@ const ColumnExpr* ExprFor(const std::vector<ColumnExpr>& exprs, const std::strin
   return nullptr;
 }
 
+bool IsIdentity(const ColumnExpr& e) {
+  const std::string& t = e.expr.text;
+  const size_t a = t.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) return false;
+  const std::string trimmed = t.substr(a, t.find_last_not_of(" \t\r\n") - a + 1);
+  return trimmed == e.column || trimmed == QuoteIdent(e.column);
+}
+
 std::vector<std::string> SourcesIn(const std::vector<std::string>& columns, const ExprAnalysis& a) {
   std::vector<std::string> out;
   for (const auto& c : a.column_refs)

@@ -43,6 +43,8 @@ Status CheckExpressionColumns(const std::vector<std::string>& columns, const std
 // The `up` or `down` of `column` among `exprs`: the one that names it, or one that names no
 // column (drop_constraint's, for every column); nullptr when there is none.
 const ColumnExpr* ExprFor(const std::vector<ColumnExpr>& exprs, const std::string& column);
+// `up: col` or `up: "col"` for column col: the value stays as it is.
+bool IsIdentity(const ColumnExpr& e);
 
 std::vector<std::string> SourcesIn(const std::vector<std::string>& columns, const ExprAnalysis& a);
 

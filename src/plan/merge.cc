@@ -9,6 +9,9 @@
 //   alter_column c + alter_column c   one alter_column from the column as it is to the final
 //                                     shape; `up` and `down` composed
 //   rename_column  + alter_column     one alter_column that also renames
+//   rename_column or alter_column c + create_constraint on c alone (a check or foreign key
+//                                     whose `up` transforms c): one alter_column that also
+//                                     gives c the constraint, as its `check` or `references`
 //   any of them    + rename_column    the earlier operation gives the final name
 // A rename_table in between does not stop the folding (later operations name the table by its
 // new name). Folding is only done while no other operation of the migration has used the table in
@@ -19,11 +22,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "pgphase/ddl_column.h"
 #include "pgphase/sql.h"
+#include "plan/check.h"
 
 namespace pgphase {
 namespace {
@@ -191,6 +197,38 @@ Status IntoCreateTable(ColumnSpec& col, const AlterColumnOp& alter, const Source
   return Status::Ok();
 }
 
+// A check or foreign key on one column whose `up` transforms it, as the alter_column that
+// gives the column that constraint with that `up` and `down`, so that it can be combined with
+// an earlier change of the column (the column then takes one path, through one new column,
+// instead of two); nullopt for any other create_constraint.
+std::optional<AlterColumnOp> AsAlterColumn(const CreateConstraintOp& op) {
+  const ConstraintSpec& c = op.constraint;
+  if (c.columns.size() != 1) return std::nullopt;
+  const std::string& column = c.columns[0];
+  const ColumnExpr* up = ExprFor(op.up, column);
+  auto only_column = [&](const std::vector<ColumnExpr>& exprs) {
+    return std::all_of(exprs.begin(), exprs.end(),
+                       [&](const ColumnExpr& e) { return e.column == column; });
+  };
+  if (up == nullptr || IsIdentity(*up) || !only_column(op.up) || !only_column(op.down))
+    return std::nullopt;
+  AlterColumnOp alter;
+  alter.table = op.table;
+  alter.column = column;
+  alter.up = up->expr;
+  if (const ColumnExpr* down = ExprFor(op.down, column)) alter.down = down->expr;
+  if (c.type == "check" && c.check) {
+    alter.check = CheckSpec{c.name, *c.check, c.no_inherit};
+  } else if (c.type == "foreign_key" && c.ref_columns.size() == 1) {
+    alter.references =
+        ReferencesSpec{c.name,      c.ref_table,  c.ref_columns[0], c.on_delete,
+                       c.on_update, c.match_type, c.deferrable,     c.initially_deferred};
+  } else {
+    return std::nullopt;
+  }
+  return alter;
+}
+
 // Tables an operation uses besides the column it adds, changes or renames: its own table
 // for anything that is not a column operation, and every table it references.
 std::vector<std::string> TablesUsed(const Operation& op) {
@@ -268,6 +306,12 @@ class Merger {
   }
 
   Status AddEntry(const OperationEntry& entry) {
+    if (auto* create = std::get_if<CreateConstraintOp>(&entry.op)) {
+      if (std::optional<AlterColumnOp> alter = AsAlterColumn(*create)) {
+        for (const auto& t : TablesUsed(*alter)) Forget(t);
+        if (ChangedEarlier(*alter)) return AddAlter(entry, *alter);
+      }
+    }
     for (const auto& t : TablesUsed(entry.op)) Forget(t);
     if (auto* alter = std::get_if<AlterColumnOp>(&entry.op)) return AddAlter(entry, *alter);
     if (auto* rename = std::get_if<RenameColumnOp>(&entry.op)) return AddRename(entry, *rename);
@@ -319,6 +363,14 @@ class Merger {
     if (auto* r = std::get_if<RenameColumnOp>(&e.op)) return r->from;
     if (auto* a = std::get_if<AlterColumnOp>(&e.op)) return a->column;
     return "";
+  }
+
+  // Whether an earlier rename_column or alter_column of the migration changes the column.
+  bool ChangedEarlier(const AlterColumnOp& alter) const {
+    auto found = origins_.find({alter.table, alter.column});
+    if (found == origins_.end()) return false;
+    const Operation& op = out_[found->second].op;
+    return std::holds_alternative<RenameColumnOp>(op) || std::holds_alternative<AlterColumnOp>(op);
   }
 
   std::string OriginalType(const std::string& table, const std::string& column) const {

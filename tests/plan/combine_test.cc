@@ -119,6 +119,77 @@ TEST(CombinePlanTest, RenameColumnThenAlterColumnIsOneAlterThatRenames) {
       << Notes(*plan);
 }
 
+// pgroll's "rename table, rename column, create foreign key constraint": the constraint's
+// `up` goes through the one new column the rename has (a pair under the new name).
+TEST(CombinePlanTest, RenameColumnThenForeignKeyWithUpIsOneAlterThatRenames) {
+  auto plan = PlanYaml(
+      "operations:\n"
+      "  - rename_column: {table: users, from: email, to: mail}\n"
+      "  - create_constraint: {table: users, name: users_mail_fk, type: foreign_key, columns: "
+      "[mail], references: {table: accounts, columns: [code]}, up: {mail: lower(mail)}, down: "
+      "{mail: mail}}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string sql = AllSql(*plan);
+  EXPECT_EQ(Count(sql, "ADD COLUMN"), 1u) << sql;
+  EXPECT_NE(sql.find("ADD COLUMN IF NOT EXISTS \"mail\" text"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("ADD CONSTRAINT \"users_mail_fk\" FOREIGN KEY (\"mail\") REFERENCES "
+                     "\"public\".\"accounts\" (\"code\") NOT VALID"),
+            std::string::npos)
+      << sql;
+  EXPECT_NE(sql.find("FILL mail = (lower(((\"email\"))))"), std::string::npos) << sql;
+  EXPECT_EQ(sql.find("RENAME COLUMN"), std::string::npos) << sql;
+  EXPECT_NE(Notes(*plan).find("create_constraint users.mail (0001_test.yaml:3:5) is combined with "
+                              "the earlier rename_column (0001_test.yaml:2:5)"),
+            std::string::npos)
+      << Notes(*plan);
+}
+
+// pgroll's "rename table, rename column, create check constraint", with version schemas: the
+// check is on the new column of the pair, which `up` fills from the old one.
+TEST(CombinePlanTest, RenameColumnThenCheckWithUpPutsTheCheckOnTheNewColumn) {
+  PlanOptions options = testing::FakeOptions();
+  options.version_schemas = true;
+  auto plan = PlanYaml(
+      "operations:\n"
+      "  - rename_column: {table: users, from: email, to: mail}\n"
+      "  - create_constraint: {table: users, name: mail_length, type: check, columns: [mail], "
+      "check: length(mail) > 3, up: {mail: \"CASE WHEN length(mail) <= 3 THEN mail || '-x' "
+      "ELSE mail END\"}, down: {mail: mail}}\n",
+      testing::FakeCatalog(), options);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string sql = AllSql(*plan);
+  EXPECT_EQ(Count(sql, "ADD COLUMN"), 1u) << sql;
+  EXPECT_NE(sql.find("ADD CONSTRAINT \"mail_length\" CHECK ((length(\"mail\") > 3)) NOT VALID"),
+            std::string::npos)
+      << sql;
+  EXPECT_NE(sql.find("FILL mail = (CASE WHEN length(((\"email\"))) <= 3"), std::string::npos)
+      << sql;
+  EXPECT_EQ(sql.find("NOT (length"), std::string::npos) << "no fix of rejected rows\n" << sql;
+}
+
+// The check's `up` reads the column as the type change leaves it; one new column carries both.
+TEST(CombinePlanTest, AlterColumnThenCheckWithUpTakesOneShadowColumn) {
+  auto plan = PlanYaml(
+      "operations:\n"
+      "  - alter_column: {table: users, column: name, type: varchar(200), up: CAST(name AS "
+      "varchar(200)), down: name}\n"
+      "  - create_constraint: {table: users, name: c, type: check, columns: [name], check: name "
+      "<> '', up: {name: \"CASE WHEN name = '' THEN 'x' ELSE name END\"}}\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::string sql = AllSql(*plan);
+  EXPECT_EQ(Count(sql, "ADD COLUMN"), 1u) << sql;
+  EXPECT_NE(sql.find("ADD CONSTRAINT \"c\" CHECK ((\"_pgphase_new_name\" <> ''))"),
+            std::string::npos)
+      << sql;
+  EXPECT_NE(sql.find("FILL _pgphase_new_name = (CASE WHEN ((CAST(name AS varchar(200)))) = ''"),
+            std::string::npos)
+      << sql;
+  EXPECT_NE(Notes(*plan).find("create_constraint users.name (0001_test.yaml:3:5) is combined with "
+                              "the earlier alter_column"),
+            std::string::npos)
+      << Notes(*plan);
+}
+
 TEST(CombinePlanTest, RenameAfterAddGivesTheAddedColumnItsFinalName) {
   auto plan = PlanYaml(
       "operations:\n"

@@ -44,18 +44,6 @@ namespace {
 
 constexpr std::string_view kKind = "create_constraint";
 
-std::string Trim(const std::string& s) {
-  const size_t a = s.find_first_not_of(" \t\r\n");
-  if (a == std::string::npos) return "";
-  return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
-}
-
-// `up: col` or `up: "col"` for column col: the value stays as it is.
-bool IsIdentity(const ColumnExpr& e) {
-  const std::string t = Trim(e.expr.text);
-  return t == e.column || t == QuoteIdent(e.column);
-}
-
 // The column changes through the shadow path: its `up` is not the column itself.
 bool Transforms(const CreateConstraintOp& op, const std::string& column) {
   const ColumnExpr* up = ExprFor(op.up, column);
