@@ -167,10 +167,6 @@ bool HasAfterSwap(const std::vector<ColumnSync>& syncs) {
                      [](const ColumnSync& s) { return s.after_swap.has_value(); });
 }
 
-}  // namespace
-
-namespace {
-
 // `f` by the names its columns have from swap on; its expression keeps the names it was
 // written with (Fill::source_vars).
 ddl::Fill RenamedAtSwap(ddl::Fill f,

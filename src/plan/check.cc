@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "pgphase/sql_text.h"
+
 namespace pgphase {
 namespace {
 
@@ -81,10 +83,7 @@ const ColumnExpr* ExprFor(const std::vector<ColumnExpr>& exprs, const std::strin
 }
 
 bool IsIdentity(const ColumnExpr& e) {
-  const std::string& t = e.expr.text;
-  const size_t a = t.find_first_not_of(" \t\r\n");
-  if (a == std::string::npos) return false;
-  const std::string trimmed = t.substr(a, t.find_last_not_of(" \t\r\n") - a + 1);
+  const std::string trimmed = sqltext::Trimmed(e.expr.text, 0, e.expr.text.size());
   return trimmed == e.column || trimmed == QuoteIdent(e.column);
 }
 
