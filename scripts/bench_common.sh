@@ -10,6 +10,7 @@
 #   bench_revision      the commit the binary is built from, and whether src/ differs from it
 #   say, die            messages on stderr, prefixed with the script's name
 #   now_ns, calc, median, minimum, fmt_num, fmt_list   numbers (awk for floating point)
+#   cpu_ticks, steal    the CPU time a hypervisor took from this machine between two moments
 # and, for timing statements in the database whose URL is in `db` (set by the script):
 #   sql                 psql on `db`, stopping at the first error
 #   fresh_database      a new database holding t and its copy t_base (integration/bench/setup.sql)
@@ -91,6 +92,17 @@ fmt_list() {
   local x out=()
   for x; do out+=("$(fmt_num "$x")"); done
   echo "${out[*]}"
+}
+
+# cpu_ticks: all CPU ticks and steal ticks so far (/proc/stat's first line).
+cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $9 }' /proc/stat; }
+
+# steal FROM_TICKS TO_TICKS: the share of CPU time stolen between two cpu_ticks, in percent.
+steal() {
+  local t0 s0 t1 s1
+  read -r t0 s0 <<<"$1"
+  read -r t1 s1 <<<"$2"
+  fmt_num "$(calc "100 * ($s1 - $s0) / ($t1 > $t0 ? $t1 - $t0 : 1)")" 1
 }
 
 # --- Statements on `db` ----------------------------------------------------------------------

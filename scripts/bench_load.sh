@@ -20,7 +20,18 @@
 #                  Each reports the backfill's rows/s under the app beside its rows/s alone,
 #                  and the app's latency through swap and during each phase (expand, sync,
 #                  backfill, validate, swap: pgphase.phases' times), to find where a tail is.
+#   BENCH_BEFORE_SECONDS  how long each point's app runs before its migration starts (default
+#                  10): the baseline measured just before, in the same pgbench run, which the
+#                  point's p99 is compared with (a machine whose latency drifts from minute to
+#                  minute makes the first quiet run a poor baseline for the last point)
+#   BENCH_BUSY_ROUNDS  N: after the quiet baseline, N rounds of the app for 8 s alone and for
+#                  8 s beside one server backend kept busy (a long generate_series count), each
+#                  with its steal: what one busy core, and no lock at all, costs the app's p99
+#                  (default 0: none)
 #   PGPHASE_JOBS   parallel compile jobs (default 2)
+# Each window also reports the CPU time the hypervisor took (steal, from /proc/stat), and each
+# point the lock waits longer than 1 ms that the server logged (log_lock_waits, with
+# deadlock_timeout 1ms on this throwaway server): a tail without lock waits is the machine's.
 # Builds a Release binary in build-bench/, starts its own throwaway PostgreSQL (scripts/pg.sh,
 # deleted on exit), prints the result and writes it to build-bench/bench-load-results.txt.
 set -euo pipefail
@@ -42,6 +53,10 @@ bench_server
 db="${server_url%/*}/bench_load"
 load_at_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
 revision=$(bench_revision)
+# Every lock wait longer than 1 ms is logged, to tell a tail of lock waits from the machine's.
+psql -X -q -d "$server_url" -c "ALTER SYSTEM SET log_lock_waits = on" \
+  -c "ALTER SYSTEM SET deadlock_timeout = '1ms'" -c "SELECT pg_reload_conf()" >/dev/null
+server_log=$(bash scripts/pg.sh log "$pgdir")
 
 # The old app: one point read and one point write of the migrated column per transaction
 # (and with BENCH_INSERTS=1 one insert of a new row). The value is an untyped literal, so the
@@ -93,6 +108,24 @@ VACUUM ANALYZE t;
 SQL
 }
 
+# lock_waits FROM_BYTE: the lock waits the server logged since that offset of its log, their
+# count and the longest.
+lock_waits() {
+  tail -c +"$(($1 + 1))" "$server_log" | awk '
+    / acquired .* after [0-9.]+ ms/ {
+      match($0, /after [0-9.]+ ms/)
+      ms = substr($0, RSTART + 6, RLENGTH - 9) + 0
+      n++
+      if (ms > max) max = ms
+    }
+    END { printf "%d lock waits over 1 ms, the longest %.1f ms", n, max }'
+}
+
+# p99_of NAME FROM_NS TO_NS: the p99 latency (ms) of the transactions that started in the window.
+p99_of() {
+  report "$1" x "$2" "$3" | sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p'
+}
+
 # start_app NAME SECONDS: pgbench in the background, per-transaction log under $tmp/NAME.
 start_app() {
   mkdir -p "$tmp/$1"
@@ -133,6 +166,32 @@ wait "$app_pid"
 quiet=$(report quiet "quiet (no migration)")
 say "  $quiet"
 
+# busy_rounds: the app alone and beside one busy backend, alternating, BENCH_BUSY_ROUNDS times.
+busy_rounds() {
+  local i side c0 hog
+  for ((i = 1; i <= ${BENCH_BUSY_ROUNDS:-0}; i++)); do
+    for side in alone busy; do
+      hog=""
+      if [[ "$side" == busy ]]; then
+        sql -c "SELECT count(*) FROM generate_series(1, 10000000000)" >/dev/null 2>&1 &
+        hog=$!
+        sleep 0.5
+      fi
+      c0=$(cpu_ticks)
+      start_app "busy_${i}_$side" 8
+      wait "$app_pid" || true
+      busy+="$(report "busy_${i}_$side" "round $i, the app ${side/busy/beside a busy backend} (steal $(steal "$c0" "$(cpu_ticks)") %)")"$'\n'
+      if [[ -n "$hog" ]]; then
+        sql -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT count(*) FROM generate_series(1, 1000%' AND pid <> pg_backend_pid()" >/dev/null
+        wait "$hog" || true
+      fi
+    done
+  done
+}
+busy=""
+busy_rounds
+[[ -z "$busy" ]] || say "  one busy backend beside the app:"$'\n'"$busy"
+
 migrated=""
 for point in ${BENCH_CURVE:-200ms:50ms}; do
   IFS=: read -r target app_wait delay <<<"$point"
@@ -146,10 +205,15 @@ for point in ${BENCH_CURVE:-200ms:50ms}; do
   fresh_table
   settle
   name="pgphase_${target}_${app_wait}${delay:+_$delay}"
-  start_app "$name" "${BENCH_MIGRATION_SECONDS:-120}"
-  t0=$(now_ns)
+  before=${BENCH_BEFORE_SECONDS:-10}
+  start_app "$name" "$((before + ${BENCH_MIGRATION_SECONDS:-120}))"
+  sleep 1  # pgbench connects
+  b0=$(now_ns) b0_cpu=$(cpu_ticks)
+  sleep "$((before - 1))"
+  t0=$(now_ns) t0_cpu=$(cpu_ticks) t0_log=$(stat -c %s "$server_log")
   "$pgphase" apply "$tmp/0001_amount.yaml" --through swap --db "$db" ${delay:+--batch-delay "$delay"} >"$tmp/apply.log"
-  t_swap=$(now_ns)
+  t_swap=$(now_ns) t_swap_cpu=$(cpu_ticks)
+  waits=$(lock_waits "$t0_log")
   loaded=$(backfill_rate)
   windows=()
   for phase in expand sync backfill validate swap; do windows+=("$phase $(phase_window "$phase")"); done
@@ -159,7 +223,9 @@ for point in ${BENCH_CURVE:-200ms:50ms}; do
   cp "$tmp/apply.log" "$bench_out_dir/bench-load-$name.log"
   line=$(report "$name" "pgphase target_batch_time $target max_app_wait $app_wait${delay:+ batch_delay $delay} ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s through contract)" "$t0" "$t1")
   line+=", backfill $loaded rows/s under the app, $alone alone ($(fmt_num "$(calc "$loaded / $alone")" 2))"
-  line+="; $(report "$name" "through swap ($(fmt_num "$(calc "($t_swap - $t0) / 1e9")" 1) s)" "$t0" "$t_swap")"
+  line+="; $(report "$name" "just before ($(fmt_num "$(calc "($t0 - $b0) / 1e9")" 1) s, steal $(steal "$b0_cpu" "$t0_cpu") %)" "$b0" "$t0")"
+  line+="; $(report "$name" "through swap ($(fmt_num "$(calc "($t_swap - $t0) / 1e9")" 1) s, steal $(steal "$t0_cpu" "$t_swap_cpu") %)" "$t0" "$t_swap")"
+  line+=", p99 $(fmt_num "$(calc "$(p99_of "$name" "$t0" "$t_swap") / $(p99_of "$name" "$b0" "$t0")")" 1)x just before's, $waits"
   for window in "${windows[@]}"; do  # each phase, to see where the tail comes from
     read -r phase p0 p1 <<<"$window"
     line+="; $(report "$name" "during $phase ($(fmt_num "$(calc "($p1 - $p0) / 1e9")" 2) s)" "$p0" "$p1")"
@@ -186,6 +252,7 @@ psql -X -q -d "$server_url" -c "DROP DATABASE bench_load"
     "$(nproc) cores, load average at start $load_at_start, commit $revision"
   echo "pgbench -c $clients -R $rate (offered $rate tps): one point SELECT and one point UPDATE of the migrated column"
   echo "$quiet"
+  printf '%s' "$busy"
   printf '%s' "$migrated"
   echo "$blocking"
 } >"$results"
