@@ -43,9 +43,13 @@ results="$bench_out_dir/bench-load-results.txt"
 rows=${BENCH_ROWS:-1000000}
 rate=${BENCH_RATE:-200}
 clients=${BENCH_CLIENTS:-4}
+before=${BENCH_BEFORE_SECONDS:-10}
 for v in "$rows" "$rate" "$clients"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROWS, BENCH_RATE, BENCH_CLIENTS: not a positive integer: $v"
 done
+if ! [[ "$before" =~ ^[0-9]+$ ]] || ((before < 2)); then
+  die "BENCH_BEFORE_SECONDS: not a whole number of seconds, 2 or more: $before"
+fi
 bench_pgbench
 
 bench_build
@@ -205,7 +209,6 @@ for point in ${BENCH_CURVE:-200ms:50ms}; do
   fresh_table
   settle
   name="pgphase_${target}_${app_wait}${delay:+_$delay}"
-  before=${BENCH_BEFORE_SECONDS:-10}
   start_app "$name" "$((before + ${BENCH_MIGRATION_SECONDS:-120}))"
   sleep 1  # pgbench connects
   b0=$(now_ns) b0_cpu=$(cpu_ticks)
