@@ -125,9 +125,11 @@ lock_waits() {
     END { printf "%d lock waits over 1 ms, the longest %.1f ms", n, max }'
 }
 
-# p99_of NAME FROM_NS TO_NS: the p99 latency (ms) of the transactions that started in the window.
+# p99_of NAME FROM_NS TO_NS: the p99 latency (ms) of the transactions that started in a
+# window that report has measured.
 p99_of() {
-  report "$1" x "$2" "$3" | sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p'
+  local lat="$tmp/$1/latencies.$2.$3"
+  calc "$(sed -n "$((($(wc -l <"$lat") * 99 + 99) / 100))p" "$lat" | cut -d ' ' -f 1) / 1000"
 }
 
 # start_app NAME SECONDS: pgbench in the background, per-transaction log under $tmp/NAME.
@@ -140,10 +142,11 @@ start_app() {
 
 # report NAME WHAT [FROM_NS TO_NS]: over the transactions that started in the window (all
 # when none is given), TPS over the offered rate, p99 and max latency as the application sees
-# it (the log's latency plus its schedule lag, in microseconds), and client errors.
+# it (the log's latency plus its schedule lag, in microseconds), and client errors. The
+# window's sorted latencies stay in $tmp/NAME/latencies.FROM_NS.TO_NS for p99_of.
 report() {
   local from=${3:-0} to=${4:-0} lat n secs errors
-  lat="$tmp/$1/latencies"
+  lat="$tmp/$1/latencies.$from.$to"
   cat "$tmp/$1"/pgbench_log.* | awk -v from="$from" -v to="$to" '
     { t = $5 * 1e6 + $6
       if (to == 0 || (t >= from / 1e3 && t <= to / 1e3)) printf "%d %.0f\n", $3 + (NF >= 7 ? $7 : 0), t }' |
@@ -157,7 +160,7 @@ report() {
   errors=$(grep -c -i "error\|aborted" "$tmp/$1/out.txt" || true)
   ((errors == 0)) || grep -i -m 3 "error\|aborted" "$tmp/$1/out.txt" | sed "s/^/  $1: /" >&2
   echo "$2: TPS / offered $(fmt_num "$(calc "$n / ($secs > 0 ? $secs : 1) / $rate")" 3)," \
-    "p99 $(fmt_num "$(calc "$(sed -n "$(((n * 99 + 99) / 100))p" "$lat" | cut -d ' ' -f 1) / 1000")" 1) ms," \
+    "p99 $(fmt_num "$(p99_of "$1" "$from" "$to")" 1) ms," \
     "max $(fmt_num "$(calc "$(tail -n 1 "$lat" | cut -d ' ' -f 1) / 1000")" 1) ms," \
     "$n transactions, client errors $errors"
 }
@@ -170,26 +173,27 @@ wait "$app_pid"
 quiet=$(report quiet "quiet (no migration)")
 say "  $quiet"
 
+# app_round NAME WHAT: the app for 8 s, reported with the steal in that time.
+app_round() {
+  local c0
+  c0=$(cpu_ticks)
+  start_app "$1" 8
+  wait "$app_pid" || true
+  busy+="$(report "$1" "$2 (steal $(steal "$c0" "$(cpu_ticks)") %)")"$'\n'
+}
+
 # busy_rounds: the app alone and beside one busy backend, alternating, BENCH_BUSY_ROUNDS times.
+# The busy backend counts until its statement_timeout, just after the app's 8 s.
 busy_rounds() {
-  local i side c0 hog
+  local i hog
   for ((i = 1; i <= ${BENCH_BUSY_ROUNDS:-0}; i++)); do
-    for side in alone busy; do
-      hog=""
-      if [[ "$side" == busy ]]; then
-        sql -c "SELECT count(*) FROM generate_series(1, 10000000000)" >/dev/null 2>&1 &
-        hog=$!
-        sleep 0.5
-      fi
-      c0=$(cpu_ticks)
-      start_app "busy_${i}_$side" 8
-      wait "$app_pid" || true
-      busy+="$(report "busy_${i}_$side" "round $i, the app ${side/busy/beside a busy backend} (steal $(steal "$c0" "$(cpu_ticks)") %)")"$'\n'
-      if [[ -n "$hog" ]]; then
-        sql -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT count(*) FROM generate_series(1, 1000%' AND pid <> pg_backend_pid()" >/dev/null
-        wait "$hog" || true
-      fi
-    done
+    app_round "busy_${i}_alone" "round $i, the app alone"
+    PGOPTIONS="$PGOPTIONS -c statement_timeout=9s" \
+      sql -c "SELECT count(*) FROM generate_series(1, 10000000000)" >/dev/null 2>&1 &
+    hog=$!
+    sleep 0.5
+    app_round "busy_${i}_busy" "round $i, the app beside a busy backend"
+    wait "$hog" || true  # canceled by its timeout
   done
 }
 busy=""
