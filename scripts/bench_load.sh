@@ -24,10 +24,12 @@
 #                  10): the baseline measured just before, in the same pgbench run, which the
 #                  point's p99 is compared with (a machine whose latency drifts from minute to
 #                  minute makes the first quiet run a poor baseline for the last point)
-#   BENCH_BUSY_ROUNDS  N: after the quiet baseline, N rounds of the app for 8 s alone and for
-#                  8 s beside one server backend kept busy (a long generate_series count), each
-#                  with its steal: what one busy core, and no lock at all, costs the app's p99
-#                  (default 0: none)
+#   BENCH_BUSY_ROUNDS  N: after the quiet baseline, N rounds of the app for 8 s alone, for 8 s
+#                  beside one server backend kept busy (a long generate_series count), and for
+#                  8 s beside one backend that writes (50 000-row UPDATE batches with a COMMIT
+#                  after each, like a backfill's, over a table the app never touches), each with
+#                  its steal: what one busy core, and one writing backend, cost the app's p99
+#                  with no lock between them (default 0: none)
 #   PGPHASE_JOBS   parallel compile jobs (default 2)
 # Each window also reports the CPU time the hypervisor took (steal, from /proc/stat), and each
 # point the lock waits longer than 1 ms that the server logged (log_lock_waits, with
@@ -182,23 +184,46 @@ app_round() {
   busy+="$(report "$1" "$2 (steal $(steal "$c0" "$(cpu_ticks)") %)")"$'\n'
 }
 
-# busy_rounds: the app alone and beside one busy backend, alternating, BENCH_BUSY_ROUNDS times.
-# The busy backend counts until its statement_timeout, just after the app's 8 s.
+# beside NAME WHAT STATEMENT: app_round while one backend runs STATEMENT until its
+# statement_timeout, just after the app's 8 s.
+beside() {
+  local hog
+  PGOPTIONS="$PGOPTIONS -c statement_timeout=9s" sql -c "$3" >/dev/null 2>&1 &
+  hog=$!
+  sleep 0.5
+  app_round "$1" "$2"
+  wait "$hog" || true  # canceled by its timeout
+}
+
+# busy_rounds: the app alone, beside one counting backend and beside one writing backend
+# (UPDATE batches over w, a table of its own: no lock the app could wait on), BENCH_BUSY_ROUNDS
+# times.
 busy_rounds() {
-  local i hog
-  for ((i = 1; i <= ${BENCH_BUSY_ROUNDS:-0}; i++)); do
+  local i
+  ((${BENCH_BUSY_ROUNDS:-0} > 0)) || return 0
+  sql -v rows="$rows" <<'SQL'
+CREATE TABLE w (id bigint PRIMARY KEY, name text NOT NULL, shout text);
+INSERT INTO w SELECT g, 'name ' || g, NULL FROM generate_series(1, :rows) g;
+VACUUM ANALYZE w;
+SQL
+  for ((i = 1; i <= BENCH_BUSY_ROUNDS; i++)); do
     app_round "busy_${i}_alone" "round $i, the app alone"
-    PGOPTIONS="$PGOPTIONS -c statement_timeout=9s" \
-      sql -c "SELECT count(*) FROM generate_series(1, 10000000000)" >/dev/null 2>&1 &
-    hog=$!
-    sleep 0.5
-    app_round "busy_${i}_busy" "round $i, the app beside a busy backend"
-    wait "$hog" || true  # canceled by its timeout
+    beside "busy_${i}_busy" "round $i, the app beside a busy backend" \
+      "SELECT count(*) FROM generate_series(1, 10000000000)"
+    beside "busy_${i}_write" "round $i, the app beside a backend that writes" "DO \$\$
+      DECLARE lo bigint := 0;
+      BEGIN LOOP
+        UPDATE w SET shout = CASE WHEN shout IS NULL THEN upper(name) END
+          WHERE id > lo AND id <= lo + 50000;
+        COMMIT;
+        lo := CASE WHEN lo + 50000 >= $rows THEN 0 ELSE lo + 50000 END;
+      END LOOP; END \$\$"
   done
+  sql -c "DROP TABLE w"
 }
 busy=""
 busy_rounds
-[[ -z "$busy" ]] || say "  one busy backend beside the app:"$'\n'"$busy"
+[[ -z "$busy" ]] || say "  one busy backend, and one writing backend, beside the app:"$'\n'"$busy"
 
 migrated=""
 for point in ${BENCH_CURVE:-200ms:50ms}; do
