@@ -80,14 +80,11 @@ start_app() {
 }
 
 # report NAME WHAT [FROM_NS TO_NS]: as scripts/bench_load.sh's, over the transactions that
-# started in the window (all when none is given).
+# ended in the window (all when none is given).
 report() {
   local from=${3:-0} to=${4:-0} lat n secs errors
   lat="$tmp/$1/latencies"
-  cat "$tmp/$1"/pgbench_log.* | awk -v from="$from" -v to="$to" '
-    { t = $5 * 1e6 + $6
-      if (to == 0 || (t >= from / 1e3 && t <= to / 1e3)) printf "%d %.0f\n", $3 + (NF >= 7 ? $7 : 0), t }' |
-    sort -n >"$lat"
+  pgbench_latencies "$tmp/$1" "$from" "$to" >"$lat"
   n=$(wc -l <"$lat")
   ((n > 0)) || die "$1: no transactions in the window ($(head -c 300 "$tmp/$1/out.txt"))"
   secs=$(awk 'NR == 1 || $2 < lo { lo = $2 } $2 > hi { hi = $2 } END { print (hi - lo) / 1e6 }' "$lat")

@@ -11,6 +11,7 @@
 #   say, die            messages on stderr, prefixed with the script's name
 #   now_ns, calc, median, minimum, fmt_num, fmt_list   numbers (awk for floating point)
 #   cpu_ticks, steal    the CPU time a hypervisor took from this machine between two moments
+#   pgbench_latencies   the latencies of a pgbench -l run, sorted, within a window
 # and, for timing statements in the database whose URL is in `db` (set by the script):
 #   sql                 psql on `db`, stopping at the first error
 #   fresh_database      a new database holding t and its copy t_base (integration/bench/setup.sql)
@@ -96,6 +97,17 @@ fmt_list() {
 
 # cpu_ticks: all CPU ticks and steal ticks so far (/proc/stat's first line).
 cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $9 }' /proc/stat; }
+
+# pgbench_latencies DIR FROM_NS TO_NS: a line "LATENCY_US END_US" for each transaction in the
+# per-transaction logs (pgbench -l) in DIR that ended within the window (every one when TO_NS is
+# 0), sorted by latency. With -R the log's latency counts from the transaction's scheduled
+# start, so it already holds the schedule lag (the log's seventh field): the wait the
+# application sees.
+pgbench_latencies() {
+  cat "$1"/pgbench_log.* | awk -v from="$2" -v to="$3" '
+    { t = $5 * 1e6 + $6
+      if (to == 0 || (t >= from / 1e3 && t <= to / 1e3)) printf "%d %.0f\n", $3, t }' | sort -n
+}
 
 # steal FROM_TICKS TO_TICKS: the share of CPU time stolen between two cpu_ticks, in percent.
 steal() {

@@ -142,17 +142,14 @@ start_app() {
   app_pid=$!
 }
 
-# report NAME WHAT [FROM_NS TO_NS]: over the transactions that started in the window (all
-# when none is given), TPS over the offered rate, p99 and max latency as the application sees
-# it (the log's latency plus its schedule lag, in microseconds), and client errors. The
-# window's sorted latencies stay in $tmp/NAME/latencies.FROM_NS.TO_NS for p99_of.
+# report NAME WHAT [FROM_NS TO_NS]: over the transactions that ended in the window (all when
+# none is given), TPS over the offered rate, p99 and max latency as the application sees it
+# (pgbench_latencies), and client errors. The window's sorted latencies stay in
+# $tmp/NAME/latencies.FROM_NS.TO_NS for p99_of.
 report() {
   local from=${3:-0} to=${4:-0} lat n secs errors
   lat="$tmp/$1/latencies.$from.$to"
-  cat "$tmp/$1"/pgbench_log.* | awk -v from="$from" -v to="$to" '
-    { t = $5 * 1e6 + $6
-      if (to == 0 || (t >= from / 1e3 && t <= to / 1e3)) printf "%d %.0f\n", $3 + (NF >= 7 ? $7 : 0), t }' |
-    sort -n >"$lat"
+  pgbench_latencies "$tmp/$1" "$from" "$to" >"$lat"
   n=$(wc -l <"$lat")
   if ((n == 0)); then  # a short phase, or pgbench failed: say which
     echo "$2: no transactions started in it ($(cat "$tmp/$1"/pgbench_log.* | wc -l) logged in all)"
