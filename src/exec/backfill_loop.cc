@@ -12,12 +12,16 @@ namespace {
 constexpr Millis kHoldPoll{250};
 
 // The shortest time batches aim at for the application's sake, and how long nobody may wait on
-// a batch before the aim doubles back toward target_batch_time. A time, not a count of
-// batches: an application that writes all the time meets a short batch rarely (at 1000
-// writes/s over a million rows, one 25 ms batch in eight), and would see the aim grow back
-// between its waits.
+// a batch before the aim doubles back toward max_app_wait. A time, not a count of batches: an
+// application that writes all the time meets a short batch rarely (at 1000 writes/s over a
+// million rows, one 25 ms batch in eight), and would see the aim grow back between its waits.
 constexpr Millis kShortestAim{2};
 constexpr Millis kQuietTime{2000};
+// How long nobody may wait on a batch before the aim may grow past max_app_wait, back toward
+// target_batch_time: the application has gone. Sooner, a batch that grows past the budget
+// holds rows the application still writes, and one of its writes then waits for the whole
+// batch, and every transaction of that client behind it.
+constexpr Millis kAppGoneTime{60000};
 
 // Where the loop was when it stopped, for the message.
 constexpr std::string_view kDuringBackfill = " during backfill";
@@ -185,19 +189,27 @@ Status BackfillLoop::AfterTimeout(const BatchTimedOut& timeout, const Resolved& 
 
 // The time the next batch aims at: target_batch_time while the application does not wait on
 // the batches; once it does, at most max_app_wait (an application write waits for the batch
-// that holds its row until that batch commits), halved while the waits still exceed it.
+// that holds its row until that batch commits), halved while the waits still exceed it. It
+// doubles back after kQuietTime without a wait, up to max_app_wait until kAppGoneTime has
+// passed since the last wait, and then up to target_batch_time.
 Millis BackfillLoop::Aim(const AppWait& waited, const Resolved& s) {
   if (s.max_app_wait.count() == 0) return s.target_batch_time;
   Millis aim = std::min(aim_.value_or(s.target_batch_time), s.target_batch_time);
   const Clock::time_point now = io_.Now();
   if (waited.sessions > 0) {
     quiet_since_ = now;
+    last_wait_ = now;
     live_.CountAppWaits(waited.sessions);
     aim = std::min(aim, s.max_app_wait);
     if (waited.longest > s.max_app_wait) aim = std::max(std::min(kShortestAim, aim), aim / 2);
-  } else if (aim < s.target_batch_time && now - quiet_since_ >= kQuietTime) {
-    quiet_since_ = now;
-    aim = std::min(s.target_batch_time, aim * 2);
+  } else if (now - quiet_since_ >= kQuietTime) {
+    const bool app_gone = !last_wait_ || now - *last_wait_ >= kAppGoneTime;
+    const Millis ceiling =
+        app_gone ? s.target_batch_time : std::min(s.max_app_wait, s.target_batch_time);
+    if (aim < ceiling) {
+      quiet_since_ = now;
+      aim = std::min(ceiling, aim * 2);
+    }
   }
   aim_ = aim;
   return aim;

@@ -115,6 +115,7 @@ class BackfillLoop {
   int timeouts_ = 0;                  // batches in a row that timed out
   std::optional<Millis> aim_;         // the time batches aim at now (Aim); unset: the target
   Clock::time_point quiet_since_{};   // the last wait on a batch, or the aim's last growth
+  std::optional<Clock::time_point> last_wait_;  // the last wait on a batch; unset: none yet
 };
 
 }  // namespace pgphase::exec

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "exec/fake_backfill_io.h"
@@ -115,21 +116,37 @@ TEST_F(BackfillLoopTest, HalvingASmallAimNeverRaisesIt) {
   EXPECT_EQ(io_.sizes, (Sizes{5, 5, 2, 2, 2}));
 }
 
-// 1ms a row, so a batch of 50 rows takes 50ms. The wait comes with the first batch (200ms);
-// the second (100 rows) ends at 300ms, and 38 batches of 50 rows later it is 2 s since the wait.
-TEST_F(BackfillLoopTest, AfterTwoSecondsWithoutAWaitTheAimDoublesBackToTheTarget) {
+// 1ms a row, so a batch of 25 rows takes 25ms. The wait (80ms, over the 50ms budget) comes
+// with the first batch; 2 s later the aim doubles back to max_app_wait, and no further.
+TEST_F(BackfillLoopTest, AfterTwoSecondsWithoutAWaitTheAimDoublesBackToMaxAppWait) {
   io_.rows = 1'000'000;
-  io_.stored = {{}, 1, 1'000'000, 200};
+  io_.stored = {{}, 1, 1'000'000, 50};
+  settings_.s.batch_size_min = 10;
+  settings_.s.max_app_wait = Millis(50);
+  io_.app_wait_at = {{1, {1, Millis(80)}}};
+  StopAfter(200);  // about 5 s
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes[2], 25) << "aim 25ms after the wait";
+  EXPECT_EQ(io_.sizes[70], 25) << "1.8 s after the wait: still 25ms";
+  EXPECT_EQ(io_.sizes.back(), 50) << "2 s after: max_app_wait";
+  EXPECT_EQ(*std::max_element(io_.sizes.begin() + 1, io_.sizes.end()), 50)
+      << "and not past it: the application still writes the table";
+}
+
+// The wait comes with the first batch (200ms); then batches of 50 rows (50ms). Only a minute
+// without a wait lets the aim grow past max_app_wait: 100ms, and the target 2 s later.
+TEST_F(BackfillLoopTest, AMinuteWithoutAWaitLetsTheAimGrowBackToTheTarget) {
+  io_.rows = 10'000'000;
+  io_.stored = {{}, 1, 10'000'000, 200};
   settings_.s.batch_size_min = 10;
   settings_.s.max_app_wait = Millis(50);
   io_.app_wait_at = {{1, {1, Millis(10)}}};
-  StopAfter(70);
+  StopAfter(1300);
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
   EXPECT_EQ(io_.sizes[2], 50) << "aim 50ms after the wait";
-  EXPECT_EQ(io_.sizes[39], 50) << "1.95 s after the wait: still 50ms";
-  EXPECT_EQ(io_.sizes[40], 100) << "2 s after: 100ms";
-  EXPECT_EQ(io_.sizes[59], 100);
-  EXPECT_EQ(io_.sizes[60], 200) << "and the target 2 s later";
+  EXPECT_EQ(io_.sizes[1150], 50) << "57.5 s after the wait: still 50ms";
+  EXPECT_EQ(io_.sizes[1202], 100) << "a minute after: 100ms";
+  EXPECT_EQ(io_.sizes.back(), 200) << "and the target 2 s later";
 }
 
 // An application that keeps meeting batches now and then, but not on every one, keeps the
