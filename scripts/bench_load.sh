@@ -152,7 +152,7 @@ report() {
   pgbench_latencies "$tmp/$1" "$from" "$to" >"$lat"
   n=$(wc -l <"$lat")
   if ((n == 0)); then  # a short phase, or pgbench failed: say which
-    echo "$2: no transactions started in it ($(cat "$tmp/$1"/pgbench_log.* | wc -l) logged in all)"
+    echo "$2: no transactions ended in it ($(cat "$tmp/$1"/pgbench_log.* | wc -l) logged in all)"
     return
   fi
   secs=$(awk 'NR == 1 || $2 < lo { lo = $2 } $2 > hi { hi = $2 } END { print (hi - lo) / 1e6 }' "$lat")
