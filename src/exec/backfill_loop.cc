@@ -22,6 +22,12 @@ constexpr Millis kQuietTime{2000};
 // holds rows the application still writes, and one of its writes then waits for the whole
 // batch, and every transaction of that client behind it.
 constexpr Millis kAppGoneTime{60000};
+// Before the application has waited on any batch, the aim starts at max_app_wait and doubles
+// after each kRampTime without a wait, up to target_batch_time: the first write that meets a
+// batch then most likely meets a short one (at 1000 writes/s over a million rows, a wait is
+// likely within the first second), while a table nobody writes reaches the target within
+// about a second, at five doublings from 10ms to 200ms.
+constexpr Millis kRampTime{250};
 
 // Where the loop was when it stopped, for the message.
 constexpr std::string_view kDuringBackfill = " during backfill";
@@ -74,6 +80,7 @@ Status BackfillLoop::Begin() {
   const BatchLimits limits = io_.Limits(settings_.Current());
   batch_ = std::clamp(at.batch_size > 0 ? at.batch_size : limits.initial, limits.min, limits.max);
   done_ = at.rows_done;
+  quiet_since_ = io_.Now();
   std::string label = display_.action + " " + display_.table;
   if (display_.parts > 1) label += fmt::format(" part {}/{}", display_.part + 1, display_.parts);
   progress_.emplace(display_.out, display_.tty, label, io_.Unit(), at.rows_total, done_, io_.Now());
@@ -148,9 +155,11 @@ Result<bool> BackfillLoop::AfterCommit(const BatchDone& done, Millis took, const
   }
   done_ += done.walk.scanned;
   if (done.walk.repair.rows > 0) PGPHASE_RETURN_IF_ERROR(Repaired(done.walk.repair));
+  const bool first_wait = !last_wait_;
   const Millis aimed = aim_.value_or(s.target_batch_time);
   const Millis aim = Aim(done.app_wait, s);
-  if (aim < aimed) PGPHASE_RETURN_IF_ERROR(AppWaited(done.app_wait, aim));
+  if (done.app_wait.sessions > 0 && (aim < aimed || first_wait))
+    PGPHASE_RETURN_IF_ERROR(AppWaited(done.app_wait, aim));
   batch_ = NextBatchSize(batch_, took, aim, limits);
   Publish(took);  // first, so a log line of the progress finds it published
   Show();
@@ -187,14 +196,16 @@ Status BackfillLoop::AfterTimeout(const BatchTimedOut& timeout, const Resolved& 
   return Status::Ok();
 }
 
-// The time the next batch aims at: target_batch_time while the application does not wait on
-// the batches; once it does, at most max_app_wait (an application write waits for the batch
-// that holds its row until that batch commits), halved while the waits still exceed it. It
-// doubles back after kQuietTime without a wait, up to max_app_wait until kAppGoneTime has
-// passed since the last wait, and then up to target_batch_time.
+// The time the next batch aims at. Until the application first waits on a batch, the aim
+// starts at max_app_wait and doubles every kRampTime up to target_batch_time. Once it waits, at
+// most max_app_wait (an application write waits for the batch that holds its row until that
+// batch commits), halved while the waits still exceed it. It doubles back after kQuietTime
+// without a wait, up to max_app_wait until kAppGoneTime has passed since the last wait, and
+// then up to target_batch_time.
 Millis BackfillLoop::Aim(const AppWait& waited, const Resolved& s) {
   if (s.max_app_wait.count() == 0) return s.target_batch_time;
-  Millis aim = std::min(aim_.value_or(s.target_batch_time), s.target_batch_time);
+  const Millis start = std::min(s.max_app_wait, s.target_batch_time);
+  Millis aim = std::min(aim_.value_or(start), s.target_batch_time);
   const Clock::time_point now = io_.Now();
   if (waited.sessions > 0) {
     quiet_since_ = now;
@@ -202,10 +213,9 @@ Millis BackfillLoop::Aim(const AppWait& waited, const Resolved& s) {
     live_.CountAppWaits(waited.sessions);
     aim = std::min(aim, s.max_app_wait);
     if (waited.longest > s.max_app_wait) aim = std::max(std::min(kShortestAim, aim), aim / 2);
-  } else if (now - quiet_since_ >= kQuietTime) {
+  } else if (now - quiet_since_ >= (last_wait_ ? kQuietTime : kRampTime)) {
     const bool app_gone = !last_wait_ || now - *last_wait_ >= kAppGoneTime;
-    const Millis ceiling =
-        app_gone ? s.target_batch_time : std::min(s.max_app_wait, s.target_batch_time);
+    const Millis ceiling = app_gone ? s.target_batch_time : start;
     if (aim < ceiling) {
       quiet_since_ = now;
       aim = std::min(ceiling, aim * 2);

@@ -3,9 +3,11 @@
 //     walk's limits for batch_size_min/max;
 //   - a batch that times out (lock_timeout, statement_timeout) is retried at half the size,
 //     up to lock_retries times in a row;
-//   - while application sessions wait on a batch's row locks, batches aim at max_app_wait
-//     rather than target_batch_time, and at half that while the waits are longer still; after
-//     kQuietTime (2 s) in which nobody waited, the aim doubles back toward the target;
+//   - batches start aiming at max_app_wait and double the aim every kRampTime (250 ms) up to
+//     target_batch_time until an application session first waits on a batch's row locks;
+//     from then on they aim at max_app_wait, and at half that while the waits are longer
+//     still; after kQuietTime (2 s) in which nobody waited, the aim doubles back up to
+//     max_app_wait, and past it toward the target after kAppGoneTime (60 s);
 //   - batch_delay between batches; batches are held while a standby replays further behind
 //     than max_replica_lag;
 //   - SIGINT/SIGTERM, the window end (--until, --max-runtime) and `pgphase pause` stop it
@@ -113,8 +115,8 @@ class BackfillLoop {
   long long batch_ = 0;               // the next batch's size, in the walk's unit
   long long done_ = 0;                // rows
   int timeouts_ = 0;                  // batches in a row that timed out
-  std::optional<Millis> aim_;         // the time batches aim at now (Aim); unset: the target
-  Clock::time_point quiet_since_{};   // the last wait on a batch, or the aim's last growth
+  std::optional<Millis> aim_;         // the time batches aim at now (Aim); unset: its start
+  Clock::time_point quiet_since_{};   // Begin, the last wait on a batch, or the aim's last growth
   std::optional<Clock::time_point> last_wait_;  // the last wait on a batch; unset: none yet
 };
 

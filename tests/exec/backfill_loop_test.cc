@@ -20,6 +20,10 @@ using Lines = std::vector<std::string>;
 
 class BackfillLoopTest : public ::testing::Test {
  protected:
+  // The tests of how the application's waits steer the aim set max_app_wait; the others
+  // leave the application out, so batches aim at target_batch_time from the first.
+  BackfillLoopTest() { settings_.s.max_app_wait = Millis(0); }
+
   Status Run() { return Run(settings_); }
   Status Run(const BackfillSettings& settings) {
     BackfillLoop loop(io_, settings, {out_, false, "orders"}, live_);
@@ -75,22 +79,54 @@ TEST_F(BackfillLoopTest, BatchSizeSettlesWhereABatchTakesTheTargetTime) {
   EXPECT_EQ(io_.sizes, (Sizes{150, 200, 200}));
 }
 
-// 1ms a row, target 200ms, max_app_wait 50ms: batches settle at 200 rows while nobody waits.
+// 1ms a row, target 200ms, max_app_wait 50ms. Nobody waits: the aim starts at 50ms and
+// doubles every 250ms without a wait, so batches of 100 rows (after the first, resumed at
+// 200) grow to 200, where they settle.
+TEST_F(BackfillLoopTest, BeforeTheFirstWaitTheAimRampsUpFromMaxAppWaitToTheTarget) {
+  io_.rows = 1'000'000;
+  io_.stored = {{}, 1, 1'000'000, 200};
+  settings_.s.max_app_wait = Millis(50);
+  StopAfter(9);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{200, 100, 100, 100, 100, 200, 200, 200, 200}))
+      << "aim 50ms, 100ms 300ms in, 200ms 600ms in";
+  EXPECT_EQ(live_.Snapshot().app_waits, 0);
+  EXPECT_TRUE(io_.EventDetails("app_waited").empty());
+}
+
+// The same, with waits from batch 2 on: the aim (50ms, its start) stays at max_app_wait, and
+// the first wait is recorded though it did not shrink the aim.
 TEST_F(BackfillLoopTest, WhileTheAppWaitsOnBatchesTheyAimAtMaxAppWait) {
   io_.rows = 1'000'000;
   io_.stored = {{}, 1, 1'000'000, 200};
   settings_.s.batch_size_min = 10;
   settings_.s.max_app_wait = Millis(50);
   io_.app_wait_at = {{2, {3, Millis(40)}}, {3, {1, Millis(45)}}};
-  StopAfter(6);
+  StopAfter(12);
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
-  // After batch 2 the aim is 50ms: 200 -> 100 -> 50 rows, where it stays (waits within budget).
-  EXPECT_EQ(io_.sizes, (Sizes{200, 200, 100, 50, 50, 50}));
+  EXPECT_EQ(io_.sizes, (Sizes{200, 100, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50}))
+      << "waits within the budget hold the aim at 50ms";
   EXPECT_EQ(live_.Snapshot().app_waits, 4);
   EXPECT_EQ(io_.EventDetails("app_waited"),
             (Lines{"3 application sessions waited on the batch (the longest 40ms): batches now "
                    "aim at 50ms"}))
-      << "recorded when the aim shrinks, not on every wait";
+      << "recorded at the first wait and when the aim shrinks, not on every wait";
+}
+
+// An application that comes once the aim has reached the target (600ms in, as above) brings
+// it down to max_app_wait at its first wait.
+TEST_F(BackfillLoopTest, AFirstWaitAfterTheRampBringsTheAimDownToMaxAppWait) {
+  io_.rows = 1'000'000;
+  io_.stored = {{}, 1, 1'000'000, 200};
+  settings_.s.batch_size_min = 10;
+  settings_.s.max_app_wait = Millis(50);
+  io_.app_wait_at = {{8, {1, Millis(30)}}};
+  StopAfter(11);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{200, 100, 100, 100, 100, 200, 200, 200, 100, 50, 50}));
+  EXPECT_EQ(io_.EventDetails("app_waited"),
+            (Lines{"1 application session waited on the batch (the longest 30ms): batches now "
+                   "aim at 50ms"}));
 }
 
 TEST_F(BackfillLoopTest, WaitsLongerThanMaxAppWaitHalveTheAimAgain) {
