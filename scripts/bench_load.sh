@@ -19,7 +19,8 @@
 #                  "25ms:0ms 50ms:0ms 100ms:0ms 200ms:0ms 200ms:50ms" for issue 13's curve.
 #                  Each reports the backfill's rows/s under the app beside its rows/s alone,
 #                  and the app's latency through swap and during each phase (expand, sync,
-#                  backfill, validate, swap: pgphase.phases' times), to find where a tail is.
+#                  backfill, validate, swap: pgphase.phases' times) and during each step of
+#                  validate that took 20 ms or more (pgphase.events), to find where a tail is.
 #   BENCH_BEFORE_SECONDS  how long each point's app runs before its migration starts (default
 #                  10): the baseline measured just before, in the same pgbench run, which the
 #                  point's p99 is compared with (a machine whose latency drifts from minute to
@@ -97,6 +98,12 @@ EOF
 # phase_window PHASE: the phase's start and end, in ns since the epoch.
 phase_window() {
   sql -At -F ' ' -c "SELECT (extract(epoch FROM started_at) * 1e9)::bigint, (extract(epoch FROM finished_at) * 1e9)::bigint FROM pgphase.phases WHERE phase = '$1'"
+}
+
+# long_steps: "STEP_ID START_NS END_NS" for each step of validate that took 20 ms or more, from
+# the event before its own to its own (pgphase.events; pgphase.steps keeps no step's times).
+long_steps() {
+  sql -At -F ' ' -c "SELECT step_id, (extract(epoch FROM since) * 1e9)::bigint, (extract(epoch FROM at) * 1e9)::bigint FROM (SELECT step_id, phase, at, lag(at) OVER (ORDER BY id) AS since FROM pgphase.events) e WHERE phase = 'validate' AND step_id IS NOT NULL AND at - since >= interval '20 ms' ORDER BY at"
 }
 
 # backfill_rate: rows/s of the finished backfill phase (its rows over its duration).
@@ -246,6 +253,7 @@ for point in ${BENCH_CURVE:-200ms:50ms}; do
   loaded=$(backfill_rate)
   windows=()
   for phase in expand sync backfill validate swap; do windows+=("$phase $(phase_window "$phase")"); done
+  while read -r step p0 p1; do windows+=("$step $p0 $p1"); done < <(long_steps)
   "$pgphase" apply "$tmp/0001_amount.yaml" --through contract --db "$db" >>"$tmp/apply.log"
   t1=$(now_ns)
   wait "$app_pid" || true  # it runs on past the migration: its log is complete once it exits
