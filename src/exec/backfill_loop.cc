@@ -77,8 +77,13 @@ Status BackfillLoop::Begin() {
     at.rows_total = *total;
   }
   PGPHASE_RETURN_IF_ERROR(io_.OpenWalk(at));
-  const BatchLimits limits = io_.Limits(settings_.Current());
-  batch_ = std::clamp(at.batch_size > 0 ? at.batch_size : limits.initial, limits.min, limits.max);
+  const Resolved s = settings_.Current();
+  const BatchLimits limits = io_.Limits(s);
+  batch_ = at.batch_size > 0 ? at.batch_size : limits.initial;
+  // The checkpoint's size was fitted to an aim that the ramp (Aim) starts below again, and the
+  // application may be back: a resumed loop that heeds it starts no larger than a fresh one.
+  if (s.max_app_wait.count() > 0) batch_ = std::min(batch_, limits.initial);
+  batch_ = std::clamp(batch_, limits.min, limits.max);
   done_ = at.rows_done;
   quiet_since_ = io_.Now();
   std::string label = display_.action + " " + display_.table;

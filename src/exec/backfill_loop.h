@@ -7,7 +7,8 @@
 //     target_batch_time until an application session first waits on a batch's row locks;
 //     from then on they aim at max_app_wait, and at half that while the waits are longer
 //     still; after kQuietTime (2 s) in which nobody waited, the aim doubles back up to
-//     max_app_wait, and past it toward the target after kAppGoneTime (60 s);
+//     max_app_wait, and past it toward the target after kAppGoneTime (60 s); a resumed loop
+//     that heeds the application starts no larger than a fresh one;
 //   - batch_delay between batches; batches are held while a standby replays further behind
 //     than max_replica_lag;
 //   - SIGINT/SIGTERM, the window end (--until, --max-runtime) and `pgphase pause` stop it

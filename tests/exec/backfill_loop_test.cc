@@ -80,11 +80,11 @@ TEST_F(BackfillLoopTest, BatchSizeSettlesWhereABatchTakesTheTargetTime) {
 }
 
 // 1ms a row, target 200ms, max_app_wait 50ms. Nobody waits: the aim starts at 50ms and
-// doubles every 250ms without a wait, so batches of 100 rows (after the first, resumed at
-// 200) grow to 200, where they settle.
+// doubles every 250ms without a wait, so batches of 100 rows (after the first, of 200) grow
+// to 200, where they settle.
 TEST_F(BackfillLoopTest, BeforeTheFirstWaitTheAimRampsUpFromMaxAppWaitToTheTarget) {
   io_.rows = 1'000'000;
-  io_.stored = {{}, 1, 1'000'000, 200};
+  io_.initial_batch = 200;
   settings_.s.max_app_wait = Millis(50);
   StopAfter(9);
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
@@ -98,7 +98,7 @@ TEST_F(BackfillLoopTest, BeforeTheFirstWaitTheAimRampsUpFromMaxAppWaitToTheTarge
 // the first wait is recorded though it did not shrink the aim.
 TEST_F(BackfillLoopTest, WhileTheAppWaitsOnBatchesTheyAimAtMaxAppWait) {
   io_.rows = 1'000'000;
-  io_.stored = {{}, 1, 1'000'000, 200};
+  io_.initial_batch = 200;
   settings_.s.batch_size_min = 10;
   settings_.s.max_app_wait = Millis(50);
   io_.app_wait_at = {{2, {3, Millis(40)}}, {3, {1, Millis(45)}}};
@@ -117,7 +117,7 @@ TEST_F(BackfillLoopTest, WhileTheAppWaitsOnBatchesTheyAimAtMaxAppWait) {
 // it down to max_app_wait at its first wait.
 TEST_F(BackfillLoopTest, AFirstWaitAfterTheRampBringsTheAimDownToMaxAppWait) {
   io_.rows = 1'000'000;
-  io_.stored = {{}, 1, 1'000'000, 200};
+  io_.initial_batch = 200;
   settings_.s.batch_size_min = 10;
   settings_.s.max_app_wait = Millis(50);
   io_.app_wait_at = {{8, {1, Millis(30)}}};
@@ -131,7 +131,7 @@ TEST_F(BackfillLoopTest, AFirstWaitAfterTheRampBringsTheAimDownToMaxAppWait) {
 
 TEST_F(BackfillLoopTest, WaitsLongerThanMaxAppWaitHalveTheAimAgain) {
   io_.rows = 1'000'000;
-  io_.stored = {{}, 1, 1'000'000, 50};
+  io_.initial_batch = 50;
   settings_.s.batch_size_min = 10;
   settings_.s.max_app_wait = Millis(50);
   io_.app_wait_at = {{1, {1, Millis(80)}}, {2, {1, Millis(60)}}};
@@ -143,7 +143,7 @@ TEST_F(BackfillLoopTest, WaitsLongerThanMaxAppWaitHalveTheAimAgain) {
 // An aim below the shortest (2ms) is never raised by halving: 5ms, then 2ms.
 TEST_F(BackfillLoopTest, HalvingASmallAimNeverRaisesIt) {
   io_.rows = 1'000'000;
-  io_.stored = {{}, 1, 1'000'000, 5};
+  io_.initial_batch = 5;
   settings_.s.batch_size_min = 1;
   settings_.s.max_app_wait = Millis(5);
   io_.app_wait_at = {{1, {1, Millis(4)}}, {2, {1, Millis(9)}}, {3, {1, Millis(9)}}};
@@ -156,7 +156,7 @@ TEST_F(BackfillLoopTest, HalvingASmallAimNeverRaisesIt) {
 // with the first batch; 2 s later the aim doubles back to max_app_wait, and no further.
 TEST_F(BackfillLoopTest, AfterTwoSecondsWithoutAWaitTheAimDoublesBackToMaxAppWait) {
   io_.rows = 1'000'000;
-  io_.stored = {{}, 1, 1'000'000, 50};
+  io_.initial_batch = 50;
   settings_.s.batch_size_min = 10;
   settings_.s.max_app_wait = Millis(50);
   io_.app_wait_at = {{1, {1, Millis(80)}}};
@@ -173,7 +173,7 @@ TEST_F(BackfillLoopTest, AfterTwoSecondsWithoutAWaitTheAimDoublesBackToMaxAppWai
 // without a wait lets the aim grow past max_app_wait: 100ms, and the target 2 s later.
 TEST_F(BackfillLoopTest, AMinuteWithoutAWaitLetsTheAimGrowBackToTheTarget) {
   io_.rows = 10'000'000;
-  io_.stored = {{}, 1, 10'000'000, 200};
+  io_.initial_batch = 200;
   settings_.s.batch_size_min = 10;
   settings_.s.max_app_wait = Millis(50);
   io_.app_wait_at = {{1, {1, Millis(10)}}};
@@ -189,7 +189,7 @@ TEST_F(BackfillLoopTest, AMinuteWithoutAWaitLetsTheAimGrowBackToTheTarget) {
 // aim down: ten batches without a wait are not enough to grow it back.
 TEST_F(BackfillLoopTest, WaitsEveryFewBatchesKeepTheAimDown) {
   io_.rows = 1'000'000;
-  io_.stored = {{}, 1, 1'000'000, 200};
+  io_.initial_batch = 200;
   settings_.s.batch_size_min = 10;
   settings_.s.max_app_wait = Millis(50);
   for (int batch = 1; batch <= 60; batch += 12) io_.app_wait_at[batch] = {1, Millis(10)};
@@ -379,6 +379,18 @@ TEST_F(BackfillLoopTest, ResumedBackfillContinuesFromItsCheckpoint) {
   EXPECT_EQ(io_.checkpointed, 400);
   EXPECT_EQ(io_.finished_with, 1000);
   EXPECT_TRUE(Contains(out_.str(), "backfill orders: 1000/1000 rows (100%)"));
+}
+
+// The checkpoint's 4000 rows were fitted to an aim of 200ms; a loop that heeds the app starts
+// at a fresh loop's first size (100 rows, 100ms), then halves toward its aim (10ms).
+TEST_F(BackfillLoopTest, ResumedBackfillThatHeedsTheAppStartsNoLargerThanAFreshOne) {
+  io_.stored = {{"600"}, 600, 1'000'000, 4000};
+  io_.rows = 1'000'000;
+  settings_.s.batch_size_min = 10;
+  settings_.s.max_app_wait = Millis(10);
+  StopAfter(2);
+  EXPECT_EQ(Run().code(), ExitCode::kStopped);
+  EXPECT_EQ(io_.sizes, (Sizes{100, 50}));
 }
 
 TEST_F(BackfillLoopTest, ProgressShowsEveryFiveSecondsInALog) {
