@@ -209,8 +209,8 @@ Status BackfillLoop::AfterTimeout(const BatchTimedOut& timeout, const Resolved& 
 // then up to target_batch_time.
 Millis BackfillLoop::Aim(const AppWait& waited, const Resolved& s) {
   if (s.max_app_wait.count() == 0) return s.target_batch_time;
-  const Millis start = std::min(s.max_app_wait, s.target_batch_time);
-  Millis aim = std::min(aim_.value_or(start), s.target_batch_time);
+  const Millis budget = std::min(s.max_app_wait, s.target_batch_time);
+  Millis aim = std::min(aim_.value_or(budget), s.target_batch_time);
   const Clock::time_point now = io_.Now();
   if (waited.sessions > 0) {
     quiet_since_ = now;
@@ -220,7 +220,7 @@ Millis BackfillLoop::Aim(const AppWait& waited, const Resolved& s) {
     if (waited.longest > s.max_app_wait) aim = std::max(std::min(kShortestAim, aim), aim / 2);
   } else if (now - quiet_since_ >= (last_wait_ ? kQuietTime : kRampTime)) {
     const bool app_gone = !last_wait_ || now - *last_wait_ >= kAppGoneTime;
-    const Millis ceiling = app_gone ? s.target_batch_time : start;
+    const Millis ceiling = app_gone ? s.target_batch_time : budget;
     if (aim < ceiling) {
       quiet_since_ = now;
       aim = std::min(ceiling, aim * 2);

@@ -35,6 +35,15 @@ class BackfillLoopTest : public ::testing::Test {
     return {io_.sizes.begin(), io_.sizes.begin() + std::min(n, io_.sizes.size())};
   }
 
+  // For the tests of the application's waits: a walk of `rows` rows (1ms a row) from a first
+  // batch of `first` rows, batches down to 10 rows, and max_app_wait 50ms.
+  void HeedTheApp(long long first, long long rows = 1'000'000) {
+    io_.rows = rows;
+    io_.initial_batch = first;
+    settings_.s.batch_size_min = 10;
+    settings_.s.max_app_wait = Millis(50);
+  }
+
   // Stops the loop once `n` batches ran, for tests about how sizes move.
   void StopAfter(int n) {
     io_.on_batch = [this, n](int batch) { io_.stop = batch >= n; };
@@ -83,9 +92,7 @@ TEST_F(BackfillLoopTest, BatchSizeSettlesWhereABatchTakesTheTargetTime) {
 // doubles every 250ms without a wait, so batches of 100 rows (after the first, of 200) grow
 // to 200, where they settle.
 TEST_F(BackfillLoopTest, BeforeTheFirstWaitTheAimRampsUpFromMaxAppWaitToTheTarget) {
-  io_.rows = 1'000'000;
-  io_.initial_batch = 200;
-  settings_.s.max_app_wait = Millis(50);
+  HeedTheApp(200);
   StopAfter(9);
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
   EXPECT_EQ(io_.sizes, (Sizes{200, 100, 100, 100, 100, 200, 200, 200, 200}))
@@ -97,10 +104,7 @@ TEST_F(BackfillLoopTest, BeforeTheFirstWaitTheAimRampsUpFromMaxAppWaitToTheTarge
 // The same, with waits from batch 2 on: the aim (50ms, its start) stays at max_app_wait, and
 // the first wait is recorded though it did not shrink the aim.
 TEST_F(BackfillLoopTest, WhileTheAppWaitsOnBatchesTheyAimAtMaxAppWait) {
-  io_.rows = 1'000'000;
-  io_.initial_batch = 200;
-  settings_.s.batch_size_min = 10;
-  settings_.s.max_app_wait = Millis(50);
+  HeedTheApp(200);
   io_.app_wait_at = {{2, {3, Millis(40)}}, {3, {1, Millis(45)}}};
   StopAfter(12);
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
@@ -116,10 +120,7 @@ TEST_F(BackfillLoopTest, WhileTheAppWaitsOnBatchesTheyAimAtMaxAppWait) {
 // An application that comes once the aim has reached the target (600ms in, as above) brings
 // it down to max_app_wait at its first wait.
 TEST_F(BackfillLoopTest, AFirstWaitAfterTheRampBringsTheAimDownToMaxAppWait) {
-  io_.rows = 1'000'000;
-  io_.initial_batch = 200;
-  settings_.s.batch_size_min = 10;
-  settings_.s.max_app_wait = Millis(50);
+  HeedTheApp(200);
   io_.app_wait_at = {{8, {1, Millis(30)}}};
   StopAfter(11);
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
@@ -130,10 +131,7 @@ TEST_F(BackfillLoopTest, AFirstWaitAfterTheRampBringsTheAimDownToMaxAppWait) {
 }
 
 TEST_F(BackfillLoopTest, WaitsLongerThanMaxAppWaitHalveTheAimAgain) {
-  io_.rows = 1'000'000;
-  io_.initial_batch = 50;
-  settings_.s.batch_size_min = 10;
-  settings_.s.max_app_wait = Millis(50);
+  HeedTheApp(50);
   io_.app_wait_at = {{1, {1, Millis(80)}}, {2, {1, Millis(60)}}};
   StopAfter(4);
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
@@ -155,10 +153,7 @@ TEST_F(BackfillLoopTest, HalvingASmallAimNeverRaisesIt) {
 // 1ms a row, so a batch of 25 rows takes 25ms. The wait (80ms, over the 50ms budget) comes
 // with the first batch; 2 s later the aim doubles back to max_app_wait, and no further.
 TEST_F(BackfillLoopTest, AfterTwoSecondsWithoutAWaitTheAimDoublesBackToMaxAppWait) {
-  io_.rows = 1'000'000;
-  io_.initial_batch = 50;
-  settings_.s.batch_size_min = 10;
-  settings_.s.max_app_wait = Millis(50);
+  HeedTheApp(50);
   io_.app_wait_at = {{1, {1, Millis(80)}}};
   StopAfter(200);  // about 5 s
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
@@ -172,10 +167,7 @@ TEST_F(BackfillLoopTest, AfterTwoSecondsWithoutAWaitTheAimDoublesBackToMaxAppWai
 // The wait comes with the first batch (200ms); then batches of 50 rows (50ms). Only a minute
 // without a wait lets the aim grow past max_app_wait: 100ms, and the target 2 s later.
 TEST_F(BackfillLoopTest, AMinuteWithoutAWaitLetsTheAimGrowBackToTheTarget) {
-  io_.rows = 10'000'000;
-  io_.initial_batch = 200;
-  settings_.s.batch_size_min = 10;
-  settings_.s.max_app_wait = Millis(50);
+  HeedTheApp(200, 10'000'000);
   io_.app_wait_at = {{1, {1, Millis(10)}}};
   StopAfter(1300);
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
@@ -188,10 +180,7 @@ TEST_F(BackfillLoopTest, AMinuteWithoutAWaitLetsTheAimGrowBackToTheTarget) {
 // An application that keeps meeting batches now and then, but not on every one, keeps the
 // aim down: ten batches without a wait are not enough to grow it back.
 TEST_F(BackfillLoopTest, WaitsEveryFewBatchesKeepTheAimDown) {
-  io_.rows = 1'000'000;
-  io_.initial_batch = 200;
-  settings_.s.batch_size_min = 10;
-  settings_.s.max_app_wait = Millis(50);
+  HeedTheApp(200);
   for (int batch = 1; batch <= 60; batch += 12) io_.app_wait_at[batch] = {1, Millis(10)};
   StopAfter(60);
   EXPECT_EQ(Run().code(), ExitCode::kStopped);
