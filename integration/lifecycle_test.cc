@@ -137,6 +137,33 @@ TEST_F(LifecycleTest, StatusJsonHasTheDocumentedShape) {
   EXPECT_NE(r.out.find(kMigration), std::string::npos) << r;
 }
 
+// pgphase.steps says when each step ran: every done step has a start and an end, in the
+// order the steps ran, and a batched step's span holds its batches'.
+TEST_F(LifecycleTest, EveryDoneStepRecordsWhenItStartedAndFinished) {
+  SeedOrders(20000);
+  Apply(WriteOrdersSpec(), "swap");
+  ASSERT_GE(ScalarInt("SELECT count(*) FROM pgphase.steps WHERE status = 'done'"), 5);
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM pgphase.steps WHERE status = 'done' AND "
+                      "(started_at IS NULL OR finished_at IS NULL OR finished_at <= started_at)"),
+            0)
+      << Scalar(
+             "SELECT string_agg(step_id || ' ' || coalesce(started_at::text, '-') || ' ' || "
+             "coalesce(finished_at::text, '-'), E'\\n') FROM pgphase.steps");
+  EXPECT_EQ(ScalarInt(R"(
+SELECT count(*) FROM (
+  SELECT s.started_at, lag(s.finished_at) OVER (ORDER BY p.ordinal, s.ordinal) AS previous_end
+    FROM pgphase.steps s JOIN pgphase.phases p USING (migration, phase)
+   WHERE s.status = 'done') o
+ WHERE started_at < previous_end)"),
+            0)
+      << "a step started before the one before it finished";
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM pgphase.steps s JOIN pgphase.backfill b "
+                      "USING (migration, step_id) WHERE b.started_at < s.started_at "
+                      "OR b.updated_at > s.finished_at"),
+            0)
+      << "a batched step's span must hold its batches";
+}
+
 TEST_F(LifecycleTest, StatusOnAFreshDatabaseIsEmptyAndCreatesNothing) {
   RunResult r = Run({"status", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r;

@@ -174,6 +174,34 @@ INSTANTIATE_TEST_SUITE_P(Phases, StopInPhaseTest, ::testing::ValuesIn(PhaseSigna
                                   (info.param.signal == SIGTERM ? "_SIGTERM" : "_SIGINT");
                          });
 
+// A backfill stopped half-way is undone by reverse like a finished one: its step is reversed
+// and its checkpoint goes with it, so the next apply walks the table from its first key.
+TEST_F(ResumeTest, ReverseOfAHalfFinishedBackfillStartsItOver) {
+  SeedOrders(100000);
+  const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);
+  pid_t pid = StartSlowBackfill(spec, "50ms");
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(Signal(pid, SIGTERM));
+  RunResult stopped = WaitExit(pid, Millis(30'000));
+  ASSERT_EQ(stopped.exit_code, 5) << stopped;
+  ASSERT_TRUE(WaitForNoOtherSessions());
+  ExpectCheckpointMatchesData(100000);
+
+  RunResult r = Run({"reverse", kMigration, "--to", "sync"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(BackfillRowsDone(kMigration), 0) << "the reversed backfill kept its checkpoint";
+  EXPECT_EQ(ScalarInt("SELECT count(*) FROM pgphase.steps WHERE phase = 'backfill' "
+                      "AND status <> 'reversed'"),
+            0);
+  // Behind where the walk stopped, and past the sync trigger (which would fill them again).
+  Exec(
+      "SET session_replication_role = replica; UPDATE orders SET total = NULL WHERE id <= 10; "
+      "RESET session_replication_role");
+  r = Run({"apply", spec, "--through", "validate"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(BadTotals(), 0) << "the walk must start over from the first key";
+}
+
 TEST_F(ResumeTest, PauseStopsTheRunningApplyWithExit5AndApplyResumes) {
   SeedOrders(100000);
   const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);

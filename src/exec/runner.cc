@@ -287,6 +287,10 @@ Status RunStep(RunContext& ctx, Phase phase, const Step& step) {
   const auto t0 = Clock::now();
   const std::string context =
       fmt::format("migration {}, phase {}, step {}", m, PhaseName(phase), step.id);
+  // A batched step and a conversion check run across many transactions: marked running,
+  // their start is recorded, and reverse undoes one left half-finished (a checkpoint too).
+  if (step.backfill || step.conversion_check)
+    ctx.store.SetStepStatus(m, step.id, StepStatus::kRunning);
   Status st;
   if (step.backfill) {
     st = RunBackfill(ctx, phase, step);

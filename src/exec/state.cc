@@ -353,17 +353,19 @@ void StateStore::SetStepStatus(pqxx::transaction_base& tx, const std::string& mi
                                const std::string& step_id, StepStatus status,
                                const std::string& error) {
   const bool finished = status == StepStatus::kDone || status == StepStatus::kReversed;
-  // $5: an attempt starts; $6: it ends.
+  // $5: an attempt starts; $6: it ends; $7: it is done. A step that runs in one transaction
+  // (never marked running) started when that transaction did: now(). It ends at the clock.
   tx.exec_params(R"(
 UPDATE pgphase.steps
    SET status = $3,
        attempts = attempts + CASE WHEN $5 THEN 1 ELSE 0 END,
-       started_at = CASE WHEN $5 THEN coalesce(started_at, now()) ELSE started_at END,
-       finished_at = CASE WHEN $6 THEN now() END,
+       started_at = CASE WHEN $5 OR $7 THEN coalesce(started_at, now()) ELSE started_at END,
+       finished_at = CASE WHEN $6 THEN clock_timestamp() END,
        last_error = nullif($4, '')
  WHERE migration = $1 AND step_id = $2
 )",
-                 migration, step_id, Name(status), error, status == StepStatus::kRunning, finished);
+                 migration, step_id, Name(status), error, status == StepStatus::kRunning, finished,
+                 status == StepStatus::kDone);
 }
 
 void StateStore::SetStepStatus(const std::string& migration, const std::string& step_id,
