@@ -87,6 +87,29 @@ TEST_F(ReverseTest, ReverseToPhaseReversesOnlyLaterPhases) {
   EXPECT_TRUE(ColumnNotNull("orders", "total"));
 }
 
+// Without the triggers a filled value would go stale when the app changes its row, and the
+// next apply fills only empty ones: reverse --to expand is refused once sync has run.
+TEST_F(ReverseTest, ReverseToExpandIsRefusedOnceSyncHasRun) {
+  SeedOrders(2000);
+  const std::string spec = WriteOrdersSpec();
+  Apply(spec, "expand");
+  RunResult r = Run({"reverse", kMigration, "--to", "expand"});
+  ASSERT_EQ(r.exit_code, 0) << "nothing after expand has run: " << r;
+
+  Apply(spec, "backfill");
+  r = Run({"reverse", kMigration, "--to", "expand"});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_NE(r.err.find("would go stale"), std::string::npos) << r;
+  EXPECT_NE(r.err.find("--to sync"), std::string::npos) << r;
+  ExpectPhasesDoneThrough(kMigration, "backfill");
+  EXPECT_GE(UserTriggerCount("orders"), 1) << "the refused reverse changed nothing";
+
+  ASSERT_EQ(Run({"reverse", kMigration, "--to", "sync"}).exit_code, 0);
+  OldAppWrites(100001, 25);
+  Apply(spec, "validate");
+  EXPECT_EQ(BadTotals(), 0);
+}
+
 // A reverse interrupted while it retries a lock (a session holds SHARE on the table).
 class InterruptedReverseTest : public OrdersTest {
  protected:

@@ -11,7 +11,8 @@ Status RunReverse(const std::vector<std::string>& args) {
   if (WantsFleet(args)) return RunFleetCommand("reverse", args);
   po::options_description desc("reverse");
   desc.add_options()("migration", po::value<std::string>()->required(), "")(
-      "to", po::value<std::string>(), "leave the migration as `apply --through PHASE` would");
+      "to", po::value<std::string>(),
+      "leave the migration as `apply --through PHASE` would (expand: only until sync has run)");
   AddDbOption(desc);
   AddLockOptions(desc);
   AddReconnectsOption(desc);

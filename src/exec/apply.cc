@@ -384,6 +384,22 @@ Result<Plan> PlanAgainstDatabase(const ChangeSpec& spec, const std::string& conn
 
 namespace {
 
+// Reversing sync but not expand would drop the triggers and keep the columns they fill: a
+// value computed from a row that the application then changes goes stale, and the next
+// apply's backfill fills only the empty ones. Refused, with the ways that keep data right.
+Status CheckKeepsFillsCurrent(exec::StateStore& store, const Plan& plan, std::optional<Phase> to) {
+  if (to != Phase::kExpand || plan.phase(Phase::kSync).steps.empty()) return Status::Ok();
+  const exec::PhaseStatus sync = store.LoadPhaseStatus(plan.migration, Phase::kSync);
+  if (sync == exec::PhaseStatus::kPending || sync == exec::PhaseStatus::kReversed)
+    return Status::Ok();
+  return Status::Invalid(fmt::format(
+      "reverse --to expand would drop the sync triggers of migration {} and keep the columns "
+      "they fill: a value computed from a row the application then changes would go stale, "
+      "and the next apply fills only empty ones. Reverse --to sync (the triggers stay), or "
+      "reverse the whole migration",
+      plan.migration));
+}
+
 Status ReverseLocked(pqxx::connection& conn, exec::StateStore& store, const std::string& name,
                      const ReverseOptions& options, std::ostream& out) {
   std::optional<exec::MigrationRow> row;
@@ -405,6 +421,7 @@ Status ReverseLocked(pqxx::connection& conn, exec::StateStore& store, const std:
         "triggers are gone",
         name, exec::StatusName(contract)));
   }
+  PGPHASE_RETURN_IF_ERROR(CheckKeepsFillsCurrent(store, *plan, options.to));
   Result<exec::Resolved> settings = Resolve({}, options.locks, {});
   if (!settings.ok()) return settings.status();
   exec::RunContext ctx{conn, store, *plan, *settings, out, options.notify, options.conninfo};
