@@ -79,22 +79,6 @@ start_app() {
   app_pid=$!
 }
 
-# report NAME WHAT [FROM_NS TO_NS]: as scripts/bench_load.sh's, over the transactions that
-# ended in the window (all when none is given).
-report() {
-  local from=${3:-0} to=${4:-0} lat n secs errors
-  lat="$tmp/$1/latencies"
-  pgbench_latencies "$tmp/$1" "$from" "$to" >"$lat"
-  n=$(wc -l <"$lat")
-  ((n > 0)) || die "$1: no transactions in the window ($(head -c 300 "$tmp/$1/out.txt"))"
-  secs=$(awk 'NR == 1 || $2 < lo { lo = $2 } $2 > hi { hi = $2 } END { print (hi - lo) / 1e6 }' "$lat")
-  errors=$(grep -c -i "error\|aborted" "$tmp/$1/out.txt" || true)
-  echo "$2: TPS / offered $(fmt_num "$(calc "$n / ($secs > 0 ? $secs : 1) / $rate")" 3)," \
-    "p99 $(fmt_num "$(calc "$(sed -n "$(((n * 99 + 99) / 100))p" "$lat" | cut -d ' ' -f 1) / 1000")" 1) ms," \
-    "max $(fmt_num "$(calc "$(tail -n 1 "$lat" | cut -d ' ' -f 1) / 1000")" 1) ms," \
-    "$n transactions, client errors $errors"
-}
-
 # What apply printed, per table: the backfill's last rate, the swap's lock hold.
 per_table() {
   local t rate_line hold
@@ -111,7 +95,7 @@ fresh_tables
 settle
 start_app quiet 20
 wait "$app_pid"
-quiet=$(report quiet "quiet (no migration)")
+quiet=$(app_report quiet "quiet (no migration)")
 say "  $quiet"
 
 say "[$rows orders] pgphase: apply --through swap, then contract, under the app"
@@ -123,7 +107,7 @@ t0=$(now_ns)
 "$pgphase" apply "$tmp/0001_orders_bigint.yaml" --through contract --db "$db" >>"$tmp/apply.log"
 t1=$(now_ns)
 wait "$app_pid" || true  # it runs on past the migration: its log is complete once it exits
-migrated=$(report pgphase "pgphase ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s, orders.id and order_items.order_id to bigint through contract)" "$t0" "$t1")
+migrated=$(app_report pgphase "pgphase ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s, orders.id and order_items.order_id to bigint through contract)" "$t0" "$t1")
 per_table_lines=$(per_table)
 say "  $migrated"
 say "$per_table_lines"
@@ -138,7 +122,7 @@ sql -c "BEGIN" -c "ALTER TABLE orders ALTER COLUMN id TYPE bigint" \
   -c "ALTER TABLE order_items ALTER COLUMN order_id TYPE bigint" -c "COMMIT"
 t1=$(now_ns)
 wait "$app_pid" || true
-blocking=$(report blocking "blocking ALTER ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s, and 2 s on each side)" "$((t0 - 2000000000))" "$((t1 + 2000000000))")
+blocking=$(app_report blocking "blocking ALTER ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s, and 2 s on each side)" "$((t0 - 2000000000))" "$((t1 + 2000000000))")
 say "  $blocking"
 psql -X -q -d "$server_url" -c "DROP DATABASE bench_pk"
 

@@ -12,6 +12,7 @@
 #   now_ns, calc, median, minimum, fmt_num, fmt_list   numbers (awk for floating point)
 #   cpu_ticks, steal    the CPU time a hypervisor took from this machine between two moments
 #   pgbench_latencies   the latencies of a pgbench -l run, sorted, within a window
+#   app_report, app_p99 the app's TPS, p99 and max in a window of a pgbench run in $tmp/NAME
 # and, for timing statements in the database whose URL is in `db` (set by the script):
 #   sql                 psql on `db`, stopping at the first error
 #   fresh_database      a new database holding t and its copy t_base (integration/bench/setup.sql)
@@ -107,6 +108,35 @@ pgbench_latencies() {
   cat "$1"/pgbench_log.* | awk -v from="$2" -v to="$3" '
     { t = $5 * 1e6 + $6
       if (to == 0 || (t >= from / 1e3 && t <= to / 1e3)) printf "%d %.0f\n", $3, t }' | sort -n
+}
+
+# app_report NAME LABEL [FROM_NS TO_NS]: one line on the app's transactions that ended in the
+# window (all when TO_NS is 0 or absent) of the pgbench run logged in $tmp/NAME (out.txt and
+# pgbench -l logs) at `rate` TPS offered: TPS against it, p99, max, count and client errors.
+# The window's sorted latencies stay in $tmp/NAME/latencies.FROM.TO for app_p99.
+app_report() {
+  local from=${3:-0} to=${4:-0} lat n secs errors
+  lat="$tmp/$1/latencies.$from.$to"
+  pgbench_latencies "$tmp/$1" "$from" "$to" >"$lat"
+  n=$(wc -l <"$lat")
+  if ((n == 0)); then  # a short phase, or pgbench failed: say which
+    echo "$2: no transactions ended in it ($(cat "$tmp/$1"/pgbench_log.* | wc -l) logged in all)"
+    return
+  fi
+  secs=$(awk 'NR == 1 || $2 < lo { lo = $2 } $2 > hi { hi = $2 } END { print (hi - lo) / 1e6 }' "$lat")
+  errors=$(grep -c -i "error\|aborted" "$tmp/$1/out.txt" || true)
+  ((errors == 0)) || grep -i -m 3 "error\|aborted" "$tmp/$1/out.txt" | sed "s/^/  $1: /" >&2
+  # shellcheck disable=SC2154  # rate: the TPS the script offers
+  echo "$2: TPS / offered $(fmt_num "$(calc "$n / ($secs > 0 ? $secs : 1) / $rate")" 3)," \
+    "p99 $(fmt_num "$(app_p99 "$1" "$from" "$to")" 1) ms," \
+    "max $(fmt_num "$(calc "$(tail -n 1 "$lat" | cut -d ' ' -f 1) / 1000")" 1) ms," \
+    "$n transactions, client errors $errors"
+}
+
+# app_p99 NAME FROM_NS TO_NS: the p99 latency (ms) of a window app_report has measured.
+app_p99() {
+  local lat="$tmp/$1/latencies.$2.$3"
+  calc "$(sed -n "$((($(wc -l <"$lat") * 99 + 99) / 100))p" "$lat" | cut -d ' ' -f 1) / 1000"
 }
 
 # steal FROM_TICKS TO_TICKS: the share of CPU time stolen between two cpu_ticks, in percent.

@@ -134,13 +134,6 @@ lock_waits() {
     END { printf "%d lock waits over 1 ms, the longest %.1f ms", n, max }'
 }
 
-# p99_of NAME FROM_NS TO_NS: the p99 latency (ms) of the transactions that started in a
-# window that report has measured.
-p99_of() {
-  local lat="$tmp/$1/latencies.$2.$3"
-  calc "$(sed -n "$((($(wc -l <"$lat") * 99 + 99) / 100))p" "$lat" | cut -d ' ' -f 1) / 1000"
-}
-
 # start_app NAME SECONDS: pgbench in the background, per-transaction log under $tmp/NAME.
 start_app() {
   mkdir -p "$tmp/$1"
@@ -149,34 +142,12 @@ start_app() {
   app_pid=$!
 }
 
-# report NAME WHAT [FROM_NS TO_NS]: over the transactions that ended in the window (all when
-# none is given), TPS over the offered rate, p99 and max latency as the application sees it
-# (pgbench_latencies), and client errors. The window's sorted latencies stay in
-# $tmp/NAME/latencies.FROM_NS.TO_NS for p99_of.
-report() {
-  local from=${3:-0} to=${4:-0} lat n secs errors
-  lat="$tmp/$1/latencies.$from.$to"
-  pgbench_latencies "$tmp/$1" "$from" "$to" >"$lat"
-  n=$(wc -l <"$lat")
-  if ((n == 0)); then  # a short phase, or pgbench failed: say which
-    echo "$2: no transactions ended in it ($(cat "$tmp/$1"/pgbench_log.* | wc -l) logged in all)"
-    return
-  fi
-  secs=$(awk 'NR == 1 || $2 < lo { lo = $2 } $2 > hi { hi = $2 } END { print (hi - lo) / 1e6 }' "$lat")
-  errors=$(grep -c -i "error\|aborted" "$tmp/$1/out.txt" || true)
-  ((errors == 0)) || grep -i -m 3 "error\|aborted" "$tmp/$1/out.txt" | sed "s/^/  $1: /" >&2
-  echo "$2: TPS / offered $(fmt_num "$(calc "$n / ($secs > 0 ? $secs : 1) / $rate")" 3)," \
-    "p99 $(fmt_num "$(p99_of "$1" "$from" "$to")" 1) ms," \
-    "max $(fmt_num "$(calc "$(tail -n 1 "$lat" | cut -d ' ' -f 1) / 1000")" 1) ms," \
-    "$n transactions, client errors $errors"
-}
-
 say "[$rows rows] baseline: the app alone"
 fresh_table
 settle
 start_app quiet 20
 wait "$app_pid"
-quiet=$(report quiet "quiet (no migration)")
+quiet=$(app_report quiet "quiet (no migration)")
 say "  $quiet"
 
 # app_round NAME WHAT: the app for 8 s, reported with the steal in that time.
@@ -185,7 +156,7 @@ app_round() {
   c0=$(cpu_ticks)
   start_app "$1" 8
   wait "$app_pid" || true
-  busy+="$(report "$1" "$2 (steal $(steal "$c0" "$(cpu_ticks)") %)")"$'\n'
+  busy+="$(app_report "$1" "$2 (steal $(steal "$c0" "$(cpu_ticks)") %)")"$'\n'
 }
 
 # beside NAME WHAT STATEMENT: app_round while one backend runs STATEMENT until its
@@ -258,14 +229,14 @@ for point in ${BENCH_CURVE:-200ms:50ms}; do
   t1=$(now_ns)
   wait "$app_pid" || true  # it runs on past the migration: its log is complete once it exits
   cp "$tmp/apply.log" "$bench_out_dir/bench-load-$name.log"
-  line=$(report "$name" "pgphase target_batch_time $target max_app_wait $app_wait${delay:+ batch_delay $delay} ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s through contract)" "$t0" "$t1")
+  line=$(app_report "$name" "pgphase target_batch_time $target max_app_wait $app_wait${delay:+ batch_delay $delay} ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s through contract)" "$t0" "$t1")
   line+=", backfill $loaded rows/s under the app, $alone alone ($(fmt_num "$(calc "$loaded / $alone")" 2))"
-  line+="; $(report "$name" "just before ($(fmt_num "$(calc "($t0 - $b0) / 1e9")" 1) s, steal $(steal "$b0_cpu" "$t0_cpu") %)" "$b0" "$t0")"
-  line+="; $(report "$name" "through swap ($(fmt_num "$(calc "($t_swap - $t0) / 1e9")" 1) s, steal $(steal "$t0_cpu" "$t_swap_cpu") %)" "$t0" "$t_swap")"
-  line+=", p99 $(fmt_num "$(calc "$(p99_of "$name" "$t0" "$t_swap") / $(p99_of "$name" "$b0" "$t0")")" 1)x just before's, $waits"
+  line+="; $(app_report "$name" "just before ($(fmt_num "$(calc "($t0 - $b0) / 1e9")" 1) s, steal $(steal "$b0_cpu" "$t0_cpu") %)" "$b0" "$t0")"
+  line+="; $(app_report "$name" "through swap ($(fmt_num "$(calc "($t_swap - $t0) / 1e9")" 1) s, steal $(steal "$t0_cpu" "$t_swap_cpu") %)" "$t0" "$t_swap")"
+  line+=", p99 $(fmt_num "$(calc "$(app_p99 "$name" "$t0" "$t_swap") / $(app_p99 "$name" "$b0" "$t0")")" 1)x just before's, $waits"
   for window in "${windows[@]}"; do  # each phase, to see where the tail comes from
     read -r phase p0 p1 <<<"$window"
-    line+="; $(report "$name" "during $phase ($(fmt_num "$(calc "($p1 - $p0) / 1e9")" 2) s)" "$p0" "$p1")"
+    line+="; $(app_report "$name" "during $phase ($(fmt_num "$(calc "($p1 - $p0) / 1e9")" 2) s)" "$p0" "$p1")"
   done
   say "  $line"
   migrated+="$line"$'\n'
@@ -280,7 +251,7 @@ t0=$(now_ns)
 sql -c "ALTER TABLE t ALTER COLUMN amount TYPE numeric USING amount::numeric"
 t1=$(now_ns)
 wait "$app_pid" || true
-blocking=$(report blocking "blocking ALTER ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s, and 2 s on each side)" "$((t0 - 2000000000))" "$((t1 + 2000000000))")
+blocking=$(app_report blocking "blocking ALTER ($(fmt_num "$(calc "($t1 - $t0) / 1e9")" 1) s, and 2 s on each side)" "$((t0 - 2000000000))" "$((t1 + 2000000000))")
 say "  $blocking"
 psql -X -q -d "$server_url" -c "DROP DATABASE bench_load"
 
