@@ -23,6 +23,15 @@ class ResumeTest : public OrdersTest {
     return pid;
   }
 
+  // Starts a slow backfill, sends it `signal` once it has checkpointed, and returns how it
+  // ended (exit_code -1 when it never started).
+  RunResult SignalSlowBackfill(const std::string& spec, const std::string& delay, int signal) {
+    const pid_t pid = StartSlowBackfill(spec, delay);
+    if (pid <= 0) return RunResult{};
+    EXPECT_TRUE(Signal(pid, signal)) << "the backfill ended before the signal";
+    return WaitExit(pid, Millis(30'000));
+  }
+
   // After a stop the batches committed so far are exactly the checkpoint: the rows
   // filled equal rows_done (nobody else writes orders in these tests).
   void ExpectCheckpointMatchesData(long long total_rows) {
@@ -46,11 +55,8 @@ class ResumeTest : public OrdersTest {
 TEST_F(ResumeTest, KillNineMidBackfillThenApplyResumesWithoutRedoingRows) {
   SeedOrders(200000);
   const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);
-  pid_t pid = StartSlowBackfill(spec, "20ms");
-  ASSERT_GT(pid, 0);
-  ASSERT_TRUE(Signal(pid, SIGKILL));
-  RunResult killed = WaitExit(pid, Millis(10'000));
-  EXPECT_EQ(killed.term_signal, SIGKILL) << killed;
+  RunResult killed = SignalSlowBackfill(spec, "20ms", SIGKILL);
+  ASSERT_EQ(killed.term_signal, SIGKILL) << killed;
   // The server side of the killed client must go away (and with it its advisory lock).
   ASSERT_TRUE(WaitForNoOtherSessions()) << "the killed executor's session lingers";
 
@@ -179,10 +185,7 @@ INSTANTIATE_TEST_SUITE_P(Phases, StopInPhaseTest, ::testing::ValuesIn(PhaseSigna
 TEST_F(ResumeTest, ReverseOfAHalfFinishedBackfillStartsItOver) {
   SeedOrders(100000);
   const std::string spec = WriteOrdersSpec(kMigration, kSlowBatchSettings);
-  pid_t pid = StartSlowBackfill(spec, "50ms");
-  ASSERT_GT(pid, 0);
-  ASSERT_TRUE(Signal(pid, SIGTERM));
-  RunResult stopped = WaitExit(pid, Millis(30'000));
+  RunResult stopped = SignalSlowBackfill(spec, "50ms", SIGTERM);
   ASSERT_EQ(stopped.exit_code, 5) << stopped;
   ASSERT_TRUE(WaitForNoOtherSessions());
   ExpectCheckpointMatchesData(100000);
